@@ -1,0 +1,201 @@
+//! Error kinds, the S3 error details users need (operation, code, message,
+//! request id), and the mapping onto s3cp's documented exit codes.
+
+use std::fmt;
+use std::process::ExitCode;
+
+use aws_sdk_s3::config::http::HttpResponse;
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_types::error::display::DisplayErrorContext;
+
+/// s3cp's exit codes. Stable: scripts depend on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything was copied.
+    Copied = 0,
+    /// A copy failed (S3 refused it, the network failed, a condition did not
+    /// hold). Nothing half-made is left behind.
+    CopyFailed = 1,
+    /// Bad usage or input: nothing was sent that writes.
+    Usage = 2,
+    /// Interrupted by Ctrl-C (SIGINT); in-flight multipart uploads aborted.
+    Interrupted = 130,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> Self {
+        ExitCode::from(e as u8)
+    }
+}
+
+/// A failure of a whole command, carrying what its exit code should be.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// Bad usage or input (exit 2).
+    #[error(transparent)]
+    Usage(anyhow::Error),
+    /// The copy failed (exit 1).
+    #[error(transparent)]
+    Copy(anyhow::Error),
+    /// Interrupted (exit 130).
+    #[error("interrupted")]
+    Interrupted,
+}
+
+impl Failure {
+    pub fn exit(&self) -> Exit {
+        match self {
+            Failure::Usage(_) => Exit::Usage,
+            Failure::Copy(_) => Exit::CopyFailed,
+            Failure::Interrupted => Exit::Interrupted,
+        }
+    }
+
+    /// The S3 error behind this failure, if an S3 request failed.
+    pub fn s3_error(&self) -> Option<&S3Error> {
+        match self {
+            Failure::Usage(e) | Failure::Copy(e) => {
+                e.chain().find_map(|c| c.downcast_ref::<S3Error>())
+            }
+            Failure::Interrupted => None,
+        }
+    }
+
+    /// The top-level error, for `Caused by:` printing.
+    pub fn error(&self) -> Option<&anyhow::Error> {
+        match self {
+            Failure::Usage(e) | Failure::Copy(e) => Some(e),
+            Failure::Interrupted => None,
+        }
+    }
+}
+
+/// One failed S3 request, with what the service said about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct S3Error {
+    /// The S3 operation, e.g. `UploadPartCopy`.
+    pub operation: &'static str,
+    /// HTTP status, when a response arrived.
+    pub status: Option<u16>,
+    /// The S3 error code (`AccessDenied`, `PreconditionFailed`, ...), or a
+    /// client-side kind (`DispatchFailure`, `Timeout`) when no response came.
+    pub code: String,
+    pub message: String,
+    pub request_id: Option<String>,
+}
+
+impl std::error::Error for S3Error {}
+
+impl fmt::Display for S3Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed: {}", self.operation, self.code)?;
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
+        if let Some(status) = self.status {
+            write!(f, " (HTTP {status}")?;
+            if let Some(id) = &self.request_id {
+                write!(f, ", request id {id}")?;
+            }
+            f.write_str(")")?;
+        }
+        Ok(())
+    }
+}
+
+impl S3Error {
+    /// Extracts code, message, status and request id from an SDK error.
+    pub fn from_sdk<E>(operation: &'static str, err: &SdkError<E, HttpResponse>) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let status = err.raw_response().map(|r| r.status().as_u16());
+        let (code, message, request_id) = match err {
+            SdkError::ServiceError(se) => {
+                let meta = se.err().meta();
+                let code = meta
+                    .code()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| status_code_name(status));
+                let request_id = meta
+                    .extra("aws_request_id")
+                    .or_else(|| meta.extra("s3_extended_request_id"))
+                    .map(str::to_owned);
+                (code, meta.message().unwrap_or("").to_owned(), request_id)
+            }
+            SdkError::TimeoutError(_) => ("Timeout".to_owned(), error_text(err), None),
+            SdkError::DispatchFailure(_) => ("DispatchFailure".to_owned(), error_text(err), None),
+            SdkError::ResponseError(_) => ("ResponseError".to_owned(), error_text(err), None),
+            SdkError::ConstructionFailure(_) => {
+                ("ConstructionFailure".to_owned(), error_text(err), None)
+            }
+            _ => ("Unknown".to_owned(), error_text(err), None),
+        };
+        Self {
+            operation,
+            status,
+            code,
+            message,
+            request_id,
+        }
+    }
+
+    pub fn is_code(&self, code: &str) -> bool {
+        self.code == code
+    }
+}
+
+fn status_code_name(status: Option<u16>) -> String {
+    match status {
+        Some(301) => "PermanentRedirect".into(),
+        Some(403) => "AccessDenied".into(),
+        Some(404) => "NotFound".into(),
+        Some(412) => "PreconditionFailed".into(),
+        Some(s) => format!("HTTP{s}"),
+        None => "Unknown".into(),
+    }
+}
+
+/// The SDK's error with all its sources, on one line. Never contains
+/// credentials: the SDK does not put them into errors.
+fn error_text<E: std::error::Error + 'static>(err: &SdkError<E, HttpResponse>) -> String {
+    DisplayErrorContext(err).to_string()
+}
+
+/// Shorthand: map an SDK error into an [`S3Error`] inside an `anyhow` chain.
+pub fn s3<E>(operation: &'static str) -> impl FnOnce(SdkError<E, HttpResponse>) -> anyhow::Error
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    move |err| anyhow::Error::new(S3Error::from_sdk(operation, &err))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_operation_code_and_request() {
+        let e = S3Error {
+            operation: "UploadPartCopy",
+            status: Some(412),
+            code: "PreconditionFailed".into(),
+            message: "At least one of the pre-conditions you specified did not hold".into(),
+            request_id: Some("R1".into()),
+        };
+        assert_eq!(
+            e.to_string(),
+            "UploadPartCopy failed: PreconditionFailed: At least one of the pre-conditions you specified did not hold (HTTP 412, request id R1)"
+        );
+    }
+
+    #[test]
+    fn exit_codes_are_stable() {
+        assert_eq!(Exit::Copied as u8, 0);
+        assert_eq!(Exit::CopyFailed as u8, 1);
+        assert_eq!(Exit::Usage as u8, 2);
+        assert_eq!(Exit::Interrupted as u8, 130);
+        assert_eq!(Failure::Interrupted.exit(), Exit::Interrupted);
+        assert_eq!(Failure::Usage(anyhow::anyhow!("x")).exit(), Exit::Usage);
+    }
+}

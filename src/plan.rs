@@ -1,0 +1,275 @@
+//! Pure copy planning: one CopyObject or a multipart copy, the part size and
+//! the byte range of every part. No I/O here, so every limit is unit-tested.
+//!
+//! Limits: <https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html>
+//! and <https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html>.
+
+use std::fmt;
+
+const MIB: u64 = 1024 * 1024;
+const GIB: u64 = 1024 * MIB;
+
+/// The largest object one CopyObject may copy.
+pub const MAX_SINGLE_COPY: u64 = 5 * GIB;
+/// Smallest part (all but the last part).
+pub const MIN_PART_SIZE: u64 = 5 * MIB;
+/// Largest part.
+pub const MAX_PART_SIZE: u64 = 5 * GIB;
+/// Most parts in one multipart upload.
+pub const MAX_PARTS: u64 = 10_000;
+/// Largest object S3 stores: 10,000 parts of 5 GiB ("48.8 TiB").
+pub const MAX_OBJECT_SIZE: u64 = MAX_PARTS * MAX_PART_SIZE;
+
+/// Default multipart threshold: everything CopyObject can do in one request
+/// is done in one (atomic) request.
+pub const DEFAULT_THRESHOLD: u64 = MAX_SINGLE_COPY;
+
+/// Default part size. Measured with `scripts/bench-multipart.sh` on Garage
+/// 2.5.0, a 6 GiB copy on a 2-core machine (client and server together),
+/// seconds per copy, best of 2:
+///
+/// | part size | parts | conc 4 | conc 8 | conc 16 |
+/// |-----------|-------|--------|--------|---------|
+/// | 8 MiB     | 768   |  see BENCHMARKS.md          |
+///
+/// The table and its discussion live in `BENCHMARKS.md`; in short, parts of
+/// 256 MiB with 8 in flight reach Garage's own limit, while small parts pay a
+/// per-request cost. On AWS, large parts also mean fewer requests to pay for.
+pub const DEFAULT_PART_SIZE: u64 = 256 * MIB;
+/// Default number of UploadPartCopy requests in flight (see above).
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
+/// How one object is copied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// One CopyObject request.
+    Single,
+    /// CreateMultipartUpload, `parts` UploadPartCopy requests of `part_size`
+    /// bytes (the last may be shorter), CompleteMultipartUpload.
+    Multipart { part_size: u64, parts: u64 },
+}
+
+impl Method {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Method::Single => "single",
+            Method::Multipart { .. } => "multipart",
+        }
+    }
+}
+
+/// A byte range of the source, inclusive at both ends as
+/// `x-amz-copy-source-range: bytes=first-last` wants it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Part {
+    /// 1-based part number.
+    pub number: i32,
+    pub first: u64,
+    pub last: u64,
+}
+
+impl Part {
+    /// Bytes in this part (never zero).
+    pub fn bytes(&self) -> u64 {
+        self.last - self.first + 1
+    }
+
+    pub fn range_header(&self) -> String {
+        format!("bytes={}-{}", self.first, self.last)
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PlanError {
+    #[error(
+        "the object is {size} bytes; S3 objects are at most {MAX_OBJECT_SIZE} bytes (10,000 parts of 5 GiB)"
+    )]
+    ObjectTooLarge { size: u64 },
+    #[error(
+        "--multipart-threshold {0} is above 5 GiB, the most one CopyObject can copy: give 5GiB or less"
+    )]
+    ThresholdTooLarge(u64),
+    #[error("--part-size {0} is below S3's minimum part size of 5 MiB: give 5MiB or more")]
+    PartTooSmall(u64),
+    #[error("--part-size {0} is above S3's maximum part size of 5 GiB: give 5GiB or less")]
+    PartTooLarge(u64),
+}
+
+/// The planning knobs, validated by [`Limits::new`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub threshold: u64,
+    pub part_size: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            threshold: DEFAULT_THRESHOLD,
+            part_size: DEFAULT_PART_SIZE,
+        }
+    }
+}
+
+impl Limits {
+    pub fn new(threshold: u64, part_size: u64) -> Result<Self, PlanError> {
+        if threshold > MAX_SINGLE_COPY {
+            return Err(PlanError::ThresholdTooLarge(threshold));
+        }
+        if part_size < MIN_PART_SIZE {
+            return Err(PlanError::PartTooSmall(part_size));
+        }
+        if part_size > MAX_PART_SIZE {
+            return Err(PlanError::PartTooLarge(part_size));
+        }
+        Ok(Self {
+            threshold,
+            part_size,
+        })
+    }
+}
+
+/// Chooses how to copy an object of `size` bytes.
+///
+/// At or below the threshold: one CopyObject. Above it: parts of
+/// `max(requested, ceil(size / 10,000))` bytes, so that no plan needs more
+/// than 10,000 parts.
+pub fn plan(size: u64, limits: Limits) -> Result<Method, PlanError> {
+    if size > MAX_OBJECT_SIZE {
+        return Err(PlanError::ObjectTooLarge { size });
+    }
+    if size <= limits.threshold {
+        return Ok(Method::Single);
+    }
+    let part_size = limits
+        .part_size
+        .max(size.div_ceil(MAX_PARTS))
+        .clamp(MIN_PART_SIZE, MAX_PART_SIZE);
+    let parts = size.div_ceil(part_size);
+    debug_assert!(parts <= MAX_PARTS);
+    Ok(Method::Multipart { part_size, parts })
+}
+
+/// The byte ranges of a multipart copy, in part-number order.
+pub fn parts(size: u64, part_size: u64) -> impl ExactSizeIterator<Item = Part> {
+    // A plan never has more than MAX_PARTS (10,000) parts.
+    let count = u32::try_from(size.div_ceil(part_size)).expect("part count fits in u32");
+    (0..count).map(move |i| {
+        let first = u64::from(i) * part_size;
+        Part {
+            number: i as i32 + 1,
+            first,
+            last: (first + part_size).min(size) - 1,
+        }
+    })
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Method::Single => f.write_str("single CopyObject"),
+            Method::Multipart { part_size, parts } => write!(
+                f,
+                "multipart, {parts} part{} of {}",
+                if *parts == 1 { "" } else { "s" },
+                crate::report::human_size(*part_size)
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn multipart(size: u64, limits: Limits) -> (u64, u64) {
+        match plan(size, limits).unwrap() {
+            Method::Multipart { part_size, parts } => (part_size, parts),
+            Method::Single => panic!("{size} planned as a single copy"),
+        }
+    }
+
+    #[test]
+    fn zero_bytes_is_a_single_copy() {
+        assert_eq!(plan(0, Limits::default()), Ok(Method::Single));
+        let tiny = Limits::new(0, MIN_PART_SIZE).unwrap();
+        assert_eq!(plan(0, tiny), Ok(Method::Single));
+    }
+
+    #[test]
+    fn threshold_boundaries() {
+        let limits = Limits::new(8 * MIB, 5 * MIB).unwrap();
+        assert_eq!(plan(8 * MIB - 1, limits), Ok(Method::Single));
+        assert_eq!(plan(8 * MIB, limits), Ok(Method::Single));
+        assert_eq!(multipart(8 * MIB + 1, limits), (5 * MIB, 2));
+    }
+
+    #[test]
+    fn exactly_five_gib_is_one_copy_object_by_default() {
+        assert_eq!(plan(5 * GIB, Limits::default()), Ok(Method::Single));
+        assert_eq!(
+            multipart(5 * GIB + 1, Limits::default()),
+            (DEFAULT_PART_SIZE, 21)
+        );
+    }
+
+    #[test]
+    fn part_size_grows_to_fit_ten_thousand_parts() {
+        let limits = Limits::new(5 * GIB, 5 * MIB).unwrap();
+        // 10,000 parts of 5 MiB fit exactly; one byte more bumps the size.
+        assert_eq!(multipart(10_000 * 5 * MIB, limits), (5 * MIB, 10_000));
+        let (part, parts) = multipart(10_000 * 5 * MIB + 1, limits);
+        assert_eq!(part, 5 * MIB + 1);
+        assert_eq!(parts, 10_000);
+        // A 1 TiB object with 8 MiB parts would need 131,072 parts.
+        let limits = Limits::new(5 * GIB, 8 * MIB).unwrap();
+        let (part, parts) = multipart(1024 * GIB, limits);
+        assert_eq!(part, (1024 * GIB).div_ceil(10_000));
+        assert!(parts <= MAX_PARTS);
+    }
+
+    #[test]
+    fn maximum_object() {
+        let limits = Limits::new(5 * GIB, 5 * MIB).unwrap();
+        assert_eq!(multipart(MAX_OBJECT_SIZE, limits), (5 * GIB, 10_000));
+        assert_eq!(
+            plan(MAX_OBJECT_SIZE + 1, limits),
+            Err(PlanError::ObjectTooLarge {
+                size: MAX_OBJECT_SIZE + 1
+            })
+        );
+    }
+
+    #[test]
+    fn limits_are_validated() {
+        assert_eq!(
+            Limits::new(5 * GIB + 1, DEFAULT_PART_SIZE),
+            Err(PlanError::ThresholdTooLarge(5 * GIB + 1))
+        );
+        assert_eq!(
+            Limits::new(GIB, 5 * MIB - 1),
+            Err(PlanError::PartTooSmall(5 * MIB - 1))
+        );
+        assert_eq!(
+            Limits::new(GIB, 5 * GIB + 1),
+            Err(PlanError::PartTooLarge(5 * GIB + 1))
+        );
+        assert!(Limits::new(5 * GIB, 5 * GIB).is_ok());
+    }
+
+    #[test]
+    fn part_ranges_cover_the_object_exactly() {
+        let size = 12 * MIB + 7;
+        let ranges: Vec<Part> = parts(size, 5 * MIB).collect();
+        assert_eq!(ranges.len(), 3);
+        assert_eq!(ranges[0].range_header(), format!("bytes=0-{}", 5 * MIB - 1));
+        assert_eq!(ranges[2].last, size - 1);
+        assert_eq!(ranges[2].bytes(), 2 * MIB + 7);
+        let total: u64 = ranges.iter().map(Part::bytes).sum();
+        assert_eq!(total, size);
+        for w in ranges.windows(2) {
+            assert_eq!(w[0].last + 1, w[1].first);
+            assert_eq!(w[0].number + 1, w[1].number);
+        }
+    }
+}

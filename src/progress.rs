@@ -1,0 +1,80 @@
+//! The progress port: a trait the copy engine calls, with an indicatif
+//! implementation for terminals and a silent one for everything else. Log
+//! lines go through [`LogWriter`], which hides the bars while it writes so
+//! that a log line never tears a bar.
+
+use std::io::{self, Write};
+use std::sync::{Mutex, OnceLock};
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// What the engine reports while it copies.
+pub trait Progress: Send + Sync {
+    /// A multipart copy of `total` bytes in `parts` parts has started.
+    fn multipart_started(&self, _total: u64, _parts: u64) {}
+    /// One part of `bytes` bytes was copied.
+    fn part_copied(&self, _bytes: u64) {}
+    /// The copy ended (copied, failed or interrupted).
+    fn finished(&self) {}
+}
+
+/// Reports nothing: `--quiet`, `--json`, or stderr is not a terminal.
+#[derive(Debug, Default)]
+pub struct Silent;
+
+impl Progress for Silent {}
+
+/// Every bar is drawn through this, so that [`LogWriter`] can suspend them.
+fn bars() -> &'static MultiProgress {
+    static BARS: OnceLock<MultiProgress> = OnceLock::new();
+    BARS.get_or_init(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()))
+}
+
+/// An indicatif bar on stderr: bytes done of total, rate, ETA.
+#[derive(Debug, Default)]
+pub struct Bar {
+    /// The bar of the running multipart copy; set once it starts.
+    bar: Mutex<Option<ProgressBar>>,
+}
+
+impl Progress for Bar {
+    fn multipart_started(&self, total: u64, parts: u64) {
+        let style = ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {binary_bytes}/{binary_total_bytes} \
+             {binary_bytes_per_sec} ETA {eta} ({msg})",
+        )
+        .expect("valid progress template");
+        let bar = bars().add(ProgressBar::new(total).with_style(style));
+        bar.set_message(format!("{parts} parts"));
+        *self.bar.lock().expect("progress lock") = Some(bar);
+    }
+
+    fn part_copied(&self, bytes: u64) {
+        if let Some(bar) = &*self.bar.lock().expect("progress lock") {
+            bar.inc(bytes);
+        }
+    }
+
+    fn finished(&self) {
+        if let Some(bar) = self.bar.lock().expect("progress lock").take() {
+            bar.finish_and_clear();
+            bars().remove(&bar);
+        }
+    }
+}
+
+/// stderr for `tracing`, with the progress bars hidden while a line is
+/// written.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct LogWriter;
+
+impl Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        bars().suspend(|| io::stderr().lock().write_all(buf))?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        io::stderr().flush()
+    }
+}
