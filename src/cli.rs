@@ -107,9 +107,8 @@ pub struct OutputArgs {
 
 /// Parses `8MiB`, `5GiB`, `1.5GB`, `1048576`.
 fn parse_size(text: &str) -> Result<u64, String> {
-    parse_size::parse_size(text).map_err(|e| {
-        format!("{e}: write a size such as 8MiB, 5GiB, 1.5GB or a number of bytes")
-    })
+    parse_size::parse_size(text)
+        .map_err(|e| format!("{e}: write a size such as 8MiB, 5GiB, 1.5GB or a number of bytes"))
 }
 
 #[cfg(test)]

@@ -106,7 +106,10 @@ pub fn print_failure(job: Option<&CopyJob>, failure: &Failure, json: bool) {
             }
         }
         None => {
-            let _ = writeln!(err, "s3cp: interrupted; multipart uploads in flight were aborted");
+            let _ = writeln!(
+                err,
+                "s3cp: interrupted; multipart uploads in flight were aborted"
+            );
         }
     }
     if json {

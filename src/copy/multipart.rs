@@ -58,7 +58,10 @@ pub(super) async fn copy(
     match result {
         Ok(done) => Ok(Copied {
             size: source.size,
-            method: Method::Multipart { part_size, parts: count },
+            method: Method::Multipart {
+                part_size,
+                parts: count,
+            },
             etag: done.e_tag().map(str::to_owned),
             version_id: done.version_id().map(str::to_owned),
             source_version_id: source.version_id.clone(),
@@ -125,8 +128,11 @@ async fn copy_parts(
                 let out = req.send().await.map_err(|err| {
                     let e = S3Error::from_sdk("UploadPartCopy", &err);
                     let changed = e.is_code("PreconditionFailed");
-                    let e = anyhow::Error::new(e)
-                        .context(format!("part {} ({})", part.number, part.range_header()));
+                    let e = anyhow::Error::new(e).context(format!(
+                        "part {} ({})",
+                        part.number,
+                        part.range_header()
+                    ));
                     if changed {
                         e.context(format!(
                             "the source {} changed during the copy (it no longer has ETag {}); \
@@ -138,9 +144,9 @@ async fn copy_parts(
                         e
                     }
                 })?;
-                let result = out
-                    .copy_part_result()
-                    .ok_or_else(|| anyhow!("UploadPartCopy of part {} returned no result", part.number))?;
+                let result = out.copy_part_result().ok_or_else(|| {
+                    anyhow!("UploadPartCopy of part {} returned no result", part.number)
+                })?;
                 progress.part_copied(part.bytes());
                 Ok::<_, anyhow::Error>(
                     CompletedPart::builder()

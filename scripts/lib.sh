@@ -1,0 +1,61 @@
+# Shared by the scripts: where the test servers are cached and how they are
+# installed. Sourced, not run. The cache lives outside the clone so that a
+# machine builds Garage once (about 11 minutes on 2 cores) and reuses it.
+
+S3CP_CACHE_DIR=${S3CP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/s3cp-test}
+GARAGE_VERSION=2.5.0
+MOTO_VERSION=5.2.5
+GARAGE_ROOT="$S3CP_CACHE_DIR/garage-$GARAGE_VERSION"
+GARAGE_BIN="$GARAGE_ROOT/bin/garage"
+MOTO_VENV="$S3CP_CACHE_DIR/moto-$MOTO_VERSION"
+PYTHON="$MOTO_VENV/bin/python"
+
+log() { printf '[s3cp scripts] %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# Installs Garage into the cache unless it is already there.
+install_garage() {
+  mkdir -p "$S3CP_CACHE_DIR"
+  (
+    flock 9
+    if [ -x "$GARAGE_BIN" ] && "$GARAGE_BIN" --version >/dev/null 2>&1; then
+      exit 0
+    fi
+    log "building Garage $GARAGE_VERSION into $GARAGE_ROOT (once per machine, ~11 min on 2 cores)"
+    cargo install garage --locked --version "$GARAGE_VERSION" --root "$GARAGE_ROOT" \
+      >"$S3CP_CACHE_DIR/garage-build.log" 2>&1 \
+      || { tail -n 30 "$S3CP_CACHE_DIR/garage-build.log" >&2; die "Garage did not build (log: $S3CP_CACHE_DIR/garage-build.log)"; }
+  ) 9>"$S3CP_CACHE_DIR/garage.lock"
+}
+
+# Installs moto (server mode, with boto3 for the scripts) into a cached venv.
+install_moto() {
+  mkdir -p "$S3CP_CACHE_DIR"
+  (
+    flock 9
+    if [ -f "$MOTO_VENV/.installed" ]; then
+      exit 0
+    fi
+    log "installing moto $MOTO_VERSION into $MOTO_VENV"
+    python3 -m venv "$MOTO_VENV" || die "python3 -m venv failed"
+    "$MOTO_VENV/bin/pip" install -q "moto[server]==$MOTO_VERSION" crc32c awscrt boto3 \
+      || die "pip install moto failed"
+    touch "$MOTO_VENV/.installed"
+  ) 9>"$S3CP_CACHE_DIR/moto.lock"
+}
+
+# Prints a free TCP port on 127.0.0.1.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Waits until "$@" succeeds, up to $1 tenths of a second.
+wait_until() {
+  local tries=$1; shift
+  local i
+  for ((i = 0; i < tries; i++)); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.1
+  done
+  return 1
+}

@@ -1,0 +1,427 @@
+//! One-object copies through the real binary, on Garage and moto.
+
+mod support;
+
+use aws_sdk_s3::types::{Tag, Tagging};
+use support::*;
+
+/// Copies `key` with s3cp and checks the bytes arrived intact.
+async fn copy_and_verify(
+    server: &Server,
+    src_key: &str,
+    dst_key: &str,
+    extra: &[&str],
+) -> serde_json::Value {
+    let client = server.client();
+    let src = format!("s3://{SRC_BUCKET}/{src_key}");
+    let dst = format!("s3://{DST_BUCKET}/{dst_key}");
+    let mut args = vec!["--json"];
+    args.extend_from_slice(extra);
+    args.extend([src.as_str(), dst.as_str()]);
+    let result = server.s3cp(&args).await.json_ok();
+    assert_eq!(
+        digest(&client, SRC_BUCKET, src_key).await,
+        digest(&client, DST_BUCKET, dst_key).await,
+        "content of {dst} differs from {src}"
+    );
+    result
+}
+
+#[tokio::test]
+async fn single_copy_on_garage_is_identical() {
+    let g = garage().await;
+    let p = unique("single-garage");
+    put(
+        &g.client(),
+        SRC_BUCKET,
+        &format!("{p}obj"),
+        random_bytes(100_000),
+    )
+    .await;
+    let r = copy_and_verify(&g, &format!("{p}obj"), &format!("{p}copy"), &[]).await;
+    assert_eq!(r["method"], "single");
+    assert_eq!(r["parts"], 0);
+    assert_eq!(r["size"], 100_000);
+}
+
+#[tokio::test]
+async fn single_copy_on_moto_is_identical() {
+    let m = moto().await;
+    let p = unique("single-moto");
+    put(
+        &m.client(),
+        SRC_BUCKET,
+        &format!("{p}obj"),
+        random_bytes(100_000),
+    )
+    .await;
+    let r = copy_and_verify(&m, &format!("{p}obj"), &format!("{p}copy"), &[]).await;
+    assert_eq!(r["method"], "single");
+}
+
+/// Puts a 12 MiB object with every header and metadata CopyObject carries
+/// (and tags, where the server has them).
+async fn put_dressed_source(server: &Server, key: &str, with_tags: bool) {
+    let client = server.client();
+    client
+        .put_object()
+        .bucket(SRC_BUCKET)
+        .key(key)
+        .body(random_bytes(12 * MIB as usize).into())
+        .content_type("application/x-s3cp-test")
+        .cache_control("max-age=3600, must-revalidate")
+        .content_disposition("attachment; filename=\"report 1.pdf\"")
+        .content_encoding("identity")
+        .content_language("fr-CA")
+        .expires(aws_smithy_types::DateTime::from_secs(1_893_456_000))
+        .metadata("owner", "team blue")
+        .metadata("checksum-note", "a+b=c&d")
+        .send()
+        .await
+        .expect("put source");
+    if with_tags {
+        client
+            .put_object_tagging()
+            .bucket(SRC_BUCKET)
+            .key(key)
+            .tagging(
+                Tagging::builder()
+                    .tag_set(Tag::builder().key("project").value("s3cp").build().unwrap())
+                    .tag_set(
+                        Tag::builder()
+                            .key("with space")
+                            .value("a+b=c d/e:f@g")
+                            .build()
+                            .unwrap(),
+                    )
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .expect("tag source");
+    }
+}
+
+async fn tags(server: &Server, bucket: &str, key: &str) -> Vec<(String, String)> {
+    let out = server
+        .client()
+        .get_object_tagging()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+        .expect("get tags");
+    let mut tags: Vec<_> = out
+        .tag_set()
+        .iter()
+        .map(|t| (t.key().to_owned(), t.value().to_owned()))
+        .collect();
+    tags.sort();
+    tags
+}
+
+/// The multipart path must produce what a single CopyObject produces.
+async fn multipart_matches_single(server: &Server, with_tags: bool) {
+    let client = server.client();
+    let p = unique(&format!("parity-{}", server.name));
+    let src = format!("{p}source.bin");
+    put_dressed_source(server, &src, with_tags).await;
+
+    let single = copy_and_verify(server, &src, &format!("{p}single"), &[]).await;
+    assert_eq!(single["method"], "single");
+    let multi = copy_and_verify(
+        server,
+        &src,
+        &format!("{p}multi"),
+        &["--multipart-threshold", "8MiB", "--part-size", "5MiB"],
+    )
+    .await;
+    assert_eq!(multi["method"], "multipart");
+    assert_eq!(multi["parts"], 3);
+    assert_eq!(multi["part_size"], 5 * MIB);
+
+    let want = head(&client, SRC_BUCKET, &src).await;
+    assert_eq!(
+        want.content_type.as_deref(),
+        Some("application/x-s3cp-test")
+    );
+    assert_eq!(want.metadata.len(), 2, "{want:?}");
+    let via_single = head(&client, DST_BUCKET, &format!("{p}single")).await;
+    let via_multi = head(&client, DST_BUCKET, &format!("{p}multi")).await;
+    assert_eq!(via_single, want, "single CopyObject lost something");
+    assert_eq!(via_multi, via_single, "multipart differs from CopyObject");
+
+    if with_tags {
+        let want = tags(server, SRC_BUCKET, &src).await;
+        assert_eq!(want.len(), 2);
+        assert_eq!(tags(server, DST_BUCKET, &format!("{p}single")).await, want);
+        assert_eq!(tags(server, DST_BUCKET, &format!("{p}multi")).await, want);
+    }
+    assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
+}
+
+#[tokio::test]
+async fn multipart_copy_matches_single_copy_on_moto_with_tags() {
+    multipart_matches_single(&moto().await, true).await;
+}
+
+#[tokio::test]
+async fn multipart_copy_matches_single_copy_on_garage() {
+    // Garage answers GetObjectTagging with 501: s3cp goes on without tags.
+    multipart_matches_single(&garage().await, false).await;
+}
+
+#[tokio::test]
+async fn object_above_five_gib_is_copied_in_parts_by_default() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("above-5gib");
+    let base = format!("{p}base");
+    put(&client, SRC_BUCKET, &base, random_bytes(64 * MIB as usize)).await;
+    // 81 × 64 MiB = 5184 MiB: just above the 5 GiB (5120 MiB) line.
+    let big = format!("{p}big");
+    assemble(&client, SRC_BUCKET, &big, &base, 81).await;
+    let size = 81 * 64 * MIB;
+    assert_eq!(head(&client, SRC_BUCKET, &big).await.size as u64, size);
+
+    let dst = format!("s3://{DST_BUCKET}/{p}big-copy");
+    let r = g
+        .s3cp(&["--json", &format!("s3://{SRC_BUCKET}/{big}"), &dst])
+        .await
+        .json_ok();
+    // Not one CopyObject: the result reports the parts, and the server's
+    // ETag is a multipart ETag with the same count.
+    assert_eq!(r["method"], "multipart");
+    let parts = size.div_ceil(256 * MIB);
+    assert_eq!(r["parts"], parts);
+    assert_eq!(r["size"], size);
+    let etag = r["etag"].as_str().expect("etag");
+    assert!(
+        etag.trim_matches('"').ends_with(&format!("-{parts}")),
+        "{etag}"
+    );
+    assert_eq!(
+        head(&client, DST_BUCKET, &format!("{p}big-copy"))
+            .await
+            .size as u64,
+        size
+    );
+    assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
+}
+
+#[tokio::test]
+async fn source_overwritten_mid_copy_fails_and_leaves_no_upload() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("overwritten");
+    let base = format!("{p}base");
+    put(&client, SRC_BUCKET, &base, random_bytes(5 * MIB as usize)).await;
+    let src = format!("{p}src");
+    // 400 MiB in 80 parts, copied one at a time: plenty of time to overwrite.
+    assemble(&client, SRC_BUCKET, &src, &base, 80).await;
+
+    let run = {
+        let g = g.clone();
+        let (src, dst) = (
+            format!("s3://{SRC_BUCKET}/{src}"),
+            format!("s3://{DST_BUCKET}/{p}dst"),
+        );
+        tokio::spawn(async move {
+            g.s3cp(&[
+                "--multipart-threshold",
+                "5MiB",
+                "--part-size",
+                "5MiB",
+                "--concurrency",
+                "1",
+                &src,
+                &dst,
+            ])
+            .await
+        })
+    };
+    // Overwrite the source as soon as the copy's upload exists.
+    let mut waited = 0;
+    while uploads(&client, DST_BUCKET, &p).await.is_empty() {
+        assert!(waited < 3000, "the multipart upload never started");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        waited += 5;
+    }
+    put(
+        &client,
+        SRC_BUCKET,
+        &src,
+        b"a different object now".to_vec(),
+    )
+    .await;
+
+    let run = run.await.unwrap();
+    assert_eq!(run.code, 1, "{run}");
+    assert!(run.stderr.contains("changed during the copy"), "{run}");
+    assert!(run.stderr.contains("PreconditionFailed"), "{run}");
+    assert!(!exists(&client, DST_BUCKET, &format!("{p}dst")).await);
+    assert!(
+        uploads(&client, DST_BUCKET, &p).await.is_empty(),
+        "an upload was left behind"
+    );
+}
+
+#[tokio::test]
+async fn special_keys_survive_both_paths() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("special-keys");
+    let long = format!("{p}{}", "k".repeat(1024 - p.len()));
+    assert_eq!(long.len(), 1024);
+    let keys = [
+        format!("{p}with space.txt"),
+        format!("{p}plus+sign"),
+        format!("{p}percent%20literal%"),
+        format!("{p}question?mark&and=equals"),
+        format!("{p}hash#fragment"),
+        format!("{p}ünïcødé/日本語/😀"),
+        format!("{p}tilde~star*paren(s)'quote\"!$,;:@[]"),
+        long,
+    ];
+    for key in &keys {
+        put(&client, SRC_BUCKET, key, random_bytes(4096)).await;
+        let r = copy_and_verify(&g, key, key, &[]).await;
+        assert_eq!(r["dst"], format!("s3://{DST_BUCKET}/{key}"));
+    }
+    // The multipart path encodes the copy source of every part the same way.
+    let key = format!("{p}multi part+%?#ü");
+    put(&client, SRC_BUCKET, &key, random_bytes(11 * MIB as usize)).await;
+    let r = copy_and_verify(
+        &g,
+        &key,
+        &key,
+        &["--multipart-threshold", "5MiB", "--part-size", "5MiB"],
+    )
+    .await;
+    assert_eq!(r["parts"], 3);
+}
+
+#[tokio::test]
+async fn json_result_has_every_field() {
+    let g = garage().await;
+    let p = unique("json");
+    put(
+        &g.client(),
+        SRC_BUCKET,
+        &format!("{p}dir/file.bin"),
+        random_bytes(6 * MIB as usize),
+    )
+    .await;
+    // A destination ending in '/' takes the source's last path segment.
+    let r = g
+        .s3cp(&[
+            "--json",
+            "--multipart-threshold",
+            "5MiB",
+            "--part-size",
+            "5MiB",
+            &format!("s3://{SRC_BUCKET}/{p}dir/file.bin"),
+            &format!("s3://{DST_BUCKET}/{p}out/"),
+        ])
+        .await;
+    let v = r.json_ok();
+    assert!(
+        r.stderr.is_empty(),
+        "stderr should be empty with --json: {r}"
+    );
+    let obj = v.as_object().expect("a JSON object");
+    let mut fields: Vec<&str> = obj.keys().map(String::as_str).collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            "dst",
+            "duration_ms",
+            "etag",
+            "method",
+            "part_size",
+            "parts",
+            "size",
+            "source_version_id",
+            "src",
+            "version_id"
+        ]
+    );
+    assert_eq!(v["src"], format!("s3://{SRC_BUCKET}/{p}dir/file.bin"));
+    assert_eq!(v["dst"], format!("s3://{DST_BUCKET}/{p}out/file.bin"));
+    assert_eq!(v["size"], 6 * MIB);
+    assert_eq!(v["method"], "multipart");
+    assert_eq!(v["parts"], 2);
+    assert!(v["duration_ms"].is_u64());
+    assert!(v["etag"].is_string());
+}
+
+#[tokio::test]
+async fn human_output_is_one_line_and_progress_is_off_without_a_terminal() {
+    let g = garage().await;
+    let p = unique("human");
+    put(
+        &g.client(),
+        SRC_BUCKET,
+        &format!("{p}a"),
+        random_bytes(6 * MIB as usize),
+    )
+    .await;
+    let r = g
+        .s3cp(&[
+            "--multipart-threshold",
+            "5MiB",
+            "--part-size",
+            "5MiB",
+            &format!("s3://{SRC_BUCKET}/{p}a"),
+            &format!("s3://{DST_BUCKET}/{p}b"),
+        ])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    assert_eq!(r.stdout.lines().count(), 1, "{r}");
+    let line = r.stdout.trim_end();
+    assert!(line.starts_with(&format!("copied s3://{SRC_BUCKET}/{p}a -> s3://{DST_BUCKET}/{p}b (6 MiB, multipart, 2 parts of 5 MiB) in ")), "{line}");
+    assert!(
+        r.stderr.is_empty(),
+        "no progress bar when stderr is not a terminal: {r}"
+    );
+
+    let quiet = g
+        .s3cp(&[
+            "--quiet",
+            &format!("s3://{SRC_BUCKET}/{p}a"),
+            &format!("s3://{DST_BUCKET}/{p}c"),
+        ])
+        .await;
+    assert_eq!(quiet.code, 0, "{quiet}");
+    assert!(
+        quiet.stdout.is_empty() && quiet.stderr.is_empty(),
+        "{quiet}"
+    );
+}
+
+#[tokio::test]
+async fn endpoint_from_the_environment() {
+    let g = garage().await;
+    let p = unique("env-endpoint");
+    put(
+        &g.client(),
+        SRC_BUCKET,
+        &format!("{p}a"),
+        random_bytes(1000),
+    )
+    .await;
+    let src = format!("s3://{SRC_BUCKET}/{p}a");
+    let dst = format!("s3://{DST_BUCKET}/{p}b");
+    let r = g
+        .s3cp_env(
+            &["--path-style", "--json", &src, &dst],
+            &[
+                ("AWS_ENDPOINT_URL_S3", &g.endpoint),
+                ("AWS_REGION", "us-east-1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.json_ok()["size"], 1000);
+}

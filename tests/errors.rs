@@ -1,0 +1,112 @@
+//! Failures: the message, the exit code, and that nothing was written.
+
+mod support;
+
+use support::*;
+
+#[tokio::test]
+async fn usage_errors_exit_2_and_write_nothing() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("usage");
+    put(&client, SRC_BUCKET, &format!("{p}a"), random_bytes(10)).await;
+    let src = format!("s3://{SRC_BUCKET}/{p}a");
+    let dst = format!("s3://{DST_BUCKET}/{p}b");
+    let cases: [(&[&str], &str); 6] = [
+        (&[&format!("{SRC_BUCKET}/{p}a"), &dst], "is not an S3 URI"),
+        (&[&format!("s3://{SRC_BUCKET}/"), &dst], "has no object key"),
+        (
+            &["--multipart-threshold", "6GiB", &src, &dst],
+            "above 5 GiB",
+        ),
+        (
+            &["--part-size", "1MiB", &src, &dst],
+            "minimum part size of 5 MiB",
+        ),
+        (
+            &["--part-size", "lots", &src, &dst],
+            "write a size such as 8MiB",
+        ),
+        (&[&src, &src], "onto itself"),
+    ];
+    for (args, message) in cases {
+        let r = g.s3cp(args).await;
+        assert_eq!(r.code, 2, "{args:?}\n{r}");
+        assert!(
+            r.stderr.contains(message),
+            "{args:?}: want {message:?}\n{r}"
+        );
+        assert!(r.stdout.is_empty(), "{r}");
+    }
+    assert!(!exists(&client, DST_BUCKET, &format!("{p}b")).await);
+}
+
+#[tokio::test]
+async fn usage_error_as_json() {
+    let g = garage().await;
+    let r = g.s3cp(&["--json", "s3://x/y", "s3://x/y"]).await;
+    assert_eq!(r.code, 2, "{r}");
+    let v = r.json();
+    assert_eq!(v["error"]["code"], "UsageError");
+    assert_eq!(v["error"]["exit_code"], 2);
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("onto itself")
+    );
+}
+
+#[tokio::test]
+async fn missing_source_exits_1_with_the_s3_error() {
+    let g = garage().await;
+    let p = unique("missing");
+    let src = format!("s3://{SRC_BUCKET}/{p}nothing-here");
+    let dst = format!("s3://{DST_BUCKET}/{p}b");
+    let r = g.s3cp(&[&src, &dst]).await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(
+        r.stderr
+            .starts_with(&format!("s3cp: error: cannot read the source {src}")),
+        "{r}"
+    );
+    assert!(
+        r.stderr.contains("Caused by: HeadObject failed: NotFound"),
+        "{r}"
+    );
+
+    let r = g.s3cp(&["--json", &src, &dst]).await;
+    assert_eq!(r.code, 1, "{r}");
+    let v = r.json();
+    assert_eq!(v["error"]["code"], "NotFound");
+    assert_eq!(v["error"]["operation"], "HeadObject");
+    assert_eq!(v["src"], src);
+    assert!(!exists(&g.client(), DST_BUCKET, &format!("{p}b")).await);
+}
+
+#[tokio::test]
+async fn missing_destination_bucket_fails_without_an_upload() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("no-dst-bucket");
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}a"),
+        random_bytes(6 * MIB as usize),
+    )
+    .await;
+    let r = g
+        .s3cp(&[
+            "--multipart-threshold",
+            "5MiB",
+            "--part-size",
+            "5MiB",
+            "--json",
+            &format!("s3://{SRC_BUCKET}/{p}a"),
+            "s3://s3cp-no-such-bucket/x",
+        ])
+        .await;
+    assert_eq!(r.code, 1, "{r}");
+    assert_eq!(r.json()["error"]["code"], "NoSuchBucket");
+}

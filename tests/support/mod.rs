@@ -1,0 +1,321 @@
+//! Test support: the servers started by `scripts/test.sh`, an SDK client for
+//! setting up and checking objects, and a runner for the real `s3cp` binary
+//! with a scrubbed environment (no `AWS_*` or `HOME` from the developer).
+//!
+//! A test whose server is not there fails with a message saying how to start
+//! it; it never skips.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::process::Output;
+
+use aws_sdk_s3::Client;
+use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
+use md5::{Digest, Md5};
+use rand::RngCore;
+
+pub const SRC_BUCKET: &str = "s3cp-src";
+pub const DST_BUCKET: &str = "s3cp-dst";
+pub const MIB: u64 = 1024 * 1024;
+
+/// One S3-compatible server on loopback.
+#[derive(Debug, Clone)]
+pub struct Server {
+    pub name: &'static str,
+    pub endpoint: String,
+    pub access_key: String,
+    pub secret_key: String,
+}
+
+fn required_env(var: &str, server: &str) -> String {
+    std::env::var(var).unwrap_or_else(|_| {
+        panic!(
+            "{var} is not set, so the {server} test server is not running: run the tests \
+             with scripts/test.sh, which installs and starts Garage and moto"
+        )
+    })
+}
+
+/// Garage, started by `scripts/servers.sh` with buckets `s3cp-src` and
+/// `s3cp-dst`.
+pub async fn garage() -> Server {
+    let server = Server {
+        name: "garage",
+        endpoint: required_env("S3CP_TEST_GARAGE_ENDPOINT", "Garage"),
+        access_key: required_env("S3CP_TEST_GARAGE_ACCESS_KEY_ID", "Garage"),
+        secret_key: required_env("S3CP_TEST_GARAGE_SECRET_ACCESS_KEY", "Garage"),
+    };
+    server.check_reachable().await;
+    server
+}
+
+/// moto in server mode; the test buckets are created on first use.
+pub async fn moto() -> Server {
+    let server = Server {
+        name: "moto",
+        endpoint: required_env("S3CP_TEST_MOTO_ENDPOINT", "moto"),
+        access_key: "testing".into(),
+        secret_key: "testing".into(),
+    };
+    server.check_reachable().await;
+    let client = server.client();
+    for bucket in [SRC_BUCKET, DST_BUCKET] {
+        // Already there (another test made it) is fine; anything else is not.
+        if let Err(e) = client.create_bucket().bucket(bucket).send().await {
+            let code = aws_sdk_s3::error::ProvideErrorMetadata::code(&e).unwrap_or("");
+            assert!(
+                code == "BucketAlreadyOwnedByYou" || code == "BucketAlreadyExists",
+                "cannot create bucket {bucket} on moto: {e:?}"
+            );
+        }
+    }
+    server
+}
+
+impl Server {
+    async fn check_reachable(&self) {
+        let client = self.client();
+        if let Err(e) = client.list_buckets().send().await {
+            panic!(
+                "the {} test server at {} does not answer ({}): run the tests with \
+                 scripts/test.sh, which starts it",
+                self.name,
+                self.endpoint,
+                aws_smithy_types::error::display::DisplayErrorContext(&e)
+            );
+        }
+    }
+
+    /// An SDK client for setting up and checking test objects.
+    pub fn client(&self) -> Client {
+        let conf = aws_sdk_s3::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .endpoint_url(&self.endpoint)
+            .force_path_style(true)
+            .credentials_provider(Credentials::new(
+                &self.access_key,
+                &self.secret_key,
+                None,
+                None,
+                "s3cp-tests",
+            ))
+            .build();
+        Client::from_conf(conf)
+    }
+
+    /// Runs `s3cp --endpoint-url .. --path-style ARGS` with a clean
+    /// environment holding only the test credentials.
+    pub async fn s3cp(&self, args: &[&str]) -> Run {
+        let mut all = vec!["--endpoint-url", &self.endpoint, "--path-style"];
+        all.extend_from_slice(args);
+        self.s3cp_env(&all, &[]).await
+    }
+
+    /// Runs s3cp with exactly `args` and extra environment variables.
+    pub async fn s3cp_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let home = tempfile::tempdir().expect("temp HOME");
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_s3cp"));
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home.path())
+            .env("AWS_ACCESS_KEY_ID", &self.access_key)
+            .env("AWS_SECRET_ACCESS_KEY", &self.secret_key)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .args(args)
+            .stdin(std::process::Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().await.expect("run s3cp");
+        Run::from(out)
+    }
+}
+
+/// The outcome of one s3cp run.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Self {
+        Self {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    /// Asserts exit code 0 and returns the `--json` result.
+    pub fn json_ok(&self) -> serde_json::Value {
+        assert_eq!(self.code, 0, "s3cp failed:\n{self}");
+        self.json()
+    }
+
+    /// stdout parsed as exactly one JSON object.
+    pub fn json(&self) -> serde_json::Value {
+        let line = self.stdout.trim_end();
+        assert_eq!(line.lines().count(), 1, "expected one JSON line:\n{self}");
+        serde_json::from_str(line).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{self}"))
+    }
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// A key prefix of its own for each test run, so tests share buckets safely.
+pub fn unique(test: &str) -> String {
+    format!("{test}/{:016x}/", rand::rng().next_u64())
+}
+
+pub fn random_bytes(len: usize) -> Vec<u8> {
+    let mut data = vec![0u8; len];
+    rand::rng().fill_bytes(&mut data);
+    data
+}
+
+pub async fn put(client: &Client, bucket: &str, key: &str, data: Vec<u8>) {
+    client
+        .put_object()
+        .bucket(bucket)
+        .key(key)
+        .body(ByteStream::from(data))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("put s3://{bucket}/{key}: {e:?}"));
+}
+
+/// Hex MD5 of an object's content, read back in full.
+pub async fn digest(client: &Client, bucket: &str, key: &str) -> String {
+    let out = client
+        .get_object()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("get s3://{bucket}/{key}: {e:?}"));
+    let body = out.body.collect().await.expect("read body").into_bytes();
+    format!("{:x}", Md5::digest(&body))
+}
+
+/// The object's headers and user metadata, as s3cp should preserve them.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Headers {
+    pub size: i64,
+    pub content_type: Option<String>,
+    pub cache_control: Option<String>,
+    pub content_disposition: Option<String>,
+    pub content_encoding: Option<String>,
+    pub content_language: Option<String>,
+    pub expires: Option<String>,
+    pub metadata: HashMap<String, String>,
+}
+
+pub async fn head(client: &Client, bucket: &str, key: &str) -> Headers {
+    let h = client
+        .head_object()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("head s3://{bucket}/{key}: {e:?}"));
+    Headers {
+        size: h.content_length().unwrap_or(-1),
+        content_type: h.content_type().map(Into::into),
+        cache_control: h.cache_control().map(Into::into),
+        content_disposition: h.content_disposition().map(Into::into),
+        content_encoding: h.content_encoding().map(Into::into),
+        content_language: h.content_language().map(Into::into),
+        expires: h.expires_string().map(Into::into),
+        metadata: h.metadata().cloned().unwrap_or_default(),
+    }
+}
+
+pub async fn exists(client: &Client, bucket: &str, key: &str) -> bool {
+    match client.head_object().bucket(bucket).key(key).send().await {
+        Ok(_) => true,
+        Err(e) if e.raw_response().map(|r| r.status().as_u16()) == Some(404) => false,
+        Err(e) => panic!("head s3://{bucket}/{key}: {e:?}"),
+    }
+}
+
+/// Incomplete multipart uploads under `prefix`.
+pub async fn uploads(client: &Client, bucket: &str, prefix: &str) -> Vec<String> {
+    let out = client
+        .list_multipart_uploads()
+        .bucket(bucket)
+        .prefix(prefix)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("list uploads in {bucket}: {e:?}"));
+    out.uploads()
+        .iter()
+        .map(|u| format!("{} {}", u.key().unwrap_or(""), u.upload_id().unwrap_or("")))
+        .collect()
+}
+
+/// Builds `s3://bucket/key` of `copies` × the size of `base` from
+/// UploadPartCopy parts of `base`: on Garage the blocks are shared, so a
+/// multi-GiB object costs little disk and time.
+pub async fn assemble(client: &Client, bucket: &str, key: &str, base: &str, copies: i32) {
+    let up = client
+        .create_multipart_upload()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+        .expect("create upload");
+    let id = up.upload_id().expect("upload id").to_owned();
+    let source = format!("{bucket}/{base}");
+    let mut parts = Vec::new();
+    // A few parts at a time: the server reads each part to hash it.
+    for chunk in (1..=copies).collect::<Vec<_>>().chunks(4) {
+        let futures = chunk.iter().map(|&n| {
+            client
+                .upload_part_copy()
+                .bucket(bucket)
+                .key(key)
+                .upload_id(&id)
+                .part_number(n)
+                .copy_source(&source)
+                .send()
+        });
+        for (n, r) in chunk.iter().zip(futures::future::join_all(futures).await) {
+            let r = r.unwrap_or_else(|e| panic!("part {n}: {e:?}"));
+            parts.push(
+                CompletedPart::builder()
+                    .part_number(*n)
+                    .set_e_tag(r.copy_part_result().and_then(|c| c.e_tag()).map(Into::into))
+                    .build(),
+            );
+        }
+    }
+    client
+        .complete_multipart_upload()
+        .bucket(bucket)
+        .key(key)
+        .upload_id(&id)
+        .multipart_upload(
+            CompletedMultipartUpload::builder()
+                .set_parts(Some(parts))
+                .build(),
+        )
+        .send()
+        .await
+        .expect("complete upload");
+}
