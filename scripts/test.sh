@@ -20,5 +20,11 @@ trap cleanup EXIT
 
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
-cargo test --locked "$@"
+results="$state/cargo-test.log"
+status=0
+cargo test --locked --no-fail-fast "$@" 2>&1 | tee "$results" || status=$?
 log "tests done in $(( $(date +%s) - started ))s"
+# One closing line for the whole run (cargo's own last line is the doc-tests').
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
+     END { printf "%d passed, %d failed\n", p, f }' "$results"
+exit "$status"

@@ -1,0 +1,78 @@
+"""Small S3 helper for the demo and benchmark scripts (boto3, from the moto venv).
+
+  s3tool.py put-random BUCKET KEY SIZE_BYTES [--content-type T] [--meta k=v ...]
+  s3tool.py assemble BUCKET KEY BASE_KEY COPIES   # KEY = COPIES x BASE_KEY, via UploadPartCopy
+  s3tool.py delete BUCKET KEY
+  s3tool.py uploads BUCKET                        # incomplete multipart uploads, one per line
+
+Connection from the environment: S3TOOL_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.
+"""
+import argparse
+import concurrent.futures
+import os
+
+import boto3
+from botocore.config import Config
+
+
+def client():
+    return boto3.client(
+        "s3",
+        endpoint_url=os.environ["S3TOOL_ENDPOINT"],
+        region_name="us-east-1",
+        config=Config(
+            s3={"addressing_style": "path"},
+            request_checksum_calculation="when_required",
+            response_checksum_validation="when_required",
+        ),
+    )
+
+
+def put_random(a):
+    meta = dict(kv.split("=", 1) for kv in a.meta)
+    extra = {"ContentType": a.content_type} if a.content_type else {}
+    client().put_object(Bucket=a.bucket, Key=a.key, Body=os.urandom(a.size), Metadata=meta, **extra)
+
+
+def assemble(a):
+    s3 = client()
+    up = s3.create_multipart_upload(Bucket=a.bucket, Key=a.key)
+    uid = up["UploadId"]
+
+    def part(n):
+        r = s3.upload_part_copy(Bucket=a.bucket, Key=a.key, UploadId=uid, PartNumber=n,
+                                CopySource={"Bucket": a.bucket, "Key": a.base})
+        return {"PartNumber": n, "ETag": r["CopyPartResult"]["ETag"]}
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        parts = list(pool.map(part, range(1, a.copies + 1)))
+    s3.complete_multipart_upload(Bucket=a.bucket, Key=a.key, UploadId=uid,
+                                 MultipartUpload={"Parts": parts})
+
+
+def delete(a):
+    client().delete_object(Bucket=a.bucket, Key=a.key)
+
+
+def uploads(a):
+    for u in client().list_multipart_uploads(Bucket=a.bucket).get("Uploads", []):
+        print(u["Key"], u["UploadId"])
+
+
+p = argparse.ArgumentParser()
+sub = p.add_subparsers(dest="cmd", required=True)
+s = sub.add_parser("put-random")
+s.add_argument("bucket"); s.add_argument("key"); s.add_argument("size", type=int)
+s.add_argument("--content-type"); s.add_argument("--meta", action="append", default=[])
+s.set_defaults(f=put_random)
+s = sub.add_parser("assemble")
+s.add_argument("bucket"); s.add_argument("key"); s.add_argument("base"); s.add_argument("copies", type=int)
+s.set_defaults(f=assemble)
+s = sub.add_parser("delete")
+s.add_argument("bucket"); s.add_argument("key")
+s.set_defaults(f=delete)
+s = sub.add_parser("uploads")
+s.add_argument("bucket")
+s.set_defaults(f=uploads)
+args = p.parse_args()
+args.f(args)
