@@ -23,7 +23,7 @@ _s3cp() {
 
     case "${cmd}" in
         s3cp)
-            opts="-q -v -h -V --region --profile --endpoint-url --path-style --multipart-threshold --part-size --concurrency --json --quiet --verbose --help --version"
+            opts="-q -v -h -V --region --profile --endpoint-url --path-style --multipart-threshold --part-size --concurrency --metadata-directive --metadata --content-type --cache-control --content-disposition --content-encoding --content-language --expires --tagging-directive --tagging --acl --grant-read --grant-read-acp --grant-write-acp --grant-full-control --copy-acl --sse --sse-kms-key-id --sse-kms-encryption-context --bucket-key-enabled --sse-c --sse-c-key --sse-c-key-file --sse-c-copy-source --sse-c-copy-source-key --sse-c-copy-source-key-file --storage-class --object-lock-mode --object-lock-retain-until-date --object-lock-legal-hold --website-redirect --checksum-algorithm --no-overwrite --request-payer --expected-bucket-owner --expected-source-bucket-owner --if-match --if-none-match --if-modified-since --if-unmodified-since --json --quiet --verbose --dryrun --dry-run --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -50,6 +50,154 @@ _s3cp() {
                     return 0
                     ;;
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-directive)
+                    COMPREPLY=($(compgen -W "COPY REPLACE MERGE" -- "${cur}"))
+                    return 0
+                    ;;
+                --metadata)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --content-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-control)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --content-disposition)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --content-encoding)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --content-language)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expires)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tagging-directive)
+                    COMPREPLY=($(compgen -W "COPY REPLACE" -- "${cur}"))
+                    return 0
+                    ;;
+                --tagging)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --acl)
+                    COMPREPLY=($(compgen -W "authenticated-read aws-exec-read bucket-owner-full-control bucket-owner-read private public-read public-read-write" -- "${cur}"))
+                    return 0
+                    ;;
+                --grant-read)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grant-read-acp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grant-write-acp)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grant-full-control)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sse)
+                    COMPREPLY=($(compgen -W "AES256 aws:backup aws:fsx aws:kms aws:kms:dsse" -- "${cur}"))
+                    return 0
+                    ;;
+                --sse-kms-key-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sse-kms-encryption-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sse-c)
+                    COMPREPLY=($(compgen -W "AES256" -- "${cur}"))
+                    return 0
+                    ;;
+                --sse-c-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sse-c-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sse-c-copy-source)
+                    COMPREPLY=($(compgen -W "AES256" -- "${cur}"))
+                    return 0
+                    ;;
+                --sse-c-copy-source-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sse-c-copy-source-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --storage-class)
+                    COMPREPLY=($(compgen -W "AWS_BACKUP_LOW_COST_WARM AWS_BACKUP_WARM DEEP_ARCHIVE EXPRESS_ONEZONE FSX_ONTAP FSX_OPENZFS GLACIER GLACIER_IR INTELLIGENT_TIERING ONEZONE_IA OUTPOSTS REDUCED_REDUNDANCY SNOW STANDARD STANDARD_IA" -- "${cur}"))
+                    return 0
+                    ;;
+                --object-lock-mode)
+                    COMPREPLY=($(compgen -W "COMPLIANCE GOVERNANCE" -- "${cur}"))
+                    return 0
+                    ;;
+                --object-lock-retain-until-date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --object-lock-legal-hold)
+                    COMPREPLY=($(compgen -W "OFF ON" -- "${cur}"))
+                    return 0
+                    ;;
+                --website-redirect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --checksum-algorithm)
+                    COMPREPLY=($(compgen -W "CRC32 CRC32C CRC64NVME MD5 SHA1 SHA256 SHA512 XXHASH128 XXHASH3 XXHASH64" -- "${cur}"))
+                    return 0
+                    ;;
+                --request-payer)
+                    COMPREPLY=($(compgen -W "requester" -- "${cur}"))
+                    return 0
+                    ;;
+                --expected-bucket-owner)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expected-source-bucket-owner)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --if-match)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --if-none-match)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --if-modified-since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --if-unmodified-since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -91,6 +91,8 @@ case "${1:-}" in
   start)
     dir=${2:?usage: servers.sh start DIR}
     mkdir -p "$dir"; dir=$(cd "$dir" && pwd)
+    stop_all "$dir"
+    rm -rf "$dir/garage" "$dir/moto" # fresh state: a second layout apply would fail
     : >"$dir/env"
     start_garage "$dir"
     start_moto "$dir"

@@ -2,8 +2,12 @@
 //! turns it into validated options, so no other module sees clap types.
 //! Completions and the man page are generated from [`Cli`].
 
-use clap::builder::TypedValueParser;
-use clap::{ArgAction, Args, Parser};
+use aws_sdk_s3::types::{
+    ChecksumAlgorithm, ObjectCannedAcl, ObjectLockLegalHoldStatus, ObjectLockMode, RequestPayer,
+    ServerSideEncryption, StorageClass,
+};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{ArgAction, Args, Parser, ValueEnum};
 
 const AFTER_HELP: &str = "\
 Exit status:
@@ -39,7 +43,269 @@ pub struct Cli {
     pub transfer: TransferArgs,
 
     #[command(flatten)]
+    pub metadata: MetadataArgs,
+
+    #[command(flatten)]
+    pub tagging: TaggingArgs,
+
+    #[command(flatten)]
+    pub acl: AclArgs,
+
+    #[command(flatten)]
+    pub encryption: EncryptionArgs,
+
+    #[command(flatten)]
+    pub object: ObjectArgs,
+
+    #[command(flatten)]
+    pub conditions: ConditionArgs,
+
+    #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// How the destination's metadata and Content-* headers are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "UPPER")]
+pub enum MetadataDirectiveArg {
+    /// Keep the source's metadata and headers (S3's default).
+    Copy,
+    /// Use only the metadata and headers given on the command line.
+    Replace,
+    /// Keep the source's, overriding only the ones given (s3cp's own).
+    Merge,
+}
+
+/// How the destination's tags are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "UPPER")]
+pub enum TaggingDirectiveArg {
+    /// Keep the source's tags (S3's default).
+    Copy,
+    /// Use only the tags given with --tagging (none without it).
+    Replace,
+}
+
+/// Metadata and Content-* headers. Any of them without a directive means
+/// --metadata-directive REPLACE, as in aws-cli.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Metadata")]
+pub struct MetadataArgs {
+    /// COPY keeps the source's metadata and headers, REPLACE uses only those
+    /// given, MERGE keeps the source's and overrides those given.
+    #[arg(long, value_name = "DIRECTIVE", ignore_case = true)]
+    pub metadata_directive: Option<MetadataDirectiveArg>,
+
+    /// User metadata (x-amz-meta-*), as KEY=VALUE[,KEY=VALUE]; repeatable.
+    #[arg(long, value_name = "KEY=VALUE", action = ArgAction::Append)]
+    pub metadata: Vec<String>,
+
+    /// Content-Type of the destination.
+    #[arg(long, value_name = "TYPE")]
+    pub content_type: Option<String>,
+
+    /// Cache-Control of the destination.
+    #[arg(long, value_name = "VALUE")]
+    pub cache_control: Option<String>,
+
+    /// Content-Disposition of the destination.
+    #[arg(long, value_name = "VALUE")]
+    pub content_disposition: Option<String>,
+
+    /// Content-Encoding of the destination.
+    #[arg(long, value_name = "VALUE")]
+    pub content_encoding: Option<String>,
+
+    /// Content-Language of the destination.
+    #[arg(long, value_name = "VALUE")]
+    pub content_language: Option<String>,
+
+    /// Expires of the destination: RFC 3339 (2030-01-01T00:00:00Z) or an
+    /// HTTP date.
+    #[arg(long, value_name = "DATE")]
+    pub expires: Option<String>,
+}
+
+/// Object tags.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Tags")]
+pub struct TaggingArgs {
+    /// COPY keeps the source's tags; REPLACE uses only --tagging.
+    #[arg(long, value_name = "DIRECTIVE", ignore_case = true)]
+    pub tagging_directive: Option<TaggingDirectiveArg>,
+
+    /// Tags as a URL query: 'k=v&k2=v2'. Without a directive, means REPLACE.
+    #[arg(long, value_name = "TAGS")]
+    pub tagging: Option<String>,
+}
+
+/// Access control. CopyObject never carries the source's ACL: the
+/// destination is private unless one of these is given.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Access control")]
+pub struct AclArgs {
+    /// A canned ACL for the destination.
+    #[arg(long, value_name = "ACL", value_parser = PossibleValuesParser::new(ObjectCannedAcl::values()))]
+    pub acl: Option<String>,
+
+    /// Grantees with READ, as 'id=..., uri=..., emailAddress=...'.
+    #[arg(long, value_name = "GRANTEES")]
+    pub grant_read: Option<String>,
+
+    /// Grantees with READ_ACP.
+    #[arg(long, value_name = "GRANTEES")]
+    pub grant_read_acp: Option<String>,
+
+    /// Grantees with WRITE_ACP.
+    #[arg(long, value_name = "GRANTEES")]
+    pub grant_write_acp: Option<String>,
+
+    /// Grantees with FULL_CONTROL.
+    #[arg(long, value_name = "GRANTEES")]
+    pub grant_full_control: Option<String>,
+
+    /// Read the source's ACL and give the destination the same grants.
+    #[arg(long, conflicts_with_all = ["acl", "grant_read", "grant_read_acp", "grant_write_acp", "grant_full_control"])]
+    pub copy_acl: bool,
+}
+
+/// Server-side encryption of the destination, and the source's SSE-C key.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Encryption")]
+pub struct EncryptionArgs {
+    /// Server-side encryption of the destination.
+    #[arg(long, value_name = "ALGORITHM", value_parser = PossibleValuesParser::new(ServerSideEncryption::values()))]
+    pub sse: Option<String>,
+
+    /// KMS key (id, ARN or alias) for --sse aws:kms or aws:kms:dsse.
+    #[arg(long, value_name = "KEY_ID")]
+    pub sse_kms_key_id: Option<String>,
+
+    /// KMS encryption context: base64 of a JSON object.
+    #[arg(long, value_name = "BASE64_JSON")]
+    pub sse_kms_encryption_context: Option<String>,
+
+    /// Use an S3 Bucket Key for SSE-KMS.
+    #[arg(long)]
+    pub bucket_key_enabled: bool,
+
+    /// Encrypt the destination with a customer-provided key (SSE-C).
+    #[arg(long, value_name = "ALGORITHM", value_parser = ["AES256"])]
+    pub sse_c: Option<String>,
+
+    /// The destination's SSE-C key: 32 raw bytes, as in aws-cli. Prefer
+    /// --sse-c-key-file or S3CP_SSE_C_KEY (base64) to keep it out of shell
+    /// history.
+    #[arg(long, value_name = "KEY", conflicts_with = "sse_c_key_file")]
+    pub sse_c_key: Option<Secret>,
+
+    /// File holding the destination's SSE-C key (32 raw bytes, or base64).
+    #[arg(long, value_name = "PATH")]
+    pub sse_c_key_file: Option<std::path::PathBuf>,
+
+    /// The source is encrypted with a customer-provided key (SSE-C).
+    #[arg(long, value_name = "ALGORITHM", value_parser = ["AES256"])]
+    pub sse_c_copy_source: Option<String>,
+
+    /// The source's SSE-C key: 32 raw bytes. Prefer
+    /// --sse-c-copy-source-key-file or S3CP_SSE_C_COPY_SOURCE_KEY (base64).
+    #[arg(
+        long,
+        value_name = "KEY",
+        conflicts_with = "sse_c_copy_source_key_file"
+    )]
+    pub sse_c_copy_source_key: Option<Secret>,
+
+    /// File holding the source's SSE-C key (32 raw bytes, or base64).
+    #[arg(long, value_name = "PATH")]
+    pub sse_c_copy_source_key_file: Option<std::path::PathBuf>,
+}
+
+/// Storage class, Object Lock, redirect, checksums, accounts.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Destination object")]
+pub struct ObjectArgs {
+    /// Storage class of the destination [S3's default: STANDARD].
+    #[arg(long, value_name = "CLASS", value_parser = PossibleValuesParser::new(StorageClass::values()))]
+    pub storage_class: Option<String>,
+
+    /// Object Lock mode; needs --object-lock-retain-until-date.
+    #[arg(long, value_name = "MODE", requires = "object_lock_retain_until_date",
+          value_parser = PossibleValuesParser::new(ObjectLockMode::values()))]
+    pub object_lock_mode: Option<String>,
+
+    /// Object Lock retention date (RFC 3339 or HTTP date); needs
+    /// --object-lock-mode.
+    #[arg(long, value_name = "DATE", requires = "object_lock_mode")]
+    pub object_lock_retain_until_date: Option<String>,
+
+    /// Object Lock legal hold.
+    #[arg(long, value_name = "STATUS", value_parser = PossibleValuesParser::new(ObjectLockLegalHoldStatus::values()))]
+    pub object_lock_legal_hold: Option<String>,
+
+    /// Website redirect location of the destination.
+    #[arg(long, value_name = "URL")]
+    pub website_redirect: Option<String>,
+
+    /// Have S3 compute this checksum for the destination.
+    #[arg(long, value_name = "ALGORITHM", value_parser = PossibleValuesParser::new(ChecksumAlgorithm::values()))]
+    pub checksum_algorithm: Option<String>,
+
+    /// Refuse to overwrite an existing destination: sends If-None-Match: *
+    /// (atomic, no HEAD-then-copy race).
+    #[arg(long)]
+    pub no_overwrite: bool,
+
+    /// Agree to pay for requests on a Requester Pays bucket.
+    #[arg(long, value_name = "PAYER", value_parser = PossibleValuesParser::new(RequestPayer::values()))]
+    pub request_payer: Option<String>,
+
+    /// Fail unless the destination bucket belongs to this account id.
+    #[arg(long, value_name = "ACCOUNT_ID")]
+    pub expected_bucket_owner: Option<String>,
+
+    /// Fail unless the source bucket belongs to this account id.
+    #[arg(long, value_name = "ACCOUNT_ID")]
+    pub expected_source_bucket_owner: Option<String>,
+}
+
+/// Conditions on the source (x-amz-copy-source-if-*), checked on CopyObject
+/// and on every part of a multipart copy.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Source conditions")]
+pub struct ConditionArgs {
+    /// Copy only if the source's ETag is this.
+    #[arg(long, value_name = "ETAG")]
+    pub if_match: Option<String>,
+
+    /// Copy only if the source's ETag is not this.
+    #[arg(long, value_name = "ETAG")]
+    pub if_none_match: Option<String>,
+
+    /// Copy only if the source changed after this date (RFC 3339 or HTTP date).
+    #[arg(long, value_name = "DATE")]
+    pub if_modified_since: Option<String>,
+
+    /// Copy only if the source did not change after this date.
+    #[arg(long, value_name = "DATE")]
+    pub if_unmodified_since: Option<String>,
+}
+
+/// A secret from the command line, never shown by `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_owned()))
+    }
 }
 
 /// How to reach S3. Credentials come from the standard AWS chain
@@ -103,6 +369,11 @@ pub struct OutputArgs {
     /// SDK's own logs. RUST_LOG overrides.
     #[arg(short, long, action = ArgAction::Count)]
     pub verbose: u8,
+
+    /// Print the plan (method, parts, directives, ACL, encryption) and send
+    /// no write request.
+    #[arg(long, visible_alias = "dryrun")]
+    pub dry_run: bool,
 }
 
 /// Parses `8MiB`, `5GiB`, `1.5GB`, `1048576`.

@@ -1,11 +1,33 @@
 //! Turns parsed flags into validated, plain option structs. Everything a user
 //! can get wrong is caught here, before any request is sent (exit code 2).
 
-use anyhow::bail;
+use std::collections::HashMap;
+use std::path::Path;
 
-use crate::cli::{Cli, ConnectionArgs, OutputArgs};
+use anyhow::{Context, anyhow, bail};
+use aws_sdk_s3::types::{
+    ChecksumAlgorithm, ObjectCannedAcl, ObjectLockLegalHoldStatus, ObjectLockMode, RequestPayer,
+    ServerSideEncryption, StorageClass,
+};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use md5::{Digest, Md5};
+
+use crate::cli::{
+    AclArgs, Cli, ConditionArgs, ConnectionArgs, EncryptionArgs, MetadataArgs,
+    MetadataDirectiveArg, ObjectArgs, OutputArgs, Secret, TaggingArgs, TaggingDirectiveArg,
+};
+use crate::options::{
+    Acl, ContentHeaders, CopyOptions, Encryption, Grants, MetadataDirective, MetadataOptions,
+    ObjectLock, SourceConditions, SseCKey, TaggingDirective, TaggingOptions, parse_date,
+};
 use crate::plan::Limits;
 use crate::uri::S3Uri;
+
+/// Environment variables holding SSE-C keys (base64), so that keys stay out
+/// of shell history and process listings.
+pub const SSE_C_KEY_ENV: &str = "S3CP_SSE_C_KEY";
+pub const SSE_C_COPY_SOURCE_KEY_ENV: &str = "S3CP_SSE_C_COPY_SOURCE_KEY";
 
 /// How to reach S3.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -22,6 +44,8 @@ pub struct Output {
     pub json: bool,
     pub quiet: bool,
     pub verbose: u8,
+    /// Plan only: no write request is sent.
+    pub dry_run: bool,
 }
 
 /// One object copy, fully resolved.
@@ -36,6 +60,7 @@ pub struct CopyJob {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub job: CopyJob,
+    pub options: CopyOptions,
     pub connection: Connection,
     pub limits: Limits,
     /// UploadPartCopy requests in flight.
@@ -47,15 +72,23 @@ impl Config {
     pub fn from_cli(cli: &Cli) -> anyhow::Result<Self> {
         let src = S3Uri::parse_source(&cli.src)?;
         let dst = S3Uri::parse_destination(&cli.dst)?.resolve_destination(&src)?;
-        if src.bucket == dst.bucket && src.key == dst.key && src.version_id.is_none() {
+        let options = copy_options(cli, &|name| std::env::var(name).ok())?;
+        if src.bucket == dst.bucket
+            && src.key == dst.key
+            && src.version_id.is_none()
+            && !options.changes_object()
+        {
             bail!(
                 "{src} would be copied onto itself with nothing changed, which S3 refuses: \
-                 give a different destination key"
+                 change something (--metadata-directive REPLACE or MERGE with new metadata, \
+                 --storage-class, --sse or --sse-c, --website-redirect) or give a different \
+                 destination key"
             );
         }
         let limits = Limits::new(cli.transfer.multipart_threshold, cli.transfer.part_size)?;
         Ok(Self {
             job: CopyJob { src, dst },
+            options,
             connection: Connection::from(&cli.connection),
             limits,
             concurrency: cli.transfer.concurrency,
@@ -81,8 +114,280 @@ impl From<&OutputArgs> for Output {
             json: a.json,
             quiet: a.quiet,
             verbose: a.verbose,
+            dry_run: a.dry_run,
         }
     }
+}
+
+/// Resolves every CopyObject option; `env` reads environment variables
+/// (injected so tests do not touch the process environment).
+pub fn copy_options(
+    cli: &Cli,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> anyhow::Result<CopyOptions> {
+    let ObjectArgs {
+        storage_class,
+        object_lock_mode,
+        object_lock_retain_until_date,
+        object_lock_legal_hold,
+        website_redirect,
+        checksum_algorithm,
+        no_overwrite,
+        request_payer,
+        expected_bucket_owner,
+        expected_source_bucket_owner,
+    } = &cli.object;
+    let (encryption, sse_c, sse_c_source) = encryption(&cli.encryption, env)?;
+    Ok(CopyOptions {
+        metadata: metadata(&cli.metadata)?,
+        tagging: tagging(&cli.tagging)?,
+        acl: acl(&cli.acl)?,
+        encryption,
+        sse_c,
+        sse_c_source,
+        storage_class: storage_class.as_deref().map(StorageClass::from),
+        object_lock: ObjectLock {
+            mode: object_lock_mode.as_deref().map(ObjectLockMode::from),
+            retain_until: object_lock_retain_until_date
+                .as_deref()
+                .map(parse_date)
+                .transpose()
+                .map_err(|e| anyhow!("--object-lock-retain-until-date: {e}"))?,
+            legal_hold: object_lock_legal_hold
+                .as_deref()
+                .map(ObjectLockLegalHoldStatus::from),
+        },
+        website_redirect: website_redirect.clone(),
+        checksum_algorithm: checksum_algorithm.as_deref().map(ChecksumAlgorithm::from),
+        conditions: conditions(&cli.conditions)?,
+        no_overwrite: *no_overwrite,
+        request_payer: request_payer.as_deref().map(RequestPayer::from),
+        expected_bucket_owner: expected_bucket_owner.clone(),
+        expected_source_bucket_owner: expected_source_bucket_owner.clone(),
+    })
+}
+
+fn metadata(a: &MetadataArgs) -> anyhow::Result<MetadataOptions> {
+    let headers = ContentHeaders {
+        content_type: a.content_type.clone(),
+        cache_control: a.cache_control.clone(),
+        content_disposition: a.content_disposition.clone(),
+        content_encoding: a.content_encoding.clone(),
+        content_language: a.content_language.clone(),
+        expires: a
+            .expires
+            .as_deref()
+            .map(parse_date)
+            .transpose()
+            .map_err(|e| anyhow!("--expires: {e}"))?,
+    };
+    let mut metadata = HashMap::new();
+    for item in a.metadata.iter().flat_map(|m| m.split(',')) {
+        let (k, v) = item
+            .split_once('=')
+            .filter(|(k, _)| !k.trim().is_empty())
+            .ok_or_else(|| {
+                anyhow!(
+                    "--metadata '{item}' is not KEY=VALUE: write --metadata key=value[,key2=value2]"
+                )
+            })?;
+        metadata.insert(k.trim().to_owned(), v.to_owned());
+    }
+    let given = !headers.is_empty() || !metadata.is_empty();
+    let directive = match a.metadata_directive {
+        None if given => MetadataDirective::Replace,
+        None | Some(MetadataDirectiveArg::Copy) => MetadataDirective::Copy,
+        Some(MetadataDirectiveArg::Replace) => MetadataDirective::Replace,
+        Some(MetadataDirectiveArg::Merge) => MetadataDirective::Merge,
+    };
+    if directive == MetadataDirective::Copy && given {
+        bail!(
+            "--metadata-directive COPY keeps the source's metadata and headers, so the \
+             metadata or Content-* flags given would be ignored: use --metadata-directive \
+             REPLACE (only what is given) or MERGE (the source's, overridden by what is given)"
+        );
+    }
+    Ok(MetadataOptions {
+        directive,
+        headers,
+        metadata,
+    })
+}
+
+fn tagging(a: &TaggingArgs) -> anyhow::Result<TaggingOptions> {
+    let tags: Vec<(String, String)> = match &a.tagging {
+        Some(text) => {
+            let tags: Vec<(String, String)> = form_urlencoded::parse(text.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            if tags.iter().any(|(k, _)| k.is_empty()) {
+                bail!(
+                    "--tagging '{text}' has a tag without a key: write --tagging 'key=value&key2=value2'"
+                );
+            }
+            tags
+        }
+        None => Vec::new(),
+    };
+    let directive = match (a.tagging_directive, &a.tagging) {
+        (Some(TaggingDirectiveArg::Copy), Some(_)) => bail!(
+            "--tagging-directive COPY keeps the source's tags, so --tagging would be ignored: \
+             use --tagging-directive REPLACE, or leave the directive out"
+        ),
+        (Some(TaggingDirectiveArg::Copy), None) | (None, None) => TaggingDirective::Copy,
+        (Some(TaggingDirectiveArg::Replace), _) | (None, Some(_)) => TaggingDirective::Replace,
+    };
+    Ok(TaggingOptions { directive, tags })
+}
+
+fn acl(a: &AclArgs) -> anyhow::Result<Acl> {
+    let grants = Grants {
+        read: a.grant_read.clone(),
+        read_acp: a.grant_read_acp.clone(),
+        write_acp: a.grant_write_acp.clone(),
+        full_control: a.grant_full_control.clone(),
+    };
+    Ok(match (&a.acl, grants.is_empty(), a.copy_acl) {
+        (_, _, true) => Acl::CopySource,
+        (Some(_), false, _) => bail!(
+            "--acl and --grant-* cannot be combined (S3 refuses a canned ACL with grant \
+             headers): give one or the other"
+        ),
+        (Some(canned), true, _) => Acl::Canned(ObjectCannedAcl::from(canned.as_str())),
+        (None, false, _) => Acl::Grants(grants),
+        (None, true, _) => Acl::Default,
+    })
+}
+
+type EncryptionChoice = (Encryption, Option<SseCKey>, Option<SseCKey>);
+
+fn encryption(
+    a: &EncryptionArgs,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> anyhow::Result<EncryptionChoice> {
+    let sse = a.sse.as_deref().map(ServerSideEncryption::from);
+    let kms = matches!(
+        sse,
+        Some(ServerSideEncryption::AwsKms | ServerSideEncryption::AwsKmsDsse)
+    );
+    if !kms && (a.sse_kms_key_id.is_some() || a.sse_kms_encryption_context.is_some()) {
+        bail!(
+            "--sse-kms-key-id and --sse-kms-encryption-context need --sse aws:kms (or aws:kms:dsse)"
+        );
+    }
+    if let Some(ctx) = &a.sse_kms_encryption_context {
+        let json = BASE64.decode(ctx).ok().and_then(|raw| {
+            serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&raw).ok()
+        });
+        if json.is_none() {
+            bail!(
+                "--sse-kms-encryption-context must be the base64 of a JSON object, e.g. $(printf '{{\"k\":\"v\"}}' | base64)"
+            );
+        }
+    }
+    let sse_c = sse_c_key(
+        "--sse-c",
+        a.sse_c.as_deref(),
+        a.sse_c_key.as_ref(),
+        a.sse_c_key_file.as_deref(),
+        SSE_C_KEY_ENV,
+        env,
+    )?;
+    let sse_c_source = sse_c_key(
+        "--sse-c-copy-source",
+        a.sse_c_copy_source.as_deref(),
+        a.sse_c_copy_source_key.as_ref(),
+        a.sse_c_copy_source_key_file.as_deref(),
+        SSE_C_COPY_SOURCE_KEY_ENV,
+        env,
+    )?;
+    if sse.is_some() && sse_c.is_some() {
+        bail!(
+            "--sse and --sse-c cannot be combined: an object has one kind of server-side encryption"
+        );
+    }
+    Ok((
+        Encryption {
+            sse,
+            kms_key_id: a.sse_kms_key_id.clone(),
+            kms_context: a.sse_kms_encryption_context.clone(),
+            bucket_key: a.bucket_key_enabled.then_some(true),
+        },
+        sse_c,
+        sse_c_source,
+    ))
+}
+
+/// One SSE-C key from the flag (32 raw bytes), the key file (32 raw bytes
+/// or base64) or the environment (base64). Error messages never contain the
+/// key.
+fn sse_c_key(
+    flag: &str,
+    algorithm: Option<&str>,
+    raw: Option<&Secret>,
+    file: Option<&Path>,
+    env_name: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> anyhow::Result<Option<SseCKey>> {
+    let Some(algorithm) = algorithm else {
+        if raw.is_some() || file.is_some() {
+            bail!("an SSE-C key was given without {flag}: add {flag} AES256");
+        }
+        return Ok(None);
+    };
+    let key: Vec<u8> = match (raw, file) {
+        (Some(secret), _) => secret.0.as_bytes().to_vec(),
+        (None, Some(path)) => {
+            let content = std::fs::read(path)
+                .with_context(|| format!("cannot read the {flag} key file {}", path.display()))?;
+            if content.len() == 32 {
+                content
+            } else {
+                BASE64
+                    .decode(String::from_utf8_lossy(&content).trim())
+                    .map_err(|_| {
+                        anyhow!(
+                            "the {flag} key file {} holds neither 32 raw bytes nor base64",
+                            path.display()
+                        )
+                    })?
+            }
+        }
+        (None, None) => {
+            let text = env(env_name).ok_or_else(|| {
+                anyhow!("{flag} needs a key: give {flag}-key-file PATH, set {env_name} (base64), or {flag}-key")
+            })?;
+            BASE64.decode(text.trim()).map_err(|_| {
+                anyhow!("{env_name} is not base64: set it to the base64 of the 32-byte key")
+            })?
+        }
+    };
+    if key.len() != 32 {
+        bail!(
+            "the {flag} key is {} bytes; an AES256 key is exactly 32 bytes (256 bits)",
+            key.len()
+        );
+    }
+    Ok(Some(SseCKey {
+        algorithm: algorithm.to_owned(),
+        key_base64: BASE64.encode(&key),
+        key_md5_base64: BASE64.encode(Md5::digest(&key)),
+    }))
+}
+
+fn conditions(a: &ConditionArgs) -> anyhow::Result<SourceConditions> {
+    let date = |flag: &str, v: &Option<String>| {
+        v.as_deref()
+            .map(parse_date)
+            .transpose()
+            .map_err(|e| anyhow!("{flag}: {e}"))
+    };
+    Ok(SourceConditions {
+        if_match: a.if_match.clone(),
+        if_none_match: a.if_none_match.clone(),
+        if_modified_since: date("--if-modified-since", &a.if_modified_since)?,
+        if_unmodified_since: date("--if-unmodified-since", &a.if_unmodified_since)?,
+    })
 }
 
 #[cfg(test)]

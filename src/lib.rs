@@ -25,6 +25,7 @@ pub mod client;
 pub mod config;
 pub mod copy;
 pub mod error;
+pub mod options;
 pub mod plan;
 pub mod progress;
 pub mod report;
@@ -62,11 +63,21 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
     } else {
         Box::new(Silent)
     };
-    match engine.copy(&config.job, progress.as_ref(), shutdown).await {
+    let copied = engine
+        .copy(
+            &config.job,
+            &config.options,
+            config.output.dry_run,
+            progress.as_ref(),
+            shutdown,
+        )
+        .await;
+    match copied {
         Ok(copied) => {
-            if !config.output.quiet || config.output.json {
+            if !config.output.quiet || config.output.json || copied.dry_run {
                 // A closed stdout (`| head`) is not a failed copy.
-                let _ = report::print_copied(&config.job, &copied, config.output.json);
+                let _ =
+                    report::print_copied(&config.job, &config.options, &copied, config.output.json);
             }
             Exit::Copied
         }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::config::CopyJob;
 use crate::copy::Copied;
 use crate::error::Failure;
+use crate::options::CopyOptions;
 use crate::plan::Method;
 
 /// Sizes as people read them: `12 MiB`, `6 GiB`.
@@ -34,10 +35,21 @@ pub struct CopyResult<'a> {
     pub version_id: Option<&'a str>,
     pub source_version_id: Option<&'a str>,
     pub duration_ms: u64,
+    /// `COPY`, `REPLACE` or `MERGE`.
+    pub metadata_directive: &'static str,
+    /// `COPY` or `REPLACE`.
+    pub tagging_directive: &'static str,
+    /// `private (default)`, a canned ACL, `grants (...)` or `copied from source`.
+    pub acl: String,
+    /// `bucket default`, `AES256`, `aws:kms (key ..)`, `SSE-C AES256`, ...
+    pub encryption: String,
+    pub storage_class: String,
+    /// True when only planned (`--dry-run`): nothing was written.
+    pub dry_run: bool,
 }
 
 impl<'a> CopyResult<'a> {
-    pub fn new(job: &CopyJob, c: &'a Copied) -> Self {
+    pub fn new(job: &CopyJob, opts: &CopyOptions, c: &'a Copied) -> Self {
         let (part_size, parts) = match c.method {
             Method::Single => (None, 0),
             Method::Multipart { part_size, parts } => (Some(part_size), parts),
@@ -53,6 +65,12 @@ impl<'a> CopyResult<'a> {
             version_id: c.version_id.as_deref(),
             source_version_id: c.source_version_id.as_deref(),
             duration_ms: c.duration.as_millis() as u64,
+            metadata_directive: opts.metadata.directive.name(),
+            tagging_directive: opts.tagging.directive.name(),
+            acl: opts.acl.to_string(),
+            encryption: opts.encryption_name(),
+            storage_class: opts.storage_class_name(),
+            dry_run: c.dry_run,
         }
     }
 }
@@ -77,15 +95,35 @@ pub struct ErrorDetail {
     pub exit_code: u8,
 }
 
-pub fn print_copied(job: &CopyJob, copied: &Copied, json: bool) -> io::Result<()> {
+pub fn print_copied(
+    job: &CopyJob,
+    opts: &CopyOptions,
+    copied: &Copied,
+    json: bool,
+) -> io::Result<()> {
     let mut out = io::stdout().lock();
+    let r = CopyResult::new(job, opts, copied);
     if json {
-        serde_json::to_writer(&mut out, &CopyResult::new(job, copied))?;
-        writeln!(out)
+        serde_json::to_writer(&mut out, &r)?;
+        return writeln!(out);
+    }
+    let settings = format!(
+        "metadata {}, tags {}, ACL {}, encryption {}, storage class {}",
+        r.metadata_directive, r.tagging_directive, r.acl, r.encryption, r.storage_class
+    );
+    if copied.dry_run {
+        writeln!(
+            out,
+            "would copy {} -> {} ({}, {}); {settings}; nothing written (--dry-run)",
+            job.src,
+            job.dst,
+            human_size(copied.size),
+            copied.method,
+        )
     } else {
         writeln!(
             out,
-            "copied {} -> {} ({}, {}) in {:.2}s",
+            "copied {} -> {} ({}, {}) in {:.2}s; {settings}",
             job.src,
             job.dst,
             human_size(copied.size),

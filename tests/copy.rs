@@ -336,15 +336,21 @@ async fn json_result_has_every_field() {
     assert_eq!(
         fields,
         [
+            "acl",
+            "dry_run",
             "dst",
             "duration_ms",
+            "encryption",
             "etag",
+            "metadata_directive",
             "method",
             "part_size",
             "parts",
             "size",
             "source_version_id",
             "src",
+            "storage_class",
+            "tagging_directive",
             "version_id"
         ]
     );
@@ -355,6 +361,12 @@ async fn json_result_has_every_field() {
     assert_eq!(v["parts"], 2);
     assert!(v["duration_ms"].is_u64());
     assert!(v["etag"].is_string());
+    assert_eq!(v["metadata_directive"], "COPY");
+    assert_eq!(v["tagging_directive"], "COPY");
+    assert_eq!(v["acl"], "private (default)");
+    assert_eq!(v["encryption"], "bucket default");
+    assert_eq!(v["storage_class"], "STANDARD (default)");
+    assert_eq!(v["dry_run"], false);
 }
 
 #[tokio::test]

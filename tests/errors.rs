@@ -67,7 +67,7 @@ async fn missing_source_exits_1_with_the_s3_error() {
     assert_eq!(r.code, 1, "{r}");
     assert!(
         r.stderr
-            .starts_with(&format!("s3cp: error: cannot read the source {src}")),
+            .starts_with(&format!("s3cp: error: the source {src} does not exist")),
         "{r}"
     );
     assert!(

@@ -12,8 +12,11 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use aws_sdk_s3::Client;
 
+use aws_sdk_s3::types::StorageClass;
+
 use crate::config::CopyJob;
-use crate::error::s3;
+use crate::error::{S3Error, s3};
+use crate::options::{Acl, CopyOptions};
 use crate::plan::{self, Limits, Method};
 use crate::progress::Progress;
 use crate::request::{self, SourceObject};
@@ -35,6 +38,8 @@ pub struct Copied {
     /// The source version that was copied.
     pub source_version_id: Option<String>,
     pub duration: Duration,
+    /// Only planned (`--dry-run`): nothing was written.
+    pub dry_run: bool,
 }
 
 /// Engine settings that are the same for every object.
@@ -48,20 +53,24 @@ pub struct Engine<'a> {
 
 impl Engine<'_> {
     /// Copies one object. `shutdown` resolving means Ctrl-C: a multipart
-    /// copy in flight is aborted and [`Interrupted`] returned.
+    /// copy in flight is aborted and [`Interrupted`] returned. With
+    /// `dry_run`, only reads are sent (HEAD, and the source ACL for
+    /// `--copy-acl`) and the plan is returned.
     pub async fn copy(
         &self,
         job: &CopyJob,
+        opts: &CopyOptions,
+        dry_run: bool,
         progress: &dyn Progress,
         shutdown: impl Future<Output = ()>,
     ) -> anyhow::Result<Copied> {
         let started = Instant::now();
-        let head = request::head_source(self.client, &job.src)
+        let head = request::head_source(self.client, &job.src, opts)
             .send()
             .await
-            .map_err(s3("HeadObject"))
-            .with_context(|| format!("cannot read the source {}", job.src))?;
+            .map_err(|err| source_error(job, opts, &err))?;
         let source = SourceObject::from_head(&head);
+        check_restored(job, &source)?;
         let method = plan::plan(source.size, self.limits)?;
         tracing::info!(
             "{} is {} bytes (ETag {}, version {}): {method}",
@@ -70,13 +79,150 @@ impl Engine<'_> {
             source.etag,
             source.version_id.as_deref().unwrap_or("none")
         );
+        // S3 checks the conditions on CopyObject itself; the multipart path
+        // must check them here (see SourceConditions::check). Checking on
+        // both paths gives one message and writes nothing either way.
+        opts.conditions
+            .check(&source.etag, source.last_modified.as_ref())?;
+        let acl = match &opts.acl {
+            Acl::CopySource => Acl::Grants(self.source_acl(job, &source, opts).await?),
+            other => other.clone(),
+        };
+        if dry_run {
+            return Ok(Copied {
+                size: source.size,
+                method,
+                etag: None,
+                version_id: None,
+                source_version_id: source.version_id.clone(),
+                duration: started.elapsed(),
+                dry_run: true,
+            });
+        }
         let mut copied = match method {
-            Method::Single => single::copy(self.client, job, &source).await?,
+            Method::Single => single::copy(self.client, job, &source, opts, &acl).await?,
             Method::Multipart { part_size, .. } => {
-                multipart::copy(self, job, &source, part_size, progress, shutdown).await?
+                let task = multipart::Task {
+                    engine: self,
+                    job,
+                    source: &source,
+                    opts,
+                    acl: &acl,
+                    part_size,
+                };
+                task.run(progress, shutdown).await?
             }
         };
         copied.duration = started.elapsed();
         Ok(copied)
     }
+
+    async fn source_acl(
+        &self,
+        job: &CopyJob,
+        source: &SourceObject,
+        opts: &CopyOptions,
+    ) -> anyhow::Result<crate::options::Grants> {
+        let out = request::get_source_acl(self.client, &job.src, source, opts)
+            .send()
+            .await
+            .map_err(s3("GetObjectAcl"))
+            .with_context(|| {
+                format!(
+                    "cannot read the ACL of {} for --copy-acl (the s3:GetObjectAcl permission \
+                     is needed); leave --copy-acl out to copy without it",
+                    job.src
+                )
+            })?;
+        Ok(request::grants_from_acl(out.grants()))
+    }
+}
+
+/// Explains a failed HEAD of the source, naming the fix where one is known.
+fn source_error(
+    job: &CopyJob,
+    opts: &CopyOptions,
+    err: &aws_sdk_s3::error::SdkError<
+        aws_sdk_s3::operation::head_object::HeadObjectError,
+        aws_sdk_s3::config::http::HttpResponse,
+    >,
+) -> anyhow::Error {
+    let e = S3Error::from_sdk("HeadObject", err);
+    let delete_marker = err
+        .raw_response()
+        .and_then(|r| r.headers().get("x-amz-delete-marker"))
+        == Some("true");
+    let what = if delete_marker {
+        format!(
+            "the current version of {} is a delete marker, so there is no object to copy: \
+             give the version to copy, as {}?versionId=ID (list them with \
+             aws s3api list-object-versions)",
+            job.src, job.src
+        )
+    } else if e.status == Some(400) && opts.sse_c_source.is_none() {
+        format!(
+            "cannot read the source {}; if it is encrypted with a customer key (SSE-C), give \
+             --sse-c-copy-source AES256 and its key",
+            job.src
+        )
+    } else if e.status == Some(404) {
+        format!("the source {} does not exist", job.src)
+    } else {
+        format!("cannot read the source {}", job.src)
+    };
+    anyhow::Error::new(e).context(what)
+}
+
+/// An archived source (GLACIER, DEEP_ARCHIVE) can only be copied once
+/// restored (`x-amz-restore: ongoing-request="false", ...`).
+fn check_restored(job: &CopyJob, source: &SourceObject) -> anyhow::Result<()> {
+    let archived = matches!(
+        source.storage_class,
+        Some(StorageClass::Glacier | StorageClass::DeepArchive)
+    );
+    let restored = source
+        .restore
+        .as_deref()
+        .is_some_and(|r| r.contains("ongoing-request=\"false\""));
+    if !archived || restored {
+        return Ok(());
+    }
+    let class = source.storage_class.as_ref().map_or("", |c| c.as_str());
+    if source.restore.is_some() {
+        anyhow::bail!(
+            "{} is in {class} and its restore is still in progress: copy it once the restore \
+             has finished (aws s3api head-object shows x-amz-restore)",
+            job.src
+        );
+    }
+    anyhow::bail!(
+        "{} is in {class} and must be restored before it can be copied: run \
+         aws s3api restore-object --bucket {} --key '{}' --restore-request Days=1, \
+         then copy it once the restore has finished",
+        job.src,
+        job.src.bucket,
+        job.src.key
+    )
+}
+
+/// The message for a 412 from CopyObject or CompleteMultipartUpload:
+/// `--no-overwrite` met an existing destination, or a source condition
+/// failed (they were checked at the HEAD, but the source may have changed
+/// since). `None` for other errors.
+fn precondition_context(job: &CopyJob, opts: &CopyOptions, e: &S3Error) -> Option<String> {
+    if !e.is_code("PreconditionFailed") && e.status != Some(412) {
+        return None;
+    }
+    let exists = format!("{} already exists and --no-overwrite was given", job.dst);
+    let unmet = format!(
+        "the source {} does not meet the --if-* conditions given",
+        job.src
+    );
+    let why = match (opts.no_overwrite, opts.conditions.is_empty()) {
+        (true, true) => exists,
+        (true, false) if e.operation == "CompleteMultipartUpload" => exists,
+        (true, false) => format!("{exists}, or {unmet}"),
+        (false, _) => unmet,
+    };
+    Some(format!("precondition failed: {why}; nothing was written"))
 }

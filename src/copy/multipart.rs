@@ -1,186 +1,222 @@
-//! A multipart copy: CreateMultipartUpload (carrying the source's headers,
-//! metadata and tags), UploadPartCopy parts in parallel with bounded
-//! concurrency, each pinned to the HEADed object, then
-//! CompleteMultipartUpload. Any failure or Ctrl-C aborts the upload: no
-//! orphaned upload and no half-made object.
+//! A multipart copy: CreateMultipartUpload (carrying what CopyObject would
+//! carry: headers, metadata, tags, ACL, encryption, storage class, ...),
+//! UploadPartCopy parts in parallel with bounded concurrency, each pinned to
+//! the HEADed object, then CompleteMultipartUpload. Any failure or Ctrl-C
+//! aborts the upload: no orphaned upload and no half-made object.
 
 use std::future::Future;
 
 use anyhow::{Context, anyhow};
-use aws_sdk_s3::Client;
-use aws_sdk_s3::types::{CompletedPart, Tag};
+use aws_sdk_s3::types::CompletedPart;
 use futures::{StreamExt, TryStreamExt};
 
 use super::{Copied, Engine, Interrupted};
 use crate::config::CopyJob;
 use crate::error::{S3Error, s3};
+use crate::options::{Acl, CopyOptions, TaggingDirective};
 use crate::plan::{self, Method};
 use crate::progress::Progress;
 use crate::request::{self, SourceObject};
 
-pub(super) async fn copy(
-    engine: &Engine<'_>,
-    job: &CopyJob,
-    source: &SourceObject,
-    part_size: u64,
-    progress: &dyn Progress,
-    shutdown: impl Future<Output = ()>,
-) -> anyhow::Result<Copied> {
-    let client = engine.client;
-    let tags = source_tags(client, job, source).await?;
-    let created = request::create_multipart_upload(client, job, source, &tags)
-        .send()
-        .await
-        .map_err(s3("CreateMultipartUpload"))
-        .with_context(|| format!("cannot start a multipart upload to {}", job.dst))?;
-    let upload_id = created
-        .upload_id()
-        .ok_or_else(|| anyhow!("CreateMultipartUpload returned no upload id"))?
-        .to_owned();
-    let parts = plan::parts(source.size, part_size);
-    let count = parts.len() as u64;
-    tracing::info!("upload {upload_id}: {count} parts of up to {part_size} bytes");
-    progress.multipart_started(source.size, count);
+/// One multipart copy and everything it needs.
+#[derive(Debug)]
+pub(super) struct Task<'a> {
+    pub(super) engine: &'a Engine<'a>,
+    pub(super) job: &'a CopyJob,
+    pub(super) source: &'a SourceObject,
+    pub(super) opts: &'a CopyOptions,
+    /// The resolved ACL (`--copy-acl` already read).
+    pub(super) acl: &'a Acl,
+    pub(super) part_size: u64,
+}
 
-    let work = async {
-        let completed = copy_parts(engine, job, source, &upload_id, parts, progress).await?;
-        request::complete_multipart_upload(client, job, &upload_id, completed)
+impl Task<'_> {
+    pub(super) async fn run(
+        &self,
+        progress: &dyn Progress,
+        shutdown: impl Future<Output = ()>,
+    ) -> anyhow::Result<Copied> {
+        let (client, job, source, opts) = (self.engine.client, self.job, self.source, self.opts);
+        let tags = match opts.tagging.directive {
+            TaggingDirective::Copy => self.source_tags().await?,
+            TaggingDirective::Replace => opts.tagging.tags.clone(),
+        };
+        let created = request::create_multipart_upload(client, job, source, opts, self.acl, &tags)
             .send()
             .await
-            .map_err(s3("CompleteMultipartUpload"))
-            .with_context(|| format!("cannot complete the multipart upload to {}", job.dst))
-    };
-    let result = tokio::select! {
-        r = work => r,
-        () = shutdown => Err(anyhow::Error::new(Interrupted)),
-    };
-    progress.finished();
-    match result {
-        Ok(done) => Ok(Copied {
-            size: source.size,
-            method: Method::Multipart {
-                part_size,
-                parts: count,
-            },
-            etag: done.e_tag().map(str::to_owned),
-            version_id: done.version_id().map(str::to_owned),
-            source_version_id: source.version_id.clone(),
-            duration: Default::default(),
-        }),
-        Err(err) => {
-            abort(client, job, &upload_id).await;
-            Err(err)
+            .map_err(s3("CreateMultipartUpload"))
+            .with_context(|| format!("cannot start a multipart upload to {}", job.dst))?;
+        let upload_id = created
+            .upload_id()
+            .ok_or_else(|| anyhow!("CreateMultipartUpload returned no upload id"))?
+            .to_owned();
+        let parts = plan::parts(source.size, self.part_size);
+        let count = parts.len() as u64;
+        tracing::info!(
+            "upload {upload_id}: {count} parts of up to {} bytes",
+            self.part_size
+        );
+        progress.multipart_started(source.size, count);
+
+        let work = async {
+            let completed = self.copy_parts(&upload_id, parts, progress).await?;
+            request::complete_multipart_upload(client, job, opts, &upload_id, completed)
+                .send()
+                .await
+                .map_err(|err| {
+                    let e = S3Error::from_sdk("CompleteMultipartUpload", &err);
+                    let why = super::precondition_context(job, opts, &e).unwrap_or_else(|| {
+                        format!("cannot complete the multipart upload to {}", job.dst)
+                    });
+                    anyhow::Error::new(e).context(why)
+                })
+        };
+        let result = tokio::select! {
+            r = work => r,
+            () = shutdown => Err(anyhow::Error::new(Interrupted)),
+        };
+        progress.finished();
+        match result {
+            Ok(done) => Ok(Copied {
+                size: source.size,
+                method: Method::Multipart {
+                    part_size: self.part_size,
+                    parts: count,
+                },
+                etag: done.e_tag().map(str::to_owned),
+                version_id: done.version_id().map(str::to_owned),
+                source_version_id: source.version_id.clone(),
+                duration: Default::default(),
+                dry_run: false,
+            }),
+            Err(err) => {
+                self.abort(&upload_id).await;
+                Err(err)
+            }
         }
     }
-}
 
-/// The source's tags, read from the same version that was HEADed. A store
-/// that does not implement tagging (Garage: 501 NotImplemented) has no tags
-/// to carry; aws-cli v2 fails the copy there, s3cp goes on and says so.
-async fn source_tags(
-    client: &Client,
-    job: &CopyJob,
-    source: &SourceObject,
-) -> anyhow::Result<Vec<Tag>> {
-    match request::get_source_tagging(client, &job.src, source)
-        .send()
-        .await
-    {
-        Ok(out) => Ok(out.tag_set().to_vec()),
-        Err(err) => {
-            let e = S3Error::from_sdk("GetObjectTagging", &err);
-            if e.is_code("NotImplemented") || e.status == Some(501) {
-                tracing::info!(
-                    "the source store does not implement tagging ({}): copying without tags",
-                    e.code
+    /// The source's tags, read from the same version that was HEADed. A
+    /// store that does not implement tagging (Garage: 501 NotImplemented)
+    /// has no tags to carry; aws-cli v2 fails the copy there, s3cp goes on
+    /// and says so.
+    async fn source_tags(&self) -> anyhow::Result<Vec<(String, String)>> {
+        let (job, source) = (self.job, self.source);
+        match request::get_source_tagging(self.engine.client, &job.src, source, self.opts)
+            .send()
+            .await
+        {
+            Ok(out) => Ok(out
+                .tag_set()
+                .iter()
+                .map(|t| (t.key().to_owned(), t.value().to_owned()))
+                .collect()),
+            Err(err) => {
+                let e = S3Error::from_sdk("GetObjectTagging", &err);
+                if e.is_code("NotImplemented") || e.status == Some(501) {
+                    tracing::info!(
+                        "the source store does not implement tagging ({}): copying without tags",
+                        e.code
+                    );
+                    return Ok(Vec::new());
+                }
+                let hint = if e.is_code("AccessDenied") {
+                    format!(
+                        "cannot read the tags of {}: a multipart copy needs the \
+                         s3:GetObjectTagging permission on the source to carry its tags; to \
+                         copy without them, give --tagging-directive REPLACE (with --tagging \
+                         to set new ones)",
+                        job.src
+                    )
+                } else {
+                    format!("cannot read the tags of {}", job.src)
+                };
+                Err(anyhow::Error::new(e).context(hint))
+            }
+        }
+    }
+
+    /// Copies every part, at most `concurrency` at once; returns the
+    /// completed parts (in completion order; Complete sorts them). The first
+    /// failure stops the rest: dropping the stream cancels requests in flight.
+    async fn copy_parts(
+        &self,
+        upload_id: &str,
+        parts: impl Iterator<Item = plan::Part>,
+        progress: &dyn Progress,
+    ) -> anyhow::Result<Vec<CompletedPart>> {
+        let (job, source) = (self.job, self.source);
+        futures::stream::iter(parts)
+            .map(|part| {
+                let req = request::upload_part_copy(
+                    self.engine.client,
+                    job,
+                    source,
+                    self.opts,
+                    upload_id,
+                    part,
                 );
-                return Ok(Vec::new());
-            }
-            let hint = if e.is_code("AccessDenied") {
-                format!(
-                    "cannot read the tags of {}: the s3:GetObjectTagging permission on the \
-                     source is needed to carry its tags through a multipart copy",
-                    job.src
-                )
-            } else {
-                format!("cannot read the tags of {}", job.src)
-            };
-            Err(anyhow::Error::new(e).context(hint))
-        }
+                async move {
+                    let out = req.send().await.map_err(|err| {
+                        let e = S3Error::from_sdk("UploadPartCopy", &err);
+                        let changed = e.is_code("PreconditionFailed");
+                        let e = anyhow::Error::new(e).context(format!(
+                            "part {} ({})",
+                            part.number,
+                            part.range_header()
+                        ));
+                        if changed {
+                            e.context(format!(
+                                "the source {} changed during the copy (it no longer has ETag \
+                                 {}); the upload was aborted and nothing was written: run s3cp \
+                                 again to copy the current version",
+                                job.src, source.etag
+                            ))
+                        } else {
+                            e
+                        }
+                    })?;
+                    let result = out.copy_part_result().ok_or_else(|| {
+                        anyhow!("UploadPartCopy of part {} returned no result", part.number)
+                    })?;
+                    progress.part_copied(part.bytes());
+                    Ok::<_, anyhow::Error>(
+                        CompletedPart::builder()
+                            .part_number(part.number)
+                            .set_e_tag(result.e_tag().map(str::to_owned))
+                            .set_checksum_crc32(result.checksum_crc32().map(str::to_owned))
+                            .set_checksum_crc32_c(result.checksum_crc32_c().map(str::to_owned))
+                            .set_checksum_crc64_nvme(
+                                result.checksum_crc64_nvme().map(str::to_owned),
+                            )
+                            .set_checksum_sha1(result.checksum_sha1().map(str::to_owned))
+                            .set_checksum_sha256(result.checksum_sha256().map(str::to_owned))
+                            .build(),
+                    )
+                }
+            })
+            .buffer_unordered(self.engine.concurrency)
+            .try_collect()
+            .await
     }
-}
 
-/// Copies every part, at most `engine.concurrency` at once; returns the
-/// completed parts (in completion order; Complete sorts them). The first
-/// failure stops the rest: dropping the stream cancels requests in flight.
-async fn copy_parts(
-    engine: &Engine<'_>,
-    job: &CopyJob,
-    source: &SourceObject,
-    upload_id: &str,
-    parts: impl Iterator<Item = plan::Part>,
-    progress: &dyn Progress,
-) -> anyhow::Result<Vec<CompletedPart>> {
-    futures::stream::iter(parts)
-        .map(|part| {
-            let req = request::upload_part_copy(engine.client, job, source, upload_id, part);
-            async move {
-                let out = req.send().await.map_err(|err| {
-                    let e = S3Error::from_sdk("UploadPartCopy", &err);
-                    let changed = e.is_code("PreconditionFailed");
-                    let e = anyhow::Error::new(e).context(format!(
-                        "part {} ({})",
-                        part.number,
-                        part.range_header()
-                    ));
-                    if changed {
-                        e.context(format!(
-                            "the source {} changed during the copy (it no longer has ETag {}); \
-                             the upload was aborted and nothing was written: run s3cp again \
-                             to copy the current version",
-                            job.src, source.etag
-                        ))
-                    } else {
-                        e
-                    }
-                })?;
-                let result = out.copy_part_result().ok_or_else(|| {
-                    anyhow!("UploadPartCopy of part {} returned no result", part.number)
-                })?;
-                progress.part_copied(part.bytes());
-                Ok::<_, anyhow::Error>(
-                    CompletedPart::builder()
-                        .part_number(part.number)
-                        .set_e_tag(result.e_tag().map(str::to_owned))
-                        .set_checksum_crc32(result.checksum_crc32().map(str::to_owned))
-                        .set_checksum_crc32_c(result.checksum_crc32_c().map(str::to_owned))
-                        .set_checksum_crc64_nvme(result.checksum_crc64_nvme().map(str::to_owned))
-                        .set_checksum_sha1(result.checksum_sha1().map(str::to_owned))
-                        .set_checksum_sha256(result.checksum_sha256().map(str::to_owned))
-                        .build(),
-                )
-            }
-        })
-        .buffer_unordered(engine.concurrency)
-        .try_collect()
-        .await
-}
-
-/// Aborts the upload. If even that fails, the user is told exactly which
-/// upload to remove, since s3cp must not leave one behind silently.
-async fn abort(client: &Client, job: &CopyJob, upload_id: &str) {
-    match request::abort_multipart_upload(client, job, upload_id)
-        .send()
-        .await
-    {
-        Ok(_) => tracing::info!("aborted multipart upload {upload_id}"),
-        Err(err) => tracing::error!(
-            "could not abort multipart upload {upload_id} of {} ({}); remove it with: \
-             aws s3api abort-multipart-upload --bucket {} --key '{}' --upload-id {upload_id}",
-            job.dst,
-            S3Error::from_sdk("AbortMultipartUpload", &err),
-            job.dst.bucket,
-            job.dst.key
-        ),
+    /// Aborts the upload. If even that fails, the user is told exactly which
+    /// upload to remove, since s3cp must not leave one behind silently.
+    async fn abort(&self, upload_id: &str) {
+        let job = self.job;
+        match request::abort_multipart_upload(self.engine.client, job, self.opts, upload_id)
+            .send()
+            .await
+        {
+            Ok(_) => tracing::info!("aborted multipart upload {upload_id}"),
+            Err(err) => tracing::error!(
+                "could not abort multipart upload {upload_id} of {} ({}); remove it with: \
+                 aws s3api abort-multipart-upload --bucket {} --key '{}' --upload-id {upload_id}",
+                job.dst,
+                S3Error::from_sdk("AbortMultipartUpload", &err),
+                job.dst.bucket,
+                job.dst.key
+            ),
+        }
     }
 }

@@ -1,11 +1,11 @@
 //! One atomic CopyObject, for objects up to the multipart threshold.
 
-use anyhow::Context;
 use aws_sdk_s3::Client;
 
 use super::Copied;
 use crate::config::CopyJob;
-use crate::error::s3;
+use crate::error::S3Error;
+use crate::options::{Acl, CopyOptions};
 use crate::plan::Method;
 use crate::request::{self, SourceObject};
 
@@ -13,12 +13,18 @@ pub(super) async fn copy(
     client: &Client,
     job: &CopyJob,
     source: &SourceObject,
+    opts: &CopyOptions,
+    acl: &Acl,
 ) -> anyhow::Result<Copied> {
-    let out = request::copy_object(client, job)
+    let out = request::copy_object(client, job, source, opts, acl)
         .send()
         .await
-        .map_err(s3("CopyObject"))
-        .with_context(|| format!("cannot copy {} to {}", job.src, job.dst))?;
+        .map_err(|err| {
+            let e = S3Error::from_sdk("CopyObject", &err);
+            let why = super::precondition_context(job, opts, &e)
+                .unwrap_or_else(|| format!("cannot copy {} to {}", job.src, job.dst));
+            anyhow::Error::new(e).context(why)
+        })?;
     Ok(Copied {
         size: source.size,
         method: Method::Single,
@@ -32,5 +38,6 @@ pub(super) async fn copy(
             .map(str::to_owned)
             .or_else(|| source.version_id.clone()),
         duration: Default::default(),
+        dry_run: false,
     })
 }

@@ -1,0 +1,533 @@
+//! The CopyObject options, resolved and validated, and the pure decisions
+//! made with them: which headers and metadata the destination gets under
+//! each directive, whether the source conditions hold for the HEADed object,
+//! whether a copy onto itself changes anything. No I/O and no clap here;
+//! [`crate::request`] maps these onto each S3 request.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use aws_sdk_s3::types::{
+    ChecksumAlgorithm, ObjectCannedAcl, ObjectLockLegalHoldStatus, ObjectLockMode, RequestPayer,
+    ServerSideEncryption, StorageClass,
+};
+use aws_smithy_types::DateTime;
+use aws_smithy_types::date_time::Format;
+
+/// How the destination's metadata and Content-* headers are chosen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MetadataDirective {
+    /// The source's (S3's default).
+    #[default]
+    Copy,
+    /// Only those given.
+    Replace,
+    /// The source's, overridden by those given.
+    Merge,
+}
+
+impl MetadataDirective {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Copy => "COPY",
+            Self::Replace => "REPLACE",
+            Self::Merge => "MERGE",
+        }
+    }
+}
+
+/// How the destination's tags are chosen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TaggingDirective {
+    /// The source's (S3's default).
+    #[default]
+    Copy,
+    /// Only those given (none if none are).
+    Replace,
+}
+
+impl TaggingDirective {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Copy => "COPY",
+            Self::Replace => "REPLACE",
+        }
+    }
+}
+
+/// The Content-* headers, Expires and website redirect of an object.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContentHeaders {
+    pub content_type: Option<String>,
+    pub cache_control: Option<String>,
+    pub content_disposition: Option<String>,
+    pub content_encoding: Option<String>,
+    pub content_language: Option<String>,
+    pub expires: Option<DateTime>,
+}
+
+impl ContentHeaders {
+    /// `self`, with every header that `over` sets replaced.
+    pub fn overlaid(&self, over: &ContentHeaders) -> ContentHeaders {
+        ContentHeaders {
+            content_type: over.content_type.clone().or(self.content_type.clone()),
+            cache_control: over.cache_control.clone().or(self.cache_control.clone()),
+            content_disposition: over
+                .content_disposition
+                .clone()
+                .or(self.content_disposition.clone()),
+            content_encoding: over
+                .content_encoding
+                .clone()
+                .or(self.content_encoding.clone()),
+            content_language: over
+                .content_language
+                .clone()
+                .or(self.content_language.clone()),
+            expires: over.expires.or(self.expires),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == ContentHeaders::default()
+    }
+}
+
+/// Metadata and headers: the directive and what was given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MetadataOptions {
+    pub directive: MetadataDirective,
+    pub headers: ContentHeaders,
+    pub metadata: HashMap<String, String>,
+}
+
+/// What the destination ends up with.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ObjectMetadata {
+    pub headers: ContentHeaders,
+    pub metadata: HashMap<String, String>,
+}
+
+impl MetadataOptions {
+    /// The destination's headers and metadata under the directive, given the
+    /// source's: the single source of truth for both copy paths.
+    pub fn resolve(&self, source: &ObjectMetadata) -> ObjectMetadata {
+        match self.directive {
+            MetadataDirective::Copy => source.clone(),
+            MetadataDirective::Replace => ObjectMetadata {
+                headers: self.headers.clone(),
+                metadata: self.metadata.clone(),
+            },
+            MetadataDirective::Merge => {
+                let mut metadata = source.metadata.clone();
+                metadata.extend(self.metadata.clone());
+                ObjectMetadata {
+                    headers: source.headers.overlaid(&self.headers),
+                    metadata,
+                }
+            }
+        }
+    }
+}
+
+/// Tags: the directive and what was given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaggingOptions {
+    pub directive: TaggingDirective,
+    /// With REPLACE: the tags given (none if none were).
+    pub tags: Vec<(String, String)>,
+}
+
+/// Grant headers (`id="..", uri=".."` lists), as S3 takes them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Grants {
+    pub read: Option<String>,
+    pub read_acp: Option<String>,
+    pub write_acp: Option<String>,
+    pub full_control: Option<String>,
+}
+
+impl Grants {
+    pub fn is_empty(&self) -> bool {
+        *self == Grants::default()
+    }
+}
+
+/// The destination's ACL.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Acl {
+    /// Nothing sent: private to the requester (CopyObject never carries the
+    /// source's ACL).
+    #[default]
+    Default,
+    Canned(ObjectCannedAcl),
+    Grants(Grants),
+    /// `--copy-acl`: read the source's ACL and send it as grants.
+    CopySource,
+}
+
+impl fmt::Display for Acl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Acl::Default => f.write_str("private (default)"),
+            Acl::Canned(c) => f.write_str(c.as_str()),
+            Acl::Grants(g) => {
+                let parts: Vec<String> = [
+                    ("read", &g.read),
+                    ("read-acp", &g.read_acp),
+                    ("write-acp", &g.write_acp),
+                    ("full-control", &g.full_control),
+                ]
+                .into_iter()
+                .filter_map(|(n, v)| v.as_ref().map(|v| format!("{n}: {v}")))
+                .collect();
+                write!(f, "grants ({})", parts.join("; "))
+            }
+            Acl::CopySource => f.write_str("copied from source"),
+        }
+    }
+}
+
+/// SSE-S3 / SSE-KMS for the destination.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Encryption {
+    pub sse: Option<ServerSideEncryption>,
+    pub kms_key_id: Option<String>,
+    pub kms_context: Option<String>,
+    pub bucket_key: Option<bool>,
+}
+
+/// A customer-provided key (SSE-C), as S3's headers want it. `Debug` never
+/// shows the key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SseCKey {
+    pub algorithm: String,
+    /// Base64 of the 32-byte key.
+    pub key_base64: String,
+    /// Base64 of the key's MD5.
+    pub key_md5_base64: String,
+}
+
+impl fmt::Debug for SseCKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SseCKey")
+            .field("algorithm", &self.algorithm)
+            .field("key", &"<redacted>")
+            .field("key_md5_base64", &self.key_md5_base64)
+            .finish()
+    }
+}
+
+/// Object Lock settings for the destination.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ObjectLock {
+    pub mode: Option<ObjectLockMode>,
+    pub retain_until: Option<DateTime>,
+    pub legal_hold: Option<ObjectLockLegalHoldStatus>,
+}
+
+/// `x-amz-copy-source-if-*`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceConditions {
+    pub if_match: Option<String>,
+    pub if_none_match: Option<String>,
+    pub if_modified_since: Option<DateTime>,
+    pub if_unmodified_since: Option<DateTime>,
+}
+
+/// Which source condition failed, and why.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+#[error("precondition failed: {0}; nothing was written")]
+pub struct ConditionFailed(pub String);
+
+impl SourceConditions {
+    pub fn is_empty(&self) -> bool {
+        *self == SourceConditions::default()
+    }
+
+    /// Evaluates the conditions against the HEADed source as S3 evaluates
+    /// them on CopyObject (RFC 7232 order): a holding `if-match` makes S3
+    /// ignore `if-unmodified-since`, a holding `if-none-match` makes it
+    /// ignore `if-modified-since`. The multipart path needs this because its
+    /// parts all carry the pinned ETag as `if-match`, which would otherwise
+    /// silently switch the date conditions off.
+    pub fn check(
+        &self,
+        etag: &str,
+        last_modified: Option<&DateTime>,
+    ) -> Result<(), ConditionFailed> {
+        let same = |want: &str| want == "*" || unquote(want) == unquote(etag);
+        match &self.if_match {
+            Some(want) if !same(want) => {
+                return Err(ConditionFailed(format!(
+                    "the source's ETag is {etag}, not {want} (--if-match)"
+                )));
+            }
+            Some(_) => {}
+            None => {
+                if let (Some(date), Some(modified)) = (&self.if_unmodified_since, last_modified)
+                    && modified.secs() > date.secs()
+                {
+                    return Err(ConditionFailed(format!(
+                        "the source was modified at {} (--if-unmodified-since {})",
+                        http_date(modified),
+                        http_date(date)
+                    )));
+                }
+            }
+        }
+        match &self.if_none_match {
+            Some(want) if same(want) => {
+                return Err(ConditionFailed(format!(
+                    "the source's ETag is {etag} (--if-none-match {want})"
+                )));
+            }
+            Some(_) => {}
+            None => {
+                if let (Some(date), Some(modified)) = (&self.if_modified_since, last_modified)
+                    && modified.secs() <= date.secs()
+                {
+                    return Err(ConditionFailed(format!(
+                        "the source was last modified at {}, not after {} (--if-modified-since)",
+                        http_date(modified),
+                        http_date(date)
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn unquote(etag: &str) -> &str {
+    etag.trim_start_matches("W/").trim_matches('"')
+}
+
+pub fn http_date(d: &DateTime) -> String {
+    d.fmt(Format::HttpDate).unwrap_or_else(|_| d.to_string())
+}
+
+/// Parses a date as RFC 3339 (`2030-01-01T00:00:00Z`) or an HTTP date
+/// (`Tue, 01 Jan 2030 00:00:00 GMT`).
+pub fn parse_date(text: &str) -> Result<DateTime, String> {
+    DateTime::from_str(text.trim(), Format::DateTime)
+        .or_else(|_| DateTime::from_str(text.trim(), Format::HttpDate))
+        .map_err(|_| {
+            format!(
+                "'{text}' is not a date: write RFC 3339 (2030-01-01T00:00:00Z) or an HTTP date \
+                 (Tue, 01 Jan 2030 00:00:00 GMT)"
+            )
+        })
+}
+
+/// Every CopyObject option, resolved.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CopyOptions {
+    pub metadata: MetadataOptions,
+    pub tagging: TaggingOptions,
+    pub acl: Acl,
+    pub encryption: Encryption,
+    /// SSE-C key of the destination.
+    pub sse_c: Option<SseCKey>,
+    /// SSE-C key of the source.
+    pub sse_c_source: Option<SseCKey>,
+    pub storage_class: Option<StorageClass>,
+    pub object_lock: ObjectLock,
+    pub website_redirect: Option<String>,
+    pub checksum_algorithm: Option<ChecksumAlgorithm>,
+    pub conditions: SourceConditions,
+    /// `If-None-Match: *` on CopyObject and CompleteMultipartUpload.
+    pub no_overwrite: bool,
+    pub request_payer: Option<RequestPayer>,
+    pub expected_bucket_owner: Option<String>,
+    pub expected_source_bucket_owner: Option<String>,
+}
+
+impl CopyOptions {
+    /// Whether a copy of an object onto itself changes it, which is when S3
+    /// allows it: new metadata, storage class, encryption or redirect.
+    pub fn changes_object(&self) -> bool {
+        self.metadata.directive != MetadataDirective::Copy
+            || self.storage_class.is_some()
+            || self.encryption.sse.is_some()
+            || self.sse_c.is_some()
+            || self.website_redirect.is_some()
+    }
+
+    /// The encryption the destination asks for, for reports.
+    pub fn encryption_name(&self) -> String {
+        if let Some(k) = &self.sse_c {
+            return format!("SSE-C {}", k.algorithm);
+        }
+        match (&self.encryption.sse, &self.encryption.kms_key_id) {
+            (Some(sse), Some(key)) => format!("{} (key {key})", sse.as_str()),
+            (Some(sse), None) => sse.as_str().to_owned(),
+            (None, _) => "bucket default".to_owned(),
+        }
+    }
+
+    pub fn storage_class_name(&self) -> String {
+        match &self.storage_class {
+            Some(c) => c.as_str().to_owned(),
+            None => "STANDARD (default)".to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source() -> ObjectMetadata {
+        ObjectMetadata {
+            headers: ContentHeaders {
+                content_type: Some("text/plain".into()),
+                cache_control: Some("no-cache".into()),
+                content_language: Some("en".into()),
+                ..Default::default()
+            },
+            metadata: HashMap::from([("a".into(), "1".into()), ("b".into(), "2".into())]),
+        }
+    }
+
+    fn given(directive: MetadataDirective) -> MetadataOptions {
+        MetadataOptions {
+            directive,
+            headers: ContentHeaders {
+                content_type: Some("image/png".into()),
+                ..Default::default()
+            },
+            metadata: HashMap::from([("b".into(), "new".into()), ("c".into(), "3".into())]),
+        }
+    }
+
+    #[test]
+    fn copy_keeps_the_source() {
+        assert_eq!(given(MetadataDirective::Copy).resolve(&source()), source());
+    }
+
+    #[test]
+    fn replace_keeps_only_what_was_given() {
+        let r = given(MetadataDirective::Replace).resolve(&source());
+        assert_eq!(r.headers.content_type.as_deref(), Some("image/png"));
+        assert_eq!(r.headers.cache_control, None);
+        assert_eq!(r.metadata.len(), 2);
+        assert_eq!(r.metadata["b"], "new");
+        assert!(!r.metadata.contains_key("a"));
+    }
+
+    #[test]
+    fn merge_overrides_only_what_was_given() {
+        let r = given(MetadataDirective::Merge).resolve(&source());
+        assert_eq!(r.headers.content_type.as_deref(), Some("image/png"));
+        assert_eq!(r.headers.cache_control.as_deref(), Some("no-cache"));
+        assert_eq!(r.headers.content_language.as_deref(), Some("en"));
+        assert_eq!(
+            r.metadata,
+            HashMap::from([
+                ("a".into(), "1".into()),
+                ("b".into(), "new".into()),
+                ("c".into(), "3".into())
+            ])
+        );
+    }
+
+    fn at(secs: i64) -> DateTime {
+        DateTime::from_secs(secs)
+    }
+
+    #[test]
+    fn conditions_follow_s3_precedence() {
+        let modified = at(1_000);
+        let check = |c: SourceConditions| c.check("\"abc\"", Some(&modified));
+        assert!(check(SourceConditions::default()).is_ok());
+        let if_match = |m: &str| SourceConditions {
+            if_match: Some(m.into()),
+            ..Default::default()
+        };
+        assert!(check(if_match("abc")).is_ok());
+        assert!(check(if_match("\"abc\"")).is_ok());
+        assert!(check(if_match("*")).is_ok());
+        assert!(check(if_match("xyz")).is_err());
+        // A holding if-match overrides a failing if-unmodified-since ...
+        let mut c = if_match("abc");
+        c.if_unmodified_since = Some(at(500));
+        assert!(check(c).is_ok());
+        // ... which alone fails.
+        let c = SourceConditions {
+            if_unmodified_since: Some(at(500)),
+            ..Default::default()
+        };
+        assert!(check(c).is_err());
+        let c = SourceConditions {
+            if_unmodified_since: Some(at(1_000)),
+            ..Default::default()
+        };
+        assert!(check(c).is_ok());
+        // if-none-match fails on the same ETag whatever the date says.
+        let c = SourceConditions {
+            if_none_match: Some("abc".into()),
+            if_modified_since: Some(at(1)),
+            ..Default::default()
+        };
+        assert!(check(c).is_err());
+        let c = SourceConditions {
+            if_none_match: Some("other".into()),
+            if_modified_since: Some(at(5_000)),
+            ..Default::default()
+        };
+        assert!(
+            check(c).is_ok(),
+            "a holding if-none-match overrides the date"
+        );
+        let c = SourceConditions {
+            if_modified_since: Some(at(1_000)),
+            ..Default::default()
+        };
+        let e = check(c).unwrap_err();
+        assert!(e.to_string().starts_with("precondition failed"), "{e}");
+        let c = SourceConditions {
+            if_modified_since: Some(at(999)),
+            ..Default::default()
+        };
+        assert!(check(c).is_ok());
+    }
+
+    #[test]
+    fn dates_parse_rfc3339_and_http() {
+        assert_eq!(
+            parse_date("2030-01-01T00:00:00Z").unwrap().secs(),
+            1_893_456_000
+        );
+        assert_eq!(
+            parse_date("Tue, 01 Jan 2030 00:00:00 GMT").unwrap().secs(),
+            1_893_456_000
+        );
+        assert!(parse_date("tomorrow").unwrap_err().contains("RFC 3339"));
+    }
+
+    #[test]
+    fn self_copy_changes() {
+        let mut o = CopyOptions::default();
+        assert!(!o.changes_object());
+        o.tagging.directive = TaggingDirective::Replace;
+        assert!(
+            !o.changes_object(),
+            "tags alone do not make a self-copy legal"
+        );
+        o.storage_class = Some(StorageClass::StandardIa);
+        assert!(o.changes_object());
+    }
+
+    #[test]
+    fn sse_c_key_is_never_in_debug() {
+        let k = SseCKey {
+            algorithm: "AES256".into(),
+            key_base64: "c2VjcmV0LWtleS1zZWNyZXQta2V5LXNlY3JldC1rZXk=".into(),
+            key_md5_base64: "md5".into(),
+        };
+        let shown = format!("{k:?}");
+        assert!(!shown.contains("c2VjcmV0"), "{shown}");
+        assert!(shown.contains("redacted"));
+    }
+}
