@@ -2,7 +2,6 @@
 
 mod support;
 
-use aws_sdk_s3::types::{Tag, Tagging};
 use support::*;
 
 /// Copies `key` with s3cp and checks the bytes arrived intact.
@@ -57,68 +56,6 @@ async fn single_copy_on_moto_is_identical() {
     .await;
     let r = copy_and_verify(&m, &format!("{p}obj"), &format!("{p}copy"), &[]).await;
     assert_eq!(r["method"], "single");
-}
-
-/// Puts a 12 MiB object with every header and metadata CopyObject carries
-/// (and tags, where the server has them).
-async fn put_dressed_source(server: &Server, key: &str, with_tags: bool) {
-    let client = server.client();
-    client
-        .put_object()
-        .bucket(SRC_BUCKET)
-        .key(key)
-        .body(random_bytes(12 * MIB as usize).into())
-        .content_type("application/x-s3cp-test")
-        .cache_control("max-age=3600, must-revalidate")
-        .content_disposition("attachment; filename=\"report 1.pdf\"")
-        .content_encoding("identity")
-        .content_language("fr-CA")
-        .expires(aws_smithy_types::DateTime::from_secs(1_893_456_000))
-        .metadata("owner", "team blue")
-        .metadata("checksum-note", "a+b=c&d")
-        .send()
-        .await
-        .expect("put source");
-    if with_tags {
-        client
-            .put_object_tagging()
-            .bucket(SRC_BUCKET)
-            .key(key)
-            .tagging(
-                Tagging::builder()
-                    .tag_set(Tag::builder().key("project").value("s3cp").build().unwrap())
-                    .tag_set(
-                        Tag::builder()
-                            .key("with space")
-                            .value("a+b=c d/e:f@g")
-                            .build()
-                            .unwrap(),
-                    )
-                    .build()
-                    .unwrap(),
-            )
-            .send()
-            .await
-            .expect("tag source");
-    }
-}
-
-async fn tags(server: &Server, bucket: &str, key: &str) -> Vec<(String, String)> {
-    let out = server
-        .client()
-        .get_object_tagging()
-        .bucket(bucket)
-        .key(key)
-        .send()
-        .await
-        .expect("get tags");
-    let mut tags: Vec<_> = out
-        .tag_set()
-        .iter()
-        .map(|t| (t.key().to_owned(), t.value().to_owned()))
-        .collect();
-    tags.sort();
-    tags
 }
 
 /// The multipart path must produce what a single CopyObject produces.

@@ -7,13 +7,15 @@
 
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use std::collections::HashMap;
 use std::process::Output;
 
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
+use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart, Tag, Tagging};
 use md5::{Digest, Md5};
 use rand::RngCore;
 
@@ -86,6 +88,14 @@ impl Server {
                 self.endpoint,
                 aws_smithy_types::error::display::DisplayErrorContext(&e)
             );
+        }
+    }
+
+    /// The same server, reached through a recording proxy.
+    pub fn via(&self, proxy: &proxy::Proxy) -> Server {
+        Server {
+            endpoint: proxy.endpoint.clone(),
+            ..self.clone()
         }
     }
 
@@ -318,4 +328,66 @@ pub async fn assemble(client: &Client, bucket: &str, key: &str, base: &str, copi
         .send()
         .await
         .expect("complete upload");
+}
+
+/// Puts a 12 MiB object with every header and metadata CopyObject carries
+/// (and tags, where the server has them).
+pub async fn put_dressed_source(server: &Server, key: &str, with_tags: bool) {
+    let client = server.client();
+    client
+        .put_object()
+        .bucket(SRC_BUCKET)
+        .key(key)
+        .body(random_bytes(12 * MIB as usize).into())
+        .content_type("application/x-s3cp-test")
+        .cache_control("max-age=3600, must-revalidate")
+        .content_disposition("attachment; filename=\"report 1.pdf\"")
+        .content_encoding("identity")
+        .content_language("fr-CA")
+        .expires(aws_smithy_types::DateTime::from_secs(1_893_456_000))
+        .metadata("owner", "team blue")
+        .metadata("checksum-note", "a+b=c&d")
+        .send()
+        .await
+        .expect("put source");
+    if with_tags {
+        client
+            .put_object_tagging()
+            .bucket(SRC_BUCKET)
+            .key(key)
+            .tagging(
+                Tagging::builder()
+                    .tag_set(Tag::builder().key("project").value("s3cp").build().unwrap())
+                    .tag_set(
+                        Tag::builder()
+                            .key("with space")
+                            .value("a+b=c d/e:f@g")
+                            .build()
+                            .unwrap(),
+                    )
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .expect("tag source");
+    }
+}
+
+pub async fn tags(server: &Server, bucket: &str, key: &str) -> Vec<(String, String)> {
+    let out = server
+        .client()
+        .get_object_tagging()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+        .expect("get tags");
+    let mut tags: Vec<_> = out
+        .tag_set()
+        .iter()
+        .map(|t| (t.key().to_owned(), t.value().to_owned()))
+        .collect();
+    tags.sort();
+    tags
 }

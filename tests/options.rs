@@ -1,0 +1,761 @@
+//! Every CopyObject option × {single CopyObject, multipart}: the destination
+//! must come out as the option says, and the same on both paths. On moto
+//! (tags, ACLs, SSE-S3/KMS, storage class, redirect, versioning, Complete's
+//! If-None-Match); what moto does not enforce is asserted on the requests.
+
+mod support;
+
+use std::collections::HashMap;
+
+use aws_sdk_s3::types::{
+    BucketVersioningStatus, ChecksumMode, ObjectCannedAcl, StorageClass, VersioningConfiguration,
+};
+use support::proxy::Proxy;
+use support::*;
+
+const MULTIPART: [&str; 4] = ["--multipart-threshold", "8MiB", "--part-size", "5MiB"];
+const LOCK_BUCKET: &str = "s3cp-lock";
+const VERSIONED_BUCKET: &str = "s3cp-versioned";
+
+/// Everything about a destination object that an option can change.
+#[derive(Debug, PartialEq, Eq)]
+struct State {
+    headers: Headers,
+    tags: Vec<(String, String)>,
+    /// `PERMISSION grantee` for every grant but the owner's FULL_CONTROL.
+    grants: Vec<String>,
+    sse: Option<String>,
+    kms_key: Option<String>,
+    bucket_key: Option<bool>,
+    storage_class: Option<String>,
+    website_redirect: Option<String>,
+    lock_mode: Option<String>,
+    legal_hold: Option<String>,
+    /// Whether S3 keeps a SHA-256 checksum (the value differs between a
+    /// whole object and a multipart one, so only its presence is compared).
+    has_sha256: bool,
+}
+
+async fn state(server: &Server, bucket: &str, key: &str) -> State {
+    let client = server.client();
+    let h = client
+        .head_object()
+        .bucket(bucket)
+        .key(key)
+        .checksum_mode(ChecksumMode::Enabled)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("head {bucket}/{key}: {e:?}"));
+    // moto 5.2.5 keeps no ACL at all for an object completed from a
+    // multipart upload without one, and GetObjectAcl then fails with 500
+    // ('NoneType' object has no attribute 'grants'). S3 gives such an
+    // object the private default, which is what "no grants" means here.
+    let acl = match client.get_object_acl().bucket(bucket).key(key).send().await {
+        Ok(acl) => acl,
+        Err(e) if e.raw_response().map(|r| r.status().as_u16()) == Some(500) => {
+            aws_sdk_s3::operation::get_object_acl::GetObjectAclOutput::builder().build()
+        }
+        Err(e) => panic!("get acl {bucket}/{key}: {e:?}"),
+    };
+    let owner = acl
+        .owner()
+        .and_then(|o| o.id())
+        .unwrap_or_default()
+        .to_owned();
+    let mut grants: Vec<String> = acl
+        .grants()
+        .iter()
+        .filter_map(|g| {
+            let who = g.grantee()?;
+            let who = who.uri().or(who.id()).unwrap_or("?").to_owned();
+            let perm = g.permission()?.as_str().to_owned();
+            (!(who == owner && perm == "FULL_CONTROL")).then(|| format!("{perm} {who}"))
+        })
+        .collect();
+    grants.sort();
+    State {
+        headers: head(&client, bucket, key).await,
+        tags: tags(server, bucket, key).await,
+        grants,
+        sse: h.server_side_encryption().map(|s| s.as_str().to_owned()),
+        kms_key: h.ssekms_key_id().map(Into::into),
+        bucket_key: h.bucket_key_enabled(),
+        storage_class: h.storage_class().map(|s| s.as_str().to_owned()),
+        website_redirect: h.website_redirect_location().map(Into::into),
+        lock_mode: h.object_lock_mode().map(|s| s.as_str().to_owned()),
+        legal_hold: h
+            .object_lock_legal_hold_status()
+            .map(|s| s.as_str().to_owned()),
+        has_sha256: h.checksum_sha256().is_some(),
+    }
+}
+
+const ALL_USERS: &str = "http://acs.amazonaws.com/groups/global/AllUsers";
+
+struct Case {
+    name: &'static str,
+    args: &'static [&'static str],
+    dst_bucket: &'static str,
+    /// What the JSON result must say (field, value).
+    reports: &'static [(&'static str, &'static str)],
+    check: fn(&State, &State) -> bool,
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            name: "defaults: metadata and tags copied, ACL private",
+            args: &[],
+            dst_bucket: DST_BUCKET,
+            reports: &[
+                ("metadata_directive", "COPY"),
+                ("tagging_directive", "COPY"),
+                ("acl", "private (default)"),
+            ],
+            check: |d, s| d.headers == s.headers && d.tags == s.tags && d.grants.is_empty(),
+        },
+        Case {
+            name: "metadata REPLACE",
+            args: &[
+                "--metadata-directive",
+                "REPLACE",
+                "--content-type",
+                "x/y",
+                "--metadata",
+                "a=1",
+            ],
+            dst_bucket: DST_BUCKET,
+            reports: &[("metadata_directive", "REPLACE")],
+            check: |d, _| {
+                d.headers.content_type.as_deref() == Some("x/y")
+                    && d.headers.metadata == HashMap::from([("a".into(), "1".into())])
+                    && d.headers.cache_control.is_none()
+            },
+        },
+        Case {
+            name: "a content flag alone means REPLACE",
+            args: &[
+                "--content-language",
+                "nl",
+                "--expires",
+                "2031-01-01T00:00:00Z",
+            ],
+            dst_bucket: DST_BUCKET,
+            reports: &[("metadata_directive", "REPLACE")],
+            check: |d, _| {
+                d.headers.content_language.as_deref() == Some("nl")
+                    && d.headers.expires.as_deref() == Some("Wed, 01 Jan 2031 00:00:00 GMT")
+                    && d.headers.metadata.is_empty()
+                    && d.headers.content_type.as_deref() != Some("application/x-s3cp-test")
+            },
+        },
+        Case {
+            name: "metadata MERGE",
+            args: &[
+                "--metadata-directive",
+                "MERGE",
+                "--cache-control",
+                "no-store",
+                "--metadata",
+                "extra=2,owner=team red",
+            ],
+            dst_bucket: DST_BUCKET,
+            reports: &[("metadata_directive", "MERGE")],
+            check: |d, s| {
+                let mut want = s.headers.metadata.clone();
+                want.insert("extra".into(), "2".into());
+                want.insert("owner".into(), "team red".into());
+                d.headers.metadata == want
+                    && d.headers.cache_control.as_deref() == Some("no-store")
+                    && d.headers.content_type == s.headers.content_type
+                    && d.headers.content_disposition == s.headers.content_disposition
+            },
+        },
+        Case {
+            name: "tags given",
+            // A URL query: '+' is a space, %2B a plus.
+            args: &["--tagging", "a=1&b=x+y%2Bz"],
+            dst_bucket: DST_BUCKET,
+            reports: &[("tagging_directive", "REPLACE")],
+            check: |d, _| d.tags == [("a".into(), "1".into()), ("b".into(), "x y+z".into())],
+        },
+        Case {
+            name: "tags replaced by none",
+            args: &["--tagging-directive", "REPLACE"],
+            dst_bucket: DST_BUCKET,
+            reports: &[("tagging_directive", "REPLACE")],
+            check: |d, _| d.tags.is_empty(),
+        },
+        Case {
+            name: "canned ACL",
+            args: &["--acl", "public-read"],
+            dst_bucket: DST_BUCKET,
+            reports: &[("acl", "public-read")],
+            check: |d, _| d.grants == [format!("READ {ALL_USERS}")],
+        },
+        Case {
+            name: "grant",
+            args: &[
+                "--grant-read",
+                "uri=\"http://acs.amazonaws.com/groups/global/AllUsers\"",
+            ],
+            dst_bucket: DST_BUCKET,
+            reports: &[],
+            check: |d, _| d.grants == [format!("READ {ALL_USERS}")],
+        },
+        Case {
+            name: "ACL copied from the source",
+            args: &["--copy-acl"],
+            dst_bucket: DST_BUCKET,
+            reports: &[("acl", "copied from source")],
+            check: |d, s| d.grants == s.grants && !d.grants.is_empty(),
+        },
+        Case {
+            name: "SSE-S3",
+            args: &["--sse", "AES256"],
+            dst_bucket: DST_BUCKET,
+            reports: &[("encryption", "AES256")],
+            check: |d, _| d.sse.as_deref() == Some("AES256"),
+        },
+        // The bucket key is asserted on the requests: moto does not keep it
+        // for multipart uploads (lock_and_bucket_key_reach_both_requests).
+        Case {
+            name: "SSE-KMS",
+            args: &["--sse", "aws:kms", "--sse-kms-key-id", "s3cp-test-key"],
+            dst_bucket: DST_BUCKET,
+            reports: &[("encryption", "aws:kms (key s3cp-test-key)")],
+            check: |d, _| {
+                d.sse.as_deref() == Some("aws:kms")
+                    && d.kms_key
+                        .as_deref()
+                        .is_some_and(|k| k.contains("s3cp-test-key"))
+            },
+        },
+        Case {
+            name: "storage class",
+            args: &["--storage-class", "STANDARD_IA"],
+            dst_bucket: DST_BUCKET,
+            reports: &[("storage_class", "STANDARD_IA")],
+            check: |d, _| d.storage_class.as_deref() == Some("STANDARD_IA"),
+        },
+        Case {
+            name: "website redirect",
+            args: &["--website-redirect", "/elsewhere.html"],
+            dst_bucket: DST_BUCKET,
+            reports: &[],
+            check: |d, s| {
+                d.website_redirect.as_deref() == Some("/elsewhere.html") && d.headers == s.headers
+            },
+        },
+        Case {
+            name: "checksum",
+            args: &["--checksum-algorithm", "SHA256"],
+            dst_bucket: DST_BUCKET,
+            reports: &[],
+            check: |d, _| d.has_sha256,
+        },
+    ]
+}
+
+async fn create_bucket(m: &Server, bucket: &str, lock: bool) {
+    let r = m
+        .client()
+        .create_bucket()
+        .bucket(bucket)
+        .object_lock_enabled_for_bucket(lock)
+        .send()
+        .await;
+    if let Err(e) = r {
+        let code = aws_sdk_s3::error::ProvideErrorMetadata::code(&e).unwrap_or("");
+        assert!(code.starts_with("BucketAlready"), "create {bucket}: {e:?}");
+    }
+}
+
+#[tokio::test]
+async fn every_option_on_both_paths_on_moto() {
+    let m = moto().await;
+    let client = m.client();
+    create_bucket(&m, LOCK_BUCKET, true).await;
+    let p = unique("options");
+    let src = format!("{p}source.bin");
+    put_dressed_source(&m, &src, true).await;
+    client
+        .put_object_acl()
+        .bucket(SRC_BUCKET)
+        .key(&src)
+        .acl(ObjectCannedAcl::PublicRead)
+        .send()
+        .await
+        .expect("make the source public-read");
+    let source = state(&m, SRC_BUCKET, &src).await;
+    assert_eq!(source.grants, [format!("READ {ALL_USERS}")]);
+    let src_uri = format!("s3://{SRC_BUCKET}/{src}");
+
+    let mut failures = Vec::new();
+    for (i, case) in cases().iter().enumerate() {
+        let mut states = Vec::new();
+        for multipart in [false, true] {
+            let key = format!("{p}case{i}-{}", if multipart { "multi" } else { "single" });
+            let dst = format!("s3://{}/{key}", case.dst_bucket);
+            let mut args = vec!["--json"];
+            if multipart {
+                args.extend(MULTIPART);
+            }
+            args.extend(case.args);
+            args.extend([src_uri.as_str(), dst.as_str()]);
+            let run = m.s3cp(&args).await;
+            if run.code != 0 {
+                failures.push(format!("{} (multipart: {multipart}): {run}", case.name));
+                continue;
+            }
+            let json = run.json();
+            assert_eq!(
+                json["method"],
+                if multipart { "multipart" } else { "single" }
+            );
+            for (field, want) in case.reports {
+                if json[field] != *want {
+                    failures.push(format!(
+                        "{} (multipart: {multipart}): {field} is {}, want {want}",
+                        case.name, json[field]
+                    ));
+                }
+            }
+            let got = state(&m, case.dst_bucket, &key).await;
+            if !(case.check)(&got, &source) {
+                failures.push(format!("{} (multipart: {multipart}): {got:#?}", case.name));
+            }
+            assert_eq!(
+                digest(&client, case.dst_bucket, &key).await,
+                digest(&client, SRC_BUCKET, &src).await
+            );
+            states.push(got);
+        }
+        if let [single, multi] = &states[..]
+            && single != multi
+        {
+            failures.push(format!(
+                "{}: multipart differs from single:\n{single:#?}\n{multi:#?}",
+                case.name
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Object Lock settings and the bucket key: moto does not keep them on a
+/// multipart upload, and wants a Content-MD5 on a CopyObject with a
+/// retention period, so what s3cp sends is checked on the requests.
+#[tokio::test]
+async fn lock_and_bucket_key_reach_both_requests() {
+    let m = moto().await;
+    create_bucket(&m, LOCK_BUCKET, true).await;
+    let proxy = Proxy::start(&m.endpoint).await;
+    let p = unique("lock");
+    put(
+        &m.client(),
+        SRC_BUCKET,
+        &format!("{p}src"),
+        random_bytes(12 * MIB as usize),
+    )
+    .await;
+    let src = format!("s3://{SRC_BUCKET}/{p}src");
+    for multipart in [false, true] {
+        let dst = format!("s3://{LOCK_BUCKET}/{p}dst-{multipart}");
+        let mut args = vec![
+            "--object-lock-mode",
+            "GOVERNANCE",
+            "--object-lock-retain-until-date",
+            "2031-01-01T00:00:00Z",
+            "--object-lock-legal-hold",
+            "ON",
+            "--sse",
+            "aws:kms",
+            "--sse-kms-key-id",
+            "k1",
+            "--bucket-key-enabled",
+        ];
+        if multipart {
+            args.extend(MULTIPART);
+        }
+        args.extend([src.as_str(), dst.as_str()]);
+        // The outcome is moto's; the requests are s3cp's.
+        m.via(&proxy).s3cp(&args).await;
+    }
+    for op in ["CopyObject", "CreateMultipartUpload"] {
+        let reqs = proxy.of(op);
+        assert_eq!(reqs.len(), 1, "{op}");
+        let r = &reqs[0];
+        assert_eq!(
+            r.header("x-amz-object-lock-mode"),
+            Some("GOVERNANCE"),
+            "{op}"
+        );
+        assert_eq!(
+            r.header("x-amz-object-lock-retain-until-date"),
+            Some("2031-01-01T00:00:00Z"),
+            "{op}"
+        );
+        assert_eq!(r.header("x-amz-object-lock-legal-hold"), Some("ON"), "{op}");
+        assert_eq!(
+            r.header("x-amz-server-side-encryption"),
+            Some("aws:kms"),
+            "{op}"
+        );
+        assert_eq!(
+            r.header("x-amz-server-side-encryption-aws-kms-key-id"),
+            Some("k1"),
+            "{op}"
+        );
+        assert_eq!(
+            r.header("x-amz-server-side-encryption-bucket-key-enabled"),
+            Some("true"),
+            "{op}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_version_is_copied_and_the_new_version_reported() {
+    let m = moto().await;
+    let client = m.client();
+    create_bucket(&m, VERSIONED_BUCKET, false).await;
+    client
+        .put_bucket_versioning()
+        .bucket(VERSIONED_BUCKET)
+        .versioning_configuration(
+            VersioningConfiguration::builder()
+                .status(BucketVersioningStatus::Enabled)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("enable versioning");
+    let p = unique("versions");
+    let key = format!("{p}obj");
+    let first = random_bytes(12 * MIB as usize);
+    let v1 = client
+        .put_object()
+        .bucket(VERSIONED_BUCKET)
+        .key(&key)
+        .body(first.into())
+        .send()
+        .await
+        .unwrap()
+        .version_id()
+        .unwrap()
+        .to_owned();
+    put(
+        &client,
+        VERSIONED_BUCKET,
+        &key,
+        random_bytes(12 * MIB as usize),
+    )
+    .await;
+    let want = {
+        let o = client
+            .get_object()
+            .bucket(VERSIONED_BUCKET)
+            .key(&key)
+            .version_id(&v1)
+            .send()
+            .await
+            .unwrap();
+        o.body.collect().await.unwrap().into_bytes()
+    };
+    for multipart in [false, true] {
+        let dst_key = format!("{p}copy-{multipart}");
+        let mut args = vec!["--json"];
+        if multipart {
+            args.extend(MULTIPART);
+        }
+        let src = format!("s3://{VERSIONED_BUCKET}/{key}?versionId={v1}");
+        let dst = format!("s3://{VERSIONED_BUCKET}/{dst_key}");
+        args.extend([src.as_str(), dst.as_str()]);
+        let r = m.s3cp(&args).await.json_ok();
+        assert_eq!(r["source_version_id"], v1.as_str(), "{r}");
+        let new_version = r["version_id"].as_str().expect("a destination version id");
+        let got = client
+            .get_object()
+            .bucket(VERSIONED_BUCKET)
+            .key(&dst_key)
+            .version_id(new_version)
+            .send()
+            .await
+            .unwrap()
+            .body
+            .collect()
+            .await
+            .unwrap()
+            .into_bytes();
+        assert!(
+            got == want,
+            "multipart {multipart}: not the content of version {v1}"
+        );
+    }
+
+    // A delete marker as the current version: say to give a version id.
+    client
+        .delete_object()
+        .bucket(VERSIONED_BUCKET)
+        .key(&key)
+        .send()
+        .await
+        .unwrap();
+    let r = m
+        .s3cp(&[
+            &format!("s3://{VERSIONED_BUCKET}/{key}"),
+            &format!("s3://{DST_BUCKET}/{p}x"),
+        ])
+        .await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains("is a delete marker"), "{r}");
+    assert!(r.stderr.contains("?versionId=ID"), "{r}");
+    assert!(!exists(&client, DST_BUCKET, &format!("{p}x")).await);
+}
+
+#[tokio::test]
+async fn an_archived_source_must_be_restored_first() {
+    let m = moto().await;
+    let client = m.client();
+    let p = unique("glacier");
+    client
+        .put_object()
+        .bucket(SRC_BUCKET)
+        .key(format!("{p}cold"))
+        .storage_class(StorageClass::Glacier)
+        .body(random_bytes(1000).into())
+        .send()
+        .await
+        .unwrap();
+    let r = m
+        .s3cp(&[
+            &format!("s3://{SRC_BUCKET}/{p}cold"),
+            &format!("s3://{DST_BUCKET}/{p}warm"),
+        ])
+        .await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(
+        r.stderr.contains("is in GLACIER and must be restored"),
+        "{r}"
+    );
+    assert!(r.stderr.contains("restore-object"), "{r}");
+    assert!(!exists(&client, DST_BUCKET, &format!("{p}warm")).await);
+}
+
+#[tokio::test]
+async fn copy_onto_itself_that_changes_the_storage_class() {
+    let m = moto().await;
+    let client = m.client();
+    let p = unique("self");
+    for multipart in [false, true] {
+        let key = format!("{p}obj-{multipart}");
+        put(&client, SRC_BUCKET, &key, random_bytes(12 * MIB as usize)).await;
+        let before = digest(&client, SRC_BUCKET, &key).await;
+        let uri = format!("s3://{SRC_BUCKET}/{key}");
+        let mut args = vec!["--json", "--storage-class", "STANDARD_IA"];
+        if multipart {
+            args.extend(MULTIPART);
+        }
+        args.extend([uri.as_str(), uri.as_str()]);
+        m.s3cp(&args).await.json_ok();
+        let s = state(&m, SRC_BUCKET, &key).await;
+        assert_eq!(s.storage_class.as_deref(), Some("STANDARD_IA"));
+        assert_eq!(digest(&client, SRC_BUCKET, &key).await, before);
+    }
+}
+
+#[tokio::test]
+async fn no_overwrite_is_atomic_on_both_paths() {
+    let m = moto().await;
+    let client = m.client();
+    let proxy = Proxy::start(&m.endpoint).await;
+    let via = m.via(&proxy);
+    let p = unique("no-overwrite");
+    let src = format!("s3://{SRC_BUCKET}/{p}src");
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}src"),
+        random_bytes(12 * MIB as usize),
+    )
+    .await;
+
+    // A new destination: copied, with If-None-Match: * on the write itself.
+    for multipart in [false, true] {
+        let dst = format!("s3://{DST_BUCKET}/{p}new-{multipart}");
+        let mut args = vec!["--no-overwrite"];
+        if multipart {
+            args.extend(MULTIPART);
+        }
+        args.extend([src.as_str(), dst.as_str()]);
+        let r = via.s3cp(&args).await;
+        assert_eq!(r.code, 0, "{r}");
+    }
+    let copies = proxy.of("CopyObject");
+    assert_eq!(copies.len(), 1);
+    assert_eq!(copies[0].header("if-none-match"), Some("*"));
+    let completes = proxy.of("CompleteMultipartUpload");
+    assert_eq!(completes.len(), 1);
+    assert_eq!(completes[0].header("if-none-match"), Some("*"));
+    assert!(
+        proxy
+            .of("HeadObject")
+            .iter()
+            .all(|r| !r.target.contains("new-")),
+        "no racy HEAD of the destination"
+    );
+
+    // An existing destination: moto enforces If-None-Match on Complete.
+    let existing = format!("{p}existing");
+    put(&client, DST_BUCKET, &existing, b"keep me".to_vec()).await;
+    let mut args = vec!["--no-overwrite"];
+    args.extend(MULTIPART);
+    let dst = format!("s3://{DST_BUCKET}/{existing}");
+    args.extend([src.as_str(), dst.as_str()]);
+    let r = m.s3cp(&args).await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(
+        r.stderr
+            .contains("already exists and --no-overwrite was given"),
+        "{r}"
+    );
+    assert_eq!(
+        digest(&client, DST_BUCKET, &existing).await,
+        format!("{:x}", <md5::Md5 as md5::Digest>::digest(b"keep me"))
+    );
+    assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
+}
+
+#[tokio::test]
+async fn denied_tag_read_names_the_permission_and_the_way_out() {
+    let m = moto().await;
+    let client = m.client();
+    let proxy = Proxy::start(&m.endpoint).await;
+    proxy.answer(
+        "GetObjectTagging",
+        403,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code>\
+         <Message>Access Denied</Message><RequestId>R403</RequestId></Error>",
+    );
+    let via = m.via(&proxy);
+    let p = unique("tags-denied");
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}src"),
+        random_bytes(12 * MIB as usize),
+    )
+    .await;
+    let src = format!("s3://{SRC_BUCKET}/{p}src");
+    let dst = format!("s3://{DST_BUCKET}/{p}dst");
+    let mut args = MULTIPART.to_vec();
+    args.extend([src.as_str(), dst.as_str()]);
+    let r = via.s3cp(&args).await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains("s3:GetObjectTagging"), "{r}");
+    assert!(r.stderr.contains("--tagging-directive REPLACE"), "{r}");
+    assert!(r.stderr.contains("AccessDenied"), "{r}");
+    assert!(
+        proxy.of("CreateMultipartUpload").is_empty(),
+        "nothing written"
+    );
+    assert!(!exists(&client, DST_BUCKET, &format!("{p}dst")).await);
+
+    let mut args = vec!["--tagging-directive", "REPLACE", "--tagging", "new=1"];
+    args.extend(MULTIPART);
+    args.extend([src.as_str(), dst.as_str()]);
+    let r = via.s3cp(&args).await;
+    assert_eq!(r.code, 0, "{r}");
+    assert_eq!(
+        tags(&m, DST_BUCKET, &format!("{p}dst")).await,
+        [("new".into(), "1".into())]
+    );
+}
+
+#[tokio::test]
+async fn option_errors_exit_2_and_write_nothing() {
+    let m = moto().await;
+    let p = unique("option-errors");
+    let src = format!("s3://{SRC_BUCKET}/{p}src");
+    let dst = format!("s3://{DST_BUCKET}/{p}dst");
+    put(
+        &m.client(),
+        SRC_BUCKET,
+        &format!("{p}src"),
+        random_bytes(100),
+    )
+    .await;
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--metadata-directive", "COPY", "--content-type", "a/b"],
+            "use --metadata-directive REPLACE",
+        ),
+        (
+            &["--tagging-directive", "COPY", "--tagging", "a=1"],
+            "use --tagging-directive REPLACE",
+        ),
+        (
+            &["--acl", "public-read", "--grant-read", "id=x"],
+            "--acl and --grant-* cannot be combined",
+        ),
+        (
+            &["--acl", "public-read", "--copy-acl"],
+            "cannot be used with",
+        ),
+        (
+            &["--acl", "world-writable"],
+            "invalid value 'world-writable'",
+        ),
+        (&["--metadata", "novalue"], "is not KEY=VALUE"),
+        (&["--expires", "next week"], "is not a date"),
+        (&["--if-modified-since", "yesterday"], "is not a date"),
+        (&["--sse-kms-key-id", "k"], "need --sse aws:kms"),
+        (
+            &[
+                "--sse",
+                "AES256",
+                "--sse-c",
+                "AES256",
+                "--sse-c-key",
+                "0123456789abcdef0123456789abcdef",
+            ],
+            "--sse and --sse-c cannot be combined",
+        ),
+        (
+            &["--sse-c", "AES256", "--sse-c-key", "short"],
+            "is 5 bytes; an AES256 key is exactly 32 bytes",
+        ),
+        (&["--sse-c", "AES256"], "--sse-c needs a key"),
+        (
+            &["--sse-c-key", "0123456789abcdef0123456789abcdef"],
+            "add --sse-c AES256",
+        ),
+        (&["--storage-class", "COLD"], "invalid value 'COLD'"),
+        (
+            &["--object-lock-mode", "GOVERNANCE"],
+            "--object-lock-retain-until-date",
+        ),
+    ];
+    for (flags, message) in cases {
+        let mut args = flags.to_vec();
+        args.extend([src.as_str(), dst.as_str()]);
+        let r = m.s3cp(&args).await;
+        assert_eq!(r.code, 2, "{flags:?}\n{r}");
+        assert!(
+            r.stderr.contains(message),
+            "{flags:?}: want {message:?}\n{r}"
+        );
+        assert!(
+            !r.stderr.contains("0123456789abcdef0123456789abcdef"),
+            "key echoed: {r}"
+        );
+    }
+    let r = m.s3cp(&[&src, &src]).await;
+    assert_eq!(r.code, 2, "{r}");
+    assert!(
+        r.stderr.contains("--storage-class"),
+        "says what makes it legal: {r}"
+    );
+    assert!(!exists(&m.client(), DST_BUCKET, &format!("{p}dst")).await);
+}
