@@ -123,15 +123,20 @@ async fn object_above_five_gib_is_copied_in_parts_by_default() {
     assert_eq!(head(&client, SRC_BUCKET, &big).await.size as u64, size);
 
     let dst = format!("s3://{DST_BUCKET}/{p}big-copy");
+    let proxy = support::proxy::Proxy::start(&g.endpoint).await;
     let r = g
+        .via(&proxy)
         .s3cp(&["--json", &format!("s3://{SRC_BUCKET}/{big}"), &dst])
         .await
         .json_ok();
-    // Not one CopyObject: the result reports the parts, and the server's
-    // ETag is a multipart ETag with the same count.
+    // Not one CopyObject: the requests, the result and the server's
+    // multipart ETag all say so.
+    assert!(proxy.of("CopyObject").is_empty(), "a CopyObject was sent");
     assert_eq!(r["method"], "multipart");
     let parts = size.div_ceil(256 * MIB);
     assert_eq!(r["parts"], parts);
+    assert_eq!(proxy.of("UploadPartCopy").len() as u64, parts);
+    assert_eq!(proxy.of("CompleteMultipartUpload").len(), 1);
     assert_eq!(r["size"], size);
     let etag = r["etag"].as_str().expect("etag");
     assert!(
