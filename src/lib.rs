@@ -89,6 +89,30 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
     }
 }
 
+/// Reports a command-line error from clap: its own message on stderr (exit 2,
+/// or 0 for `--help` and `--version`), plus the JSON error object on stdout
+/// when `--json` was among the arguments, so scripts always get JSON.
+pub fn usage_error(e: clap::Error) -> std::process::ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return Exit::Copied.into();
+    }
+    if std::env::args().any(|a| a == "--json") {
+        // clap's rendering names the flag and the fix; keep its first line.
+        let text = e.render().to_string();
+        let first = text
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("error: ");
+        let failure = Failure::Usage(anyhow::anyhow!("{first}"));
+        report::print_json_failure(None, &failure);
+    }
+    let _ = e.print();
+    Exit::Usage.into()
+}
+
 fn show_progress(config: &Config) -> bool {
     !config.output.quiet && !config.output.json && std::io::stderr().is_terminal()
 }

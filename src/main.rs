@@ -7,7 +7,10 @@ use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
-    let cli = s3cp::cli::Cli::parse();
+    let cli = match s3cp::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return s3cp::usage_error(e),
+    };
     init_logging(cli.output.verbose, cli.output.quiet);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

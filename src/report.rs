@@ -151,30 +151,35 @@ pub fn print_failure(job: Option<&CopyJob>, failure: &Failure, json: bool) {
         }
     }
     if json {
-        let s3 = failure.s3_error();
-        let code = match (s3, failure) {
-            (Some(e), _) => e.code.clone(),
-            (None, Failure::Usage(_)) => "UsageError".into(),
-            (None, Failure::Interrupted) => "Interrupted".into(),
-            (None, Failure::Copy(_)) => "Error".into(),
-        };
-        let message = match failure.error() {
-            Some(e) => format!("{e:#}"),
-            None => "interrupted".into(),
-        };
-        let result = ErrorResult {
-            src: job.map(|j| j.src.to_string()),
-            dst: job.map(|j| j.dst.to_string()),
-            error: ErrorDetail {
-                code,
-                message,
-                operation: s3.map(|e| e.operation),
-                request_id: s3.and_then(|e| e.request_id.clone()),
-                exit_code: failure.exit() as u8,
-            },
-        };
-        let mut out = io::stdout().lock();
-        let _ = serde_json::to_writer(&mut out, &result);
-        let _ = writeln!(out);
+        print_json_failure(job, failure);
     }
+}
+
+/// The `--json` error object, on stdout.
+pub fn print_json_failure(job: Option<&CopyJob>, failure: &Failure) {
+    let s3 = failure.s3_error();
+    let code = match (s3, failure) {
+        (Some(e), _) => e.code.clone(),
+        (None, Failure::Usage(_)) => "UsageError".into(),
+        (None, Failure::Interrupted) => "Interrupted".into(),
+        (None, Failure::Copy(_)) => "Error".into(),
+    };
+    let message = match failure.error() {
+        Some(e) => format!("{e:#}"),
+        None => "interrupted".into(),
+    };
+    let result = ErrorResult {
+        src: job.map(|j| j.src.to_string()),
+        dst: job.map(|j| j.dst.to_string()),
+        error: ErrorDetail {
+            code,
+            message,
+            operation: s3.map(|e| e.operation),
+            request_id: s3.and_then(|e| e.request_id.clone()),
+            exit_code: failure.exit() as u8,
+        },
+    };
+    let mut out = io::stdout().lock();
+    let _ = serde_json::to_writer(&mut out, &result);
+    let _ = writeln!(out);
 }

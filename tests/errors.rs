@@ -110,3 +110,22 @@ async fn missing_destination_bucket_fails_without_an_upload() {
     assert_eq!(r.code, 1, "{r}");
     assert_eq!(r.json()["error"]["code"], "NoSuchBucket");
 }
+
+#[tokio::test]
+async fn command_line_errors_are_json_too() {
+    let g = garage().await;
+    let r = g
+        .s3cp(&["--json", "--storage-class", "ICY", "s3://a/b", "s3://c/d"])
+        .await;
+    assert_eq!(r.code, 2, "{r}");
+    let v = r.json();
+    assert_eq!(v["error"]["code"], "UsageError");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("invalid value 'ICY' for '--storage-class <CLASS>'"),
+        "{r}"
+    );
+    assert!(r.stderr.contains("possible values"), "{r}");
+}
