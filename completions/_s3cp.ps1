@@ -21,6 +21,11 @@ Register-ArgumentCompleter -Native -CommandName 's3cp' -ScriptBlock {
 
     $completions = @(switch ($command) {
         's3cp' {
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'With --recursive: copy only keys (relative to SRC) matching this glob, unless a later --exclude matches too. Repeatable; later filters win, as in aws-cli')
+            [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'With --recursive: skip keys (relative to SRC) matching this glob, unless a later --include matches too. Repeatable')
+            [CompletionResult]::new('--from-file', '--from-file', [CompletionResultType]::ParameterName, 'Copy what a manifest lists, one copy per line: ''SRC DST'' or a JSON object {"src": ..., "dst": ...}; ''-'' reads standard input')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Objects copied at once (all their requests share --concurrency)')
+            [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Copy only shard I of N (1-based): a stable hash of each source key picks its shard, so N runners that each take one shard copy every object exactly once')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the buckets [default: from the environment or profile, else us-east-1]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config and ~/.aws/credentials')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too')
@@ -64,6 +69,9 @@ Register-ArgumentCompleter -Native -CommandName 's3cp' -ScriptBlock {
             [CompletionResult]::new('--if-none-match', '--if-none-match', [CompletionResultType]::ParameterName, 'Copy only if the source''s ETag is not this')
             [CompletionResult]::new('--if-modified-since', '--if-modified-since', [CompletionResultType]::ParameterName, 'Copy only if the source changed after this date (RFC 3339 or HTTP date)')
             [CompletionResult]::new('--if-unmodified-since', '--if-unmodified-since', [CompletionResultType]::ParameterName, 'Copy only if the source did not change after this date')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Copy every object under the SRC prefix to the DST prefix, keeping the key paths relative to SRC')
+            [CompletionResult]::new('--recursive', '--recursive', [CompletionResultType]::ParameterName, 'Copy every object under the SRC prefix to the DST prefix, keeping the key paths relative to SRC')
+            [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'Stop at the first failed object (by default the others go on)')
             [CompletionResult]::new('--path-style', '--path-style', [CompletionResultType]::ParameterName, 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need')
             [CompletionResult]::new('--copy-acl', '--copy-acl', [CompletionResultType]::ParameterName, 'Read the source''s ACL and give the destination the same grants')
             [CompletionResult]::new('--bucket-key-enabled', '--bucket-key-enabled', [CompletionResultType]::ParameterName, 'Use an S3 Bucket Key for SSE-KMS')

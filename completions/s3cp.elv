@@ -18,6 +18,11 @@ set edit:completion:arg-completer[s3cp] = {|@words|
     }
     var completions = [
         &'s3cp'= {
+            cand --include 'With --recursive: copy only keys (relative to SRC) matching this glob, unless a later --exclude matches too. Repeatable; later filters win, as in aws-cli'
+            cand --exclude 'With --recursive: skip keys (relative to SRC) matching this glob, unless a later --include matches too. Repeatable'
+            cand --from-file 'Copy what a manifest lists, one copy per line: ''SRC DST'' or a JSON object {"src": ..., "dst": ...}; ''-'' reads standard input'
+            cand --jobs 'Objects copied at once (all their requests share --concurrency)'
+            cand --shard 'Copy only shard I of N (1-based): a stable hash of each source key picks its shard, so N runners that each take one shard copy every object exactly once'
             cand --region 'AWS region of the buckets [default: from the environment or profile, else us-east-1]'
             cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too'
@@ -61,6 +66,9 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand --if-none-match 'Copy only if the source''s ETag is not this'
             cand --if-modified-since 'Copy only if the source changed after this date (RFC 3339 or HTTP date)'
             cand --if-unmodified-since 'Copy only if the source did not change after this date'
+            cand -r 'Copy every object under the SRC prefix to the DST prefix, keeping the key paths relative to SRC'
+            cand --recursive 'Copy every object under the SRC prefix to the DST prefix, keeping the key paths relative to SRC'
+            cand --fail-fast 'Stop at the first failed object (by default the others go on)'
             cand --path-style 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
             cand --copy-acl 'Read the source''s ACL and give the destination the same grants'
             cand --bucket-key-enabled 'Use an S3 Bucket Key for SSE-KMS'

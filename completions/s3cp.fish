@@ -1,3 +1,8 @@
+complete -c s3cp -l include -d 'With --recursive: copy only keys (relative to SRC) matching this glob, unless a later --exclude matches too. Repeatable; later filters win, as in aws-cli' -r
+complete -c s3cp -l exclude -d 'With --recursive: skip keys (relative to SRC) matching this glob, unless a later --include matches too. Repeatable' -r
+complete -c s3cp -l from-file -d 'Copy what a manifest lists, one copy per line: \'SRC DST\' or a JSON object {"src": ..., "dst": ...}; \'-\' reads standard input' -r
+complete -c s3cp -l jobs -d 'Objects copied at once (all their requests share --concurrency)' -r
+complete -c s3cp -l shard -d 'Copy only shard I of N (1-based): a stable hash of each source key picks its shard, so N runners that each take one shard copy every object exactly once' -r
 complete -c s3cp -l region -d 'AWS region of the buckets [default: from the environment or profile, else us-east-1]' -r
 complete -c s3cp -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c s3cp -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too' -r
@@ -79,6 +84,8 @@ complete -c s3cp -l if-match -d 'Copy only if the source\'s ETag is this' -r
 complete -c s3cp -l if-none-match -d 'Copy only if the source\'s ETag is not this' -r
 complete -c s3cp -l if-modified-since -d 'Copy only if the source changed after this date (RFC 3339 or HTTP date)' -r
 complete -c s3cp -l if-unmodified-since -d 'Copy only if the source did not change after this date' -r
+complete -c s3cp -s r -l recursive -d 'Copy every object under the SRC prefix to the DST prefix, keeping the key paths relative to SRC'
+complete -c s3cp -l fail-fast -d 'Stop at the first failed object (by default the others go on)'
 complete -c s3cp -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
 complete -c s3cp -l copy-acl -d 'Read the source\'s ACL and give the destination the same grants'
 complete -c s3cp -l bucket-key-enabled -d 'Use an S3 Bucket Key for SSE-KMS'

@@ -27,14 +27,18 @@ Examples:
 #[command(name = "s3cp", version, about, after_help = AFTER_HELP)]
 pub struct Cli {
     /// The object to copy: s3://BUCKET/KEY, optionally ending in
-    /// ?versionId=ID to copy one version.
-    #[arg(value_name = "SRC")]
-    pub src: String,
+    /// ?versionId=ID to copy one version. With --recursive, a prefix.
+    #[arg(value_name = "SRC", required_unless_present = "from_file")]
+    pub src: Option<String>,
 
     /// Where to copy it: s3://BUCKET/KEY. A bucket alone or a key ending in
-    /// '/' receives the source key's last path segment.
-    #[arg(value_name = "DST")]
-    pub dst: String,
+    /// '/' receives the source key's last path segment. With --recursive, a
+    /// prefix.
+    #[arg(value_name = "DST", required_unless_present = "from_file")]
+    pub dst: Option<String>,
+
+    #[command(flatten)]
+    pub bulk: BulkArgs,
 
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -308,6 +312,87 @@ impl std::str::FromStr for Secret {
     }
 }
 
+/// Copies of many objects.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Bulk copies")]
+pub struct BulkArgs {
+    /// Copy every object under the SRC prefix to the DST prefix, keeping
+    /// the key paths relative to SRC.
+    #[arg(short, long, conflicts_with = "from_file")]
+    pub recursive: bool,
+
+    /// With --recursive: copy only keys (relative to SRC) matching this
+    /// glob, unless a later --exclude matches too. Repeatable; later filters
+    /// win, as in aws-cli.
+    #[arg(long, value_name = "GLOB", requires = "recursive", action = ArgAction::Append)]
+    pub include: Vec<String>,
+
+    /// With --recursive: skip keys (relative to SRC) matching this glob,
+    /// unless a later --include matches too. Repeatable.
+    #[arg(long, value_name = "GLOB", requires = "recursive", action = ArgAction::Append)]
+    pub exclude: Vec<String>,
+
+    /// Copy what a manifest lists, one copy per line: 'SRC DST' or a JSON
+    /// object {"src": ..., "dst": ...}; '-' reads standard input.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["src", "dst"])]
+    pub from_file: Option<String>,
+
+    /// Objects copied at once (all their requests share --concurrency).
+    #[arg(long, value_name = "N", default_value_t = 16,
+          value_parser = clap::value_parser!(u16).range(1..=4096).map(usize::from))]
+    pub jobs: usize,
+
+    /// Copy only shard I of N (1-based): a stable hash of each source key
+    /// picks its shard, so N runners that each take one shard copy every
+    /// object exactly once.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+
+    /// Stop at the first failed object (by default the others go on).
+    #[arg(long)]
+    pub fail_fast: bool,
+
+    /// Include and exclude filters in command-line order (filled in by
+    /// [`Cli::parse_args`], since clap keeps the two lists apart).
+    #[arg(skip)]
+    pub filters: Vec<Filter>,
+}
+
+/// One --include or --exclude, in the order given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filter {
+    Include(String),
+    Exclude(String),
+}
+
+impl Cli {
+    /// Parses `args` (program name first), keeping the relative order of
+    /// --include and --exclude, which decides what they select.
+    pub fn parse_args<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = Cli::command().try_get_matches_from(args)?;
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        let mut filters: Vec<(usize, Filter)> = Vec::new();
+        for (name, make) in [
+            ("include", Filter::Include as fn(String) -> Filter),
+            ("exclude", Filter::Exclude as fn(String) -> Filter),
+        ] {
+            if let (Some(values), Some(indices)) =
+                (matches.get_many::<String>(name), matches.indices_of(name))
+            {
+                filters.extend(indices.zip(values.map(|v| make(v.clone()))));
+            }
+        }
+        filters.sort_by_key(|(i, _)| *i);
+        cli.bulk.filters = filters.into_iter().map(|(_, f)| f).collect();
+        Ok(cli)
+    }
+}
+
 /// How to reach S3. Credentials come from the standard AWS chain
 /// (environment, profile, SSO, instance role).
 #[derive(Debug, Args)]
@@ -400,6 +485,31 @@ mod tests {
         assert_eq!(parse_size("1048576"), Ok(1_048_576));
         assert!(parse_size("lots").is_err());
         assert!(parse_size("-5MiB").is_err());
+    }
+
+    #[test]
+    fn filters_keep_their_command_line_order() {
+        let cli = Cli::parse_args([
+            "s3cp",
+            "-r",
+            "--exclude",
+            "*",
+            "--include",
+            "*.txt",
+            "--exclude",
+            "tmp/*",
+            "s3://a/p/",
+            "s3://b/q/",
+        ])
+        .unwrap();
+        assert_eq!(
+            cli.bulk.filters,
+            [
+                Filter::Exclude("*".into()),
+                Filter::Include("*.txt".into()),
+                Filter::Exclude("tmp/*".into())
+            ]
+        );
     }
 
     #[test]

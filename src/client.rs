@@ -13,7 +13,8 @@ use crate::config::Connection;
 /// name one (aws-cli does the same for S3).
 const FALLBACK_REGION: &str = "us-east-1";
 
-pub async fn build(conn: &Connection) -> aws_sdk_s3::Client {
+/// The client, counting its requests into `counter`.
+pub async fn build(conn: &Connection, counter: &RequestCounter) -> aws_sdk_s3::Client {
     let mut loader = aws_config::defaults(BehaviorVersion::latest());
     if let Some(profile) = &conn.profile {
         loader = loader.profile_name(profile);
@@ -41,9 +42,56 @@ pub async fn build(conn: &Connection) -> aws_sdk_s3::Client {
         // SDK from adding CRC32 headers that some S3-compatible stores
         // reject (S3-COPY-NOTES.md, "SDK configuration facts").
         .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
-        .response_checksum_validation(ResponseChecksumValidation::WhenRequired);
+        .response_checksum_validation(ResponseChecksumValidation::WhenRequired)
+        .interceptor(counter.clone());
     if conn.path_style {
         s3 = s3.force_path_style(true);
     }
     aws_sdk_s3::Client::from_conf(s3.build())
+}
+
+/// Counts the requests the SDK sends: operations, and attempts (an attempt
+/// beyond an operation's first is a retry). Read for the bulk summary.
+#[derive(Debug, Clone, Default)]
+pub struct RequestCounter {
+    operations: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    attempts: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl RequestCounter {
+    /// (requests sent, of which retries).
+    pub fn counts(&self) -> (u64, u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let (ops, attempts) = (self.operations.load(Relaxed), self.attempts.load(Relaxed));
+        (attempts, attempts.saturating_sub(ops))
+    }
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+impl aws_sdk_s3::config::Intercept for RequestCounter {
+    fn name(&self) -> &'static str {
+        "s3cp::RequestCounter"
+    }
+
+    fn read_before_execution(
+        &self,
+        _context: &aws_sdk_s3::config::interceptors::BeforeSerializationInterceptorContextRef<'_>,
+        _cfg: &mut aws_sdk_s3::config::ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.operations
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn read_before_attempt(
+        &self,
+        _context: &aws_sdk_s3::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        _components: &aws_sdk_s3::config::RuntimeComponents,
+        _cfg: &mut aws_sdk_s3::config::ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.attempts
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
 }

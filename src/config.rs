@@ -13,6 +13,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use md5::{Digest, Md5};
 
+use crate::bulk::{Filters, Shard, as_prefix};
 use crate::cli::{
     AclArgs, Cli, ConditionArgs, ConnectionArgs, EncryptionArgs, MetadataArgs,
     MetadataDirectiveArg, ObjectArgs, OutputArgs, Secret, TaggingArgs, TaggingDirectiveArg,
@@ -56,23 +57,104 @@ pub struct CopyJob {
     pub dst: S3Uri,
 }
 
-/// Everything `s3cp SRC DST` needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What to copy.
+#[derive(Debug, Clone)]
+pub enum Mode {
+    /// `s3cp SRC DST`: one object.
+    One(CopyJob),
+    /// `s3cp -r SRC DST`: every object under a prefix.
+    Recursive {
+        src: S3Uri,
+        dst: S3Uri,
+        filters: Filters,
+    },
+    /// `s3cp --from-file FILE`: what a manifest lists (`-`: stdin).
+    Manifest(String),
+}
+
+/// Settings of bulk runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bulk {
+    /// Objects in flight.
+    pub jobs: usize,
+    pub shard: Option<Shard>,
+    pub fail_fast: bool,
+}
+
+/// Everything a run of s3cp needs.
+#[derive(Debug, Clone)]
 pub struct Config {
-    pub job: CopyJob,
+    pub mode: Mode,
+    pub bulk: Bulk,
     pub options: CopyOptions,
     pub connection: Connection,
     pub limits: Limits,
-    /// UploadPartCopy requests in flight.
+    /// Requests in flight, shared by all objects and parts.
     pub concurrency: usize,
     pub output: Output,
 }
 
 impl Config {
     pub fn from_cli(cli: &Cli) -> anyhow::Result<Self> {
-        let src = S3Uri::parse_source(&cli.src)?;
-        let dst = S3Uri::parse_destination(&cli.dst)?.resolve_destination(&src)?;
         let options = copy_options(cli, &|name| std::env::var(name).ok())?;
+        let mode = match (&cli.bulk.from_file, &cli.src, &cli.dst) {
+            (Some(file), _, _) => Mode::Manifest(file.clone()),
+            (None, Some(src), Some(dst)) if cli.bulk.recursive => {
+                let src = as_prefix(&S3Uri::parse_destination(src)?);
+                let dst = as_prefix(&S3Uri::parse_destination(dst)?);
+                if src.bucket == dst.bucket && src.key == dst.key && !options.changes_object() {
+                    bail!(
+                        "{src} would be copied onto itself with nothing changed, which S3 \
+                         refuses: {SELF_COPY_FIX}"
+                    );
+                }
+                Mode::Recursive {
+                    src,
+                    dst,
+                    filters: Filters::new(&cli.bulk.filters)?,
+                }
+            }
+            (None, Some(src), Some(dst)) => {
+                let job = CopyJob::new(src, dst)?;
+                job.check_self_copy(&options)?;
+                Mode::One(job)
+            }
+            _ => bail!("give SRC and DST, or --from-file FILE"),
+        };
+        let limits = Limits::new(cli.transfer.multipart_threshold, cli.transfer.part_size)?;
+        Ok(Self {
+            mode,
+            bulk: Bulk {
+                jobs: cli.bulk.jobs,
+                shard: cli.bulk.shard.as_deref().map(Shard::parse).transpose()?,
+                fail_fast: cli.bulk.fail_fast,
+            },
+            options,
+            connection: Connection::from(&cli.connection),
+            limits,
+            concurrency: cli.transfer.concurrency,
+            output: Output::from(&cli.output),
+        })
+    }
+}
+
+const SELF_COPY_FIX: &str = "change something (--metadata-directive REPLACE or MERGE with new \
+     metadata, --storage-class, --sse or --sse-c, --website-redirect) or give a different \
+     destination";
+
+impl CopyJob {
+    /// Parses a source and a destination (a prefix destination takes the
+    /// source key's last segment).
+    pub fn new(src: &str, dst: &str) -> anyhow::Result<Self> {
+        let src = S3Uri::parse_source(src)?;
+        let dst = S3Uri::parse_destination(dst)?.resolve_destination(&src)?;
+        Ok(Self { src, dst })
+    }
+
+    /// A copy onto itself is only legal when it changes the object (or
+    /// restores a version).
+    pub fn check_self_copy(&self, options: &CopyOptions) -> anyhow::Result<()> {
+        let (src, dst) = (&self.src, &self.dst);
         if src.bucket == dst.bucket
             && src.key == dst.key
             && src.version_id.is_none()
@@ -80,20 +162,10 @@ impl Config {
         {
             bail!(
                 "{src} would be copied onto itself with nothing changed, which S3 refuses: \
-                 change something (--metadata-directive REPLACE or MERGE with new metadata, \
-                 --storage-class, --sse or --sse-c, --website-redirect) or give a different \
-                 destination key"
+                 {SELF_COPY_FIX}"
             );
         }
-        let limits = Limits::new(cli.transfer.multipart_threshold, cli.transfer.part_size)?;
-        Ok(Self {
-            job: CopyJob { src, dst },
-            options,
-            connection: Connection::from(&cli.connection),
-            limits,
-            concurrency: cli.transfer.concurrency,
-            output: Output::from(&cli.output),
-        })
+        Ok(())
     }
 }
 
@@ -393,18 +465,20 @@ fn conditions(a: &ConditionArgs) -> anyhow::Result<SourceConditions> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::Parser;
 
     fn config(args: &[&str]) -> anyhow::Result<Config> {
         let mut argv = vec!["s3cp"];
         argv.extend_from_slice(args);
-        Config::from_cli(&Cli::try_parse_from(argv)?)
+        Config::from_cli(&Cli::parse_args(argv)?)
     }
 
     #[test]
     fn resolves_prefix_destination() {
         let c = config(&["s3://a/dir/f.txt", "s3://b/out/"]).unwrap();
-        assert_eq!(c.job.dst.to_string(), "s3://b/out/f.txt");
+        let Mode::One(job) = c.mode else {
+            panic!("one object")
+        };
+        assert_eq!(job.dst.to_string(), "s3://b/out/f.txt");
     }
 
     #[test]

@@ -61,6 +61,18 @@ impl Failure {
         }
     }
 
+    /// Sorts an engine error into its exit code: an interruption, input
+    /// that planning refused, or a failed copy.
+    pub fn from_copy_error(e: anyhow::Error) -> Failure {
+        if e.downcast_ref::<crate::copy::Interrupted>().is_some() {
+            Failure::Interrupted
+        } else if e.downcast_ref::<crate::plan::PlanError>().is_some() {
+            Failure::Usage(e)
+        } else {
+            Failure::Copy(e)
+        }
+    }
+
     /// The top-level error, for `Caused by:` printing.
     pub fn error(&self) -> Option<&anyhow::Error> {
         match self {

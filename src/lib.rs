@@ -20,6 +20,7 @@
 
 #![warn(rust_2018_idioms, unreachable_pub, missing_debug_implementations)]
 
+pub mod bulk;
 pub mod cli;
 pub mod client;
 pub mod config;
@@ -35,58 +36,205 @@ pub mod uri;
 use std::future::Future;
 use std::io::IsTerminal;
 
-use crate::config::Config;
-use crate::copy::{Engine, Interrupted};
+use futures::{Stream, StreamExt};
+use tokio::io::AsyncBufReadExt;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+
+use crate::bulk::{BadItem, Item};
+use crate::config::{Config, CopyJob, Mode};
+use crate::copy::Engine;
+use crate::copy::bulk::BulkRun;
 use crate::error::{Exit, Failure};
 use crate::progress::{Bar, Progress, Silent};
+use crate::report::{CopyLine, Printer};
 
-/// Runs `s3cp SRC DST` to the end and returns its exit code. `shutdown`
-/// resolves on Ctrl-C.
+/// Runs s3cp to the end and returns its exit code. `shutdown` resolves on
+/// Ctrl-C.
 pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
-    let json = cli.output.json;
+    let printer = Printer {
+        json: cli.output.json,
+        quiet: cli.output.quiet,
+    };
     let config = match Config::from_cli(&cli) {
         Ok(c) => c,
         Err(e) => {
             let failure = Failure::Usage(e);
-            report::print_failure(None, &failure, json);
+            printer.run_failure(&failure);
             return failure.exit();
         }
     };
-    let client = client::build(&config.connection).await;
+    let counter = client::RequestCounter::default();
+    let client = client::build(&config.connection, &counter).await;
+    let budget = Semaphore::new(config.concurrency);
     let engine = Engine {
         client: &client,
         limits: config.limits,
+        budget: &budget,
         concurrency: config.concurrency,
     };
-    let progress: Box<dyn Progress> = if show_progress(&config) {
+    let progress = show_progress(&config);
+    let cancel = CancellationToken::new();
+    let work = async {
+        match &config.mode {
+            Mode::One(job) => one(&engine, &config, job, printer, progress, &cancel).await,
+            Mode::Recursive { src, dst, filters } => {
+                let items = bulk::list(
+                    client.clone(),
+                    src.clone(),
+                    dst.clone(),
+                    filters.clone(),
+                    config.bulk.shard,
+                );
+                many(
+                    &engine, &config, items, printer, progress, &counter, &cancel,
+                )
+                .await
+            }
+            Mode::Manifest(path) => match manifest(path, config.bulk.shard).await {
+                Ok(items) => {
+                    many(
+                        &engine, &config, items, printer, progress, &counter, &cancel,
+                    )
+                    .await
+                }
+                Err(e) => {
+                    let failure = Failure::Usage(e);
+                    printer.run_failure(&failure);
+                    failure.exit()
+                }
+            },
+        }
+    };
+    tokio::pin!(work);
+    tokio::select! {
+        exit = &mut work => exit,
+        () = shutdown => {
+            // Stop scheduling, abort uploads in flight, then report.
+            cancel.cancel();
+            work.await;
+            Exit::Interrupted
+        }
+    }
+}
+
+/// `s3cp SRC DST`: one object, one result line, its own exit code.
+async fn one(
+    engine: &Engine<'_>,
+    config: &Config,
+    job: &CopyJob,
+    printer: Printer,
+    progress: bool,
+    cancel: &CancellationToken,
+) -> Exit {
+    let bar: Box<dyn Progress> = if progress {
         Box::new(Bar::default())
     } else {
         Box::new(Silent)
     };
-    let copied = engine
+    let dry_run = config.output.dry_run;
+    let result = engine
         .copy(
-            &config.job,
+            job,
+            None,
             &config.options,
-            config.output.dry_run,
-            progress.as_ref(),
-            shutdown,
+            dry_run,
+            bar.as_ref(),
+            cancel.cancelled(),
         )
         .await;
-    match copied {
+    match result {
         Ok(copied) => {
-            if !config.output.quiet || config.output.json || copied.dry_run {
-                // A closed stdout (`| head`) is not a failed copy.
-                let _ =
-                    report::print_copied(&config.job, &config.options, &copied, config.output.json);
-            }
+            let line = CopyLine::copied(job, &config.options, &copied);
+            // A dry run is its own output: shown even with --quiet.
+            let printer = Printer {
+                quiet: printer.quiet && !dry_run,
+                ..printer
+            };
+            printer.object(&line, None);
             Exit::Copied
         }
         Err(e) => {
-            let failure = classify(e);
-            report::print_failure(Some(&config.job), &failure, json);
+            let failure = Failure::from_copy_error(e);
+            let line = CopyLine::failed(
+                job,
+                &config.options,
+                report::Status::Failed,
+                &failure,
+                dry_run,
+            );
+            printer.object(&line, Some(&failure));
             failure.exit()
         }
     }
+}
+
+/// A bulk run: per-object lines, then the summary; exit 1 if any failed.
+async fn many(
+    engine: &Engine<'_>,
+    config: &Config,
+    items: impl Stream<Item = Result<Item, BadItem>>,
+    printer: Printer,
+    progress: bool,
+    counter: &client::RequestCounter,
+    cancel: &CancellationToken,
+) -> Exit {
+    let run = BulkRun {
+        engine,
+        opts: &config.options,
+        bulk: config.bulk,
+        dry_run: config.output.dry_run,
+        printer,
+        progress,
+    };
+    let mut summary = run.run(items, cancel).await;
+    (summary.requests, summary.retries) = counter.counts();
+    printer.summary(&summary);
+    if summary.interrupted {
+        Exit::Interrupted
+    } else if summary.failed > 0 {
+        Exit::CopyFailed
+    } else {
+        Exit::Copied
+    }
+}
+
+/// The manifest's copies, read line by line (`-`: standard input).
+async fn manifest(
+    path: &str,
+    shard: Option<bulk::Shard>,
+) -> anyhow::Result<impl Stream<Item = Result<Item, BadItem>>> {
+    use anyhow::Context;
+    let reader: Box<dyn tokio::io::AsyncRead + Unpin + Send> = if path == "-" {
+        Box::new(tokio::io::stdin())
+    } else {
+        Box::new(
+            tokio::fs::File::open(path)
+                .await
+                .with_context(|| format!("cannot open the manifest {path}"))?,
+        )
+    };
+    let lines = tokio::io::BufReader::new(reader).lines();
+    let stream = futures::stream::unfold(Some((lines, 0usize)), |state| async move {
+        let (mut lines, n) = state?;
+        match lines.next_line().await {
+            Ok(Some(line)) => Some((Ok((n + 1, line)), Some((lines, n + 1)))),
+            Ok(None) => None,
+            // A read error ends the manifest after reporting it.
+            Err(e) => Some((Err((n + 1, e)), None)),
+        }
+    });
+    Ok(stream.filter_map(move |line| {
+        std::future::ready(match line {
+            Ok((n, text)) => bulk::manifest_item(n, &text, shard),
+            Err((n, e)) => Some(Err(BadItem {
+                origin: format!("manifest line {n}"),
+                src: None,
+                dst: None,
+                message: format!("cannot read the manifest at line {n}: {e}"),
+            })),
+        })
+    }))
 }
 
 /// Reports a command-line error from clap: its own message on stderr (exit 2,
@@ -98,7 +246,7 @@ pub fn usage_error(e: clap::Error) -> std::process::ExitCode {
         let _ = e.print();
         return Exit::Copied.into();
     }
-    if std::env::args().any(|a| a == "--json") {
+    if std::env::args_os().any(|a| a == "--json") {
         // clap's rendering names the flag and the fix; keep its first line.
         let text = e.render().to_string();
         let first = text
@@ -107,7 +255,12 @@ pub fn usage_error(e: clap::Error) -> std::process::ExitCode {
             .unwrap_or("")
             .trim_start_matches("error: ");
         let failure = Failure::Usage(anyhow::anyhow!("{first}"));
-        report::print_json_failure(None, &failure);
+        let printer = Printer {
+            json: true,
+            quiet: true,
+        };
+        // clap prints its own message below; only the JSON line here.
+        printer.json_only_failure(&failure);
     }
     let _ = e.print();
     Exit::Usage.into()
@@ -115,16 +268,4 @@ pub fn usage_error(e: clap::Error) -> std::process::ExitCode {
 
 fn show_progress(config: &Config) -> bool {
     !config.output.quiet && !config.output.json && std::io::stderr().is_terminal()
-}
-
-/// Sorts an engine error into its exit code: an interruption, input that
-/// planning refused, or a failed copy.
-fn classify(e: anyhow::Error) -> Failure {
-    if e.downcast_ref::<Interrupted>().is_some() {
-        Failure::Interrupted
-    } else if e.downcast_ref::<plan::PlanError>().is_some() {
-        Failure::Usage(e)
-    } else {
-        Failure::Copy(e)
-    }
 }

@@ -3,11 +3,10 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
-    let cli = match s3cp::cli::Cli::try_parse() {
+    let cli = match s3cp::cli::Cli::parse_args(std::env::args_os()) {
         Ok(cli) => cli,
         Err(e) => return s3cp::usage_error(e),
     };

@@ -158,6 +158,15 @@ pub fn plan(size: u64, limits: Limits) -> Result<Method, PlanError> {
     Ok(Method::Multipart { part_size, parts })
 }
 
+/// The write requests a copy sends when nothing fails: one CopyObject, or
+/// CreateMultipartUpload, one UploadPartCopy per part and Complete.
+pub fn requests(method: Method) -> u64 {
+    match method {
+        Method::Single => 1,
+        Method::Multipart { parts, .. } => parts + 2,
+    }
+}
+
 /// The byte ranges of a multipart copy, in part-number order.
 pub fn parts(size: u64, part_size: u64) -> impl ExactSizeIterator<Item = Part> {
     // A plan never has more than MAX_PARTS (10,000) parts.

@@ -63,6 +63,71 @@ impl Progress for Bar {
     }
 }
 
+/// The overall bar of a bulk run: bytes done of those known so far (a
+/// listing streams, so the total grows), rate, ETA, and objects done.
+#[derive(Debug)]
+pub struct Overall {
+    bar: ProgressBar,
+    /// Objects scheduled and finished, for the message.
+    counts: Mutex<(u64, u64)>,
+}
+
+impl Overall {
+    pub fn new() -> Self {
+        let style = ProgressStyle::with_template(
+            "[{elapsed_precise}] {wide_bar} {binary_bytes}/{binary_total_bytes} \
+             {binary_bytes_per_sec} ETA {eta} ({msg})",
+        )
+        .expect("valid progress template");
+        let bar = bars().insert(0, ProgressBar::new(0).with_style(style));
+        Self {
+            bar,
+            counts: Mutex::new((0, 0)),
+        }
+    }
+
+    /// An object was scheduled; `size` when the listing told it.
+    pub fn scheduled(&self, size: Option<u64>) {
+        if let Some(size) = size {
+            self.bar.inc_length(size);
+        }
+        let mut c = self.counts.lock().expect("progress lock");
+        c.0 += 1;
+        self.bar.set_message(format!("{}/{} objects", c.1, c.0));
+    }
+
+    /// An object finished with `bytes` copied (`listed`: its size was
+    /// already counted in the total).
+    pub fn finished(&self, bytes: u64, listed: Option<u64>) {
+        match listed {
+            Some(size) => self.bar.inc(size),
+            None => {
+                self.bar.inc_length(bytes);
+                self.bar.inc(bytes);
+            }
+        }
+        let mut c = self.counts.lock().expect("progress lock");
+        c.1 += 1;
+        self.bar.set_message(format!("{}/{} objects", c.1, c.0));
+    }
+
+    pub fn clear(self) {
+        self.bar.finish_and_clear();
+        bars().remove(&self.bar);
+    }
+}
+
+impl Default for Overall {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Runs `write` with the progress bars hidden, so output never tears them.
+pub fn suspend<R>(write: impl FnOnce() -> R) -> R {
+    bars().suspend(write)
+}
+
 /// stderr for `tracing`, with the progress bars hidden while a line is
 /// written.
 #[derive(Debug, Default, Clone, Copy)]

@@ -1,9 +1,10 @@
-//! What s3cp prints when it is done: one human line, or one JSON object with
-//! `--json`; failures as `s3cp: error: ...` with `Caused by:` lines on
-//! stderr (and a JSON error object on stdout with `--json`). Only results go
-//! to stdout.
+//! What s3cp prints: one line per object (human, or a JSON line with
+//! `--json`), a summary for bulk runs, and failures as `s3cp: error: ...`
+//! with `Caused by:` lines on stderr. Only results go to stdout; every JSON
+//! line carries its `type` and the `schema` version (documented in README).
 
 use std::io::{self, Write};
+use std::time::Duration;
 
 use serde::Serialize;
 
@@ -13,23 +14,45 @@ use crate::error::Failure;
 use crate::options::CopyOptions;
 use crate::plan::Method;
 
+/// Version of the JSON output schema; bumped on any incompatible change.
+pub const SCHEMA: u32 = 1;
+
 /// Sizes as people read them: `12 MiB`, `6 GiB`.
 pub fn human_size(bytes: u64) -> String {
     humansize::format_size(bytes, humansize::BINARY)
 }
 
-/// The `--json` result of a copy. Field names are a stable contract.
+/// How one object ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Copied,
+    /// `--dry-run`: planned, nothing written.
+    Planned,
+    /// `--no-overwrite` met an existing destination in a bulk run.
+    Skipped,
+    Failed,
+}
+
+/// One `"type": "copy"` JSON line. Field names are a stable contract.
 #[derive(Debug, Serialize)]
-pub struct CopyResult<'a> {
+pub struct CopyLine<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub schema: u32,
+    pub status: Status,
     pub src: String,
     pub dst: String,
-    pub size: u64,
+    /// Null when the copy failed before the source was read.
+    pub size: Option<u64>,
     /// `single` or `multipart`.
-    pub method: &'static str,
+    pub method: Option<&'static str>,
     /// Part size of a multipart copy; null for a single copy.
     pub part_size: Option<u64>,
     /// Number of UploadPartCopy parts; 0 for a single copy.
-    pub parts: u64,
+    pub parts: Option<u64>,
+    /// Requests this copy sends when nothing fails (HEAD and reads included).
+    pub requests: Option<u64>,
     pub etag: Option<&'a str>,
     /// The destination's new version id; null without versioning.
     pub version_id: Option<&'a str>,
@@ -46,43 +69,76 @@ pub struct CopyResult<'a> {
     pub storage_class: String,
     /// True when only planned (`--dry-run`): nothing was written.
     pub dry_run: bool,
+    /// Set when `status` is `failed` or `skipped`.
+    pub error: Option<ErrorDetail>,
 }
 
-impl<'a> CopyResult<'a> {
-    pub fn new(job: &CopyJob, opts: &CopyOptions, c: &'a Copied) -> Self {
-        let (part_size, parts) = match c.method {
-            Method::Single => (None, 0),
-            Method::Multipart { part_size, parts } => (Some(part_size), parts),
-        };
-        Self {
+impl<'a> CopyLine<'a> {
+    fn settings(job: &CopyJob, opts: &CopyOptions, status: Status, dry_run: bool) -> Self {
+        CopyLine {
+            kind: "copy",
+            schema: SCHEMA,
+            status,
             src: job.src.to_string(),
             dst: job.dst.to_string(),
-            size: c.size,
-            method: c.method.name(),
-            part_size,
-            parts,
-            etag: c.etag.as_deref(),
-            version_id: c.version_id.as_deref(),
-            source_version_id: c.source_version_id.as_deref(),
-            duration_ms: c.duration.as_millis() as u64,
+            size: None,
+            method: None,
+            part_size: None,
+            parts: None,
+            requests: None,
+            etag: None,
+            version_id: None,
+            source_version_id: None,
+            duration_ms: 0,
             metadata_directive: opts.metadata.directive.name(),
             tagging_directive: opts.tagging.directive.name(),
             acl: opts.acl.to_string(),
             encryption: opts.encryption_name(),
             storage_class: opts.storage_class_name(),
-            dry_run: c.dry_run,
+            dry_run,
+            error: None,
+        }
+    }
+
+    pub fn copied(job: &CopyJob, opts: &CopyOptions, c: &'a Copied) -> Self {
+        let (part_size, parts) = match c.method {
+            Method::Single => (None, 0),
+            Method::Multipart { part_size, parts } => (Some(part_size), parts),
+        };
+        let status = if c.dry_run {
+            Status::Planned
+        } else {
+            Status::Copied
+        };
+        CopyLine {
+            size: Some(c.size),
+            method: Some(c.method.name()),
+            part_size,
+            parts: Some(parts),
+            requests: Some(c.requests),
+            etag: c.etag.as_deref(),
+            version_id: c.version_id.as_deref(),
+            source_version_id: c.source_version_id.as_deref(),
+            duration_ms: c.duration.as_millis() as u64,
+            ..Self::settings(job, opts, status, c.dry_run)
+        }
+    }
+
+    pub fn failed(
+        job: &CopyJob,
+        opts: &CopyOptions,
+        status: Status,
+        failure: &Failure,
+        dry_run: bool,
+    ) -> Self {
+        CopyLine {
+            error: Some(ErrorDetail::new(failure)),
+            ..Self::settings(job, opts, status, dry_run)
         }
     }
 }
 
-/// The `--json` shape of a failure.
-#[derive(Debug, Serialize)]
-pub struct ErrorResult {
-    pub src: Option<String>,
-    pub dst: Option<String>,
-    pub error: ErrorDetail,
-}
-
+/// What went wrong, in JSON.
 #[derive(Debug, Serialize)]
 pub struct ErrorDetail {
     /// The S3 error code (`AccessDenied`, `PreconditionFailed`, ...), or
@@ -95,91 +151,209 @@ pub struct ErrorDetail {
     pub exit_code: u8,
 }
 
-pub fn print_copied(
-    job: &CopyJob,
-    opts: &CopyOptions,
-    copied: &Copied,
-    json: bool,
-) -> io::Result<()> {
-    let mut out = io::stdout().lock();
-    let r = CopyResult::new(job, opts, copied);
-    if json {
-        serde_json::to_writer(&mut out, &r)?;
-        return writeln!(out);
-    }
-    let settings = format!(
-        "metadata {}, tags {}, ACL {}, encryption {}, storage class {}",
-        r.metadata_directive, r.tagging_directive, r.acl, r.encryption, r.storage_class
-    );
-    if copied.dry_run {
-        writeln!(
-            out,
-            "would copy {} -> {} ({}, {}); {settings}; nothing written (--dry-run)",
-            job.src,
-            job.dst,
-            human_size(copied.size),
-            copied.method,
-        )
-    } else {
-        writeln!(
-            out,
-            "copied {} -> {} ({}, {}) in {:.2}s; {settings}",
-            job.src,
-            job.dst,
-            human_size(copied.size),
-            copied.method,
-            copied.duration.as_secs_f64()
-        )
-    }
-}
-
-/// Prints a failure: always on stderr, and as JSON on stdout with `--json`.
-pub fn print_failure(job: Option<&CopyJob>, failure: &Failure, json: bool) {
-    let mut err = io::stderr().lock();
-    match failure.error() {
-        Some(e) => {
-            let _ = writeln!(err, "s3cp: error: {e}");
-            for cause in e.chain().skip(1) {
-                let _ = writeln!(err, "Caused by: {cause}");
-            }
-        }
-        None => {
-            let _ = writeln!(
-                err,
-                "s3cp: interrupted; multipart uploads in flight were aborted"
-            );
-        }
-    }
-    if json {
-        print_json_failure(job, failure);
-    }
-}
-
-/// The `--json` error object, on stdout.
-pub fn print_json_failure(job: Option<&CopyJob>, failure: &Failure) {
-    let s3 = failure.s3_error();
-    let code = match (s3, failure) {
-        (Some(e), _) => e.code.clone(),
-        (None, Failure::Usage(_)) => "UsageError".into(),
-        (None, Failure::Interrupted) => "Interrupted".into(),
-        (None, Failure::Copy(_)) => "Error".into(),
-    };
-    let message = match failure.error() {
-        Some(e) => format!("{e:#}"),
-        None => "interrupted".into(),
-    };
-    let result = ErrorResult {
-        src: job.map(|j| j.src.to_string()),
-        dst: job.map(|j| j.dst.to_string()),
-        error: ErrorDetail {
+impl ErrorDetail {
+    pub fn new(failure: &Failure) -> Self {
+        let s3 = failure.s3_error();
+        let code = match (s3, failure) {
+            (Some(e), _) => e.code.clone(),
+            (None, Failure::Usage(_)) => "UsageError".into(),
+            (None, Failure::Interrupted) => "Interrupted".into(),
+            (None, Failure::Copy(_)) => "Error".into(),
+        };
+        Self {
             code,
-            message,
+            message: match failure.error() {
+                Some(e) => format!("{e:#}"),
+                None => "interrupted".into(),
+            },
             operation: s3.map(|e| e.operation),
             request_id: s3.and_then(|e| e.request_id.clone()),
             exit_code: failure.exit() as u8,
-        },
-    };
-    let mut out = io::stdout().lock();
-    let _ = serde_json::to_writer(&mut out, &result);
-    let _ = writeln!(out);
+        }
+    }
+}
+
+/// The `"type": "error"` line: a failure that belongs to no object (bad
+/// usage, an unreadable manifest).
+#[derive(Debug, Serialize)]
+struct ErrorLine {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    schema: u32,
+    error: ErrorDetail,
+}
+
+/// The `"type": "summary"` line of a bulk run.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Summary {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub schema: u32,
+    pub copied: u64,
+    pub planned: u64,
+    pub skipped: u64,
+    pub failed: u64,
+    /// Bytes copied (or planned).
+    pub bytes: u64,
+    /// HTTP requests sent, retries included.
+    pub requests: u64,
+    pub retries: u64,
+    pub duration_ms: u64,
+    /// True when Ctrl-C stopped the run.
+    pub interrupted: bool,
+}
+
+impl Summary {
+    pub fn new() -> Self {
+        Summary {
+            kind: "summary",
+            schema: SCHEMA,
+            ..Default::default()
+        }
+    }
+
+    pub fn count(&mut self, status: Status, bytes: u64) {
+        match status {
+            Status::Copied => self.copied += 1,
+            Status::Planned => self.planned += 1,
+            Status::Skipped => self.skipped += 1,
+            Status::Failed => self.failed += 1,
+        }
+        if matches!(status, Status::Copied | Status::Planned) {
+            self.bytes += bytes;
+        }
+    }
+}
+
+/// Prints results as they come, human or JSON, through the progress bars
+/// (hidden while a line is written).
+#[derive(Debug, Clone, Copy)]
+pub struct Printer {
+    pub json: bool,
+    pub quiet: bool,
+}
+
+impl Printer {
+    fn stdout(&self, line: &str) {
+        crate::progress::suspend(|| {
+            let mut out = io::stdout().lock();
+            // A closed stdout (`| head`) is not a failed copy.
+            let _ = writeln!(out, "{line}");
+        });
+    }
+
+    fn stderr(&self, text: &str) {
+        crate::progress::suspend(|| {
+            let _ = io::stderr().lock().write_all(text.as_bytes());
+        });
+    }
+
+    /// One object's line.
+    pub fn object(&self, line: &CopyLine<'_>, failure: Option<&Failure>) {
+        if let Some(f) = failure
+            && line.status == Status::Failed
+        {
+            self.stderr(&error_text(f));
+        }
+        if self.json {
+            self.stdout(&serde_json::to_string(line).expect("serializable"));
+            return;
+        }
+        if self.quiet || line.status == Status::Failed {
+            return;
+        }
+        let settings = format!(
+            "metadata {}, tags {}, ACL {}, encryption {}, storage class {}",
+            line.metadata_directive,
+            line.tagging_directive,
+            line.acl,
+            line.encryption,
+            line.storage_class
+        );
+        let what = match (line.size, line.method, line.parts, line.part_size) {
+            (Some(size), Some(_), Some(parts), Some(part)) => format!(
+                "{}, {}",
+                human_size(size),
+                Method::Multipart {
+                    part_size: part,
+                    parts
+                }
+            ),
+            (Some(size), _, _, _) => format!("{}, {}", human_size(size), Method::Single),
+            _ => String::new(),
+        };
+        let text = match line.status {
+            Status::Planned => format!(
+                "would copy {} -> {} ({what}, {} requests); {settings}; nothing written (--dry-run)",
+                line.src,
+                line.dst,
+                line.requests.unwrap_or(0)
+            ),
+            Status::Skipped => format!(
+                "skipped {} -> {}: it already exists (--no-overwrite)",
+                line.src, line.dst
+            ),
+            _ => format!(
+                "copied {} -> {} ({what}) in {:.2}s; {settings}",
+                line.src,
+                line.dst,
+                Duration::from_millis(line.duration_ms).as_secs_f64()
+            ),
+        };
+        self.stdout(&text);
+    }
+
+    /// A failure of the whole run, not of one object.
+    pub fn run_failure(&self, failure: &Failure) {
+        self.stderr(&error_text(failure));
+        self.json_only_failure(failure);
+    }
+
+    /// The `"type": "error"` JSON line alone (with `--json`).
+    pub fn json_only_failure(&self, failure: &Failure) {
+        if self.json {
+            let line = ErrorLine {
+                kind: "error",
+                schema: SCHEMA,
+                error: ErrorDetail::new(failure),
+            };
+            self.stdout(&serde_json::to_string(&line).expect("serializable"));
+        }
+    }
+
+    pub fn summary(&self, s: &Summary) {
+        if self.json {
+            self.stdout(&serde_json::to_string(s).expect("serializable"));
+        } else if !self.quiet {
+            let done = if s.planned > 0 {
+                format!("{} planned", s.planned)
+            } else {
+                format!("{} copied", s.copied)
+            };
+            self.stdout(&format!(
+                "summary: {done}, {} skipped, {} failed; {}; {} requests ({} retries) in {:.2}s{}",
+                s.skipped,
+                s.failed,
+                human_size(s.bytes),
+                s.requests,
+                s.retries,
+                Duration::from_millis(s.duration_ms).as_secs_f64(),
+                if s.interrupted { "; interrupted" } else { "" }
+            ));
+        }
+    }
+}
+
+/// `s3cp: error: ...` and one `Caused by:` line per cause.
+fn error_text(failure: &Failure) -> String {
+    match failure.error() {
+        Some(e) => {
+            let mut text = format!("s3cp: error: {e}\n");
+            for cause in e.chain().skip(1) {
+                text.push_str(&format!("Caused by: {cause}\n"));
+            }
+            text
+        }
+        None => "s3cp: interrupted; multipart uploads in flight were aborted\n".to_owned(),
+    }
 }

@@ -283,16 +283,21 @@ async fn json_result_has_every_field() {
             "dst",
             "duration_ms",
             "encryption",
+            "error",
             "etag",
             "metadata_directive",
             "method",
             "part_size",
             "parts",
+            "requests",
+            "schema",
             "size",
             "source_version_id",
             "src",
+            "status",
             "storage_class",
             "tagging_directive",
+            "type",
             "version_id"
         ]
     );
@@ -309,6 +314,15 @@ async fn json_result_has_every_field() {
     assert_eq!(v["encryption"], "bucket default");
     assert_eq!(v["storage_class"], "STANDARD (default)");
     assert_eq!(v["dry_run"], false);
+    assert_eq!(v["type"], "copy");
+    assert_eq!(v["schema"], 1);
+    assert_eq!(v["status"], "copied");
+    assert_eq!(
+        v["requests"],
+        2 + 2 + 2,
+        "HEAD, tagging, create, 2 parts, complete"
+    );
+    assert!(v["error"].is_null());
 }
 
 #[tokio::test]

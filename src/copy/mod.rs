@@ -3,6 +3,7 @@
 //! Every request is built by [`crate::request`]; progress goes to the
 //! [`Progress`] port; `shutdown` (Ctrl-C) is passed in so tests can fire it.
 
+pub mod bulk;
 mod multipart;
 mod single;
 
@@ -13,10 +14,12 @@ use anyhow::Context;
 use aws_sdk_s3::Client;
 
 use aws_sdk_s3::types::StorageClass;
+use tokio::sync::Semaphore;
 
+use crate::bulk::Listed;
 use crate::config::CopyJob;
 use crate::error::{S3Error, s3};
-use crate::options::{Acl, CopyOptions};
+use crate::options::{Acl, CopyOptions, MetadataDirective, TaggingDirective};
 use crate::plan::{self, Limits, Method};
 use crate::progress::Progress;
 use crate::request::{self, SourceObject};
@@ -40,6 +43,8 @@ pub struct Copied {
     pub duration: Duration,
     /// Only planned (`--dry-run`): nothing was written.
     pub dry_run: bool,
+    /// Requests the copy sends when nothing fails, reads included.
+    pub requests: u64,
 }
 
 /// Engine settings that are the same for every object.
@@ -47,30 +52,61 @@ pub struct Copied {
 pub struct Engine<'a> {
     pub client: &'a Client,
     pub limits: Limits,
-    /// UploadPartCopy requests in flight.
+    /// Requests in flight, of every object and part together: each request
+    /// holds one permit while it runs.
+    pub budget: &'a Semaphore,
+    /// Parts of one object scheduled at once (at most the budget's size).
     pub concurrency: usize,
 }
 
 impl Engine<'_> {
+    /// Sends one request within the shared request budget.
+    pub(crate) async fn send<T>(&self, request: impl Future<Output = T>) -> T {
+        let _permit = self
+            .budget
+            .acquire()
+            .await
+            .expect("the budget is never closed");
+        request.await
+    }
+
     /// Copies one object. `shutdown` resolving means Ctrl-C: a multipart
     /// copy in flight is aborted and [`Interrupted`] returned. With
     /// `dry_run`, only reads are sent (HEAD, and the source ACL for
     /// `--copy-acl`) and the plan is returned.
+    ///
+    /// `listed` is what a listing said of the source: an object that one
+    /// CopyObject copies then needs no HEAD (one request per object), unless
+    /// MERGE needs the source's metadata.
     pub async fn copy(
         &self,
         job: &CopyJob,
+        listed: Option<&Listed>,
         opts: &CopyOptions,
         dry_run: bool,
         progress: &dyn Progress,
         shutdown: impl Future<Output = ()>,
     ) -> anyhow::Result<Copied> {
         let started = Instant::now();
-        let head = request::head_source(self.client, &job.src, opts)
-            .send()
-            .await
-            .map_err(|err| source_error(job, opts, &err))?;
-        let source = SourceObject::from_head(&head);
-        check_restored(job, &source)?;
+        let known = listed.filter(|l| {
+            l.size <= self.limits.threshold && opts.metadata.directive != MetadataDirective::Merge
+        });
+        let source = match known {
+            Some(l) => SourceObject {
+                size: l.size,
+                etag: l.etag.clone(),
+                ..Default::default()
+            },
+            None => {
+                let head = self
+                    .send(request::head_source(self.client, &job.src, opts).send())
+                    .await
+                    .map_err(|err| source_error(job, opts, &err))?;
+                let source = SourceObject::from_head(&head);
+                check_restored(job, &source)?;
+                source
+            }
+        };
         let method = plan::plan(source.size, self.limits)?;
         tracing::info!(
             "{} is {} bytes (ETag {}, version {}): {method}",
@@ -81,15 +117,26 @@ impl Engine<'_> {
         );
         // S3 checks the conditions on CopyObject itself; the multipart path
         // must check them here (see SourceConditions::check). Checking on
-        // both paths gives one message and writes nothing either way.
-        opts.conditions
-            .check(&source.etag, source.last_modified.as_ref())?;
+        // both paths gives one message and writes nothing either way (a
+        // listed object has no HEAD: S3's own check on CopyObject decides).
+        if known.is_none() {
+            opts.conditions
+                .check(&source.etag, source.last_modified.as_ref())?;
+        }
         let acl = match &opts.acl {
             Acl::CopySource => Acl::Grants(self.source_acl(job, &source, opts).await?),
             other => other.clone(),
         };
+        let reads = u64::from(known.is_none())
+            + u64::from(opts.acl == Acl::CopySource)
+            + u64::from(
+                matches!(method, Method::Multipart { .. })
+                    && opts.tagging.directive == TaggingDirective::Copy,
+            );
+        let requests = plan::requests(method) + reads;
         if dry_run {
             return Ok(Copied {
+                requests,
                 size: source.size,
                 method,
                 etag: None,
@@ -100,7 +147,7 @@ impl Engine<'_> {
             });
         }
         let mut copied = match method {
-            Method::Single => single::copy(self.client, job, &source, opts, &acl).await?,
+            Method::Single => single::copy(self, job, &source, opts, &acl).await?,
             Method::Multipart { part_size, .. } => {
                 let task = multipart::Task {
                     engine: self,
@@ -114,6 +161,7 @@ impl Engine<'_> {
             }
         };
         copied.duration = started.elapsed();
+        copied.requests = requests;
         Ok(copied)
     }
 
@@ -123,8 +171,8 @@ impl Engine<'_> {
         source: &SourceObject,
         opts: &CopyOptions,
     ) -> anyhow::Result<crate::options::Grants> {
-        let out = request::get_source_acl(self.client, &job.src, source, opts)
-            .send()
+        let out = self
+            .send(request::get_source_acl(self.client, &job.src, source, opts).send())
             .await
             .map_err(s3("GetObjectAcl"))
             .with_context(|| {

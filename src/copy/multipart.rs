@@ -41,8 +41,11 @@ impl Task<'_> {
             TaggingDirective::Copy => self.source_tags().await?,
             TaggingDirective::Replace => opts.tagging.tags.clone(),
         };
-        let created = request::create_multipart_upload(client, job, source, opts, self.acl, &tags)
-            .send()
+        let created = self
+            .engine
+            .send(
+                request::create_multipart_upload(client, job, source, opts, self.acl, &tags).send(),
+            )
             .await
             .map_err(s3("CreateMultipartUpload"))
             .with_context(|| format!("cannot start a multipart upload to {}", job.dst))?;
@@ -60,8 +63,11 @@ impl Task<'_> {
 
         let work = async {
             let completed = self.copy_parts(&upload_id, parts, progress).await?;
-            request::complete_multipart_upload(client, job, opts, &upload_id, completed)
-                .send()
+            self.engine
+                .send(
+                    request::complete_multipart_upload(client, job, opts, &upload_id, completed)
+                        .send(),
+                )
                 .await
                 .map_err(|err| {
                     let e = S3Error::from_sdk("CompleteMultipartUpload", &err);
@@ -88,6 +94,7 @@ impl Task<'_> {
                 source_version_id: source.version_id.clone(),
                 duration: Default::default(),
                 dry_run: false,
+                requests: 0,
             }),
             Err(err) => {
                 self.abort(&upload_id).await;
@@ -102,10 +109,8 @@ impl Task<'_> {
     /// and says so.
     async fn source_tags(&self) -> anyhow::Result<Vec<(String, String)>> {
         let (job, source) = (self.job, self.source);
-        match request::get_source_tagging(self.engine.client, &job.src, source, self.opts)
-            .send()
-            .await
-        {
+        let req = request::get_source_tagging(self.engine.client, &job.src, source, self.opts);
+        match self.engine.send(req.send()).await {
             Ok(out) => Ok(out
                 .tag_set()
                 .iter()
@@ -157,7 +162,7 @@ impl Task<'_> {
                     part,
                 );
                 async move {
-                    let out = req.send().await.map_err(|err| {
+                    let out = self.engine.send(req.send()).await.map_err(|err| {
                         let e = S3Error::from_sdk("UploadPartCopy", &err);
                         let changed = e.is_code("PreconditionFailed");
                         let e = anyhow::Error::new(e).context(format!(
@@ -204,10 +209,8 @@ impl Task<'_> {
     /// upload to remove, since s3cp must not leave one behind silently.
     async fn abort(&self, upload_id: &str) {
         let job = self.job;
-        match request::abort_multipart_upload(self.engine.client, job, self.opts, upload_id)
-            .send()
-            .await
-        {
+        let req = request::abort_multipart_upload(self.engine.client, job, self.opts, upload_id);
+        match self.engine.send(req.send()).await {
             Ok(_) => tracing::info!("aborted multipart upload {upload_id}"),
             Err(err) => tracing::error!(
                 "could not abort multipart upload {upload_id} of {} ({}); remove it with: \

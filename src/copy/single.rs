@@ -1,8 +1,6 @@
 //! One atomic CopyObject, for objects up to the multipart threshold.
 
-use aws_sdk_s3::Client;
-
-use super::Copied;
+use super::{Copied, Engine};
 use crate::config::CopyJob;
 use crate::error::S3Error;
 use crate::options::{Acl, CopyOptions};
@@ -10,14 +8,14 @@ use crate::plan::Method;
 use crate::request::{self, SourceObject};
 
 pub(super) async fn copy(
-    client: &Client,
+    engine: &Engine<'_>,
     job: &CopyJob,
     source: &SourceObject,
     opts: &CopyOptions,
     acl: &Acl,
 ) -> anyhow::Result<Copied> {
-    let out = request::copy_object(client, job, source, opts, acl)
-        .send()
+    let out = engine
+        .send(request::copy_object(engine.client, job, source, opts, acl).send())
         .await
         .map_err(|err| {
             let e = S3Error::from_sdk("CopyObject", &err);
@@ -39,5 +37,6 @@ pub(super) async fn copy(
             .or_else(|| source.version_id.clone()),
         duration: Default::default(),
         dry_run: false,
+        requests: 0,
     })
 }

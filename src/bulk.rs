@@ -1,0 +1,392 @@
+//! What a bulk copy copies: the objects under a prefix (streamed from
+//! ListObjectsV2 a page at a time, so memory stays flat however many keys
+//! there are), or the lines of a manifest; with aws-cli's include/exclude
+//! filters and a stable shard split for parallel CI runners.
+
+use std::collections::VecDeque;
+use std::io::BufRead;
+
+use anyhow::{Context, anyhow, bail};
+use aws_sdk_s3::Client;
+use futures::Stream;
+use globset::{Glob, GlobMatcher};
+use md5::{Digest, Md5};
+
+use crate::cli::Filter;
+use crate::config::CopyJob;
+use crate::error::s3;
+use crate::uri::S3Uri;
+
+/// What a listing already says about an object, so that a small object can
+/// be copied with one CopyObject and no HEAD.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub size: u64,
+    pub etag: String,
+}
+
+/// One copy of a bulk run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    pub job: CopyJob,
+    pub listed: Option<Listed>,
+}
+
+/// A manifest line or listing entry that cannot be copied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadItem {
+    /// Where it came from (`manifest line 3`).
+    pub origin: String,
+    pub src: Option<String>,
+    pub dst: Option<String>,
+    pub message: String,
+}
+
+/// aws-cli's filters: everything is included, then each filter in order
+/// includes or excludes what it matches; the last match wins. Patterns
+/// match the key relative to the source prefix, and `*` crosses `/`.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    rules: Vec<(bool, GlobMatcher)>,
+}
+
+impl Filters {
+    pub fn new(filters: &[Filter]) -> anyhow::Result<Self> {
+        let rules = filters
+            .iter()
+            .map(|f| {
+                let (include, pattern) = match f {
+                    Filter::Include(p) => (true, p),
+                    Filter::Exclude(p) => (false, p),
+                };
+                let glob = Glob::new(pattern).map_err(|e| {
+                    anyhow!("'{pattern}' is not a valid glob ({e}): use *, ?, [abc] and {{a,b}}")
+                })?;
+                Ok((include, glob.compile_matcher()))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        Ok(Self { rules })
+    }
+
+    pub fn includes(&self, relative_key: &str) -> bool {
+        self.rules
+            .iter()
+            .rev()
+            .find(|(_, m)| m.is_match(relative_key))
+            .is_none_or(|(include, _)| *include)
+    }
+}
+
+/// Shard `index` (0-based) of `count`: a stable hash of the source key picks
+/// each object's shard, the same on every machine and run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+impl Shard {
+    /// Parses `I/N` (1-based I).
+    pub fn parse(text: &str) -> anyhow::Result<Self> {
+        let bad = || anyhow!("--shard '{text}' is not I/N with 1 <= I <= N, e.g. --shard 2/3");
+        let (i, n) = text.split_once('/').ok_or_else(bad)?;
+        let (i, n): (u64, u64) = (
+            i.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        if i == 0 || n == 0 || i > n {
+            return Err(bad());
+        }
+        Ok(Self {
+            index: i - 1,
+            count: n,
+        })
+    }
+
+    pub fn contains(&self, src: &S3Uri) -> bool {
+        let digest = Md5::digest(format!("{}/{}", src.bucket, src.key).as_bytes());
+        let hash = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
+        hash % self.count == self.index
+    }
+}
+
+/// A prefix as aws-cli reads a "directory": `s3://b/dir` means `dir/`.
+pub fn as_prefix(uri: &S3Uri) -> S3Uri {
+    let mut p = uri.clone();
+    if !p.key.is_empty() && !p.key.ends_with('/') {
+        p.key.push('/');
+    }
+    p
+}
+
+/// Streams the objects under `src` (a prefix) as copies to the same
+/// relative keys under `dst`, filtered and sharded, one ListObjectsV2 page
+/// in memory at a time.
+pub fn list(
+    client: Client,
+    src: S3Uri,
+    dst: S3Uri,
+    filters: Filters,
+    shard: Option<Shard>,
+) -> impl Stream<Item = Result<Item, BadItem>> {
+    struct State {
+        client: Client,
+        src: S3Uri,
+        dst: S3Uri,
+        filters: Filters,
+        shard: Option<Shard>,
+        token: Option<String>,
+        page: VecDeque<Item>,
+        done: bool,
+    }
+    let state = State {
+        client,
+        src,
+        dst,
+        filters,
+        shard,
+        token: None,
+        page: VecDeque::new(),
+        done: false,
+    };
+    futures::stream::unfold(state, |mut st| async move {
+        loop {
+            if let Some(item) = st.page.pop_front() {
+                return Some((Ok(item), st));
+            }
+            if st.done {
+                return None;
+            }
+            let out = st
+                .client
+                .list_objects_v2()
+                .bucket(&st.src.bucket)
+                .prefix(&st.src.key)
+                .set_continuation_token(st.token.take())
+                .send()
+                .await
+                .map_err(s3("ListObjectsV2"));
+            let out = match out {
+                Ok(out) => out,
+                Err(e) => {
+                    st.done = true;
+                    let bad = BadItem {
+                        origin: format!("listing {}", st.src),
+                        src: Some(st.src.to_string()),
+                        dst: Some(st.dst.to_string()),
+                        message: format!("{:#}", e.context(format!("cannot list {}", st.src))),
+                    };
+                    return Some((Err(bad), st));
+                }
+            };
+            st.token = out.next_continuation_token().map(str::to_owned);
+            st.done = !out.is_truncated().unwrap_or(false) || st.token.is_none();
+            for object in out.contents() {
+                let Some(key) = object.key() else { continue };
+                let relative = &key[st.src.key.len().min(key.len())..];
+                if relative.is_empty() || !st.filters.includes(relative) {
+                    continue;
+                }
+                let src = S3Uri {
+                    bucket: st.src.bucket.clone(),
+                    key: key.to_owned(),
+                    version_id: None,
+                };
+                if st.shard.is_some_and(|s| !s.contains(&src)) {
+                    continue;
+                }
+                let dst = S3Uri {
+                    bucket: st.dst.bucket.clone(),
+                    key: format!("{}{relative}", st.dst.key),
+                    version_id: None,
+                };
+                st.page.push_back(Item {
+                    job: CopyJob { src, dst },
+                    listed: Some(Listed {
+                        size: object.size().unwrap_or(0).max(0) as u64,
+                        etag: object.e_tag().unwrap_or_default().to_owned(),
+                    }),
+                });
+            }
+        }
+    })
+}
+
+/// Reads a manifest: one copy per line, `SRC DST` or
+/// `{"src": ..., "dst": ...}`; blank lines and `#` comments are skipped.
+pub fn manifest(
+    reader: impl BufRead,
+    shard: Option<Shard>,
+) -> impl Iterator<Item = Result<Item, BadItem>> {
+    reader
+        .lines()
+        .enumerate()
+        .filter_map(move |(i, line)| match line {
+            Ok(line) => manifest_item(i + 1, &line, shard),
+            Err(e) => Some(Err(BadItem {
+                origin: format!("manifest line {}", i + 1),
+                src: None,
+                dst: None,
+                message: format!("cannot read the manifest: {e}"),
+            })),
+        })
+}
+
+/// The copy on manifest line `number` (1-based), if the line holds one and
+/// it belongs to the shard.
+pub fn manifest_item(
+    number: usize,
+    line: &str,
+    shard: Option<Shard>,
+) -> Option<Result<Item, BadItem>> {
+    let text = line.trim();
+    if text.is_empty() || text.starts_with('#') {
+        return None;
+    }
+    let origin = format!("manifest line {number}");
+    let item = parse_manifest_line(text).map_err(|e| {
+        let (src, dst) = raw_pair(text);
+        BadItem {
+            origin: origin.clone(),
+            src,
+            dst,
+            message: format!("{origin}: {e:#}"),
+        }
+    });
+    match item {
+        Ok(item) if shard.is_some_and(|s| !s.contains(&item.job.src)) => None,
+        other => Some(other),
+    }
+}
+
+/// The two URIs of a manifest line, whatever their validity, for reports.
+fn raw_pair(text: &str) -> (Option<String>, Option<String>) {
+    #[derive(serde::Deserialize)]
+    struct Pair {
+        src: Option<String>,
+        dst: Option<String>,
+    }
+    if text.starts_with('{') {
+        return serde_json::from_str::<Pair>(text)
+            .map(|p| (p.src, p.dst))
+            .unwrap_or((None, None));
+    }
+    match split_pair(text) {
+        Some((s, d)) => (Some(s.to_owned()), Some(d.to_owned())),
+        None => (Some(text.to_owned()), None),
+    }
+}
+
+/// `SRC DST`: split before the second `s3://`, so that keys may contain
+/// spaces.
+fn split_pair(text: &str) -> Option<(&str, &str)> {
+    let at = text.get(5..)?.find(" s3://")? + 5;
+    Some((text[..at].trim(), text[at..].trim()))
+}
+
+pub fn parse_manifest_line(text: &str) -> anyhow::Result<Item> {
+    let (src, dst) = if text.starts_with('{') {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Line {
+            src: String,
+            dst: String,
+        }
+        let line: Line = serde_json::from_str(text)
+            .context("not a JSON object {\"src\": \"s3://...\", \"dst\": \"s3://...\"}")?;
+        (line.src, line.dst)
+    } else {
+        let Some((s, d)) = split_pair(text) else {
+            bail!("expected 'SRC DST' (two s3:// URIs) or a JSON object with src and dst");
+        };
+        (s.to_owned(), d.to_owned())
+    };
+    let src = S3Uri::parse_source(&src)?;
+    let dst = S3Uri::parse_destination(&dst)?.resolve_destination(&src)?;
+    Ok(Item {
+        job: CopyJob { src, dst },
+        listed: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filters(f: &[Filter]) -> Filters {
+        Filters::new(f).unwrap()
+    }
+
+    #[test]
+    fn filters_follow_aws_cli_order() {
+        use Filter::{Exclude, Include};
+        let none = filters(&[]);
+        assert!(none.includes("a/b.txt"));
+        let only_txt = filters(&[Exclude("*".into()), Include("*.txt".into())]);
+        assert!(only_txt.includes("a/b.txt"), "* crosses /");
+        assert!(!only_txt.includes("a/b.bin"));
+        let later_exclude = filters(&[
+            Exclude("*".into()),
+            Include("*.txt".into()),
+            Exclude("tmp/*".into()),
+        ]);
+        assert!(!later_exclude.includes("tmp/x.txt"));
+        assert!(later_exclude.includes("keep/x.txt"));
+        // Order matters: an include before the exclude is overridden.
+        let reversed = filters(&[Include("*.txt".into()), Exclude("*".into())]);
+        assert!(!reversed.includes("a.txt"));
+        assert!(Filters::new(&[Include("a[".into())]).is_err());
+    }
+
+    #[test]
+    fn shards_partition_the_keys() {
+        let shards: Vec<Shard> = (1..=3)
+            .map(|i| Shard::parse(&format!("{i}/3")).unwrap())
+            .collect();
+        let mut counts = [0; 3];
+        for n in 0..3000 {
+            let uri = S3Uri::parse_source(&format!("s3://b/key-{n}")).unwrap();
+            let owners: Vec<usize> = (0..3).filter(|&s| shards[s].contains(&uri)).collect();
+            assert_eq!(owners.len(), 1, "key-{n} in {owners:?}");
+            counts[owners[0]] += 1;
+        }
+        assert!(counts.iter().all(|&c| c > 800), "{counts:?}");
+        for bad in ["0/3", "4/3", "1/0", "x/2", "2", "1/3/4"] {
+            assert!(Shard::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn manifest_lines_plain_and_json() {
+        let text = "# a comment\n\
+                    s3://a/with space.txt s3://b/out/\n\
+                    \n\
+                    {\"src\": \"s3://a/k?versionId=v1\", \"dst\": \"s3://b/k2\"}\n\
+                    s3://a/only-one\n\
+                    {\"src\": \"s3://a/x\"}\n";
+        let items: Vec<_> = manifest(text.as_bytes(), None).collect();
+        assert_eq!(items.len(), 4);
+        let first = items[0].as_ref().unwrap();
+        assert_eq!(first.job.src.key, "with space.txt");
+        assert_eq!(first.job.dst.to_string(), "s3://b/out/with space.txt");
+        let second = items[1].as_ref().unwrap();
+        assert_eq!(second.job.src.version_id.as_deref(), Some("v1"));
+        let bad = items[2].as_ref().unwrap_err();
+        assert!(
+            bad.message
+                .starts_with("manifest line 5: expected 'SRC DST'"),
+            "{bad:?}"
+        );
+        let bad = items[3].as_ref().unwrap_err();
+        assert!(bad.message.contains("manifest line 6"), "{bad:?}");
+        assert_eq!(bad.src.as_deref(), Some("s3://a/x"));
+    }
+
+    #[test]
+    fn directory_prefixes() {
+        let p = |s: &str| as_prefix(&S3Uri::parse_destination(s).unwrap()).key;
+        assert_eq!(p("s3://b"), "");
+        assert_eq!(p("s3://b/dir"), "dir/");
+        assert_eq!(p("s3://b/dir/"), "dir/");
+    }
+}

@@ -1,0 +1,167 @@
+//! A bulk run: copies items from a stream (a listing or a manifest) with at
+//! most `jobs` objects in flight, every request within the engine's shared
+//! budget. One object's failure does not stop the others unless
+//! `--fail-fast`; Ctrl-C (the `cancel` token) stops scheduling and aborts the
+//! multipart uploads in flight.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use futures::{Stream, StreamExt};
+use tokio_util::sync::CancellationToken;
+
+use super::Engine;
+use crate::bulk::{BadItem, Item};
+use crate::config::{Bulk, CopyJob};
+use crate::error::{Failure, S3Error};
+use crate::options::CopyOptions;
+use crate::progress::{Bar, Overall, Progress, Silent};
+use crate::report::{CopyLine, Printer, Status, Summary};
+use crate::uri::S3Uri;
+
+/// Everything a bulk run needs besides its items.
+#[derive(Debug)]
+pub struct BulkRun<'a> {
+    pub engine: &'a Engine<'a>,
+    pub opts: &'a CopyOptions,
+    pub bulk: Bulk,
+    pub dry_run: bool,
+    pub printer: Printer,
+    /// Draw progress bars (stderr is a terminal, not `--quiet`/`--json`).
+    pub progress: bool,
+}
+
+impl BulkRun<'_> {
+    /// Copies every item and returns the summary (requests not filled in).
+    pub async fn run(
+        &self,
+        items: impl Stream<Item = Result<Item, BadItem>>,
+        cancel: &CancellationToken,
+    ) -> Summary {
+        let started = Instant::now();
+        let summary = Mutex::new(Summary::new());
+        let failed = AtomicBool::new(false);
+        let overall = self.progress.then(Overall::new);
+        items
+            .take_while(|_| {
+                let stop =
+                    cancel.is_cancelled() || self.bulk.fail_fast && failed.load(Ordering::Relaxed);
+                std::future::ready(!stop)
+            })
+            .map(|item| async {
+                let listed = item
+                    .as_ref()
+                    .ok()
+                    .and_then(|i| i.listed.as_ref())
+                    .map(|l| l.size);
+                if let Some(o) = &overall {
+                    o.scheduled(listed);
+                }
+                let (status, bytes) = match item {
+                    Ok(item) => self.copy(&item, cancel).await,
+                    Err(bad) => self.bad_item(&bad),
+                };
+                if let Some(o) = &overall {
+                    o.finished(bytes, listed);
+                }
+                if status == Status::Failed {
+                    failed.store(true, Ordering::Relaxed);
+                }
+                summary.lock().expect("summary").count(status, bytes);
+            })
+            .buffer_unordered(self.bulk.jobs)
+            .for_each(|()| std::future::ready(()))
+            .await;
+        if let Some(o) = overall {
+            o.clear();
+        }
+        let mut summary = summary.into_inner().expect("summary");
+        summary.interrupted = cancel.is_cancelled();
+        summary.duration_ms = started.elapsed().as_millis() as u64;
+        summary
+    }
+
+    /// Copies one item and prints its line; returns its status and size.
+    async fn copy(&self, item: &Item, cancel: &CancellationToken) -> (Status, u64) {
+        let job = &item.job;
+        if let Err(e) = job.check_self_copy(self.opts) {
+            let failure = Failure::Usage(e);
+            let line = CopyLine::failed(job, self.opts, Status::Failed, &failure, self.dry_run);
+            self.printer.object(&line, Some(&failure));
+            return (Status::Failed, 0);
+        }
+        let progress: Box<dyn Progress> = if self.progress {
+            Box::new(Bar::default())
+        } else {
+            Box::new(Silent)
+        };
+        let result = self
+            .engine
+            .copy(
+                job,
+                item.listed.as_ref(),
+                self.opts,
+                self.dry_run,
+                progress.as_ref(),
+                cancel.cancelled(),
+            )
+            .await;
+        match result {
+            Ok(copied) => {
+                let line = CopyLine::copied(job, self.opts, &copied);
+                self.printer.object(&line, None);
+                (line.status, copied.size)
+            }
+            Err(e) => {
+                let failure = Failure::from_copy_error(e);
+                let status = if self.already_exists(&failure) {
+                    Status::Skipped
+                } else {
+                    Status::Failed
+                };
+                let line = CopyLine::failed(job, self.opts, status, &failure, self.dry_run);
+                self.printer.object(&line, Some(&failure));
+                (status, 0)
+            }
+        }
+    }
+
+    /// `--no-overwrite` met an existing destination: in a bulk run that
+    /// object is skipped, not failed.
+    fn already_exists(&self, failure: &Failure) -> bool {
+        self.opts.no_overwrite
+            && self.opts.conditions.is_empty()
+            && failure.s3_error().is_some_and(|e: &S3Error| {
+                e.status == Some(412)
+                    && matches!(e.operation, "CopyObject" | "CompleteMultipartUpload")
+            })
+    }
+
+    /// A manifest line or listing that could not be read: reported as a
+    /// failed object.
+    fn bad_item(&self, bad: &BadItem) -> (Status, u64) {
+        let failure = Failure::Usage(anyhow::anyhow!("{}", bad.message));
+        let job = CopyJob {
+            src: placeholder(bad.src.as_deref()),
+            dst: placeholder(bad.dst.as_deref()),
+        };
+        let line = CopyLine::failed(&job, self.opts, Status::Failed, &failure, self.dry_run);
+        let line = CopyLine {
+            src: bad.src.clone().unwrap_or_default(),
+            dst: bad.dst.clone().unwrap_or_default(),
+            ..line
+        };
+        self.printer.object(&line, Some(&failure));
+        (Status::Failed, 0)
+    }
+}
+
+/// A URI for a report line whose text did not parse.
+fn placeholder(text: Option<&str>) -> S3Uri {
+    S3Uri {
+        bucket: String::new(),
+        key: text.unwrap_or_default().to_owned(),
+        version_id: None,
+    }
+}
