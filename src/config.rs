@@ -155,11 +155,14 @@ impl CopyJob {
     /// restores a version).
     pub fn check_self_copy(&self, options: &CopyOptions) -> anyhow::Result<()> {
         let (src, dst) = (&self.src, &self.dst);
-        if src.bucket == dst.bucket
-            && src.key == dst.key
-            && src.version_id.is_none()
-            && !options.changes_object()
-        {
+        let same = src.bucket == dst.bucket && src.key == dst.key;
+        if same && options.no_overwrite {
+            bail!(
+                "--no-overwrite cannot be given for a copy of {src} onto itself: the \
+                 destination always exists, so nothing would be written"
+            );
+        }
+        if same && src.version_id.is_none() && !options.changes_object() {
             bail!(
                 "{src} would be copied onto itself with nothing changed, which S3 refuses: \
                  {SELF_COPY_FIX}"

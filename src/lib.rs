@@ -134,14 +134,7 @@ async fn one(
     };
     let dry_run = config.output.dry_run;
     let result = engine
-        .copy(
-            job,
-            None,
-            &config.options,
-            dry_run,
-            bar.as_ref(),
-            cancel.cancelled(),
-        )
+        .copy(job, None, &config.options, dry_run, bar.as_ref(), cancel)
         .await;
     match result {
         Ok(copied) => {

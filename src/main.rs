@@ -4,6 +4,8 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::filter_fn;
+use tracing_subscriber::prelude::*;
 
 fn main() -> ExitCode {
     let cli = match s3cp::cli::Cli::parse_args(std::env::args_os()) {
@@ -21,14 +23,39 @@ fn main() -> ExitCode {
             return s3cp::error::Exit::CopyFailed.into();
         }
     };
-    let shutdown = async {
-        // If the handler cannot be installed, never resolve: Ctrl-C then
-        // kills the process as it would without s3cp's handling.
+    runtime
+        .block_on(async {
+            let shutdown = ctrl_c();
+            s3cp::run(cli, shutdown).await
+        })
+        .into()
+}
+
+/// Resolves on SIGINT. The handler is installed when this is called, before
+/// any request, so a Ctrl-C during CreateMultipartUpload is seen too (the
+/// upload is then aborted). If it cannot be installed, never resolves:
+/// Ctrl-C then ends the process as it would without s3cp's handling.
+#[cfg(unix)]
+fn ctrl_c() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let sigint = signal(SignalKind::interrupt());
+    async move {
+        match sigint {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn ctrl_c() -> impl std::future::Future<Output = ()> {
+    async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    runtime.block_on(s3cp::run(cli, shutdown)).into()
+    }
 }
 
 /// `-v` s3cp's steps, `-vv` its requests, `-vvv` the SDK's logs too;
@@ -42,12 +69,18 @@ fn init_logging(verbose: u8, quiet: bool) {
         (false, _) => "s3cp=trace,aws_smithy_runtime=debug,aws_sdk_s3=debug,info",
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    // aws-sigv4 logs every request it signs, headers and all, at TRACE:
+    // that would print SSE-C keys. No RUST_LOG may turn it on.
+    let no_secrets = filter_fn(|meta| {
+        !(meta.target().starts_with("aws_sigv4") && *meta.level() == tracing::Level::TRACE)
+    });
     let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let layer = tracing_subscriber::fmt::layer()
         .with_writer(|| s3cp::progress::LogWriter)
         .with_ansi(ansi)
         .with_target(false)
         .without_time()
-        .init();
+        .with_filter(filter)
+        .with_filter(no_secrets);
+    tracing_subscriber::registry().with(layer).init();
 }

@@ -154,8 +154,15 @@ pub struct ErrorDetail {
 impl ErrorDetail {
     pub fn new(failure: &Failure) -> Self {
         let s3 = failure.s3_error();
+        let precondition = failure.error().is_some_and(|e| {
+            e.chain().any(|c| {
+                c.downcast_ref::<crate::options::ConditionFailed>()
+                    .is_some()
+            })
+        });
         let code = match (s3, failure) {
             (Some(e), _) => e.code.clone(),
+            (None, _) if precondition => "PreconditionFailed".into(),
             (None, Failure::Usage(_)) => "UsageError".into(),
             (None, Failure::Interrupted) => "Interrupted".into(),
             (None, Failure::Copy(_)) => "Error".into(),

@@ -40,10 +40,11 @@ pub struct SourceObject {
     pub version_id: Option<String>,
     pub last_modified: Option<DateTime>,
     pub meta: ObjectMetadata,
-    pub website_redirect: Option<String>,
     pub storage_class: Option<StorageClass>,
     /// The `x-amz-restore` header of an archived object.
     pub restore: Option<String>,
+    /// `x-amz-archive-status`: an Intelligent-Tiering archive tier.
+    pub archive_status: Option<String>,
 }
 
 impl SourceObject {
@@ -77,9 +78,9 @@ impl SourceObject {
                 },
                 metadata: head.metadata().cloned().unwrap_or_default(),
             },
-            website_redirect: head.website_redirect_location().map(str::to_owned),
             storage_class: head.storage_class().cloned(),
             restore: head.restore().map(str::to_owned),
+            archive_status: head.archive_status().map(|a| a.as_str().to_owned()),
         }
     }
 }
@@ -140,7 +141,7 @@ pub fn grants_from_acl(acl: &[Grant]) -> Grants {
 /// CreateMultipartUpload both take, under the same names: set once here for
 /// both builders, so the two paths cannot drift apart.
 macro_rules! destination_settings {
-    ($builder:expr, $opts:expr, $acl:expr, $website_redirect:expr) => {{
+    ($builder:expr, $opts:expr, $acl:expr) => {{
         let opts: &CopyOptions = $opts;
         let (canned, grants) = match $acl {
             Acl::Canned(c) => (Some(c.clone()), Grants::default()),
@@ -165,7 +166,7 @@ macro_rules! destination_settings {
             .set_object_lock_mode(opts.object_lock.mode.clone())
             .set_object_lock_retain_until_date(opts.object_lock.retain_until)
             .set_object_lock_legal_hold_status(opts.object_lock.legal_hold.clone())
-            .set_website_redirect_location($website_redirect)
+            .set_website_redirect_location(opts.website_redirect.clone())
             .set_checksum_algorithm(opts.checksum_algorithm.clone())
             .set_request_payer(opts.request_payer.clone())
             .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
@@ -244,16 +245,20 @@ pub fn copy_object(
     opts: &CopyOptions,
     acl: &Acl,
 ) -> CopyObjectFluentBuilder {
+    // Pinned to the version that was HEADed (when there was a HEAD and the
+    // bucket is versioned); MERGE and --copy-acl also pin its ETag, since
+    // what they send was read from that object.
+    let read_from_source =
+        opts.metadata.directive == MetadataDirective::Merge || opts.acl == Acl::CopySource;
+    let pin_etag =
+        (read_from_source && opts.conditions.if_match.is_none() && !source.etag.is_empty())
+            .then(|| source.etag.clone());
     let req = client
         .copy_object()
-        .copy_source(job.src.copy_source(None))
+        .copy_source(job.src.copy_source(source.version_id.as_deref()))
         .bucket(&job.dst.bucket)
         .key(&job.dst.key);
-    let website_redirect = match opts.metadata.directive {
-        MetadataDirective::Merge => destination_website_redirect(source, opts),
-        MetadataDirective::Copy | MetadataDirective::Replace => opts.website_redirect.clone(),
-    };
-    let req = destination_settings!(req, opts, acl, website_redirect);
+    let req = destination_settings!(req, opts, acl);
     let req = match opts.metadata.directive {
         MetadataDirective::Copy => req,
         MetadataDirective::Replace | MetadataDirective::Merge => object_metadata!(
@@ -272,7 +277,7 @@ pub fn copy_object(
     req.set_copy_source_sse_customer_algorithm(source_key.map(|k| k.algorithm.clone()))
         .set_copy_source_sse_customer_key(source_key.map(|k| k.key_base64.clone()))
         .set_copy_source_sse_customer_key_md5(source_key.map(|k| k.key_md5_base64.clone()))
-        .set_copy_source_if_match(conditions.if_match.clone())
+        .set_copy_source_if_match(conditions.if_match.clone().or(pin_etag))
         .set_copy_source_if_none_match(conditions.if_none_match.clone())
         .set_copy_source_if_modified_since(conditions.if_modified_since)
         .set_copy_source_if_unmodified_since(conditions.if_unmodified_since)
@@ -280,20 +285,8 @@ pub fn copy_object(
         .set_expected_source_bucket_owner(opts.expected_source_bucket_owner.clone())
 }
 
-/// The website redirect a COPY or MERGE directive keeps from the source,
-/// unless `--website-redirect` sets one.
-fn destination_website_redirect(source: &SourceObject, opts: &CopyOptions) -> Option<String> {
-    match opts.metadata.directive {
-        MetadataDirective::Replace => opts.website_redirect.clone(),
-        MetadataDirective::Copy | MetadataDirective::Merge => opts
-            .website_redirect
-            .clone()
-            .or(source.website_redirect.clone()),
-    }
-}
-
 /// CreateMultipartUpload carrying what CopyObject would have carried: the
-/// headers, metadata and website redirect the directive resolves to, the
+/// headers and metadata the directive resolves to, the
 /// `tags` (the source's under COPY, those given under REPLACE), and every
 /// destination setting.
 pub fn create_multipart_upload(
@@ -308,7 +301,10 @@ pub fn create_multipart_upload(
         .create_multipart_upload()
         .bucket(&job.dst.bucket)
         .key(&job.dst.key);
-    let req = destination_settings!(req, opts, acl, destination_website_redirect(source, opts));
+    // Like CopyObject, which never copies the source's redirect (it is "not
+    // copied when using the x-amz-metadata-directive header", API reference):
+    // only --website-redirect sets one.
+    let req = destination_settings!(req, opts, acl);
     object_metadata!(req, opts.metadata.resolve(&source.meta))
         .set_tagging(Some(tagging_header(tags)).filter(|t| !t.is_empty()))
 }
@@ -442,9 +438,9 @@ mod tests {
                 },
                 metadata: HashMap::from([("colour".into(), "blue".into())]),
             },
-            website_redirect: Some("/from-source".into()),
             storage_class: None,
             restore: None,
+            archive_status: None,
         }
     }
 
@@ -658,6 +654,25 @@ mod tests {
     }
 
     #[test]
+    fn copy_object_merge_is_pinned_to_the_headed_object() {
+        let c = client();
+        let mut o = CopyOptions::default();
+        o.metadata.directive = MetadataDirective::Merge;
+        let mut j = job();
+        j.src.version_id = None;
+        let req = copy_object(&c, &j, &source(), &o, &Acl::Default);
+        let i = req.as_input();
+        assert_eq!(
+            i.get_copy_source().as_deref(),
+            Some("src/dir/a%20b%2Bc.txt?versionId=v1")
+        );
+        assert_eq!(i.get_copy_source_if_match().as_deref(), Some("\"abc\""));
+        // COPY sends nothing read from the source: no ETag pin.
+        let plain = copy_object(&c, &j, &source(), &CopyOptions::default(), &Acl::Default);
+        assert_eq!(plain.as_input().get_copy_source_if_match(), &None);
+    }
+
+    #[test]
     fn copy_object_canned_acl_and_replace() {
         let c = client();
         let mut o = CopyOptions::default();
@@ -704,8 +719,9 @@ mod tests {
         assert_eq!(i.get_expires(), &h.expires);
         assert_eq!(i.get_metadata().as_ref(), Some(&s.meta.metadata));
         assert_eq!(
-            i.get_website_redirect_location().as_deref(),
-            Some("/from-source")
+            i.get_website_redirect_location(),
+            &None,
+            "CopyObject never copies the source's redirect"
         );
         assert_eq!(i.get_tagging().as_deref(), Some("a%20b=x%2By%26z&k=v"));
         assert_eq!(i.get_acl(), &None);

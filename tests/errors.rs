@@ -85,7 +85,7 @@ async fn missing_source_exits_1_with_the_s3_error() {
 }
 
 #[tokio::test]
-async fn missing_destination_bucket_fails_without_an_upload() {
+async fn missing_destination_bucket_fails_with_its_s3_code() {
     let g = garage().await;
     let client = g.client();
     let p = unique("no-dst-bucket");

@@ -192,17 +192,36 @@ async fn sse_c_keys_never_appear_in_any_output() {
         format!("s3://{SRC_BUCKET}/{p}src"),
         format!("s3://{DST_BUCKET}/{p}dst"),
     );
-    for flags in [&["-vvv"][..], &["--json", "-vvv"][..]] {
+    // -vvv, --json, and RUST_LOG=trace (aws-sigv4 logs whole signed
+    // requests at TRACE), with a session token in the environment too.
+    type Run<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
+    let runs: [Run<'_>; 3] = [
+        (&["-vvv"], &[]),
+        (&["--json", "-vvv"], &[]),
+        (&[], &[("RUST_LOG", "trace")]),
+    ];
+    let token = "s3cp-test-session-token-SECRET";
+    for (flags, env) in runs {
         let mut args = flags.to_vec();
         args.extend(["--sse-c", "AES256", "--sse-c-key-file", &a_file]);
         args.extend(MULTIPART);
         args.extend([s.as_str(), d.as_str()]);
-        let r = g.s3cp(&args).await;
+        let r = g.s3cp_env(&with_endpoint(&g, &args), env).await;
         assert_eq!(r.code, 0, "{r}");
-        let all = format!("{}{}", r.stdout, r.stderr);
-        assert!(!all.is_empty());
-        for secret in [a.b64(), g.secret_key.clone()] {
-            assert!(!all.contains(&secret), "a secret leaked with {flags:?}");
+        let mut env = env.to_vec();
+        env.push(("AWS_SESSION_TOKEN", token));
+        // Garage may refuse the made-up token; the output must not show it.
+        let r2 = g.s3cp_env(&with_endpoint(&g, &args), &env).await;
+        let all = format!("{}{}{}{}", r.stdout, r.stderr, r2.stdout, r2.stderr);
+        assert!(
+            all.lines().count() > 20,
+            "{flags:?} {env:?}: little output to check"
+        );
+        for secret in [a.b64(), g.secret_key.clone(), token.to_owned()] {
+            assert!(
+                !all.contains(&secret),
+                "a secret leaked with {flags:?} {env:?}"
+            );
         }
     }
 }

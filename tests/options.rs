@@ -112,7 +112,13 @@ fn cases() -> Vec<Case> {
                 ("tagging_directive", "COPY"),
                 ("acl", "private (default)"),
             ],
-            check: |d, s| d.headers == s.headers && d.tags == s.tags && d.grants.is_empty(),
+            check: |d, s| {
+                d.headers == s.headers
+                    && d.tags == s.tags
+                    && d.grants.is_empty()
+                    && s.website_redirect.is_some()
+                    && d.website_redirect.is_none()
+            },
         },
         Case {
             name: "metadata REPLACE",

@@ -104,7 +104,7 @@ impl BulkRun<'_> {
                 self.opts,
                 self.dry_run,
                 progress.as_ref(),
-                cancel.cancelled(),
+                cancel,
             )
             .await;
         match result {

@@ -1,7 +1,7 @@
 //! Execution of one object copy: HEAD the source, plan, then either one
 //! CopyObject ([`single`]) or a parallel multipart copy ([`multipart`]).
 //! Every request is built by [`crate::request`]; progress goes to the
-//! [`Progress`] port; `shutdown` (Ctrl-C) is passed in so tests can fire it.
+//! [`Progress`] port; the Ctrl-C token is passed in so tests can fire it.
 
 pub mod bulk;
 mod multipart;
@@ -15,6 +15,7 @@ use aws_sdk_s3::Client;
 
 use aws_sdk_s3::types::StorageClass;
 use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
 
 use crate::bulk::Listed;
 use crate::config::CopyJob;
@@ -70,8 +71,8 @@ impl Engine<'_> {
         request.await
     }
 
-    /// Copies one object. `shutdown` resolving means Ctrl-C: a multipart
-    /// copy in flight is aborted and [`Interrupted`] returned. With
+    /// Copies one object. `cancel` is Ctrl-C: a multipart copy in flight is
+    /// aborted and [`Interrupted`] returned. With
     /// `dry_run`, only reads are sent (HEAD, and the source ACL for
     /// `--copy-acl`) and the plan is returned.
     ///
@@ -85,7 +86,7 @@ impl Engine<'_> {
         opts: &CopyOptions,
         dry_run: bool,
         progress: &dyn Progress,
-        shutdown: impl Future<Output = ()>,
+        cancel: &CancellationToken,
     ) -> anyhow::Result<Copied> {
         let started = Instant::now();
         let known = listed.filter(|l| {
@@ -157,7 +158,7 @@ impl Engine<'_> {
                     acl: &acl,
                     part_size,
                 };
-                task.run(progress, shutdown).await?
+                task.run(progress, cancel).await?
             }
         };
         copied.duration = started.elapsed();
@@ -200,7 +201,13 @@ fn source_error(
         .raw_response()
         .and_then(|r| r.headers().get("x-amz-delete-marker"))
         == Some("true");
-    let what = if delete_marker {
+    let what = if delete_marker && job.src.version_id.is_some() || e.status == Some(405) {
+        format!(
+            "{} is a delete marker, which holds no data: give the id of a version that does \
+             (aws s3api list-object-versions lists them)",
+            job.src
+        )
+    } else if delete_marker {
         format!(
             "the current version of {} is a delete marker, so there is no object to copy: \
              give the version to copy, as {}?versionId=ID (list them with \
@@ -227,7 +234,7 @@ fn check_restored(job: &CopyJob, source: &SourceObject) -> anyhow::Result<()> {
     let archived = matches!(
         source.storage_class,
         Some(StorageClass::Glacier | StorageClass::DeepArchive)
-    );
+    ) || source.archive_status.is_some();
     let restored = source
         .restore
         .as_deref()
@@ -235,7 +242,11 @@ fn check_restored(job: &CopyJob, source: &SourceObject) -> anyhow::Result<()> {
     if !archived || restored {
         return Ok(());
     }
-    let class = source.storage_class.as_ref().map_or("", |c| c.as_str());
+    let class = match (&source.archive_status, &source.storage_class) {
+        (Some(tier), _) => format!("the Intelligent-Tiering {tier} tier"),
+        (None, Some(c)) => c.as_str().to_owned(),
+        (None, None) => "an archive".to_owned(),
+    };
     if source.restore.is_some() {
         anyhow::bail!(
             "{} is in {class} and its restore is still in progress: copy it once the restore \

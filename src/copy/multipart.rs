@@ -4,11 +4,10 @@
 //! the HEADed object, then CompleteMultipartUpload. Any failure or Ctrl-C
 //! aborts the upload: no orphaned upload and no half-made object.
 
-use std::future::Future;
-
 use anyhow::{Context, anyhow};
 use aws_sdk_s3::types::CompletedPart;
 use futures::{StreamExt, TryStreamExt};
+use tokio_util::sync::CancellationToken;
 
 use super::{Copied, Engine, Interrupted};
 use crate::config::CopyJob;
@@ -34,7 +33,7 @@ impl Task<'_> {
     pub(super) async fn run(
         &self,
         progress: &dyn Progress,
-        shutdown: impl Future<Output = ()>,
+        cancel: &CancellationToken,
     ) -> anyhow::Result<Copied> {
         let (client, job, source, opts) = (self.engine.client, self.job, self.source, self.opts);
         let tags = match opts.tagging.directive {
@@ -53,6 +52,11 @@ impl Task<'_> {
             .upload_id()
             .ok_or_else(|| anyhow!("CreateMultipartUpload returned no upload id"))?
             .to_owned();
+        // Ctrl-C while CreateMultipartUpload was in flight: undo it now.
+        if cancel.is_cancelled() {
+            self.abort(&upload_id).await;
+            return Err(anyhow::Error::new(Interrupted));
+        }
         let parts = plan::parts(source.size, self.part_size);
         let count = parts.len() as u64;
         tracing::info!(
@@ -61,9 +65,15 @@ impl Task<'_> {
         );
         progress.multipart_started(source.size, count);
 
-        let work = async {
-            let completed = self.copy_parts(&upload_id, parts, progress).await?;
-            self.engine
+        // Ctrl-C stops the parts; Complete is never cut off half-way, since
+        // S3 may have committed it already.
+        let parts_done = tokio::select! {
+            r = self.copy_parts(&upload_id, parts, progress) => r,
+            () = cancel.cancelled() => Err(anyhow::Error::new(Interrupted)),
+        };
+        let result = match parts_done {
+            Ok(completed) => self
+                .engine
                 .send(
                     request::complete_multipart_upload(client, job, opts, &upload_id, completed)
                         .send(),
@@ -75,11 +85,8 @@ impl Task<'_> {
                         format!("cannot complete the multipart upload to {}", job.dst)
                     });
                     anyhow::Error::new(e).context(why)
-                })
-        };
-        let result = tokio::select! {
-            r = work => r,
-            () = shutdown => Err(anyhow::Error::new(Interrupted)),
+                }),
+            Err(e) => Err(e),
         };
         progress.finished();
         match result {

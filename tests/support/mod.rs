@@ -351,6 +351,18 @@ pub async fn put_dressed_source(server: &Server, key: &str, with_tags: bool) {
         .await
         .expect("put source");
     if with_tags {
+        // moto keeps a website redirect (Garage does not): CopyObject must
+        // not copy it, and neither must the multipart path.
+        client
+            .copy_object()
+            .bucket(SRC_BUCKET)
+            .key(key)
+            .copy_source(format!("{SRC_BUCKET}/{key}"))
+            .metadata_directive(aws_sdk_s3::types::MetadataDirective::Copy)
+            .website_redirect_location("/source-redirect.html")
+            .send()
+            .await
+            .expect("set the source's website redirect");
         client
             .put_object_tagging()
             .bucket(SRC_BUCKET)
