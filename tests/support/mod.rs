@@ -125,13 +125,41 @@ impl Server {
         self.s3cp_env(&all, &[]).await
     }
 
+    /// Runs `s3cp --endpoint-url .. --path-style ARGS` with `input` on its
+    /// standard input.
+    pub async fn s3cp_stdin(&self, args: &[&str], input: &str) -> Run {
+        use tokio::io::AsyncWriteExt;
+        let mut all = vec!["--endpoint-url", &self.endpoint, "--path-style"];
+        all.extend_from_slice(args);
+        let mut cmd = self.command(&all, &[]);
+        cmd.stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("run s3cp");
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin
+            .write_all(input.as_bytes())
+            .await
+            .expect("write stdin");
+        drop(stdin);
+        Run::from(child.wait_with_output().await.expect("wait s3cp"))
+    }
+
     /// Runs s3cp with exactly `args` and extra environment variables.
     pub async fn s3cp_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let home = tempfile::tempdir().expect("temp HOME");
+        let out = self.command(args, env).output().await.expect("run s3cp");
+        Run::from(out)
+    }
+
+    /// The s3cp command with a clean environment holding only the test
+    /// credentials (and `env`); `HOME` is a fresh directory.
+    fn command(&self, args: &[&str], env: &[(&str, &str)]) -> tokio::process::Command {
+        let home = std::env::temp_dir().join("s3cp-test-home");
+        std::fs::create_dir_all(&home).expect("test HOME");
         let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_s3cp"));
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", home.path())
+            .env("HOME", &home)
             .env("AWS_ACCESS_KEY_ID", &self.access_key)
             .env("AWS_SECRET_ACCESS_KEY", &self.secret_key)
             .env("AWS_EC2_METADATA_DISABLED", "true")
@@ -140,8 +168,7 @@ impl Server {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let out = cmd.output().await.expect("run s3cp");
-        Run::from(out)
+        cmd
     }
 }
 

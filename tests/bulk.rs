@@ -1,0 +1,421 @@
+//! Bulk copies on Garage: prefixes with filters, manifests, dry runs,
+//! shards, the JSON Lines contract, and one failing object among many.
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use aws_sdk_s3::Client;
+use futures::StreamExt;
+use serde_json::Value;
+use support::proxy::Proxy;
+use support::*;
+
+/// Puts `keys` under `prefix` in the source bucket, each holding its own
+/// name, 64 at a time.
+async fn put_many(client: &Client, prefix: &str, keys: &[String]) {
+    futures::stream::iter(keys)
+        .map(|k| {
+            let key = format!("{prefix}{k}");
+            async move { put(client, SRC_BUCKET, &key, key.clone().into_bytes()).await }
+        })
+        .buffer_unordered(64)
+        .collect::<Vec<()>>()
+        .await;
+}
+
+/// Every key under `prefix` in `bucket`.
+async fn list(client: &Client, bucket: &str, prefix: &str) -> BTreeSet<String> {
+    let mut keys = BTreeSet::new();
+    let mut pages = client
+        .list_objects_v2()
+        .bucket(bucket)
+        .prefix(prefix)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        for o in page.expect("list").contents() {
+            keys.insert(o.key().unwrap().to_owned());
+        }
+    }
+    keys
+}
+
+/// Parses JSON Lines and checks every line against the documented schema;
+/// returns the copy lines and the summary.
+fn json_lines(run: &Run) -> (Vec<Value>, Value) {
+    let lines: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    let (summary, copies) = lines.split_last().expect("at least a summary line");
+    const COPY_FIELDS: [&str; 21] = [
+        "type",
+        "schema",
+        "status",
+        "src",
+        "dst",
+        "size",
+        "method",
+        "part_size",
+        "parts",
+        "requests",
+        "etag",
+        "version_id",
+        "source_version_id",
+        "duration_ms",
+        "metadata_directive",
+        "tagging_directive",
+        "acl",
+        "encryption",
+        "storage_class",
+        "dry_run",
+        "error",
+    ];
+    for line in copies {
+        let obj = line.as_object().expect("object");
+        assert_eq!(line["type"], "copy", "{line}");
+        assert_eq!(line["schema"], 1, "{line}");
+        for field in COPY_FIELDS {
+            assert!(obj.contains_key(field), "{field} missing: {line}");
+        }
+        assert_eq!(obj.len(), 21, "undocumented fields: {line}");
+        let status = line["status"].as_str().unwrap();
+        assert!(
+            ["copied", "planned", "skipped", "failed"].contains(&status),
+            "{line}"
+        );
+        if status == "failed" {
+            for f in ["code", "message", "operation", "request_id", "exit_code"] {
+                assert!(line["error"].get(f).is_some(), "error.{f} missing: {line}");
+            }
+        } else {
+            assert!(line["error"].is_null(), "{line}");
+            assert!(
+                line["size"].is_u64() && line["method"].is_string(),
+                "{line}"
+            );
+        }
+    }
+    assert_eq!(summary["type"], "summary", "{summary}");
+    assert_eq!(summary["schema"], 1);
+    for f in [
+        "copied",
+        "planned",
+        "skipped",
+        "failed",
+        "bytes",
+        "requests",
+        "retries",
+        "duration_ms",
+        "interrupted",
+    ] {
+        assert!(
+            summary[f].is_u64() || summary[f].is_boolean(),
+            "summary.{f}: {summary}"
+        );
+    }
+    (copies.to_vec(), summary.clone())
+}
+
+/// 2,000 keys in a mix of folders and extensions.
+fn keys() -> Vec<String> {
+    (0..2000)
+        .map(|i| match i % 4 {
+            0 => format!("docs/{i:04}.txt"),
+            1 => format!("data/{}/{i:04}.bin", i % 7),
+            2 => format!("tmp/{i:04}.txt"),
+            _ => format!("docs/sub/{i:04}.md"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn prefix_copy_with_filters() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("bulk-prefix");
+    let all = keys();
+    put_many(&client, &format!("{p}src/"), &all).await;
+    // Everything .txt or .md except under tmp/: aws-cli's order semantics.
+    let src = format!("s3://{SRC_BUCKET}/{p}src");
+    let dst = format!("s3://{DST_BUCKET}/{p}dst/");
+    let r = g
+        .s3cp(&[
+            "-r",
+            "--json",
+            "--exclude",
+            "*",
+            "--include",
+            "*.txt",
+            "--include",
+            "*.md",
+            "--exclude",
+            "tmp/*",
+            &src,
+            &dst,
+        ])
+        .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (copies, summary) = json_lines(&r);
+    let want: BTreeSet<String> = all
+        .iter()
+        .filter(|k| (k.ends_with(".txt") || k.ends_with(".md")) && !k.starts_with("tmp/"))
+        .map(|k| format!("{p}dst/{k}"))
+        .collect();
+    assert_eq!(want.len(), 1000);
+    assert_eq!(list(&client, DST_BUCKET, &format!("{p}dst/")).await, want);
+    assert_eq!(copies.len(), 1000);
+    assert_eq!(summary["copied"], 1000);
+    assert_eq!(summary["failed"], 0);
+    // One request per small object: CopyObject straight from the listing.
+    let requests = summary["requests"].as_u64().unwrap();
+    assert!(requests <= 1000 + 5, "{requests} requests for 1000 objects");
+    assert!(
+        copies
+            .iter()
+            .all(|c| c["requests"] == 1 && c["method"] == "single")
+    );
+    // A sample of contents: each object holds its source key.
+    for k in ["docs/0000.txt", "docs/sub/0003.md", "docs/1996.txt"] {
+        let got = client
+            .get_object()
+            .bucket(DST_BUCKET)
+            .key(format!("{p}dst/{k}"))
+            .send()
+            .await
+            .unwrap()
+            .body
+            .collect()
+            .await
+            .unwrap()
+            .into_bytes();
+        assert_eq!(got.as_ref(), format!("{p}src/{k}").as_bytes());
+    }
+
+    // Human output: one line per object and a summary; --quiet: nothing.
+    let r = g
+        .s3cp(&[
+            "-r",
+            "--include",
+            "*",
+            "--exclude",
+            "*",
+            "--include",
+            "docs/sub/00*",
+            &src,
+            &format!("s3://{DST_BUCKET}/{p}human/"),
+        ])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 25 + 1, "{r}");
+    assert!(
+        lines[..25].iter().all(|l| l.starts_with("copied s3://")),
+        "{r}"
+    );
+    assert!(
+        lines[25].starts_with("summary: 25 copied, 0 skipped, 0 failed;"),
+        "{r}"
+    );
+    let r = g
+        .s3cp(&[
+            "-r",
+            "-q",
+            "--exclude",
+            "*",
+            "--include",
+            "docs/sub/00*",
+            &src,
+            &format!("s3://{DST_BUCKET}/{p}quiet/"),
+        ])
+        .await;
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (0, "", ""),
+        "{r}"
+    );
+}
+
+#[tokio::test]
+async fn shards_are_disjoint_and_cover_everything() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("bulk-shards");
+    let all: Vec<String> = (0..300).map(|i| format!("k/{i}")).collect();
+    put_many(&client, &format!("{p}src/"), &all).await;
+    let src = format!("s3://{SRC_BUCKET}/{p}src/");
+    let mut seen: Vec<BTreeSet<String>> = Vec::new();
+    for i in 1..=3 {
+        let shard = format!("{i}/3");
+        let dst = format!("s3://{DST_BUCKET}/{p}dst/");
+        let r = g
+            .s3cp(&["-r", "--json", "--shard", &shard, &src, &dst])
+            .await;
+        assert_eq!(r.code, 0, "{r}");
+        let (copies, _) = json_lines(&r);
+        seen.push(
+            copies
+                .iter()
+                .map(|c| c["src"].as_str().unwrap().to_owned())
+                .collect(),
+        );
+    }
+    for a in 0..3 {
+        assert!(!seen[a].is_empty(), "shard {} is empty", a + 1);
+        for b in a + 1..3 {
+            assert!(
+                seen[a].is_disjoint(&seen[b]),
+                "shards {} and {} overlap",
+                a + 1,
+                b + 1
+            );
+        }
+    }
+    let union: BTreeSet<String> = seen.iter().flatten().cloned().collect();
+    let want: BTreeSet<String> = all
+        .iter()
+        .map(|k| format!("s3://{SRC_BUCKET}/{p}src/{k}"))
+        .collect();
+    assert_eq!(union, want);
+    assert_eq!(
+        list(&client, DST_BUCKET, &format!("{p}dst/")).await.len(),
+        300
+    );
+}
+
+#[tokio::test]
+async fn manifest_from_stdin_with_one_failing_object() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("bulk-manifest");
+    put_many(&client, &p, &["a b.txt".into(), "c".into(), "big".into()]).await;
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}big"),
+        random_bytes(11 * MIB as usize),
+    )
+    .await;
+    let manifest = format!(
+        "# copies for CI\n\
+         s3://{SRC_BUCKET}/{p}a b.txt s3://{DST_BUCKET}/{p}out/\n\
+         {{\"src\": \"s3://{SRC_BUCKET}/{p}c\", \"dst\": \"s3://{DST_BUCKET}/{p}out/c-renamed\"}}\n\
+         s3://{SRC_BUCKET}/{p}missing s3://{DST_BUCKET}/{p}out/missing\n\
+         s3://{SRC_BUCKET}/{p}big s3://{DST_BUCKET}/{p}out/big\n\
+         not a copy\n"
+    );
+    let r = g
+        .s3cp_stdin(
+            &[
+                "--from-file",
+                "-",
+                "--json",
+                "--multipart-threshold",
+                "5MiB",
+                "--part-size",
+                "5MiB",
+            ],
+            &manifest,
+        )
+        .await;
+    assert_eq!(r.code, 1, "{r}");
+    let (copies, summary) = json_lines(&r);
+    assert_eq!(summary["copied"], 3, "{summary}");
+    assert_eq!(summary["failed"], 2, "{summary}");
+    let failed: Vec<&Value> = copies.iter().filter(|c| c["status"] == "failed").collect();
+    let missing = failed
+        .iter()
+        .find(|c| c["src"].as_str().unwrap().ends_with("missing"))
+        .expect("the missing object's line");
+    assert_eq!(missing["error"]["code"], "NotFound");
+    assert_eq!(missing["error"]["operation"], "HeadObject");
+    let bad = failed
+        .iter()
+        .find(|c| c["error"]["code"] == "UsageError")
+        .expect("the bad line's line");
+    assert!(
+        bad["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("manifest line 6"),
+        "{bad}"
+    );
+    let big = copies
+        .iter()
+        .find(|c| c["src"].as_str().unwrap().ends_with("big"))
+        .unwrap();
+    assert_eq!(big["method"], "multipart");
+    let got = list(&client, DST_BUCKET, &format!("{p}out/")).await;
+    let want: BTreeSet<String> = ["a b.txt", "c-renamed", "big"]
+        .iter()
+        .map(|k| format!("{p}out/{k}"))
+        .collect();
+    assert_eq!(got, want);
+    assert!(r.stderr.contains("manifest line 6"), "{r}");
+}
+
+#[tokio::test]
+async fn bulk_dry_run_sends_no_write() {
+    let g = garage().await;
+    let client = g.client();
+    let proxy = Proxy::start(&g.endpoint).await;
+    let p = unique("bulk-dry");
+    let keys: Vec<String> = (0..40).map(|i| format!("f{i}")).collect();
+    put_many(&client, &format!("{p}src/"), &keys).await;
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}src/large"),
+        random_bytes(11 * MIB as usize),
+    )
+    .await;
+    let r = g
+        .via(&proxy)
+        .s3cp(&[
+            "-r",
+            "--dry-run",
+            "--json",
+            "--multipart-threshold",
+            "5MiB",
+            "--part-size",
+            "5MiB",
+            &format!("s3://{SRC_BUCKET}/{p}src/"),
+            &format!("s3://{DST_BUCKET}/{p}dst/"),
+        ])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    let (copies, summary) = json_lines(&r);
+    assert_eq!(summary["planned"], 41);
+    assert_eq!(summary["copied"], 0);
+    assert!(
+        copies
+            .iter()
+            .all(|c| c["status"] == "planned" && c["dry_run"] == true)
+    );
+    let large = copies
+        .iter()
+        .find(|c| c["src"].as_str().unwrap().ends_with("large"))
+        .unwrap();
+    assert_eq!(
+        (large["method"].as_str(), large["parts"].as_u64()),
+        (Some("multipart"), Some(3))
+    );
+    assert_eq!(
+        large["requests"],
+        1 + 1 + 1 + 3 + 1,
+        "HEAD, tags, create, parts, complete"
+    );
+    let ops: BTreeSet<&str> = proxy.requests().iter().map(|r| r.operation()).collect();
+    assert_eq!(
+        ops,
+        BTreeSet::from(["ListObjectsV2", "HeadObject"]),
+        "only reads were sent"
+    );
+    assert!(
+        list(&client, DST_BUCKET, &format!("{p}dst/"))
+            .await
+            .is_empty()
+    );
+}
