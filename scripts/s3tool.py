@@ -2,6 +2,7 @@
 
   s3tool.py put-random BUCKET KEY SIZE_BYTES [--content-type T] [--meta k=v ...]
   s3tool.py assemble BUCKET KEY BASE_KEY COPIES   # KEY = COPIES x BASE_KEY, via UploadPartCopy
+  s3tool.py put-many BUCKET PREFIX COUNT SIZE     # COUNT objects PREFIX000000.. of SIZE bytes
   s3tool.py delete BUCKET KEY
   s3tool.py uploads BUCKET                        # incomplete multipart uploads, one per line
 
@@ -50,6 +51,17 @@ def assemble(a):
                                  MultipartUpload={"Parts": parts})
 
 
+def put_many(a):
+    s3 = client()
+    body = b"x" * a.size
+
+    def put(i):
+        s3.put_object(Bucket=a.bucket, Key=f"{a.prefix}{i:06d}", Body=body)
+
+    with concurrent.futures.ThreadPoolExecutor(32) as pool:
+        list(pool.map(put, range(a.count)))
+
+
 def delete(a):
     client().delete_object(Bucket=a.bucket, Key=a.key)
 
@@ -68,6 +80,9 @@ s.set_defaults(f=put_random)
 s = sub.add_parser("assemble")
 s.add_argument("bucket"); s.add_argument("key"); s.add_argument("base"); s.add_argument("copies", type=int)
 s.set_defaults(f=assemble)
+s = sub.add_parser("put-many")
+s.add_argument("bucket"); s.add_argument("prefix"); s.add_argument("count", type=int); s.add_argument("size", type=int)
+s.set_defaults(f=put_many)
 s = sub.add_parser("delete")
 s.add_argument("bucket"); s.add_argument("key")
 s.set_defaults(f=delete)

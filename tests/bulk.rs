@@ -419,3 +419,87 @@ async fn bulk_dry_run_sends_no_write() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn ctrl_c_stops_a_bulk_run_with_130_and_no_upload_left() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("bulk-sigint");
+    let small: Vec<String> = (0..50).map(|i| format!("src/s{i:02}")).collect();
+    put_many(&client, &p, &small).await;
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}base"),
+        random_bytes(5 * MIB as usize),
+    )
+    .await;
+    assemble(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}src/big"),
+        &format!("{p}base"),
+        80,
+    )
+    .await;
+    let child = g.spawn(&[
+        "-r",
+        "--json",
+        "--jobs",
+        "2",
+        "--concurrency",
+        "1",
+        "--multipart-threshold",
+        "5MiB",
+        "--part-size",
+        "5MiB",
+        &format!("s3://{SRC_BUCKET}/{p}src/"),
+        &format!("s3://{DST_BUCKET}/{p}dst/"),
+    ]);
+    wait_for_upload(&client, &p).await;
+    interrupt(&child);
+    let r = Run::from(child.wait_with_output().await.expect("wait"));
+    assert_eq!(r.code, 130, "{r}");
+    let (copies, summary) = json_lines(&r);
+    assert_eq!(summary["interrupted"], true, "{summary}");
+    let big = copies
+        .iter()
+        .find(|c| c["src"].as_str().unwrap().ends_with("big"))
+        .expect("big's line");
+    assert_eq!(big["error"]["code"], "Interrupted", "{big}");
+    assert!(!exists(&client, DST_BUCKET, &format!("{p}dst/big")).await);
+    assert!(
+        uploads(&client, DST_BUCKET, &p).await.is_empty(),
+        "an upload was left behind"
+    );
+}
+
+#[tokio::test]
+async fn fail_fast_stops_scheduling_after_the_first_failure() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("bulk-fail-fast");
+    put_many(&client, &p, &["ok".into()]).await;
+    let mut manifest = format!("s3://{SRC_BUCKET}/{p}missing s3://{DST_BUCKET}/{p}out/missing\n");
+    for i in 0..20 {
+        manifest.push_str(&format!(
+            "s3://{SRC_BUCKET}/{p}ok s3://{DST_BUCKET}/{p}out/ok{i}\n"
+        ));
+    }
+    let r = g
+        .s3cp_stdin(
+            &["--from-file", "-", "--json", "--jobs", "1", "--fail-fast"],
+            &manifest,
+        )
+        .await;
+    assert_eq!(r.code, 1, "{r}");
+    let (_, summary) = json_lines(&r);
+    assert_eq!(summary["failed"], 1, "{summary}");
+    assert!(summary["copied"].as_u64().unwrap() < 20, "{summary}");
+    // Without --fail-fast, the others go on.
+    let r = g
+        .s3cp_stdin(&["--from-file", "-", "--json", "--jobs", "1"], &manifest)
+        .await;
+    assert_eq!(r.code, 1, "{r}");
+    assert_eq!(json_lines(&r).1["copied"], 20);
+}

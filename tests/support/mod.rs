@@ -145,6 +145,18 @@ impl Server {
         Run::from(child.wait_with_output().await.expect("wait s3cp"))
     }
 
+    /// Starts `s3cp --endpoint-url .. --path-style ARGS` without waiting,
+    /// its output piped (for tests that signal it).
+    pub fn spawn(&self, args: &[&str]) -> tokio::process::Child {
+        let mut all = vec!["--endpoint-url", &self.endpoint, "--path-style"];
+        all.extend_from_slice(args);
+        self.command(&all, &[])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start s3cp")
+    }
+
     /// Runs s3cp with exactly `args` and extra environment variables.
     pub async fn s3cp_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let out = self.command(args, env).output().await.expect("run s3cp");
@@ -429,4 +441,23 @@ pub async fn tags(server: &Server, bucket: &str, key: &str) -> Vec<(String, Stri
         .collect();
     tags.sort();
     tags
+}
+
+/// Sends SIGINT (Ctrl-C) to a running s3cp.
+pub fn interrupt(child: &tokio::process::Child) {
+    let pid = child.id().expect("pid").to_string();
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status();
+    assert!(kill.expect("run kill").success());
+}
+
+/// Waits until a multipart upload exists under `prefix` in the destination.
+pub async fn wait_for_upload(client: &Client, prefix: &str) {
+    let mut waited = 0;
+    while uploads(client, DST_BUCKET, prefix).await.is_empty() {
+        assert!(waited < 5000, "the multipart upload never started");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        waited += 5;
+    }
 }
