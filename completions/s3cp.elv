@@ -28,7 +28,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand --endpoint-url 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too'
             cand --multipart-threshold 'Objects larger than this are copied in parts; up to it, one atomic CopyObject. At most 5GiB. Sizes: 8MiB, 5GiB, 1.5GB, plain bytes'
             cand --part-size 'Part size of a multipart copy, from 5MiB to 5GiB; grown automatically so that no copy needs more than 10,000 parts'
-            cand --concurrency 'UploadPartCopy requests in flight at once'
+            cand --concurrency 'Requests in flight at once, shared by all objects and parts'
             cand --metadata-directive 'COPY keeps the source''s metadata and headers, REPLACE uses only those given, MERGE keeps the source''s and overrides those given'
             cand --metadata 'User metadata (x-amz-meta-*), as KEY=VALUE[,KEY=VALUE]; repeatable'
             cand --content-type 'Content-Type of the destination'

@@ -8,7 +8,7 @@ complete -c s3cp -l profile -d 'Named profile from ~/.aws/config and ~/.aws/cred
 complete -c s3cp -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too' -r
 complete -c s3cp -l multipart-threshold -d 'Objects larger than this are copied in parts; up to it, one atomic CopyObject. At most 5GiB. Sizes: 8MiB, 5GiB, 1.5GB, plain bytes' -r
 complete -c s3cp -l part-size -d 'Part size of a multipart copy, from 5MiB to 5GiB; grown automatically so that no copy needs more than 10,000 parts' -r
-complete -c s3cp -l concurrency -d 'UploadPartCopy requests in flight at once' -r
+complete -c s3cp -l concurrency -d 'Requests in flight at once, shared by all objects and parts' -r
 complete -c s3cp -l metadata-directive -d 'COPY keeps the source\'s metadata and headers, REPLACE uses only those given, MERGE keeps the source\'s and overrides those given' -r -f -a "COPY\t'Keep the source\'s metadata and headers (S3\'s default)'
 REPLACE\t'Use only the metadata and headers given on the command line'
 MERGE\t'Keep the source\'s, overriding only the ones given (s3cp\'s own)'"

@@ -338,7 +338,7 @@ pub struct BulkArgs {
     pub from_file: Option<String>,
 
     /// Objects copied at once (all their requests share --concurrency).
-    #[arg(long, value_name = "N", default_value_t = 16,
+    #[arg(long, value_name = "N", default_value_t = crate::plan::DEFAULT_JOBS,
           value_parser = clap::value_parser!(u16).range(1..=4096).map(usize::from))]
     pub jobs: usize,
 
@@ -432,7 +432,7 @@ pub struct TransferArgs {
     #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size)]
     pub part_size: u64,
 
-    /// UploadPartCopy requests in flight at once.
+    /// Requests in flight at once, shared by all objects and parts.
     #[arg(long, value_name = "N", default_value_t = crate::plan::DEFAULT_CONCURRENCY,
           value_parser = clap::value_parser!(u16).range(1..=1024).map(usize::from))]
     pub concurrency: usize,

@@ -503,3 +503,53 @@ async fn fail_fast_stops_scheduling_after_the_first_failure() {
     assert_eq!(r.code, 1, "{r}");
     assert_eq!(json_lines(&r).1["copied"], 20);
 }
+
+#[tokio::test]
+async fn small_objects_and_parts_share_one_request_budget() {
+    let g = garage().await;
+    let client = g.client();
+    let proxy = Proxy::start(&g.endpoint).await;
+    let p = unique("bulk-budget");
+    let small: Vec<String> = (0..200).map(|i| format!("src/s{i:03}")).collect();
+    put_many(&client, &p, &small).await;
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}base"),
+        random_bytes(5 * MIB as usize),
+    )
+    .await;
+    assemble(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}src/big"),
+        &format!("{p}base"),
+        20,
+    )
+    .await;
+    let r = g
+        .via(&proxy)
+        .s3cp(&[
+            "-r",
+            "--json",
+            "--jobs",
+            "32",
+            "--concurrency",
+            "3",
+            "--multipart-threshold",
+            "5MiB",
+            "--part-size",
+            "5MiB",
+            &format!("s3://{SRC_BUCKET}/{p}src/"),
+            &format!("s3://{DST_BUCKET}/{p}dst/"),
+        ])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    let (_, summary) = json_lines(&r);
+    assert_eq!(summary["copied"], 201);
+    assert_eq!(proxy.of("UploadPartCopy").len(), 20);
+    // 32 objects in flight, yet never more than 3 requests at once (the
+    // listing runs before copies start and is not part of a copy).
+    let max = proxy.max_in_flight();
+    assert!((2..=3).contains(&max), "{max} requests in flight at once");
+}

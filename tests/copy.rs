@@ -446,3 +446,55 @@ async fn ctrl_c_mid_copy_exits_130_and_aborts_the_upload() {
         "an upload was left behind"
     );
 }
+
+#[tokio::test]
+async fn progress_bar_on_a_terminal() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("progress");
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}base"),
+        random_bytes(5 * MIB as usize),
+    )
+    .await;
+    assemble(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}src"),
+        &format!("{p}base"),
+        60,
+    )
+    .await;
+    // `script` gives s3cp a pseudo-terminal and copies what it draws.
+    let command = format!(
+        "{} --endpoint-url {} --path-style --multipart-threshold 5MiB --part-size 5MiB \
+         --concurrency 1 s3://{SRC_BUCKET}/{p}src s3://{DST_BUCKET}/{p}dst",
+        env!("CARGO_BIN_EXE_s3cp"),
+        g.endpoint
+    );
+    let out = tokio::process::Command::new("script")
+        .args(["-qefc", &command, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", std::env::temp_dir())
+        .env("TERM", "xterm")
+        .env("AWS_ACCESS_KEY_ID", &g.access_key)
+        .env("AWS_SECRET_ACCESS_KEY", &g.secret_key)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .await
+        .expect("run script (util-linux)");
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{screen}");
+    assert!(
+        screen.contains("(60 parts)"),
+        "no progress bar drawn:\n{screen}"
+    );
+    assert!(
+        screen.contains("MiB/300.00 MiB"),
+        "no byte counts:\n{screen}"
+    );
+    assert!(screen.contains("copied s3://"), "{screen}");
+}

@@ -71,6 +71,8 @@ pub struct Proxy {
     pub endpoint: String,
     requests: Arc<Mutex<Vec<Request>>>,
     answers: Arc<Mutex<Vec<Answer>>>,
+    /// Requests in flight now, and the most ever in flight at once.
+    in_flight: Arc<Mutex<(usize, usize)>>,
 }
 
 impl Proxy {
@@ -87,6 +89,7 @@ impl Proxy {
             endpoint,
             requests: Arc::default(),
             answers: Arc::default(),
+            in_flight: Arc::default(),
         };
         let p = proxy.clone();
         tokio::spawn(async move {
@@ -107,6 +110,11 @@ impl Proxy {
             status,
             body: body.to_owned(),
         });
+    }
+
+    /// The most requests that were ever in flight at once.
+    pub fn max_in_flight(&self) -> usize {
+        self.in_flight.lock().unwrap().1
     }
 
     pub fn requests(&self) -> Vec<Request> {
@@ -180,10 +188,19 @@ impl Proxy {
             return client.shutdown().await;
         }
 
-        let mut server = TcpStream::connect(upstream).await?;
-        server.write_all(forwarded.as_bytes()).await?;
-        server.write_all(&buf[head_end..]).await?;
-        tokio::io::copy_bidirectional(&mut client, &mut server).await?;
-        Ok(())
+        {
+            let mut f = self.in_flight.lock().unwrap();
+            f.0 += 1;
+            f.1 = f.1.max(f.0);
+        }
+        let result = async {
+            let mut server = TcpStream::connect(upstream).await?;
+            server.write_all(forwarded.as_bytes()).await?;
+            server.write_all(&buf[head_end..]).await?;
+            tokio::io::copy_bidirectional(&mut client, &mut server).await
+        }
+        .await;
+        self.in_flight.lock().unwrap().0 -= 1;
+        result.map(|_| ())
     }
 }
