@@ -14,18 +14,8 @@ sizes=${1:-"2000 20000"}
 jobs=${2:-64}
 concurrency=${3:-32}
 
-install_garage
-install_moto
-cargo build --release --locked -q
-s3cp="$root/target/release/s3cp"
-
-state=$(mktemp -d "${TMPDIR:-/tmp}/s3cp-bench.XXXXXX")
-trap '"$here/servers.sh" stop "$state"; rm -rf "$state"' EXIT
-"$here/servers.sh" start "$state" 2>/dev/null
-. "$state/env"
-export AWS_ACCESS_KEY_ID=$S3CP_TEST_GARAGE_ACCESS_KEY_ID
-export AWS_SECRET_ACCESS_KEY=$S3CP_TEST_GARAGE_SECRET_ACCESS_KEY
-export S3TOOL_ENDPOINT=$S3CP_TEST_GARAGE_ENDPOINT
+bench_setup
+s3cp=$S3CP
 
 printf '\nBulk copy of small objects (1 KiB) on Garage %s, %s cores, --jobs %s --concurrency %s\n\n' \
   "$GARAGE_VERSION" "$(nproc)" "$jobs" "$concurrency"

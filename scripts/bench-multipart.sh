@@ -14,18 +14,8 @@ part_sizes=${1:-"8MiB 32MiB 64MiB 128MiB 256MiB 512MiB"}
 concurrencies=${2:-"4 8 16"}
 repeat=${3:-2}
 
-install_garage
-install_moto
-cargo build --release --locked -q
-s3cp="$root/target/release/s3cp"
-
-state=$(mktemp -d "${TMPDIR:-/tmp}/s3cp-bench.XXXXXX")
-trap '"$here/servers.sh" stop "$state"; rm -rf "$state"' EXIT
-"$here/servers.sh" start "$state" 2>/dev/null
-. "$state/env"
-export AWS_ACCESS_KEY_ID=$S3CP_TEST_GARAGE_ACCESS_KEY_ID
-export AWS_SECRET_ACCESS_KEY=$S3CP_TEST_GARAGE_SECRET_ACCESS_KEY
-export S3TOOL_ENDPOINT=$S3CP_TEST_GARAGE_ENDPOINT
+bench_setup
+s3cp=$S3CP
 tool() { "$PYTHON" "$here/s3tool.py" "$@"; }
 
 log "building a 6 GiB source (96 x 64 MiB, blocks shared)"

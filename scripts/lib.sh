@@ -59,3 +59,20 @@ wait_until() {
   done
   return 1
 }
+
+# For the benchmarks: installs the servers, builds s3cp in release mode
+# (S3CP), starts Garage and moto in a temporary directory stopped on exit,
+# and exports the Garage credentials for s3cp and s3tool.py.
+bench_setup() {
+  install_garage
+  install_moto
+  cargo build --release --locked -q
+  S3CP="$PWD/target/release/s3cp"
+  BENCH_STATE=$(mktemp -d "${TMPDIR:-/tmp}/s3cp-bench.XXXXXX")
+  trap '"$here/servers.sh" stop "$BENCH_STATE"; rm -rf "$BENCH_STATE"' EXIT
+  "$here/servers.sh" start "$BENCH_STATE" 2>/dev/null
+  . "$BENCH_STATE/env"
+  export AWS_ACCESS_KEY_ID=$S3CP_TEST_GARAGE_ACCESS_KEY_ID
+  export AWS_SECRET_ACCESS_KEY=$S3CP_TEST_GARAGE_SECRET_ACCESS_KEY
+  export S3TOOL_ENDPOINT=$S3CP_TEST_GARAGE_ENDPOINT
+}

@@ -100,6 +100,13 @@ impl Config {
         let mode = match (&cli.bulk.from_file, &cli.src, &cli.dst) {
             (Some(file), _, _) => Mode::Manifest(file.clone()),
             (None, Some(src), Some(dst)) if cli.bulk.recursive => {
+                if src.contains("?versionId=") {
+                    bail!(
+                        "--recursive copies the current version of every object under a \
+                         prefix, so '{src}' cannot name a version: leave ?versionId= out, or \
+                         list the versions to copy in a --from-file manifest"
+                    );
+                }
                 let src = as_prefix(&S3Uri::parse_destination(src)?);
                 let dst = as_prefix(&S3Uri::parse_destination(dst)?);
                 if src.bucket == dst.bucket && src.key == dst.key && !options.changes_object() {

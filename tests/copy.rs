@@ -184,12 +184,7 @@ async fn source_overwritten_mid_copy_fails_and_leaves_no_upload() {
         })
     };
     // Overwrite the source as soon as the copy's upload exists.
-    let mut waited = 0;
-    while uploads(&client, DST_BUCKET, &p).await.is_empty() {
-        assert!(waited < 3000, "the multipart upload never started");
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        waited += 5;
-    }
+    wait_for_upload(&client, &p).await;
     put(
         &client,
         SRC_BUCKET,
@@ -404,39 +399,18 @@ async fn ctrl_c_mid_copy_exits_130_and_aborts_the_upload() {
     let src = format!("{p}src");
     assemble(&client, SRC_BUCKET, &src, &base, 80).await;
 
-    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_s3cp"))
-        .env_clear()
-        .env("HOME", std::env::temp_dir())
-        .env("AWS_ACCESS_KEY_ID", &g.access_key)
-        .env("AWS_SECRET_ACCESS_KEY", &g.secret_key)
-        .args([
-            "--endpoint-url",
-            &g.endpoint,
-            "--path-style",
-            "--multipart-threshold",
-            "5MiB",
-            "--part-size",
-            "5MiB",
-            "--concurrency",
-            "1",
-            &format!("s3://{SRC_BUCKET}/{src}"),
-            &format!("s3://{DST_BUCKET}/{p}dst"),
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start s3cp");
-    let mut waited = 0;
-    while uploads(&client, DST_BUCKET, &p).await.is_empty() {
-        assert!(waited < 3000, "the multipart upload never started");
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        waited += 5;
-    }
-    let pid = child.id().expect("pid").to_string();
-    let kill = std::process::Command::new("kill")
-        .args(["-INT", &pid])
-        .status();
-    assert!(kill.expect("run kill").success());
+    let child = g.spawn(&[
+        "--multipart-threshold",
+        "5MiB",
+        "--part-size",
+        "5MiB",
+        "--concurrency",
+        "1",
+        &format!("s3://{SRC_BUCKET}/{src}"),
+        &format!("s3://{DST_BUCKET}/{p}dst"),
+    ]);
+    wait_for_upload(&client, &p).await;
+    interrupt(&child);
     let run = Run::from(child.wait_with_output().await.expect("wait"));
     assert_eq!(run.code, 130, "{run}");
     assert!(run.stderr.contains("interrupted"), "{run}");
