@@ -23,7 +23,7 @@ _s3cp() {
 
     case "${cmd}" in
         s3cp)
-            opts="-r -q -v -h -V --recursive --include --exclude --from-file --jobs --shard --fail-fast --region --profile --endpoint-url --path-style --multipart-threshold --part-size --concurrency --metadata-directive --metadata --content-type --cache-control --content-disposition --content-encoding --content-language --expires --tagging-directive --tagging --acl --grant-read --grant-read-acp --grant-write-acp --grant-full-control --copy-acl --sse --sse-kms-key-id --sse-kms-encryption-context --bucket-key-enabled --sse-c --sse-c-key --sse-c-key-file --sse-c-copy-source --sse-c-copy-source-key --sse-c-copy-source-key-file --storage-class --object-lock-mode --object-lock-retain-until-date --object-lock-legal-hold --website-redirect --checksum-algorithm --no-overwrite --request-payer --expected-bucket-owner --expected-source-bucket-owner --if-match --if-none-match --if-modified-since --if-unmodified-since --json --quiet --verbose --dryrun --dry-run --help --version"
+            opts="-r -q -v -h -V --recursive --include --exclude --from-file --jobs --shard --fail-fast --region --profile --endpoint-url --path-style --max-attempts --retry-mode --multipart-threshold --part-size --concurrency --metadata-directive --metadata --content-type --cache-control --content-disposition --content-encoding --content-language --expires --tagging-directive --tagging --acl --grant-read --grant-read-acp --grant-write-acp --grant-full-control --copy-acl --sse --sse-kms-key-id --sse-kms-encryption-context --bucket-key-enabled --sse-c --sse-c-key --sse-c-key-file --sse-c-copy-source --sse-c-copy-source-key --sse-c-copy-source-key-file --storage-class --object-lock-mode --object-lock-retain-until-date --object-lock-legal-hold --website-redirect --checksum-algorithm --no-overwrite --request-payer --expected-bucket-owner --expected-source-bucket-owner --if-match --if-none-match --if-modified-since --if-unmodified-since --json --quiet --verbose --dryrun --dry-run --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -59,6 +59,14 @@ _s3cp() {
                     ;;
                 --endpoint-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-mode)
+                    COMPREPLY=($(compgen -W "standard adaptive" -- "${cur}"))
                     return 0
                     ;;
                 --multipart-threshold)

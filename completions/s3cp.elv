@@ -26,6 +26,8 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand --region 'AWS region of the buckets [default: from the environment or profile, else us-east-1]'
             cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too'
+            cand --max-attempts 'Attempts per request, the first included, before the SDK gives up (then s3cp retries a failed part or copy a few more times) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 3]'
+            cand --retry-mode 'The SDK''s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile''s retry_mode, else standard]'
             cand --multipart-threshold 'Objects larger than this are copied in parts; up to it, one atomic CopyObject. At most 5GiB. Sizes: 8MiB, 5GiB, 1.5GB, plain bytes'
             cand --part-size 'Part size of a multipart copy, from 5MiB to 5GiB; grown automatically so that no copy needs more than 10,000 parts'
             cand --concurrency 'Requests in flight at once, shared by all objects and parts'

@@ -6,6 +6,9 @@ complete -c s3cp -l shard -d 'Copy only shard I of N (1-based): a stable hash of
 complete -c s3cp -l region -d 'AWS region of the buckets [default: from the environment or profile, else us-east-1]' -r
 complete -c s3cp -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
 complete -c s3cp -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too' -r
+complete -c s3cp -l max-attempts -d 'Attempts per request, the first included, before the SDK gives up (then s3cp retries a failed part or copy a few more times) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 3]' -r
+complete -c s3cp -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
+adaptive\t''"
 complete -c s3cp -l multipart-threshold -d 'Objects larger than this are copied in parts; up to it, one atomic CopyObject. At most 5GiB. Sizes: 8MiB, 5GiB, 1.5GB, plain bytes' -r
 complete -c s3cp -l part-size -d 'Part size of a multipart copy, from 5MiB to 5GiB; grown automatically so that no copy needs more than 10,000 parts' -r
 complete -c s3cp -l concurrency -d 'Requests in flight at once, shared by all objects and parts' -r

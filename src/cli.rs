@@ -416,6 +416,25 @@ pub struct ConnectionArgs {
     /// S3-compatible stores need.
     #[arg(long)]
     pub path_style: bool,
+
+    /// Attempts per request, the first included, before the SDK gives up
+    /// (then s3cp retries a failed part or copy a few more times) [default:
+    /// AWS_MAX_ATTEMPTS or the profile's max_attempts, else 3].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub max_attempts: Option<u32>,
+
+    /// The SDK's retry mode: standard (backoff), or adaptive (also slows
+    /// the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE
+    /// or the profile's retry_mode, else standard].
+    #[arg(long, value_name = "MODE", ignore_case = true)]
+    pub retry_mode: Option<RetryModeArg>,
+}
+
+/// The SDK's retry modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RetryModeArg {
+    Standard,
+    Adaptive,
 }
 
 /// How the copy is cut into requests.

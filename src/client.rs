@@ -4,6 +4,7 @@
 use aws_config::environment::region::EnvironmentVariableRegionProvider;
 use aws_config::meta::region::RegionProviderChain;
 use aws_config::profile::ProfileFileRegionProvider;
+use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_s3::config::{RequestChecksumCalculation, ResponseChecksumValidation};
 
@@ -37,13 +38,26 @@ pub async fn build(conn: &Connection, counter: &RequestCounter) -> aws_sdk_s3::C
         loader = loader.endpoint_url(url);
     }
     let sdk = loader.load().await;
+    // AWS_MAX_ATTEMPTS, AWS_RETRY_MODE and the profile's keys are already in
+    // `sdk`; the flags override them.
+    let configured = sdk
+        .retry_config()
+        .cloned()
+        .unwrap_or_else(RetryConfig::standard);
+    let retry = match conn.adaptive_retries {
+        Some(true) => RetryConfig::adaptive(),
+        Some(false) => RetryConfig::standard(),
+        None => configured.clone(),
+    }
+    .with_max_attempts(conn.max_attempts.unwrap_or(configured.max_attempts()));
     let mut s3 = aws_sdk_s3::config::Builder::from(&sdk)
         // Copy requests carry no body to checksum; `WhenRequired` keeps the
         // SDK from adding CRC32 headers that some S3-compatible stores
         // reject (S3-COPY-NOTES.md, "SDK configuration facts").
         .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
         .response_checksum_validation(ResponseChecksumValidation::WhenRequired)
-        .interceptor(counter.clone());
+        .interceptor(counter.clone())
+        .retry_config(retry);
     if conn.path_style {
         s3 = s3.force_path_style(true);
     }

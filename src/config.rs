@@ -37,6 +37,10 @@ pub struct Connection {
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
     pub path_style: bool,
+    /// Overrides the configured retry attempts.
+    pub max_attempts: Option<u32>,
+    /// Overrides the configured retry mode: true for adaptive.
+    pub adaptive_retries: Option<bool>,
 }
 
 /// What to print.
@@ -186,6 +190,10 @@ impl From<&ConnectionArgs> for Connection {
             profile: a.profile.clone(),
             endpoint_url: a.endpoint_url.clone(),
             path_style: a.path_style,
+            max_attempts: a.max_attempts,
+            adaptive_retries: a
+                .retry_mode
+                .map(|m| m == crate::cli::RetryModeArg::Adaptive),
         }
     }
 }

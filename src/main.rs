@@ -31,10 +31,11 @@ fn main() -> ExitCode {
         .into()
 }
 
-/// Resolves on SIGINT. The handler is installed when this is called, before
-/// any request, so a Ctrl-C during CreateMultipartUpload is seen too (the
-/// upload is then aborted). If it cannot be installed, never resolves:
-/// Ctrl-C then ends the process as it would without s3cp's handling.
+/// Resolves on the first SIGINT; a second one exits at once with 130. The
+/// handler is installed when this is called, before any request, so a
+/// Ctrl-C during CreateMultipartUpload is seen too (the upload is then
+/// aborted). If it cannot be installed, never resolves: Ctrl-C then ends the
+/// process as it would without s3cp's handling.
 #[cfg(unix)]
 fn ctrl_c() -> impl std::future::Future<Output = ()> {
     use tokio::signal::unix::{SignalKind, signal};
@@ -43,6 +44,13 @@ fn ctrl_c() -> impl std::future::Future<Output = ()> {
         match sigint {
             Ok(mut s) => {
                 s.recv().await;
+                // The first Ctrl-C lets s3cp abort what it started; a second
+                // one ends the process at once.
+                tokio::spawn(async move {
+                    s.recv().await;
+                    eprintln!("s3cp: interrupted twice; exiting now");
+                    std::process::exit(130);
+                });
             }
             Err(_) => std::future::pending::<()>().await,
         }

@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use aws_sdk_s3::Client;
 
+use aws_sdk_s3::config::http::HttpResponse;
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::types::StorageClass;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
@@ -60,9 +62,52 @@ pub struct Engine<'a> {
     pub concurrency: usize,
 }
 
+/// Times s3cp sends an idempotent request again after the SDK's own
+/// attempts failed with a transient error (a 5xx, a reset, a timeout, an
+/// error inside a 200 that the SDK could not parse).
+pub const ENGINE_RETRIES: u32 = 3;
+
+/// Whether a failed request is worth sending again.
+pub(crate) fn transient<E>(err: &SdkError<E, HttpResponse>) -> bool
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let e = S3Error::from_sdk("", err);
+    e.status.is_none_or(|s| s >= 500 || s == 200)
+        && !matches!(e.code.as_str(), "ConstructionFailure" | "NotImplemented")
+}
+
 impl Engine<'_> {
-    /// Sends one request within the shared request budget.
-    pub(crate) async fn send<T>(&self, request: impl Future<Output = T>) -> T {
+    /// Sends one idempotent request within the shared request budget,
+    /// again (up to [`ENGINE_RETRIES`] times, with backoff) while it fails
+    /// transiently.
+    pub(crate) async fn send<T, E, Fut>(
+        &self,
+        request: impl Fn() -> Fut,
+    ) -> Result<T, SdkError<E, HttpResponse>>
+    where
+        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let mut retries = 0;
+        loop {
+            match self.send_once(request()).await {
+                Err(err) if retries < ENGINE_RETRIES && transient(&err) => {
+                    retries += 1;
+                    tracing::warn!(
+                        "{}; sending it again ({retries}/{ENGINE_RETRIES})",
+                        S3Error::from_sdk("request", &err)
+                    );
+                    tokio::time::sleep(Duration::from_millis(250 << retries)).await;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    /// Sends one request within the shared request budget, once (the SDK's
+    /// own retries aside): for requests that must not be repeated blindly.
+    pub(crate) async fn send_once<T>(&self, request: impl Future<Output = T>) -> T {
         let _permit = self
             .budget
             .acquire()
@@ -100,7 +145,7 @@ impl Engine<'_> {
             },
             None => {
                 let head = self
-                    .send(request::head_source(self.client, &job.src, opts).send())
+                    .send(|| request::head_source(self.client, &job.src, opts).send())
                     .await
                     .map_err(|err| source_error(job, opts, &err))?;
                 let source = SourceObject::from_head(&head);
@@ -128,12 +173,13 @@ impl Engine<'_> {
             Acl::CopySource => Acl::Grants(self.source_acl(job, &source, opts).await?),
             other => other.clone(),
         };
+        // HEAD, GetObjectAcl, and for a multipart copy GetObjectTagging and
+        // the ListMultipartUploads that sweeps stray uploads.
+        let multipart = matches!(method, Method::Multipart { .. });
         let reads = u64::from(known.is_none())
             + u64::from(opts.acl == Acl::CopySource)
-            + u64::from(
-                matches!(method, Method::Multipart { .. })
-                    && opts.tagging.directive == TaggingDirective::Copy,
-            );
+            + u64::from(multipart && opts.tagging.directive == TaggingDirective::Copy)
+            + u64::from(multipart);
         let requests = plan::requests(method) + reads;
         if dry_run {
             return Ok(Copied {
@@ -173,7 +219,7 @@ impl Engine<'_> {
         opts: &CopyOptions,
     ) -> anyhow::Result<crate::options::Grants> {
         let out = self
-            .send(request::get_source_acl(self.client, &job.src, source, opts).send())
+            .send(|| request::get_source_acl(self.client, &job.src, source, opts).send())
             .await
             .map_err(s3("GetObjectAcl"))
             .with_context(|| {

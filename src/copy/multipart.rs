@@ -36,13 +36,16 @@ impl Task<'_> {
         cancel: &CancellationToken,
     ) -> anyhow::Result<Copied> {
         let (client, job, source, opts) = (self.engine.client, self.job, self.source, self.opts);
+        let started = std::time::SystemTime::now();
         let tags = match opts.tagging.directive {
             TaggingDirective::Copy => self.source_tags().await?,
             TaggingDirective::Replace => opts.tagging.tags.clone(),
         };
+        // Not repeated by s3cp: a second CreateMultipartUpload would start a
+        // second upload (stray ones from the SDK's retries are swept below).
         let created = self
             .engine
-            .send(
+            .send_once(
                 request::create_multipart_upload(client, job, source, opts, self.acl, &tags).send(),
             )
             .await
@@ -72,32 +75,19 @@ impl Task<'_> {
             () = cancel.cancelled() => Err(anyhow::Error::new(Interrupted)),
         };
         let result = match parts_done {
-            Ok(completed) => self
-                .engine
-                .send(
-                    request::complete_multipart_upload(client, job, opts, &upload_id, completed)
-                        .send(),
-                )
-                .await
-                .map_err(|err| {
-                    let e = S3Error::from_sdk("CompleteMultipartUpload", &err);
-                    let why = super::precondition_context(job, opts, &e).unwrap_or_else(|| {
-                        format!("cannot complete the multipart upload to {}", job.dst)
-                    });
-                    anyhow::Error::new(e).context(why)
-                }),
+            Ok(completed) => self.complete(&upload_id, completed, count).await,
             Err(e) => Err(e),
         };
         progress.finished();
-        match result {
-            Ok(done) => Ok(Copied {
+        let outcome = match result {
+            Ok((etag, version_id)) => Ok(Copied {
                 size: source.size,
                 method: Method::Multipart {
                     part_size: self.part_size,
                     parts: count,
                 },
-                etag: done.e_tag().map(str::to_owned),
-                version_id: done.version_id().map(str::to_owned),
+                etag,
+                version_id,
                 source_version_id: source.version_id.clone(),
                 duration: Default::default(),
                 dry_run: false,
@@ -106,6 +96,121 @@ impl Task<'_> {
             Err(err) => {
                 self.abort(&upload_id).await;
                 Err(err)
+            }
+        };
+        self.sweep_strays(&upload_id, started).await;
+        outcome
+    }
+
+    /// CompleteMultipartUpload, with its outcome resolved rather than
+    /// guessed: a transient failure is retried, and a NoSuchUpload (the
+    /// upload is gone: an earlier attempt may have completed it before its
+    /// answer was lost) is settled by a HEAD of the destination. Returns the
+    /// destination's ETag and version id.
+    async fn complete(
+        &self,
+        upload_id: &str,
+        parts: Vec<CompletedPart>,
+        count: u64,
+    ) -> anyhow::Result<(Option<String>, Option<String>)> {
+        let (client, job, opts) = (self.engine.client, self.job, self.opts);
+        let mut retries = 0;
+        loop {
+            let req =
+                request::complete_multipart_upload(client, job, opts, upload_id, parts.clone());
+            let err = match self.engine.send_once(req.send()).await {
+                Ok(done) => {
+                    return Ok((
+                        done.e_tag().map(str::to_owned),
+                        done.version_id().map(str::to_owned),
+                    ));
+                }
+                Err(err) => err,
+            };
+            let e = S3Error::from_sdk("CompleteMultipartUpload", &err);
+            if e.is_code("NoSuchUpload")
+                && let Some(done) = self.completed_already(count).await
+            {
+                tracing::info!("upload {upload_id} was completed by an earlier attempt");
+                return Ok(done);
+            }
+            if retries < super::ENGINE_RETRIES && super::transient(&err) {
+                retries += 1;
+                tracing::warn!(
+                    "{e}; completing again ({retries}/{})",
+                    super::ENGINE_RETRIES
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(250 << retries)).await;
+                continue;
+            }
+            let why = super::precondition_context(job, opts, &e)
+                .unwrap_or_else(|| format!("cannot complete the multipart upload to {}", job.dst));
+            return Err(anyhow::Error::new(e).context(why));
+        }
+    }
+
+    /// Whether the destination is the object this upload makes: a
+    /// multipart ETag with our part count and the source's size.
+    async fn completed_already(&self, count: u64) -> Option<(Option<String>, Option<String>)> {
+        let job = self.job;
+        let key = self.opts.sse_c.as_ref();
+        let head = self
+            .engine
+            .send(|| {
+                self.engine
+                    .client
+                    .head_object()
+                    .bucket(&job.dst.bucket)
+                    .key(&job.dst.key)
+                    .set_sse_customer_algorithm(key.map(|k| k.algorithm.clone()))
+                    .set_sse_customer_key(key.map(|k| k.key_base64.clone()))
+                    .set_sse_customer_key_md5(key.map(|k| k.key_md5_base64.clone()))
+                    .set_request_payer(self.opts.request_payer.clone())
+                    .set_expected_bucket_owner(self.opts.expected_bucket_owner.clone())
+                    .send()
+            })
+            .await
+            .ok()?;
+        let etag = head.e_tag()?;
+        let ours = etag.trim_matches('"').ends_with(&format!("-{count}"))
+            && head.content_length() == Some(self.source.size as i64);
+        ours.then(|| (Some(etag.to_owned()), head.version_id().map(str::to_owned)))
+    }
+
+    /// Aborts uploads to the destination key that this copy started without
+    /// knowing: a CreateMultipartUpload the SDK sent again after a lost
+    /// answer starts a second upload. Uploads of the key begun since this
+    /// copy's CreateMultipartUpload (give or take a minute of clock skew)
+    /// are this copy's.
+    async fn sweep_strays(&self, upload_id: &str, started: std::time::SystemTime) {
+        let job = self.job;
+        let since = started - std::time::Duration::from_secs(60);
+        let listed = self
+            .engine
+            .send(|| {
+                self.engine
+                    .client
+                    .list_multipart_uploads()
+                    .bucket(&job.dst.bucket)
+                    .prefix(&job.dst.key)
+                    .set_request_payer(self.opts.request_payer.clone())
+                    .set_expected_bucket_owner(self.opts.expected_bucket_owner.clone())
+                    .send()
+            })
+            .await;
+        let Ok(listed) = listed else { return };
+        for upload in listed.uploads() {
+            let stray = upload.key() == Some(job.dst.key.as_str())
+                && upload.upload_id().is_some_and(|id| id != upload_id)
+                && upload
+                    .initiated()
+                    .and_then(|t| std::time::SystemTime::try_from(*t).ok())
+                    .is_some_and(|t| t >= since);
+            if let (true, Some(id)) = (stray, upload.upload_id()) {
+                tracing::info!(
+                    "aborting stray upload {id} left by a retried CreateMultipartUpload"
+                );
+                self.abort(id).await;
             }
         }
     }
@@ -117,7 +222,7 @@ impl Task<'_> {
     async fn source_tags(&self) -> anyhow::Result<Vec<(String, String)>> {
         let (job, source) = (self.job, self.source);
         let req = request::get_source_tagging(self.engine.client, &job.src, source, self.opts);
-        match self.engine.send(req.send()).await {
+        match self.engine.send(|| req.clone().send()).await {
             Ok(out) => Ok(out
                 .tag_set()
                 .iter()
@@ -169,25 +274,29 @@ impl Task<'_> {
                     part,
                 );
                 async move {
-                    let out = self.engine.send(req.send()).await.map_err(|err| {
-                        let e = S3Error::from_sdk("UploadPartCopy", &err);
-                        let changed = e.is_code("PreconditionFailed");
-                        let e = anyhow::Error::new(e).context(format!(
-                            "part {} ({})",
-                            part.number,
-                            part.range_header()
-                        ));
-                        if changed {
-                            e.context(format!(
-                                "the source {} changed during the copy (it no longer has ETag \
+                    let out = self
+                        .engine
+                        .send(|| req.clone().send())
+                        .await
+                        .map_err(|err| {
+                            let e = S3Error::from_sdk("UploadPartCopy", &err);
+                            let changed = e.is_code("PreconditionFailed");
+                            let e = anyhow::Error::new(e).context(format!(
+                                "part {} ({})",
+                                part.number,
+                                part.range_header()
+                            ));
+                            if changed {
+                                e.context(format!(
+                                    "the source {} changed during the copy (it no longer has ETag \
                                  {}); the upload was aborted and nothing was written: run s3cp \
                                  again to copy the current version",
-                                job.src, source.etag
-                            ))
-                        } else {
-                            e
-                        }
-                    })?;
+                                    job.src, source.etag
+                                ))
+                            } else {
+                                e
+                            }
+                        })?;
                     let result = out.copy_part_result().ok_or_else(|| {
                         anyhow!("UploadPartCopy of part {} returned no result", part.number)
                     })?;
@@ -217,8 +326,11 @@ impl Task<'_> {
     async fn abort(&self, upload_id: &str) {
         let job = self.job;
         let req = request::abort_multipart_upload(self.engine.client, job, self.opts, upload_id);
-        match self.engine.send(req.send()).await {
+        match self.engine.send(|| req.clone().send()).await {
             Ok(_) => tracing::info!("aborted multipart upload {upload_id}"),
+            Err(err) if S3Error::from_sdk("", &err).is_code("NoSuchUpload") => {
+                tracing::info!("multipart upload {upload_id} is already gone")
+            }
             Err(err) => tracing::error!(
                 "could not abort multipart upload {upload_id} of {} ({}); remove it with: \
                  aws s3api abort-multipart-upload --bucket {} --key '{}' --upload-id {upload_id}",

@@ -15,7 +15,7 @@ pub(super) async fn copy(
     acl: &Acl,
 ) -> anyhow::Result<Copied> {
     let out = engine
-        .send(request::copy_object(engine.client, job, source, opts, acl).send())
+        .send(|| request::copy_object(engine.client, job, source, opts, acl).send())
         .await
         .map_err(|err| {
             let e = S3Error::from_sdk("CopyObject", &err);
