@@ -128,9 +128,9 @@ impl Task<'_> {
                 Err(err) => err,
             };
             let e = S3Error::from_sdk("CompleteMultipartUpload", &err);
-            if e.is_code("NoSuchUpload")
-                && let Some(done) = self.completed_already(count).await
-            {
+            // NoSuchUpload, even when its body was cut off (a bare 404).
+            let gone = e.is_code("NoSuchUpload") || e.status == Some(404);
+            if gone && let Some(done) = self.completed_already(count).await {
                 tracing::info!("upload {upload_id} was completed by an earlier attempt");
                 return Ok(done);
             }

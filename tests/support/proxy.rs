@@ -1,8 +1,13 @@
-//! A recording HTTP proxy on loopback, between s3cp and a test server. It
-//! records every request (method, path and query, headers) so tests can
-//! assert on what s3cp sends where the server does not enforce a rule
-//! (`If-None-Match: *` on CopyObject, no CopyObject above 5 GiB), and it can
-//! answer chosen requests itself (a 403 on GetObjectTagging, say).
+//! A recording, fault-injecting HTTP proxy on loopback, between s3cp and a
+//! test server. It records every request (method, path and query, headers)
+//! so tests can assert on what s3cp sends where the server does not enforce
+//! a rule (`If-None-Match: *` on CopyObject, no CopyObject above 5 GiB); it
+//! can answer chosen requests itself (a 403 on GetObjectTagging, say); and,
+//! by rule (operation, every N-th, or a probability drawn from a seeded
+//! generator), it injects what S3 does under load: 503 SlowDown, 500
+//! InternalError, a 200 OK with an `<Error>` body (with and without
+//! whitespace before `<?xml`), a connection reset in the middle of a
+//! response, a delay.
 //!
 //! Each connection carries one request: the proxy adds `Connection: close`
 //! (unsigned, so signatures stay valid), forwards the head, then pipes bytes
@@ -10,6 +15,10 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -58,6 +67,43 @@ impl Request {
     }
 }
 
+/// What the proxy does to a request instead of passing it through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// 503 SlowDown, not forwarded.
+    SlowDown,
+    /// 500 InternalError, not forwarded.
+    InternalError,
+    /// 200 OK with an `<Error>` body, not forwarded (as S3 answers a copy
+    /// that failed after it began); with whitespace before `<?xml` when
+    /// `whitespace`. Only for CopyObject, UploadPartCopy and Complete; other
+    /// operations get InternalError instead.
+    ErrorIn200 { whitespace: bool },
+    /// Forwarded, and the connection reset half-way through the response:
+    /// the server did the work, the client cannot know.
+    ResetMidResponse,
+    /// Forwarded after this many milliseconds.
+    Delay(u64),
+}
+
+/// Which requests a rule hits.
+#[derive(Debug, Clone, Copy)]
+pub enum When {
+    /// Every n-th request of the rule's operation(s), counting from 1.
+    EveryNth(u64),
+    /// Each request with this probability (seeded: repeatable).
+    Probability(f64),
+}
+
+/// A fault rule: for requests of `operation` (all when `None`) chosen by
+/// `when`, one of `faults` picked by the seeded generator.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub operation: Option<&'static str>,
+    pub when: When,
+    pub faults: Vec<Fault>,
+}
+
 /// A canned answer for requests of one operation.
 #[derive(Debug, Clone)]
 pub struct Answer {
@@ -73,6 +119,17 @@ pub struct Proxy {
     answers: Arc<Mutex<Vec<Answer>>>,
     /// Requests in flight now, and the most ever in flight at once.
     in_flight: Arc<Mutex<(usize, usize)>>,
+    faults: Arc<Mutex<Faults>>,
+}
+
+#[derive(Debug)]
+struct Faults {
+    rules: Vec<Rule>,
+    rng: StdRng,
+    /// Requests seen per rule, for `EveryNth`.
+    seen: Vec<u64>,
+    /// Faults injected, by kind, for the test to report.
+    injected: Vec<Fault>,
 }
 
 impl Proxy {
@@ -90,6 +147,12 @@ impl Proxy {
             requests: Arc::default(),
             answers: Arc::default(),
             in_flight: Arc::default(),
+            faults: Arc::new(Mutex::new(Faults {
+                rules: Vec::new(),
+                rng: StdRng::seed_from_u64(0),
+                seen: Vec::new(),
+                injected: Vec::new(),
+            })),
         };
         let p = proxy.clone();
         tokio::spawn(async move {
@@ -110,6 +173,57 @@ impl Proxy {
             status,
             body: body.to_owned(),
         });
+    }
+
+    /// Adds fault rules, drawn with a generator seeded by `seed`.
+    pub fn inject(&self, seed: u64, rules: Vec<Rule>) {
+        let mut f = self.faults.lock().unwrap();
+        f.rng = StdRng::seed_from_u64(seed);
+        f.seen = vec![0; rules.len()];
+        f.rules = rules;
+    }
+
+    /// Stops injecting faults.
+    pub fn heal(&self) {
+        self.faults.lock().unwrap().rules.clear();
+    }
+
+    /// The faults injected so far.
+    pub fn injected(&self) -> Vec<Fault> {
+        self.faults.lock().unwrap().injected.clone()
+    }
+
+    fn fault_for(&self, operation: &str) -> Option<Fault> {
+        let mut f = self.faults.lock().unwrap();
+        let Faults {
+            rules,
+            rng,
+            seen,
+            injected,
+        } = &mut *f;
+        for (i, rule) in rules.iter().enumerate() {
+            if rule.operation.is_some_and(|op| op != operation) || rule.faults.is_empty() {
+                continue;
+            }
+            seen[i] += 1;
+            let hit = match rule.when {
+                When::EveryNth(n) => seen[i] % n == 0,
+                When::Probability(p) => rng.random_bool(p),
+            };
+            if hit {
+                let mut fault = rule.faults[rng.random_range(0..rule.faults.len())];
+                let copy = matches!(
+                    operation,
+                    "CopyObject" | "UploadPartCopy" | "CompleteMultipartUpload"
+                );
+                if matches!(fault, Fault::ErrorIn200 { .. }) && !copy {
+                    fault = Fault::InternalError;
+                }
+                injected.push(fault);
+                return Some(fault);
+            }
+        }
+        None
     }
 
     /// The most requests that were ever in flight at once.
@@ -177,12 +291,48 @@ impl Proxy {
             .iter()
             .find(|a| a.operation == operation)
             .cloned();
-        if let Some(a) = answer {
+        let canned = match (answer, self.fault_for(operation)) {
+            (Some(a), _) => Some((a.status, a.body)),
+            (None, Some(Fault::SlowDown)) => Some((
+                503,
+                error_xml("SlowDown", "Please reduce your request rate."),
+            )),
+            (None, Some(Fault::InternalError)) => Some((
+                500,
+                error_xml(
+                    "InternalError",
+                    "We encountered an internal error. Please try again.",
+                ),
+            )),
+            (None, Some(Fault::ErrorIn200 { whitespace })) => {
+                let body = error_xml(
+                    "InternalError",
+                    "We encountered an internal error. Please try again.",
+                );
+                Some((
+                    200,
+                    if whitespace {
+                        format!("\n\n   {body}")
+                    } else {
+                        body
+                    },
+                ))
+            }
+            (None, Some(Fault::Delay(ms))) => {
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+                None
+            }
+            (None, Some(Fault::ResetMidResponse)) => {
+                return self
+                    .reset_mid_response(client, upstream, &forwarded, &buf[head_end..])
+                    .await;
+            }
+            (None, None) => None,
+        };
+        if let Some((status, body)) = canned {
             let response = format!(
-                "HTTP/1.1 {} Canned\r\ncontent-type: application/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{}",
-                a.status,
-                a.body.len(),
-                a.body
+                "HTTP/1.1 {status} Canned\r\ncontent-type: application/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len(),
             );
             client.write_all(response.as_bytes()).await?;
             return client.shutdown().await;
@@ -203,4 +353,38 @@ impl Proxy {
         self.in_flight.lock().unwrap().0 -= 1;
         result.map(|_| ())
     }
+
+    /// Forwards the request, passes on half of the first chunk of the
+    /// answer, then resets the connection.
+    async fn reset_mid_response(
+        &self,
+        mut client: TcpStream,
+        upstream: &str,
+        head: &str,
+        body_start: &[u8],
+    ) -> std::io::Result<()> {
+        let mut server = TcpStream::connect(upstream).await?;
+        server.write_all(head.as_bytes()).await?;
+        server.write_all(body_start).await?;
+        // The rest of the request body, if any, then the start of the answer.
+        let (mut from_client, mut to_server) = (client.split().0, server.split().1);
+        let forward = tokio::io::copy(&mut from_client, &mut to_server);
+        let _ = tokio::time::timeout(Duration::from_millis(50), forward).await;
+        let mut answer = [0u8; 4096];
+        let n = tokio::time::timeout(Duration::from_secs(30), server.read(&mut answer))
+            .await
+            .unwrap_or(Ok(0))?;
+        client.write_all(&answer[..n / 2]).await?;
+        // SO_LINGER 0: close with a reset, at once (no blocking at 0).
+        #[allow(deprecated)]
+        client.set_linger(Some(Duration::ZERO))?;
+        drop(client);
+        Ok(())
+    }
+}
+
+fn error_xml(code: &str, message: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message><RequestId>PROXY</RequestId></Error>"
+    )
 }
