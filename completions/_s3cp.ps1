@@ -78,7 +78,7 @@ Register-ArgumentCompleter -Native -CommandName 's3cp' -ScriptBlock {
             [CompletionResult]::new('--copy-acl', '--copy-acl', [CompletionResultType]::ParameterName, 'Read the source''s ACL and give the destination the same grants')
             [CompletionResult]::new('--bucket-key-enabled', '--bucket-key-enabled', [CompletionResultType]::ParameterName, 'Use an S3 Bucket Key for SSE-KMS')
             [CompletionResult]::new('--no-overwrite', '--no-overwrite', [CompletionResultType]::ParameterName, 'Refuse to overwrite an existing destination: sends If-None-Match: * (atomic, no HEAD-then-copy race)')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result (or the error) as one JSON object on stdout')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print results as JSON Lines on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors; no progress bar')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors; no progress bar')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK''s own logs. RUST_LOG overrides')
@@ -89,6 +89,94 @@ Register-ArgumentCompleter -Native -CommandName 's3cp' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('uploads', 'uploads', [CompletionResultType]::ParameterValue, 'Show or clean up incomplete multipart uploads (what an interrupted copy by any tool leaves behind, and keeps paying storage for)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        's3cp;uploads' {
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the buckets [default: from the environment or profile, else us-east-1]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config and ~/.aws/credentials')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too')
+            [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'Attempts per request, the first included, before the SDK gives up (then s3cp retries a failed part or copy a few more times) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 3]')
+            [CompletionResult]::new('--retry-mode', '--retry-mode', [CompletionResultType]::ParameterName, 'The SDK''s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile''s retry_mode, else standard]')
+            [CompletionResult]::new('--path-style', '--path-style', [CompletionResultType]::ParameterName, 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print results as JSON Lines on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors; no progress bar')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors; no progress bar')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK''s own logs. RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK''s own logs. RUST_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]')
+            [CompletionResult]::new('abort', 'abort', [CompletionResultType]::ParameterValue, 'Abort the incomplete multipart uploads under s3://BUCKET[/PREFIX]')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        's3cp;uploads;list' {
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the buckets [default: from the environment or profile, else us-east-1]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config and ~/.aws/credentials')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too')
+            [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'Attempts per request, the first included, before the SDK gives up (then s3cp retries a failed part or copy a few more times) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 3]')
+            [CompletionResult]::new('--retry-mode', '--retry-mode', [CompletionResultType]::ParameterName, 'The SDK''s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile''s retry_mode, else standard]')
+            [CompletionResult]::new('--path-style', '--path-style', [CompletionResultType]::ParameterName, 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print results as JSON Lines on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors; no progress bar')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors; no progress bar')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK''s own logs. RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK''s own logs. RUST_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        's3cp;uploads;abort' {
+            [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Only uploads started longer ago than this: 30m, 12h, 7d')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the buckets [default: from the environment or profile, else us-east-1]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config and ~/.aws/credentials')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too')
+            [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'Attempts per request, the first included, before the SDK gives up (then s3cp retries a failed part or copy a few more times) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 3]')
+            [CompletionResult]::new('--retry-mode', '--retry-mode', [CompletionResultType]::ParameterName, 'The SDK''s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile''s retry_mode, else standard]')
+            [CompletionResult]::new('--path-style', '--path-style', [CompletionResultType]::ParameterName, 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print results as JSON Lines on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors; no progress bar')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors; no progress bar')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK''s own logs. RUST_LOG overrides')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK''s own logs. RUST_LOG overrides')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        's3cp;uploads;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]')
+            [CompletionResult]::new('abort', 'abort', [CompletionResultType]::ParameterValue, 'Abort the incomplete multipart uploads under s3://BUCKET[/PREFIX]')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        's3cp;uploads;help;list' {
+            break
+        }
+        's3cp;uploads;help;abort' {
+            break
+        }
+        's3cp;uploads;help;help' {
+            break
+        }
+        's3cp;help' {
+            [CompletionResult]::new('uploads', 'uploads', [CompletionResultType]::ParameterValue, 'Show or clean up incomplete multipart uploads (what an interrupted copy by any tool leaves behind, and keeps paying storage for)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        's3cp;help;uploads' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]')
+            [CompletionResult]::new('abort', 'abort', [CompletionResultType]::ParameterValue, 'Abort the incomplete multipart uploads under s3://BUCKET[/PREFIX]')
+            break
+        }
+        's3cp;help;uploads;list' {
+            break
+        }
+        's3cp;help;uploads;abort' {
+            break
+        }
+        's3cp;help;help' {
             break
         }
     })

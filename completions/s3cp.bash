@@ -16,6 +16,42 @@ _s3cp() {
             ",$1")
                 cmd="s3cp"
                 ;;
+            s3cp,help)
+                cmd="s3cp__subcmd__help"
+                ;;
+            s3cp,uploads)
+                cmd="s3cp__subcmd__uploads"
+                ;;
+            s3cp__subcmd__help,help)
+                cmd="s3cp__subcmd__help__subcmd__help"
+                ;;
+            s3cp__subcmd__help,uploads)
+                cmd="s3cp__subcmd__help__subcmd__uploads"
+                ;;
+            s3cp__subcmd__help__subcmd__uploads,abort)
+                cmd="s3cp__subcmd__help__subcmd__uploads__subcmd__abort"
+                ;;
+            s3cp__subcmd__help__subcmd__uploads,list)
+                cmd="s3cp__subcmd__help__subcmd__uploads__subcmd__list"
+                ;;
+            s3cp__subcmd__uploads,abort)
+                cmd="s3cp__subcmd__uploads__subcmd__abort"
+                ;;
+            s3cp__subcmd__uploads,help)
+                cmd="s3cp__subcmd__uploads__subcmd__help"
+                ;;
+            s3cp__subcmd__uploads,list)
+                cmd="s3cp__subcmd__uploads__subcmd__list"
+                ;;
+            s3cp__subcmd__uploads__subcmd__help,abort)
+                cmd="s3cp__subcmd__uploads__subcmd__help__subcmd__abort"
+                ;;
+            s3cp__subcmd__uploads__subcmd__help,help)
+                cmd="s3cp__subcmd__uploads__subcmd__help__subcmd__help"
+                ;;
+            s3cp__subcmd__uploads__subcmd__help,list)
+                cmd="s3cp__subcmd__uploads__subcmd__help__subcmd__list"
+                ;;
             *)
                 ;;
         esac
@@ -23,7 +59,7 @@ _s3cp() {
 
     case "${cmd}" in
         s3cp)
-            opts="-r -q -v -h -V --recursive --include --exclude --from-file --jobs --shard --fail-fast --region --profile --endpoint-url --path-style --max-attempts --retry-mode --multipart-threshold --part-size --concurrency --metadata-directive --metadata --content-type --cache-control --content-disposition --content-encoding --content-language --expires --tagging-directive --tagging --acl --grant-read --grant-read-acp --grant-write-acp --grant-full-control --copy-acl --sse --sse-kms-key-id --sse-kms-encryption-context --bucket-key-enabled --sse-c --sse-c-key --sse-c-key-file --sse-c-copy-source --sse-c-copy-source-key --sse-c-copy-source-key-file --storage-class --object-lock-mode --object-lock-retain-until-date --object-lock-legal-hold --website-redirect --checksum-algorithm --no-overwrite --request-payer --expected-bucket-owner --expected-source-bucket-owner --if-match --if-none-match --if-modified-since --if-unmodified-since --json --quiet --verbose --dryrun --dry-run --help --version"
+            opts="-r -q -v -h -V --recursive --include --exclude --from-file --jobs --shard --fail-fast --region --profile --endpoint-url --path-style --max-attempts --retry-mode --multipart-threshold --part-size --concurrency --metadata-directive --metadata --content-type --cache-control --content-disposition --content-encoding --content-language --expires --tagging-directive --tagging --acl --grant-read --grant-read-acp --grant-write-acp --grant-full-control --copy-acl --sse --sse-kms-key-id --sse-kms-encryption-context --bucket-key-enabled --sse-c --sse-c-key --sse-c-key-file --sse-c-copy-source --sse-c-copy-source-key --sse-c-copy-source-key-file --storage-class --object-lock-mode --object-lock-retain-until-date --object-lock-legal-hold --website-redirect --checksum-algorithm --no-overwrite --request-payer --expected-bucket-owner --expected-source-bucket-owner --if-match --if-none-match --if-modified-since --if-unmodified-since --json --quiet --verbose --dryrun --dry-run --help --version uploads help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -227,6 +263,238 @@ _s3cp() {
                     ;;
                 --if-unmodified-since)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__help)
+            opts="uploads help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__help__subcmd__uploads)
+            opts="list abort"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__help__subcmd__uploads__subcmd__abort)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__help__subcmd__uploads__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__uploads)
+            opts="-q -v -h --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help list abort help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-mode)
+                    COMPREPLY=($(compgen -W "standard adaptive" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__uploads__subcmd__abort)
+            opts="-q -v -h --older-than --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-mode)
+                    COMPREPLY=($(compgen -W "standard adaptive" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__uploads__subcmd__help)
+            opts="list abort help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__uploads__subcmd__help__subcmd__abort)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__uploads__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__uploads__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__uploads__subcmd__list)
+            opts="-q -v -h --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-mode)
+                    COMPREPLY=($(compgen -W "standard adaptive" -- "${cur}"))
                     return 0
                     ;;
                 *)

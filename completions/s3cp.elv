@@ -75,7 +75,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand --copy-acl 'Read the source''s ACL and give the destination the same grants'
             cand --bucket-key-enabled 'Use an S3 Bucket Key for SSE-KMS'
             cand --no-overwrite 'Refuse to overwrite an existing destination: sends If-None-Match: * (atomic, no HEAD-then-copy race)'
-            cand --json 'Print the result (or the error) as one JSON object on stdout'
+            cand --json 'Print results as JSON Lines on stdout'
             cand -q 'Print nothing but errors; no progress bar'
             cand --quiet 'Print nothing but errors; no progress bar'
             cand -v 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK''s own logs. RUST_LOG overrides'
@@ -86,6 +86,82 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand uploads 'Show or clean up incomplete multipart uploads (what an interrupted copy by any tool leaves behind, and keeps paying storage for)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'s3cp;uploads'= {
+            cand --region 'AWS region of the buckets [default: from the environment or profile, else us-east-1]'
+            cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials'
+            cand --endpoint-url 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too'
+            cand --max-attempts 'Attempts per request, the first included, before the SDK gives up (then s3cp retries a failed part or copy a few more times) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 3]'
+            cand --retry-mode 'The SDK''s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile''s retry_mode, else standard]'
+            cand --path-style 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
+            cand --json 'Print results as JSON Lines on stdout'
+            cand -q 'Print nothing but errors; no progress bar'
+            cand --quiet 'Print nothing but errors; no progress bar'
+            cand -v 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK''s own logs. RUST_LOG overrides'
+            cand --verbose 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK''s own logs. RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
+            cand abort 'Abort the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'s3cp;uploads;list'= {
+            cand --region 'AWS region of the buckets [default: from the environment or profile, else us-east-1]'
+            cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials'
+            cand --endpoint-url 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too'
+            cand --max-attempts 'Attempts per request, the first included, before the SDK gives up (then s3cp retries a failed part or copy a few more times) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 3]'
+            cand --retry-mode 'The SDK''s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile''s retry_mode, else standard]'
+            cand --path-style 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
+            cand --json 'Print results as JSON Lines on stdout'
+            cand -q 'Print nothing but errors; no progress bar'
+            cand --quiet 'Print nothing but errors; no progress bar'
+            cand -v 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK''s own logs. RUST_LOG overrides'
+            cand --verbose 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK''s own logs. RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'s3cp;uploads;abort'= {
+            cand --older-than 'Only uploads started longer ago than this: 30m, 12h, 7d'
+            cand --region 'AWS region of the buckets [default: from the environment or profile, else us-east-1]'
+            cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials'
+            cand --endpoint-url 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too'
+            cand --max-attempts 'Attempts per request, the first included, before the SDK gives up (then s3cp retries a failed part or copy a few more times) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 3]'
+            cand --retry-mode 'The SDK''s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile''s retry_mode, else standard]'
+            cand --path-style 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
+            cand --json 'Print results as JSON Lines on stdout'
+            cand -q 'Print nothing but errors; no progress bar'
+            cand --quiet 'Print nothing but errors; no progress bar'
+            cand -v 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK''s own logs. RUST_LOG overrides'
+            cand --verbose 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK''s own logs. RUST_LOG overrides'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'s3cp;uploads;help'= {
+            cand list 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
+            cand abort 'Abort the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'s3cp;uploads;help;list'= {
+        }
+        &'s3cp;uploads;help;abort'= {
+        }
+        &'s3cp;uploads;help;help'= {
+        }
+        &'s3cp;help'= {
+            cand uploads 'Show or clean up incomplete multipart uploads (what an interrupted copy by any tool leaves behind, and keeps paying storage for)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'s3cp;help;uploads'= {
+            cand list 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
+            cand abort 'Abort the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
+        }
+        &'s3cp;help;uploads;list'= {
+        }
+        &'s3cp;help;uploads;abort'= {
+        }
+        &'s3cp;help;help'= {
         }
     ]
     $completions[$command]

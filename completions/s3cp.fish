@@ -1,55 +1,81 @@
-complete -c s3cp -l include -d 'With --recursive: copy only keys (relative to SRC) matching this glob, unless a later --exclude matches too. Repeatable; later filters win, as in aws-cli' -r
-complete -c s3cp -l exclude -d 'With --recursive: skip keys (relative to SRC) matching this glob, unless a later --include matches too. Repeatable' -r
-complete -c s3cp -l from-file -d 'Copy what a manifest lists, one copy per line: \'SRC DST\' or a JSON object {"src": ..., "dst": ...}; \'-\' reads standard input' -r
-complete -c s3cp -l jobs -d 'Objects copied at once (all their requests share --concurrency)' -r
-complete -c s3cp -l shard -d 'Copy only shard I of N (1-based): a stable hash of each source key picks its shard, so N runners that each take one shard copy every object exactly once' -r
-complete -c s3cp -l region -d 'AWS region of the buckets [default: from the environment or profile, else us-east-1]' -r
-complete -c s3cp -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
-complete -c s3cp -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too' -r
-complete -c s3cp -l max-attempts -d 'Attempts per request, the first included, before the SDK gives up (then s3cp retries a failed part or copy a few more times) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 3]' -r
-complete -c s3cp -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_s3cp_global_optspecs
+    string join \n r/recursive include= exclude= from-file= jobs= shard= fail-fast region= profile= endpoint-url= path-style max-attempts= retry-mode= multipart-threshold= part-size= concurrency= metadata-directive= metadata= content-type= cache-control= content-disposition= content-encoding= content-language= expires= tagging-directive= tagging= acl= grant-read= grant-read-acp= grant-write-acp= grant-full-control= copy-acl sse= sse-kms-key-id= sse-kms-encryption-context= bucket-key-enabled sse-c= sse-c-key= sse-c-key-file= sse-c-copy-source= sse-c-copy-source-key= sse-c-copy-source-key-file= storage-class= object-lock-mode= object-lock-retain-until-date= object-lock-legal-hold= website-redirect= checksum-algorithm= no-overwrite request-payer= expected-bucket-owner= expected-source-bucket-owner= if-match= if-none-match= if-modified-since= if-unmodified-since= json q/quiet v/verbose dry-run h/help V/version
+end
+
+function __fish_s3cp_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_s3cp_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_s3cp_using_subcommand
+    set -l cmd (__fish_s3cp_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c s3cp -n "__fish_s3cp_needs_command" -l include -d 'With --recursive: copy only keys (relative to SRC) matching this glob, unless a later --exclude matches too. Repeatable; later filters win, as in aws-cli' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l exclude -d 'With --recursive: skip keys (relative to SRC) matching this glob, unless a later --include matches too. Repeatable' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l from-file -d 'Copy what a manifest lists, one copy per line: \'SRC DST\' or a JSON object {"src": ..., "dst": ...}; \'-\' reads standard input' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l jobs -d 'Objects copied at once (all their requests share --concurrency)' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l shard -d 'Copy only shard I of N (1-based): a stable hash of each source key picks its shard, so N runners that each take one shard copy every object exactly once' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l region -d 'AWS region of the buckets [default: from the environment or profile, else us-east-1]' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l max-attempts -d 'Attempts per request, the first included, before the SDK gives up (then s3cp retries a failed part or copy a few more times) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 3]' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
 adaptive\t''"
-complete -c s3cp -l multipart-threshold -d 'Objects larger than this are copied in parts; up to it, one atomic CopyObject. At most 5GiB. Sizes: 8MiB, 5GiB, 1.5GB, plain bytes' -r
-complete -c s3cp -l part-size -d 'Part size of a multipart copy, from 5MiB to 5GiB; grown automatically so that no copy needs more than 10,000 parts' -r
-complete -c s3cp -l concurrency -d 'Requests in flight at once, shared by all objects and parts' -r
-complete -c s3cp -l metadata-directive -d 'COPY keeps the source\'s metadata and headers, REPLACE uses only those given, MERGE keeps the source\'s and overrides those given' -r -f -a "COPY\t'Keep the source\'s metadata and headers (S3\'s default)'
+complete -c s3cp -n "__fish_s3cp_needs_command" -l multipart-threshold -d 'Objects larger than this are copied in parts; up to it, one atomic CopyObject. At most 5GiB. Sizes: 8MiB, 5GiB, 1.5GB, plain bytes' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l part-size -d 'Part size of a multipart copy, from 5MiB to 5GiB; grown automatically so that no copy needs more than 10,000 parts' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l concurrency -d 'Requests in flight at once, shared by all objects and parts' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l metadata-directive -d 'COPY keeps the source\'s metadata and headers, REPLACE uses only those given, MERGE keeps the source\'s and overrides those given' -r -f -a "COPY\t'Keep the source\'s metadata and headers (S3\'s default)'
 REPLACE\t'Use only the metadata and headers given on the command line'
 MERGE\t'Keep the source\'s, overriding only the ones given (s3cp\'s own)'"
-complete -c s3cp -l metadata -d 'User metadata (x-amz-meta-*), as KEY=VALUE[,KEY=VALUE]; repeatable' -r
-complete -c s3cp -l content-type -d 'Content-Type of the destination' -r
-complete -c s3cp -l cache-control -d 'Cache-Control of the destination' -r
-complete -c s3cp -l content-disposition -d 'Content-Disposition of the destination' -r
-complete -c s3cp -l content-encoding -d 'Content-Encoding of the destination' -r
-complete -c s3cp -l content-language -d 'Content-Language of the destination' -r
-complete -c s3cp -l expires -d 'Expires of the destination: RFC 3339 (2030-01-01T00:00:00Z) or an HTTP date' -r
-complete -c s3cp -l tagging-directive -d 'COPY keeps the source\'s tags; REPLACE uses only --tagging' -r -f -a "COPY\t'Keep the source\'s tags (S3\'s default)'
+complete -c s3cp -n "__fish_s3cp_needs_command" -l metadata -d 'User metadata (x-amz-meta-*), as KEY=VALUE[,KEY=VALUE]; repeatable' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l content-type -d 'Content-Type of the destination' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l cache-control -d 'Cache-Control of the destination' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l content-disposition -d 'Content-Disposition of the destination' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l content-encoding -d 'Content-Encoding of the destination' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l content-language -d 'Content-Language of the destination' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l expires -d 'Expires of the destination: RFC 3339 (2030-01-01T00:00:00Z) or an HTTP date' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l tagging-directive -d 'COPY keeps the source\'s tags; REPLACE uses only --tagging' -r -f -a "COPY\t'Keep the source\'s tags (S3\'s default)'
 REPLACE\t'Use only the tags given with --tagging (none without it)'"
-complete -c s3cp -l tagging -d 'Tags as a URL query: \'k=v&k2=v2\'. Without a directive, means REPLACE' -r
-complete -c s3cp -l acl -d 'A canned ACL for the destination' -r -f -a "authenticated-read\t''
+complete -c s3cp -n "__fish_s3cp_needs_command" -l tagging -d 'Tags as a URL query: \'k=v&k2=v2\'. Without a directive, means REPLACE' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l acl -d 'A canned ACL for the destination' -r -f -a "authenticated-read\t''
 aws-exec-read\t''
 bucket-owner-full-control\t''
 bucket-owner-read\t''
 private\t''
 public-read\t''
 public-read-write\t''"
-complete -c s3cp -l grant-read -d 'Grantees with READ, as \'id=..., uri=..., emailAddress=...\'' -r
-complete -c s3cp -l grant-read-acp -d 'Grantees with READ_ACP' -r
-complete -c s3cp -l grant-write-acp -d 'Grantees with WRITE_ACP' -r
-complete -c s3cp -l grant-full-control -d 'Grantees with FULL_CONTROL' -r
-complete -c s3cp -l sse -d 'Server-side encryption of the destination' -r -f -a "AES256\t''
+complete -c s3cp -n "__fish_s3cp_needs_command" -l grant-read -d 'Grantees with READ, as \'id=..., uri=..., emailAddress=...\'' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l grant-read-acp -d 'Grantees with READ_ACP' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l grant-write-acp -d 'Grantees with WRITE_ACP' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l grant-full-control -d 'Grantees with FULL_CONTROL' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l sse -d 'Server-side encryption of the destination' -r -f -a "AES256\t''
 aws:backup\t''
 aws:fsx\t''
 aws:kms\t''
 aws:kms:dsse\t''"
-complete -c s3cp -l sse-kms-key-id -d 'KMS key (id, ARN or alias) for --sse aws:kms or aws:kms:dsse' -r
-complete -c s3cp -l sse-kms-encryption-context -d 'KMS encryption context: base64 of a JSON object' -r
-complete -c s3cp -l sse-c -d 'Encrypt the destination with a customer-provided key (SSE-C)' -r -f -a "AES256\t''"
-complete -c s3cp -l sse-c-key -d 'The destination\'s SSE-C key: 32 raw bytes, as in aws-cli. Prefer --sse-c-key-file or S3CP_SSE_C_KEY (base64) to keep it out of shell history' -r
-complete -c s3cp -l sse-c-key-file -d 'File holding the destination\'s SSE-C key (32 raw bytes, or base64)' -r -F
-complete -c s3cp -l sse-c-copy-source -d 'The source is encrypted with a customer-provided key (SSE-C)' -r -f -a "AES256\t''"
-complete -c s3cp -l sse-c-copy-source-key -d 'The source\'s SSE-C key: 32 raw bytes. Prefer --sse-c-copy-source-key-file or S3CP_SSE_C_COPY_SOURCE_KEY (base64)' -r
-complete -c s3cp -l sse-c-copy-source-key-file -d 'File holding the source\'s SSE-C key (32 raw bytes, or base64)' -r -F
-complete -c s3cp -l storage-class -d 'Storage class of the destination [S3\'s default: STANDARD]' -r -f -a "AWS_BACKUP_LOW_COST_WARM\t''
+complete -c s3cp -n "__fish_s3cp_needs_command" -l sse-kms-key-id -d 'KMS key (id, ARN or alias) for --sse aws:kms or aws:kms:dsse' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l sse-kms-encryption-context -d 'KMS encryption context: base64 of a JSON object' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l sse-c -d 'Encrypt the destination with a customer-provided key (SSE-C)' -r -f -a "AES256\t''"
+complete -c s3cp -n "__fish_s3cp_needs_command" -l sse-c-key -d 'The destination\'s SSE-C key: 32 raw bytes, as in aws-cli. Prefer --sse-c-key-file or S3CP_SSE_C_KEY (base64) to keep it out of shell history' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l sse-c-key-file -d 'File holding the destination\'s SSE-C key (32 raw bytes, or base64)' -r -F
+complete -c s3cp -n "__fish_s3cp_needs_command" -l sse-c-copy-source -d 'The source is encrypted with a customer-provided key (SSE-C)' -r -f -a "AES256\t''"
+complete -c s3cp -n "__fish_s3cp_needs_command" -l sse-c-copy-source-key -d 'The source\'s SSE-C key: 32 raw bytes. Prefer --sse-c-copy-source-key-file or S3CP_SSE_C_COPY_SOURCE_KEY (base64)' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l sse-c-copy-source-key-file -d 'File holding the source\'s SSE-C key (32 raw bytes, or base64)' -r -F
+complete -c s3cp -n "__fish_s3cp_needs_command" -l storage-class -d 'Storage class of the destination [S3\'s default: STANDARD]' -r -f -a "AWS_BACKUP_LOW_COST_WARM\t''
 AWS_BACKUP_WARM\t''
 DEEP_ARCHIVE\t''
 EXPRESS_ONEZONE\t''
@@ -64,13 +90,13 @@ REDUCED_REDUNDANCY\t''
 SNOW\t''
 STANDARD\t''
 STANDARD_IA\t''"
-complete -c s3cp -l object-lock-mode -d 'Object Lock mode; needs --object-lock-retain-until-date' -r -f -a "COMPLIANCE\t''
+complete -c s3cp -n "__fish_s3cp_needs_command" -l object-lock-mode -d 'Object Lock mode; needs --object-lock-retain-until-date' -r -f -a "COMPLIANCE\t''
 GOVERNANCE\t''"
-complete -c s3cp -l object-lock-retain-until-date -d 'Object Lock retention date (RFC 3339 or HTTP date); needs --object-lock-mode' -r
-complete -c s3cp -l object-lock-legal-hold -d 'Object Lock legal hold' -r -f -a "OFF\t''
+complete -c s3cp -n "__fish_s3cp_needs_command" -l object-lock-retain-until-date -d 'Object Lock retention date (RFC 3339 or HTTP date); needs --object-lock-mode' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l object-lock-legal-hold -d 'Object Lock legal hold' -r -f -a "OFF\t''
 ON\t''"
-complete -c s3cp -l website-redirect -d 'Website redirect location of the destination' -r
-complete -c s3cp -l checksum-algorithm -d 'Have S3 compute this checksum for the destination' -r -f -a "CRC32\t''
+complete -c s3cp -n "__fish_s3cp_needs_command" -l website-redirect -d 'Website redirect location of the destination' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l checksum-algorithm -d 'Have S3 compute this checksum for the destination' -r -f -a "CRC32\t''
 CRC32C\t''
 CRC64NVME\t''
 MD5\t''
@@ -80,22 +106,68 @@ SHA512\t''
 XXHASH128\t''
 XXHASH3\t''
 XXHASH64\t''"
-complete -c s3cp -l request-payer -d 'Agree to pay for requests on a Requester Pays bucket' -r -f -a "requester\t''"
-complete -c s3cp -l expected-bucket-owner -d 'Fail unless the destination bucket belongs to this account id' -r
-complete -c s3cp -l expected-source-bucket-owner -d 'Fail unless the source bucket belongs to this account id' -r
-complete -c s3cp -l if-match -d 'Copy only if the source\'s ETag is this' -r
-complete -c s3cp -l if-none-match -d 'Copy only if the source\'s ETag is not this' -r
-complete -c s3cp -l if-modified-since -d 'Copy only if the source changed after this date (RFC 3339 or HTTP date)' -r
-complete -c s3cp -l if-unmodified-since -d 'Copy only if the source did not change after this date' -r
-complete -c s3cp -s r -l recursive -d 'Copy every object under the SRC prefix to the DST prefix, keeping the key paths relative to SRC'
-complete -c s3cp -l fail-fast -d 'Stop at the first failed object (by default the others go on)'
-complete -c s3cp -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
-complete -c s3cp -l copy-acl -d 'Read the source\'s ACL and give the destination the same grants'
-complete -c s3cp -l bucket-key-enabled -d 'Use an S3 Bucket Key for SSE-KMS'
-complete -c s3cp -l no-overwrite -d 'Refuse to overwrite an existing destination: sends If-None-Match: * (atomic, no HEAD-then-copy race)'
-complete -c s3cp -l json -d 'Print the result (or the error) as one JSON object on stdout'
-complete -c s3cp -s q -l quiet -d 'Print nothing but errors; no progress bar'
-complete -c s3cp -s v -l verbose -d 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK\'s own logs. RUST_LOG overrides'
-complete -c s3cp -l dry-run -l dryrun -d 'Print the plan (method, parts, directives, ACL, encryption) and send no write request'
-complete -c s3cp -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c s3cp -s V -l version -d 'Print version'
+complete -c s3cp -n "__fish_s3cp_needs_command" -l request-payer -d 'Agree to pay for requests on a Requester Pays bucket' -r -f -a "requester\t''"
+complete -c s3cp -n "__fish_s3cp_needs_command" -l expected-bucket-owner -d 'Fail unless the destination bucket belongs to this account id' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l expected-source-bucket-owner -d 'Fail unless the source bucket belongs to this account id' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l if-match -d 'Copy only if the source\'s ETag is this' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l if-none-match -d 'Copy only if the source\'s ETag is not this' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l if-modified-since -d 'Copy only if the source changed after this date (RFC 3339 or HTTP date)' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l if-unmodified-since -d 'Copy only if the source did not change after this date' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -s r -l recursive -d 'Copy every object under the SRC prefix to the DST prefix, keeping the key paths relative to SRC'
+complete -c s3cp -n "__fish_s3cp_needs_command" -l fail-fast -d 'Stop at the first failed object (by default the others go on)'
+complete -c s3cp -n "__fish_s3cp_needs_command" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
+complete -c s3cp -n "__fish_s3cp_needs_command" -l copy-acl -d 'Read the source\'s ACL and give the destination the same grants'
+complete -c s3cp -n "__fish_s3cp_needs_command" -l bucket-key-enabled -d 'Use an S3 Bucket Key for SSE-KMS'
+complete -c s3cp -n "__fish_s3cp_needs_command" -l no-overwrite -d 'Refuse to overwrite an existing destination: sends If-None-Match: * (atomic, no HEAD-then-copy race)'
+complete -c s3cp -n "__fish_s3cp_needs_command" -l json -d 'Print results as JSON Lines on stdout'
+complete -c s3cp -n "__fish_s3cp_needs_command" -s q -l quiet -d 'Print nothing but errors; no progress bar'
+complete -c s3cp -n "__fish_s3cp_needs_command" -s v -l verbose -d 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK\'s own logs. RUST_LOG overrides'
+complete -c s3cp -n "__fish_s3cp_needs_command" -l dry-run -l dryrun -d 'Print the plan (method, parts, directives, ACL, encryption) and send no write request'
+complete -c s3cp -n "__fish_s3cp_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c s3cp -n "__fish_s3cp_needs_command" -s V -l version -d 'Print version'
+complete -c s3cp -n "__fish_s3cp_needs_command" -a "uploads" -d 'Show or clean up incomplete multipart uploads (what an interrupted copy by any tool leaves behind, and keeps paying storage for)'
+complete -c s3cp -n "__fish_s3cp_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l region -d 'AWS region of the buckets [default: from the environment or profile, else us-east-1]' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l max-attempts -d 'Attempts per request, the first included, before the SDK gives up (then s3cp retries a failed part or copy a few more times) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 3]' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
+adaptive\t''"
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l json -d 'Print results as JSON Lines on stdout'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -s q -l quiet -d 'Print nothing but errors; no progress bar'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -s v -l verbose -d 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK\'s own logs. RUST_LOG overrides'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -s h -l help -d 'Print help'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -f -a "list" -d 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -f -a "abort" -d 'Abort the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l region -d 'AWS region of the buckets [default: from the environment or profile, else us-east-1]' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l max-attempts -d 'Attempts per request, the first included, before the SDK gives up (then s3cp retries a failed part or copy a few more times) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 3]' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
+adaptive\t''"
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l json -d 'Print results as JSON Lines on stdout'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but errors; no progress bar'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK\'s own logs. RUST_LOG overrides'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l older-than -d 'Only uploads started longer ago than this: 30m, 12h, 7d' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l region -d 'AWS region of the buckets [default: from the environment or profile, else us-east-1]' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l max-attempts -d 'Attempts per request, the first included, before the SDK gives up (then s3cp retries a failed part or copy a few more times) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 3]' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
+adaptive\t''"
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l json -d 'Print results as JSON Lines on stdout'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -s q -l quiet -d 'Print nothing but errors; no progress bar'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -s v -l verbose -d 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK\'s own logs. RUST_LOG overrides'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -s h -l help -d 'Print help'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from help" -f -a "abort" -d 'Abort the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c s3cp -n "__fish_s3cp_using_subcommand help; and not __fish_seen_subcommand_from uploads help" -f -a "uploads" -d 'Show or clean up incomplete multipart uploads (what an interrupted copy by any tool leaves behind, and keeps paying storage for)'
+complete -c s3cp -n "__fish_s3cp_using_subcommand help; and not __fish_seen_subcommand_from uploads help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c s3cp -n "__fish_s3cp_using_subcommand help; and __fish_seen_subcommand_from uploads" -f -a "list" -d 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
+complete -c s3cp -n "__fish_s3cp_using_subcommand help; and __fish_seen_subcommand_from uploads" -f -a "abort" -d 'Abort the incomplete multipart uploads under s3://BUCKET[/PREFIX]'

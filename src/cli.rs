@@ -7,7 +7,7 @@ use aws_sdk_s3::types::{
     ServerSideEncryption, StorageClass,
 };
 use clap::builder::{PossibleValuesParser, TypedValueParser};
-use clap::{ArgAction, Args, Parser, ValueEnum};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 const AFTER_HELP: &str = "\
 Exit status:
@@ -24,8 +24,17 @@ Examples:
 /// Server-side copy of an S3 object: one CopyObject up to 5 GiB, a parallel
 /// multipart copy (UploadPartCopy) above, with the same result either way.
 #[derive(Debug, Parser)]
-#[command(name = "s3cp", version, about, after_help = AFTER_HELP)]
+#[command(
+    name = "s3cp",
+    version,
+    about,
+    after_help = AFTER_HELP,
+    subcommand_negates_reqs = true
+)]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// The object to copy: s3://BUCKET/KEY, optionally ending in
     /// ?versionId=ID to copy one version. With --recursive, a prefix.
     #[arg(value_name = "SRC", required_unless_present = "from_file")]
@@ -312,6 +321,41 @@ impl std::str::FromStr for Secret {
     }
 }
 
+/// Commands besides copying.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show or clean up incomplete multipart uploads (what an interrupted
+    /// copy by any tool leaves behind, and keeps paying storage for).
+    #[command(subcommand)]
+    Uploads(UploadsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UploadsCommand {
+    /// List the incomplete multipart uploads under s3://BUCKET[/PREFIX].
+    List {
+        /// s3://BUCKET or s3://BUCKET/PREFIX
+        #[arg(value_name = "S3_URI")]
+        location: String,
+    },
+    /// Abort the incomplete multipart uploads under s3://BUCKET[/PREFIX].
+    Abort {
+        /// s3://BUCKET or s3://BUCKET/PREFIX
+        #[arg(value_name = "S3_URI")]
+        location: String,
+
+        /// Only uploads started longer ago than this: 30m, 12h, 7d.
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        older_than: Option<std::time::Duration>,
+    },
+}
+
+/// Parses `30m`, `12h`, `7d`, `1h 30m`.
+fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    humantime::parse_duration(text)
+        .map_err(|e| format!("{e}: write a duration such as 30m, 12h or 7d"))
+}
+
 /// Copies of many objects.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Bulk copies")]
@@ -400,33 +444,34 @@ impl Cli {
 pub struct ConnectionArgs {
     /// AWS region of the buckets [default: from the environment or profile,
     /// else us-east-1].
-    #[arg(long, value_name = "REGION")]
+    #[arg(long, value_name = "REGION", global = true)]
     pub region: Option<String>,
 
     /// Named profile from ~/.aws/config and ~/.aws/credentials.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", global = true)]
     pub profile: Option<String>,
 
     /// Send requests to this endpoint instead of AWS (an S3-compatible
     /// store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", global = true)]
     pub endpoint_url: Option<String>,
 
     /// Use path-style addressing (https://host/bucket/key), which most
     /// S3-compatible stores need.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub path_style: bool,
 
     /// Attempts per request, the first included, before the SDK gives up
     /// (then s3cp retries a failed part or copy a few more times) [default:
     /// AWS_MAX_ATTEMPTS or the profile's max_attempts, else 3].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
+    #[arg(long, value_name = "N", global = true,
+          value_parser = clap::value_parser!(u32).range(1..=100))]
     pub max_attempts: Option<u32>,
 
     /// The SDK's retry mode: standard (backoff), or adaptive (also slows
     /// the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE
     /// or the profile's retry_mode, else standard].
-    #[arg(long, value_name = "MODE", ignore_case = true)]
+    #[arg(long, value_name = "MODE", ignore_case = true, global = true)]
     pub retry_mode: Option<RetryModeArg>,
 }
 
@@ -461,17 +506,17 @@ pub struct TransferArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Output")]
 pub struct OutputArgs {
-    /// Print the result (or the error) as one JSON object on stdout.
-    #[arg(long)]
+    /// Print results as JSON Lines on stdout.
+    #[arg(long, global = true)]
     pub json: bool,
 
     /// Print nothing but errors; no progress bar.
-    #[arg(short, long)]
+    #[arg(short, long, global = true)]
     pub quiet: bool,
 
     /// More detail on stderr: -v what s3cp does, -vv each request, -vvv the
     /// SDK's own logs. RUST_LOG overrides.
-    #[arg(short, long, action = ArgAction::Count)]
+    #[arg(short, long, action = ArgAction::Count, global = true)]
     pub verbose: u8,
 
     /// Print the plan (method, parts, directives, ACL, encryption) and send

@@ -17,6 +17,9 @@
 //! - [`report`]: the human line, the `--json` object, error printing.
 //! - [`error`]: S3 error details and the exit codes.
 //! - [`client`]: the SDK client from the standard AWS configuration chain.
+//! - [`bulk`]: what a bulk run copies (streamed listing, manifests, filters,
+//!   shards); [`copy::bulk`] runs it.
+//! - [`uploads`]: `s3cp uploads list|abort`, cleanup of incomplete uploads.
 
 #![warn(rust_2018_idioms, unreachable_pub, missing_debug_implementations)]
 
@@ -31,6 +34,7 @@ pub mod plan;
 pub mod progress;
 pub mod report;
 pub mod request;
+pub mod uploads;
 pub mod uri;
 
 use std::future::Future;
@@ -56,6 +60,12 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
         json: cli.output.json,
         quiet: cli.output.quiet,
     };
+    if let Some(cli::Command::Uploads(command)) = &cli.command {
+        let counter = client::RequestCounter::default();
+        let connection = config::Connection::from(&cli.connection);
+        let client = client::build(&connection, &counter).await;
+        return uploads::run(&client, command, printer).await;
+    }
     let config = match Config::from_cli(&cli) {
         Ok(c) => c,
         Err(e) => {

@@ -255,6 +255,18 @@ impl Printer {
         });
     }
 
+    /// Any JSON line (with `--json`).
+    pub fn json_line<T: Serialize>(&self, value: &T) {
+        self.stdout(&serde_json::to_string(value).expect("serializable"));
+    }
+
+    /// A human line, unless `--quiet`.
+    pub fn human(&self, text: &str) {
+        if !self.quiet {
+            self.stdout(text);
+        }
+    }
+
     /// One object's line.
     pub fn object(&self, line: &CopyLine<'_>, failure: Option<&Failure>) {
         if let Some(f) = failure

@@ -194,3 +194,57 @@ async fn a_lost_complete_answer_is_resolved_not_guessed() {
     );
     assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
 }
+
+#[tokio::test]
+async fn uploads_list_and_abort_clean_up_what_was_left() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("uploads-cmd");
+    let mut ids = Vec::new();
+    for key in ["a", "dir/b"] {
+        let up = client
+            .create_multipart_upload()
+            .bucket(DST_BUCKET)
+            .key(format!("{p}{key}"))
+            .send()
+            .await
+            .unwrap();
+        ids.push(up.upload_id().unwrap().to_owned());
+    }
+    let at = format!("s3://{DST_BUCKET}/{p}");
+    let r = g.s3cp(&["uploads", "list", &at, "--json"]).await;
+    assert_eq!(r.code, 0, "{r}");
+    let lines: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{r}");
+    for id in &ids {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l["upload_id"] == id.as_str() && l["type"] == "upload")
+        );
+    }
+    assert_eq!(lines[2]["listed"], 2);
+
+    // Too young for --older-than 1h: nothing aborted.
+    let r = g
+        .s3cp(&["uploads", "abort", &at, "--older-than", "1h"])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    assert!(r.stdout.contains("0 uploads, 0 aborted"), "{r}");
+    assert_eq!(uploads(&client, DST_BUCKET, &p).await.len(), 2);
+
+    let r = g.s3cp(&["uploads", "abort", &at]).await;
+    assert_eq!(r.code, 0, "{r}");
+    assert!(r.stdout.contains("2 uploads, 2 aborted, 0 failed"), "{r}");
+    assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
+
+    let r = g
+        .s3cp(&["uploads", "abort", &at, "--older-than", "soon"])
+        .await;
+    assert_eq!(r.code, 2, "{r}");
+    assert!(r.stderr.contains("write a duration such as 30m"), "{r}");
+}

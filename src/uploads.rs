@@ -1,0 +1,178 @@
+//! `s3cp uploads list|abort s3://bucket[/prefix]`: find and clean up the
+//! incomplete multipart uploads that an interrupted copy (by s3cp or any
+//! other tool) left behind, and that S3 keeps billing for.
+
+use std::time::{Duration, SystemTime};
+
+use anyhow::Context;
+use aws_sdk_s3::Client;
+use serde::Serialize;
+
+use crate::cli::UploadsCommand;
+use crate::error::{Exit, Failure, S3Error, s3};
+use crate::report::{Printer, SCHEMA};
+use crate::uri::S3Uri;
+
+/// One incomplete upload, as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Upload {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    schema: u32,
+    bucket: String,
+    key: String,
+    upload_id: String,
+    /// RFC 3339.
+    initiated: Option<String>,
+    /// `listed`, `aborted` or `failed`.
+    status: &'static str,
+    error: Option<String>,
+    #[serde(skip)]
+    initiated_at: Option<SystemTime>,
+}
+
+#[derive(Debug, Default, Serialize)]
+struct Summary {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    schema: u32,
+    listed: u64,
+    aborted: u64,
+    failed: u64,
+}
+
+pub async fn run(client: &Client, command: &UploadsCommand, printer: Printer) -> Exit {
+    let (location, abort, older_than) = match command {
+        UploadsCommand::List { location } => (location, false, None),
+        UploadsCommand::Abort {
+            location,
+            older_than,
+        } => (location, true, *older_than),
+    };
+    let at = match S3Uri::parse_destination(location) {
+        Ok(at) => at,
+        Err(e) => {
+            let failure = Failure::Usage(e.into());
+            printer.run_failure(&failure);
+            return failure.exit();
+        }
+    };
+    let uploads = match list(client, &at).await {
+        Ok(u) => u,
+        Err(e) => {
+            let failure = Failure::Copy(e);
+            printer.run_failure(&failure);
+            return failure.exit();
+        }
+    };
+    let now = SystemTime::now();
+    let mut summary = Summary {
+        kind: "summary",
+        schema: SCHEMA,
+        ..Default::default()
+    };
+    for mut upload in uploads {
+        let age = upload
+            .initiated_at
+            .and_then(|t| now.duration_since(t).ok())
+            .unwrap_or(Duration::ZERO);
+        if older_than.is_some_and(|min| age < min) {
+            continue;
+        }
+        summary.listed += 1;
+        if abort {
+            let result = client
+                .abort_multipart_upload()
+                .bucket(&upload.bucket)
+                .key(&upload.key)
+                .upload_id(&upload.upload_id)
+                .send()
+                .await;
+            match result {
+                Ok(_) => {
+                    upload.status = "aborted";
+                    summary.aborted += 1;
+                }
+                Err(err) => {
+                    let e = S3Error::from_sdk("AbortMultipartUpload", &err);
+                    printer.run_failure(&Failure::Copy(anyhow::Error::new(e.clone())));
+                    upload.status = "failed";
+                    upload.error = Some(e.to_string());
+                    summary.failed += 1;
+                }
+            }
+        }
+        if printer.json {
+            printer.json_line(&upload);
+        } else if upload.status != "failed" {
+            let verb = if abort { "aborted " } else { "" };
+            printer.human(&format!(
+                "{verb}s3://{}/{}\t{}\tstarted {} ({} ago)",
+                upload.bucket,
+                upload.key,
+                upload.upload_id,
+                upload.initiated.as_deref().unwrap_or("?"),
+                humantime::format_duration(Duration::from_secs(age.as_secs()))
+            ));
+        }
+    }
+    if printer.json {
+        printer.json_line(&summary);
+    } else {
+        printer.human(&format!(
+            "{} upload{}{}",
+            summary.listed,
+            if summary.listed == 1 { "" } else { "s" },
+            if abort {
+                format!(", {} aborted, {} failed", summary.aborted, summary.failed)
+            } else {
+                String::new()
+            }
+        ));
+    }
+    if summary.failed > 0 {
+        Exit::CopyFailed
+    } else {
+        Exit::Copied
+    }
+}
+
+/// Every incomplete upload under the bucket and prefix, page by page.
+async fn list(client: &Client, at: &S3Uri) -> anyhow::Result<Vec<Upload>> {
+    let mut uploads = Vec::new();
+    let (mut key_marker, mut id_marker) = (None, None);
+    loop {
+        let page = client
+            .list_multipart_uploads()
+            .bucket(&at.bucket)
+            .prefix(&at.key)
+            .set_key_marker(key_marker.take())
+            .set_upload_id_marker(id_marker.take())
+            .send()
+            .await
+            .map_err(s3("ListMultipartUploads"))
+            .with_context(|| format!("cannot list the multipart uploads under {at}"))?;
+        for u in page.uploads() {
+            let initiated_at = u.initiated().and_then(|t| SystemTime::try_from(*t).ok());
+            uploads.push(Upload {
+                kind: "upload",
+                schema: SCHEMA,
+                bucket: at.bucket.clone(),
+                key: u.key().unwrap_or_default().to_owned(),
+                upload_id: u.upload_id().unwrap_or_default().to_owned(),
+                initiated: initiated_at.map(|t| humantime::format_rfc3339_seconds(t).to_string()),
+                status: "listed",
+                error: None,
+                initiated_at,
+            });
+        }
+        if !page.is_truncated().unwrap_or(false) {
+            return Ok(uploads);
+        }
+        key_marker = page.next_key_marker().map(str::to_owned);
+        id_marker = page.next_upload_id_marker().map(str::to_owned);
+        if key_marker.is_none() && id_marker.is_none() {
+            return Ok(uploads);
+        }
+    }
+}
