@@ -75,6 +75,8 @@ Register-ArgumentCompleter -Native -CommandName 's3cp' -ScriptBlock {
             [CompletionResult]::new('--recursive', '--recursive', [CompletionResultType]::ParameterName, 'Copy every object under the SRC prefix to the DST prefix, keeping the key paths relative to SRC')
             [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'Stop at the first failed object (by default the others go on)')
             [CompletionResult]::new('--path-style', '--path-style', [CompletionResultType]::ParameterName, 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need')
+            [CompletionResult]::new('--keep-partial', '--keep-partial', [CompletionResultType]::ParameterName, 'On Ctrl-C or a failure, keep the multipart upload (and its journal in the state directory) so that --resume can finish it, instead of aborting it')
+            [CompletionResult]::new('--resume', '--resume', [CompletionResultType]::ParameterName, 'Finish an interrupted multipart copy of SRC to DST (Ctrl-C with --keep-partial, kill -9, a crash): copies only the parts S3 does not have yet. Refused if the source changed since')
             [CompletionResult]::new('--copy-acl', '--copy-acl', [CompletionResultType]::ParameterName, 'Read the source''s ACL and give the destination the same grants')
             [CompletionResult]::new('--bucket-key-enabled', '--bucket-key-enabled', [CompletionResultType]::ParameterName, 'Use an S3 Bucket Key for SSE-KMS')
             [CompletionResult]::new('--no-overwrite', '--no-overwrite', [CompletionResultType]::ParameterName, 'Refuse to overwrite an existing destination: sends If-None-Match: * (atomic, no HEAD-then-copy race)')

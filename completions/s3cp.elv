@@ -72,6 +72,8 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand --recursive 'Copy every object under the SRC prefix to the DST prefix, keeping the key paths relative to SRC'
             cand --fail-fast 'Stop at the first failed object (by default the others go on)'
             cand --path-style 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
+            cand --keep-partial 'On Ctrl-C or a failure, keep the multipart upload (and its journal in the state directory) so that --resume can finish it, instead of aborting it'
+            cand --resume 'Finish an interrupted multipart copy of SRC to DST (Ctrl-C with --keep-partial, kill -9, a crash): copies only the parts S3 does not have yet. Refused if the source changed since'
             cand --copy-acl 'Read the source''s ACL and give the destination the same grants'
             cand --bucket-key-enabled 'Use an S3 Bucket Key for SSE-KMS'
             cand --no-overwrite 'Refuse to overwrite an existing destination: sends If-None-Match: * (atomic, no HEAD-then-copy race)'

@@ -500,6 +500,18 @@ pub struct TransferArgs {
     #[arg(long, value_name = "N", default_value_t = crate::plan::DEFAULT_CONCURRENCY,
           value_parser = clap::value_parser!(u16).range(1..=1024).map(usize::from))]
     pub concurrency: usize,
+
+    /// On Ctrl-C or a failure, keep the multipart upload (and its journal in
+    /// the state directory) so that --resume can finish it, instead of
+    /// aborting it.
+    #[arg(long)]
+    pub keep_partial: bool,
+
+    /// Finish an interrupted multipart copy of SRC to DST (Ctrl-C with
+    /// --keep-partial, kill -9, a crash): copies only the parts S3 does not
+    /// have yet. Refused if the source changed since.
+    #[arg(long, conflicts_with_all = ["recursive", "from_file", "dry_run"])]
+    pub resume: bool,
 }
 
 /// What s3cp prints.

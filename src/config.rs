@@ -95,6 +95,10 @@ pub struct Config {
     pub limits: Limits,
     /// Requests in flight, shared by all objects and parts.
     pub concurrency: usize,
+    /// Keep failed multipart uploads for `--resume`.
+    pub keep_partial: bool,
+    /// Continue an interrupted multipart copy.
+    pub resume: bool,
     pub output: Output,
 }
 
@@ -144,6 +148,8 @@ impl Config {
             connection: Connection::from(&cli.connection),
             limits,
             concurrency: cli.transfer.concurrency,
+            keep_partial: cli.transfer.keep_partial,
+            resume: cli.transfer.resume,
             output: Output::from(&cli.output),
         })
     }

@@ -37,9 +37,10 @@ pub enum Failure {
     /// The copy failed (exit 1).
     #[error(transparent)]
     Copy(anyhow::Error),
-    /// Interrupted (exit 130).
+    /// Interrupted (exit 130); with what was kept for `--resume`, if
+    /// anything.
     #[error("interrupted")]
-    Interrupted,
+    Interrupted(Option<String>),
 }
 
 impl Failure {
@@ -47,7 +48,7 @@ impl Failure {
         match self {
             Failure::Usage(_) => Exit::Usage,
             Failure::Copy(_) => Exit::CopyFailed,
-            Failure::Interrupted => Exit::Interrupted,
+            Failure::Interrupted(_) => Exit::Interrupted,
         }
     }
 
@@ -57,7 +58,7 @@ impl Failure {
             Failure::Usage(e) | Failure::Copy(e) => {
                 e.chain().find_map(|c| c.downcast_ref::<S3Error>())
             }
-            Failure::Interrupted => None,
+            Failure::Interrupted(_) => None,
         }
     }
 
@@ -65,8 +66,11 @@ impl Failure {
     /// that planning refused, or a failed copy.
     pub fn from_copy_error(e: anyhow::Error) -> Failure {
         if e.downcast_ref::<crate::copy::Interrupted>().is_some() {
-            Failure::Interrupted
-        } else if e.downcast_ref::<crate::plan::PlanError>().is_some() {
+            let note = e.to_string();
+            Failure::Interrupted((note != "interrupted").then_some(note))
+        } else if e.downcast_ref::<crate::plan::PlanError>().is_some()
+            || e.downcast_ref::<crate::copy::NothingToResume>().is_some()
+        {
             Failure::Usage(e)
         } else {
             Failure::Copy(e)
@@ -77,7 +81,7 @@ impl Failure {
     pub fn error(&self) -> Option<&anyhow::Error> {
         match self {
             Failure::Usage(e) | Failure::Copy(e) => Some(e),
-            Failure::Interrupted => None,
+            Failure::Interrupted(_) => None,
         }
     }
 }
@@ -207,7 +211,7 @@ mod tests {
         assert_eq!(Exit::CopyFailed as u8, 1);
         assert_eq!(Exit::Usage as u8, 2);
         assert_eq!(Exit::Interrupted as u8, 130);
-        assert_eq!(Failure::Interrupted.exit(), Exit::Interrupted);
+        assert_eq!(Failure::Interrupted(None).exit(), Exit::Interrupted);
         assert_eq!(Failure::Usage(anyhow::anyhow!("x")).exit(), Exit::Usage);
     }
 }

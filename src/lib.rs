@@ -29,6 +29,7 @@ pub mod client;
 pub mod config;
 pub mod copy;
 pub mod error;
+pub mod journal;
 pub mod options;
 pub mod plan;
 pub mod progress;
@@ -82,6 +83,8 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
         limits: config.limits,
         budget: &budget,
         concurrency: config.concurrency,
+        keep_partial: config.keep_partial,
+        resume: config.resume,
     };
     let progress = show_progress(&config);
     let cancel = CancellationToken::new();

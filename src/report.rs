@@ -164,14 +164,15 @@ impl ErrorDetail {
             (Some(e), _) => e.code.clone(),
             (None, _) if precondition => "PreconditionFailed".into(),
             (None, Failure::Usage(_)) => "UsageError".into(),
-            (None, Failure::Interrupted) => "Interrupted".into(),
+            (None, Failure::Interrupted(_)) => "Interrupted".into(),
             (None, Failure::Copy(_)) => "Error".into(),
         };
         Self {
             code,
-            message: match failure.error() {
-                Some(e) => format!("{e:#}"),
-                None => "interrupted".into(),
+            message: match (failure.error(), failure) {
+                (Some(e), _) => format!("{e:#}"),
+                (None, Failure::Interrupted(Some(note))) => format!("interrupted: {note}"),
+                (None, _) => "interrupted".into(),
             },
             operation: s3.map(|e| e.operation),
             request_id: s3.and_then(|e| e.request_id.clone()),
@@ -373,6 +374,9 @@ fn error_text(failure: &Failure) -> String {
             }
             text
         }
-        None => "s3cp: interrupted; multipart uploads in flight were aborted\n".to_owned(),
+        None => match failure {
+            Failure::Interrupted(Some(note)) => format!("s3cp: interrupted; {note}\n"),
+            _ => "s3cp: interrupted; multipart uploads in flight were aborted\n".to_owned(),
+        },
     }
 }

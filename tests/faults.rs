@@ -248,3 +248,171 @@ async fn uploads_list_and_abort_clean_up_what_was_left() {
     assert_eq!(r.code, 2, "{r}");
     assert!(r.stderr.contains("write a duration such as 30m"), "{r}");
 }
+
+/// An 80-part (400 MiB) source, copied one part at a time, so that the
+/// copy can be interrupted half-way.
+async fn slow_copy_source(g: &Server, p: &str) -> String {
+    let client = g.client();
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}base"),
+        random_bytes(5 * MIB as usize),
+    )
+    .await;
+    assemble(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}src"),
+        &format!("{p}base"),
+        80,
+    )
+    .await;
+    format!("{p}src")
+}
+
+const SLOW: [&str; 6] = [
+    "--multipart-threshold",
+    "5MiB",
+    "--part-size",
+    "5MiB",
+    "--concurrency",
+    "1",
+];
+
+async fn parts_done(client: &aws_sdk_s3::Client, key: &str) -> usize {
+    let ups = client
+        .list_multipart_uploads()
+        .bucket(DST_BUCKET)
+        .prefix(key)
+        .send()
+        .await
+        .unwrap();
+    let up = ups.uploads().first().expect("an upload");
+    let parts = client
+        .list_parts()
+        .bucket(DST_BUCKET)
+        .key(key)
+        .upload_id(up.upload_id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    parts.parts().len()
+}
+
+#[tokio::test]
+async fn keep_partial_then_resume_copies_only_the_missing_parts() {
+    let g = garage().await;
+    let client = g.client();
+    let state = tempfile::tempdir().unwrap();
+    let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
+    let p = unique("resume");
+    let src = format!("s3://{SRC_BUCKET}/{}", slow_copy_source(&g, &p).await);
+    let dst_key = format!("{p}dst");
+    let dst = format!("s3://{DST_BUCKET}/{dst_key}");
+
+    let mut args = vec!["--keep-partial"];
+    args.extend(SLOW);
+    args.extend([src.as_str(), dst.as_str()]);
+    let child = g.spawn_env(&args, &env);
+    wait_for_upload(&client, &p).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    interrupt(&child);
+    let r = Run::from(child.wait_with_output().await.unwrap());
+    assert_eq!(r.code, 130, "{r}");
+    assert!(r.stderr.contains("kept"), "{r}");
+    assert!(r.stderr.contains("s3cp --resume"), "{r}");
+    let before = parts_done(&client, &dst_key).await;
+    assert!(
+        before > 0 && before < 80,
+        "{before} parts done before the resume"
+    );
+    assert_eq!(
+        std::fs::read_dir(state.path()).unwrap().count(),
+        1,
+        "one journal"
+    );
+
+    // --resume, through the proxy to count what it sends.
+    let proxy = Proxy::start(&g.endpoint).await;
+    let mut args = vec!["--json", "--resume"];
+    args.extend(SLOW);
+    args.extend([src.as_str(), dst.as_str()]);
+    let v = g.via(&proxy).s3cp_with(&args, &env).await.json_ok();
+    assert_eq!(v["parts"], 80);
+    assert_eq!(
+        proxy.of("UploadPartCopy").len(),
+        80 - before,
+        "only the missing parts"
+    );
+    assert!(proxy.of("CreateMultipartUpload").is_empty());
+    assert_eq!(
+        digest(&client, SRC_BUCKET, &format!("{p}src")).await,
+        digest(&client, DST_BUCKET, &dst_key).await
+    );
+    assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
+    assert_eq!(
+        std::fs::read_dir(state.path()).unwrap().count(),
+        0,
+        "journal removed"
+    );
+
+    // Nothing left to resume: a usage error.
+    let r = g.s3cp_with(&["--resume", &src, &dst], &env).await;
+    assert_eq!(r.code, 2, "{r}");
+    assert!(r.stderr.contains("no interrupted copy"), "{r}");
+}
+
+#[tokio::test]
+async fn kill_9_then_resume_completes_and_a_changed_source_is_refused() {
+    let g = garage().await;
+    let client = g.client();
+    let state = tempfile::tempdir().unwrap();
+    let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
+    let p = unique("kill9");
+    let src_key = slow_copy_source(&g, &p).await;
+    let src = format!("s3://{SRC_BUCKET}/{src_key}");
+    for (i, change_source) in [(1, true), (2, false)] {
+        let dst_key = format!("{p}dst{i}");
+        let dst = format!("s3://{DST_BUCKET}/{dst_key}");
+        let mut args = SLOW.to_vec();
+        args.extend([src.as_str(), dst.as_str()]);
+        let mut child = g.spawn_env(&args, &env);
+        wait_for_upload(&client, &dst_key).await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        child.kill().await.expect("kill -9");
+        assert!(parts_done(&client, &dst_key).await < 80);
+
+        let mut args = vec!["--resume"];
+        args.extend(SLOW);
+        args.extend([src.as_str(), dst.as_str()]);
+        if change_source {
+            // The source is overwritten with other bytes.
+            put(
+                &client,
+                SRC_BUCKET,
+                &format!("{p}base2"),
+                random_bytes(5 * MIB as usize),
+            )
+            .await;
+            assemble(&client, SRC_BUCKET, &src_key, &format!("{p}base2"), 80).await;
+            let r = g.s3cp_with(&args, &env).await;
+            assert_eq!(r.code, 1, "{r}");
+            assert!(
+                r.stderr.contains("changed since the interrupted copy"),
+                "{r}"
+            );
+            assert!(r.stderr.contains("s3cp uploads abort"), "{r}");
+            let r = g.s3cp(&["uploads", "abort", &dst]).await;
+            assert_eq!(r.code, 0, "{r}");
+        } else {
+            let r = g.s3cp_with(&args, &env).await;
+            assert_eq!(r.code, 0, "{r}");
+            assert_eq!(
+                digest(&client, SRC_BUCKET, &src_key).await,
+                digest(&client, DST_BUCKET, &dst_key).await
+            );
+        }
+    }
+    assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
+}

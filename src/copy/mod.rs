@@ -32,6 +32,11 @@ use crate::request::{self, SourceObject};
 #[error("interrupted")]
 pub struct Interrupted;
 
+/// `--resume` found no journal for the copy: bad input (exit 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct NothingToResume(pub String);
+
 /// What a finished copy did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Copied {
@@ -60,6 +65,11 @@ pub struct Engine<'a> {
     pub budget: &'a Semaphore,
     /// Parts of one object scheduled at once (at most the budget's size).
     pub concurrency: usize,
+    /// Keep a failed or interrupted multipart upload (and its journal) for
+    /// `--resume` instead of aborting it.
+    pub keep_partial: bool,
+    /// Continue the multipart upload the journal recorded.
+    pub resume: bool,
 }
 
 /// Times s3cp sends an idempotent request again after the SDK's own
@@ -153,7 +163,23 @@ impl Engine<'_> {
                 source
             }
         };
-        let method = plan::plan(source.size, self.limits)?;
+        // A resumed copy keeps the plan it was started with.
+        let method = match self.resume.then(|| crate::journal::read(job)) {
+            Some(Some(e)) if e.part_size > 0 => Method::Multipart {
+                part_size: e.part_size,
+                parts: e.size.div_ceil(e.part_size),
+            },
+            Some(_) => {
+                return Err(anyhow::Error::new(NothingToResume(format!(
+                    "there is no interrupted copy of {} to {} to resume (no journal at {}): \
+                     copy it without --resume",
+                    job.src,
+                    job.dst,
+                    crate::journal::path(job).display()
+                ))));
+            }
+            None => plan::plan(source.size, self.limits)?,
+        };
         tracing::info!(
             "{} is {} bytes (ETag {}, version {}): {method}",
             job.src,

@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 use super::{Copied, Engine, Interrupted};
 use crate::config::CopyJob;
 use crate::error::{S3Error, s3};
+use crate::journal;
 use crate::options::{Acl, CopyOptions, TaggingDirective};
 use crate::plan::{self, Method};
 use crate::progress::Progress;
@@ -35,14 +36,103 @@ impl Task<'_> {
         progress: &dyn Progress,
         cancel: &CancellationToken,
     ) -> anyhow::Result<Copied> {
-        let (client, job, source, opts) = (self.engine.client, self.job, self.source, self.opts);
+        let (job, source) = (self.job, self.source);
         let started = std::time::SystemTime::now();
+        let (upload_id, part_size, done) = if self.engine.resume {
+            self.resume_point().await?
+        } else {
+            (self.create(cancel).await?, self.part_size, Vec::new())
+        };
+        let all_parts = plan::parts(source.size, part_size);
+        let count = all_parts.len() as u64;
+        let done_numbers: std::collections::HashSet<i32> =
+            done.iter().filter_map(|p| p.part_number()).collect();
+        let missing: Vec<plan::Part> = all_parts
+            .filter(|p| !done_numbers.contains(&p.number))
+            .collect();
+        tracing::info!(
+            "upload {upload_id}: {count} parts of up to {part_size} bytes, {} to copy",
+            missing.len()
+        );
+        progress.multipart_started(source.size, count);
+        let done_bytes: u64 = plan::parts(source.size, part_size)
+            .filter(|p| done_numbers.contains(&p.number))
+            .map(|p| p.bytes())
+            .sum();
+        progress.part_copied(done_bytes);
+
+        // Ctrl-C stops the parts; Complete is never cut off half-way, since
+        // S3 may have committed it already.
+        let parts_done = tokio::select! {
+            r = self.copy_parts(&upload_id, missing.into_iter(), progress) => r,
+            () = cancel.cancelled() => Err(anyhow::Error::new(Interrupted)),
+        };
+        let result = match parts_done {
+            Ok(mut completed) => {
+                completed.extend(done);
+                self.complete(&upload_id, completed, count).await
+            }
+            Err(e) => Err(e),
+        };
+        progress.finished();
+        let outcome = match result {
+            Ok((etag, version_id)) => {
+                journal::remove(job);
+                Ok(Copied {
+                    size: source.size,
+                    method: Method::Multipart {
+                        part_size,
+                        parts: count,
+                    },
+                    etag,
+                    version_id,
+                    source_version_id: source.version_id.clone(),
+                    duration: Default::default(),
+                    dry_run: false,
+                    requests: 0,
+                })
+            }
+            Err(err) if self.engine.keep_partial && !self.source_changed(&err) => {
+                let note = format!(
+                    "upload {upload_id} of {} kept ({}): finish it with s3cp --resume {} {} \
+                     (and the same flags), or remove it with s3cp uploads abort {}",
+                    job.dst,
+                    journal::path(job).display(),
+                    job.src,
+                    job.dst,
+                    job.dst
+                );
+                tracing::warn!("{note}");
+                Err(err.context(note))
+            }
+            Err(err) => {
+                self.abort(&upload_id).await;
+                journal::remove(job);
+                Err(err)
+            }
+        };
+        self.sweep_strays(&upload_id, started).await;
+        outcome
+    }
+
+    /// A part failed because the source is no longer the HEADed object:
+    /// nothing to keep for a resume, which would refuse anyway.
+    fn source_changed(&self, err: &anyhow::Error) -> bool {
+        err.chain()
+            .filter_map(|c| c.downcast_ref::<S3Error>())
+            .any(|e| e.operation == "UploadPartCopy" && e.is_code("PreconditionFailed"))
+    }
+
+    /// CreateMultipartUpload (with the tags to carry), and the journal entry
+    /// that makes the copy resumable.
+    async fn create(&self, cancel: &CancellationToken) -> anyhow::Result<String> {
+        let (client, job, source, opts) = (self.engine.client, self.job, self.source, self.opts);
         let tags = match opts.tagging.directive {
             TaggingDirective::Copy => self.source_tags().await?,
             TaggingDirective::Replace => opts.tagging.tags.clone(),
         };
         // Not repeated by s3cp: a second CreateMultipartUpload would start a
-        // second upload (stray ones from the SDK's retries are swept below).
+        // second upload (stray ones from the SDK's retries are swept after).
         let created = self
             .engine
             .send_once(
@@ -60,46 +150,131 @@ impl Task<'_> {
             self.abort(&upload_id).await;
             return Err(anyhow::Error::new(Interrupted));
         }
-        let parts = plan::parts(source.size, self.part_size);
-        let count = parts.len() as u64;
-        tracing::info!(
-            "upload {upload_id}: {count} parts of up to {} bytes",
-            self.part_size
+        let entry = journal::Entry::new(
+            job,
+            &upload_id,
+            &source.etag,
+            source.version_id.as_deref(),
+            source.size,
+            self.part_size,
         );
-        progress.multipart_started(source.size, count);
+        if let Err(e) = journal::write(job, &entry) {
+            tracing::warn!(
+                "cannot write the resume journal {} ({e}); this copy cannot be resumed",
+                journal::path(job).display()
+            );
+        }
+        Ok(upload_id)
+    }
 
-        // Ctrl-C stops the parts; Complete is never cut off half-way, since
-        // S3 may have committed it already.
-        let parts_done = tokio::select! {
-            r = self.copy_parts(&upload_id, parts, progress) => r,
-            () = cancel.cancelled() => Err(anyhow::Error::new(Interrupted)),
-        };
-        let result = match parts_done {
-            Ok(completed) => self.complete(&upload_id, completed, count).await,
-            Err(e) => Err(e),
-        };
-        progress.finished();
-        let outcome = match result {
-            Ok((etag, version_id)) => Ok(Copied {
-                size: source.size,
-                method: Method::Multipart {
-                    part_size: self.part_size,
-                    parts: count,
-                },
-                etag,
-                version_id,
-                source_version_id: source.version_id.clone(),
-                duration: Default::default(),
-                dry_run: false,
-                requests: 0,
-            }),
-            Err(err) => {
-                self.abort(&upload_id).await;
-                Err(err)
+    /// `--resume`: the upload, part size and finished parts of the copy
+    /// the journal recorded, if the source is still the same object.
+    async fn resume_point(&self) -> anyhow::Result<(String, u64, Vec<CompletedPart>)> {
+        let (job, source) = (self.job, self.source);
+        // Engine::copy checked that the journal is there.
+        let entry = journal::read(job).ok_or_else(|| {
+            anyhow!(
+                "the resume journal {} is gone",
+                journal::path(job).display()
+            )
+        })?;
+        if entry.etag != source.etag
+            || entry.source_version_id != source.version_id
+            || entry.size != source.size
+        {
+            anyhow::bail!(
+                "{} changed since the interrupted copy (ETag {} then, {} now), so upload {} \
+                 cannot be finished: remove it with s3cp uploads abort {} and copy again \
+                 without --resume",
+                job.src,
+                entry.etag,
+                source.etag,
+                entry.upload_id,
+                job.dst
+            );
+        }
+        let done = self.list_parts(&entry).await?;
+        tracing::info!(
+            "resuming upload {}: {} parts already copied",
+            entry.upload_id,
+            done.len()
+        );
+        Ok((entry.upload_id, entry.part_size, done))
+    }
+
+    /// The parts S3 has for the upload, kept only where they are whole
+    /// (their size is the planned size of that part).
+    async fn list_parts(&self, entry: &journal::Entry) -> anyhow::Result<Vec<CompletedPart>> {
+        let (job, opts) = (self.job, self.opts);
+        let planned: std::collections::HashMap<i32, u64> = plan::parts(entry.size, entry.part_size)
+            .map(|p| (p.number, p.bytes()))
+            .collect();
+        let mut done = Vec::new();
+        let mut marker: Option<String> = None;
+        loop {
+            let key = opts.sse_c.as_ref();
+            let page = self
+                .engine
+                .send(|| {
+                    self.engine
+                        .client
+                        .list_parts()
+                        .bucket(&job.dst.bucket)
+                        .key(&job.dst.key)
+                        .upload_id(&entry.upload_id)
+                        .set_part_number_marker(marker.clone())
+                        .set_sse_customer_algorithm(key.map(|k| k.algorithm.clone()))
+                        .set_sse_customer_key(key.map(|k| k.key_base64.clone()))
+                        .set_sse_customer_key_md5(key.map(|k| k.key_md5_base64.clone()))
+                        .set_request_payer(opts.request_payer.clone())
+                        .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
+                        .send()
+                })
+                .await
+                .map_err(|err| {
+                    let e = S3Error::from_sdk("ListParts", &err);
+                    let gone = e.is_code("NoSuchUpload");
+                    let e = anyhow::Error::new(e);
+                    if gone {
+                        journal::remove(job);
+                        e.context(format!(
+                            "upload {} no longer exists (completed or aborted since): copy \
+                             again without --resume",
+                            entry.upload_id
+                        ))
+                    } else {
+                        e.context(format!(
+                            "cannot list the parts of upload {}",
+                            entry.upload_id
+                        ))
+                    }
+                })?;
+            for part in page.parts() {
+                let (Some(n), Some(size)) = (part.part_number(), part.size()) else {
+                    continue;
+                };
+                if planned.get(&n) == Some(&(size.max(0) as u64)) {
+                    done.push(
+                        CompletedPart::builder()
+                            .part_number(n)
+                            .set_e_tag(part.e_tag().map(str::to_owned))
+                            .set_checksum_crc32(part.checksum_crc32().map(str::to_owned))
+                            .set_checksum_crc32_c(part.checksum_crc32_c().map(str::to_owned))
+                            .set_checksum_crc64_nvme(part.checksum_crc64_nvme().map(str::to_owned))
+                            .set_checksum_sha1(part.checksum_sha1().map(str::to_owned))
+                            .set_checksum_sha256(part.checksum_sha256().map(str::to_owned))
+                            .build(),
+                    );
+                }
             }
-        };
-        self.sweep_strays(&upload_id, started).await;
-        outcome
+            if !page.is_truncated().unwrap_or(false) {
+                return Ok(done);
+            }
+            marker = page.next_part_number_marker().map(str::to_owned);
+            if marker.is_none() {
+                return Ok(done);
+            }
+        }
     }
 
     /// CompleteMultipartUpload, with its outcome resolved rather than

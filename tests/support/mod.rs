@@ -125,6 +125,14 @@ impl Server {
         self.s3cp_env(&all, &[]).await
     }
 
+    /// Runs `s3cp --endpoint-url .. --path-style ARGS` with extra
+    /// environment variables.
+    pub async fn s3cp_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut all = vec!["--endpoint-url", self.endpoint.as_str(), "--path-style"];
+        all.extend_from_slice(args);
+        self.s3cp_env(&all, env).await
+    }
+
     /// Runs `s3cp --endpoint-url .. --path-style ARGS` with `input` on its
     /// standard input.
     pub async fn s3cp_stdin(&self, args: &[&str], input: &str) -> Run {
@@ -148,9 +156,14 @@ impl Server {
     /// Starts `s3cp --endpoint-url .. --path-style ARGS` without waiting,
     /// its output piped (for tests that signal it).
     pub fn spawn(&self, args: &[&str]) -> tokio::process::Child {
+        self.spawn_env(args, &[])
+    }
+
+    /// [`Server::spawn`] with extra environment variables.
+    pub fn spawn_env(&self, args: &[&str], env: &[(&str, &str)]) -> tokio::process::Child {
         let mut all = vec!["--endpoint-url", &self.endpoint, "--path-style"];
         all.extend_from_slice(args);
-        self.command(&all, &[])
+        self.command(&all, env)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()

@@ -338,19 +338,40 @@ impl Proxy {
             return client.shutdown().await;
         }
 
+        // The whole request body first (copy requests have none or a small
+        // one), so that the server can answer before anything else is read.
+        let body_len: usize = request_length(&head);
+        while buf.len() < head_end + body_len {
+            let mut chunk = [0u8; 8192];
+            let n = client.read(&mut chunk).await?;
+            if n == 0 {
+                break;
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        }
+        // In flight from the request's arrival to the first byte of its
+        // answer: inside the time the client waits, so never over-counted.
         {
             let mut f = self.in_flight.lock().unwrap();
             f.0 += 1;
             f.1 = f.1.max(f.0);
         }
+        let mut counted = true;
         let result = async {
             let mut server = TcpStream::connect(upstream).await?;
             server.write_all(forwarded.as_bytes()).await?;
             server.write_all(&buf[head_end..]).await?;
+            let mut first = [0u8; 8192];
+            let n = server.read(&mut first).await?;
+            self.in_flight.lock().unwrap().0 -= 1;
+            counted = false;
+            client.write_all(&first[..n]).await?;
             tokio::io::copy_bidirectional(&mut client, &mut server).await
         }
         .await;
-        self.in_flight.lock().unwrap().0 -= 1;
+        if counted {
+            self.in_flight.lock().unwrap().0 -= 1;
+        }
         result.map(|_| ())
     }
 
@@ -381,6 +402,15 @@ impl Proxy {
         drop(client);
         Ok(())
     }
+}
+
+/// The Content-Length of a request head (0 when absent).
+fn request_length(head: &str) -> usize {
+    head.split("\r\n")
+        .filter_map(|l| l.split_once(':'))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.trim().parse().ok())
+        .unwrap_or(0)
 }
 
 fn error_xml(code: &str, message: &str) -> String {

@@ -1,0 +1,94 @@
+//! The resume journal: one small JSON file per multipart copy in flight, in
+//! the user's state directory, naming the upload, the pinned source and the
+//! plan. Written when the upload is created, removed when it completes or
+//! is aborted; what is left after Ctrl-C with `--keep-partial`, `kill -9`, a
+//! crash or a lost network is what `s3cp --resume SRC DST` continues. Which
+//! parts are done is asked of S3 (ListParts), not recorded here.
+
+use std::io;
+use std::path::PathBuf;
+
+use md5::{Digest, Md5};
+use serde::{Deserialize, Serialize};
+
+use crate::config::CopyJob;
+
+/// Format version of a journal file.
+const VERSION: u32 = 1;
+
+/// One multipart copy that may be resumed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub version: u32,
+    pub src: String,
+    pub dst: String,
+    pub upload_id: String,
+    /// The source the parts are pinned to.
+    pub etag: String,
+    pub source_version_id: Option<String>,
+    pub size: u64,
+    pub part_size: u64,
+}
+
+impl Entry {
+    pub fn new(
+        job: &CopyJob,
+        upload_id: &str,
+        etag: &str,
+        version: Option<&str>,
+        size: u64,
+        part_size: u64,
+    ) -> Self {
+        Entry {
+            version: VERSION,
+            src: job.src.to_string(),
+            dst: job.dst.to_string(),
+            upload_id: upload_id.to_owned(),
+            etag: etag.to_owned(),
+            source_version_id: version.map(str::to_owned),
+            size,
+            part_size,
+        }
+    }
+}
+
+/// `$S3CP_STATE_DIR`, else `$XDG_STATE_HOME/s3cp`, else
+/// `~/.local/state/s3cp`.
+pub fn dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("S3CP_STATE_DIR") {
+        return PathBuf::from(d);
+    }
+    let base = std::env::var_os("XDG_STATE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("s3cp")
+}
+
+/// The journal file of a copy: named by a hash of its source and
+/// destination, so the same command line finds it again.
+pub fn path(job: &CopyJob) -> PathBuf {
+    let digest = Md5::digest(format!("{}\n{}", job.src, job.dst).as_bytes());
+    let name: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    dir().join(format!("{name}.json"))
+}
+
+/// Writes the entry atomically (a temporary file renamed into place).
+pub fn write(job: &CopyJob, entry: &Entry) -> io::Result<()> {
+    let path = path(job);
+    std::fs::create_dir_all(path.parent().expect("journal dir"))?;
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, serde_json::to_vec_pretty(entry)?)?;
+    std::fs::rename(&tmp, &path)
+}
+
+pub fn read(job: &CopyJob) -> Option<Entry> {
+    let text = std::fs::read(path(job)).ok()?;
+    serde_json::from_slice::<Entry>(&text).ok().filter(|e| {
+        e.version == VERSION && e.src == job.src.to_string() && e.dst == job.dst.to_string()
+    })
+}
+
+pub fn remove(job: &CopyJob) {
+    let _ = std::fs::remove_file(path(job));
+}
