@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use aws_sdk_s3::config::http::HttpResponse;
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
-use aws_smithy_types::error::display::DisplayErrorContext;
 
 /// s3cp's exit codes. Stable: scripts depend on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,6 +158,16 @@ impl S3Error {
     pub fn is_code(&self, code: &str) -> bool {
         self.code == code
     }
+
+    /// No credentials could be loaded: no request was sent.
+    pub fn is_credentials(&self) -> bool {
+        self.message.contains("loading credentials") || self.message.contains("no credentials")
+    }
+
+    /// No answer came back: the endpoint could not be reached.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self.code.as_str(), "DispatchFailure" | "Timeout") && !self.is_credentials()
+    }
 }
 
 fn status_code_name(status: Option<u16>) -> String {
@@ -172,10 +181,19 @@ fn status_code_name(status: Option<u16>) -> String {
     }
 }
 
-/// The SDK's error with all its sources, on one line. Never contains
-/// credentials: the SDK does not put them into errors.
+/// The SDK's error and its sources, each by its `Display`, on one line.
+/// Never contains credentials: the SDK does not put them into errors.
 fn error_text<E: std::error::Error + 'static>(err: &SdkError<E, HttpResponse>) -> String {
-    DisplayErrorContext(err).to_string()
+    let mut parts: Vec<String> = Vec::new();
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !text.is_empty() && parts.last() != Some(&text) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
 }
 
 /// Shorthand: map an SDK error into an [`S3Error`] inside an `anyhow` chain.

@@ -71,8 +71,10 @@ fn ctrl_c() -> impl std::future::Future<Output = ()> {
 fn init_logging(verbose: u8, quiet: bool) {
     let default = match (quiet, verbose) {
         (true, _) => "error",
-        (false, 0) => "warn",
-        (false, 1) => "s3cp=info,warn",
+        // aws-config warns about every credential provider it tries in
+        // turn (IMDS included); the resulting error says what matters.
+        (false, 0) => "warn,aws_config=error",
+        (false, 1) => "s3cp=info,warn,aws_config=error",
         (false, 2) => "s3cp=debug,warn",
         (false, _) => "s3cp=trace,aws_smithy_runtime=debug,aws_sdk_s3=debug,info",
     };

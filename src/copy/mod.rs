@@ -85,6 +85,7 @@ where
     let e = S3Error::from_sdk("", err);
     e.status.is_none_or(|s| s >= 500 || s == 200)
         && !matches!(e.code.as_str(), "ConstructionFailure" | "NotImplemented")
+        && !e.is_credentials()
 }
 
 impl Engine<'_> {
@@ -104,7 +105,7 @@ impl Engine<'_> {
             match self.send_once(request()).await {
                 Err(err) if retries < ENGINE_RETRIES && transient(&err) => {
                     retries += 1;
-                    tracing::warn!(
+                    tracing::info!(
                         "{}; sending it again ({retries}/{ENGINE_RETRIES})",
                         S3Error::from_sdk("request", &err)
                     );
@@ -273,7 +274,23 @@ fn source_error(
         .raw_response()
         .and_then(|r| r.headers().get("x-amz-delete-marker"))
         == Some("true");
-    let what = if delete_marker && job.src.version_id.is_some() || e.status == Some(405) {
+    let what = if e.is_credentials() {
+        "no AWS credentials were found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, \
+         give --profile, or configure SSO or an instance role"
+            .to_owned()
+    } else if e.is_unreachable() {
+        format!(
+            "cannot reach S3 to read {}: check --endpoint-url (or AWS_ENDPOINT_URL), the \
+             region and the network",
+            job.src
+        )
+    } else if e.status == Some(403) {
+        format!(
+            "access to the source {} was denied: check the credentials (and --profile) and \
+             that they may s3:GetObject it",
+            job.src
+        )
+    } else if delete_marker && job.src.version_id.is_some() || e.status == Some(405) {
         format!(
             "{} is a delete marker, which holds no data: give the id of a version that does \
              (aws s3api list-object-versions lists them)",

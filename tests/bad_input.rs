@@ -1,0 +1,424 @@
+//! Bad input, one table: every case gets a message that names the fix, its
+//! documented exit code, and writes nothing. Edge cases that are not errors
+//! sit beside them. (Delete markers and unrestored archive objects need
+//! moto: tests/options.rs.)
+
+mod support;
+
+use support::*;
+
+/// (name, arguments with SRC/DST placeholders, extra env, exit, message).
+type Case = (
+    &'static str,
+    Vec<String>,
+    Vec<(&'static str, String)>,
+    i32,
+    &'static str,
+);
+
+#[tokio::test]
+async fn every_bad_input_is_refused_with_the_fix_and_writes_nothing() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("bad-input");
+    put(&client, SRC_BUCKET, &format!("{p}src"), random_bytes(1000)).await;
+    let src = format!("s3://{SRC_BUCKET}/{p}src");
+    let dst = format!("s3://{DST_BUCKET}/{p}dst");
+    let state = tempfile::tempdir().unwrap();
+    let s = |v: &[&str]| -> Vec<String> { v.iter().map(|x| x.to_string()).collect() };
+    let long_key = format!("s3://{SRC_BUCKET}/{}", "k".repeat(1025));
+    let cases: Vec<Case> = vec![
+        (
+            "not an S3 URI",
+            s(&["bucket/key", &dst]),
+            vec![],
+            2,
+            "is not an S3 URI: write it as s3://BUCKET/KEY",
+        ),
+        (
+            "no bucket",
+            s(&["s3:///key", &dst]),
+            vec![],
+            2,
+            "has no bucket name",
+        ),
+        (
+            "no key",
+            s(&[&format!("s3://{SRC_BUCKET}"), &dst]),
+            vec![],
+            2,
+            "has no object key",
+        ),
+        (
+            "key over 1,024 bytes",
+            s(&[&long_key, &dst]),
+            vec![],
+            2,
+            "S3 keys are at most 1024 bytes",
+        ),
+        (
+            "empty version id",
+            s(&[&format!("{src}?versionId="), &dst]),
+            vec![],
+            2,
+            "give ?versionId=ID or leave it out",
+        ),
+        (
+            "version on the destination",
+            s(&[&src, &format!("{dst}?versionId=v1")]),
+            vec![],
+            2,
+            "a destination cannot name a version",
+        ),
+        (
+            "missing DST",
+            s(&[&src]),
+            vec![],
+            2,
+            "required arguments were not provided",
+        ),
+        (
+            "threshold above 5 GiB",
+            s(&["--multipart-threshold", "6GiB", &src, &dst]),
+            vec![],
+            2,
+            "give 5GiB or less",
+        ),
+        (
+            "part size below 5 MiB",
+            s(&["--part-size", "1MiB", &src, &dst]),
+            vec![],
+            2,
+            "give 5MiB or more",
+        ),
+        (
+            "part size above 5 GiB",
+            s(&["--part-size", "6GiB", &src, &dst]),
+            vec![],
+            2,
+            "give 5GiB or less",
+        ),
+        (
+            "size that is not a size",
+            s(&["--part-size", "big", &src, &dst]),
+            vec![],
+            2,
+            "write a size such as 8MiB",
+        ),
+        (
+            "zero concurrency",
+            s(&["--concurrency", "0", &src, &dst]),
+            vec![],
+            2,
+            "0 is not in 1..=1024",
+        ),
+        (
+            "copy onto itself, no change",
+            s(&[&src, &src]),
+            vec![],
+            2,
+            "change something (--metadata-directive REPLACE",
+        ),
+        (
+            "--no-overwrite onto itself",
+            s(&["--no-overwrite", "--storage-class", "STANDARD", &src, &src]),
+            vec![],
+            2,
+            "the destination always exists",
+        ),
+        (
+            "COPY directive with metadata",
+            s(&[
+                "--metadata-directive",
+                "COPY",
+                "--metadata",
+                "a=1",
+                &src,
+                &dst,
+            ]),
+            vec![],
+            2,
+            "use --metadata-directive REPLACE",
+        ),
+        (
+            "COPY tagging with tags",
+            s(&[
+                "--tagging-directive",
+                "COPY",
+                "--tagging",
+                "a=1",
+                &src,
+                &dst,
+            ]),
+            vec![],
+            2,
+            "use --tagging-directive REPLACE",
+        ),
+        (
+            "canned ACL and grants",
+            s(&["--acl", "private", "--grant-read", "id=x", &src, &dst]),
+            vec![],
+            2,
+            "give one or the other",
+        ),
+        (
+            "unknown storage class",
+            s(&["--storage-class", "FROZEN", &src, &dst]),
+            vec![],
+            2,
+            "[possible values:",
+        ),
+        (
+            "SSE-C key of the wrong length",
+            s(&["--sse-c", "AES256", "--sse-c-key", "too-short", &src, &dst]),
+            vec![],
+            2,
+            "exactly 32 bytes",
+        ),
+        (
+            "SSE-C key not base64",
+            s(&["--sse-c", "AES256", &src, &dst]),
+            vec![("S3CP_SSE_C_KEY", "not base64!".into())],
+            2,
+            "S3CP_SSE_C_KEY is not base64",
+        ),
+        (
+            "SSE-C without a key",
+            s(&["--sse-c-copy-source", "AES256", &src, &dst]),
+            vec![],
+            2,
+            "--sse-c-copy-source needs a key",
+        ),
+        (
+            "SSE-C key file missing",
+            s(&[
+                "--sse-c",
+                "AES256",
+                "--sse-c-key-file",
+                "/nonexistent/key",
+                &src,
+                &dst,
+            ]),
+            vec![],
+            2,
+            "cannot read the --sse-c key file",
+        ),
+        (
+            "SSE-S3 and SSE-C together",
+            s(&[
+                "--sse",
+                "AES256",
+                "--sse-c",
+                "AES256",
+                "--sse-c-key",
+                "0123456789abcdef0123456789abcdef",
+                &src,
+                &dst,
+            ]),
+            vec![],
+            2,
+            "--sse and --sse-c cannot be combined",
+        ),
+        (
+            "KMS key without aws:kms",
+            s(&["--sse-kms-key-id", "k", &src, &dst]),
+            vec![],
+            2,
+            "need --sse aws:kms",
+        ),
+        (
+            "a date that is not a date",
+            s(&["--if-unmodified-since", "last week", &src, &dst]),
+            vec![],
+            2,
+            "write RFC 3339",
+        ),
+        (
+            "shard out of range",
+            s(&["-r", "--shard", "4/3", &src, &dst]),
+            vec![],
+            2,
+            "1 <= I <= N",
+        ),
+        (
+            "--include without -r",
+            s(&["--include", "*.txt", &src, &dst]),
+            vec![],
+            2,
+            "--recursive",
+        ),
+        (
+            "invalid glob",
+            s(&["-r", "--include", "a[", &src, &dst]),
+            vec![],
+            2,
+            "is not a valid glob",
+        ),
+        (
+            "-r with a version id",
+            s(&["-r", &format!("{src}?versionId=v1"), &dst]),
+            vec![],
+            2,
+            "cannot name a version",
+        ),
+        (
+            "missing manifest",
+            s(&["--from-file", "/nonexistent/list"]),
+            vec![],
+            2,
+            "cannot open the manifest",
+        ),
+        (
+            "nothing to resume",
+            s(&["--resume", &src, &dst]),
+            vec![("S3CP_STATE_DIR", state.path().display().to_string())],
+            2,
+            "copy it without --resume",
+        ),
+        (
+            "bad --older-than",
+            s(&["uploads", "abort", &dst, "--older-than", "a while"]),
+            vec![],
+            2,
+            "write a duration such as 30m",
+        ),
+        (
+            "missing source",
+            s(&[&format!("{src}-nope"), &dst]),
+            vec![],
+            1,
+            "does not exist",
+        ),
+        (
+            "missing destination bucket",
+            s(&[&src, "s3://s3cp-no-such-bucket/x"]),
+            vec![],
+            1,
+            "NoSuchBucket",
+        ),
+        (
+            "wrong credentials",
+            s(&[&src, &dst]),
+            vec![("AWS_ACCESS_KEY_ID", "GK000000000000000000000000".into())],
+            1,
+            "was denied: check the credentials",
+        ),
+        (
+            "missing credentials",
+            s(&[&src, &dst]),
+            vec![
+                ("AWS_ACCESS_KEY_ID", String::new()),
+                ("AWS_SECRET_ACCESS_KEY", String::new()),
+            ],
+            1,
+            "no AWS credentials were found",
+        ),
+        (
+            "unreachable endpoint",
+            s(&[
+                "--endpoint-url",
+                "http://127.0.0.1:9",
+                "--max-attempts",
+                "1",
+                &src,
+                &dst,
+            ]),
+            vec![],
+            1,
+            "cannot reach S3",
+        ),
+    ];
+    assert!(cases.len() >= 25);
+    for (name, args, env, code, message) in &cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        // A case that names its own endpoint gets no other.
+        let r = if args.first() == Some(&"--endpoint-url") {
+            g.s3cp_env(&args, &env).await
+        } else {
+            g.s3cp_with(&args, &env).await
+        };
+        assert_eq!(r.code, *code, "{name}: {r}");
+        assert!(r.stderr.contains(message), "{name}: want {message:?}\n{r}");
+        assert!(r.stdout.is_empty(), "{name}: {r}");
+        assert!(
+            !exists(&client, DST_BUCKET, &format!("{p}dst")).await,
+            "{name} wrote"
+        );
+    }
+    assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
+}
+
+#[tokio::test]
+async fn edge_cases_that_are_not_errors() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("edges");
+    // A 0-byte object, even with a 0 threshold, is one CopyObject.
+    put(&client, SRC_BUCKET, &format!("{p}empty"), Vec::new()).await;
+    let r = g
+        .s3cp(&[
+            "--json",
+            "--multipart-threshold",
+            "0",
+            &format!("s3://{SRC_BUCKET}/{p}empty"),
+            &format!("s3://{DST_BUCKET}/{p}empty"),
+        ])
+        .await
+        .json_ok();
+    assert_eq!(
+        (r["method"].as_str(), r["size"].as_u64()),
+        (Some("single"), Some(0))
+    );
+    assert_eq!(
+        head(&client, DST_BUCKET, &format!("{p}empty")).await.size,
+        0
+    );
+    // Exactly the threshold: one CopyObject; one byte more: parts.
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}exact"),
+        random_bytes(6 * MIB as usize),
+    )
+    .await;
+    for (threshold, method) in [("6MiB", "single"), ("6291455", "multipart")] {
+        let r = g
+            .s3cp(&[
+                "--json",
+                "--multipart-threshold",
+                threshold,
+                "--part-size",
+                "5MiB",
+                &format!("s3://{SRC_BUCKET}/{p}exact"),
+                &format!("s3://{DST_BUCKET}/{p}exact-{method}"),
+            ])
+            .await
+            .json_ok();
+        assert_eq!(r["method"], method, "threshold {threshold}");
+        assert_eq!(
+            digest(&client, SRC_BUCKET, &format!("{p}exact")).await,
+            digest(&client, DST_BUCKET, &format!("{p}exact-{method}")).await
+        );
+    }
+    // A key of nothing but special characters, on both paths.
+    let key = format!("{p} !\"#$%&'()*+,:;<=>?@[]^`{{|}}~");
+    put(&client, SRC_BUCKET, &key, random_bytes(6 * MIB as usize)).await;
+    for extra in [
+        &[][..],
+        &["--multipart-threshold", "5MiB", "--part-size", "5MiB"][..],
+    ] {
+        let mut args = vec!["--json"];
+        args.extend_from_slice(extra);
+        let (s, d) = (
+            format!("s3://{SRC_BUCKET}/{key}"),
+            format!("s3://{DST_BUCKET}/{key}"),
+        );
+        args.extend([s.as_str(), d.as_str()]);
+        g.s3cp(&args).await.json_ok();
+        assert_eq!(
+            digest(&client, SRC_BUCKET, &key).await,
+            digest(&client, DST_BUCKET, &key).await
+        );
+    }
+}
