@@ -416,3 +416,43 @@ async fn kill_9_then_resume_completes_and_a_changed_source_is_refused() {
     }
     assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
 }
+
+#[tokio::test]
+async fn a_second_ctrl_c_exits_at_once() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("double-sigint");
+    let src = format!("s3://{SRC_BUCKET}/{}", slow_copy_source(&g, &p).await);
+    // Make the abort that the first Ctrl-C starts take 20 s.
+    let proxy = Proxy::start(&g.endpoint).await;
+    proxy.inject(
+        3,
+        vec![Rule {
+            operation: Some("AbortMultipartUpload"),
+            when: When::EveryNth(1),
+            faults: vec![Fault::Delay(20_000)],
+        }],
+    );
+    let mut args = SLOW.to_vec();
+    let dst = format!("s3://{DST_BUCKET}/{p}dst");
+    args.extend([src.as_str(), dst.as_str()]);
+    let child = g.via(&proxy).spawn(&args);
+    wait_for_upload(&client, &p).await;
+    interrupt(&child);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let second = std::time::Instant::now();
+    interrupt(&child);
+    let r = Run::from(child.wait_with_output().await.unwrap());
+    assert_eq!(r.code, 130, "{r}");
+    assert!(
+        second.elapsed().as_secs() < 5,
+        "the second Ctrl-C did not exit at once"
+    );
+    assert!(r.stderr.contains("interrupted twice"), "{r}");
+    // What the first abort did not finish, `uploads abort` cleans up.
+    let r = g
+        .s3cp(&["uploads", "abort", &format!("s3://{DST_BUCKET}/{p}")])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
+}
