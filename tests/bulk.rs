@@ -427,21 +427,7 @@ async fn ctrl_c_stops_a_bulk_run_with_130_and_no_upload_left() {
     let p = unique("bulk-sigint");
     let small: Vec<String> = (0..50).map(|i| format!("src/s{i:02}")).collect();
     put_many(&client, &p, &small).await;
-    put(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}base"),
-        random_bytes(5 * MIB as usize),
-    )
-    .await;
-    assemble(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}src/big"),
-        &format!("{p}base"),
-        80,
-    )
-    .await;
+    parts_source(&client, &p, &format!("{p}src/big"), 80).await;
     let child = g.spawn(&[
         "-r",
         "--json",
@@ -512,21 +498,7 @@ async fn small_objects_and_parts_share_one_request_budget() {
     let p = unique("bulk-budget");
     let small: Vec<String> = (0..200).map(|i| format!("src/s{i:03}")).collect();
     put_many(&client, &p, &small).await;
-    put(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}base"),
-        random_bytes(5 * MIB as usize),
-    )
-    .await;
-    assemble(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}src/big"),
-        &format!("{p}base"),
-        20,
-    )
-    .await;
+    parts_source(&client, &p, &format!("{p}src/big"), 20).await;
     let r = g
         .via(&proxy)
         .s3cp(&[

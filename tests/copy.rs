@@ -157,11 +157,9 @@ async fn source_overwritten_mid_copy_fails_and_leaves_no_upload() {
     let g = garage().await;
     let client = g.client();
     let p = unique("overwritten");
-    let base = format!("{p}base");
-    put(&client, SRC_BUCKET, &base, random_bytes(5 * MIB as usize)).await;
     let src = format!("{p}src");
     // 400 MiB in 80 parts, copied one at a time: plenty of time to overwrite.
-    assemble(&client, SRC_BUCKET, &src, &base, 80).await;
+    parts_source(&client, &p, &src, 80).await;
 
     let run = {
         let g = g.clone();
@@ -394,10 +392,8 @@ async fn ctrl_c_mid_copy_exits_130_and_aborts_the_upload() {
     let g = garage().await;
     let client = g.client();
     let p = unique("sigint");
-    let base = format!("{p}base");
-    put(&client, SRC_BUCKET, &base, random_bytes(5 * MIB as usize)).await;
     let src = format!("{p}src");
-    assemble(&client, SRC_BUCKET, &src, &base, 80).await;
+    parts_source(&client, &p, &src, 80).await;
 
     let child = g.spawn(&[
         "--multipart-threshold",
@@ -426,21 +422,7 @@ async fn progress_bar_on_a_terminal() {
     let g = garage().await;
     let client = g.client();
     let p = unique("progress");
-    put(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}base"),
-        random_bytes(5 * MIB as usize),
-    )
-    .await;
-    assemble(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}src"),
-        &format!("{p}base"),
-        60,
-    )
-    .await;
+    parts_source(&client, &p, &format!("{p}src"), 60).await;
     // `script` gives s3cp a pseudo-terminal and copies what it draws.
     let command = format!(
         "{} --endpoint-url {} --path-style --multipart-threshold 5MiB --part-size 5MiB \

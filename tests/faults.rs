@@ -253,21 +253,7 @@ async fn uploads_list_and_abort_clean_up_what_was_left() {
 /// copy can be interrupted half-way.
 async fn slow_copy_source(g: &Server, p: &str) -> String {
     let client = g.client();
-    put(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}base"),
-        random_bytes(5 * MIB as usize),
-    )
-    .await;
-    assemble(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}src"),
-        &format!("{p}base"),
-        80,
-    )
-    .await;
+    parts_source(&client, p, &format!("{p}src"), 80).await;
     format!("{p}src")
 }
 

@@ -474,3 +474,11 @@ pub async fn wait_for_upload(client: &Client, prefix: &str) {
         waited += 5;
     }
 }
+
+/// Puts `{prefix}base` (5 MiB of random bytes) and assembles `key` from
+/// `copies` UploadPartCopy parts of it: a large source that costs little.
+pub async fn parts_source(client: &Client, prefix: &str, key: &str, copies: i32) {
+    let base = format!("{prefix}base");
+    put(client, SRC_BUCKET, &base, random_bytes(5 * MIB as usize)).await;
+    assemble(client, SRC_BUCKET, key, &base, copies).await;
+}
