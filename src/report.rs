@@ -74,13 +74,19 @@ pub struct CopyLine<'a> {
 }
 
 impl<'a> CopyLine<'a> {
-    fn settings(job: &CopyJob, opts: &CopyOptions, status: Status, dry_run: bool) -> Self {
+    fn settings(
+        src: String,
+        dst: String,
+        opts: &CopyOptions,
+        status: Status,
+        dry_run: bool,
+    ) -> Self {
         CopyLine {
             kind: "copy",
             schema: SCHEMA,
             status,
-            src: job.src.to_string(),
-            dst: job.dst.to_string(),
+            src,
+            dst,
             size: None,
             method: None,
             part_size: None,
@@ -120,7 +126,13 @@ impl<'a> CopyLine<'a> {
             version_id: c.version_id.as_deref(),
             source_version_id: c.source_version_id.as_deref(),
             duration_ms: c.duration.as_millis() as u64,
-            ..Self::settings(job, opts, status, c.dry_run)
+            ..Self::settings(
+                job.src.to_string(),
+                job.dst.to_string(),
+                opts,
+                status,
+                c.dry_run,
+            )
         }
     }
 
@@ -131,9 +143,29 @@ impl<'a> CopyLine<'a> {
         failure: &Failure,
         dry_run: bool,
     ) -> Self {
+        Self::unparsed(
+            job.src.to_string(),
+            job.dst.to_string(),
+            opts,
+            failure,
+            status,
+            dry_run,
+        )
+    }
+
+    /// A failure of a copy whose URIs may not even parse (a bad manifest
+    /// line): `src` and `dst` as written.
+    pub fn unparsed(
+        src: String,
+        dst: String,
+        opts: &CopyOptions,
+        failure: &Failure,
+        status: Status,
+        dry_run: bool,
+    ) -> Self {
         CopyLine {
             error: Some(ErrorDetail::new(failure)),
-            ..Self::settings(job, opts, status, dry_run)
+            ..Self::settings(src, dst, opts, status, dry_run)
         }
     }
 }

@@ -13,6 +13,8 @@ use aws_sdk_s3::operation::get_object_acl::builders::GetObjectAclFluentBuilder;
 use aws_sdk_s3::operation::get_object_tagging::builders::GetObjectTaggingFluentBuilder;
 use aws_sdk_s3::operation::head_object::HeadObjectOutput;
 use aws_sdk_s3::operation::head_object::builders::HeadObjectFluentBuilder;
+use aws_sdk_s3::operation::list_multipart_uploads::builders::ListMultipartUploadsFluentBuilder;
+use aws_sdk_s3::operation::list_parts::builders::ListPartsFluentBuilder;
 use aws_sdk_s3::operation::upload_part_copy::builders::UploadPartCopyFluentBuilder;
 use aws_sdk_s3::types::{
     CompletedMultipartUpload, CompletedPart, Grant, MetadataDirective as SdkMetadataDirective,
@@ -137,6 +139,30 @@ pub fn grants_from_acl(acl: &[Grant]) -> Grants {
     grants
 }
 
+/// An SSE-C key (`Option<&SseCKey>`) as the three
+/// `x-amz-server-side-encryption-customer-*` headers.
+macro_rules! sse_c {
+    ($builder:expr, $key:expr) => {{
+        let key: Option<&crate::options::SseCKey> = $key;
+        $builder
+            .set_sse_customer_algorithm(key.map(|k| k.algorithm.clone()))
+            .set_sse_customer_key(key.map(|k| k.key_base64.clone()))
+            .set_sse_customer_key_md5(key.map(|k| k.key_md5_base64.clone()))
+    }};
+}
+
+/// The source's SSE-C key as the `x-amz-copy-source-server-side-encryption-
+/// customer-*` headers.
+macro_rules! copy_source_sse_c {
+    ($builder:expr, $key:expr) => {{
+        let key: Option<&crate::options::SseCKey> = $key;
+        $builder
+            .set_copy_source_sse_customer_algorithm(key.map(|k| k.algorithm.clone()))
+            .set_copy_source_sse_customer_key(key.map(|k| k.key_base64.clone()))
+            .set_copy_source_sse_customer_key_md5(key.map(|k| k.key_md5_base64.clone()))
+    }};
+}
+
 /// The settings of the destination object that CopyObject and
 /// CreateMultipartUpload both take, under the same names: set once here for
 /// both builders, so the two paths cannot drift apart.
@@ -148,8 +174,7 @@ macro_rules! destination_settings {
             Acl::Grants(g) => (None, g.clone()),
             Acl::Default | Acl::CopySource => (None, Grants::default()),
         };
-        let sse_c = opts.sse_c.as_ref();
-        $builder
+        sse_c!($builder, opts.sse_c.as_ref())
             .set_acl(canned)
             .set_grant_read(grants.read)
             .set_grant_read_acp(grants.read_acp)
@@ -159,9 +184,6 @@ macro_rules! destination_settings {
             .set_ssekms_key_id(opts.encryption.kms_key_id.clone())
             .set_ssekms_encryption_context(opts.encryption.kms_context.clone())
             .set_bucket_key_enabled(opts.encryption.bucket_key)
-            .set_sse_customer_algorithm(sse_c.map(|k| k.algorithm.clone()))
-            .set_sse_customer_key(sse_c.map(|k| k.key_base64.clone()))
-            .set_sse_customer_key_md5(sse_c.map(|k| k.key_md5_base64.clone()))
             .set_storage_class(opts.storage_class.clone())
             .set_object_lock_mode(opts.object_lock.mode.clone())
             .set_object_lock_retain_until_date(opts.object_lock.retain_until)
@@ -189,15 +211,12 @@ macro_rules! object_metadata {
 }
 
 pub fn head_source(client: &Client, src: &S3Uri, opts: &CopyOptions) -> HeadObjectFluentBuilder {
-    let key = opts.sse_c_source.as_ref();
-    client
+    let req = client
         .head_object()
         .bucket(&src.bucket)
         .key(&src.key)
-        .set_version_id(src.version_id.clone())
-        .set_sse_customer_algorithm(key.map(|k| k.algorithm.clone()))
-        .set_sse_customer_key(key.map(|k| k.key_base64.clone()))
-        .set_sse_customer_key_md5(key.map(|k| k.key_md5_base64.clone()))
+        .set_version_id(src.version_id.clone());
+    sse_c!(req, opts.sse_c_source.as_ref())
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_source_bucket_owner.clone())
 }
@@ -272,11 +291,8 @@ pub fn copy_object(
             .tagging_directive(SdkTaggingDirective::Replace)
             .set_tagging(Some(tagging_header(&opts.tagging.tags)).filter(|t| !t.is_empty())),
     };
-    let source_key = opts.sse_c_source.as_ref();
     let conditions = &opts.conditions;
-    req.set_copy_source_sse_customer_algorithm(source_key.map(|k| k.algorithm.clone()))
-        .set_copy_source_sse_customer_key(source_key.map(|k| k.key_base64.clone()))
-        .set_copy_source_sse_customer_key_md5(source_key.map(|k| k.key_md5_base64.clone()))
+    copy_source_sse_c!(req, opts.sse_c_source.as_ref())
         .set_copy_source_if_match(conditions.if_match.clone().or(pin_etag))
         .set_copy_source_if_none_match(conditions.if_none_match.clone())
         .set_copy_source_if_modified_since(conditions.if_modified_since)
@@ -321,10 +337,8 @@ pub fn upload_part_copy(
     upload_id: &str,
     part: Part,
 ) -> UploadPartCopyFluentBuilder {
-    let key = opts.sse_c.as_ref();
-    let source_key = opts.sse_c_source.as_ref();
     let conditions = &opts.conditions;
-    client
+    let req = client
         .upload_part_copy()
         .copy_source(job.src.copy_source(source.version_id.as_deref()))
         .copy_source_if_match(&source.etag)
@@ -335,13 +349,9 @@ pub fn upload_part_copy(
         .bucket(&job.dst.bucket)
         .key(&job.dst.key)
         .upload_id(upload_id)
-        .part_number(part.number)
-        .set_sse_customer_algorithm(key.map(|k| k.algorithm.clone()))
-        .set_sse_customer_key(key.map(|k| k.key_base64.clone()))
-        .set_sse_customer_key_md5(key.map(|k| k.key_md5_base64.clone()))
-        .set_copy_source_sse_customer_algorithm(source_key.map(|k| k.algorithm.clone()))
-        .set_copy_source_sse_customer_key(source_key.map(|k| k.key_base64.clone()))
-        .set_copy_source_sse_customer_key_md5(source_key.map(|k| k.key_md5_base64.clone()))
+        .part_number(part.number);
+    let req = sse_c!(req, opts.sse_c.as_ref());
+    copy_source_sse_c!(req, opts.sse_c_source.as_ref())
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
         .set_expected_source_bucket_owner(opts.expected_source_bucket_owner.clone())
@@ -358,8 +368,7 @@ pub fn complete_multipart_upload(
     mut parts: Vec<CompletedPart>,
 ) -> CompleteMultipartUploadFluentBuilder {
     parts.sort_by_key(|p| p.part_number());
-    let key = opts.sse_c.as_ref();
-    client
+    let req = client
         .complete_multipart_upload()
         .bucket(&job.dst.bucket)
         .key(&job.dst.key)
@@ -368,11 +377,58 @@ pub fn complete_multipart_upload(
             CompletedMultipartUpload::builder()
                 .set_parts(Some(parts))
                 .build(),
-        )
-        .set_sse_customer_algorithm(key.map(|k| k.algorithm.clone()))
-        .set_sse_customer_key(key.map(|k| k.key_base64.clone()))
-        .set_sse_customer_key_md5(key.map(|k| k.key_md5_base64.clone()))
+        );
+    sse_c!(req, opts.sse_c.as_ref())
         .set_if_none_match(opts.no_overwrite.then(|| "*".to_owned()))
+        .set_request_payer(opts.request_payer.clone())
+        .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
+}
+
+/// ListParts of an upload to the destination (`--resume`), from `marker`.
+pub fn list_parts(
+    client: &Client,
+    job: &CopyJob,
+    opts: &CopyOptions,
+    upload_id: &str,
+    marker: Option<String>,
+) -> ListPartsFluentBuilder {
+    let req = client
+        .list_parts()
+        .bucket(&job.dst.bucket)
+        .key(&job.dst.key)
+        .upload_id(upload_id)
+        .set_part_number_marker(marker);
+    sse_c!(req, opts.sse_c.as_ref())
+        .set_request_payer(opts.request_payer.clone())
+        .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
+}
+
+/// The incomplete uploads to (keys beginning with) the destination key.
+pub fn list_destination_uploads(
+    client: &Client,
+    job: &CopyJob,
+    opts: &CopyOptions,
+) -> ListMultipartUploadsFluentBuilder {
+    client
+        .list_multipart_uploads()
+        .bucket(&job.dst.bucket)
+        .prefix(&job.dst.key)
+        .set_request_payer(opts.request_payer.clone())
+        .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
+}
+
+/// HEAD of the destination (whether a Complete whose answer was lost did
+/// complete the object).
+pub fn head_destination(
+    client: &Client,
+    job: &CopyJob,
+    opts: &CopyOptions,
+) -> HeadObjectFluentBuilder {
+    let req = client
+        .head_object()
+        .bucket(&job.dst.bucket)
+        .key(&job.dst.key);
+    sse_c!(req, opts.sse_c.as_ref())
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
 }
@@ -875,6 +931,36 @@ mod tests {
         );
         let plain = complete_multipart_upload(&c, &job(), &CopyOptions::default(), "u", vec![]);
         assert_eq!(plain.as_input().get_if_none_match(), &None);
+    }
+
+    #[test]
+    fn destination_reads_carry_the_key_payer_and_owner() {
+        let (c, o) = (client(), everything());
+        let parts = list_parts(&c, &job(), &o, "up-1", Some("7".into()));
+        let i = parts.as_input();
+        assert_eq!(i.get_upload_id().as_deref(), Some("up-1"));
+        assert_eq!(i.get_part_number_marker().as_deref(), Some("7"));
+        assert_eq!(i.get_sse_customer_key().as_deref(), Some("key-1"));
+        assert_eq!(i.get_request_payer(), &Some(RequestPayer::Requester));
+        assert_eq!(
+            i.get_expected_bucket_owner().as_deref(),
+            Some("111111111111")
+        );
+        let head = head_destination(&c, &job(), &o);
+        let i = head.as_input();
+        assert_eq!(
+            (i.get_bucket().as_deref(), i.get_key().as_deref()),
+            (Some("dst"), Some("out/x.txt"))
+        );
+        assert_eq!(i.get_sse_customer_key_md5().as_deref(), Some("md5-1"));
+        assert_eq!(
+            i.get_expected_bucket_owner().as_deref(),
+            Some("111111111111")
+        );
+        let ups = list_destination_uploads(&c, &job(), &o);
+        let i = ups.as_input();
+        assert_eq!(i.get_prefix().as_deref(), Some("out/x.txt"));
+        assert_eq!(i.get_request_payer(), &Some(RequestPayer::Requester));
     }
 
     #[test]

@@ -13,12 +13,11 @@ use tokio_util::sync::CancellationToken;
 
 use super::Engine;
 use crate::bulk::{BadItem, Item};
-use crate::config::{Bulk, CopyJob};
+use crate::config::Bulk;
 use crate::error::{Failure, S3Error};
 use crate::options::CopyOptions;
 use crate::progress::{Bar, Overall, Progress, Silent};
 use crate::report::{CopyLine, Printer, Status, Summary};
-use crate::uri::S3Uri;
 
 /// Everything a bulk run needs besides its items.
 #[derive(Debug)]
@@ -142,26 +141,15 @@ impl BulkRun<'_> {
     /// failed object.
     fn bad_item(&self, bad: &BadItem) -> (Status, u64) {
         let failure = Failure::Usage(anyhow::anyhow!("{}", bad.message));
-        let job = CopyJob {
-            src: placeholder(bad.src.as_deref()),
-            dst: placeholder(bad.dst.as_deref()),
-        };
-        let line = CopyLine::failed(&job, self.opts, Status::Failed, &failure, self.dry_run);
-        let line = CopyLine {
-            src: bad.src.clone().unwrap_or_default(),
-            dst: bad.dst.clone().unwrap_or_default(),
-            ..line
-        };
+        let line = CopyLine::unparsed(
+            bad.src.clone().unwrap_or_default(),
+            bad.dst.clone().unwrap_or_default(),
+            self.opts,
+            &failure,
+            Status::Failed,
+            self.dry_run,
+        );
         self.printer.object(&line, Some(&failure));
         (Status::Failed, 0)
-    }
-}
-
-/// A URI for a report line whose text did not parse.
-fn placeholder(text: Option<&str>) -> S3Uri {
-    S3Uri {
-        bucket: String::new(),
-        key: text.unwrap_or_default().to_owned(),
-        version_id: None,
     }
 }

@@ -164,21 +164,27 @@ impl Engine<'_> {
                 source
             }
         };
-        // A resumed copy keeps the plan it was started with.
-        let method = match self.resume.then(|| crate::journal::read(job)) {
-            Some(Some(e)) if e.part_size > 0 => Method::Multipart {
+        // A resumed copy keeps the plan (and upload) it was started with.
+        let resumed = match self.resume {
+            false => None,
+            true => match crate::journal::read(job) {
+                Some(entry) if entry.part_size > 0 => Some(entry),
+                _ => {
+                    return Err(anyhow::Error::new(NothingToResume(format!(
+                        "there is no interrupted copy of {} to {} to resume (no journal at \
+                         {}): copy it without --resume",
+                        job.src,
+                        job.dst,
+                        crate::journal::path(job).display()
+                    ))));
+                }
+            },
+        };
+        let method = match &resumed {
+            Some(e) => Method::Multipart {
                 part_size: e.part_size,
                 parts: e.size.div_ceil(e.part_size),
             },
-            Some(_) => {
-                return Err(anyhow::Error::new(NothingToResume(format!(
-                    "there is no interrupted copy of {} to {} to resume (no journal at {}): \
-                     copy it without --resume",
-                    job.src,
-                    job.dst,
-                    crate::journal::path(job).display()
-                ))));
-            }
             None => plan::plan(source.size, self.limits)?,
         };
         tracing::info!(
@@ -230,6 +236,7 @@ impl Engine<'_> {
                     opts,
                     acl: &acl,
                     part_size,
+                    resume: resumed.as_ref(),
                 };
                 task.run(progress, cancel).await?
             }

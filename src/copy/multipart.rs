@@ -28,6 +28,8 @@ pub(super) struct Task<'a> {
     /// The resolved ACL (`--copy-acl` already read).
     pub(super) acl: &'a Acl,
     pub(super) part_size: u64,
+    /// `--resume`: the journal of the upload to continue.
+    pub(super) resume: Option<&'a journal::Entry>,
 }
 
 impl Task<'_> {
@@ -38,10 +40,9 @@ impl Task<'_> {
     ) -> anyhow::Result<Copied> {
         let (job, source) = (self.job, self.source);
         let started = std::time::SystemTime::now();
-        let (upload_id, part_size, done) = if self.engine.resume {
-            self.resume_point().await?
-        } else {
-            (self.create(cancel).await?, self.part_size, Vec::new())
+        let (upload_id, part_size, done) = match self.resume {
+            Some(entry) => self.resume_point(entry).await?,
+            None => (self.create(cancel).await?, self.part_size, Vec::new()),
         };
         let all_parts = plan::parts(source.size, part_size);
         let count = all_parts.len() as u64;
@@ -169,15 +170,11 @@ impl Task<'_> {
 
     /// `--resume`: the upload, part size and finished parts of the copy
     /// the journal recorded, if the source is still the same object.
-    async fn resume_point(&self) -> anyhow::Result<(String, u64, Vec<CompletedPart>)> {
+    async fn resume_point(
+        &self,
+        entry: &journal::Entry,
+    ) -> anyhow::Result<(String, u64, Vec<CompletedPart>)> {
         let (job, source) = (self.job, self.source);
-        // Engine::copy checked that the journal is there.
-        let entry = journal::read(job).ok_or_else(|| {
-            anyhow!(
-                "the resume journal {} is gone",
-                journal::path(job).display()
-            )
-        })?;
         if entry.etag != source.etag
             || entry.source_version_id != source.version_id
             || entry.size != source.size
@@ -193,42 +190,29 @@ impl Task<'_> {
                 job.dst
             );
         }
-        let done = self.list_parts(&entry).await?;
+        let done = self.list_parts(entry).await?;
         tracing::info!(
             "resuming upload {}: {} parts already copied",
             entry.upload_id,
             done.len()
         );
-        Ok((entry.upload_id, entry.part_size, done))
+        Ok((entry.upload_id.clone(), entry.part_size, done))
     }
 
     /// The parts S3 has for the upload, kept only where they are whole
     /// (their size is the planned size of that part).
     async fn list_parts(&self, entry: &journal::Entry) -> anyhow::Result<Vec<CompletedPart>> {
-        let (job, opts) = (self.job, self.opts);
+        let (client, job, opts) = (self.engine.client, self.job, self.opts);
         let planned: std::collections::HashMap<i32, u64> = plan::parts(entry.size, entry.part_size)
             .map(|p| (p.number, p.bytes()))
             .collect();
         let mut done = Vec::new();
         let mut marker: Option<String> = None;
         loop {
-            let key = opts.sse_c.as_ref();
             let page = self
                 .engine
                 .send(|| {
-                    self.engine
-                        .client
-                        .list_parts()
-                        .bucket(&job.dst.bucket)
-                        .key(&job.dst.key)
-                        .upload_id(&entry.upload_id)
-                        .set_part_number_marker(marker.clone())
-                        .set_sse_customer_algorithm(key.map(|k| k.algorithm.clone()))
-                        .set_sse_customer_key(key.map(|k| k.key_base64.clone()))
-                        .set_sse_customer_key_md5(key.map(|k| k.key_md5_base64.clone()))
-                        .set_request_payer(opts.request_payer.clone())
-                        .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
-                        .send()
+                    request::list_parts(client, job, opts, &entry.upload_id, marker.clone()).send()
                 })
                 .await
                 .map_err(|err| {
@@ -327,23 +311,10 @@ impl Task<'_> {
     /// Whether the destination is the object this upload makes: a
     /// multipart ETag with our part count and the source's size.
     async fn completed_already(&self, count: u64) -> Option<(Option<String>, Option<String>)> {
-        let job = self.job;
-        let key = self.opts.sse_c.as_ref();
+        let (client, job, opts) = (self.engine.client, self.job, self.opts);
         let head = self
             .engine
-            .send(|| {
-                self.engine
-                    .client
-                    .head_object()
-                    .bucket(&job.dst.bucket)
-                    .key(&job.dst.key)
-                    .set_sse_customer_algorithm(key.map(|k| k.algorithm.clone()))
-                    .set_sse_customer_key(key.map(|k| k.key_base64.clone()))
-                    .set_sse_customer_key_md5(key.map(|k| k.key_md5_base64.clone()))
-                    .set_request_payer(self.opts.request_payer.clone())
-                    .set_expected_bucket_owner(self.opts.expected_bucket_owner.clone())
-                    .send()
-            })
+            .send(|| request::head_destination(client, job, opts).send())
             .await
             .ok()?;
         let etag = head.e_tag()?;
@@ -360,18 +331,10 @@ impl Task<'_> {
     async fn sweep_strays(&self, upload_id: &str, started: std::time::SystemTime) {
         let job = self.job;
         let since = started - std::time::Duration::from_secs(60);
+        let (client, opts) = (self.engine.client, self.opts);
         let listed = self
             .engine
-            .send(|| {
-                self.engine
-                    .client
-                    .list_multipart_uploads()
-                    .bucket(&job.dst.bucket)
-                    .prefix(&job.dst.key)
-                    .set_request_payer(self.opts.request_payer.clone())
-                    .set_expected_bucket_owner(self.opts.expected_bucket_owner.clone())
-                    .send()
-            })
+            .send(|| request::list_destination_uploads(client, job, opts).send())
             .await;
         let Ok(listed) = listed else { return };
         for upload in listed.uploads() {
