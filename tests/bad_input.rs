@@ -342,6 +342,10 @@ async fn every_bad_input_is_refused_with_the_fix_and_writes_nothing() {
         assert!(r.stderr.contains(message), "{name}: want {message:?}\n{r}");
         assert!(r.stdout.is_empty(), "{name}: {r}");
         assert!(
+            !r.stderr.contains("0123456789abcdef0123456789abcdef"),
+            "{name}: key echoed"
+        );
+        assert!(
             !exists(&client, DST_BUCKET, &format!("{p}dst")).await,
             "{name} wrote"
         );

@@ -5,43 +5,6 @@ mod support;
 use support::*;
 
 #[tokio::test]
-async fn usage_errors_exit_2_and_write_nothing() {
-    let g = garage().await;
-    let client = g.client();
-    let p = unique("usage");
-    put(&client, SRC_BUCKET, &format!("{p}a"), random_bytes(10)).await;
-    let src = format!("s3://{SRC_BUCKET}/{p}a");
-    let dst = format!("s3://{DST_BUCKET}/{p}b");
-    let cases: [(&[&str], &str); 6] = [
-        (&[&format!("{SRC_BUCKET}/{p}a"), &dst], "is not an S3 URI"),
-        (&[&format!("s3://{SRC_BUCKET}/"), &dst], "has no object key"),
-        (
-            &["--multipart-threshold", "6GiB", &src, &dst],
-            "above 5 GiB",
-        ),
-        (
-            &["--part-size", "1MiB", &src, &dst],
-            "minimum part size of 5 MiB",
-        ),
-        (
-            &["--part-size", "lots", &src, &dst],
-            "write a size such as 8MiB",
-        ),
-        (&[&src, &src], "onto itself"),
-    ];
-    for (args, message) in cases {
-        let r = g.s3cp(args).await;
-        assert_eq!(r.code, 2, "{args:?}\n{r}");
-        assert!(
-            r.stderr.contains(message),
-            "{args:?}: want {message:?}\n{r}"
-        );
-        assert!(r.stdout.is_empty(), "{r}");
-    }
-    assert!(!exists(&client, DST_BUCKET, &format!("{p}b")).await);
-}
-
-#[tokio::test]
 async fn usage_error_as_json() {
     let g = garage().await;
     let r = g.s3cp(&["--json", "s3://x/y", "s3://x/y"]).await;
