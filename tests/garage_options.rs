@@ -77,7 +77,7 @@ async fn sse_c_encrypt_rekey_and_decrypt_on_both_paths() {
     let client = g.client();
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (Key::new(0xa1), Key::new(0xb2));
-    let (a_file, b_file) = (a.file(&dir, "a.key"), b.file(&dir, "b.key"));
+    let a_file = a.file(&dir, "a.key");
     let p = unique("sse-c");
     let data = random_bytes(11 * MIB as usize);
     let want = format!("{:x}", Md5::digest(&data));
@@ -125,9 +125,7 @@ async fn sse_c_encrypt_rekey_and_decrypt_on_both_paths() {
             format!("s3://{DST_BUCKET}/{dst}"),
         );
         args.extend([s.as_str(), d.as_str()]);
-        let r = g
-            .s3cp_env(&with_endpoint(&g, &args), &[("S3CP_SSE_C_KEY", &b.b64())])
-            .await;
+        let r = g.s3cp_with(&args, &[("S3CP_SSE_C_KEY", &b.b64())]).await;
         assert_eq!(r.code, 0, "{m}: {r}");
         assert_eq!(
             read_with(&client, DST_BUCKET, &dst, Some(&b)).await,
@@ -170,7 +168,6 @@ async fn sse_c_encrypt_rekey_and_decrypt_on_both_paths() {
         .await;
     assert_eq!(r.code, 1, "{r}");
     assert!(r.stderr.contains("--sse-c-copy-source AES256"), "{r}");
-    let _ = b_file;
 }
 
 #[tokio::test]
@@ -206,12 +203,12 @@ async fn sse_c_keys_never_appear_in_any_output() {
         args.extend(["--sse-c", "AES256", "--sse-c-key-file", &a_file]);
         args.extend(MULTIPART);
         args.extend([s.as_str(), d.as_str()]);
-        let r = g.s3cp_env(&with_endpoint(&g, &args), env).await;
+        let r = g.s3cp_with(&args, env).await;
         assert_eq!(r.code, 0, "{r}");
         let mut env = env.to_vec();
         env.push(("AWS_SESSION_TOKEN", token));
         // Garage may refuse the made-up token; the output must not show it.
-        let r2 = g.s3cp_env(&with_endpoint(&g, &args), &env).await;
+        let r2 = g.s3cp_with(&args, &env).await;
         let all = format!("{}{}{}{}", r.stdout, r.stderr, r2.stdout, r2.stderr);
         assert!(
             all.lines().count() > 20,
@@ -224,13 +221,6 @@ async fn sse_c_keys_never_appear_in_any_output() {
             );
         }
     }
-}
-
-/// Runs s3cp with the endpoint flags added (for runs that set extra env).
-fn with_endpoint<'a>(g: &'a Server, args: &[&'a str]) -> Vec<&'a str> {
-    let mut all = vec!["--endpoint-url", g.endpoint.as_str(), "--path-style"];
-    all.extend_from_slice(args);
-    all
 }
 
 #[tokio::test]

@@ -120,9 +120,7 @@ impl Server {
     /// Runs `s3cp --endpoint-url .. --path-style ARGS` with a clean
     /// environment holding only the test credentials.
     pub async fn s3cp(&self, args: &[&str]) -> Run {
-        let mut all = vec!["--endpoint-url", &self.endpoint, "--path-style"];
-        all.extend_from_slice(args);
-        self.s3cp_env(&all, &[]).await
+        self.s3cp_with(args, &[]).await
     }
 
     /// Runs `s3cp --endpoint-url .. --path-style ARGS` with extra
