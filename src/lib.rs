@@ -126,6 +126,7 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
             // Stop scheduling, abort uploads in flight, then report. The
             // work says whether it was interrupted: a copy that completed
             // anyway (its last request was already answered) exits 0.
+            tracing::info!("Ctrl-C: starting no new copy, aborting uploads in flight");
             cancel.cancel();
             work.await
         }
