@@ -42,6 +42,10 @@ async fn ten_percent_faults_everywhere_and_everything_arrives() {
         .await;
     }
     // Every operation: 10% of requests fail, each way in turn (seeded).
+    // --max-attempts 8: with 3 attempts, one request in a thousand fails
+    // every time, and this run sends about 550 (s3cp used to send a request
+    // again itself after the SDK's attempts; the SDK's are the only ones
+    // now).
     proxy.inject(
         7,
         vec![Rule {
@@ -55,6 +59,8 @@ async fn ten_percent_faults_everywhere_and_everything_arrives() {
         .s3cp(&[
             "-r",
             "--json",
+            "--max-attempts",
+            "8",
             "--multipart-threshold",
             "5MiB",
             "--part-size",
@@ -441,4 +447,206 @@ async fn a_second_ctrl_c_exits_at_once() {
         .await;
     assert_eq!(r.code, 0, "{r}");
     assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
+}
+
+/// `--max-attempts 3` is the most any request is sent: the SDK's retries
+/// are the only ones (s3cp once sent a failing part up to 12 times). Each
+/// fault S3 sends under load is retried, the unreadable `<Error>` in a 200
+/// included, and a part that never succeeds fails the copy with the upload
+/// aborted.
+#[tokio::test]
+async fn max_attempts_3_sends_a_failing_part_at_most_3_times() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("max-attempts");
+    let src = format!("s3://{SRC_BUCKET}/{p}src");
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}src"),
+        random_bytes(11 * MIB as usize),
+    )
+    .await;
+    for (i, fault) in [
+        Fault::SlowDown,
+        Fault::InternalError,
+        Fault::ErrorIn200 { whitespace: false },
+        Fault::ErrorIn200 { whitespace: true },
+        Fault::ResetMidResponse,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let proxy = Proxy::start(&g.endpoint).await;
+        proxy.inject(
+            1,
+            vec![Rule {
+                operation: Some("UploadPartCopy"),
+                when: When::EveryNth(1),
+                faults: vec![fault],
+            }],
+        );
+        let dst_key = format!("{p}dst{i}");
+        let dst = format!("s3://{DST_BUCKET}/{dst_key}");
+        let mut args = vec!["--max-attempts", "3"];
+        args.extend(SLOW);
+        args.extend([src.as_str(), dst.as_str()]);
+        let r = g.via(&proxy).s3cp(&args).await;
+        assert_eq!(r.code, 1, "{fault:?}: {r}");
+        // One part at a time: the first part is sent 3 times, then the
+        // copy fails (3, not 1: the SDK did retry each kind of fault).
+        assert_eq!(
+            proxy.of("UploadPartCopy").len(),
+            3,
+            "{fault:?}: UploadPartCopy sent {} times",
+            proxy.of("UploadPartCopy").len()
+        );
+        assert_eq!(proxy.of("AbortMultipartUpload").len(), 1, "{fault:?}");
+        assert!(!exists(&client, DST_BUCKET, &dst_key).await, "{fault:?}");
+        assert!(
+            uploads(&client, DST_BUCKET, &dst_key).await.is_empty(),
+            "{fault:?}: an upload was left behind"
+        );
+    }
+    // A single CopyObject too.
+    let proxy = Proxy::start(&g.endpoint).await;
+    proxy.inject(
+        1,
+        vec![Rule {
+            operation: Some("CopyObject"),
+            when: When::EveryNth(1),
+            faults: vec![Fault::SlowDown],
+        }],
+    );
+    let dst = format!("s3://{DST_BUCKET}/{p}single");
+    let r = g
+        .via(&proxy)
+        .s3cp(&["--max-attempts", "3", &src, &dst])
+        .await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains("CopyObject failed: SlowDown"), "{r}");
+    assert_eq!(proxy.of("CopyObject").len(), 3);
+}
+
+/// Every answer to CreateMultipartUpload is lost, so the SDK sends it 3
+/// times and each starts an upload that s3cp never hears of: s3cp looks for
+/// them at once and aborts them, although the copy failed.
+#[tokio::test]
+async fn a_create_whose_answers_were_all_lost_leaves_no_upload() {
+    let g = garage().await;
+    let client = g.client();
+    let proxy = Proxy::start(&g.endpoint).await;
+    proxy.inject(
+        1,
+        vec![Rule {
+            operation: Some("CreateMultipartUpload"),
+            when: When::EveryNth(1),
+            faults: vec![Fault::ResetMidResponse],
+        }],
+    );
+    let p = unique("lost-creates");
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}src"),
+        random_bytes(11 * MIB as usize),
+    )
+    .await;
+    let mut args = vec!["--max-attempts", "3"];
+    args.extend(SLOW);
+    let (src, dst) = (
+        format!("s3://{SRC_BUCKET}/{p}src"),
+        format!("s3://{DST_BUCKET}/{p}dst"),
+    );
+    args.extend([src.as_str(), dst.as_str()]);
+    let r = g.via(&proxy).s3cp(&args).await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains("cannot start a multipart upload"), "{r}");
+    assert_eq!(proxy.of("CreateMultipartUpload").len(), 3);
+    assert_eq!(proxy.of("AbortMultipartUpload").len(), 3, "{r}");
+    assert!(
+        uploads(&client, DST_BUCKET, &p).await.is_empty(),
+        "an upload was left behind"
+    );
+}
+
+/// A failed copy reports the size the HEAD read (it was null).
+#[tokio::test]
+async fn a_failed_copy_reports_the_size_it_read() {
+    let g = garage().await;
+    let client = g.client();
+    let proxy = Proxy::start(&g.endpoint).await;
+    proxy.answer(
+        "UploadPartCopy",
+        403,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code>\
+         <Message>Access Denied</Message><RequestId>R1</RequestId></Error>",
+    );
+    let p = unique("failed-size");
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}src"),
+        random_bytes(11 * MIB as usize),
+    )
+    .await;
+    let mut args = vec!["--json"];
+    args.extend(SLOW);
+    let (src, dst) = (
+        format!("s3://{SRC_BUCKET}/{p}src"),
+        format!("s3://{DST_BUCKET}/{p}dst"),
+    );
+    args.extend([src.as_str(), dst.as_str()]);
+    let r = g.via(&proxy).s3cp(&args).await;
+    assert_eq!(r.code, 1, "{r}");
+    let v = r.json();
+    assert_eq!(v["status"], "failed", "{v}");
+    assert_eq!(v["size"], 11 * MIB, "{v}");
+    assert_eq!(v["error"]["code"], "AccessDenied", "{v}");
+    // Before the HEAD, nothing is known.
+    let r = g
+        .s3cp(&["--json", &format!("s3://{SRC_BUCKET}/{p}missing"), &dst])
+        .await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.json()["size"].is_null(), "{r}");
+}
+
+/// An unversioned destination has no version id, on both paths: `null`,
+/// never the string "null" that S3 (and moto) send for Complete. (Garage,
+/// which has no versioning, gives every write a version id of its own.)
+#[tokio::test]
+async fn no_version_id_without_versioning_on_either_path() {
+    {
+        let server = moto().await;
+        let client = server.client();
+        let p = unique("null-version");
+        put(
+            &client,
+            SRC_BUCKET,
+            &format!("{p}src"),
+            random_bytes(12 * MIB as usize),
+        )
+        .await;
+        for (name, threshold) in [("single", "5GiB"), ("multipart", "5MiB")] {
+            let r = server
+                .s3cp(&[
+                    "--json",
+                    "--multipart-threshold",
+                    threshold,
+                    "--part-size",
+                    "5MiB",
+                    &format!("s3://{SRC_BUCKET}/{p}src"),
+                    &format!("s3://{DST_BUCKET}/{p}{name}"),
+                ])
+                .await;
+            let v = r.json_ok();
+            assert_eq!(v["method"], name, "{v}");
+            assert!(
+                v["version_id"].is_null(),
+                "{} {name}: version_id {}",
+                server.name,
+                v["version_id"]
+            );
+        }
+    }
 }
