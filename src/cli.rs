@@ -461,8 +461,8 @@ pub struct ConnectionArgs {
     #[arg(long, global = true)]
     pub path_style: bool,
 
-    /// Attempts per request, the first included, before the SDK gives up
-    /// (then s3cp retries a failed part or copy a few more times) [default:
+    /// Attempts per request, the first included: no request is sent more
+    /// than N times (the SDK's retries are the only ones) [default:
     /// AWS_MAX_ATTEMPTS or the profile's max_attempts, else 3].
     #[arg(long, value_name = "N", global = true,
           value_parser = clap::value_parser!(u32).range(1..=100))]

@@ -53,22 +53,22 @@ impl Failure {
 
     /// The S3 error behind this failure, if an S3 request failed.
     pub fn s3_error(&self) -> Option<&S3Error> {
-        match self {
-            Failure::Usage(e) | Failure::Copy(e) => {
-                e.chain().find_map(|c| c.downcast_ref::<S3Error>())
-            }
-            Failure::Interrupted(_) => None,
-        }
+        self.error()?
+            .chain()
+            .find_map(|c| c.downcast_ref::<S3Error>())
     }
 
     /// Sorts an engine error into its exit code: an interruption, input
     /// that planning refused, or a failed copy.
     pub fn from_copy_error(e: anyhow::Error) -> Failure {
-        if e.downcast_ref::<crate::copy::Interrupted>().is_some() {
-            let note = e.to_string();
+        let inner = e.downcast_ref::<KnownSize>().map_or(&e, |k| &k.error);
+        if inner.downcast_ref::<crate::copy::Interrupted>().is_some() {
+            let note = inner.to_string();
             Failure::Interrupted((note != "interrupted").then_some(note))
-        } else if e.downcast_ref::<crate::plan::PlanError>().is_some()
-            || e.downcast_ref::<crate::copy::NothingToResume>().is_some()
+        } else if inner.downcast_ref::<crate::plan::PlanError>().is_some()
+            || inner
+                .downcast_ref::<crate::copy::NothingToResume>()
+                .is_some()
         {
             Failure::Usage(e)
         } else {
@@ -79,9 +79,40 @@ impl Failure {
     /// The top-level error, for `Caused by:` printing.
     pub fn error(&self) -> Option<&anyhow::Error> {
         match self {
-            Failure::Usage(e) | Failure::Copy(e) => Some(e),
+            Failure::Usage(e) | Failure::Copy(e) => {
+                Some(e.downcast_ref::<KnownSize>().map_or(e, |k| &k.error))
+            }
             Failure::Interrupted(_) => None,
         }
+    }
+
+    /// The source's size, when it was read before the copy failed.
+    pub fn size(&self) -> Option<u64> {
+        match self {
+            Failure::Usage(e) | Failure::Copy(e) => e.downcast_ref::<KnownSize>().map(|k| k.size),
+            Failure::Interrupted(_) => None,
+        }
+    }
+}
+
+/// A copy's error once the source's size is known, so that the report can
+/// give the size of an object that failed. [`Failure::error`] unwraps it;
+/// it reads as the error it carries.
+#[derive(Debug)]
+pub struct KnownSize {
+    pub size: u64,
+    pub error: anyhow::Error,
+}
+
+impl fmt::Display for KnownSize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.error, f)
+    }
+}
+
+impl std::error::Error for KnownSize {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.error.source()
     }
 }
 

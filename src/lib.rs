@@ -123,10 +123,12 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
     tokio::select! {
         exit = &mut work => exit,
         () = shutdown => {
-            // Stop scheduling, abort uploads in flight, then report.
+            // Stop scheduling, abort uploads in flight, then report. The
+            // work says whether it was interrupted: a copy that completed
+            // anyway (its last request was already answered) exits 0.
+            tracing::info!("Ctrl-C: starting no new copy, aborting uploads in flight");
             cancel.cancel();
-            work.await;
-            Exit::Interrupted
+            work.await
         }
     }
 }

@@ -43,7 +43,7 @@ pub struct CopyLine<'a> {
     pub status: Status,
     pub src: String,
     pub dst: String,
-    /// Null when the copy failed before the source was read.
+    /// Null when the copy failed before the source's size was known.
     pub size: Option<u64>,
     /// `single` or `multipart`.
     pub method: Option<&'static str>,
@@ -143,14 +143,17 @@ impl<'a> CopyLine<'a> {
         failure: &Failure,
         dry_run: bool,
     ) -> Self {
-        Self::unparsed(
-            job.src.to_string(),
-            job.dst.to_string(),
-            opts,
-            failure,
-            status,
-            dry_run,
-        )
+        CopyLine {
+            size: failure.size(),
+            ..Self::unparsed(
+                job.src.to_string(),
+                job.dst.to_string(),
+                opts,
+                failure,
+                status,
+                dry_run,
+            )
+        }
     }
 
     /// A failure of a copy whose URIs may not even parse (a bad manifest

@@ -42,6 +42,10 @@ async fn ten_percent_faults_everywhere_and_everything_arrives() {
         .await;
     }
     // Every operation: 10% of requests fail, each way in turn (seeded).
+    // --max-attempts 8: with 3 attempts, one request in a thousand fails
+    // every time, and this run sends about 550 (s3cp used to send a request
+    // again itself after the SDK's attempts; the SDK's are the only ones
+    // now).
     proxy.inject(
         7,
         vec![Rule {
@@ -55,6 +59,8 @@ async fn ten_percent_faults_everywhere_and_everything_arrives() {
         .s3cp(&[
             "-r",
             "--json",
+            "--max-attempts",
+            "8",
             "--multipart-threshold",
             "5MiB",
             "--part-size",
@@ -503,4 +509,492 @@ async fn a_second_ctrl_c_exits_at_once() {
         .await;
     assert_eq!(r.code, 0, "{r}");
     assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
+}
+
+/// `--max-attempts 3` is the most any request is sent: the SDK's retries
+/// are the only ones (s3cp once sent a failing part up to 12 times). Each
+/// fault S3 sends under load is retried, the unreadable `<Error>` in a 200
+/// included, and a part that never succeeds fails the copy with the upload
+/// aborted.
+#[tokio::test]
+async fn max_attempts_3_sends_a_failing_part_at_most_3_times() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("max-attempts");
+    let src = format!("s3://{SRC_BUCKET}/{p}src");
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}src"),
+        random_bytes(11 * MIB as usize),
+    )
+    .await;
+    for (i, fault) in [
+        Fault::SlowDown,
+        Fault::InternalError,
+        Fault::ErrorIn200 { whitespace: false },
+        Fault::ErrorIn200 { whitespace: true },
+        Fault::ResetMidResponse,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let proxy = Proxy::start(&g.endpoint).await;
+        proxy.inject(
+            1,
+            vec![Rule {
+                operation: Some("UploadPartCopy"),
+                when: When::EveryNth(1),
+                faults: vec![fault],
+            }],
+        );
+        let dst_key = format!("{p}dst{i}");
+        let dst = format!("s3://{DST_BUCKET}/{dst_key}");
+        let mut args = vec!["--max-attempts", "3"];
+        args.extend(SLOW);
+        args.extend([src.as_str(), dst.as_str()]);
+        let r = g.via(&proxy).s3cp(&args).await;
+        assert_eq!(r.code, 1, "{fault:?}: {r}");
+        // One part at a time: the first part is sent 3 times, then the
+        // copy fails (3, not 1: the SDK did retry each kind of fault).
+        assert_eq!(
+            proxy.of("UploadPartCopy").len(),
+            3,
+            "{fault:?}: UploadPartCopy sent {} times",
+            proxy.of("UploadPartCopy").len()
+        );
+        assert_eq!(proxy.of("AbortMultipartUpload").len(), 1, "{fault:?}");
+        assert!(!exists(&client, DST_BUCKET, &dst_key).await, "{fault:?}");
+        assert!(
+            uploads(&client, DST_BUCKET, &dst_key).await.is_empty(),
+            "{fault:?}: an upload was left behind"
+        );
+    }
+    // A single CopyObject too.
+    let proxy = Proxy::start(&g.endpoint).await;
+    proxy.inject(
+        1,
+        vec![Rule {
+            operation: Some("CopyObject"),
+            when: When::EveryNth(1),
+            faults: vec![Fault::SlowDown],
+        }],
+    );
+    let dst = format!("s3://{DST_BUCKET}/{p}single");
+    let r = g
+        .via(&proxy)
+        .s3cp(&["--max-attempts", "3", &src, &dst])
+        .await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains("CopyObject failed: SlowDown"), "{r}");
+    assert_eq!(proxy.of("CopyObject").len(), 3);
+}
+
+/// Every answer to CreateMultipartUpload is lost, so the SDK sends it 3
+/// times and each starts an upload that s3cp never hears of: s3cp looks for
+/// them at once and aborts them, although the copy failed.
+#[tokio::test]
+async fn a_create_whose_answers_were_all_lost_leaves_no_upload() {
+    let g = garage().await;
+    let client = g.client();
+    let proxy = Proxy::start(&g.endpoint).await;
+    proxy.inject(
+        1,
+        vec![Rule {
+            operation: Some("CreateMultipartUpload"),
+            when: When::EveryNth(1),
+            faults: vec![Fault::ResetMidResponse],
+        }],
+    );
+    let p = unique("lost-creates");
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}src"),
+        random_bytes(11 * MIB as usize),
+    )
+    .await;
+    let mut args = vec!["--max-attempts", "3"];
+    args.extend(SLOW);
+    let (src, dst) = (
+        format!("s3://{SRC_BUCKET}/{p}src"),
+        format!("s3://{DST_BUCKET}/{p}dst"),
+    );
+    args.extend([src.as_str(), dst.as_str()]);
+    let r = g.via(&proxy).s3cp(&args).await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains("cannot start a multipart upload"), "{r}");
+    assert_eq!(proxy.of("CreateMultipartUpload").len(), 3);
+    assert_eq!(proxy.of("AbortMultipartUpload").len(), 3, "{r}");
+    assert!(
+        uploads(&client, DST_BUCKET, &p).await.is_empty(),
+        "an upload was left behind"
+    );
+}
+
+/// A failed copy reports the size the HEAD read (it was null).
+#[tokio::test]
+async fn a_failed_copy_reports_the_size_it_read() {
+    let g = garage().await;
+    let client = g.client();
+    let proxy = Proxy::start(&g.endpoint).await;
+    proxy.answer(
+        "UploadPartCopy",
+        403,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code>\
+         <Message>Access Denied</Message><RequestId>R1</RequestId></Error>",
+    );
+    let p = unique("failed-size");
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}src"),
+        random_bytes(11 * MIB as usize),
+    )
+    .await;
+    let mut args = vec!["--json"];
+    args.extend(SLOW);
+    let (src, dst) = (
+        format!("s3://{SRC_BUCKET}/{p}src"),
+        format!("s3://{DST_BUCKET}/{p}dst"),
+    );
+    args.extend([src.as_str(), dst.as_str()]);
+    let r = g.via(&proxy).s3cp(&args).await;
+    assert_eq!(r.code, 1, "{r}");
+    let v = r.json();
+    assert_eq!(v["status"], "failed", "{v}");
+    assert_eq!(v["size"], 11 * MIB, "{v}");
+    assert_eq!(v["error"]["code"], "AccessDenied", "{v}");
+    // Before the HEAD, nothing is known.
+    let r = g
+        .s3cp(&["--json", &format!("s3://{SRC_BUCKET}/{p}missing"), &dst])
+        .await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.json()["size"].is_null(), "{r}");
+}
+
+/// An unversioned destination has no version id, on both paths: `null`,
+/// never the string "null" that S3 (and moto) send for Complete. (Garage,
+/// which has no versioning, gives every write a version id of its own.)
+#[tokio::test]
+async fn no_version_id_without_versioning_on_either_path() {
+    {
+        let server = moto().await;
+        let client = server.client();
+        let p = unique("null-version");
+        put(
+            &client,
+            SRC_BUCKET,
+            &format!("{p}src"),
+            random_bytes(12 * MIB as usize),
+        )
+        .await;
+        for (name, threshold) in [("single", "5GiB"), ("multipart", "5MiB")] {
+            let r = server
+                .s3cp(&[
+                    "--json",
+                    "--multipart-threshold",
+                    threshold,
+                    "--part-size",
+                    "5MiB",
+                    &format!("s3://{SRC_BUCKET}/{p}src"),
+                    &format!("s3://{DST_BUCKET}/{p}{name}"),
+                ])
+                .await;
+            let v = r.json_ok();
+            assert_eq!(v["method"], name, "{v}");
+            assert!(
+                v["version_id"].is_null(),
+                "{} {name}: version_id {}",
+                server.name,
+                v["version_id"]
+            );
+        }
+    }
+}
+
+/// Waits for a spawned s3cp, failing the test if it hangs.
+async fn finish(child: tokio::process::Child) -> Run {
+    let out = tokio::time::timeout(
+        std::time::Duration::from_secs(300),
+        child.wait_with_output(),
+    )
+    .await
+    .expect("s3cp did not finish within 300 s")
+    .expect("wait for s3cp");
+    Run::from(out)
+}
+
+/// CreateMultipartUpload's first answer is lost and the SDK sends it
+/// again: the first upload is a stray, aborted at once (before any part),
+/// and the copy completes with the second.
+#[tokio::test]
+async fn a_lost_create_answer_leaves_no_stray_upload() {
+    let g = garage().await;
+    let client = g.client();
+    let proxy = Proxy::start(&g.endpoint).await;
+    proxy.inject(
+        1,
+        vec![Rule {
+            operation: Some("CreateMultipartUpload"),
+            when: When::First(1),
+            faults: vec![Fault::ResetMidResponse],
+        }],
+    );
+    let p = unique("lost-create");
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}src"),
+        random_bytes(11 * MIB as usize),
+    )
+    .await;
+    let mut args = SLOW.to_vec();
+    let (src, dst) = (
+        format!("s3://{SRC_BUCKET}/{p}src"),
+        format!("s3://{DST_BUCKET}/{p}dst"),
+    );
+    args.extend([src.as_str(), dst.as_str()]);
+    let r = g.via(&proxy).s3cp(&args).await;
+    assert_eq!(r.code, 0, "{r}");
+    assert_eq!(proxy.of("CreateMultipartUpload").len(), 2);
+    let ops: Vec<&str> = proxy.requests().iter().map(|r| r.operation()).collect();
+    let abort = ops.iter().position(|&o| o == "AbortMultipartUpload");
+    let first_part = ops.iter().position(|&o| o == "UploadPartCopy");
+    assert!(
+        abort.is_some() && abort < first_part,
+        "the stray was not aborted right after CreateMultipartUpload: {ops:?}"
+    );
+    assert_eq!(proxy.of("AbortMultipartUpload").len(), 1);
+    assert_eq!(
+        digest(&client, SRC_BUCKET, &format!("{p}src")).await,
+        digest(&client, DST_BUCKET, &format!("{p}dst")).await
+    );
+    assert!(
+        uploads(&client, DST_BUCKET, &p).await.is_empty(),
+        "an upload was left behind"
+    );
+}
+
+/// Someone else starts an upload to the same key while s3cp's multipart
+/// copy runs (held at its first part): s3cp never touches it (its sweep used
+/// to abort every upload of the key begun since a minute before the copy).
+#[tokio::test]
+async fn an_upload_started_by_someone_else_during_the_copy_is_left_alone() {
+    let g = garage().await;
+    let client = g.client();
+    let proxy = Proxy::start(&g.endpoint).await;
+    let p = unique("their-upload");
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}src"),
+        random_bytes(11 * MIB as usize),
+    )
+    .await;
+    let dst_key = format!("{p}dst");
+    let (src, dst) = (
+        format!("s3://{SRC_BUCKET}/{p}src"),
+        format!("s3://{DST_BUCKET}/{dst_key}"),
+    );
+    let mut args = SLOW.to_vec();
+    args.extend([src.as_str(), dst.as_str()]);
+    let gate = proxy.hold("UploadPartCopy", 1);
+    let child = g.via(&proxy).spawn(&args);
+    gate.arrived().await;
+    let theirs = client
+        .create_multipart_upload()
+        .bucket(DST_BUCKET)
+        .key(&dst_key)
+        .send()
+        .await
+        .expect("their upload")
+        .upload_id()
+        .expect("upload id")
+        .to_owned();
+    gate.release();
+    let r = finish(child).await;
+    assert_eq!(r.code, 0, "{r}");
+    assert_eq!(
+        uploads(&client, DST_BUCKET, &dst_key).await,
+        vec![format!("{dst_key} {theirs}")],
+        "their upload was touched"
+    );
+    assert!(proxy.of("AbortMultipartUpload").is_empty());
+    client
+        .abort_multipart_upload()
+        .bucket(DST_BUCKET)
+        .key(&dst_key)
+        .upload_id(&theirs)
+        .send()
+        .await
+        .expect("clean up their upload");
+}
+
+/// The proxy answers a CopyObject as S3 would under `--no-overwrite` once
+/// the key exists: the first is forwarded (`lost`: its answer reset
+/// mid-response, so the server did copy; else refused with SlowDown), every
+/// later one gets 412 PreconditionFailed. Neither test server honours
+/// If-None-Match on CopyObject.
+fn no_overwrite_rules(proxy: &Proxy, first: Fault) {
+    proxy.inject(
+        1,
+        vec![
+            Rule {
+                operation: Some("CopyObject"),
+                when: When::First(1),
+                faults: vec![first],
+            },
+            Rule {
+                operation: Some("CopyObject"),
+                when: When::EveryNth(1),
+                faults: vec![Fault::PreconditionFailed],
+            },
+        ],
+    );
+}
+
+/// `--no-overwrite`: a CopyObject whose answer was lost is sent again by
+/// the SDK and meets s3cp's own first write (412): a HEAD shows the object
+/// is s3cp's, so it is `copied`, not a conflict (it was reported failed,
+/// and `skipped` in a bulk run).
+#[tokio::test]
+async fn no_overwrite_recognises_its_own_write_after_a_lost_answer() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("own-write");
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}src/a"),
+        random_bytes(1000),
+    )
+    .await;
+
+    let proxy = Proxy::start(&g.endpoint).await;
+    no_overwrite_rules(&proxy, Fault::ResetMidResponse);
+    let r = g
+        .via(&proxy)
+        .s3cp(&[
+            "--json",
+            "--no-overwrite",
+            &format!("s3://{SRC_BUCKET}/{p}src/a"),
+            &format!("s3://{DST_BUCKET}/{p}one"),
+        ])
+        .await;
+    let v = r.json_ok();
+    assert_eq!(v["status"], "copied", "{v}");
+    assert_eq!(v["size"], 1000, "{v}");
+    assert_eq!(proxy.of("CopyObject").len(), 2, "the SDK sent it again");
+    assert_eq!(
+        digest(&client, SRC_BUCKET, &format!("{p}src/a")).await,
+        digest(&client, DST_BUCKET, &format!("{p}one")).await
+    );
+
+    // A bulk run (no HEAD of the source: it is listed).
+    let proxy = Proxy::start(&g.endpoint).await;
+    no_overwrite_rules(&proxy, Fault::ResetMidResponse);
+    let r = g
+        .via(&proxy)
+        .s3cp(&[
+            "-r",
+            "--json",
+            "--no-overwrite",
+            &format!("s3://{SRC_BUCKET}/{p}src/"),
+            &format!("s3://{DST_BUCKET}/{p}many/"),
+        ])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    let summary: serde_json::Value =
+        serde_json::from_str(r.stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        (summary["copied"].as_u64(), summary["skipped"].as_u64()),
+        (Some(1), Some(0)),
+        "{r}"
+    );
+}
+
+/// ...while a destination that was there before the copy is still the
+/// conflict it looks like after a resend: same bytes (size and ETag), but
+/// older than the copy.
+#[tokio::test]
+async fn no_overwrite_still_refuses_an_older_destination_after_a_resend() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("older-dst");
+    let bytes = random_bytes(1000);
+    put(&client, SRC_BUCKET, &format!("{p}src"), bytes.clone()).await;
+    put(&client, DST_BUCKET, &format!("{p}dst"), bytes).await;
+    // Last-Modified has whole seconds and s3cp allows 2 s of clock skew:
+    // let the destination age past that (not a race: a fixed margin).
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    let proxy = Proxy::start(&g.endpoint).await;
+    no_overwrite_rules(&proxy, Fault::SlowDown);
+    let r = g
+        .via(&proxy)
+        .s3cp(&[
+            "--no-overwrite",
+            &format!("s3://{SRC_BUCKET}/{p}src"),
+            &format!("s3://{DST_BUCKET}/{p}dst"),
+        ])
+        .await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(
+        r.stderr.contains("already exists and --no-overwrite"),
+        "{r}"
+    );
+    assert_eq!(proxy.of("CopyObject").len(), 2);
+    assert!(
+        proxy
+            .of("HeadObject")
+            .iter()
+            .any(|h| h.target.contains(&format!("{p}dst"))),
+        "the destination was not checked"
+    );
+}
+
+/// Ctrl-C that arrives after the copy was done (its CopyObject answered,
+/// the answer held at the proxy) does not make it an interruption: `copied`
+/// and exit 0 (it printed `copied` and exited 130).
+#[tokio::test]
+async fn ctrl_c_after_the_copy_completed_exits_0() {
+    use tokio::io::AsyncBufReadExt;
+    let g = garage().await;
+    let client = g.client();
+    let proxy = Proxy::start(&g.endpoint).await;
+    let p = unique("late-ctrl-c");
+    put(&client, SRC_BUCKET, &format!("{p}src"), random_bytes(1000)).await;
+    let gate = proxy.hold_answer("CopyObject", 1);
+    let mut child = g.via(&proxy).spawn(&[
+        "-v",
+        &format!("s3://{SRC_BUCKET}/{p}src"),
+        &format!("s3://{DST_BUCKET}/{p}dst"),
+    ]);
+    gate.arrived().await;
+    interrupt(&child);
+    // Release only once s3cp has seen the Ctrl-C (it says so at -v).
+    let mut stderr = tokio::io::BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let mut seen = Vec::new();
+    let saw = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        while let Ok(Some(line)) = stderr.next_line().await {
+            let ctrl_c = line.contains("Ctrl-C");
+            seen.push(line);
+            if ctrl_c {
+                return true;
+            }
+        }
+        false
+    })
+    .await
+    .unwrap_or(false);
+    gate.release();
+    let mut r = finish(child).await;
+    while let Ok(Some(line)) = stderr.next_line().await {
+        seen.push(line);
+    }
+    r.stderr = seen.join("\n");
+    assert!(r.stdout.starts_with("copied "), "{r}");
+    assert_eq!(r.code, 0, "{r}");
+    assert!(saw, "s3cp did not say it saw the Ctrl-C: {r}");
+    assert!(exists(&client, DST_BUCKET, &format!("{p}dst")).await);
 }

@@ -8,20 +8,19 @@ mod multipart;
 mod single;
 
 use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context;
 use aws_sdk_s3::Client;
 
-use aws_sdk_s3::config::http::HttpResponse;
-use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::types::StorageClass;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::bulk::Listed;
+use crate::client::{AttemptLog, Attempts};
 use crate::config::CopyJob;
-use crate::error::{S3Error, s3};
+use crate::error::{KnownSize, S3Error, s3};
 use crate::options::{Acl, CopyOptions, MetadataDirective, TaggingDirective};
 use crate::plan::{self, Limits, Method};
 use crate::progress::Progress;
@@ -72,53 +71,11 @@ pub struct Engine<'a> {
     pub resume: bool,
 }
 
-/// Times s3cp sends an idempotent request again after the SDK's own
-/// attempts failed with a transient error (a 5xx, a reset, a timeout, an
-/// error inside a 200 that the SDK could not parse).
-pub const ENGINE_RETRIES: u32 = 3;
-
-/// Whether a failed request is worth sending again.
-pub(crate) fn transient<E>(err: &SdkError<E, HttpResponse>) -> bool
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-{
-    let e = S3Error::from_sdk("", err);
-    e.status.is_none_or(|s| s >= 500 || s == 200)
-        && !matches!(e.code.as_str(), "ConstructionFailure" | "NotImplemented")
-        && !e.is_credentials()
-}
-
 impl Engine<'_> {
-    /// Sends one idempotent request within the shared request budget,
-    /// again (up to [`ENGINE_RETRIES`] times, with backoff) while it fails
-    /// transiently.
-    pub(crate) async fn send<T, E, Fut>(
-        &self,
-        request: impl Fn() -> Fut,
-    ) -> Result<T, SdkError<E, HttpResponse>>
-    where
-        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
-        E: ProvideErrorMetadata + std::error::Error + 'static,
-    {
-        let mut retries = 0;
-        loop {
-            match self.send_once(request()).await {
-                Err(err) if retries < ENGINE_RETRIES && transient(&err) => {
-                    retries += 1;
-                    tracing::info!(
-                        "{}; sending it again ({retries}/{ENGINE_RETRIES})",
-                        S3Error::from_sdk("request", &err)
-                    );
-                    tokio::time::sleep(Duration::from_millis(250 << retries)).await;
-                }
-                result => return result,
-            }
-        }
-    }
-
-    /// Sends one request within the shared request budget, once (the SDK's
-    /// own retries aside): for requests that must not be repeated blindly.
-    pub(crate) async fn send_once<T>(&self, request: impl Future<Output = T>) -> T {
+    /// Sends one request within the shared request budget, holding one
+    /// permit for all of its attempts. The SDK's retries are the only ones
+    /// (see [`crate::client`]): s3cp never sends a request again itself.
+    pub(crate) async fn send<T>(&self, request: impl Future<Output = T>) -> T {
         let _permit = self
             .budget
             .acquire()
@@ -145,6 +102,7 @@ impl Engine<'_> {
         cancel: &CancellationToken,
     ) -> anyhow::Result<Copied> {
         let started = Instant::now();
+        let started_at = SystemTime::now();
         let known = listed.filter(|l| {
             l.size <= self.limits.threshold && opts.metadata.directive != MetadataDirective::Merge
         });
@@ -156,94 +114,102 @@ impl Engine<'_> {
             },
             None => {
                 let head = self
-                    .send(|| request::head_source(self.client, &job.src, opts).send())
+                    .send(request::head_source(self.client, &job.src, opts).send())
                     .await
                     .map_err(|err| source_error(job, opts, &err))?;
-                let source = SourceObject::from_head(&head);
-                check_restored(job, &source)?;
-                source
+                SourceObject::from_head(&head)
             }
         };
-        // A resumed copy keeps the plan (and upload) it was started with.
-        let resumed = match self.resume {
-            false => None,
-            true => match crate::journal::read(job) {
-                Some(entry) if entry.part_size > 0 => Some(entry),
-                _ => {
-                    return Err(anyhow::Error::new(NothingToResume(format!(
-                        "there is no interrupted copy of {} to {} to resume (no journal at \
-                         {}): copy it without --resume",
-                        job.src,
-                        job.dst,
-                        crate::journal::path(job).display()
-                    ))));
+        // From here on the source's size is known, failed or not.
+        let size = source.size;
+        let result = async {
+            check_restored(job, &source)?;
+            // A resumed copy keeps the plan (and upload) it was started with.
+            let resumed = match self.resume {
+                false => None,
+                true => match crate::journal::read(job) {
+                    Some(entry) if entry.part_size > 0 => Some(entry),
+                    _ => {
+                        return Err(anyhow::Error::new(NothingToResume(format!(
+                            "there is no interrupted copy of {} to {} to resume (no journal at \
+                             {}): copy it without --resume",
+                            job.src,
+                            job.dst,
+                            crate::journal::path(job).display()
+                        ))));
+                    }
+                },
+            };
+            let method = match &resumed {
+                Some(e) => Method::Multipart {
+                    part_size: e.part_size,
+                    parts: e.size.div_ceil(e.part_size),
+                },
+                None => plan::plan(source.size, self.limits)?,
+            };
+            tracing::info!(
+                "{} is {} bytes (ETag {}, version {}): {method}",
+                job.src,
+                source.size,
+                source.etag,
+                source.version_id.as_deref().unwrap_or("none")
+            );
+            // S3 checks the conditions on CopyObject itself; the multipart path
+            // must check them here (see SourceConditions::check). Checking on
+            // both paths gives one message and writes nothing either way (a
+            // listed object has no HEAD: S3's own check on CopyObject decides).
+            if known.is_none() {
+                opts.conditions
+                    .check(&source.etag, source.last_modified.as_ref())?;
+            }
+            let acl = match &opts.acl {
+                Acl::CopySource => Acl::Grants(self.source_acl(job, &source, opts).await?),
+                other => other.clone(),
+            };
+            // HEAD, GetObjectAcl, and for a multipart copy GetObjectTagging.
+            let multipart = matches!(method, Method::Multipart { .. });
+            let reads = u64::from(known.is_none())
+                + u64::from(opts.acl == Acl::CopySource)
+                + u64::from(multipart && opts.tagging.directive == TaggingDirective::Copy);
+            let requests = plan::requests(method) + reads;
+            if dry_run {
+                return Ok(Copied {
+                    requests,
+                    size: source.size,
+                    method,
+                    etag: None,
+                    version_id: None,
+                    source_version_id: source.version_id.clone(),
+                    duration: started.elapsed(),
+                    dry_run: true,
+                });
+            }
+            // Ctrl-C before anything was written: nothing to undo.
+            if cancel.is_cancelled() {
+                return Err(anyhow::Error::new(Interrupted));
+            }
+            let mut copied = match method {
+                Method::Single => single::copy(self, job, &source, opts, &acl, started_at).await?,
+                Method::Multipart { part_size, .. } => {
+                    let task = multipart::Task {
+                        engine: self,
+                        job,
+                        source: &source,
+                        opts,
+                        acl: &acl,
+                        part_size,
+                        resume: resumed.as_ref(),
+                        started: started_at,
+                    };
+                    task.run(progress, cancel).await?
                 }
-            },
-        };
-        let method = match &resumed {
-            Some(e) => Method::Multipart {
-                part_size: e.part_size,
-                parts: e.size.div_ceil(e.part_size),
-            },
-            None => plan::plan(source.size, self.limits)?,
-        };
-        tracing::info!(
-            "{} is {} bytes (ETag {}, version {}): {method}",
-            job.src,
-            source.size,
-            source.etag,
-            source.version_id.as_deref().unwrap_or("none")
-        );
-        // S3 checks the conditions on CopyObject itself; the multipart path
-        // must check them here (see SourceConditions::check). Checking on
-        // both paths gives one message and writes nothing either way (a
-        // listed object has no HEAD: S3's own check on CopyObject decides).
-        if known.is_none() {
-            opts.conditions
-                .check(&source.etag, source.last_modified.as_ref())?;
+            };
+            copied.duration = started.elapsed();
+            copied.requests = requests;
+            Ok(copied)
         }
-        let acl = match &opts.acl {
-            Acl::CopySource => Acl::Grants(self.source_acl(job, &source, opts).await?),
-            other => other.clone(),
-        };
-        // HEAD, GetObjectAcl, and for a multipart copy GetObjectTagging and
-        // the ListMultipartUploads that sweeps stray uploads.
-        let multipart = matches!(method, Method::Multipart { .. });
-        let reads = u64::from(known.is_none())
-            + u64::from(opts.acl == Acl::CopySource)
-            + u64::from(multipart && opts.tagging.directive == TaggingDirective::Copy)
-            + u64::from(multipart);
-        let requests = plan::requests(method) + reads;
-        if dry_run {
-            return Ok(Copied {
-                requests,
-                size: source.size,
-                method,
-                etag: None,
-                version_id: None,
-                source_version_id: source.version_id.clone(),
-                duration: started.elapsed(),
-                dry_run: true,
-            });
-        }
-        let mut copied = match method {
-            Method::Single => single::copy(self, job, &source, opts, &acl).await?,
-            Method::Multipart { part_size, .. } => {
-                let task = multipart::Task {
-                    engine: self,
-                    job,
-                    source: &source,
-                    opts,
-                    acl: &acl,
-                    part_size,
-                    resume: resumed.as_ref(),
-                };
-                task.run(progress, cancel).await?
-            }
-        };
-        copied.duration = started.elapsed();
-        copied.requests = requests;
-        Ok(copied)
+        .await;
+        result.map_err(|error| anyhow::Error::new(KnownSize { size, error }))
     }
 
     async fn source_acl(
@@ -253,7 +219,7 @@ impl Engine<'_> {
         opts: &CopyOptions,
     ) -> anyhow::Result<crate::options::Grants> {
         let out = self
-            .send(|| request::get_source_acl(self.client, &job.src, source, opts).send())
+            .send(request::get_source_acl(self.client, &job.src, source, opts).send())
             .await
             .map_err(s3("GetObjectAcl"))
             .with_context(|| {
@@ -380,4 +346,149 @@ fn precondition_context(job: &CopyJob, opts: &CopyOptions, e: &S3Error) -> Optio
         (false, _) => unmet,
     };
     Some(format!("precondition failed: {why}; nothing was written"))
+}
+
+/// A version id as the report gives it: S3 names the version of an object
+/// in an unversioned bucket `"null"`, which s3cp reports as absent, on
+/// both paths.
+fn version(v: Option<&str>) -> Option<String> {
+    v.filter(|v| !v.is_empty() && *v != "null")
+        .map(str::to_owned)
+}
+
+/// Allowance for comparing this machine's times with the server's once its
+/// clock is known from a `Date` header: `Date`, `Last-Modified` and
+/// `Initiated` may be whole seconds, and an answer takes time to arrive.
+const SKEW: Duration = Duration::from_secs(2);
+
+/// The allowance when no answer carried a `Date`.
+const UNKNOWN_SKEW: Duration = Duration::from_secs(30);
+
+/// The server's clock against this machine's, as an answer's `Date` told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ServerClock {
+    /// Server time minus this machine's time, in milliseconds.
+    ahead_ms: Option<i128>,
+}
+
+impl ServerClock {
+    pub(crate) fn from_log(log: &AttemptLog) -> Self {
+        let ms = |t: SystemTime| match t.duration_since(SystemTime::UNIX_EPOCH) {
+            Ok(d) => d.as_millis() as i128,
+            Err(e) => -(e.duration().as_millis() as i128),
+        };
+        ServerClock {
+            ahead_ms: log
+                .server_date
+                .map(|(server, local)| ms(server) - ms(local)),
+        }
+    }
+
+    pub(crate) fn is_known(&self) -> bool {
+        self.ahead_ms.is_some()
+    }
+
+    /// What the server's clock read when this machine's read `local`.
+    pub(crate) fn server_time(&self, local: SystemTime) -> SystemTime {
+        let ahead = self.ahead_ms.unwrap_or(0);
+        let by = Duration::from_millis(ahead.unsigned_abs() as u64);
+        if ahead >= 0 { local + by } else { local - by }
+    }
+
+    /// How far a time compared with the server's may be off.
+    pub(crate) fn margin(&self) -> Duration {
+        if self.is_known() { SKEW } else { UNKNOWN_SKEW }
+    }
+}
+
+/// What s3cp's own write of the destination looks like, to recognise it
+/// when the answer to that write was lost and a resend of it failed.
+#[derive(Debug, Clone)]
+pub(crate) struct OwnWrite {
+    pub(crate) size: u64,
+    pub(crate) etag: EtagCheck,
+    /// When the copy started, by this machine's clock: the object's
+    /// Last-Modified is at or after it.
+    pub(crate) since: SystemTime,
+}
+
+/// What the destination's ETag must be, where it can be known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum EtagCheck {
+    /// A CopyObject of a single-part, unencrypted or SSE-S3 object keeps
+    /// its ETag (the MD5 of its bytes).
+    Equals(String),
+    /// A multipart upload's ETag ends in `-N`, N its number of parts.
+    Parts(u64),
+    /// Not comparable (SSE-C, SSE-KMS, a multipart source).
+    Any,
+}
+
+impl OwnWrite {
+    /// Whether the destination's HEAD shows this write; `clock` is the
+    /// server's, read from that HEAD's answer.
+    pub(crate) fn matches(
+        &self,
+        head: &aws_sdk_s3::operation::head_object::HeadObjectOutput,
+        clock: ServerClock,
+    ) -> bool {
+        let unquote = |e: &str| e.trim_matches('"').to_owned();
+        let size = head.content_length() == Some(self.size as i64);
+        // Under KMS or a customer key the ETag is not the MD5 of the bytes.
+        let encrypted = head.sse_customer_algorithm().is_some()
+            || head
+                .server_side_encryption()
+                .is_some_and(|s| s.as_str().starts_with("aws:kms"));
+        let etag = match (&self.etag, head.e_tag()) {
+            (EtagCheck::Any, _) => true,
+            (EtagCheck::Equals(_), _) if encrypted => true,
+            (EtagCheck::Equals(want), Some(got)) => unquote(want) == unquote(got),
+            (EtagCheck::Parts(n), Some(got)) => unquote(got).ends_with(&format!("-{n}")),
+            (_, None) => false,
+        };
+        let earliest = clock.server_time(self.since) - clock.margin();
+        let recent = head
+            .last_modified()
+            .and_then(|t| SystemTime::try_from(*t).ok())
+            .is_some_and(|t| t >= earliest);
+        size && etag && recent
+    }
+}
+
+impl Engine<'_> {
+    /// HEADs the destination and, if it is `own` (this copy's own write,
+    /// whose answer was lost), returns its ETag and version id.
+    pub(crate) async fn own_write(
+        &self,
+        job: &CopyJob,
+        opts: &CopyOptions,
+        own: &OwnWrite,
+    ) -> Option<(Option<String>, Option<String>)> {
+        let attempts = Attempts::default();
+        let req = request::head_destination(self.client, job, opts)
+            .customize()
+            .interceptor(attempts.clone());
+        let head = match self.send(req.send()).await {
+            Ok(head) => head,
+            Err(err) => {
+                tracing::warn!(
+                    "cannot read {} to see whether s3cp wrote it: {}",
+                    job.dst,
+                    S3Error::from_sdk("HeadObject", &err)
+                );
+                return None;
+            }
+        };
+        let ours = own.matches(&head, ServerClock::from_log(&attempts.log()));
+        tracing::info!(
+            "{} is {} bytes, ETag {}, last modified {}: {} this copy's own write",
+            job.dst,
+            head.content_length().unwrap_or(-1),
+            head.e_tag().unwrap_or("none"),
+            head.last_modified()
+                .map_or("unknown".to_owned(), |t| t.to_string()),
+            if ours { "it is" } else { "not" }
+        );
+        ours.then(|| (head.e_tag().map(str::to_owned), version(head.version_id())))
+    }
 }

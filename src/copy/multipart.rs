@@ -5,11 +5,15 @@
 //! aborts the upload: no orphaned upload and no half-made object.
 
 use anyhow::{Context, anyhow};
+use aws_sdk_s3::error::SdkError;
 use aws_sdk_s3::types::CompletedPart;
 use futures::{StreamExt, TryStreamExt};
 use tokio_util::sync::CancellationToken;
 
-use super::{Copied, Engine, Interrupted};
+use std::time::SystemTime;
+
+use super::{Copied, Engine, EtagCheck, Interrupted, OwnWrite, ServerClock};
+use crate::client::{AttemptLog, Attempts};
 use crate::config::CopyJob;
 use crate::error::{S3Error, s3};
 use crate::journal;
@@ -30,6 +34,8 @@ pub(super) struct Task<'a> {
     pub(super) part_size: u64,
     /// `--resume`: the journal of the upload to continue.
     pub(super) resume: Option<&'a journal::Entry>,
+    /// When the copy started, by this machine's clock.
+    pub(super) started: SystemTime,
 }
 
 impl Task<'_> {
@@ -39,7 +45,6 @@ impl Task<'_> {
         cancel: &CancellationToken,
     ) -> anyhow::Result<Copied> {
         let (job, source) = (self.job, self.source);
-        let started = std::time::SystemTime::now();
         let (upload_id, part_size, done) = match self.resume {
             Some(entry) => self.resume_point(entry).await?,
             None => (self.create(cancel).await?, self.part_size, Vec::new()),
@@ -76,7 +81,7 @@ impl Task<'_> {
             Err(e) => Err(e),
         };
         progress.finished();
-        let outcome = match result {
+        match result {
             Ok((etag, version_id)) => {
                 journal::remove(job);
                 Ok(Copied {
@@ -86,7 +91,7 @@ impl Task<'_> {
                         parts: count,
                     },
                     etag,
-                    version_id,
+                    version_id: super::version(version_id.as_deref()),
                     source_version_id: source.version_id.clone(),
                     duration: Default::default(),
                     dry_run: false,
@@ -111,9 +116,7 @@ impl Task<'_> {
                 journal::remove(job);
                 Err(err)
             }
-        };
-        self.sweep_strays(&upload_id, started).await;
-        outcome
+        }
     }
 
     /// A part failed because the source is no longer the HEADed object:
@@ -132,14 +135,27 @@ impl Task<'_> {
             TaggingDirective::Copy => self.source_tags().await?,
             TaggingDirective::Replace => opts.tagging.tags.clone(),
         };
-        // Not repeated by s3cp: a second CreateMultipartUpload would start a
-        // second upload (stray ones from the SDK's retries are swept after).
-        let created = self
-            .engine
-            .send_once(
-                request::create_multipart_upload(client, job, source, opts, self.acl, &tags).send(),
-            )
-            .await
+        // An attempt whose answer was lost may have started an upload that
+        // nobody knows of: when the SDK sent CreateMultipartUpload more than
+        // once, or it failed, look for such uploads at once.
+        let attempts = Attempts::default();
+        let req = request::create_multipart_upload(client, job, source, opts, self.acl, &tags)
+            .customize()
+            .interceptor(attempts.clone());
+        let created = self.engine.send(req.send()).await;
+        let answered = SystemTime::now();
+        let log = attempts.log();
+        let own_id = created.as_ref().ok().and_then(|c| c.upload_id());
+        // A 4xx error answer is a refusal: that attempt started nothing.
+        let refused = created.as_ref().is_err_and(|e| {
+            matches!(e, SdkError::ServiceError(_))
+                && e.raw_response()
+                    .is_some_and(|r| r.status().is_client_error())
+        });
+        if log.sent > 1 || created.is_err() && log.sent > 0 && !refused {
+            self.sweep_strays(own_id, &log, answered).await;
+        }
+        let created = created
             .map_err(s3("CreateMultipartUpload"))
             .with_context(|| format!("cannot start a multipart upload to {}", job.dst))?;
         let upload_id = created
@@ -211,9 +227,9 @@ impl Task<'_> {
         loop {
             let page = self
                 .engine
-                .send(|| {
-                    request::list_parts(client, job, opts, &entry.upload_id, marker.clone()).send()
-                })
+                .send(
+                    request::list_parts(client, job, opts, &entry.upload_id, marker.clone()).send(),
+                )
                 .await
                 .map_err(|err| {
                     let e = S3Error::from_sdk("ListParts", &err);
@@ -262,10 +278,11 @@ impl Task<'_> {
     }
 
     /// CompleteMultipartUpload, with its outcome resolved rather than
-    /// guessed: a transient failure is retried, and a NoSuchUpload (the
-    /// upload is gone: an earlier attempt may have completed it before its
-    /// answer was lost) is settled by a HEAD of the destination. Returns the
-    /// destination's ETag and version id.
+    /// guessed: when the SDK sent it again (an answer was lost) and the
+    /// upload is then gone (NoSuchUpload), or with `--no-overwrite` the
+    /// destination now exists (412), an earlier attempt may have completed
+    /// it: a HEAD of the destination settles it. Returns the destination's
+    /// ETag and version id.
     async fn complete(
         &self,
         upload_id: &str,
@@ -273,80 +290,90 @@ impl Task<'_> {
         count: u64,
     ) -> anyhow::Result<(Option<String>, Option<String>)> {
         let (client, job, opts) = (self.engine.client, self.job, self.opts);
-        let mut retries = 0;
-        loop {
-            let req =
-                request::complete_multipart_upload(client, job, opts, upload_id, parts.clone());
-            let err = match self.engine.send_once(req.send()).await {
-                Ok(done) => {
-                    return Ok((
-                        done.e_tag().map(str::to_owned),
-                        done.version_id().map(str::to_owned),
-                    ));
-                }
-                Err(err) => err,
+        let attempts = Attempts::default();
+        let req = request::complete_multipart_upload(client, job, opts, upload_id, parts)
+            .customize()
+            .interceptor(attempts.clone());
+        let err = match self.engine.send(req.send()).await {
+            Ok(done) => {
+                return Ok((
+                    done.e_tag().map(str::to_owned),
+                    done.version_id().map(str::to_owned),
+                ));
+            }
+            Err(err) => err,
+        };
+        let e = S3Error::from_sdk("CompleteMultipartUpload", &err);
+        // NoSuchUpload, even when its body was cut off (a bare 404).
+        let gone = e.is_code("NoSuchUpload") || e.status == Some(404);
+        let exists = opts.no_overwrite && e.status == Some(412);
+        if (gone || exists) && attempts.log().sent > 1 {
+            let own = OwnWrite {
+                size: self.source.size,
+                etag: EtagCheck::Parts(count),
+                since: self.started,
             };
-            let e = S3Error::from_sdk("CompleteMultipartUpload", &err);
-            // NoSuchUpload, even when its body was cut off (a bare 404).
-            let gone = e.is_code("NoSuchUpload") || e.status == Some(404);
-            if gone && let Some(done) = self.completed_already(count).await {
+            if let Some(done) = self.engine.own_write(job, opts, &own).await {
                 tracing::info!("upload {upload_id} was completed by an earlier attempt");
                 return Ok(done);
             }
-            if retries < super::ENGINE_RETRIES && super::transient(&err) {
-                retries += 1;
-                tracing::warn!(
-                    "{e}; completing again ({retries}/{})",
-                    super::ENGINE_RETRIES
-                );
-                tokio::time::sleep(std::time::Duration::from_millis(250 << retries)).await;
-                continue;
-            }
-            let why = super::precondition_context(job, opts, &e)
-                .unwrap_or_else(|| format!("cannot complete the multipart upload to {}", job.dst));
-            return Err(anyhow::Error::new(e).context(why));
         }
+        let why = super::precondition_context(job, opts, &e)
+            .unwrap_or_else(|| format!("cannot complete the multipart upload to {}", job.dst));
+        Err(anyhow::Error::new(e).context(why))
     }
 
-    /// Whether the destination is the object this upload makes: a
-    /// multipart ETag with our part count and the source's size.
-    async fn completed_already(&self, count: u64) -> Option<(Option<String>, Option<String>)> {
-        let (client, job, opts) = (self.engine.client, self.job, self.opts);
-        let head = self
-            .engine
-            .send(|| request::head_destination(client, job, opts).send())
-            .await
-            .ok()?;
-        let etag = head.e_tag()?;
-        let ours = etag.trim_matches('"').ends_with(&format!("-{count}"))
-            && head.content_length() == Some(self.source.size as i64);
-        ours.then(|| (Some(etag.to_owned()), head.version_id().map(str::to_owned)))
-    }
-
-    /// Aborts uploads to the destination key that this copy started without
-    /// knowing: a CreateMultipartUpload the SDK sent again after a lost
-    /// answer starts a second upload. Uploads of the key begun since this
-    /// copy's CreateMultipartUpload (give or take a minute of clock skew)
-    /// are this copy's.
-    async fn sweep_strays(&self, upload_id: &str, started: std::time::SystemTime) {
+    /// Aborts uploads to the destination key that this copy's
+    /// CreateMultipartUpload attempts started without knowing (an attempt
+    /// whose answer was lost, then sent again by the SDK, starts a second
+    /// upload): those of the same key, with another id than `own` (the one
+    /// that was answered, if any), initiated between the first attempt's
+    /// send and the answer by the server's clock, give or take the clock
+    /// allowance. No other upload is touched.
+    async fn sweep_strays(&self, own: Option<&str>, create: &AttemptLog, answered: SystemTime) {
         let job = self.job;
-        let since = started - std::time::Duration::from_secs(60);
+        let Some(first_sent) = create.first_sent else {
+            return;
+        };
         let (client, opts) = (self.engine.client, self.opts);
-        let listed = self
-            .engine
-            .send(|| request::list_destination_uploads(client, job, opts).send())
-            .await;
-        let Ok(listed) = listed else { return };
+        let attempts = Attempts::default();
+        let req = request::list_destination_uploads(client, job, opts)
+            .customize()
+            .interceptor(attempts.clone());
+        let listed = match self.engine.send(req.send()).await {
+            Ok(listed) => listed,
+            Err(err) => {
+                tracing::warn!(
+                    "cannot look for uploads to {} that a CreateMultipartUpload sent again may \
+                     have started ({}); list them with s3cp uploads list {}",
+                    job.dst,
+                    S3Error::from_sdk("ListMultipartUploads", &err),
+                    job.dst
+                );
+                return;
+            }
+        };
+        // The server's clock, from CreateMultipartUpload's answer if one came.
+        let clock = [create, &attempts.log()]
+            .into_iter()
+            .map(ServerClock::from_log)
+            .find(ServerClock::is_known)
+            .unwrap_or(ServerClock::from_log(create));
+        let from = clock.server_time(first_sent) - clock.margin();
+        let to = clock.server_time(answered) + clock.margin();
         for upload in listed.uploads() {
-            let stray = upload.key() == Some(job.dst.key.as_str())
-                && upload.upload_id().is_some_and(|id| id != upload_id)
-                && upload
-                    .initiated()
-                    .and_then(|t| std::time::SystemTime::try_from(*t).ok())
-                    .is_some_and(|t| t >= since);
-            if let (true, Some(id)) = (stray, upload.upload_id()) {
+            let (Some(key), Some(id)) = (upload.key(), upload.upload_id()) else {
+                continue;
+            };
+            let initiated = upload
+                .initiated()
+                .and_then(|t| SystemTime::try_from(*t).ok());
+            let stray = key == job.dst.key
+                && Some(id) != own
+                && initiated.is_some_and(|t| from <= t && t <= to);
+            if stray {
                 tracing::info!(
-                    "aborting stray upload {id} left by a retried CreateMultipartUpload"
+                    "aborting upload {id}, started by a CreateMultipartUpload sent again"
                 );
                 self.abort(id).await;
             }
@@ -360,7 +387,7 @@ impl Task<'_> {
     async fn source_tags(&self) -> anyhow::Result<Vec<(String, String)>> {
         let (job, source) = (self.job, self.source);
         let req = request::get_source_tagging(self.engine.client, &job.src, source, self.opts);
-        match self.engine.send(|| req.clone().send()).await {
+        match self.engine.send(req.send()).await {
             Ok(out) => Ok(out
                 .tag_set()
                 .iter()
@@ -412,29 +439,25 @@ impl Task<'_> {
                     part,
                 );
                 async move {
-                    let out = self
-                        .engine
-                        .send(|| req.clone().send())
-                        .await
-                        .map_err(|err| {
-                            let e = S3Error::from_sdk("UploadPartCopy", &err);
-                            let changed = e.is_code("PreconditionFailed");
-                            let e = anyhow::Error::new(e).context(format!(
-                                "part {} ({})",
-                                part.number,
-                                part.range_header()
-                            ));
-                            if changed {
-                                e.context(format!(
-                                    "the source {} changed during the copy (it no longer has ETag \
+                    let out = self.engine.send(req.send()).await.map_err(|err| {
+                        let e = S3Error::from_sdk("UploadPartCopy", &err);
+                        let changed = e.is_code("PreconditionFailed");
+                        let e = anyhow::Error::new(e).context(format!(
+                            "part {} ({})",
+                            part.number,
+                            part.range_header()
+                        ));
+                        if changed {
+                            e.context(format!(
+                                "the source {} changed during the copy (it no longer has ETag \
                                  {}); the upload was aborted and nothing was written: run s3cp \
                                  again to copy the current version",
-                                    job.src, source.etag
-                                ))
-                            } else {
-                                e
-                            }
-                        })?;
+                                job.src, source.etag
+                            ))
+                        } else {
+                            e
+                        }
+                    })?;
                     let result = out.copy_part_result().ok_or_else(|| {
                         anyhow!("UploadPartCopy of part {} returned no result", part.number)
                     })?;
@@ -464,7 +487,7 @@ impl Task<'_> {
     async fn abort(&self, upload_id: &str) {
         let job = self.job;
         let req = request::abort_multipart_upload(self.engine.client, job, self.opts, upload_id);
-        match self.engine.send(|| req.clone().send()).await {
+        match self.engine.send(req.send()).await {
             Ok(_) => tracing::info!("aborted multipart upload {upload_id}"),
             Err(err) if S3Error::from_sdk("", &err).is_code("NoSuchUpload") => {
                 tracing::info!("multipart upload {upload_id} is already gone")

@@ -7,7 +7,7 @@
 //! generator), it injects what S3 does under load: 503 SlowDown, 500
 //! InternalError, a 200 OK with an `<Error>` body (with and without
 //! whitespace before `<?xml`), a connection reset in the middle of a
-//! response, a delay.
+//! response, a delay; and a 412 PreconditionFailed where S3 would send one.
 //!
 //! It can also hold a chosen request until the test has acted
 //! ([`Proxy::hold`], [`Proxy::hold_answer`], [`Proxy::hold_where`]): before
@@ -99,6 +99,10 @@ pub enum Fault {
     ResetMidResponse,
     /// Forwarded after this many milliseconds.
     Delay(u64),
+    /// 412 PreconditionFailed, not forwarded: what S3 answers a write with
+    /// `If-None-Match: *` when the key exists (neither test server checks
+    /// it on CopyObject).
+    PreconditionFailed,
 }
 
 /// Which requests a rule hits.
@@ -108,6 +112,9 @@ pub enum When {
     EveryNth(u64),
     /// Each request with this probability (seeded: repeatable).
     Probability(f64),
+    /// The first n requests the rule sees (a rule listed before it that
+    /// hits a request keeps it from this one).
+    First(u64),
 }
 
 /// A fault rule: for requests of `operation` (all when `None`) chosen by
@@ -442,6 +449,7 @@ impl Inner {
             let hit = match rule.when {
                 When::EveryNth(n) => seen[i] % n == 0,
                 When::Probability(p) => rng.random_bool(p),
+                When::First(n) => seen[i] <= n,
             };
             if hit {
                 let mut fault = rule.faults[rng.random_range(0..rule.faults.len())];
@@ -520,6 +528,13 @@ impl Inner {
                 error_xml(
                     "InternalError",
                     "We encountered an internal error. Please try again.",
+                ),
+            )),
+            (None, Some(Fault::PreconditionFailed)) => Some((
+                412,
+                error_xml(
+                    "PreconditionFailed",
+                    "At least one of the pre-conditions you specified did not hold",
                 ),
             )),
             (None, Some(Fault::ErrorIn200 { whitespace })) => {
