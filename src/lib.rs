@@ -15,7 +15,8 @@
 //!   bounded concurrency and abort on any failure or Ctrl-C.
 //! - [`progress`]: the progress port the engine calls (indicatif or silent).
 //! - [`report`]: the human line, the `--json` object, error printing.
-//! - [`error`]: S3 error details and the exit codes.
+//! - [`error`]: the error types (S3 error details, interruption, nothing to
+//!   resume) and the exit codes; it imports nothing of the engine.
 //! - [`client`]: the SDK client from the standard AWS configuration chain.
 //! - [`bulk`]: what a bulk run copies (streamed listing, manifests, filters,
 //!   shards); [`copy::bulk`] runs it.
