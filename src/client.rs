@@ -21,6 +21,15 @@ const FALLBACK_REGION: &str = "us-east-1";
 
 /// The client, counting its requests into `counter`.
 pub async fn build(conn: &Connection, counter: &RequestCounter) -> aws_sdk_s3::Client {
+    build_with_endpoint(conn, counter).await.0
+}
+
+/// [`build`], and where its requests go, said for messages: the endpoint
+/// URL, or "the AWS S3 endpoint for region R".
+pub async fn build_with_endpoint(
+    conn: &Connection,
+    counter: &RequestCounter,
+) -> (aws_sdk_s3::Client, String) {
     let mut loader = aws_config::defaults(BehaviorVersion::latest());
     if let Some(profile) = &conn.profile {
         loader = loader.profile_name(profile);
@@ -43,6 +52,7 @@ pub async fn build(conn: &Connection, counter: &RequestCounter) -> aws_sdk_s3::C
         loader = loader.endpoint_url(url);
     }
     let sdk = loader.load().await;
+    let endpoint = describe_endpoint(&sdk);
     // AWS_MAX_ATTEMPTS, AWS_RETRY_MODE and the profile's keys are already in
     // `sdk`; the flags override them.
     let configured = sdk
@@ -63,11 +73,39 @@ pub async fn build(conn: &Connection, counter: &RequestCounter) -> aws_sdk_s3::C
         .response_checksum_validation(ResponseChecksumValidation::WhenRequired)
         .interceptor(counter.clone())
         .retry_classifier(UnreadableError)
+        .interceptor(ListPartsRoot)
         .retry_config(retry);
     if conn.path_style {
         s3 = s3.force_path_style(true);
     }
-    aws_sdk_s3::Client::from_conf(s3.build())
+    (aws_sdk_s3::Client::from_conf(s3.build()), endpoint)
+}
+
+/// The endpoint URL the S3 client will use, found as the SDK finds it
+/// (`--endpoint-url`, then `AWS_ENDPOINT_URL_S3` or the profile's `s3`
+/// services section, then `AWS_ENDPOINT_URL` or the profile's
+/// `endpoint_url`), or the AWS endpoint of the region.
+fn describe_endpoint(sdk: &aws_config::SdkConfig) -> String {
+    let url = if sdk.get_origin("endpoint_url").is_client_config() {
+        sdk.endpoint_url().map(str::to_owned)
+    } else {
+        let key = aws_types::service_config::ServiceConfigKey::builder()
+            .service_id("S3")
+            .env("AWS_ENDPOINT_URL")
+            .profile("endpoint_url")
+            .build()
+            .expect("every field is set");
+        sdk.service_config()
+            .and_then(|c| c.load_config(key))
+            .or_else(|| sdk.endpoint_url().map(str::to_owned))
+    };
+    match url {
+        Some(url) => url,
+        None => format!(
+            "the AWS S3 endpoint for region {}",
+            sdk.region().map_or("(none)", |r| r.as_ref())
+        ),
+    }
 }
 
 /// Counts the requests the SDK sends: operations, and attempts (an attempt
@@ -248,6 +286,137 @@ impl aws_sdk_s3::config::Intercept for Attempts {
     }
 }
 
+/// Reads moto's ListParts answers. moto (5.2) names their root element
+/// `ListPartsResponse` (its S3 model lacks the `resultWrapper` it has for
+/// the other list operations); S3 and its API reference name it
+/// `ListPartsResult`, and aws-sdk-s3 refuses any other root ("encountered
+/// invalid XML root"), so `--resume` could not read the parts that moto
+/// did list. When a 200 answer to ListParts failed to deserialize and its
+/// root is `ListPartsResponse`, this renames the root and has the SDK's
+/// own deserializer read it again; every other answer is left alone.
+#[derive(Debug, Clone, Copy)]
+struct ListPartsRoot;
+
+impl aws_sdk_s3::config::Intercept for ListPartsRoot {
+    fn name(&self) -> &'static str {
+        "s3cp::ListPartsRoot"
+    }
+
+    fn modify_before_attempt_completion(
+        &self,
+        context: &mut aws_sdk_s3::config::interceptors::FinalizerInterceptorContextMut<'_>,
+        _components: &aws_sdk_s3::config::RuntimeComponents,
+        cfg: &mut aws_sdk_s3::config::ConfigBag,
+    ) -> Result<(), BoxError> {
+        use aws_smithy_runtime_api::client::orchestrator::Metadata;
+        use aws_smithy_runtime_api::client::ser_de::{
+            DeserializeResponse, SharedResponseDeserializer,
+        };
+        let list_parts = cfg.load::<Metadata>().map(Metadata::name) == Some("ListParts");
+        if !list_parts || !matches!(context.output_or_error(), Some(Err(_))) {
+            return Ok(());
+        }
+        let Some(response) = context.response_mut() else {
+            return Ok(());
+        };
+        if response.status().as_u16() != 200 {
+            return Ok(());
+        }
+        let Some(renamed) = response.body().bytes().and_then(rename_list_parts_root) else {
+            return Ok(());
+        };
+        let Some(deserializer) = cfg.load::<SharedResponseDeserializer>() else {
+            return Ok(());
+        };
+        *response.body_mut() = aws_smithy_types::body::SdkBody::from(renamed);
+        let again = deserializer.deserialize_nonstreaming_with_config(response, cfg);
+        if let Some(slot) = context.output_or_error_mut() {
+            *slot = again;
+        }
+        Ok(())
+    }
+}
+
+/// The body with its root element `ListPartsResponse` renamed to
+/// `ListPartsResult`; `None` when the root is anything else.
+fn rename_list_parts_root(body: &[u8]) -> Option<Vec<u8>> {
+    const FROM: &str = "ListPartsResponse";
+    const TO: &str = "ListPartsResult";
+    let text = std::str::from_utf8(body).ok()?;
+    // The root is the first element: past the declaration and comments.
+    let mut at = 0;
+    let open = loop {
+        let i = at + text[at..].find('<')?;
+        let rest = &text[i + 1..];
+        if rest.starts_with('?') || rest.starts_with('!') {
+            at = i + 1 + rest.find('>')?;
+            continue;
+        }
+        break i;
+    };
+    let after = &text[open + 1..];
+    let named = after.strip_prefix(FROM)?;
+    if !named.starts_with(|c: char| c == '>' || c == '/' || c.is_ascii_whitespace()) {
+        return None;
+    }
+    let close = format!("</{FROM}>");
+    let end = text.rfind(&close)?;
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..open + 1]);
+    out.push_str(TO);
+    out.push_str(&text[open + 1 + FROM.len()..end]);
+    out.push_str(&format!("</{TO}>"));
+    out.push_str(&text[end + close.len()..]);
+    Some(out.into_bytes())
+}
+
+/// A client whose every request gets this one canned answer, with the
+/// interceptors [`build`] installs (for tests of how answers are read).
+#[cfg(test)]
+pub(crate) fn canned_client(status: u16, body: &'static str) -> aws_sdk_s3::Client {
+    let conf = canned_config(status, body).interceptor(ListPartsRoot);
+    aws_sdk_s3::Client::from_conf(conf.build())
+}
+
+/// The configuration of [`canned_client`], without s3cp's interceptors.
+#[cfg(test)]
+pub(crate) fn canned_config(status: u16, body: &'static str) -> aws_sdk_s3::config::Builder {
+    use aws_sdk_s3::config::http::{HttpRequest, HttpResponse};
+    use aws_smithy_runtime_api::client::http::{
+        HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
+    };
+
+    #[derive(Debug, Clone)]
+    struct Canned(u16, &'static str);
+    impl HttpConnector for Canned {
+        fn call(&self, _request: HttpRequest) -> HttpConnectorFuture {
+            let status = aws_smithy_runtime_api::http::StatusCode::try_from(self.0).unwrap();
+            let body = aws_smithy_types::body::SdkBody::from(self.1);
+            HttpConnectorFuture::ready(Ok(HttpResponse::new(status, body)))
+        }
+    }
+    impl HttpClient for Canned {
+        fn http_connector(
+            &self,
+            _settings: &HttpConnectorSettings,
+            _components: &aws_sdk_s3::config::RuntimeComponents,
+        ) -> SharedHttpConnector {
+            SharedHttpConnector::new(self.clone())
+        }
+    }
+
+    aws_sdk_s3::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url("http://127.0.0.1:1")
+        .force_path_style(true)
+        .credentials_provider(aws_sdk_s3::config::Credentials::new(
+            "AKID", "SECRET", None, None, "test",
+        ))
+        .http_client(Canned(status, body))
+        .retry_config(RetryConfig::disabled())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,5 +453,63 @@ mod tests {
             RetryAction::transient_error()
         );
         assert_eq!(retry_action("AccessDenied"), RetryAction::NoActionIndicated);
+    }
+
+    /// moto 5.2's answer to ListParts, as captured (ids shortened).
+    const MOTO_LIST_PARTS: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<ListPartsResponse \
+        xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Bucket>b</Bucket><Key>dst</Key>\
+        <UploadId>U1</UploadId><PartNumberMarker>0</PartNumberMarker>\
+        <NextPartNumberMarker>1</NextPartNumberMarker><MaxParts>1000</MaxParts>\
+        <IsTruncated>false</IsTruncated><Part><PartNumber>1</PartNumber>\
+        <LastModified>2026-11-30T18:51:27.000Z</LastModified>\
+        <ETag>\"62f012671b55a645d4ab5ffc25db1973\"</ETag><Size>50</Size></Part>\
+        <StorageClass>STANDARD</StorageClass></ListPartsResponse>";
+
+    async fn list_parts(client: &aws_sdk_s3::Client) -> Result<Vec<(i32, i64)>, String> {
+        let mut pages = client
+            .list_parts()
+            .bucket("b")
+            .key("dst")
+            .upload_id("U1")
+            .into_paginator()
+            .send();
+        let mut parts = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| {
+                aws_smithy_types::error::display::DisplayErrorContext(e).to_string()
+            })?;
+            for p in page.parts() {
+                parts.push((p.part_number().unwrap(), p.size().unwrap()));
+            }
+        }
+        Ok(parts)
+    }
+
+    #[tokio::test]
+    async fn moto_list_parts_answers_are_read() {
+        let client = canned_client(200, MOTO_LIST_PARTS);
+        assert_eq!(list_parts(&client).await, Ok(vec![(1, 50)]));
+        // Without the interceptor the SDK refuses the root element.
+        let plain = aws_sdk_s3::Client::from_conf(canned_config(200, MOTO_LIST_PARTS).build());
+        let err = list_parts(&plain).await.unwrap_err();
+        assert!(err.contains("expected ListPartsResult"), "{err}");
+    }
+
+    #[test]
+    fn only_a_list_parts_response_root_is_renamed() {
+        let renamed = rename_list_parts_root(MOTO_LIST_PARTS.as_bytes()).unwrap();
+        let text = String::from_utf8(renamed).unwrap();
+        assert!(text.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<ListPartsResult "));
+        assert!(text.ends_with("</ListPartsResult>"));
+        assert!(!text.contains("ListPartsResponse"));
+        for other in [
+            "<ListPartsResult><Part/></ListPartsResult>",
+            "<Error><Code>InternalError</Code></Error>",
+            "<ListPartsResponseX></ListPartsResponseX>",
+            "<!-- <ListPartsResponse> --><Other/>",
+            "",
+        ] {
+            assert_eq!(rename_list_parts_root(other.as_bytes()), None, "{other}");
+        }
     }
 }

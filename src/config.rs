@@ -145,7 +145,7 @@ impl Config {
                 fail_fast: cli.bulk.fail_fast,
             },
             options,
-            connection: Connection::from(&cli.connection),
+            connection: Connection::try_from(&cli.connection)?,
             limits,
             concurrency: cli.transfer.concurrency,
             keep_partial: cli.transfer.keep_partial,
@@ -189,18 +189,40 @@ impl CopyJob {
     }
 }
 
-impl From<&ConnectionArgs> for Connection {
-    fn from(a: &ConnectionArgs) -> Self {
-        Self {
+impl TryFrom<&ConnectionArgs> for Connection {
+    type Error = anyhow::Error;
+
+    fn try_from(a: &ConnectionArgs) -> anyhow::Result<Self> {
+        Ok(Self {
             region: a.region.clone(),
             profile: a.profile.clone(),
-            endpoint_url: a.endpoint_url.clone(),
+            endpoint_url: a.endpoint_url.as_deref().map(endpoint_url).transpose()?,
             path_style: a.path_style,
             max_attempts: a.max_attempts,
             adaptive_retries: a
                 .retry_mode
                 .map(|m| m == crate::cli::RetryModeArg::Adaptive),
+        })
+    }
+}
+
+/// An `--endpoint-url` must say how to connect: without a scheme the SDK
+/// cannot send anything, and the user would only learn it from a network
+/// error after every retry.
+fn endpoint_url(url: &str) -> anyhow::Result<String> {
+    let lower = url.to_ascii_lowercase();
+    let host = lower
+        .strip_prefix("http://")
+        .or_else(|| lower.strip_prefix("https://"));
+    match host {
+        Some(host) if !host.is_empty() && !host.starts_with('/') => Ok(url.to_owned()),
+        Some(_) => bail!(
+            "--endpoint-url '{url}' names no host: write it as http://HOST:PORT or https://HOST"
+        ),
+        None if url.contains("://") => {
+            bail!("--endpoint-url '{url}' must begin with http:// or https://")
         }
+        None => bail!("--endpoint-url '{url}' has no scheme: write http://{url} or https://{url}"),
     }
 }
 
@@ -523,5 +545,23 @@ mod tests {
     fn refuses_a_part_size_below_five_mib() {
         let e = config(&["--part-size", "1MiB", "s3://a/k", "s3://b/k"]).unwrap_err();
         assert!(e.to_string().contains("minimum part size"), "{e}");
+    }
+
+    #[test]
+    fn an_endpoint_url_must_name_its_scheme_and_host() {
+        let with = |url: &str| config(&["--endpoint-url", url, "s3://a/k", "s3://b/k"]);
+        let e = with("localhost:9000").unwrap_err().to_string();
+        assert!(
+            e.contains("no scheme: write http://localhost:9000 or https://localhost:9000"),
+            "{e}"
+        );
+        let e = with("ftp://host").unwrap_err().to_string();
+        assert!(e.contains("must begin with http:// or https://"), "{e}");
+        let e = with("https:///bucket").unwrap_err().to_string();
+        assert!(e.contains("names no host"), "{e}");
+        for url in ["http://127.0.0.1:9000", "HTTPS://s3.example.com/"] {
+            let c = with(url).unwrap();
+            assert_eq!(c.connection.endpoint_url.as_deref(), Some(url));
+        }
     }
 }

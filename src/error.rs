@@ -4,8 +4,11 @@
 use std::fmt;
 use std::process::ExitCode;
 
+use std::error::Error as _;
+
+use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_s3::config::http::HttpResponse;
-use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::error::{ErrorMetadata, ProvideErrorMetadata, SdkError};
 
 /// s3cp's exit codes. Stable: scripts depend on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,13 +65,11 @@ impl Failure {
     /// that planning refused, or a failed copy.
     pub fn from_copy_error(e: anyhow::Error) -> Failure {
         let inner = e.downcast_ref::<KnownSize>().map_or(&e, |k| &k.error);
-        if inner.downcast_ref::<crate::copy::Interrupted>().is_some() {
+        if inner.downcast_ref::<Interrupted>().is_some() {
             let note = inner.to_string();
             Failure::Interrupted((note != "interrupted").then_some(note))
         } else if inner.downcast_ref::<crate::plan::PlanError>().is_some()
-            || inner
-                .downcast_ref::<crate::copy::NothingToResume>()
-                .is_some()
+            || inner.downcast_ref::<NothingToResume>().is_some()
         {
             Failure::Usage(e)
         } else {
@@ -116,6 +117,34 @@ impl std::error::Error for KnownSize {
     }
 }
 
+/// The copy was stopped by the user (Ctrl-C); anything started was undone.
+#[derive(Debug, thiserror::Error)]
+#[error("interrupted")]
+pub struct Interrupted;
+
+/// `--resume` found no journal for the copy: bad input (exit 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct NothingToResume(pub String);
+
+/// What kind of failure an [`S3Error`] is, beyond its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The service answered with an error it named (or that its status
+    /// names, for answers without a body such as HEAD's).
+    Refused,
+    /// An answer came back that could not be read: a body the SDK's
+    /// deserializer refused, or one cut off while it was read.
+    Unreadable,
+    /// No answer came back: the endpoint could not be reached, or the
+    /// request timed out.
+    NoAnswer,
+    /// No credentials could be loaded, so nothing was sent.
+    NoCredentials,
+    /// The request could not be built or sent for another reason.
+    NotSent,
+}
+
 /// One failed S3 request, with what the service said about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct S3Error {
@@ -124,16 +153,27 @@ pub struct S3Error {
     /// HTTP status, when a response arrived.
     pub status: Option<u16>,
     /// The S3 error code (`AccessDenied`, `PreconditionFailed`, ...), or a
-    /// client-side kind (`DispatchFailure`, `Timeout`) when no response came.
+    /// client-side kind (`DispatchFailure`, `Timeout`, `ResponseError`)
+    /// when no readable error came back.
     pub code: String,
     pub message: String,
     pub request_id: Option<String>,
+    pub kind: Kind,
 }
 
 impl std::error::Error for S3Error {}
 
 impl fmt::Display for S3Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.kind == Kind::Unreadable {
+            write!(f, "{}: the answer", self.operation)?;
+            match (self.status, &self.request_id) {
+                (Some(s), Some(id)) => write!(f, " (HTTP {s}, request id {id})")?,
+                (Some(s), None) => write!(f, " (HTTP {s})")?,
+                (None, _) => {}
+            }
+            return write!(f, " could not be read: {}", self.message);
+        }
         write!(f, "{} failed: {}", self.operation, self.code)?;
         if !self.message.is_empty() {
             write!(f, ": {}", self.message)?;
@@ -156,26 +196,69 @@ impl S3Error {
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         let status = err.raw_response().map(|r| r.status().as_u16());
-        let (code, message, request_id) = match err {
+        let header_request_id = || {
+            err.raw_response()
+                .and_then(|r| r.headers().get("x-amz-request-id"))
+                .map(str::to_owned)
+        };
+        let (kind, code, message, request_id) = match err {
             SdkError::ServiceError(se) => {
                 let meta = se.err().meta();
-                let code = meta
-                    .code()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| status_code_name(status));
-                let request_id = meta
-                    .extra("aws_request_id")
-                    .or_else(|| meta.extra("s3_extended_request_id"))
-                    .map(str::to_owned);
-                (code, meta.message().unwrap_or("").to_owned(), request_id)
+                // The SDK keeps what its deserializer could not read as the
+                // source of an error without a code; an error document it
+                // found no code in leaves only the (empty) metadata there.
+                let source = se.err().source();
+                let refused_parse = source.is_some_and(|s| !s.is::<ErrorMetadata>());
+                let body = err
+                    .raw_response()
+                    .and_then(|r| r.body().bytes())
+                    .unwrap_or_default();
+                let has_body = !body.trim_ascii().is_empty();
+                if meta.code().is_none() && (refused_parse || has_body) {
+                    let code = status_name(status).unwrap_or("ResponseError").to_owned();
+                    let why = if refused_parse {
+                        chain_text(source)
+                    } else {
+                        format!("it is not an S3 error document: {}", excerpt(body))
+                    };
+                    (Kind::Unreadable, code, why, header_request_id())
+                } else {
+                    // An answer without a body (HEAD's 403, 404, 412) is
+                    // named by its status.
+                    let code = meta.code().map(str::to_owned).unwrap_or_else(|| {
+                        status_name(status)
+                            .map(str::to_owned)
+                            .unwrap_or_else(|| format!("HTTP{}", status.unwrap_or(0)))
+                    });
+                    let request_id = meta
+                        .extra("aws_request_id")
+                        .or_else(|| meta.extra("s3_extended_request_id"))
+                        .map(str::to_owned);
+                    let message = meta.message().unwrap_or("").to_owned();
+                    (Kind::Refused, code, message, request_id)
+                }
             }
-            SdkError::TimeoutError(_) => ("Timeout".to_owned(), error_text(err), None),
-            SdkError::DispatchFailure(_) => ("DispatchFailure".to_owned(), error_text(err), None),
-            SdkError::ResponseError(_) => ("ResponseError".to_owned(), error_text(err), None),
-            SdkError::ConstructionFailure(_) => {
-                ("ConstructionFailure".to_owned(), error_text(err), None)
+            SdkError::ResponseError(_) => {
+                let why = chain_text(err.source());
+                let code = "ResponseError".to_owned();
+                (Kind::Unreadable, code, why, header_request_id())
             }
-            _ => ("Unknown".to_owned(), error_text(err), None),
+            _ if credentials_error(err) => {
+                let code = sdk_kind(err).to_owned();
+                (Kind::NoCredentials, code, error_text(err), None)
+            }
+            SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => (
+                Kind::NoAnswer,
+                sdk_kind(err).to_owned(),
+                error_text(err),
+                None,
+            ),
+            _ => (
+                Kind::NotSent,
+                sdk_kind(err).to_owned(),
+                error_text(err),
+                None,
+            ),
         };
         Self {
             operation,
@@ -183,6 +266,7 @@ impl S3Error {
             code,
             message,
             request_id,
+            kind,
         }
     }
 
@@ -192,31 +276,68 @@ impl S3Error {
 
     /// No credentials could be loaded: no request was sent.
     pub fn is_credentials(&self) -> bool {
-        self.message.contains("loading credentials") || self.message.contains("no credentials")
+        self.kind == Kind::NoCredentials
     }
 
     /// No answer came back: the endpoint could not be reached.
     pub fn is_unreachable(&self) -> bool {
-        matches!(self.code.as_str(), "DispatchFailure" | "Timeout") && !self.is_credentials()
+        self.kind == Kind::NoAnswer
     }
 }
 
-fn status_code_name(status: Option<u16>) -> String {
-    match status {
-        Some(301) => "PermanentRedirect".into(),
-        Some(403) => "AccessDenied".into(),
-        Some(404) => "NotFound".into(),
-        Some(412) => "PreconditionFailed".into(),
-        Some(s) => format!("HTTP{s}"),
-        None => "Unknown".into(),
+/// The SDK's name for an error that carries no S3 code.
+fn sdk_kind<E>(err: &SdkError<E, HttpResponse>) -> &'static str {
+    match err {
+        SdkError::ServiceError(_) => "ServiceError",
+        SdkError::TimeoutError(_) => "Timeout",
+        SdkError::DispatchFailure(_) => "DispatchFailure",
+        SdkError::ResponseError(_) => "ResponseError",
+        SdkError::ConstructionFailure(_) => "ConstructionFailure",
+        _ => "Unknown",
     }
 }
 
-/// The SDK's error and its sources, each by its `Display`, on one line.
-/// Never contains credentials: the SDK does not put them into errors.
-fn error_text<E: std::error::Error + 'static>(err: &SdkError<E, HttpResponse>) -> String {
-    let mut parts: Vec<String> = Vec::new();
+/// Whether the error comes from the credentials chain (nothing could be
+/// loaded, a provider failed or timed out), found by its type anywhere in
+/// the error's sources.
+fn credentials_error<E: std::error::Error + 'static>(err: &SdkError<E, HttpResponse>) -> bool {
     let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = next {
+        if e.is::<CredentialsError>() {
+            return true;
+        }
+        next = e.source();
+    }
+    false
+}
+
+/// The name a bodiless error answer's status gives it (HEAD answers
+/// carry no body, so no code).
+fn status_name(status: Option<u16>) -> Option<&'static str> {
+    match status? {
+        301 => Some("PermanentRedirect"),
+        403 => Some("AccessDenied"),
+        404 => Some("NotFound"),
+        412 => Some("PreconditionFailed"),
+        _ => None,
+    }
+}
+
+/// The start of a body, on one line, for a message.
+fn excerpt(body: &[u8]) -> String {
+    const MAX: usize = 200;
+    let text = String::from_utf8_lossy(body);
+    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match line.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("'{}...'", &line[..cut]),
+        None => format!("'{line}'"),
+    }
+}
+
+/// An error and its sources, each by its `Display`, on one line.
+fn chain_text(first: Option<&(dyn std::error::Error + 'static)>) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = first;
     while let Some(e) = next {
         let text = e.to_string();
         if !text.is_empty() && parts.last() != Some(&text) {
@@ -225,6 +346,12 @@ fn error_text<E: std::error::Error + 'static>(err: &SdkError<E, HttpResponse>) -
         next = e.source();
     }
     parts.join(": ")
+}
+
+/// The SDK's error and its sources, each by its `Display`, on one line.
+/// Never contains credentials: the SDK does not put them into errors.
+fn error_text<E: std::error::Error + 'static>(err: &SdkError<E, HttpResponse>) -> String {
+    chain_text(Some(err))
 }
 
 /// Shorthand: map an SDK error into an [`S3Error`] inside an `anyhow` chain.
@@ -247,11 +374,118 @@ mod tests {
             code: "PreconditionFailed".into(),
             message: "At least one of the pre-conditions you specified did not hold".into(),
             request_id: Some("R1".into()),
+            kind: Kind::Refused,
         };
         assert_eq!(
             e.to_string(),
             "UploadPartCopy failed: PreconditionFailed: At least one of the pre-conditions you specified did not hold (HTTP 412, request id R1)"
         );
+    }
+
+    async fn list_parts_error(status: u16, body: &'static str) -> S3Error {
+        let client = crate::client::canned_client(status, body);
+        let err = client
+            .list_parts()
+            .bucket("b")
+            .key("k")
+            .upload_id("U1")
+            .send()
+            .await
+            .unwrap_err();
+        S3Error::from_sdk("ListParts", &err)
+    }
+
+    #[tokio::test]
+    async fn an_answer_that_cannot_be_read_says_so() {
+        let e = list_parts_error(
+            200,
+            "<ListPartsResult><MaxParts>many</MaxParts></ListPartsResult>",
+        )
+        .await;
+        let text = e.to_string();
+        assert_eq!(e.kind, Kind::Unreadable, "{text}");
+        assert!(
+            text.starts_with("ListParts: the answer (HTTP 200) could not be read: "),
+            "{text}"
+        );
+        assert!(
+            text.contains("MaxParts"),
+            "names what failed to parse: {text}"
+        );
+        assert!(!text.contains("HTTP200"), "{text}");
+        // A 200 whose body is not even XML, and an error answer whose body
+        // is not S3's error document.
+        let e = list_parts_error(200, "not xml").await;
+        assert_eq!(e.kind, Kind::Unreadable, "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("ListParts: the answer (HTTP 200) could not be read")
+        );
+        let e = list_parts_error(502, "<html><body>Bad Gateway</body></html>").await;
+        assert_eq!(
+            e.to_string(),
+            "ListParts: the answer (HTTP 502) could not be read: it is not an S3 error \
+             document: '<html><body>Bad Gateway</body></html>'"
+        );
+        assert_eq!(e.code, "ResponseError");
+    }
+
+    #[tokio::test]
+    async fn an_error_answer_without_a_body_is_named_by_its_status() {
+        let client = crate::client::canned_client(403, "");
+        let err = client
+            .head_object()
+            .bucket("b")
+            .key("k")
+            .send()
+            .await
+            .unwrap_err();
+        let e = S3Error::from_sdk("HeadObject", &err);
+        assert_eq!(e.kind, Kind::Refused);
+        assert_eq!(e.to_string(), "HeadObject failed: AccessDenied (HTTP 403)");
+        let e = list_parts_error(
+            404,
+            "<Error><Code>NoSuchUpload</Code><Message>gone</Message></Error>",
+        )
+        .await;
+        assert!(e.is_code("NoSuchUpload") && e.kind == Kind::Refused, "{e}");
+    }
+
+    #[tokio::test]
+    async fn credential_errors_are_known_by_their_type() {
+        use aws_credential_types::provider::{ProvideCredentials, future};
+        #[derive(Debug)]
+        struct Failing;
+        impl ProvideCredentials for Failing {
+            fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+            where
+                Self: 'a,
+            {
+                // Worded unlike the SDK's own "no credentials" messages.
+                future::ProvideCredentials::ready(Err(CredentialsError::provider_error(
+                    "the SSO session has expired",
+                )))
+            }
+        }
+        let conf = crate::client::canned_config(200, "").credentials_provider(Failing);
+        let client = aws_sdk_s3::Client::from_conf(conf.build());
+        let err = client
+            .head_object()
+            .bucket("b")
+            .key("k")
+            .send()
+            .await
+            .unwrap_err();
+        let e = S3Error::from_sdk("HeadObject", &err);
+        assert!(e.is_credentials() && !e.is_unreachable(), "{e:?}");
+
+        // A refused connection whose text happens to mention credentials.
+        let refused: SdkError<aws_sdk_s3::operation::head_object::HeadObjectError, HttpResponse> =
+            SdkError::dispatch_failure(aws_sdk_s3::error::ConnectorError::io(Box::new(
+                std::io::Error::other("no credentials were harmed: connection refused"),
+            )));
+        let e = S3Error::from_sdk("HeadObject", &refused);
+        assert!(!e.is_credentials() && e.is_unreachable(), "{e:?}");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! crash or a lost network is what `s3cp --resume SRC DST` continues. Which
 //! parts are done is asked of S3 (ListParts), not recorded here.
 
-use std::io;
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 use md5::{Digest, Md5};
@@ -52,17 +52,25 @@ impl Entry {
     }
 }
 
-/// `$S3CP_STATE_DIR`, else `$XDG_STATE_HOME/s3cp`, else
-/// `~/.local/state/s3cp`.
+/// `$S3CP_STATE_DIR`, else the user's state directory (`$XDG_STATE_HOME`,
+/// else `~/.local/state`, on Linux and macOS; the local application data
+/// directory on Windows) with `s3cp` below it.
 pub fn dir() -> PathBuf {
     if let Some(d) = std::env::var_os("S3CP_STATE_DIR") {
         return PathBuf::from(d);
     }
-    let base = std::env::var_os("XDG_STATE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
-        .unwrap_or_else(std::env::temp_dir);
-    base.join("s3cp")
+    state_base().join("s3cp")
+}
+
+/// The state directory's base, as etcetera's XDG strategy sees it (Windows
+/// has no state directory: its local data directory stands in); the
+/// temporary directory only when not even a home directory is known.
+fn state_base() -> PathBuf {
+    use etcetera::BaseStrategy;
+    match etcetera::choose_base_strategy() {
+        Ok(base) => base.state_dir().unwrap_or_else(|| base.cache_dir()),
+        Err(_) => std::env::temp_dir(),
+    }
 }
 
 /// The journal file of a copy: named by a hash of its source and
@@ -73,13 +81,17 @@ pub fn path(job: &CopyJob) -> PathBuf {
     dir().join(format!("{name}.json"))
 }
 
-/// Writes the entry atomically (a temporary file renamed into place).
+/// Writes the entry atomically: a temporary file in the same directory,
+/// persisted (renamed) into place, so a crash leaves the old entry or the
+/// new one, never half of one.
 pub fn write(job: &CopyJob, entry: &Entry) -> io::Result<()> {
     let path = path(job);
-    std::fs::create_dir_all(path.parent().expect("journal dir"))?;
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, serde_json::to_vec_pretty(entry)?)?;
-    std::fs::rename(&tmp, &path)
+    let dir = path.parent().expect("journal dir");
+    std::fs::create_dir_all(dir)?;
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    file.write_all(&serde_json::to_vec_pretty(entry)?)?;
+    file.persist(&path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 pub fn read(job: &CopyJob) -> Option<Entry> {

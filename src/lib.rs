@@ -15,7 +15,8 @@
 //!   bounded concurrency and abort on any failure or Ctrl-C.
 //! - [`progress`]: the progress port the engine calls (indicatif or silent).
 //! - [`report`]: the human line, the `--json` object, error printing.
-//! - [`error`]: S3 error details and the exit codes.
+//! - [`error`]: the error types (S3 error details, interruption, nothing to
+//!   resume) and the exit codes; it imports nothing of the engine.
 //! - [`client`]: the SDK client from the standard AWS configuration chain.
 //! - [`bulk`]: what a bulk run copies (streamed listing, manifests, filters,
 //!   shards); [`copy::bulk`] runs it.
@@ -63,7 +64,14 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
     };
     if let Some(cli::Command::Uploads(command)) = &cli.command {
         let counter = client::RequestCounter::default();
-        let connection = config::Connection::from(&cli.connection);
+        let connection = match config::Connection::try_from(&cli.connection) {
+            Ok(c) => c,
+            Err(e) => {
+                let failure = Failure::Usage(e);
+                printer.run_failure(&failure);
+                return failure.exit();
+            }
+        };
         let client = client::build(&connection, &counter).await;
         return uploads::run(&client, command, printer).await;
     }
@@ -76,7 +84,7 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
         }
     };
     let counter = client::RequestCounter::default();
-    let client = client::build(&config.connection, &counter).await;
+    let (client, endpoint) = client::build_with_endpoint(&config.connection, &counter).await;
     let budget = Semaphore::new(config.concurrency);
     let engine = Engine {
         client: &client,
@@ -85,6 +93,7 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
         concurrency: config.concurrency,
         keep_partial: config.keep_partial,
         resume: config.resume,
+        endpoint: &endpoint,
     };
     let progress = show_progress(&config);
     let cancel = CancellationToken::new();

@@ -384,20 +384,19 @@ pub fn complete_multipart_upload(
         .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
 }
 
-/// ListParts of an upload to the destination (`--resume`), from `marker`.
+/// ListParts of an upload to the destination (`--resume`); its
+/// `into_paginator()` follows the part-number markers.
 pub fn list_parts(
     client: &Client,
     job: &CopyJob,
     opts: &CopyOptions,
     upload_id: &str,
-    marker: Option<String>,
 ) -> ListPartsFluentBuilder {
     let req = client
         .list_parts()
         .bucket(&job.dst.bucket)
         .key(&job.dst.key)
-        .upload_id(upload_id)
-        .set_part_number_marker(marker);
+        .upload_id(upload_id);
     sse_c!(req, opts.sse_c.as_ref())
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
@@ -936,10 +935,9 @@ mod tests {
     #[test]
     fn destination_reads_carry_the_key_payer_and_owner() {
         let (c, o) = (client(), everything());
-        let parts = list_parts(&c, &job(), &o, "up-1", Some("7".into()));
+        let parts = list_parts(&c, &job(), &o, "up-1");
         let i = parts.as_input();
         assert_eq!(i.get_upload_id().as_deref(), Some("up-1"));
-        assert_eq!(i.get_part_number_marker().as_deref(), Some("7"));
         assert_eq!(i.get_sse_customer_key().as_deref(), Some("key-1"));
         assert_eq!(i.get_request_payer(), &Some(RequestPayer::Requester));
         assert_eq!(

@@ -325,15 +325,64 @@ async fn every_bad_input_is_refused_with_the_fix_and_writes_nothing() {
             ]),
             vec![],
             1,
-            "cannot reach S3",
+            "cannot reach S3 at http://127.0.0.1:9 to read",
+        ),
+        (
+            "unreachable AWS endpoint",
+            s(&["--region", "eu-west-3", "--max-attempts", "1", &src, &dst]),
+            vec![],
+            1,
+            "cannot reach S3 at the AWS S3 endpoint for region eu-west-3 to read",
+        ),
+        (
+            "unreachable endpoint from AWS_ENDPOINT_URL_S3",
+            s(&["--max-attempts", "1", &src, &dst]),
+            vec![("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9".into())],
+            1,
+            "cannot reach S3 at http://127.0.0.1:9 to read",
+        ),
+        (
+            "endpoint without a scheme",
+            s(&["--endpoint-url", "localhost:9000", &src, &dst]),
+            vec![],
+            2,
+            "write http://localhost:9000 or https://localhost:9000",
+        ),
+        (
+            "endpoint without a host",
+            s(&["--endpoint-url", "http://", &src, &dst]),
+            vec![],
+            2,
+            "names no host",
+        ),
+        (
+            "uploads: endpoint without a scheme",
+            s(&["--endpoint-url", "localhost:9000", "uploads", "list", &dst]),
+            vec![],
+            2,
+            "write http://localhost:9000 or https://localhost:9000",
+        ),
+        (
+            "nothing to resume, journal under XDG_STATE_HOME",
+            s(&["--resume", &src, &dst]),
+            vec![("XDG_STATE_HOME", "/nonexistent-state".into())],
+            2,
+            "no journal at /nonexistent-state/s3cp/",
+        ),
+        (
+            "nothing to resume, journal under ~/.local/state",
+            s(&["--resume", &src, &dst]),
+            vec![],
+            2,
+            "s3cp-test-home/.local/state/s3cp/",
         ),
     ];
     assert!(cases.len() >= 25);
     for (name, args, env, code, message) in &cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        // A case that names its own endpoint gets no other.
-        let r = if args.first() == Some(&"--endpoint-url") {
+        // A case that names its own endpoint (or wants none) gets no other.
+        let r = if args.first() == Some(&"--endpoint-url") || name.starts_with("unreachable") {
             g.s3cp_env(&args, &env).await
         } else {
             g.s3cp_with(&args, &env).await

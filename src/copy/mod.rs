@@ -20,21 +20,11 @@ use tokio_util::sync::CancellationToken;
 use crate::bulk::Listed;
 use crate::client::{AttemptLog, Attempts};
 use crate::config::CopyJob;
-use crate::error::{KnownSize, S3Error, s3};
+use crate::error::{Interrupted, KnownSize, NothingToResume, S3Error, s3};
 use crate::options::{Acl, CopyOptions, MetadataDirective, TaggingDirective};
 use crate::plan::{self, Limits, Method};
 use crate::progress::Progress;
 use crate::request::{self, SourceObject};
-
-/// The copy was stopped by the user (Ctrl-C); anything started was undone.
-#[derive(Debug, thiserror::Error)]
-#[error("interrupted")]
-pub struct Interrupted;
-
-/// `--resume` found no journal for the copy: bad input (exit 2).
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct NothingToResume(pub String);
 
 /// What a finished copy did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +59,9 @@ pub struct Engine<'a> {
     pub keep_partial: bool,
     /// Continue the multipart upload the journal recorded.
     pub resume: bool,
+    /// Where requests go, for messages: the endpoint URL, or "the AWS S3
+    /// endpoint for region R".
+    pub endpoint: &'a str,
 }
 
 impl Engine<'_> {
@@ -85,7 +78,7 @@ impl Engine<'_> {
     }
 
     /// Copies one object. `cancel` is Ctrl-C: a multipart copy in flight is
-    /// aborted and [`Interrupted`] returned. With
+    /// aborted and [`crate::error::Interrupted`] returned. With
     /// `dry_run`, only reads are sent (HEAD, and the source ACL for
     /// `--copy-acl`) and the plan is returned.
     ///
@@ -116,7 +109,7 @@ impl Engine<'_> {
                 let head = self
                     .send(request::head_source(self.client, &job.src, opts).send())
                     .await
-                    .map_err(|err| source_error(job, opts, &err))?;
+                    .map_err(|err| source_error(job, opts, self.endpoint, &err))?;
                 SourceObject::from_head(&head)
             }
         };
@@ -237,6 +230,7 @@ impl Engine<'_> {
 fn source_error(
     job: &CopyJob,
     opts: &CopyOptions,
+    endpoint: &str,
     err: &aws_sdk_s3::error::SdkError<
         aws_sdk_s3::operation::head_object::HeadObjectError,
         aws_sdk_s3::config::http::HttpResponse,
@@ -253,8 +247,8 @@ fn source_error(
             .to_owned()
     } else if e.is_unreachable() {
         format!(
-            "cannot reach S3 to read {}: check --endpoint-url (or AWS_ENDPOINT_URL), the \
-             region and the network",
+            "cannot reach S3 at {endpoint} to read {}: check --endpoint-url (or \
+             AWS_ENDPOINT_URL), the region and the network",
             job.src
         )
     } else if e.status == Some(403) {

@@ -12,10 +12,10 @@ use tokio_util::sync::CancellationToken;
 
 use std::time::SystemTime;
 
-use super::{Copied, Engine, EtagCheck, Interrupted, OwnWrite, ServerClock};
+use super::{Copied, Engine, EtagCheck, OwnWrite, ServerClock};
 use crate::client::{AttemptLog, Attempts};
 use crate::config::CopyJob;
-use crate::error::{S3Error, s3};
+use crate::error::{Interrupted, S3Error, s3};
 use crate::journal;
 use crate::options::{Acl, CopyOptions, TaggingDirective};
 use crate::plan::{self, Method};
@@ -216,39 +216,37 @@ impl Task<'_> {
     }
 
     /// The parts S3 has for the upload, kept only where they are whole
-    /// (their size is the planned size of that part).
+    /// (their size is the planned size of that part). The SDK's paginator
+    /// follows the part-number markers; each page is one request within
+    /// the shared budget.
     async fn list_parts(&self, entry: &journal::Entry) -> anyhow::Result<Vec<CompletedPart>> {
         let (client, job, opts) = (self.engine.client, self.job, self.opts);
         let planned: std::collections::HashMap<i32, u64> = plan::parts(entry.size, entry.part_size)
             .map(|p| (p.number, p.bytes()))
             .collect();
+        let mut pages = request::list_parts(client, job, opts, &entry.upload_id)
+            .into_paginator()
+            .send();
         let mut done = Vec::new();
-        let mut marker: Option<String> = None;
-        loop {
-            let page = self
-                .engine
-                .send(
-                    request::list_parts(client, job, opts, &entry.upload_id, marker.clone()).send(),
-                )
-                .await
-                .map_err(|err| {
-                    let e = S3Error::from_sdk("ListParts", &err);
-                    let gone = e.is_code("NoSuchUpload");
-                    let e = anyhow::Error::new(e);
-                    if gone {
-                        journal::remove(job);
-                        e.context(format!(
-                            "upload {} no longer exists (completed or aborted since): copy \
-                             again without --resume",
-                            entry.upload_id
-                        ))
-                    } else {
-                        e.context(format!(
-                            "cannot list the parts of upload {}",
-                            entry.upload_id
-                        ))
-                    }
-                })?;
+        while let Some(page) = self.engine.send(pages.next()).await {
+            let page = page.map_err(|err| {
+                let e = S3Error::from_sdk("ListParts", &err);
+                let gone = e.is_code("NoSuchUpload");
+                let e = anyhow::Error::new(e);
+                if gone {
+                    journal::remove(job);
+                    e.context(format!(
+                        "upload {} no longer exists (completed or aborted since): copy \
+                         again without --resume",
+                        entry.upload_id
+                    ))
+                } else {
+                    e.context(format!(
+                        "cannot list the parts of upload {}",
+                        entry.upload_id
+                    ))
+                }
+            })?;
             for part in page.parts() {
                 let (Some(n), Some(size)) = (part.part_number(), part.size()) else {
                     continue;
@@ -267,14 +265,8 @@ impl Task<'_> {
                     );
                 }
             }
-            if !page.is_truncated().unwrap_or(false) {
-                return Ok(done);
-            }
-            marker = page.next_part_number_marker().map(str::to_owned);
-            if marker.is_none() {
-                return Ok(done);
-            }
         }
+        Ok(done)
     }
 
     /// CompleteMultipartUpload, with its outcome resolved rather than

@@ -67,6 +67,7 @@ impl Request {
             "GET" if self.query_has("tagging") => "GetObjectTagging",
             "GET" if self.query_has("acl") => "GetObjectAcl",
             "GET" if self.query_has("uploads") => "ListMultipartUploads",
+            "GET" if self.query_has("uploadId") => "ListParts",
             "GET" if self.query_has("list-type") => "ListObjectsV2",
             "GET" => "GetObject",
             "PUT" if copy_source && self.query_has("partNumber") => "UploadPartCopy",

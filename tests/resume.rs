@@ -1,0 +1,189 @@
+//! `--keep-partial` then `--resume`, on both servers: the copy is stopped
+//! at a known point (the proxy holds part 2 until the test has pressed
+//! Ctrl-C), so what is left and what the resume sends are exact.
+
+mod support;
+
+use std::time::Duration;
+
+use support::proxy::{Fault, Proxy, Rule, When};
+use support::*;
+
+/// Three parts (5, 5 and 1 MiB), copied one at a time.
+const PARTS: [&str; 6] = [
+    "--multipart-threshold",
+    "5MiB",
+    "--part-size",
+    "5MiB",
+    "--concurrency",
+    "1",
+];
+
+/// Waits for a spawned s3cp, killing it if it has not finished in time.
+async fn finish(child: tokio::process::Child, secs: u64) -> Run {
+    let pid = child.id().expect("pid").to_string();
+    match tokio::time::timeout(Duration::from_secs(secs), child.wait_with_output()).await {
+        Ok(out) => Run::from(out.expect("wait for s3cp")),
+        Err(_) => {
+            let _ = std::process::Command::new("kill")
+                .args(["-9", &pid])
+                .status();
+            panic!("s3cp did not finish within {secs} s");
+        }
+    }
+}
+
+/// Runs s3cp against `server` with `env`, within `secs` seconds.
+async fn run(server: &Server, args: &[&str], env: &[(&str, &str)], secs: u64) -> Run {
+    finish(server.spawn_env(args, env), secs).await
+}
+
+/// Starts a copy of an 11 MiB source with `--keep-partial` and presses
+/// Ctrl-C while the proxy holds part 2: part 1 is done, the upload and its
+/// journal are kept. Returns the source and destination URIs.
+async fn interrupted_copy(server: &Server, p: &str, env: &[(&str, &str)]) -> (String, String) {
+    let client = server.client();
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}src"),
+        random_bytes(11 * MIB as usize),
+    )
+    .await;
+    let (src, dst) = (
+        format!("s3://{SRC_BUCKET}/{p}src"),
+        format!("s3://{DST_BUCKET}/{p}dst"),
+    );
+    let proxy = Proxy::start(&server.endpoint).await;
+    proxy.inject(
+        1,
+        vec![Rule {
+            operation: Some("UploadPartCopy"),
+            when: When::EveryNth(2),
+            faults: vec![Fault::Delay(120_000)],
+        }],
+    );
+    let mut args = vec!["--keep-partial"];
+    args.extend(PARTS);
+    args.extend([src.as_str(), dst.as_str()]);
+    let child = server.via(&proxy).spawn_env(&args, env);
+    // Part 2 has arrived (and is held): part 1 was answered before it left.
+    let mut waited = 0;
+    while proxy.of("UploadPartCopy").len() < 2 {
+        assert!(waited < 60_000, "part 2 never left s3cp");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        waited += 10;
+    }
+    interrupt(&child);
+    let r = finish(child, 60).await;
+    assert_eq!(r.code, 130, "{r}");
+    assert!(r.stderr.contains("kept"), "{r}");
+    assert!(r.stderr.contains("s3cp --resume"), "{r}");
+    assert_eq!(
+        uploads(&client, DST_BUCKET, p).await.len(),
+        1,
+        "the upload is kept"
+    );
+    (src, dst)
+}
+
+/// The journal files in the state directory (no temporary files beside
+/// them).
+fn journals(state: &tempfile::TempDir) -> Vec<String> {
+    std::fs::read_dir(state.path())
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn resume_copies_only_the_missing_parts(server: &Server) {
+    let client = server.client();
+    let state = tempfile::tempdir().unwrap();
+    let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
+    let p = unique("resume-both");
+    let (src, dst) = interrupted_copy(server, &p, &env).await;
+    let kept = journals(&state);
+    assert!(
+        kept.len() == 1 && kept[0].ends_with(".json"),
+        "one journal: {kept:?}"
+    );
+
+    // --resume, through a proxy to count what it sends.
+    let proxy = Proxy::start(&server.endpoint).await;
+    let mut args = vec!["--json", "--resume"];
+    args.extend(PARTS);
+    args.extend([src.as_str(), dst.as_str()]);
+    let v = run(&server.via(&proxy), &args, &env, 120).await.json_ok();
+    assert_eq!(v["parts"], 3, "{v}");
+    assert!(!proxy.of("ListParts").is_empty());
+    assert_eq!(
+        proxy.of("UploadPartCopy").len(),
+        2,
+        "only parts 2 and 3 are copied"
+    );
+    assert!(proxy.of("CreateMultipartUpload").is_empty());
+    assert_eq!(
+        digest(&client, SRC_BUCKET, &format!("{p}src")).await,
+        digest(&client, DST_BUCKET, &format!("{p}dst")).await
+    );
+    assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
+    assert!(journals(&state).is_empty(), "journal removed");
+}
+
+#[tokio::test]
+async fn resume_after_ctrl_c_copies_only_the_missing_parts_on_garage() {
+    resume_copies_only_the_missing_parts(&garage().await).await;
+}
+
+/// moto names the root of its ListParts answer `ListPartsResponse`, which
+/// aws-sdk-s3 refused: `--resume` ended with "ListParts failed: HTTP200".
+#[tokio::test]
+async fn resume_after_ctrl_c_copies_only_the_missing_parts_on_moto() {
+    resume_copies_only_the_missing_parts(&moto().await).await;
+}
+
+/// A ListParts answer that cannot be read says so: which operation, and
+/// what could not be parsed; the upload and its journal stay for a later
+/// `--resume`.
+#[tokio::test]
+async fn an_unreadable_list_parts_answer_names_the_operation_and_the_parse_error() {
+    let g = garage().await;
+    let client = g.client();
+    let state = tempfile::tempdir().unwrap();
+    let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
+    let p = unique("resume-unreadable");
+    let (src, dst) = interrupted_copy(&g, &p, &env).await;
+
+    let proxy = Proxy::start(&g.endpoint).await;
+    proxy.answer(
+        "ListParts",
+        200,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListPartsResult>\
+         <IsTruncated>perhaps</IsTruncated></ListPartsResult>",
+    );
+    let mut args = vec!["--resume", "--max-attempts", "1"];
+    args.extend(PARTS);
+    args.extend([src.as_str(), dst.as_str()]);
+    let r = run(&g.via(&proxy), &args, &env, 120).await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(
+        r.stderr
+            .contains("ListParts: the answer (HTTP 200) could not be read: error parsing XML"),
+        "{r}"
+    );
+    assert!(r.stderr.contains("IsTruncated"), "names the field: {r}");
+    assert!(!r.stderr.contains("HTTP200"), "{r}");
+    assert!(proxy.of("UploadPartCopy").is_empty());
+    assert_eq!(journals(&state).len(), 1, "the journal is kept");
+
+    // The same resume against the real answer finishes the copy.
+    args.extend(["--json"]);
+    run(&g, &args, &env, 120).await.json_ok();
+    assert_eq!(
+        digest(&client, SRC_BUCKET, &format!("{p}src")).await,
+        digest(&client, DST_BUCKET, &format!("{p}dst")).await
+    );
+    assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
+}
