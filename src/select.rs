@@ -1,20 +1,24 @@
-//! What a bulk copy copies: the objects under a prefix (streamed from
+//! What a bulk run copies: the objects under a prefix (streamed from
 //! ListObjectsV2 a page at a time, so memory stays flat however many keys
 //! there are), or the lines of a manifest; with aws-cli's include/exclude
 //! filters and a stable shard split for parallel CI runners.
+//! [`crate::copy::batch`] runs what this selects.
 
-use std::collections::VecDeque;
 use std::io::BufRead;
 
 use anyhow::{Context, anyhow, bail};
 use aws_sdk_s3::Client;
-use futures::Stream;
+use aws_sdk_s3::types::Object;
+use futures::{Stream, StreamExt};
 use globset::{Glob, GlobMatcher};
 use md5::{Digest, Md5};
+use tokio::io::AsyncBufReadExt;
+use tokio::sync::Semaphore;
 
-use crate::cli::Filter;
-use crate::config::CopyJob;
 use crate::error::s3;
+use crate::job::CopyJob;
+use crate::options::CopyOptions;
+use crate::request;
 use crate::uri::S3Uri;
 
 /// What a listing already says about an object, so that a small object can
@@ -42,9 +46,39 @@ pub struct BadItem {
     pub message: String,
 }
 
+/// What a listing or a manifest yields, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selected {
+    /// One object to copy.
+    Copy(Item),
+    /// A line or a listing page that cannot be copied (reported as failed).
+    Bad(BadItem),
+    /// This many listed keys were left out because they lie under the
+    /// destination prefix, inside the source prefix: s3cp's own output.
+    Excluded(u64),
+}
+
+impl From<Result<Item, BadItem>> for Selected {
+    fn from(r: Result<Item, BadItem>) -> Self {
+        match r {
+            Ok(item) => Selected::Copy(item),
+            Err(bad) => Selected::Bad(bad),
+        }
+    }
+}
+
+/// One `--include` or `--exclude`, in the order given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filter {
+    Include(String),
+    Exclude(String),
+}
+
 /// aws-cli's filters: everything is included, then each filter in order
-/// includes or excludes what it matches; the last match wins. Patterns
-/// match the key relative to the source prefix, and `*` crosses `/`.
+/// includes or excludes what it matches; the last match wins. So an
+/// `--include` only takes back what an earlier `--exclude` left out.
+/// Patterns match the key relative to the source prefix, and `*` crosses
+/// `/`.
 #[derive(Debug, Clone, Default)]
 pub struct Filters {
     rules: Vec<(bool, GlobMatcher)>,
@@ -66,6 +100,18 @@ impl Filters {
             })
             .collect::<anyhow::Result<_>>()?;
         Ok(Self { rules })
+    }
+
+    /// The `--include` patterns given before any `--exclude`: they change
+    /// nothing, since everything is included until an `--exclude` matches.
+    pub fn idle_includes(filters: &[Filter]) -> Vec<&str> {
+        filters
+            .iter()
+            .take_while(|f| matches!(f, Filter::Include(_)))
+            .map(|f| match f {
+                Filter::Include(p) | Filter::Exclude(p) => p.as_str(),
+            })
+            .collect()
     }
 
     pub fn includes(&self, relative_key: &str) -> bool {
@@ -119,97 +165,159 @@ pub fn as_prefix(uri: &S3Uri) -> S3Uri {
     p
 }
 
-/// Streams the objects under `src` (a prefix) as copies to the same
-/// relative keys under `dst`, filtered and sharded, one ListObjectsV2 page
-/// in memory at a time.
-pub fn list(
-    client: Client,
-    src: S3Uri,
-    dst: S3Uri,
-    filters: Filters,
-    shard: Option<Shard>,
-) -> impl Stream<Item = Result<Item, BadItem>> {
-    struct State {
-        client: Client,
-        src: S3Uri,
-        dst: S3Uri,
-        filters: Filters,
-        shard: Option<Shard>,
-        token: Option<String>,
-        page: VecDeque<Item>,
-        done: bool,
+/// What `-r SRC DST` copies: every object under the `src` prefix to the
+/// same relative key under the `dst` prefix, filtered and sharded.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    pub src: S3Uri,
+    pub dst: S3Uri,
+    pub filters: Filters,
+    pub shard: Option<Shard>,
+}
+
+impl Listing {
+    /// The destination prefix when it lies inside the source prefix (same
+    /// bucket): the keys under it are s3cp's own output, left out of the
+    /// listing so that nothing is copied twice (`-r s3://b/a/ s3://b/a/sub/`).
+    /// A prefix copied onto itself (to change its objects) excludes nothing.
+    pub fn own_output(&self) -> Option<&str> {
+        let (src, dst) = (&self.src, &self.dst);
+        (src.bucket == dst.bucket && dst.key.starts_with(&src.key) && dst.key != src.key)
+            .then_some(dst.key.as_str())
     }
-    let state = State {
-        client,
-        src,
-        dst,
-        filters,
-        shard,
-        token: None,
-        page: VecDeque::new(),
-        done: false,
-    };
-    futures::stream::unfold(state, |mut st| async move {
-        loop {
-            if let Some(item) = st.page.pop_front() {
-                return Some((Ok(item), st));
+
+    /// The copies of one listing page, and how many of its keys were left
+    /// out as s3cp's own output.
+    pub fn page(&self, objects: &[Object]) -> (Vec<Item>, u64) {
+        let own_output = self.own_output();
+        let mut items = Vec::new();
+        let mut excluded = 0;
+        for object in objects {
+            let Some(key) = object.key() else { continue };
+            let relative = &key[self.src.key.len().min(key.len())..];
+            if relative.is_empty() {
+                continue;
             }
-            if st.done {
-                return None;
-            }
-            let out = st
-                .client
-                .list_objects_v2()
-                .bucket(&st.src.bucket)
-                .prefix(&st.src.key)
-                .set_continuation_token(st.token.take())
-                .send()
-                .await
-                .map_err(s3("ListObjectsV2"));
-            let out = match out {
-                Ok(out) => out,
-                Err(e) => {
-                    st.done = true;
-                    let bad = BadItem {
-                        origin: format!("listing {}", st.src),
-                        src: Some(st.src.to_string()),
-                        dst: Some(st.dst.to_string()),
-                        message: format!("{:#}", e.context(format!("cannot list {}", st.src))),
-                    };
-                    return Some((Err(bad), st));
-                }
+            let src = S3Uri {
+                bucket: self.src.bucket.clone(),
+                key: key.to_owned(),
+                version_id: None,
             };
-            st.token = out.next_continuation_token().map(str::to_owned);
-            st.done = !out.is_truncated().unwrap_or(false) || st.token.is_none();
-            for object in out.contents() {
-                let Some(key) = object.key() else { continue };
-                let relative = &key[st.src.key.len().min(key.len())..];
-                if relative.is_empty() || !st.filters.includes(relative) {
-                    continue;
-                }
-                let src = S3Uri {
-                    bucket: st.src.bucket.clone(),
-                    key: key.to_owned(),
-                    version_id: None,
-                };
-                if st.shard.is_some_and(|s| !s.contains(&src)) {
-                    continue;
-                }
-                let dst = S3Uri {
-                    bucket: st.dst.bucket.clone(),
-                    key: format!("{}{relative}", st.dst.key),
-                    version_id: None,
-                };
-                st.page.push_back(Item {
-                    job: CopyJob { src, dst },
-                    listed: Some(Listed {
-                        size: object.size().unwrap_or(0).max(0) as u64,
-                        etag: object.e_tag().unwrap_or_default().to_owned(),
-                    }),
-                });
+            // Shard first, so that N runners' excluded counts add up.
+            if self.shard.is_some_and(|s| !s.contains(&src)) {
+                continue;
             }
+            if own_output.is_some_and(|out| key.starts_with(out)) {
+                excluded += 1;
+                continue;
+            }
+            if !self.filters.includes(relative) {
+                continue;
+            }
+            let dst = S3Uri {
+                bucket: self.dst.bucket.clone(),
+                key: format!("{}{relative}", self.dst.key),
+                version_id: None,
+            };
+            items.push(Item {
+                job: CopyJob { src, dst },
+                listed: Some(Listed {
+                    size: object.size().unwrap_or(0).max(0) as u64,
+                    etag: object.e_tag().unwrap_or_default().to_owned(),
+                }),
+            });
         }
-    })
+        (items, excluded)
+    }
+
+    /// Streams the copies, one ListObjectsV2 page in memory at a time. Each
+    /// page is one request of the shared `budget` (it holds a permit while
+    /// it is fetched), built by [`request::list_objects`] (so it carries
+    /// `--request-payer` and `--expected-source-bucket-owner`).
+    pub fn stream<'a>(
+        self,
+        client: &'a Client,
+        budget: &'a Semaphore,
+        opts: &'a CopyOptions,
+    ) -> impl Stream<Item = Selected> + 'a {
+        if let Some(out) = self.own_output() {
+            tracing::info!(
+                "the destination s3://{}/{out} lies inside the source {}: the keys under it \
+                 are left out of the listing (counted as excluded), so s3cp never copies its \
+                 own output",
+                self.dst.bucket,
+                self.src
+            );
+        }
+        let pages = request::list_objects(client, &self.src, opts)
+            .into_paginator()
+            .send();
+        futures::stream::unfold(Some((self, pages)), move |state| async move {
+            let (listing, mut pages) = state?;
+            let page = {
+                let _permit = budget.acquire().await.expect("the budget is never closed");
+                pages.next().await?
+            };
+            match page.map_err(s3("ListObjectsV2")) {
+                Ok(page) => {
+                    let (items, excluded) = listing.page(page.contents());
+                    let mut out: Vec<Selected> = items.into_iter().map(Selected::Copy).collect();
+                    if excluded > 0 {
+                        out.push(Selected::Excluded(excluded));
+                    }
+                    Some((futures::stream::iter(out), Some((listing, pages))))
+                }
+                Err(e) => {
+                    let bad = BadItem {
+                        origin: format!("listing {}", listing.src),
+                        src: Some(listing.src.to_string()),
+                        dst: Some(listing.dst.to_string()),
+                        message: format!("{:#}", e.context(format!("cannot list {}", listing.src))),
+                    };
+                    // A failed listing ends the run's items.
+                    Some((futures::stream::iter(vec![Selected::Bad(bad)]), None))
+                }
+            }
+        })
+        .flatten()
+    }
+}
+
+/// The manifest's copies, read line by line (`-`: standard input).
+pub async fn read_manifest(
+    path: &str,
+    shard: Option<Shard>,
+) -> anyhow::Result<impl Stream<Item = Selected> + use<>> {
+    let reader: Box<dyn tokio::io::AsyncRead + Unpin + Send> = if path == "-" {
+        Box::new(tokio::io::stdin())
+    } else {
+        Box::new(
+            tokio::fs::File::open(path)
+                .await
+                .with_context(|| format!("cannot open the manifest {path}"))?,
+        )
+    };
+    let lines = tokio::io::BufReader::new(reader).lines();
+    let stream = futures::stream::unfold(Some((lines, 0usize)), |state| async move {
+        let (mut lines, n) = state?;
+        match lines.next_line().await {
+            Ok(Some(line)) => Some((Ok((n + 1, line)), Some((lines, n + 1)))),
+            Ok(None) => None,
+            // A read error ends the manifest after reporting it.
+            Err(e) => Some((Err((n + 1, e)), None)),
+        }
+    });
+    Ok(stream.filter_map(move |line| {
+        std::future::ready(match line {
+            Ok((n, text)) => manifest_item(n, &text, shard).map(Selected::from),
+            Err((n, e)) => Some(Selected::Bad(BadItem {
+                origin: format!("manifest line {n}"),
+                src: None,
+                dst: None,
+                message: format!("cannot read the manifest at line {n}: {e}"),
+            })),
+        })
+    }))
 }
 
 /// Reads a manifest: one copy per line, `SRC DST` or
@@ -336,6 +444,61 @@ mod tests {
         let reversed = filters(&[Include("*.txt".into()), Exclude("*".into())]);
         assert!(!reversed.includes("a.txt"));
         assert!(Filters::new(&[Include("a[".into())]).is_err());
+    }
+
+    #[test]
+    fn includes_before_any_exclude_are_idle() {
+        use Filter::{Exclude, Include};
+        let given = [
+            Include("*.txt".into()),
+            Include("*.md".into()),
+            Exclude("*".into()),
+            Include("keep/*".into()),
+        ];
+        assert_eq!(Filters::idle_includes(&given), ["*.txt", "*.md"]);
+        // Alone, an include selects nothing: everything is still included.
+        assert!(filters(&given[..1]).includes("a.bin"));
+        assert!(Filters::idle_includes(&given[2..]).is_empty());
+    }
+
+    fn listing(src: &str, dst: &str) -> Listing {
+        Listing {
+            src: as_prefix(&S3Uri::parse_destination(src).unwrap()),
+            dst: as_prefix(&S3Uri::parse_destination(dst).unwrap()),
+            filters: Filters::default(),
+            shard: None,
+        }
+    }
+
+    fn objects(keys: &[&str]) -> Vec<Object> {
+        keys.iter()
+            .map(|k| Object::builder().key(*k).size(1).e_tag("\"e\"").build())
+            .collect()
+    }
+
+    #[test]
+    fn a_destination_inside_the_source_is_left_out_of_the_listing() {
+        let inside = listing("s3://b/a/", "s3://b/a/sub/");
+        assert_eq!(inside.own_output(), Some("a/sub/"));
+        let (items, excluded) =
+            inside.page(&objects(&["a/k1", "a/sub/old", "a/sub/sub/x", "a/subway"]));
+        let dsts: Vec<String> = items.iter().map(|i| i.job.dst.key.clone()).collect();
+        assert_eq!(dsts, ["a/sub/k1", "a/sub/subway"]);
+        assert_eq!(excluded, 2);
+        // A whole bucket into a prefix of itself.
+        assert_eq!(listing("s3://b", "s3://b/copy").own_output(), Some("copy/"));
+        // Not inside: another bucket, a sibling, the source inside the
+        // destination, or a prefix rewritten in place.
+        for (src, dst) in [
+            ("s3://b/a/", "s3://c/a/sub/"),
+            ("s3://b/a/", "s3://b/ab/"),
+            ("s3://b/a/sub/", "s3://b/a/"),
+            ("s3://b/a/", "s3://b/a"),
+        ] {
+            let l = listing(src, dst);
+            assert_eq!(l.own_output(), None, "{src} -> {dst}");
+            assert_eq!(l.page(&objects(&["a/sub/k"])).1, 0, "{src} -> {dst}");
+        }
     }
 
     #[test]

@@ -10,8 +10,8 @@ use futures::{StreamExt, TryStreamExt};
 use tokio_util::sync::CancellationToken;
 
 use super::{Copied, Engine, Interrupted};
-use crate::config::CopyJob;
 use crate::error::{S3Error, s3};
+use crate::job::CopyJob;
 use crate::journal;
 use crate::options::{Acl, CopyOptions, TaggingDirective};
 use crate::plan::{self, Method};

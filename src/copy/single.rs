@@ -1,8 +1,8 @@
 //! One atomic CopyObject, for objects up to the multipart threshold.
 
 use super::{Copied, Engine};
-use crate::config::CopyJob;
 use crate::error::S3Error;
+use crate::job::CopyJob;
 use crate::options::{Acl, CopyOptions};
 use crate::plan::Method;
 use crate::request::{self, SourceObject};
