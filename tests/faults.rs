@@ -249,6 +249,68 @@ async fn uploads_list_and_abort_clean_up_what_was_left() {
     assert!(r.stderr.contains("write a duration such as 30m"), "{r}");
 }
 
+/// The proxy's holds, which the Ctrl-C and race tests build on: a request
+/// held before it is forwarded has not reached the server; one held after
+/// the server answered has done its work; a dropped gate or proxy lets
+/// everything through.
+#[tokio::test]
+async fn the_proxy_holds_a_request_before_or_after_the_server() {
+    let g = garage().await;
+    let client = g.client();
+    let proxy = Proxy::start(&g.endpoint).await;
+    let p = unique("proxy-hold");
+    put(&client, SRC_BUCKET, &format!("{p}src"), random_bytes(1000)).await;
+    let src = format!("s3://{SRC_BUCKET}/{p}src");
+
+    // Before: the CopyObject waits in the proxy, the server has not seen it.
+    let gate = proxy.hold("CopyObject", 1);
+    let child = g
+        .via(&proxy)
+        .spawn(&["--json", &src, &format!("s3://{DST_BUCKET}/{p}before")]);
+    let held = gate.arrived().await;
+    assert_eq!(held.operation(), "CopyObject");
+    assert!(held.target.contains("before"), "{}", held.target);
+    assert!(!exists(&client, DST_BUCKET, &format!("{p}before")).await);
+    gate.release();
+    let r = Run::from(child.wait_with_output().await.unwrap());
+    assert_eq!(r.json_ok()["size"], 1000);
+    assert!(exists(&client, DST_BUCKET, &format!("{p}before")).await);
+
+    // After: the server has copied, the answer waits in the proxy.
+    let gate = proxy.hold_answer("CopyObject", 1);
+    let child = g
+        .via(&proxy)
+        .spawn(&["--json", &src, &format!("s3://{DST_BUCKET}/{p}after")]);
+    gate.arrived().await;
+    assert!(exists(&client, DST_BUCKET, &format!("{p}after")).await);
+    gate.release();
+    let r = Run::from(child.wait_with_output().await.unwrap());
+    assert_eq!(r.json_ok()["size"], 1000);
+
+    // Requests are counted from when the hold is made (two HEADs went
+    // before); a dropped gate lets its request go.
+    let head = proxy.hold("HeadObject", 1);
+    drop(proxy.hold("CopyObject", 1));
+    let child = g
+        .via(&proxy)
+        .spawn(&["--json", &src, &format!("s3://{DST_BUCKET}/{p}counted")]);
+    assert!(head.arrived().await.target.ends_with("src"));
+    assert!(head.has_arrived());
+    head.release();
+    let r = Run::from(child.wait_with_output().await.unwrap());
+    assert_eq!(r.json_ok()["size"], 1000);
+
+    // Dropping the last handle of the proxy lets a held request go.
+    let gate = proxy.hold("CopyObject", 1);
+    let child = g
+        .via(&proxy)
+        .spawn(&["--json", &src, &format!("s3://{DST_BUCKET}/{p}dropped")]);
+    gate.arrived().await;
+    drop(proxy);
+    let r = Run::from(child.wait_with_output().await.unwrap());
+    assert_eq!(r.json_ok()["size"], 1000);
+}
+
 /// An 80-part (400 MiB) source, copied one part at a time, so that the
 /// copy can be interrupted half-way.
 async fn slow_copy_source(g: &Server, p: &str) -> String {

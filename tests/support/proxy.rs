@@ -9,6 +9,16 @@
 //! whitespace before `<?xml`), a connection reset in the middle of a
 //! response, a delay.
 //!
+//! It can also hold a chosen request until the test has acted
+//! ([`Proxy::hold`], [`Proxy::hold_answer`], [`Proxy::hold_where`]): before
+//! it is forwarded (the server has not seen it), or after the server
+//! answered and before the answer is passed on (the work is done, s3cp does
+//! not know yet). A test waits for [`Gate::arrived`], sends Ctrl-C or
+//! overwrites the source, then [`Gate::release`]s it: no sleeping and
+//! hoping that a copy is mid-flight. Dropping the gate, or the last handle
+//! of the proxy, lets everything through, so a failed test never hangs on a
+//! held request.
+//!
 //! Each connection carries one request: the proxy adds `Connection: close`
 //! (unsigned, so signatures stay valid), forwards the head, then pipes bytes
 //! both ways until either side closes.
@@ -22,6 +32,11 @@ use rand::{Rng, SeedableRng};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio_util::sync::{CancellationToken, DropGuard};
+
+/// How long [`Gate::arrived`] waits before it fails the test.
+pub const ARRIVAL_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// One recorded request.
 #[derive(Debug, Clone)]
@@ -112,14 +127,122 @@ pub struct Answer {
     pub body: String,
 }
 
+/// Where a held request waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum At {
+    /// Before it is forwarded: the server has not seen it.
+    Request,
+    /// After the server answered (the whole answer read), before the answer
+    /// is passed to s3cp: the server did the work, s3cp does not know yet.
+    /// Canned answers and faults are held the same way.
+    Answer,
+}
+
+/// A handle on the proxy. Clones share one proxy; when the last handle is
+/// dropped, every held request is let through (the proxy keeps serving).
 #[derive(Debug, Clone)]
 pub struct Proxy {
     pub endpoint: String,
-    requests: Arc<Mutex<Vec<Request>>>,
-    answers: Arc<Mutex<Vec<Answer>>>,
+    inner: Arc<Inner>,
+    /// Cancels `inner.closed` when the last handle goes.
+    _close: Arc<DropGuard>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    requests: Mutex<Vec<Request>>,
+    answers: Mutex<Vec<Answer>>,
     /// Requests in flight now, and the most ever in flight at once.
-    in_flight: Arc<Mutex<(usize, usize)>>,
-    faults: Arc<Mutex<Faults>>,
+    in_flight: Mutex<(usize, usize)>,
+    faults: Mutex<Faults>,
+    /// Holds that have not met their request yet.
+    holds: Mutex<Vec<Hold>>,
+    /// Cancelled when the last [`Proxy`] handle is dropped: releases all.
+    closed: CancellationToken,
+}
+
+/// A hold waiting for its request.
+struct Hold {
+    matches: Box<dyn Fn(&Request) -> bool + Send + Sync>,
+    /// Which matching request is held, counting from 1.
+    nth: usize,
+    /// Matching requests seen since the hold was made.
+    seen: usize,
+    gate: Arc<GateState>,
+}
+
+impl std::fmt::Debug for Hold {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hold")
+            .field("gate", &self.gate.what)
+            .field("seen", &self.seen)
+            .finish()
+    }
+}
+
+#[derive(Debug)]
+struct GateState {
+    /// What is held, for messages: "UploadPartCopy #2, held before it is
+    /// forwarded".
+    what: String,
+    at: At,
+    /// The held request, once it reached the hold point.
+    arrived: watch::Sender<Option<Request>>,
+    /// Cancelled by [`Gate::release`] or when the gate is dropped.
+    release: CancellationToken,
+}
+
+/// One held request: wait for it with [`Gate::arrived`], let it go with
+/// [`Gate::release`] (or by dropping the gate).
+#[derive(Debug)]
+pub struct Gate {
+    state: Arc<GateState>,
+    inner: Arc<Inner>,
+    _release_on_drop: DropGuard,
+}
+
+impl Gate {
+    /// Waits until the held request reached its hold point and returns it;
+    /// fails the test, naming what never came, after [`ARRIVAL_TIMEOUT`].
+    pub async fn arrived(&self) -> Request {
+        self.arrived_within(ARRIVAL_TIMEOUT).await
+    }
+
+    /// [`Gate::arrived`] with another timeout.
+    pub async fn arrived_within(&self, timeout: Duration) -> Request {
+        let mut rx = self.state.arrived.subscribe();
+        match tokio::time::timeout(timeout, rx.wait_for(Option::is_some)).await {
+            Ok(Ok(held)) => held.clone().expect("arrived"),
+            Ok(Err(_)) => unreachable!("the gate keeps its sender"),
+            Err(_) => {
+                let seen: Vec<String> = self
+                    .inner
+                    .requests
+                    .lock()
+                    .unwrap()
+                    .iter()
+                    .map(|r| format!("{} {}", r.operation(), r.target))
+                    .collect();
+                panic!(
+                    "{} never came within {} s; the proxy saw {} requests:\n{}",
+                    self.state.what,
+                    timeout.as_secs(),
+                    seen.len(),
+                    seen.join("\n")
+                )
+            }
+        }
+    }
+
+    /// Whether the held request has reached its hold point (without waiting).
+    pub fn has_arrived(&self) -> bool {
+        self.state.arrived.borrow().is_some()
+    }
+
+    /// Lets the held request go on (at once if it has not arrived yet).
+    pub fn release(&self) {
+        self.state.release.cancel();
+    }
 }
 
 #[derive(Debug)]
@@ -142,33 +265,91 @@ impl Proxy {
             .to_owned();
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
         let endpoint = format!("http://{}", listener.local_addr().unwrap());
-        let proxy = Proxy {
-            endpoint,
-            requests: Arc::default(),
-            answers: Arc::default(),
-            in_flight: Arc::default(),
-            faults: Arc::new(Mutex::new(Faults {
+        let closed = CancellationToken::new();
+        let inner = Arc::new(Inner {
+            requests: Mutex::default(),
+            answers: Mutex::default(),
+            in_flight: Mutex::default(),
+            faults: Mutex::new(Faults {
                 rules: Vec::new(),
                 rng: StdRng::seed_from_u64(0),
                 seen: Vec::new(),
                 injected: Vec::new(),
-            })),
-        };
-        let p = proxy.clone();
+            }),
+            holds: Mutex::default(),
+            closed: closed.clone(),
+        });
+        let serving = inner.clone();
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
-                let (p, upstream) = (p.clone(), upstream.clone());
+                let (inner, upstream) = (serving.clone(), upstream.clone());
                 tokio::spawn(async move {
-                    let _ = p.serve(client, &upstream).await;
+                    let _ = inner.serve(client, &upstream).await;
                 });
             }
         });
-        proxy
+        Proxy {
+            endpoint,
+            inner,
+            _close: Arc::new(closed.drop_guard()),
+        }
+    }
+
+    /// Holds the `nth` request of `operation` (counting from 1, from now)
+    /// before it is forwarded, until the gate is released or dropped.
+    pub fn hold(&self, operation: &'static str, nth: usize) -> Gate {
+        self.hold_where(At::Request, &format!("{operation} #{nth}"), nth, move |r| {
+            r.operation() == operation
+        })
+    }
+
+    /// Holds the answer to the `nth` request of `operation` (counting from
+    /// 1, from now): the server has answered, s3cp has not seen it.
+    pub fn hold_answer(&self, operation: &'static str, nth: usize) -> Gate {
+        self.hold_where(At::Answer, &format!("{operation} #{nth}"), nth, move |r| {
+            r.operation() == operation
+        })
+    }
+
+    /// Holds, at `at`, the `nth` request (counting from 1, from now) for
+    /// which `matches` is true; `what` names it in messages.
+    pub fn hold_where(
+        &self,
+        at: At,
+        what: &str,
+        nth: usize,
+        matches: impl Fn(&Request) -> bool + Send + Sync + 'static,
+    ) -> Gate {
+        assert!(nth >= 1, "requests are counted from 1");
+        let release = CancellationToken::new();
+        let state = Arc::new(GateState {
+            what: format!(
+                "{what}, held {}",
+                match at {
+                    At::Request => "before it is forwarded",
+                    At::Answer => "after the server answered",
+                }
+            ),
+            at,
+            arrived: watch::Sender::new(None),
+            release: release.clone(),
+        });
+        self.inner.holds.lock().unwrap().push(Hold {
+            matches: Box::new(matches),
+            nth,
+            seen: 0,
+            gate: state.clone(),
+        });
+        Gate {
+            state,
+            inner: self.inner.clone(),
+            _release_on_drop: release.drop_guard(),
+        }
     }
 
     /// Answer every request of `operation` with this status and body.
     pub fn answer(&self, operation: &'static str, status: u16, body: &str) {
-        self.answers.lock().unwrap().push(Answer {
+        self.inner.answers.lock().unwrap().push(Answer {
             operation,
             status,
             body: body.to_owned(),
@@ -177,7 +358,7 @@ impl Proxy {
 
     /// Adds fault rules, drawn with a generator seeded by `seed`.
     pub fn inject(&self, seed: u64, rules: Vec<Rule>) {
-        let mut f = self.faults.lock().unwrap();
+        let mut f = self.inner.faults.lock().unwrap();
         f.rng = StdRng::seed_from_u64(seed);
         f.seen = vec![0; rules.len()];
         f.rules = rules;
@@ -185,12 +366,64 @@ impl Proxy {
 
     /// Stops injecting faults.
     pub fn heal(&self) {
-        self.faults.lock().unwrap().rules.clear();
+        self.inner.faults.lock().unwrap().rules.clear();
     }
 
     /// The faults injected so far.
     pub fn injected(&self) -> Vec<Fault> {
-        self.faults.lock().unwrap().injected.clone()
+        self.inner.faults.lock().unwrap().injected.clone()
+    }
+
+    /// The most requests that were ever in flight at once.
+    pub fn max_in_flight(&self) -> usize {
+        self.inner.in_flight.lock().unwrap().1
+    }
+
+    pub fn requests(&self) -> Vec<Request> {
+        self.inner.requests.lock().unwrap().clone()
+    }
+
+    /// The recorded requests of one operation.
+    pub fn of(&self, operation: &str) -> Vec<Request> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.operation() == operation)
+            .collect()
+    }
+}
+
+impl Inner {
+    /// The gates this request meets, before it is forwarded and after the
+    /// server answered; holds that met their request are done.
+    fn holds_for(&self, request: &Request) -> (Vec<Arc<GateState>>, Vec<Arc<GateState>>) {
+        let (mut before, mut after) = (Vec::new(), Vec::new());
+        self.holds.lock().unwrap().retain_mut(|hold| {
+            if !(hold.matches)(request) {
+                return true;
+            }
+            hold.seen += 1;
+            if hold.seen < hold.nth {
+                return true;
+            }
+            match hold.gate.at {
+                At::Request => before.push(hold.gate.clone()),
+                At::Answer => after.push(hold.gate.clone()),
+            }
+            false
+        });
+        (before, after)
+    }
+
+    /// Says the request has arrived at each gate in turn and waits there
+    /// until it is released (or the proxy dropped).
+    async fn pause(&self, gates: &[Arc<GateState>], request: &Request) {
+        for gate in gates {
+            gate.arrived.send_replace(Some(request.clone()));
+            tokio::select! {
+                () = gate.release.cancelled() => {}
+                () = self.closed.cancelled() => {}
+            }
+        }
     }
 
     fn fault_for(&self, operation: &str) -> Option<Fault> {
@@ -224,23 +457,6 @@ impl Proxy {
             }
         }
         None
-    }
-
-    /// The most requests that were ever in flight at once.
-    pub fn max_in_flight(&self) -> usize {
-        self.in_flight.lock().unwrap().1
-    }
-
-    pub fn requests(&self) -> Vec<Request> {
-        self.requests.lock().unwrap().clone()
-    }
-
-    /// The recorded requests of one operation.
-    pub fn of(&self, operation: &str) -> Vec<Request> {
-        self.requests()
-            .into_iter()
-            .filter(|r| r.operation() == operation)
-            .collect()
     }
 
     async fn serve(&self, mut client: TcpStream, upstream: &str) -> std::io::Result<()> {
@@ -282,7 +498,9 @@ impl Proxy {
             headers,
         };
         let operation = request.operation();
-        self.requests.lock().unwrap().push(request);
+        self.requests.lock().unwrap().push(request.clone());
+        let (held_request, held_answer) = self.holds_for(&request);
+        self.pause(&held_request, &request).await;
 
         let answer = self
             .answers
@@ -323,8 +541,9 @@ impl Proxy {
                 None
             }
             (None, Some(Fault::ResetMidResponse)) => {
+                let held = (&held_answer[..], &request);
                 return self
-                    .reset_mid_response(client, upstream, &forwarded, &buf[head_end..])
+                    .reset_mid_response(client, upstream, &forwarded, &buf[head_end..], held)
                     .await;
             }
             (None, None) => None,
@@ -334,6 +553,7 @@ impl Proxy {
                 "HTTP/1.1 {status} Canned\r\ncontent-type: application/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
                 body.len(),
             );
+            self.pause(&held_answer, &request).await;
             client.write_all(response.as_bytes()).await?;
             return client.shutdown().await;
         }
@@ -365,8 +585,21 @@ impl Proxy {
             let n = server.read(&mut first).await?;
             self.in_flight.lock().unwrap().0 -= 1;
             counted = false;
-            client.write_all(&first[..n]).await?;
-            tokio::io::copy_bidirectional(&mut client, &mut server).await
+            if held_answer.is_empty() {
+                client.write_all(&first[..n]).await?;
+                return tokio::io::copy_bidirectional(&mut client, &mut server).await;
+            }
+            // The whole answer (the server closes after it: `Connection:
+            // close`), so that the server has finished before s3cp sees any.
+            let mut answer = first[..n].to_vec();
+            let read = server.read_to_end(&mut answer);
+            tokio::time::timeout(Duration::from_secs(30), read)
+                .await
+                .map_err(|_| std::io::Error::other("the server's answer did not end"))??;
+            self.pause(&held_answer, &request).await;
+            client.write_all(&answer).await?;
+            client.shutdown().await?;
+            Ok((0, 0))
         }
         .await;
         if counted {
@@ -383,6 +616,7 @@ impl Proxy {
         upstream: &str,
         head: &str,
         body_start: &[u8],
+        (held_answer, request): (&[Arc<GateState>], &Request),
     ) -> std::io::Result<()> {
         let mut server = TcpStream::connect(upstream).await?;
         server.write_all(head.as_bytes()).await?;
@@ -395,6 +629,7 @@ impl Proxy {
         let n = tokio::time::timeout(Duration::from_secs(30), server.read(&mut answer))
             .await
             .unwrap_or(Ok(0))?;
+        self.pause(held_answer, request).await;
         client.write_all(&answer[..n / 2]).await?;
         // SO_LINGER 0: close with a reset, at once (no blocking at 0).
         #[allow(deprecated)]
