@@ -668,3 +668,138 @@ async fn an_include_alone_filters_nothing_and_is_warned_about_once() {
     );
     assert!(r.stderr.contains("--exclude '*' first"), "{r}");
 }
+/// Starts `s3cp uploads abort` through `proxy` with the second abort held,
+/// sends Ctrl-C while it is held (once s3cp has said, at -v, that it saw
+/// the Ctrl-C), then releases it. Returns the run, the ids of the uploads
+/// left, and the id of the one held.
+async fn interrupt_uploads_abort(json: bool) -> (Run, Vec<String>, String) {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+    let g = garage().await;
+    let client = g.client();
+    let proxy = Proxy::start(&g.endpoint).await;
+    let p = unique("uploads-sigint");
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        let up = client
+            .create_multipart_upload()
+            .bucket(DST_BUCKET)
+            .key(format!("{p}u{i}"))
+            .send()
+            .await
+            .expect("create upload");
+        ids.push(up.upload_id().unwrap().to_owned());
+    }
+    let gate = proxy.hold("AbortMultipartUpload", 2);
+    let at = format!("s3://{DST_BUCKET}/{p}");
+    let mut args = vec!["-v", "uploads", "abort", at.as_str()];
+    if json {
+        args.push("--json");
+    }
+    let mut child = g.via(&proxy).spawn(&args);
+    let mut stdout = child.stdout.take().expect("stdout");
+    let reading = tokio::spawn(async move {
+        let mut out = String::new();
+        stdout.read_to_string(&mut out).await.map(|_| out)
+    });
+    let held = gate.arrived().await;
+    let held = ids
+        .iter()
+        .find(|id| held.target.contains(id.as_str()))
+        .unwrap_or_else(|| panic!("not one of ours: {held:?}"))
+        .clone();
+    interrupt(&child);
+    // Release only once s3cp has taken the Ctrl-C in.
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let mut err = String::new();
+    let seen = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        while let Some(line) = stderr.next_line().await.expect("read stderr") {
+            err.push_str(&line);
+            err.push('\n');
+            if line.contains("Ctrl-C: stopping") {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(seen, Ok(true), "s3cp never took the Ctrl-C in:\n{err}");
+    gate.release();
+    let status = tokio::time::timeout(std::time::Duration::from_secs(60), child.wait())
+        .await
+        .expect("s3cp did not end")
+        .expect("wait");
+    while let Some(line) = stderr.next_line().await.expect("read stderr") {
+        err.push_str(&line);
+        err.push('\n');
+    }
+    let run = Run {
+        code: status.code().unwrap_or(-1),
+        stdout: reading.await.unwrap().expect("read stdout"),
+        stderr: err,
+    };
+    let left: Vec<String> = uploads(&client, DST_BUCKET, &p)
+        .await
+        .iter()
+        .map(|u| u.split(' ').nth(1).unwrap().to_owned())
+        .collect();
+    // Leave nothing behind.
+    for (i, id) in ids.iter().enumerate() {
+        let _ = client
+            .abort_multipart_upload()
+            .bucket(DST_BUCKET)
+            .key(format!("{p}u{i}"))
+            .upload_id(id)
+            .send()
+            .await;
+    }
+    (run, left, held)
+}
+
+#[tokio::test]
+async fn ctrl_c_stops_uploads_abort_and_reports_what_was_aborted() {
+    let (r, left, held) = interrupt_uploads_abort(true).await;
+    assert_eq!(r.code, 130, "{r}");
+    let lines: Vec<Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let (summary, ups) = lines.split_last().expect("a summary");
+    // The first abort, and the one in flight at Ctrl-C (let finish): both
+    // reported; nothing else touched.
+    assert_eq!(ups.len(), 2, "{r}");
+    assert!(ups.iter().all(|u| u["status"] == "aborted"), "{r}");
+    let aborted: BTreeSet<&str> = ups
+        .iter()
+        .map(|u| u["upload_id"].as_str().unwrap())
+        .collect();
+    assert!(aborted.contains(held.as_str()), "{r}");
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["aborted"], 2, "{summary}");
+    assert_eq!(summary["interrupted"], true, "{summary}");
+    assert!(r.stderr.contains("s3cp: interrupted; 2 aborted"), "{r}");
+    // The rest intact.
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert!(left.iter().all(|id| !aborted.contains(id.as_str())), "{r}");
+
+    let (r, left, held) = interrupt_uploads_abort(false).await;
+    assert_eq!(r.code, 130, "{r}");
+    let aborted: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("aborted s3://"))
+        .collect();
+    assert_eq!(aborted.len(), 2, "{r}");
+    assert!(aborted.iter().any(|l| l.contains(held.as_str())), "{r}");
+    assert!(
+        r.stdout
+            .contains("2 uploads, 2 aborted, 0 failed; interrupted"),
+        "{r}"
+    );
+    assert!(
+        r.stderr.contains("2 other uploads left as they were"),
+        "{r}"
+    );
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert!(!left.contains(&held), "{left:?}");
+}
