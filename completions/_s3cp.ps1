@@ -21,7 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 's3cp' -ScriptBlock {
 
     $completions = @(switch ($command) {
         's3cp' {
-            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'With --recursive: copy only keys (relative to SRC) matching this glob, unless a later --exclude matches too. Repeatable; later filters win, as in aws-cli')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'With --recursive: take back keys (relative to SRC) matching this glob that an earlier --exclude left out. Everything is included until an --exclude matches, so an --include alone changes nothing: for only the .txt keys, give --exclude ''*'' --include ''*.txt''. Repeatable; the last matching filter wins, as in aws-cli')
             [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'With --recursive: skip keys (relative to SRC) matching this glob, unless a later --include matches too. Repeatable')
             [CompletionResult]::new('--from-file', '--from-file', [CompletionResultType]::ParameterName, 'Copy what a manifest lists, one copy per line: ''SRC DST'' or a JSON object {"src": ..., "dst": ...}; ''-'' reads standard input')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Objects copied at once (all their requests share --concurrency)')

@@ -18,7 +18,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
     }
     var completions = [
         &'s3cp'= {
-            cand --include 'With --recursive: copy only keys (relative to SRC) matching this glob, unless a later --exclude matches too. Repeatable; later filters win, as in aws-cli'
+            cand --include 'With --recursive: take back keys (relative to SRC) matching this glob that an earlier --exclude left out. Everything is included until an --exclude matches, so an --include alone changes nothing: for only the .txt keys, give --exclude ''*'' --include ''*.txt''. Repeatable; the last matching filter wins, as in aws-cli'
             cand --exclude 'With --recursive: skip keys (relative to SRC) matching this glob, unless a later --include matches too. Repeatable'
             cand --from-file 'Copy what a manifest lists, one copy per line: ''SRC DST'' or a JSON object {"src": ..., "dst": ...}; ''-'' reads standard input'
             cand --jobs 'Objects copied at once (all their requests share --concurrency)'

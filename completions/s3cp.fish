@@ -24,7 +24,7 @@ function __fish_s3cp_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c s3cp -n "__fish_s3cp_needs_command" -l include -d 'With --recursive: copy only keys (relative to SRC) matching this glob, unless a later --exclude matches too. Repeatable; later filters win, as in aws-cli' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l include -d 'With --recursive: take back keys (relative to SRC) matching this glob that an earlier --exclude left out. Everything is included until an --exclude matches, so an --include alone changes nothing: for only the .txt keys, give --exclude \'*\' --include \'*.txt\'. Repeatable; the last matching filter wins, as in aws-cli' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l exclude -d 'With --recursive: skip keys (relative to SRC) matching this glob, unless a later --include matches too. Repeatable' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l from-file -d 'Copy what a manifest lists, one copy per line: \'SRC DST\' or a JSON object {"src": ..., "dst": ...}; \'-\' reads standard input' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l jobs -d 'Objects copied at once (all their requests share --concurrency)' -r

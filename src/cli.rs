@@ -365,9 +365,11 @@ pub struct BulkArgs {
     #[arg(short, long, conflicts_with = "from_file")]
     pub recursive: bool,
 
-    /// With --recursive: copy only keys (relative to SRC) matching this
-    /// glob, unless a later --exclude matches too. Repeatable; later filters
-    /// win, as in aws-cli.
+    /// With --recursive: take back keys (relative to SRC) matching this glob
+    /// that an earlier --exclude left out. Everything is included until an
+    /// --exclude matches, so an --include alone changes nothing: for only
+    /// the .txt keys, give --exclude '*' --include '*.txt'. Repeatable; the
+    /// last matching filter wins, as in aws-cli.
     #[arg(long, value_name = "GLOB", requires = "recursive", action = ArgAction::Append)]
     pub include: Vec<String>,
 

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
 use aws_sdk_s3::types::{
@@ -13,16 +14,18 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use md5::{Digest, Md5};
 
-use crate::bulk::{Filters, Shard, as_prefix};
 use crate::cli::{
     AclArgs, Cli, ConditionArgs, ConnectionArgs, EncryptionArgs, MetadataArgs,
     MetadataDirectiveArg, ObjectArgs, OutputArgs, Secret, TaggingArgs, TaggingDirectiveArg,
+    UploadsCommand,
 };
+use crate::job::{CopyJob, SELF_COPY_FIX};
 use crate::options::{
     Acl, ContentHeaders, CopyOptions, Encryption, Grants, MetadataDirective, MetadataOptions,
     ObjectLock, SourceConditions, SseCKey, TaggingDirective, TaggingOptions, parse_date,
 };
 use crate::plan::Limits;
+use crate::select::{Filter, Filters, Shard, as_prefix};
 use crate::uri::S3Uri;
 
 /// Environment variables holding SSE-C keys (base64), so that keys stay out
@@ -53,20 +56,13 @@ pub struct Output {
     pub dry_run: bool,
 }
 
-/// One object copy, fully resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CopyJob {
-    pub src: S3Uri,
-    /// The destination object (a prefix destination already resolved).
-    pub dst: S3Uri,
-}
-
 /// What to copy.
 #[derive(Debug, Clone)]
 pub enum Mode {
     /// `s3cp SRC DST`: one object.
     One(CopyJob),
-    /// `s3cp -r SRC DST`: every object under a prefix.
+    /// `s3cp -r SRC DST`: every object under a prefix (the listing's
+    /// shard is [`Bulk::shard`]).
     Recursive {
         src: S3Uri,
         dst: S3Uri,
@@ -85,6 +81,67 @@ pub struct Bulk {
     pub fail_fast: bool,
 }
 
+/// What s3cp was asked to do.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Copy objects.
+    Copy(Box<Config>),
+    /// `s3cp uploads list|abort`.
+    Uploads(Uploads),
+}
+
+impl Command {
+    pub fn from_cli(cli: &Cli) -> anyhow::Result<Self> {
+        Ok(match &cli.command {
+            Some(crate::cli::Command::Uploads(command)) => {
+                Command::Uploads(Uploads::from_cli(command, &cli.connection)?)
+            }
+            None => Command::Copy(Box::new(Config::from_cli(cli)?)),
+        })
+    }
+}
+
+/// `s3cp uploads list|abort s3://BUCKET[/PREFIX]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uploads {
+    /// The bucket, and the key prefix of the uploads (may be empty).
+    pub at: S3Uri,
+    pub action: UploadsAction,
+    pub connection: Connection,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadsAction {
+    List,
+    /// Abort what is listed; with `older_than`, only uploads started
+    /// longer ago than that.
+    Abort {
+        older_than: Option<Duration>,
+    },
+}
+
+impl Uploads {
+    fn from_cli(command: &UploadsCommand, connection: &ConnectionArgs) -> anyhow::Result<Self> {
+        let (location, action) = match command {
+            UploadsCommand::List { location } => (location, UploadsAction::List),
+            UploadsCommand::Abort {
+                location,
+                older_than,
+            } => (
+                location,
+                UploadsAction::Abort {
+                    older_than: *older_than,
+                },
+            ),
+        };
+        Ok(Self {
+            at: S3Uri::parse_destination(location)?,
+            action,
+            connection: Connection::try_from(connection)?,
+        })
+    }
+}
+
 /// Everything a run of s3cp needs.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -100,11 +157,34 @@ pub struct Config {
     /// Continue an interrupted multipart copy.
     pub resume: bool,
     pub output: Output,
+    /// Flags that were accepted but change nothing, said on stderr.
+    pub warnings: Vec<String>,
 }
 
 impl Config {
     pub fn from_cli(cli: &Cli) -> anyhow::Result<Self> {
         let options = copy_options(cli, &|name| std::env::var(name).ok())?;
+        let filters: Vec<Filter> = cli
+            .bulk
+            .filters
+            .iter()
+            .map(|f| match f {
+                crate::cli::Filter::Include(p) => Filter::Include(p.clone()),
+                crate::cli::Filter::Exclude(p) => Filter::Exclude(p.clone()),
+            })
+            .collect();
+        let mut warnings = Vec::new();
+        let idle = Filters::idle_includes(&filters);
+        if !idle.is_empty() {
+            let given: Vec<String> = idle.iter().map(|p| format!("--include '{p}'")).collect();
+            warnings.push(format!(
+                "{} comes before any --exclude, so it changes nothing: everything is \
+                 included until an --exclude matches, and an --include only takes back what \
+                 an earlier --exclude left out. To copy only matching keys, put --exclude '*' \
+                 first",
+                given.join(", ")
+            ));
+        }
         let mode = match (&cli.bulk.from_file, &cli.src, &cli.dst) {
             (Some(file), _, _) => Mode::Manifest(file.clone()),
             (None, Some(src), Some(dst)) if cli.bulk.recursive => {
@@ -126,9 +206,14 @@ impl Config {
                 Mode::Recursive {
                     src,
                     dst,
-                    filters: Filters::new(&cli.bulk.filters)?,
+                    filters: Filters::new(&filters)?,
                 }
             }
+            (None, Some(_), Some(_)) if cli.bulk.shard.is_some() => bail!(
+                "--shard splits a bulk run (--recursive or --from-file) between runners; a \
+                 single copy has nothing to split: leave --shard out, or add --recursive to \
+                 copy a prefix"
+            ),
             (None, Some(src), Some(dst)) => {
                 let job = CopyJob::new(src, dst)?;
                 job.check_self_copy(&options)?;
@@ -151,41 +236,8 @@ impl Config {
             keep_partial: cli.transfer.keep_partial,
             resume: cli.transfer.resume,
             output: Output::from(&cli.output),
+            warnings,
         })
-    }
-}
-
-const SELF_COPY_FIX: &str = "change something (--metadata-directive REPLACE or MERGE with new \
-     metadata, --storage-class, --sse or --sse-c, --website-redirect) or give a different \
-     destination";
-
-impl CopyJob {
-    /// Parses a source and a destination (a prefix destination takes the
-    /// source key's last segment).
-    pub fn new(src: &str, dst: &str) -> anyhow::Result<Self> {
-        let src = S3Uri::parse_source(src)?;
-        let dst = S3Uri::parse_destination(dst)?.resolve_destination(&src)?;
-        Ok(Self { src, dst })
-    }
-
-    /// A copy onto itself is only legal when it changes the object (or
-    /// restores a version).
-    pub fn check_self_copy(&self, options: &CopyOptions) -> anyhow::Result<()> {
-        let (src, dst) = (&self.src, &self.dst);
-        let same = src.bucket == dst.bucket && src.key == dst.key;
-        if same && options.no_overwrite {
-            bail!(
-                "--no-overwrite cannot be given for a copy of {src} onto itself: the \
-                 destination always exists, so nothing would be written"
-            );
-        }
-        if same && src.version_id.is_none() && !options.changes_object() {
-            bail!(
-                "{src} would be copied onto itself with nothing changed, which S3 refuses: \
-                 {SELF_COPY_FIX}"
-            );
-        }
-        Ok(())
     }
 }
 
@@ -533,6 +585,68 @@ mod tests {
         assert!(e.to_string().contains("onto itself"), "{e}");
         // A version restored onto its own key is a real change.
         assert!(config(&["s3://a/k?versionId=v1", "s3://a/k"]).is_ok());
+    }
+
+    #[test]
+    fn refuses_a_shard_of_a_single_copy() {
+        let e = config(&["--shard", "1/2", "s3://a/k", "s3://b/k"]).unwrap_err();
+        assert!(e.to_string().contains("leave --shard out"), "{e}");
+        assert!(config(&["-r", "--shard", "1/2", "s3://a/p/", "s3://b/q/"]).is_ok());
+    }
+
+    #[test]
+    fn warns_once_of_includes_before_any_exclude() {
+        let c = config(&[
+            "-r",
+            "--include",
+            "*.txt",
+            "--include",
+            "*.md",
+            "--exclude",
+            "*",
+            "--include",
+            "keep/*",
+            "s3://a/p/",
+            "s3://b/q/",
+        ])
+        .unwrap();
+        assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
+        assert!(
+            c.warnings[0].starts_with("--include '*.txt', --include '*.md' comes before"),
+            "{:?}",
+            c.warnings
+        );
+        let c = config(&[
+            "-r",
+            "--exclude",
+            "*",
+            "--include",
+            "*.txt",
+            "s3://a/",
+            "s3://b/",
+        ]);
+        assert!(c.unwrap().warnings.is_empty());
+    }
+
+    #[test]
+    fn uploads_become_plain_values() {
+        let cli = Cli::parse_args([
+            "s3cp",
+            "uploads",
+            "abort",
+            "s3://b/p/",
+            "--older-than",
+            "2h",
+        ]);
+        let Command::Uploads(u) = Command::from_cli(&cli.unwrap()).unwrap() else {
+            panic!("uploads")
+        };
+        assert_eq!((u.at.bucket.as_str(), u.at.key.as_str()), ("b", "p/"));
+        let older_than = Some(Duration::from_secs(7200));
+        assert_eq!(u.action, UploadsAction::Abort { older_than });
+        let cli = Cli::parse_args(["s3cp", "uploads", "list", "b/p"]).unwrap();
+        let e = Command::from_cli(&cli).unwrap_err();
+        assert!(e.to_string().contains("is not an S3 URI"), "{e}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};
 
-use crate::config::CopyJob;
+use crate::job::CopyJob;
 
 /// Format version of a journal file.
 const VERSION: u32 = 1;

@@ -5,84 +5,93 @@
 //! A copy flows top to bottom through these modules:
 //!
 //! - [`cli`]: the clap definition, and nothing else.
-//! - [`config`]: validates the flags into plain structs ([`config::Config`]);
-//!   every usage error is caught here, before any request (exit 2).
+//! - [`config`]: validates the flags into plain values ([`config::Command`]:
+//!   a [`config::Config`] to copy, or [`config::Uploads`]); every usage error
+//!   is caught here, before any request (exit 2). No module below it sees a
+//!   clap type.
+//! - [`job`]: one copy, resolved ([`job::CopyJob`]): source, destination
+//!   object (a destination ending in `/` given the source's name), the
+//!   self-copy check. Everything below `config` takes copies in this form.
 //! - [`uri`]: `s3://bucket/key?versionId=` parsing, destination resolution and
 //!   the percent-encoding of `x-amz-copy-source`.
+//! - [`select`]: what a bulk run copies: the streamed listing (which leaves
+//!   out s3cp's own output), manifests, filters, shards.
 //! - [`plan`]: pure decisions: one CopyObject or multipart, part size, ranges.
 //! - [`request`]: the one place that maps a copy onto each S3 request.
 //! - [`copy`]: execution: HEAD, then [`copy`]'s single or multipart path, with
-//!   bounded concurrency and abort on any failure or Ctrl-C.
+//!   bounded concurrency and abort on any failure or Ctrl-C; [`copy::batch`]
+//!   runs many copies from what [`select`] yields.
 //! - [`progress`]: the progress port the engine calls (indicatif or silent).
 //! - [`report`]: the human line, the `--json` object, error printing.
 //! - [`error`]: the error types (S3 error details, interruption, nothing to
 //!   resume) and the exit codes; it imports nothing of the engine.
 //! - [`client`]: the SDK client from the standard AWS configuration chain.
-//! - [`bulk`]: what a bulk run copies (streamed listing, manifests, filters,
-//!   shards); [`copy::bulk`] runs it.
+//! - [`journal`]: what `--resume` needs of an interrupted multipart copy.
 //! - [`uploads`]: `s3cp uploads list|abort`, cleanup of incomplete uploads.
+//!
+//! This file only wires them together: flags to config, config to a copy,
+//! a batch or the uploads command, and Ctrl-C to all of them.
 
 #![warn(rust_2018_idioms, unreachable_pub, missing_debug_implementations)]
 
-pub mod bulk;
 pub mod cli;
 pub mod client;
 pub mod config;
 pub mod copy;
 pub mod error;
+pub mod job;
 pub mod journal;
 pub mod options;
 pub mod plan;
 pub mod progress;
 pub mod report;
 pub mod request;
+pub mod select;
 pub mod uploads;
 pub mod uri;
 
 use std::future::Future;
 use std::io::IsTerminal;
 
-use futures::{Stream, StreamExt};
-use tokio::io::AsyncBufReadExt;
+use futures::Stream;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
-use crate::bulk::{BadItem, Item};
-use crate::config::{Config, CopyJob, Mode};
+use crate::config::{Command, Config, Mode, Output};
 use crate::copy::Engine;
-use crate::copy::bulk::BulkRun;
+use crate::copy::batch::Batch;
 use crate::error::{Exit, Failure};
+use crate::job::CopyJob;
 use crate::progress::{Bar, Progress, Silent};
 use crate::report::{CopyLine, Printer};
+use crate::select::{Listing, Selected};
 
 /// Runs s3cp to the end and returns its exit code. `shutdown` resolves on
 /// Ctrl-C.
 pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
+    let output = Output::from(&cli.output);
     let printer = Printer {
-        json: cli.output.json,
-        quiet: cli.output.quiet,
+        json: output.json,
+        quiet: output.quiet,
     };
-    if let Some(cli::Command::Uploads(command)) = &cli.command {
-        let counter = client::RequestCounter::default();
-        let connection = match config::Connection::try_from(&cli.connection) {
-            Ok(c) => c,
-            Err(e) => {
-                let failure = Failure::Usage(e);
-                printer.run_failure(&failure);
-                return failure.exit();
-            }
-        };
-        let client = client::build(&connection, &counter).await;
-        return uploads::run(&client, command, printer).await;
-    }
-    let config = match Config::from_cli(&cli) {
-        Ok(c) => c,
+    let config = match Command::from_cli(&cli) {
+        Ok(Command::Copy(c)) => c,
+        Ok(Command::Uploads(command)) => {
+            let counter = client::RequestCounter::default();
+            let client = client::build(&command.connection, &counter).await;
+            let cancel = CancellationToken::new();
+            let work = uploads::run(&client, &command, printer, &cancel);
+            return until_interrupted(work, shutdown, &cancel).await;
+        }
         Err(e) => {
             let failure = Failure::Usage(e);
             printer.run_failure(&failure);
             return failure.exit();
         }
     };
+    for warning in &config.warnings {
+        tracing::warn!("{warning}");
+    }
     let counter = client::RequestCounter::default();
     let (client, endpoint) = client::build_with_endpoint(&config.connection, &counter).await;
     let budget = Semaphore::new(config.concurrency);
@@ -101,19 +110,19 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
         match &config.mode {
             Mode::One(job) => one(&engine, &config, job, printer, progress, &cancel).await,
             Mode::Recursive { src, dst, filters } => {
-                let items = bulk::list(
-                    client.clone(),
-                    src.clone(),
-                    dst.clone(),
-                    filters.clone(),
-                    config.bulk.shard,
-                );
+                let listing = Listing {
+                    src: src.clone(),
+                    dst: dst.clone(),
+                    filters: filters.clone(),
+                    shard: config.bulk.shard,
+                };
+                let items = listing.stream(&client, &budget, &config.options);
                 many(
                     &engine, &config, items, printer, progress, &counter, &cancel,
                 )
                 .await
             }
-            Mode::Manifest(path) => match manifest(path, config.bulk.shard).await {
+            Mode::Manifest(path) => match select::read_manifest(path, config.bulk.shard).await {
                 Ok(items) => {
                     many(
                         &engine, &config, items, printer, progress, &counter, &cancel,
@@ -128,6 +137,16 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
             },
         }
     };
+    until_interrupted(work, shutdown, &cancel).await
+}
+
+/// Runs `work` to its end; on Ctrl-C (`shutdown`), cancels it, lets it undo
+/// what it started and report, and exits 130.
+async fn until_interrupted(
+    work: impl Future<Output = Exit>,
+    shutdown: impl Future<Output = ()>,
+    cancel: &CancellationToken,
+) -> Exit {
     tokio::pin!(work);
     tokio::select! {
         exit = &mut work => exit,
@@ -135,7 +154,10 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
             // Stop scheduling, abort uploads in flight, then report. The
             // work says whether it was interrupted: a copy that completed
             // anyway (its last request was already answered) exits 0.
-            tracing::info!("Ctrl-C: starting no new copy, aborting uploads in flight");
+            tracing::info!(
+                "Ctrl-C: stopping; what is in flight is finished or undone first (Ctrl-C again \
+                 exits at once)"
+            );
             cancel.cancel();
             work.await
         }
@@ -190,13 +212,13 @@ async fn one(
 async fn many(
     engine: &Engine<'_>,
     config: &Config,
-    items: impl Stream<Item = Result<Item, BadItem>>,
+    items: impl Stream<Item = Selected>,
     printer: Printer,
     progress: bool,
     counter: &client::RequestCounter,
     cancel: &CancellationToken,
 ) -> Exit {
-    let run = BulkRun {
+    let run = Batch {
         engine,
         opts: &config.options,
         bulk: config.bulk,
@@ -214,73 +236,6 @@ async fn many(
     } else {
         Exit::Copied
     }
-}
-
-/// The manifest's copies, read line by line (`-`: standard input).
-async fn manifest(
-    path: &str,
-    shard: Option<bulk::Shard>,
-) -> anyhow::Result<impl Stream<Item = Result<Item, BadItem>>> {
-    use anyhow::Context;
-    let reader: Box<dyn tokio::io::AsyncRead + Unpin + Send> = if path == "-" {
-        Box::new(tokio::io::stdin())
-    } else {
-        Box::new(
-            tokio::fs::File::open(path)
-                .await
-                .with_context(|| format!("cannot open the manifest {path}"))?,
-        )
-    };
-    let lines = tokio::io::BufReader::new(reader).lines();
-    let stream = futures::stream::unfold(Some((lines, 0usize)), |state| async move {
-        let (mut lines, n) = state?;
-        match lines.next_line().await {
-            Ok(Some(line)) => Some((Ok((n + 1, line)), Some((lines, n + 1)))),
-            Ok(None) => None,
-            // A read error ends the manifest after reporting it.
-            Err(e) => Some((Err((n + 1, e)), None)),
-        }
-    });
-    Ok(stream.filter_map(move |line| {
-        std::future::ready(match line {
-            Ok((n, text)) => bulk::manifest_item(n, &text, shard),
-            Err((n, e)) => Some(Err(BadItem {
-                origin: format!("manifest line {n}"),
-                src: None,
-                dst: None,
-                message: format!("cannot read the manifest at line {n}: {e}"),
-            })),
-        })
-    }))
-}
-
-/// Reports a command-line error from clap: its own message on stderr (exit 2,
-/// or 0 for `--help` and `--version`), plus the JSON error object on stdout
-/// when `--json` was among the arguments, so scripts always get JSON.
-pub fn usage_error(e: clap::Error) -> std::process::ExitCode {
-    use clap::error::ErrorKind;
-    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
-        let _ = e.print();
-        return Exit::Copied.into();
-    }
-    if std::env::args_os().any(|a| a == "--json") {
-        // clap's rendering names the flag and the fix; keep its first line.
-        let text = e.render().to_string();
-        let first = text
-            .lines()
-            .next()
-            .unwrap_or("")
-            .trim_start_matches("error: ");
-        let failure = Failure::Usage(anyhow::anyhow!("{first}"));
-        let printer = Printer {
-            json: true,
-            quiet: true,
-        };
-        // clap prints its own message below; only the JSON line here.
-        printer.json_only_failure(&failure);
-    }
-    let _ = e.print();
-    Exit::Usage.into()
 }
 
 fn show_progress(config: &Config) -> bool {

@@ -10,7 +10,7 @@ use tracing_subscriber::prelude::*;
 fn main() -> ExitCode {
     let cli = match s3cp::cli::Cli::parse_args(std::env::args_os()) {
         Ok(cli) => cli,
-        Err(e) => return s3cp::usage_error(e),
+        Err(e) => return usage_error(e),
     };
     init_logging(cli.output.verbose, cli.output.quiet);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -29,6 +29,36 @@ fn main() -> ExitCode {
             s3cp::run(cli, shutdown).await
         })
         .into()
+}
+
+/// Reports a command-line error from clap: its own message on stderr (exit 2,
+/// or 0 for `--help` and `--version`), plus the JSON error object on stdout
+/// when `--json` was among the arguments, so scripts always get JSON.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    use s3cp::error::{Exit, Failure};
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return Exit::Copied.into();
+    }
+    if std::env::args_os().any(|a| a == "--json") {
+        // clap's rendering names the flag and the fix; keep its first line.
+        let text = e.render().to_string();
+        let first = text
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("error: ");
+        let failure = Failure::Usage(anyhow::anyhow!("{first}"));
+        let printer = s3cp::report::Printer {
+            json: true,
+            quiet: true,
+        };
+        // clap prints its own message below; only the JSON line here.
+        printer.json_only_failure(&failure);
+    }
+    let _ = e.print();
+    Exit::Usage.into()
 }
 
 /// Resolves on the first SIGINT; a second one exits at once with 130. The

@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::config::CopyJob;
 use crate::copy::Copied;
 use crate::error::Failure;
+use crate::job::CopyJob;
 use crate::options::CopyOptions;
 use crate::plan::Method;
 
@@ -236,6 +236,9 @@ pub struct Summary {
     pub planned: u64,
     pub skipped: u64,
     pub failed: u64,
+    /// Keys left out of the listing because they lie under the destination
+    /// prefix, inside the source prefix (s3cp's own output).
+    pub excluded: u64,
     /// Bytes copied (or planned).
     pub bytes: u64,
     /// HTTP requests sent, retries included.
@@ -385,8 +388,16 @@ impl Printer {
             } else {
                 format!("{} copied", s.copied)
             };
+            let excluded = if s.excluded > 0 {
+                format!(
+                    ", {} excluded (under the destination, inside the source)",
+                    s.excluded
+                )
+            } else {
+                String::new()
+            };
             self.stdout(&format!(
-                "summary: {done}, {} skipped, {} failed; {}; {} requests ({} retries) in {:.2}s{}",
+                "summary: {done}, {} skipped, {} failed{excluded}; {}; {} requests ({} retries) in {:.2}s{}",
                 s.skipped,
                 s.failed,
                 human_size(s.bytes),

@@ -14,6 +14,7 @@ use aws_sdk_s3::operation::get_object_tagging::builders::GetObjectTaggingFluentB
 use aws_sdk_s3::operation::head_object::HeadObjectOutput;
 use aws_sdk_s3::operation::head_object::builders::HeadObjectFluentBuilder;
 use aws_sdk_s3::operation::list_multipart_uploads::builders::ListMultipartUploadsFluentBuilder;
+use aws_sdk_s3::operation::list_objects_v2::builders::ListObjectsV2FluentBuilder;
 use aws_sdk_s3::operation::list_parts::builders::ListPartsFluentBuilder;
 use aws_sdk_s3::operation::upload_part_copy::builders::UploadPartCopyFluentBuilder;
 use aws_sdk_s3::types::{
@@ -24,7 +25,7 @@ use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::config::CopyJob;
+use crate::job::CopyJob;
 use crate::options::{
     Acl, ContentHeaders, CopyOptions, Grants, MetadataDirective, ObjectMetadata, TaggingDirective,
 };
@@ -445,6 +446,52 @@ pub fn abort_multipart_upload(
         .upload_id(upload_id)
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
+}
+
+/// One ListObjectsV2 of the objects under a source prefix (a bulk run's
+/// listing; page it with `into_paginator()`), as the source's reader:
+/// `--request-payer` and `--expected-source-bucket-owner`.
+pub fn list_objects(
+    client: &Client,
+    src: &S3Uri,
+    opts: &CopyOptions,
+) -> ListObjectsV2FluentBuilder {
+    client
+        .list_objects_v2()
+        .bucket(&src.bucket)
+        .prefix(&src.key)
+        .set_request_payer(opts.request_payer.clone())
+        .set_expected_bucket_owner(opts.expected_source_bucket_owner.clone())
+}
+
+/// The incomplete uploads under `s3cp uploads`' bucket and prefix, from the
+/// markers of the previous page (the SDK has no paginator for this one).
+pub fn list_uploads(
+    client: &Client,
+    at: &S3Uri,
+    key_marker: Option<String>,
+    upload_id_marker: Option<String>,
+) -> ListMultipartUploadsFluentBuilder {
+    client
+        .list_multipart_uploads()
+        .bucket(&at.bucket)
+        .prefix(&at.key)
+        .set_key_marker(key_marker)
+        .set_upload_id_marker(upload_id_marker)
+}
+
+/// `s3cp uploads abort`: one listed upload.
+pub fn abort_upload(
+    client: &Client,
+    bucket: &str,
+    key: &str,
+    upload_id: &str,
+) -> AbortMultipartUploadFluentBuilder {
+    client
+        .abort_multipart_upload()
+        .bucket(bucket)
+        .key(key)
+        .upload_id(upload_id)
 }
 
 #[cfg(test)]
@@ -1001,5 +1048,41 @@ mod tests {
             Some("uri=\"http://acs.amazonaws.com/groups/global/AllUsers\", id=\"owner1\"")
         );
         assert_eq!(g.read_acp, None);
+    }
+
+    #[test]
+    fn listings_carry_the_payer_and_the_owner() {
+        let (c, o) = (client(), everything());
+        let src = S3Uri::parse_destination("s3://src/dir/").unwrap();
+        let list = list_objects(&c, &src, &o);
+        let i = list.as_input();
+        assert_eq!(
+            (i.get_bucket().as_deref(), i.get_prefix().as_deref()),
+            (Some("src"), Some("dir/"))
+        );
+        assert_eq!(i.get_request_payer(), &Some(RequestPayer::Requester));
+        assert_eq!(
+            i.get_expected_bucket_owner().as_deref(),
+            Some("222222222222"),
+            "the source bucket's owner"
+        );
+        let plain = list_objects(&c, &src, &CopyOptions::default());
+        assert_eq!(plain.as_input().get_request_payer(), &None);
+        assert_eq!(plain.as_input().get_expected_bucket_owner(), &None);
+        let ups = list_uploads(&c, &src, Some("k".into()), Some("u".into()));
+        let i = ups.as_input();
+        assert_eq!(i.get_prefix().as_deref(), Some("dir/"));
+        assert_eq!(i.get_key_marker().as_deref(), Some("k"));
+        assert_eq!(i.get_upload_id_marker().as_deref(), Some("u"));
+        let abort = abort_upload(&c, "dst", "dir/k", "up-9");
+        let i = abort.as_input();
+        assert_eq!(
+            (
+                i.get_bucket().as_deref(),
+                i.get_key().as_deref(),
+                i.get_upload_id().as_deref()
+            ),
+            (Some("dst"), Some("dir/k"), Some("up-9"))
+        );
     }
 }

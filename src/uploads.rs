@@ -7,10 +7,12 @@ use std::time::{Duration, SystemTime};
 use anyhow::Context;
 use aws_sdk_s3::Client;
 use serde::Serialize;
+use tokio_util::sync::CancellationToken;
 
-use crate::cli::UploadsCommand;
+use crate::config::{Uploads, UploadsAction};
 use crate::error::{Exit, Failure, S3Error, s3};
 use crate::report::{Printer, SCHEMA};
+use crate::request;
 use crate::uri::S3Uri;
 
 /// One incomplete upload, as listed.
@@ -39,38 +41,53 @@ struct Summary {
     listed: u64,
     aborted: u64,
     failed: u64,
+    /// True when Ctrl-C stopped the run: the uploads reported as aborted
+    /// were aborted, the others were left as they were.
+    interrupted: bool,
 }
 
-pub async fn run(client: &Client, command: &UploadsCommand, printer: Printer) -> Exit {
-    let (location, abort, older_than) = match command {
-        UploadsCommand::List { location } => (location, false, None),
-        UploadsCommand::Abort {
-            location,
-            older_than,
-        } => (location, true, *older_than),
+/// Lists (and with `abort`, aborts) the uploads. `cancel` is Ctrl-C: the
+/// listing stops at once; an abort in flight is let finish (so that what is
+/// reported is what S3 did) and no other is sent.
+pub async fn run(
+    client: &Client,
+    command: &Uploads,
+    printer: Printer,
+    cancel: &CancellationToken,
+) -> Exit {
+    let (abort, older_than) = match command.action {
+        UploadsAction::List => (false, None),
+        UploadsAction::Abort { older_than } => (true, older_than),
     };
-    let at = match S3Uri::parse_destination(location) {
-        Ok(at) => at,
-        Err(e) => {
-            let failure = Failure::Usage(e.into());
-            printer.run_failure(&failure);
-            return failure.exit();
-        }
-    };
-    let uploads = match list(client, &at).await {
-        Ok(u) => u,
-        Err(e) => {
-            let failure = Failure::Copy(e);
-            printer.run_failure(&failure);
-            return failure.exit();
-        }
-    };
-    let now = SystemTime::now();
+    let at = &command.at;
     let mut summary = Summary {
         kind: "summary",
         schema: SCHEMA,
         ..Default::default()
     };
+    let listed = tokio::select! {
+        biased;
+        () = cancel.cancelled() => None,
+        listed = list(client, at) => Some(listed),
+    };
+    let uploads = match listed {
+        Some(Ok(u)) => u,
+        Some(Err(e)) => {
+            let failure = Failure::Copy(e);
+            printer.run_failure(&failure);
+            return failure.exit();
+        }
+        None => {
+            eprintln!(
+                "s3cp: interrupted while listing the uploads under {at}; nothing was aborted"
+            );
+            summary.interrupted = true;
+            print_summary(printer, &summary, abort);
+            return Exit::Interrupted;
+        }
+    };
+    let now = SystemTime::now();
+    let mut left = 0;
     for mut upload in uploads {
         let age = upload
             .initiated_at
@@ -79,15 +96,16 @@ pub async fn run(client: &Client, command: &UploadsCommand, printer: Printer) ->
         if older_than.is_some_and(|min| age < min) {
             continue;
         }
+        if cancel.is_cancelled() {
+            left += 1;
+            continue;
+        }
         summary.listed += 1;
         if abort {
-            let result = client
-                .abort_multipart_upload()
-                .bucket(&upload.bucket)
-                .key(&upload.key)
-                .upload_id(&upload.upload_id)
-                .send()
-                .await;
+            let result =
+                request::abort_upload(client, &upload.bucket, &upload.key, &upload.upload_id)
+                    .send()
+                    .await;
             match result {
                 Ok(_) => {
                     upload.status = "aborted";
@@ -116,25 +134,54 @@ pub async fn run(client: &Client, command: &UploadsCommand, printer: Printer) ->
             ));
         }
     }
-    if printer.json {
-        printer.json_line(&summary);
-    } else {
-        printer.human(&format!(
-            "{} upload{}{}",
-            summary.listed,
-            if summary.listed == 1 { "" } else { "s" },
-            if abort {
-                format!(", {} aborted, {} failed", summary.aborted, summary.failed)
-            } else {
-                String::new()
-            }
-        ));
+    summary.interrupted = cancel.is_cancelled();
+    if summary.interrupted {
+        let done = if abort {
+            format!(
+                "{} aborted (listed above), {} failed",
+                summary.aborted, summary.failed
+            )
+        } else {
+            format!("{} listed above", summary.listed)
+        };
+        let rest = match (abort, left == 1) {
+            (true, true) => "other upload left as it was",
+            (true, false) => "other uploads left as they were",
+            (false, true) => "other upload not listed",
+            (false, false) => "other uploads not listed",
+        };
+        eprintln!("s3cp: interrupted; {done}; {left} {rest}");
     }
-    if summary.failed > 0 {
+    print_summary(printer, &summary, abort);
+    if summary.interrupted {
+        Exit::Interrupted
+    } else if summary.failed > 0 {
         Exit::CopyFailed
     } else {
         Exit::Copied
     }
+}
+
+fn print_summary(printer: Printer, summary: &Summary, abort: bool) {
+    if printer.json {
+        printer.json_line(summary);
+        return;
+    }
+    printer.human(&format!(
+        "{} upload{}{}{}",
+        summary.listed,
+        if summary.listed == 1 { "" } else { "s" },
+        if abort {
+            format!(", {} aborted, {} failed", summary.aborted, summary.failed)
+        } else {
+            String::new()
+        },
+        if summary.interrupted {
+            "; interrupted"
+        } else {
+            ""
+        }
+    ));
 }
 
 /// Every incomplete upload under the bucket and prefix, page by page.
@@ -142,12 +189,7 @@ async fn list(client: &Client, at: &S3Uri) -> anyhow::Result<Vec<Upload>> {
     let mut uploads = Vec::new();
     let (mut key_marker, mut id_marker) = (None, None);
     loop {
-        let page = client
-            .list_multipart_uploads()
-            .bucket(&at.bucket)
-            .prefix(&at.key)
-            .set_key_marker(key_marker.take())
-            .set_upload_id_marker(id_marker.take())
+        let page = request::list_uploads(client, at, key_marker.take(), id_marker.take())
             .send()
             .await
             .map_err(s3("ListMultipartUploads"))

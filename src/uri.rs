@@ -112,14 +112,16 @@ impl S3Uri {
     }
 
     /// The destination object for copying `source` here: a prefix receives
-    /// the source key's last path segment, as `aws s3 cp` does.
+    /// the source key's last path segment, as `aws s3 cp` does. A folder
+    /// marker (a key ending in `/`, such as `dir/`) stays one: `out/dir/`.
     pub fn resolve_destination(&self, source: &S3Uri) -> Result<S3Uri, UriError> {
         if !self.is_prefix() {
             return Ok(self.clone());
         }
         let name = source.key.rsplit('/').find(|s| !s.is_empty());
         let name = name.ok_or_else(|| UriError::NoKey(source.to_string()))?;
-        let key = format!("{}{}", self.key, name);
+        let marker = if source.key.ends_with('/') { "/" } else { "" };
+        let key = format!("{}{name}{marker}", self.key);
         if key.len() > MAX_KEY_BYTES {
             return Err(UriError::KeyTooLong {
                 uri: format!("s3://{}/{}", self.bucket, key),
@@ -230,6 +232,22 @@ mod tests {
             let d = S3Uri::parse_destination(dst).unwrap();
             assert_eq!(d.resolve_destination(&src).unwrap().key, want, "{dst}");
         }
+    }
+
+    #[test]
+    fn a_folder_marker_stays_a_folder_marker() {
+        let src = S3Uri::parse_source("s3://a/x/dir/").unwrap();
+        for (dst, want) in [
+            ("s3://b", "dir/"),
+            ("s3://b/out/", "out/dir/"),
+            ("s3://b/named", "named"),
+        ] {
+            let d = S3Uri::parse_destination(dst).unwrap();
+            assert_eq!(d.resolve_destination(&src).unwrap().key, want, "{dst}");
+        }
+        let top = S3Uri::parse_source("s3://a/dir/").unwrap();
+        let d = S3Uri::parse_destination("s3://b/out/").unwrap();
+        assert_eq!(d.resolve_destination(&top).unwrap().key, "out/dir/");
     }
 
     #[test]

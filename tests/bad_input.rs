@@ -241,6 +241,13 @@ async fn every_bad_input_is_refused_with_the_fix_and_writes_nothing() {
             "1 <= I <= N",
         ),
         (
+            "--shard on a single copy",
+            s(&["--shard", "1/2", &src, &dst]),
+            vec![],
+            2,
+            "a single copy has nothing to split: leave --shard out",
+        ),
+        (
             "--include without -r",
             s(&["--include", "*.txt", &src, &dst]),
             vec![],
@@ -288,6 +295,13 @@ async fn every_bad_input_is_refused_with_the_fix_and_writes_nothing() {
             vec![],
             1,
             "does not exist",
+        ),
+        (
+            "a prefix as the source, without -r",
+            s(&[&format!("{src}-dir/"), &dst]),
+            vec![],
+            1,
+            "to copy the objects under this prefix, give --recursive (-r)",
         ),
         (
             "missing destination bucket",

@@ -105,6 +105,7 @@ fn json_lines(run: &Run) -> (Vec<Value>, Value) {
         "planned",
         "skipped",
         "failed",
+        "excluded",
         "bytes",
         "requests",
         "retries",
@@ -524,4 +525,281 @@ async fn small_objects_and_parts_share_one_request_budget() {
     // listing runs before copies start and is not part of a copy).
     let max = proxy.max_in_flight();
     assert!((2..=3).contains(&max), "{max} requests in flight at once");
+}
+
+#[tokio::test]
+async fn a_destination_inside_the_source_is_not_copied_again() {
+    let g = garage().await;
+    let client = g.client();
+    let proxy = Proxy::start(&g.endpoint).await;
+    let p = unique("bulk-own-output");
+    let new: Vec<String> = (0..10).map(|i| format!("a/k{i}")).collect();
+    // Already under the destination: s3cp's output of an earlier run.
+    let old: Vec<String> = (0..3).map(|i| format!("a/sub/old{i}")).collect();
+    put_many(&client, &p, &new).await;
+    put_many(&client, &p, &old).await;
+    let r = g
+        .via(&proxy)
+        .s3cp(&[
+            "-r",
+            "--json",
+            "-v",
+            &format!("s3://{SRC_BUCKET}/{p}a/"),
+            &format!("s3://{SRC_BUCKET}/{p}a/sub/"),
+        ])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    let (copies, summary) = json_lines(&r);
+    assert_eq!(summary["copied"], 10, "{summary}");
+    assert_eq!(summary["excluded"], 3, "{summary}");
+    assert_eq!(copies.len(), 10);
+    assert!(
+        r.stderr.contains("lies inside the source"),
+        "-v says why keys are left out:\n{r}"
+    );
+    // Every source key copied exactly once, nothing copied from a/sub/.
+    let sources: Vec<String> = proxy
+        .of("CopyObject")
+        .iter()
+        .map(|c| c.header("x-amz-copy-source").unwrap().to_owned())
+        .collect();
+    let unique_sources: BTreeSet<&String> = sources.iter().collect();
+    assert_eq!(sources.len(), 10, "{sources:?}");
+    assert_eq!(unique_sources.len(), 10, "{sources:?}");
+    assert!(
+        sources.iter().all(|s| !s.contains("/a/sub/")),
+        "{sources:?}"
+    );
+    let want: BTreeSet<String> = (0..10)
+        .map(|i| format!("{p}a/sub/k{i}"))
+        .chain(old.iter().map(|k| format!("{p}{k}")))
+        .collect();
+    assert_eq!(list(&client, SRC_BUCKET, &format!("{p}a/sub/")).await, want);
+}
+
+#[tokio::test]
+async fn the_listing_carries_request_payer_and_source_owner() {
+    let g = garage().await;
+    let client = g.client();
+    let proxy = Proxy::start(&g.endpoint).await;
+    let p = unique("bulk-list-headers");
+    put_many(&client, &format!("{p}src/"), &["x".into(), "y".into()]).await;
+    let r = g
+        .via(&proxy)
+        .s3cp(&[
+            "-r",
+            "--dry-run",
+            "--json",
+            "--request-payer",
+            "requester",
+            "--expected-source-bucket-owner",
+            "123456789012",
+            &format!("s3://{SRC_BUCKET}/{p}src/"),
+            &format!("s3://{DST_BUCKET}/{p}dst/"),
+        ])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    assert_eq!(json_lines(&r).1["planned"], 2);
+    let lists = proxy.of("ListObjectsV2");
+    assert!(!lists.is_empty(), "no listing recorded");
+    for l in &lists {
+        assert_eq!(l.header("x-amz-request-payer"), Some("requester"), "{l:?}");
+        assert_eq!(
+            l.header("x-amz-expected-bucket-owner"),
+            Some("123456789012"),
+            "{l:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_folder_marker_stays_a_folder_marker() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("bulk-folder-marker");
+    put(&client, SRC_BUCKET, &format!("{p}dir/"), Vec::new()).await;
+    let marker = format!("s3://{SRC_BUCKET}/{p}dir/");
+    // One copy to a prefix, and a manifest line to a prefix.
+    let r = g
+        .s3cp(&[&marker, &format!("s3://{DST_BUCKET}/{p}out/")])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    let manifest = format!("{marker} s3://{DST_BUCKET}/{p}listed/\n");
+    let r = g.s3cp_stdin(&["--from-file", "-"], &manifest).await;
+    assert_eq!(r.code, 0, "{r}");
+    for prefix in ["out", "listed"] {
+        let got = list(&client, DST_BUCKET, &format!("{p}{prefix}")).await;
+        assert_eq!(got, BTreeSet::from([format!("{p}{prefix}/dir/")]));
+    }
+}
+
+#[tokio::test]
+async fn an_include_alone_filters_nothing_and_is_warned_about_once() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("bulk-include-alone");
+    put_many(
+        &client,
+        &format!("{p}src/"),
+        &["a.txt".into(), "b.bin".into()],
+    )
+    .await;
+    let r = g
+        .s3cp(&[
+            "-r",
+            "--include",
+            "*.txt",
+            "--include",
+            "*.md",
+            &format!("s3://{SRC_BUCKET}/{p}src/"),
+            &format!("s3://{DST_BUCKET}/{p}dst/"),
+        ])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    assert_eq!(
+        list(&client, DST_BUCKET, &format!("{p}dst/")).await.len(),
+        2,
+        "an include alone selects nothing away"
+    );
+    assert_eq!(
+        r.stderr.matches("comes before any --exclude").count(),
+        1,
+        "{r}"
+    );
+    assert!(r.stderr.contains("--exclude '*' first"), "{r}");
+}
+/// Starts `s3cp uploads abort` through `proxy` with the second abort held,
+/// sends Ctrl-C while it is held (once s3cp has said, at -v, that it saw
+/// the Ctrl-C), then releases it. Returns the run, the ids of the uploads
+/// left, and the id of the one held.
+async fn interrupt_uploads_abort(json: bool) -> (Run, Vec<String>, String) {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+    let g = garage().await;
+    let client = g.client();
+    let proxy = Proxy::start(&g.endpoint).await;
+    let p = unique("uploads-sigint");
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        let up = client
+            .create_multipart_upload()
+            .bucket(DST_BUCKET)
+            .key(format!("{p}u{i}"))
+            .send()
+            .await
+            .expect("create upload");
+        ids.push(up.upload_id().unwrap().to_owned());
+    }
+    let gate = proxy.hold("AbortMultipartUpload", 2);
+    let at = format!("s3://{DST_BUCKET}/{p}");
+    let mut args = vec!["-v", "uploads", "abort", at.as_str()];
+    if json {
+        args.push("--json");
+    }
+    let mut child = g.via(&proxy).spawn(&args);
+    let mut stdout = child.stdout.take().expect("stdout");
+    let reading = tokio::spawn(async move {
+        let mut out = String::new();
+        stdout.read_to_string(&mut out).await.map(|_| out)
+    });
+    let held = gate.arrived().await;
+    let held = ids
+        .iter()
+        .find(|id| held.target.contains(id.as_str()))
+        .unwrap_or_else(|| panic!("not one of ours: {held:?}"))
+        .clone();
+    interrupt(&child);
+    // Release only once s3cp has taken the Ctrl-C in.
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let mut err = String::new();
+    let seen = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        while let Some(line) = stderr.next_line().await.expect("read stderr") {
+            err.push_str(&line);
+            err.push('\n');
+            if line.contains("Ctrl-C: stopping") {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(seen, Ok(true), "s3cp never took the Ctrl-C in:\n{err}");
+    gate.release();
+    let status = tokio::time::timeout(std::time::Duration::from_secs(60), child.wait())
+        .await
+        .expect("s3cp did not end")
+        .expect("wait");
+    while let Some(line) = stderr.next_line().await.expect("read stderr") {
+        err.push_str(&line);
+        err.push('\n');
+    }
+    let run = Run {
+        code: status.code().unwrap_or(-1),
+        stdout: reading.await.unwrap().expect("read stdout"),
+        stderr: err,
+    };
+    let left: Vec<String> = uploads(&client, DST_BUCKET, &p)
+        .await
+        .iter()
+        .map(|u| u.split(' ').nth(1).unwrap().to_owned())
+        .collect();
+    // Leave nothing behind.
+    for (i, id) in ids.iter().enumerate() {
+        let _ = client
+            .abort_multipart_upload()
+            .bucket(DST_BUCKET)
+            .key(format!("{p}u{i}"))
+            .upload_id(id)
+            .send()
+            .await;
+    }
+    (run, left, held)
+}
+
+#[tokio::test]
+async fn ctrl_c_stops_uploads_abort_and_reports_what_was_aborted() {
+    let (r, left, held) = interrupt_uploads_abort(true).await;
+    assert_eq!(r.code, 130, "{r}");
+    let lines: Vec<Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let (summary, ups) = lines.split_last().expect("a summary");
+    // The first abort, and the one in flight at Ctrl-C (let finish): both
+    // reported; nothing else touched.
+    assert_eq!(ups.len(), 2, "{r}");
+    assert!(ups.iter().all(|u| u["status"] == "aborted"), "{r}");
+    let aborted: BTreeSet<&str> = ups
+        .iter()
+        .map(|u| u["upload_id"].as_str().unwrap())
+        .collect();
+    assert!(aborted.contains(held.as_str()), "{r}");
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["aborted"], 2, "{summary}");
+    assert_eq!(summary["interrupted"], true, "{summary}");
+    assert!(r.stderr.contains("s3cp: interrupted; 2 aborted"), "{r}");
+    // The rest intact.
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert!(left.iter().all(|id| !aborted.contains(id.as_str())), "{r}");
+
+    let (r, left, held) = interrupt_uploads_abort(false).await;
+    assert_eq!(r.code, 130, "{r}");
+    let aborted: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("aborted s3://"))
+        .collect();
+    assert_eq!(aborted.len(), 2, "{r}");
+    assert!(aborted.iter().any(|l| l.contains(held.as_str())), "{r}");
+    assert!(
+        r.stdout
+            .contains("2 uploads, 2 aborted, 0 failed; interrupted"),
+        "{r}"
+    );
+    assert!(
+        r.stderr.contains("2 other uploads left as they were"),
+        "{r}"
+    );
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert!(!left.contains(&held), "{left:?}");
 }

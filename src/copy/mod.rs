@@ -3,7 +3,7 @@
 //! Every request is built by [`crate::request`]; progress goes to the
 //! [`Progress`] port; the Ctrl-C token is passed in so tests can fire it.
 
-pub mod bulk;
+pub mod batch;
 mod multipart;
 mod single;
 
@@ -17,14 +17,14 @@ use aws_sdk_s3::types::StorageClass;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
-use crate::bulk::Listed;
 use crate::client::{AttemptLog, Attempts};
-use crate::config::CopyJob;
 use crate::error::{Interrupted, KnownSize, NothingToResume, S3Error, s3};
+use crate::job::CopyJob;
 use crate::options::{Acl, CopyOptions, MetadataDirective, TaggingDirective};
 use crate::plan::{self, Limits, Method};
 use crate::progress::Progress;
 use crate::request::{self, SourceObject};
+use crate::select::Listed;
 
 /// What a finished copy did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -274,6 +274,12 @@ fn source_error(
         format!(
             "cannot read the source {}; if it is encrypted with a customer key (SSE-C), give \
              --sse-c-copy-source AES256 and its key",
+            job.src
+        )
+    } else if e.status == Some(404) && job.src.key.ends_with('/') {
+        format!(
+            "the source {} does not exist: a key ending in '/' names one object (a folder \
+             marker); to copy the objects under this prefix, give --recursive (-r)",
             job.src
         )
     } else if e.status == Some(404) {

@@ -14,8 +14,8 @@ use std::time::SystemTime;
 
 use super::{Copied, Engine, EtagCheck, OwnWrite, ServerClock};
 use crate::client::{AttemptLog, Attempts};
-use crate::config::CopyJob;
 use crate::error::{Interrupted, S3Error, s3};
+use crate::job::CopyJob;
 use crate::journal;
 use crate::options::{Acl, CopyOptions, TaggingDirective};
 use crate::plan::{self, Method};

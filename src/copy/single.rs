@@ -4,7 +4,7 @@ use std::time::SystemTime;
 
 use super::{Copied, Engine, EtagCheck, OwnWrite};
 use crate::client::Attempts;
-use crate::config::CopyJob;
+use crate::job::CopyJob;
 use crate::error::S3Error;
 use crate::options::{Acl, CopyOptions};
 use crate::plan::Method;

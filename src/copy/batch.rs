@@ -1,5 +1,5 @@
-//! A bulk run: copies items from a stream (a listing or a manifest) with at
-//! most `jobs` objects in flight, every request within the engine's shared
+//! Running many copies: copies the items [`crate::select`] yields (a
+//! listing or a manifest) with at most `jobs` objects in flight, every request within the engine's shared
 //! budget. One object's failure does not stop the others unless
 //! `--fail-fast`; Ctrl-C (the `cancel` token) stops scheduling and aborts the
 //! multipart uploads in flight.
@@ -12,16 +12,16 @@ use futures::{Stream, StreamExt};
 use tokio_util::sync::CancellationToken;
 
 use super::Engine;
-use crate::bulk::{BadItem, Item};
 use crate::config::Bulk;
 use crate::error::{Failure, S3Error};
 use crate::options::CopyOptions;
 use crate::progress::{Bar, Overall, Progress, Silent};
 use crate::report::{CopyLine, Printer, Status, Summary};
+use crate::select::{BadItem, Item, Selected};
 
 /// Everything a bulk run needs besides its items.
 #[derive(Debug)]
-pub struct BulkRun<'a> {
+pub struct Batch<'a> {
     pub engine: &'a Engine<'a>,
     pub opts: &'a CopyOptions,
     pub bulk: Bulk,
@@ -31,11 +31,11 @@ pub struct BulkRun<'a> {
     pub progress: bool,
 }
 
-impl BulkRun<'_> {
+impl Batch<'_> {
     /// Copies every item and returns the summary (requests not filled in).
     pub async fn run(
         &self,
-        items: impl Stream<Item = Result<Item, BadItem>>,
+        items: impl Stream<Item = Selected>,
         cancel: &CancellationToken,
     ) -> Summary {
         let started = Instant::now();
@@ -48,7 +48,15 @@ impl BulkRun<'_> {
                     cancel.is_cancelled() || self.bulk.fail_fast && failed.load(Ordering::Relaxed);
                 std::future::ready(!stop)
             })
-            .map(|item| async {
+            .map(|selected| async {
+                let item = match selected {
+                    Selected::Copy(item) => Ok(item),
+                    Selected::Bad(bad) => Err(bad),
+                    Selected::Excluded(n) => {
+                        summary.lock().expect("summary").excluded += n;
+                        return;
+                    }
+                };
                 let listed = item
                     .as_ref()
                     .ok()

@@ -1,0 +1,555 @@
+//! What a bulk run copies: the objects under a prefix (streamed from
+//! ListObjectsV2 a page at a time, so memory stays flat however many keys
+//! there are), or the lines of a manifest; with aws-cli's include/exclude
+//! filters and a stable shard split for parallel CI runners.
+//! [`crate::copy::batch`] runs what this selects.
+
+use std::io::BufRead;
+
+use anyhow::{Context, anyhow, bail};
+use aws_sdk_s3::Client;
+use aws_sdk_s3::types::Object;
+use futures::{Stream, StreamExt};
+use globset::{Glob, GlobMatcher};
+use md5::{Digest, Md5};
+use tokio::io::AsyncBufReadExt;
+use tokio::sync::Semaphore;
+
+use crate::error::s3;
+use crate::job::CopyJob;
+use crate::options::CopyOptions;
+use crate::request;
+use crate::uri::S3Uri;
+
+/// What a listing already says about an object, so that a small object can
+/// be copied with one CopyObject and no HEAD.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub size: u64,
+    pub etag: String,
+}
+
+/// One copy of a bulk run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    pub job: CopyJob,
+    pub listed: Option<Listed>,
+}
+
+/// A manifest line or listing entry that cannot be copied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadItem {
+    /// Where it came from (`manifest line 3`).
+    pub origin: String,
+    pub src: Option<String>,
+    pub dst: Option<String>,
+    pub message: String,
+}
+
+/// What a listing or a manifest yields, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selected {
+    /// One object to copy.
+    Copy(Item),
+    /// A line or a listing page that cannot be copied (reported as failed).
+    Bad(BadItem),
+    /// This many listed keys were left out because they lie under the
+    /// destination prefix, inside the source prefix: s3cp's own output.
+    Excluded(u64),
+}
+
+impl From<Result<Item, BadItem>> for Selected {
+    fn from(r: Result<Item, BadItem>) -> Self {
+        match r {
+            Ok(item) => Selected::Copy(item),
+            Err(bad) => Selected::Bad(bad),
+        }
+    }
+}
+
+/// One `--include` or `--exclude`, in the order given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filter {
+    Include(String),
+    Exclude(String),
+}
+
+/// aws-cli's filters: everything is included, then each filter in order
+/// includes or excludes what it matches; the last match wins. So an
+/// `--include` only takes back what an earlier `--exclude` left out.
+/// Patterns match the key relative to the source prefix, and `*` crosses
+/// `/`.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    rules: Vec<(bool, GlobMatcher)>,
+}
+
+impl Filters {
+    pub fn new(filters: &[Filter]) -> anyhow::Result<Self> {
+        let rules = filters
+            .iter()
+            .map(|f| {
+                let (include, pattern) = match f {
+                    Filter::Include(p) => (true, p),
+                    Filter::Exclude(p) => (false, p),
+                };
+                let glob = Glob::new(pattern).map_err(|e| {
+                    anyhow!("'{pattern}' is not a valid glob ({e}): use *, ?, [abc] and {{a,b}}")
+                })?;
+                Ok((include, glob.compile_matcher()))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        Ok(Self { rules })
+    }
+
+    /// The `--include` patterns given before any `--exclude`: they change
+    /// nothing, since everything is included until an `--exclude` matches.
+    pub fn idle_includes(filters: &[Filter]) -> Vec<&str> {
+        filters
+            .iter()
+            .take_while(|f| matches!(f, Filter::Include(_)))
+            .map(|f| match f {
+                Filter::Include(p) | Filter::Exclude(p) => p.as_str(),
+            })
+            .collect()
+    }
+
+    pub fn includes(&self, relative_key: &str) -> bool {
+        self.rules
+            .iter()
+            .rev()
+            .find(|(_, m)| m.is_match(relative_key))
+            .is_none_or(|(include, _)| *include)
+    }
+}
+
+/// Shard `index` (0-based) of `count`: a stable hash of the source key picks
+/// each object's shard, the same on every machine and run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+impl Shard {
+    /// Parses `I/N` (1-based I).
+    pub fn parse(text: &str) -> anyhow::Result<Self> {
+        let bad = || anyhow!("--shard '{text}' is not I/N with 1 <= I <= N, e.g. --shard 2/3");
+        let (i, n) = text.split_once('/').ok_or_else(bad)?;
+        let (i, n): (u64, u64) = (
+            i.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        if i == 0 || n == 0 || i > n {
+            return Err(bad());
+        }
+        Ok(Self {
+            index: i - 1,
+            count: n,
+        })
+    }
+
+    pub fn contains(&self, src: &S3Uri) -> bool {
+        let digest = Md5::digest(format!("{}/{}", src.bucket, src.key).as_bytes());
+        let hash = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
+        hash % self.count == self.index
+    }
+}
+
+/// A prefix as aws-cli reads a "directory": `s3://b/dir` means `dir/`.
+pub fn as_prefix(uri: &S3Uri) -> S3Uri {
+    let mut p = uri.clone();
+    if !p.key.is_empty() && !p.key.ends_with('/') {
+        p.key.push('/');
+    }
+    p
+}
+
+/// What `-r SRC DST` copies: every object under the `src` prefix to the
+/// same relative key under the `dst` prefix, filtered and sharded.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    pub src: S3Uri,
+    pub dst: S3Uri,
+    pub filters: Filters,
+    pub shard: Option<Shard>,
+}
+
+impl Listing {
+    /// The destination prefix when it lies inside the source prefix (same
+    /// bucket): the keys under it are s3cp's own output, left out of the
+    /// listing so that nothing is copied twice (`-r s3://b/a/ s3://b/a/sub/`).
+    /// A prefix copied onto itself (to change its objects) excludes nothing.
+    pub fn own_output(&self) -> Option<&str> {
+        let (src, dst) = (&self.src, &self.dst);
+        (src.bucket == dst.bucket && dst.key.starts_with(&src.key) && dst.key != src.key)
+            .then_some(dst.key.as_str())
+    }
+
+    /// The copies of one listing page, and how many of its keys were left
+    /// out as s3cp's own output.
+    pub fn page(&self, objects: &[Object]) -> (Vec<Item>, u64) {
+        let own_output = self.own_output();
+        let mut items = Vec::new();
+        let mut excluded = 0;
+        for object in objects {
+            let Some(key) = object.key() else { continue };
+            let relative = &key[self.src.key.len().min(key.len())..];
+            if relative.is_empty() {
+                continue;
+            }
+            let src = S3Uri {
+                bucket: self.src.bucket.clone(),
+                key: key.to_owned(),
+                version_id: None,
+            };
+            // Shard first, so that N runners' excluded counts add up.
+            if self.shard.is_some_and(|s| !s.contains(&src)) {
+                continue;
+            }
+            if own_output.is_some_and(|out| key.starts_with(out)) {
+                excluded += 1;
+                continue;
+            }
+            if !self.filters.includes(relative) {
+                continue;
+            }
+            let dst = S3Uri {
+                bucket: self.dst.bucket.clone(),
+                key: format!("{}{relative}", self.dst.key),
+                version_id: None,
+            };
+            items.push(Item {
+                job: CopyJob { src, dst },
+                listed: Some(Listed {
+                    size: object.size().unwrap_or(0).max(0) as u64,
+                    etag: object.e_tag().unwrap_or_default().to_owned(),
+                }),
+            });
+        }
+        (items, excluded)
+    }
+
+    /// Streams the copies, one ListObjectsV2 page in memory at a time. Each
+    /// page is one request of the shared `budget` (it holds a permit while
+    /// it is fetched), built by [`request::list_objects`] (so it carries
+    /// `--request-payer` and `--expected-source-bucket-owner`).
+    pub fn stream<'a>(
+        self,
+        client: &'a Client,
+        budget: &'a Semaphore,
+        opts: &'a CopyOptions,
+    ) -> impl Stream<Item = Selected> + 'a {
+        if let Some(out) = self.own_output() {
+            tracing::info!(
+                "the destination s3://{}/{out} lies inside the source {}: the keys under it \
+                 are left out of the listing (counted as excluded), so s3cp never copies its \
+                 own output",
+                self.dst.bucket,
+                self.src
+            );
+        }
+        let pages = request::list_objects(client, &self.src, opts)
+            .into_paginator()
+            .send();
+        futures::stream::unfold(Some((self, pages)), move |state| async move {
+            let (listing, mut pages) = state?;
+            let page = {
+                let _permit = budget.acquire().await.expect("the budget is never closed");
+                pages.next().await?
+            };
+            match page.map_err(s3("ListObjectsV2")) {
+                Ok(page) => {
+                    let (items, excluded) = listing.page(page.contents());
+                    let mut out: Vec<Selected> = items.into_iter().map(Selected::Copy).collect();
+                    if excluded > 0 {
+                        out.push(Selected::Excluded(excluded));
+                    }
+                    Some((futures::stream::iter(out), Some((listing, pages))))
+                }
+                Err(e) => {
+                    let bad = BadItem {
+                        origin: format!("listing {}", listing.src),
+                        src: Some(listing.src.to_string()),
+                        dst: Some(listing.dst.to_string()),
+                        message: format!("{:#}", e.context(format!("cannot list {}", listing.src))),
+                    };
+                    // A failed listing ends the run's items.
+                    Some((futures::stream::iter(vec![Selected::Bad(bad)]), None))
+                }
+            }
+        })
+        .flatten()
+    }
+}
+
+/// The manifest's copies, read line by line (`-`: standard input).
+pub async fn read_manifest(
+    path: &str,
+    shard: Option<Shard>,
+) -> anyhow::Result<impl Stream<Item = Selected> + use<>> {
+    let reader: Box<dyn tokio::io::AsyncRead + Unpin + Send> = if path == "-" {
+        Box::new(tokio::io::stdin())
+    } else {
+        Box::new(
+            tokio::fs::File::open(path)
+                .await
+                .with_context(|| format!("cannot open the manifest {path}"))?,
+        )
+    };
+    let lines = tokio::io::BufReader::new(reader).lines();
+    let stream = futures::stream::unfold(Some((lines, 0usize)), |state| async move {
+        let (mut lines, n) = state?;
+        match lines.next_line().await {
+            Ok(Some(line)) => Some((Ok((n + 1, line)), Some((lines, n + 1)))),
+            Ok(None) => None,
+            // A read error ends the manifest after reporting it.
+            Err(e) => Some((Err((n + 1, e)), None)),
+        }
+    });
+    Ok(stream.filter_map(move |line| {
+        std::future::ready(match line {
+            Ok((n, text)) => manifest_item(n, &text, shard).map(Selected::from),
+            Err((n, e)) => Some(Selected::Bad(BadItem {
+                origin: format!("manifest line {n}"),
+                src: None,
+                dst: None,
+                message: format!("cannot read the manifest at line {n}: {e}"),
+            })),
+        })
+    }))
+}
+
+/// Reads a manifest: one copy per line, `SRC DST` or
+/// `{"src": ..., "dst": ...}`; blank lines and `#` comments are skipped.
+pub fn manifest(
+    reader: impl BufRead,
+    shard: Option<Shard>,
+) -> impl Iterator<Item = Result<Item, BadItem>> {
+    reader
+        .lines()
+        .enumerate()
+        .filter_map(move |(i, line)| match line {
+            Ok(line) => manifest_item(i + 1, &line, shard),
+            Err(e) => Some(Err(BadItem {
+                origin: format!("manifest line {}", i + 1),
+                src: None,
+                dst: None,
+                message: format!("cannot read the manifest: {e}"),
+            })),
+        })
+}
+
+/// The copy on manifest line `number` (1-based), if the line holds one and
+/// it belongs to the shard.
+pub fn manifest_item(
+    number: usize,
+    line: &str,
+    shard: Option<Shard>,
+) -> Option<Result<Item, BadItem>> {
+    let text = line.trim();
+    if text.is_empty() || text.starts_with('#') {
+        return None;
+    }
+    let origin = format!("manifest line {number}");
+    let item = parse_manifest_line(text).map_err(|e| {
+        let (src, dst) = raw_pair(text);
+        BadItem {
+            origin: origin.clone(),
+            src,
+            dst,
+            message: format!("{origin}: {e:#}"),
+        }
+    });
+    match item {
+        Ok(item) if shard.is_some_and(|s| !s.contains(&item.job.src)) => None,
+        other => Some(other),
+    }
+}
+
+/// The two URIs of a manifest line, whatever their validity, for reports.
+fn raw_pair(text: &str) -> (Option<String>, Option<String>) {
+    #[derive(serde::Deserialize)]
+    struct Pair {
+        src: Option<String>,
+        dst: Option<String>,
+    }
+    if text.starts_with('{') {
+        return serde_json::from_str::<Pair>(text)
+            .map(|p| (p.src, p.dst))
+            .unwrap_or((None, None));
+    }
+    match split_pair(text) {
+        Some((s, d)) => (Some(s.to_owned()), Some(d.to_owned())),
+        None => (Some(text.to_owned()), None),
+    }
+}
+
+/// `SRC DST`: split before the second `s3://`, so that keys may contain
+/// spaces.
+fn split_pair(text: &str) -> Option<(&str, &str)> {
+    let at = text.get(5..)?.find(" s3://")? + 5;
+    Some((text[..at].trim(), text[at..].trim()))
+}
+
+pub fn parse_manifest_line(text: &str) -> anyhow::Result<Item> {
+    let (src, dst) = if text.starts_with('{') {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Line {
+            src: String,
+            dst: String,
+        }
+        let line: Line = serde_json::from_str(text)
+            .context("not a JSON object {\"src\": \"s3://...\", \"dst\": \"s3://...\"}")?;
+        (line.src, line.dst)
+    } else {
+        let Some((s, d)) = split_pair(text) else {
+            bail!("expected 'SRC DST' (two s3:// URIs) or a JSON object with src and dst");
+        };
+        (s.to_owned(), d.to_owned())
+    };
+    let src = S3Uri::parse_source(&src)?;
+    let dst = S3Uri::parse_destination(&dst)?.resolve_destination(&src)?;
+    Ok(Item {
+        job: CopyJob { src, dst },
+        listed: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filters(f: &[Filter]) -> Filters {
+        Filters::new(f).unwrap()
+    }
+
+    #[test]
+    fn filters_follow_aws_cli_order() {
+        use Filter::{Exclude, Include};
+        let none = filters(&[]);
+        assert!(none.includes("a/b.txt"));
+        let only_txt = filters(&[Exclude("*".into()), Include("*.txt".into())]);
+        assert!(only_txt.includes("a/b.txt"), "* crosses /");
+        assert!(!only_txt.includes("a/b.bin"));
+        let later_exclude = filters(&[
+            Exclude("*".into()),
+            Include("*.txt".into()),
+            Exclude("tmp/*".into()),
+        ]);
+        assert!(!later_exclude.includes("tmp/x.txt"));
+        assert!(later_exclude.includes("keep/x.txt"));
+        // Order matters: an include before the exclude is overridden.
+        let reversed = filters(&[Include("*.txt".into()), Exclude("*".into())]);
+        assert!(!reversed.includes("a.txt"));
+        assert!(Filters::new(&[Include("a[".into())]).is_err());
+    }
+
+    #[test]
+    fn includes_before_any_exclude_are_idle() {
+        use Filter::{Exclude, Include};
+        let given = [
+            Include("*.txt".into()),
+            Include("*.md".into()),
+            Exclude("*".into()),
+            Include("keep/*".into()),
+        ];
+        assert_eq!(Filters::idle_includes(&given), ["*.txt", "*.md"]);
+        // Alone, an include selects nothing: everything is still included.
+        assert!(filters(&given[..1]).includes("a.bin"));
+        assert!(Filters::idle_includes(&given[2..]).is_empty());
+    }
+
+    fn listing(src: &str, dst: &str) -> Listing {
+        Listing {
+            src: as_prefix(&S3Uri::parse_destination(src).unwrap()),
+            dst: as_prefix(&S3Uri::parse_destination(dst).unwrap()),
+            filters: Filters::default(),
+            shard: None,
+        }
+    }
+
+    fn objects(keys: &[&str]) -> Vec<Object> {
+        keys.iter()
+            .map(|k| Object::builder().key(*k).size(1).e_tag("\"e\"").build())
+            .collect()
+    }
+
+    #[test]
+    fn a_destination_inside_the_source_is_left_out_of_the_listing() {
+        let inside = listing("s3://b/a/", "s3://b/a/sub/");
+        assert_eq!(inside.own_output(), Some("a/sub/"));
+        let (items, excluded) =
+            inside.page(&objects(&["a/k1", "a/sub/old", "a/sub/sub/x", "a/subway"]));
+        let dsts: Vec<String> = items.iter().map(|i| i.job.dst.key.clone()).collect();
+        assert_eq!(dsts, ["a/sub/k1", "a/sub/subway"]);
+        assert_eq!(excluded, 2);
+        // A whole bucket into a prefix of itself.
+        assert_eq!(listing("s3://b", "s3://b/copy").own_output(), Some("copy/"));
+        // Not inside: another bucket, a sibling, the source inside the
+        // destination, or a prefix rewritten in place.
+        for (src, dst) in [
+            ("s3://b/a/", "s3://c/a/sub/"),
+            ("s3://b/a/", "s3://b/ab/"),
+            ("s3://b/a/sub/", "s3://b/a/"),
+            ("s3://b/a/", "s3://b/a"),
+        ] {
+            let l = listing(src, dst);
+            assert_eq!(l.own_output(), None, "{src} -> {dst}");
+            assert_eq!(l.page(&objects(&["a/sub/k"])).1, 0, "{src} -> {dst}");
+        }
+    }
+
+    #[test]
+    fn shards_partition_the_keys() {
+        let shards: Vec<Shard> = (1..=3)
+            .map(|i| Shard::parse(&format!("{i}/3")).unwrap())
+            .collect();
+        let mut counts = [0; 3];
+        for n in 0..3000 {
+            let uri = S3Uri::parse_source(&format!("s3://b/key-{n}")).unwrap();
+            let owners: Vec<usize> = (0..3).filter(|&s| shards[s].contains(&uri)).collect();
+            assert_eq!(owners.len(), 1, "key-{n} in {owners:?}");
+            counts[owners[0]] += 1;
+        }
+        assert!(counts.iter().all(|&c| c > 800), "{counts:?}");
+        for bad in ["0/3", "4/3", "1/0", "x/2", "2", "1/3/4"] {
+            assert!(Shard::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn manifest_lines_plain_and_json() {
+        let text = "# a comment\n\
+                    s3://a/with space.txt s3://b/out/\n\
+                    \n\
+                    {\"src\": \"s3://a/k?versionId=v1\", \"dst\": \"s3://b/k2\"}\n\
+                    s3://a/only-one\n\
+                    {\"src\": \"s3://a/x\"}\n";
+        let items: Vec<_> = manifest(text.as_bytes(), None).collect();
+        assert_eq!(items.len(), 4);
+        let first = items[0].as_ref().unwrap();
+        assert_eq!(first.job.src.key, "with space.txt");
+        assert_eq!(first.job.dst.to_string(), "s3://b/out/with space.txt");
+        let second = items[1].as_ref().unwrap();
+        assert_eq!(second.job.src.version_id.as_deref(), Some("v1"));
+        let bad = items[2].as_ref().unwrap_err();
+        assert!(
+            bad.message
+                .starts_with("manifest line 5: expected 'SRC DST'"),
+            "{bad:?}"
+        );
+        let bad = items[3].as_ref().unwrap_err();
+        assert!(bad.message.contains("manifest line 6"), "{bad:?}");
+        assert_eq!(bad.src.as_deref(), Some("s3://a/x"));
+    }
+
+    #[test]
+    fn directory_prefixes() {
+        let p = |s: &str| as_prefix(&S3Uri::parse_destination(s).unwrap()).key;
+        assert_eq!(p("s3://b"), "");
+        assert_eq!(p("s3://b/dir"), "dir/");
+        assert_eq!(p("s3://b/dir/"), "dir/");
+    }
+}
