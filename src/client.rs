@@ -57,6 +57,8 @@ pub async fn build(conn: &Connection, counter: &RequestCounter) -> aws_sdk_s3::C
         .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
         .response_checksum_validation(ResponseChecksumValidation::WhenRequired)
         .interceptor(counter.clone())
+        // Keys made only of whitespace: see request::literal_key.
+        .interceptor(crate::request::LiteralKeys)
         .retry_config(retry);
     if conn.path_style {
         s3 = s3.force_path_style(true);
