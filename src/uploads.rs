@@ -84,7 +84,7 @@ pub async fn run(client: &Client, command: &UploadsCommand, printer: Printer) ->
             let result = client
                 .abort_multipart_upload()
                 .bucket(&upload.bucket)
-                .key(&upload.key)
+                .key(crate::request::literal_key(&upload.key))
                 .upload_id(&upload.upload_id)
                 .send()
                 .await;

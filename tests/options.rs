@@ -928,6 +928,7 @@ impl aws_sdk_s3::config::Intercept for RawKey {
         _components: &aws_sdk_s3::config::RuntimeComponents,
         _cfg: &mut aws_sdk_s3::config::ConfigBag,
     ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        use aws_sdk_s3::operation::create_multipart_upload::CreateMultipartUploadInput;
         use aws_sdk_s3::operation::get_object::GetObjectInput;
         use aws_sdk_s3::operation::put_object::PutObjectInput;
         let input = context.input_mut();
@@ -935,8 +936,10 @@ impl aws_sdk_s3::config::Intercept for RawKey {
             put.key = Some(self.0.clone());
         } else if let Some(get) = input.downcast_mut::<GetObjectInput>() {
             get.key = Some(self.0.clone());
+        } else if let Some(create) = input.downcast_mut::<CreateMultipartUploadInput>() {
+            create.key = Some(self.0.clone());
         } else {
-            return Err("RawKey: not a PutObject or GetObject".into());
+            return Err("RawKey: not a PutObject, GetObject or CreateMultipartUpload".into());
         }
         Ok(())
     }
@@ -1008,5 +1011,23 @@ async fn keys_made_only_of_spaces_are_copied_on_both_paths() {
         .filter_map(|o| o.key().map(str::to_owned))
         .collect();
     assert_eq!(listed, [" ", "  ", "   "], "no other key was written");
+    assert!(uploads(&client, &bucket, "").await.is_empty());
+
+    // `s3cp uploads abort` cleans up an upload to such a key too.
+    client
+        .create_multipart_upload()
+        .bucket(&bucket)
+        .key("placeholder")
+        .customize()
+        .interceptor(RawKey("    ".to_owned()))
+        .send()
+        .await
+        .expect("start an upload to a key of four spaces");
+    assert_eq!(uploads(&client, &bucket, "").await.len(), 1);
+    let r = m
+        .s3cp(&["uploads", "abort", &format!("s3://{bucket}")])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    assert!(r.stdout.contains("1 aborted, 0 failed"), "{r}");
     assert!(uploads(&client, &bucket, "").await.is_empty());
 }
