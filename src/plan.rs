@@ -1,6 +1,6 @@
 //! Pure copy planning: one CopyObject or a multipart copy, the part size and
 //! the byte range of every part. No I/O here, so every limit is unit-tested;
-//! how a plan is printed is [`crate::report`]'s business.
+//! how a plan is printed is the business of the `report` module.
 //!
 //! Limits: <https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html>
 //! and <https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html>.

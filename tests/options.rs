@@ -909,6 +909,47 @@ async fn destination_conditions_have_their_aws_cli_meaning_on_both_paths() {
     assert!(c.header("if-match").is_none() && c.header("if-none-match").is_none());
 }
 
+/// A destination that is not the version `--if-match` names fails the copy
+/// (S3 answers 412; moto does not enforce If-Match, so the proxy answers as
+/// S3 would) with a message that says which condition did not hold.
+#[tokio::test]
+async fn a_failed_if_match_says_the_destination_changed() {
+    let m = moto().await;
+    let client = m.client();
+    let p = unique("if-match-fails");
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}src"),
+        random_bytes(12 * MIB as usize),
+    )
+    .await;
+    let src = format!("s3://{SRC_BUCKET}/{p}src");
+    let failed = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>PreconditionFailed\
+                  </Code><Message>At least one of the pre-conditions you specified did not \
+                  hold</Message><RequestId>R412</RequestId></Error>";
+    for (multipart, op) in [(false, "CopyObject"), (true, "CompleteMultipartUpload")] {
+        let proxy = Proxy::start(&m.endpoint).await;
+        proxy.answer(op, 412, failed);
+        let dst = format!("s3://{DST_BUCKET}/{p}dst-{multipart}");
+        let mut args = vec!["--if-match", "\"0123\""];
+        if multipart {
+            args.extend(MULTIPART);
+        }
+        args.extend([src.as_str(), dst.as_str()]);
+        let r = m.via(&proxy).s3cp(&args).await;
+        assert_eq!(r.code, 1, "{r}");
+        assert!(
+            r.stderr
+                .contains("is not the version with ETag \"0123\" (--if-match)"),
+            "{r}"
+        );
+        assert!(!r.stderr.contains("--copy-source-if"), "{r}");
+        assert!(!exists(&client, DST_BUCKET, &format!("{p}dst-{multipart}")).await);
+    }
+    assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
+}
+
 /// Sets a request's key after the SDK's endpoint check, which refuses a key
 /// made only of whitespace (aws-sdk-rust#1216): the tests' own way to put
 /// and read such objects, independent of s3cp's.
