@@ -59,7 +59,7 @@ _s3cp() {
 
     case "${cmd}" in
         s3cp)
-            opts="-r -q -v -h -V --recursive --include --exclude --from-file --jobs --shard --fail-fast --region --profile --endpoint-url --path-style --max-attempts --retry-mode --multipart-threshold --part-size --concurrency --keep-partial --resume --metadata-directive --metadata --content-type --cache-control --content-disposition --content-encoding --content-language --expires --tagging-directive --tagging --acl --grant-read --grant-read-acp --grant-write-acp --grant-full-control --copy-acl --sse --sse-kms-key-id --sse-kms-encryption-context --bucket-key-enabled --sse-c --sse-c-key --sse-c-key-file --sse-c-copy-source --sse-c-copy-source-key --sse-c-copy-source-key-file --storage-class --object-lock-mode --object-lock-retain-until-date --object-lock-legal-hold --website-redirect --checksum-algorithm --no-overwrite --request-payer --expected-bucket-owner --expected-source-bucket-owner --if-match --if-none-match --if-modified-since --if-unmodified-since --json --quiet --verbose --dryrun --dry-run --help --version uploads help"
+            opts="-r -q -v -h -V --recursive --include --exclude --from-file --jobs --shard --fail-fast --region --profile --endpoint-url --path-style --max-attempts --retry-mode --multipart-threshold --part-size --concurrency --keep-partial --resume --metadata-directive --metadata --content-type --cache-control --content-disposition --content-encoding --content-language --expires --tagging-directive --tagging --acl --grant-read --grant-read-acp --grant-write-acp --grant-full-control --copy-acl --sse --sse-kms-key-id --sse-kms-encryption-context --bucket-key-enabled --sse-c --sse-c-key --sse-c-key-file --sse-c-copy-source --sse-c-copy-source-key --sse-c-copy-source-key-file --storage-class --object-lock-mode --object-lock-retain-until-date --object-lock-legal-hold --website-redirect --checksum-algorithm --no-overwrite --if-none-match --if-match --request-payer --expected-bucket-owner --expected-source-bucket-owner --copy-source-if-match --copy-source-if-none-match --copy-source-if-modified-since --copy-source-if-unmodified-since --if-modified-since --if-unmodified-since --json --quiet --verbose --dryrun --dry-run --help --version uploads help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -237,6 +237,14 @@ _s3cp() {
                     COMPREPLY=($(compgen -W "CRC32 CRC32C CRC64NVME MD5 SHA1 SHA256 SHA512 XXHASH128 XXHASH3 XXHASH64" -- "${cur}"))
                     return 0
                     ;;
+                --if-none-match)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --if-match)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --request-payer)
                     COMPREPLY=($(compgen -W "requester" -- "${cur}"))
                     return 0
@@ -249,11 +257,19 @@ _s3cp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --if-match)
+                --copy-source-if-match)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --if-none-match)
+                --copy-source-if-none-match)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --copy-source-if-modified-since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --copy-source-if-unmodified-since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_s3cp_global_optspecs
-    string join \n r/recursive include= exclude= from-file= jobs= shard= fail-fast region= profile= endpoint-url= path-style max-attempts= retry-mode= multipart-threshold= part-size= concurrency= keep-partial resume metadata-directive= metadata= content-type= cache-control= content-disposition= content-encoding= content-language= expires= tagging-directive= tagging= acl= grant-read= grant-read-acp= grant-write-acp= grant-full-control= copy-acl sse= sse-kms-key-id= sse-kms-encryption-context= bucket-key-enabled sse-c= sse-c-key= sse-c-key-file= sse-c-copy-source= sse-c-copy-source-key= sse-c-copy-source-key-file= storage-class= object-lock-mode= object-lock-retain-until-date= object-lock-legal-hold= website-redirect= checksum-algorithm= no-overwrite request-payer= expected-bucket-owner= expected-source-bucket-owner= if-match= if-none-match= if-modified-since= if-unmodified-since= json q/quiet v/verbose dry-run h/help V/version
+    string join \n r/recursive include= exclude= from-file= jobs= shard= fail-fast region= profile= endpoint-url= path-style max-attempts= retry-mode= multipart-threshold= part-size= concurrency= keep-partial resume metadata-directive= metadata= content-type= cache-control= content-disposition= content-encoding= content-language= expires= tagging-directive= tagging= acl= grant-read= grant-read-acp= grant-write-acp= grant-full-control= copy-acl sse= sse-kms-key-id= sse-kms-encryption-context= bucket-key-enabled sse-c= sse-c-key= sse-c-key-file= sse-c-copy-source= sse-c-copy-source-key= sse-c-copy-source-key-file= storage-class= object-lock-mode= object-lock-retain-until-date= object-lock-legal-hold= website-redirect= checksum-algorithm= no-overwrite if-none-match= if-match= request-payer= expected-bucket-owner= expected-source-bucket-owner= copy-source-if-match= copy-source-if-none-match= copy-source-if-modified-since= copy-source-if-unmodified-since= if-modified-since= if-unmodified-since= json q/quiet v/verbose dry-run h/help V/version
 end
 
 function __fish_s3cp_needs_command
@@ -38,16 +38,16 @@ adaptive\t''"
 complete -c s3cp -n "__fish_s3cp_needs_command" -l multipart-threshold -d 'Objects larger than this are copied in parts; up to it, one atomic CopyObject. At most 5GiB. Sizes: 8MiB, 5GiB, 1.5GB, plain bytes' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l part-size -d 'Part size of a multipart copy, from 5MiB to 5GiB; grown automatically so that no copy needs more than 10,000 parts' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l concurrency -d 'Requests in flight at once, shared by all objects and parts' -r
-complete -c s3cp -n "__fish_s3cp_needs_command" -l metadata-directive -d 'COPY keeps the source\'s metadata and headers, REPLACE uses only those given, MERGE keeps the source\'s and overrides those given' -r -f -a "COPY\t'Keep the source\'s metadata and headers (S3\'s default)'
+complete -c s3cp -n "__fish_s3cp_needs_command" -l metadata-directive -d 'COPY keeps the source\'s metadata and headers, REPLACE uses only those given, MERGE keeps the source\'s and overrides those given. Without it, --metadata, any Content-* flag or --expires means REPLACE (as in aws-cli), which drops the source\'s Content-Type, other headers and metadata: give MERGE to keep them' -r -f -a "COPY\t'Keep the source\'s metadata and headers (S3\'s default)'
 REPLACE\t'Use only the metadata and headers given on the command line'
 MERGE\t'Keep the source\'s, overriding only the ones given (s3cp\'s own)'"
-complete -c s3cp -n "__fish_s3cp_needs_command" -l metadata -d 'User metadata (x-amz-meta-*), as KEY=VALUE[,KEY=VALUE]; repeatable' -r
-complete -c s3cp -n "__fish_s3cp_needs_command" -l content-type -d 'Content-Type of the destination' -r
-complete -c s3cp -n "__fish_s3cp_needs_command" -l cache-control -d 'Cache-Control of the destination' -r
-complete -c s3cp -n "__fish_s3cp_needs_command" -l content-disposition -d 'Content-Disposition of the destination' -r
-complete -c s3cp -n "__fish_s3cp_needs_command" -l content-encoding -d 'Content-Encoding of the destination' -r
-complete -c s3cp -n "__fish_s3cp_needs_command" -l content-language -d 'Content-Language of the destination' -r
-complete -c s3cp -n "__fish_s3cp_needs_command" -l expires -d 'Expires of the destination: RFC 3339 (2030-01-01T00:00:00Z) or an HTTP date' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l metadata -d 'User metadata (x-amz-meta-*), as KEY=VALUE[,KEY=VALUE]; repeatable. Without --metadata-directive this means REPLACE, which drops the source\'s metadata and headers, Content-Type too: add --metadata-directive MERGE to keep them' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l content-type -d 'Content-Type of the destination. Without --metadata-directive this means REPLACE, which drops the source\'s other headers and metadata: add --metadata-directive MERGE to keep them' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l cache-control -d 'Cache-Control of the destination. Without --metadata-directive this means REPLACE, which drops the source\'s Content-Type, other headers and metadata: add --metadata-directive MERGE to keep them' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l content-disposition -d 'Content-Disposition of the destination. Without --metadata-directive this means REPLACE, which drops the source\'s Content-Type, other headers and metadata: add --metadata-directive MERGE to keep them' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l content-encoding -d 'Content-Encoding of the destination. Without --metadata-directive this means REPLACE, which drops the source\'s Content-Type, other headers and metadata: add --metadata-directive MERGE to keep them' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l content-language -d 'Content-Language of the destination. Without --metadata-directive this means REPLACE, which drops the source\'s Content-Type, other headers and metadata: add --metadata-directive MERGE to keep them' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l expires -d 'Expires of the destination: RFC 3339 (2030-01-01T00:00:00Z) or an HTTP date. Without --metadata-directive this means REPLACE, which drops the source\'s Content-Type, other headers and metadata: add --metadata-directive MERGE to keep them' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l tagging-directive -d 'COPY keeps the source\'s tags; REPLACE uses only --tagging' -r -f -a "COPY\t'Keep the source\'s tags (S3\'s default)'
 REPLACE\t'Use only the tags given with --tagging (none without it)'"
 complete -c s3cp -n "__fish_s3cp_needs_command" -l tagging -d 'Tags as a URL query: \'k=v&k2=v2\'. Without a directive, means REPLACE' -r
@@ -106,13 +106,17 @@ SHA512\t''
 XXHASH128\t''
 XXHASH3\t''
 XXHASH64\t''"
+complete -c s3cp -n "__fish_s3cp_needs_command" -l if-none-match -d 'Only \'*\': the same as --no-overwrite (If-None-Match: * on CopyObject and CompleteMultipartUpload), as in aws-cli. A condition on the source\'s ETag is --copy-source-if-none-match' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l if-match -d 'Overwrite the destination only if its ETag is this (If-Match on CopyObject and CompleteMultipartUpload), as in aws-cli: a destination that is missing or changed fails the copy. A condition on the source\'s ETag is --copy-source-if-match' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l request-payer -d 'Agree to pay for requests on a Requester Pays bucket' -r -f -a "requester\t''"
 complete -c s3cp -n "__fish_s3cp_needs_command" -l expected-bucket-owner -d 'Fail unless the destination bucket belongs to this account id' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l expected-source-bucket-owner -d 'Fail unless the source bucket belongs to this account id' -r
-complete -c s3cp -n "__fish_s3cp_needs_command" -l if-match -d 'Copy only if the source\'s ETag is this' -r
-complete -c s3cp -n "__fish_s3cp_needs_command" -l if-none-match -d 'Copy only if the source\'s ETag is not this' -r
-complete -c s3cp -n "__fish_s3cp_needs_command" -l if-modified-since -d 'Copy only if the source changed after this date (RFC 3339 or HTTP date)' -r
-complete -c s3cp -n "__fish_s3cp_needs_command" -l if-unmodified-since -d 'Copy only if the source did not change after this date' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l copy-source-if-match -d 'Copy only if the source\'s ETag is this' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l copy-source-if-none-match -d 'Copy only if the source\'s ETag is not this' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l copy-source-if-modified-since -d 'Copy only if the source changed after this date (RFC 3339 or HTTP date)' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l copy-source-if-unmodified-since -d 'Copy only if the source did not change after this date' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l if-modified-since -d 'The old name of --copy-source-if-modified-since: refused with the new name, so a script written for it does not copy unconditionally' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l if-unmodified-since -d 'The old name of --copy-source-if-unmodified-since (refused)' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -s r -l recursive -d 'Copy every object under the SRC prefix to the DST prefix, keeping the key paths relative to SRC'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l fail-fast -d 'Stop at the first failed object (by default the others go on)'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
@@ -120,7 +124,7 @@ complete -c s3cp -n "__fish_s3cp_needs_command" -l keep-partial -d 'On Ctrl-C or
 complete -c s3cp -n "__fish_s3cp_needs_command" -l resume -d 'Finish an interrupted multipart copy of SRC to DST (Ctrl-C with --keep-partial, kill -9, a crash): copies only the parts S3 does not have yet. Refused if the source changed since'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l copy-acl -d 'Read the source\'s ACL and give the destination the same grants'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l bucket-key-enabled -d 'Use an S3 Bucket Key for SSE-KMS'
-complete -c s3cp -n "__fish_s3cp_needs_command" -l no-overwrite -d 'Refuse to overwrite an existing destination: sends If-None-Match: * (atomic, no HEAD-then-copy race)'
+complete -c s3cp -n "__fish_s3cp_needs_command" -l no-overwrite -d 'Refuse to overwrite an existing destination: sends If-None-Match: * (atomic, no HEAD-then-copy race). AWS S3 honours it; moto and some S3-compatible stores ignore it on CopyObject and overwrite'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l json -d 'Print results as JSON Lines on stdout'
 complete -c s3cp -n "__fish_s3cp_needs_command" -s q -l quiet -d 'Print nothing but errors; no progress bar'
 complete -c s3cp -n "__fish_s3cp_needs_command" -s v -l verbose -d 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK\'s own logs. RUST_LOG overrides'

@@ -100,41 +100,60 @@ pub enum TaggingDirectiveArg {
 }
 
 /// Metadata and Content-* headers. Any of them without a directive means
-/// --metadata-directive REPLACE, as in aws-cli.
+/// --metadata-directive REPLACE, as in aws-cli, which drops everything of
+/// the source's that is not given again; MERGE keeps it.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Metadata")]
 pub struct MetadataArgs {
     /// COPY keeps the source's metadata and headers, REPLACE uses only those
-    /// given, MERGE keeps the source's and overrides those given.
+    /// given, MERGE keeps the source's and overrides those given. Without
+    /// it, --metadata, any Content-* flag or --expires means REPLACE (as in
+    /// aws-cli), which drops the source's Content-Type, other headers and
+    /// metadata: give MERGE to keep them.
     #[arg(long, value_name = "DIRECTIVE", ignore_case = true)]
     pub metadata_directive: Option<MetadataDirectiveArg>,
 
     /// User metadata (x-amz-meta-*), as KEY=VALUE[,KEY=VALUE]; repeatable.
+    /// Without --metadata-directive this means REPLACE, which drops the
+    /// source's metadata and headers, Content-Type too: add
+    /// --metadata-directive MERGE to keep them.
     #[arg(long, value_name = "KEY=VALUE", action = ArgAction::Append)]
     pub metadata: Vec<String>,
 
-    /// Content-Type of the destination.
+    /// Content-Type of the destination. Without --metadata-directive this
+    /// means REPLACE, which drops the source's other headers and metadata:
+    /// add --metadata-directive MERGE to keep them.
     #[arg(long, value_name = "TYPE")]
     pub content_type: Option<String>,
 
-    /// Cache-Control of the destination.
+    /// Cache-Control of the destination. Without --metadata-directive this
+    /// means REPLACE, which drops the source's Content-Type, other headers
+    /// and metadata: add --metadata-directive MERGE to keep them.
     #[arg(long, value_name = "VALUE")]
     pub cache_control: Option<String>,
 
-    /// Content-Disposition of the destination.
+    /// Content-Disposition of the destination. Without --metadata-directive
+    /// this means REPLACE, which drops the source's Content-Type, other
+    /// headers and metadata: add --metadata-directive MERGE to keep them.
     #[arg(long, value_name = "VALUE")]
     pub content_disposition: Option<String>,
 
-    /// Content-Encoding of the destination.
+    /// Content-Encoding of the destination. Without --metadata-directive
+    /// this means REPLACE, which drops the source's Content-Type, other
+    /// headers and metadata: add --metadata-directive MERGE to keep them.
     #[arg(long, value_name = "VALUE")]
     pub content_encoding: Option<String>,
 
-    /// Content-Language of the destination.
+    /// Content-Language of the destination. Without --metadata-directive
+    /// this means REPLACE, which drops the source's Content-Type, other
+    /// headers and metadata: add --metadata-directive MERGE to keep them.
     #[arg(long, value_name = "VALUE")]
     pub content_language: Option<String>,
 
     /// Expires of the destination: RFC 3339 (2030-01-01T00:00:00Z) or an
-    /// HTTP date.
+    /// HTTP date. Without --metadata-directive this means REPLACE, which
+    /// drops the source's Content-Type, other headers and metadata: add
+    /// --metadata-directive MERGE to keep them.
     #[arg(long, value_name = "DATE")]
     pub expires: Option<String>,
 }
@@ -265,9 +284,24 @@ pub struct ObjectArgs {
     pub checksum_algorithm: Option<String>,
 
     /// Refuse to overwrite an existing destination: sends If-None-Match: *
-    /// (atomic, no HEAD-then-copy race).
+    /// (atomic, no HEAD-then-copy race). AWS S3 honours it; moto and some
+    /// S3-compatible stores ignore it on CopyObject and overwrite.
     #[arg(long)]
     pub no_overwrite: bool,
+
+    /// Only '*': the same as --no-overwrite (If-None-Match: * on CopyObject
+    /// and CompleteMultipartUpload), as in aws-cli. A condition on the
+    /// source's ETag is --copy-source-if-none-match.
+    #[arg(long, value_name = "*", conflicts_with = "if_match")]
+    pub if_none_match: Option<String>,
+
+    /// Overwrite the destination only if its ETag is this (If-Match on
+    /// CopyObject and CompleteMultipartUpload), as in aws-cli: a destination
+    /// that is missing or changed fails the copy. A condition on the
+    /// source's ETag is --copy-source-if-match.
+    #[arg(long, value_name = "ETAG",
+          conflicts_with_all = ["no_overwrite", "recursive", "from_file"])]
+    pub if_match: Option<String>,
 
     /// Agree to pay for requests on a Requester Pays bucket.
     #[arg(long, value_name = "PAYER", value_parser = PossibleValuesParser::new(RequestPayer::values()))]
@@ -283,24 +317,34 @@ pub struct ObjectArgs {
 }
 
 /// Conditions on the source (x-amz-copy-source-if-*), checked on CopyObject
-/// and on every part of a multipart copy.
+/// and on every part of a multipart copy. Named as in aws-cli; --if-match
+/// and --if-none-match are conditions on the destination.
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Source conditions")]
 pub struct ConditionArgs {
     /// Copy only if the source's ETag is this.
     #[arg(long, value_name = "ETAG")]
-    pub if_match: Option<String>,
+    pub copy_source_if_match: Option<String>,
 
     /// Copy only if the source's ETag is not this.
     #[arg(long, value_name = "ETAG")]
-    pub if_none_match: Option<String>,
+    pub copy_source_if_none_match: Option<String>,
 
     /// Copy only if the source changed after this date (RFC 3339 or HTTP date).
     #[arg(long, value_name = "DATE")]
-    pub if_modified_since: Option<String>,
+    pub copy_source_if_modified_since: Option<String>,
 
     /// Copy only if the source did not change after this date.
     #[arg(long, value_name = "DATE")]
+    pub copy_source_if_unmodified_since: Option<String>,
+
+    /// The old name of --copy-source-if-modified-since: refused with the
+    /// new name, so a script written for it does not copy unconditionally.
+    #[arg(long, value_name = "DATE", hide = true)]
+    pub if_modified_since: Option<String>,
+
+    /// The old name of --copy-source-if-unmodified-since (refused).
+    #[arg(long, value_name = "DATE", hide = true)]
     pub if_unmodified_since: Option<String>,
 }
 
@@ -490,13 +534,13 @@ pub enum RetryModeArg {
 pub struct TransferArgs {
     /// Objects larger than this are copied in parts; up to it, one atomic
     /// CopyObject. At most 5GiB. Sizes: 8MiB, 5GiB, 1.5GB, plain bytes.
-    #[arg(long, value_name = "SIZE", default_value = "5GiB", value_parser = parse_size)]
-    pub multipart_threshold: u64,
+    #[arg(long, value_name = "SIZE", default_value = "5GiB", value_parser = parse_size_arg)]
+    pub multipart_threshold: Size,
 
     /// Part size of a multipart copy, from 5MiB to 5GiB; grown automatically
     /// so that no copy needs more than 10,000 parts.
-    #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size)]
-    pub part_size: u64,
+    #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size_arg)]
+    pub part_size: Size,
 
     /// Requests in flight at once, shared by all objects and parts.
     #[arg(long, value_name = "N", default_value_t = crate::plan::DEFAULT_CONCURRENCY,
@@ -539,10 +583,31 @@ pub struct OutputArgs {
     pub dry_run: bool,
 }
 
+/// A size flag: its bytes, and the text typed, which errors echo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Size {
+    pub bytes: u64,
+    /// As typed: `1MiB`, not 1048576.
+    pub text: String,
+}
+
+impl PartialEq<u64> for Size {
+    fn eq(&self, bytes: &u64) -> bool {
+        self.bytes == *bytes
+    }
+}
+
 /// Parses `8MiB`, `5GiB`, `1.5GB`, `1048576`.
 fn parse_size(text: &str) -> Result<u64, String> {
     parse_size::parse_size(text)
         .map_err(|e| format!("{e}: write a size such as 8MiB, 5GiB, 1.5GB or a number of bytes"))
+}
+
+fn parse_size_arg(text: &str) -> Result<Size, String> {
+    Ok(Size {
+        bytes: parse_size(text)?,
+        text: text.to_owned(),
+    })
 }
 
 #[cfg(test)]
@@ -599,5 +664,74 @@ mod tests {
         );
         assert_eq!(cli.transfer.part_size, crate::plan::DEFAULT_PART_SIZE);
         assert_eq!(cli.transfer.concurrency, crate::plan::DEFAULT_CONCURRENCY);
+    }
+
+    #[test]
+    fn flags_that_switch_to_replace_say_what_it_drops_and_point_to_merge() {
+        let cmd = Cli::command();
+        for id in [
+            "metadata_directive",
+            "metadata",
+            "content_type",
+            "cache_control",
+            "content_disposition",
+            "content_encoding",
+            "content_language",
+            "expires",
+        ] {
+            let arg = cmd.get_arguments().find(|a| a.get_id() == id).unwrap();
+            let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+            for want in ["REPLACE", "drops the source's", "MERGE"] {
+                assert!(help.contains(want), "--{id}: {want:?} not in {help:?}");
+            }
+            assert_eq!(arg.get_long_help(), None, "--{id}: -h shows it all");
+        }
+    }
+
+    #[test]
+    fn source_and_destination_conditions_have_aws_cli_names() {
+        let cli = Cli::parse_args([
+            "s3cp",
+            "--copy-source-if-match",
+            "\"s\"",
+            "--copy-source-if-none-match",
+            "\"n\"",
+            "--copy-source-if-modified-since",
+            "2020-01-01T00:00:00Z",
+            "--copy-source-if-unmodified-since",
+            "2030-01-01T00:00:00Z",
+            "--if-match",
+            "\"d\"",
+            "s3://a/b",
+            "s3://c/d",
+        ])
+        .unwrap();
+        assert_eq!(
+            cli.conditions.copy_source_if_match.as_deref(),
+            Some("\"s\"")
+        );
+        assert_eq!(cli.object.if_match.as_deref(), Some("\"d\""));
+        for conflict in [
+            &["--if-match", "e", "--no-overwrite"][..],
+            &["--if-match", "e", "--if-none-match", "*"][..],
+            &["--if-match", "e", "-r"][..],
+        ] {
+            let mut args = vec!["s3cp"];
+            args.extend_from_slice(conflict);
+            args.extend(["s3://a/b/", "s3://c/d/"]);
+            let e = Cli::parse_args(args).unwrap_err();
+            assert_eq!(
+                e.kind(),
+                clap::error::ErrorKind::ArgumentConflict,
+                "{conflict:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn sizes_keep_what_was_typed() {
+        let cli = Cli::parse_args(["s3cp", "--part-size", "1MiB", "s3://a/b", "s3://c/d"]).unwrap();
+        assert_eq!(cli.transfer.part_size.text, "1MiB");
+        assert_eq!(cli.transfer.part_size, 1024 * 1024);
     }
 }

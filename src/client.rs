@@ -74,6 +74,8 @@ pub async fn build_with_endpoint(
         .interceptor(counter.clone())
         .retry_classifier(UnreadableError)
         .interceptor(ListPartsRoot)
+        // Keys made only of whitespace: see request::literal_key.
+        .interceptor(crate::request::LiteralKeys)
         .retry_config(retry);
     if conn.path_style {
         s3 = s3.force_path_style(true);

@@ -17,14 +17,14 @@ use md5::{Digest, Md5};
 use crate::cli::{
     AclArgs, Cli, ConditionArgs, ConnectionArgs, EncryptionArgs, MetadataArgs,
     MetadataDirectiveArg, ObjectArgs, OutputArgs, Secret, TaggingArgs, TaggingDirectiveArg,
-    UploadsCommand,
+    TransferArgs, UploadsCommand,
 };
 use crate::job::{CopyJob, SELF_COPY_FIX};
 use crate::options::{
     Acl, ContentHeaders, CopyOptions, Encryption, Grants, MetadataDirective, MetadataOptions,
     ObjectLock, SourceConditions, SseCKey, TaggingDirective, TaggingOptions, parse_date,
 };
-use crate::plan::Limits;
+use crate::plan::{Limits, PlanError};
 use crate::select::{Filter, Filters, Shard, as_prefix};
 use crate::uri::S3Uri;
 
@@ -221,7 +221,7 @@ impl Config {
             }
             _ => bail!("give SRC and DST, or --from-file FILE"),
         };
-        let limits = Limits::new(cli.transfer.multipart_threshold, cli.transfer.part_size)?;
+        let limits = limits(&cli.transfer)?;
         Ok(Self {
             mode,
             bulk: Bulk {
@@ -303,10 +303,22 @@ pub fn copy_options(
         website_redirect,
         checksum_algorithm,
         no_overwrite,
+        if_none_match,
+        if_match,
         request_payer,
         expected_bucket_owner,
         expected_source_bucket_owner,
     } = &cli.object;
+    // aws-cli's destination conditions: If-None-Match takes only '*'.
+    let no_overwrite = match if_none_match.as_deref() {
+        None => *no_overwrite,
+        Some("*") => true,
+        Some(other) => bail!(
+            "--if-none-match takes only '*' (do not overwrite an existing destination, the \
+             same as --no-overwrite), not '{other}': to copy only if the source's ETag is not \
+             {other}, use --copy-source-if-none-match {other}"
+        ),
+    };
     let (encryption, sse_c, sse_c_source) = encryption(&cli.encryption, env)?;
     Ok(CopyOptions {
         metadata: metadata(&cli.metadata)?,
@@ -330,7 +342,8 @@ pub fn copy_options(
         website_redirect: website_redirect.clone(),
         checksum_algorithm: checksum_algorithm.as_deref().map(ChecksumAlgorithm::from),
         conditions: conditions(&cli.conditions)?,
-        no_overwrite: *no_overwrite,
+        destination_if_match: if_match.clone(),
+        no_overwrite,
         request_payer: request_payer.as_deref().map(RequestPayer::from),
         expected_bucket_owner: expected_bucket_owner.clone(),
         expected_source_bucket_owner: expected_source_bucket_owner.clone(),
@@ -379,6 +392,7 @@ fn metadata(a: &MetadataArgs) -> anyhow::Result<MetadataOptions> {
     }
     Ok(MetadataOptions {
         directive,
+        explicit: a.metadata_directive.is_some(),
         headers,
         metadata,
     })
@@ -407,7 +421,11 @@ fn tagging(a: &TaggingArgs) -> anyhow::Result<TaggingOptions> {
         (Some(TaggingDirectiveArg::Copy), None) | (None, None) => TaggingDirective::Copy,
         (Some(TaggingDirectiveArg::Replace), _) | (None, Some(_)) => TaggingDirective::Replace,
     };
-    Ok(TaggingOptions { directive, tags })
+    Ok(TaggingOptions {
+        directive,
+        explicit: a.tagging_directive.is_some(),
+        tags,
+    })
 }
 
 fn acl(a: &AclArgs) -> anyhow::Result<Acl> {
@@ -546,6 +564,18 @@ fn sse_c_key(
 }
 
 fn conditions(a: &ConditionArgs) -> anyhow::Result<SourceConditions> {
+    for (old, given) in [
+        ("--if-modified-since", &a.if_modified_since),
+        ("--if-unmodified-since", &a.if_unmodified_since),
+    ] {
+        if given.is_some() {
+            bail!(
+                "{old} is now --copy-source{} (aws-cli's name for a condition on the \
+                 source): use that",
+                &old[1..]
+            );
+        }
+    }
     let date = |flag: &str, v: &Option<String>| {
         v.as_deref()
             .map(parse_date)
@@ -553,10 +583,28 @@ fn conditions(a: &ConditionArgs) -> anyhow::Result<SourceConditions> {
             .map_err(|e| anyhow!("{flag}: {e}"))
     };
     Ok(SourceConditions {
-        if_match: a.if_match.clone(),
-        if_none_match: a.if_none_match.clone(),
-        if_modified_since: date("--if-modified-since", &a.if_modified_since)?,
-        if_unmodified_since: date("--if-unmodified-since", &a.if_unmodified_since)?,
+        if_match: a.copy_source_if_match.clone(),
+        if_none_match: a.copy_source_if_none_match.clone(),
+        if_modified_since: date(
+            "--copy-source-if-modified-since",
+            &a.copy_source_if_modified_since,
+        )?,
+        if_unmodified_since: date(
+            "--copy-source-if-unmodified-since",
+            &a.copy_source_if_unmodified_since,
+        )?,
+    })
+}
+
+/// The planning limits; an error names the size as it was typed.
+fn limits(a: &TransferArgs) -> anyhow::Result<Limits> {
+    let (threshold, part_size) = (&a.multipart_threshold, &a.part_size);
+    Limits::new(threshold.bytes, part_size.bytes).map_err(|e| {
+        let typed = match e {
+            PlanError::ThresholdTooLarge(_) => &threshold.text,
+            _ => &part_size.text,
+        };
+        anyhow!("{}", e.message(typed))
     })
 }
 
@@ -677,5 +725,72 @@ mod tests {
             let c = with(url).unwrap();
             assert_eq!(c.connection.endpoint_url.as_deref(), Some(url));
         }
+    }
+
+    #[test]
+    fn named_directives_are_explicit_and_defaults_are_not() {
+        let c = config(&["s3://a/k", "s3://b/k"]).unwrap();
+        assert!(!c.options.metadata.explicit && !c.options.tagging.explicit);
+        let c = config(&[
+            "--content-type",
+            "a/b",
+            "--tagging",
+            "k=v",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        assert_eq!(c.options.metadata.directive, MetadataDirective::Replace);
+        assert!(!c.options.metadata.explicit && !c.options.tagging.explicit);
+        let c = config(&[
+            "--metadata-directive",
+            "copy",
+            "--tagging-directive",
+            "COPY",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        assert_eq!(c.options.metadata.directive, MetadataDirective::Copy);
+        assert!(c.options.metadata.explicit && c.options.tagging.explicit);
+    }
+
+    #[test]
+    fn destination_conditions_follow_aws_cli() {
+        let c = config(&["--if-none-match", "*", "s3://a/k", "s3://b/k"]).unwrap();
+        assert!(c.options.no_overwrite);
+        assert!(c.options.conditions.is_empty());
+        let c = config(&["--if-match", "\"e1\"", "s3://a/k", "s3://b/k"]).unwrap();
+        assert_eq!(c.options.destination_if_match.as_deref(), Some("\"e1\""));
+        assert!(c.options.conditions.is_empty() && !c.options.no_overwrite);
+        let e = config(&["--if-none-match", "\"e1\"", "s3://a/k", "s3://b/k"]).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("use --copy-source-if-none-match \"e1\""),
+            "{e}"
+        );
+        let c = config(&["--copy-source-if-match", "\"e2\"", "s3://a/k", "s3://b/k"]).unwrap();
+        assert_eq!(c.options.conditions.if_match.as_deref(), Some("\"e2\""));
+        assert_eq!(c.options.destination_if_match, None);
+    }
+
+    #[test]
+    fn size_errors_echo_what_was_typed() {
+        let e = config(&["--part-size", "1MiB", "s3://a/k", "s3://b/k"]).unwrap_err();
+        assert!(
+            e.to_string().starts_with("--part-size 1MiB is below"),
+            "{e}"
+        );
+        let e = config(&["--multipart-threshold", "6GiB", "s3://a/k", "s3://b/k"]).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("--multipart-threshold 6GiB is above"),
+            "{e}"
+        );
+        let e = config(&["--part-size", "5.5GiB", "s3://a/k", "s3://b/k"]).unwrap_err();
+        assert!(
+            e.to_string().starts_with("--part-size 5.5GiB is above"),
+            "{e}"
+        );
     }
 }

@@ -97,6 +97,10 @@ impl ContentHeaders {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MetadataOptions {
     pub directive: MetadataDirective,
+    /// The directive was named on the command line: CopyObject then sends
+    /// it even when it is COPY, S3's default, because a bucket policy can
+    /// require the header (`s3:x-amz-metadata-directive`).
+    pub explicit: bool,
     pub headers: ContentHeaders,
     pub metadata: HashMap<String, String>,
 }
@@ -134,6 +138,9 @@ impl MetadataOptions {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TaggingOptions {
     pub directive: TaggingDirective,
+    /// The directive was named on the command line: sent even when it is
+    /// COPY (`s3:x-amz-tagging-directive` in a bucket policy).
+    pub explicit: bool,
     /// With REPLACE: the tags given (none if none were).
     pub tags: Vec<(String, String)>,
 }
@@ -226,7 +233,7 @@ pub struct ObjectLock {
     pub legal_hold: Option<ObjectLockLegalHoldStatus>,
 }
 
-/// `x-amz-copy-source-if-*`.
+/// `x-amz-copy-source-if-*` (`--copy-source-if-*`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SourceConditions {
     pub if_match: Option<String>,
@@ -260,7 +267,7 @@ impl SourceConditions {
         match &self.if_match {
             Some(want) if !same(want) => {
                 return Err(ConditionFailed(format!(
-                    "the source's ETag is {etag}, not {want} (--if-match)"
+                    "the source's ETag is {etag}, not {want} (--copy-source-if-match)"
                 )));
             }
             Some(_) => {}
@@ -269,7 +276,7 @@ impl SourceConditions {
                     && modified.secs() > date.secs()
                 {
                     return Err(ConditionFailed(format!(
-                        "the source was modified at {} (--if-unmodified-since {})",
+                        "the source was modified at {} (--copy-source-if-unmodified-since {})",
                         http_date(modified),
                         http_date(date)
                     )));
@@ -279,7 +286,7 @@ impl SourceConditions {
         match &self.if_none_match {
             Some(want) if same(want) => {
                 return Err(ConditionFailed(format!(
-                    "the source's ETag is {etag} (--if-none-match {want})"
+                    "the source's ETag is {etag} (--copy-source-if-none-match {want})"
                 )));
             }
             Some(_) => {}
@@ -288,7 +295,7 @@ impl SourceConditions {
                     && modified.secs() <= date.secs()
                 {
                     return Err(ConditionFailed(format!(
-                        "the source was last modified at {}, not after {} (--if-modified-since)",
+                        "the source was last modified at {}, not after {} (--copy-source-if-modified-since)",
                         http_date(modified),
                         http_date(date)
                     )));
@@ -336,7 +343,12 @@ pub struct CopyOptions {
     pub website_redirect: Option<String>,
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     pub conditions: SourceConditions,
-    /// `If-None-Match: *` on CopyObject and CompleteMultipartUpload.
+    /// `--if-match ETAG`: `If-Match` on CopyObject and
+    /// CompleteMultipartUpload, so only that version of the destination is
+    /// overwritten.
+    pub destination_if_match: Option<String>,
+    /// `--no-overwrite` (or `--if-none-match '*'`): `If-None-Match: *` on
+    /// CopyObject and CompleteMultipartUpload.
     pub no_overwrite: bool,
     pub request_payer: Option<RequestPayer>,
     pub expected_bucket_owner: Option<String>,
@@ -398,6 +410,7 @@ mod tests {
                 ..Default::default()
             },
             metadata: HashMap::from([("b".into(), "new".into()), ("c".into(), "3".into())]),
+            explicit: true,
         }
     }
 

@@ -1,5 +1,6 @@
 //! Pure copy planning: one CopyObject or a multipart copy, the part size and
-//! the byte range of every part. No I/O here, so every limit is unit-tested.
+//! the byte range of every part. No I/O here, so every limit is unit-tested;
+//! how a plan is printed is the business of the `report` module.
 //!
 //! Limits: <https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html>
 //! and <https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html>.
@@ -95,21 +96,51 @@ impl Part {
     }
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+/// A copy or a setting that S3's limits rule out.
+#[derive(Debug, PartialEq, Eq)]
 pub enum PlanError {
-    #[error(
-        "the object is {size} bytes; S3 objects are at most {MAX_OBJECT_SIZE} bytes (10,000 parts of 5 GiB)"
-    )]
     ObjectTooLarge { size: u64 },
-    #[error(
-        "--multipart-threshold {0} is above 5 GiB, the most one CopyObject can copy: give 5GiB or less"
-    )]
     ThresholdTooLarge(u64),
-    #[error("--part-size {0} is below S3's minimum part size of 5 MiB: give 5MiB or more")]
     PartTooSmall(u64),
-    #[error("--part-size {0} is above S3's maximum part size of 5 GiB: give 5GiB or less")]
     PartTooLarge(u64),
 }
+
+impl PlanError {
+    /// The message, with the size at fault written as `shown`: what the
+    /// user typed (`1MiB`), not the bytes it came to.
+    pub fn message(&self, shown: &str) -> String {
+        match self {
+            Self::ObjectTooLarge { .. } => format!(
+                "the object is {shown} bytes; S3 objects are at most {MAX_OBJECT_SIZE} bytes \
+                 (10,000 parts of 5 GiB)"
+            ),
+            Self::ThresholdTooLarge(_) => format!(
+                "--multipart-threshold {shown} is above 5 GiB, the most one CopyObject can copy: \
+                 give 5GiB or less"
+            ),
+            Self::PartTooSmall(_) => format!(
+                "--part-size {shown} is below S3's minimum part size of 5 MiB: give 5MiB or more"
+            ),
+            Self::PartTooLarge(_) => format!(
+                "--part-size {shown} is above S3's maximum part size of 5 GiB: give 5GiB or less"
+            ),
+        }
+    }
+}
+
+impl fmt::Display for PlanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bytes = match self {
+            Self::ObjectTooLarge { size: b }
+            | Self::ThresholdTooLarge(b)
+            | Self::PartTooSmall(b)
+            | Self::PartTooLarge(b) => b,
+        };
+        f.write_str(&self.message(&bytes.to_string()))
+    }
+}
+
+impl std::error::Error for PlanError {}
 
 /// The planning knobs, validated by [`Limits::new`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,20 +218,6 @@ pub fn parts(size: u64, part_size: u64) -> impl ExactSizeIterator<Item = Part> {
             last: (first + part_size).min(size) - 1,
         }
     })
-}
-
-impl fmt::Display for Method {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Method::Single => f.write_str("single CopyObject"),
-            Method::Multipart { part_size, parts } => write!(
-                f,
-                "multipart, {parts} part{} of {}",
-                if *parts == 1 { "" } else { "s" },
-                crate::report::human_size(*part_size)
-            ),
-        }
-    }
 }
 
 #[cfg(test)]

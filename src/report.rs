@@ -3,6 +3,7 @@
 //! with `Caused by:` lines on stderr. Only results go to stdout; every JSON
 //! line carries its `type` and the `schema` version (documented in README).
 
+use std::fmt;
 use std::io::{self, Write};
 use std::time::Duration;
 
@@ -20,6 +21,23 @@ pub const SCHEMA: u32 = 1;
 /// Sizes as people read them: `12 MiB`, `6 GiB`.
 pub fn human_size(bytes: u64) -> String {
     humansize::format_size(bytes, humansize::BINARY)
+}
+
+/// A plan as the result line and `-v` say it: `single CopyObject`,
+/// `multipart, 24 parts of 256 MiB`. (Formatting lives here, so that
+/// [`crate::plan`] stays pure.)
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Method::Single => f.write_str("single CopyObject"),
+            Method::Multipart { part_size, parts } => write!(
+                f,
+                "multipart, {parts} part{} of {}",
+                if *parts == 1 { "" } else { "s" },
+                human_size(*part_size)
+            ),
+        }
+    }
 }
 
 /// How one object ended.
@@ -424,5 +442,25 @@ fn error_text(failure: &Failure) -> String {
             Failure::Interrupted(Some(note)) => format!("s3cp: interrupted; {note}\n"),
             _ => "s3cp: interrupted; multipart uploads in flight were aborted\n".to_owned(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plans_read_as_people_say_them() {
+        assert_eq!(Method::Single.to_string(), "single CopyObject");
+        let m = Method::Multipart {
+            part_size: 256 << 20,
+            parts: 24,
+        };
+        assert_eq!(m.to_string(), "multipart, 24 parts of 256 MiB");
+        let one = Method::Multipart {
+            part_size: 5 << 20,
+            parts: 1,
+        };
+        assert_eq!(one.to_string(), "multipart, 1 part of 5 MiB");
     }
 }

@@ -5,6 +5,8 @@
 //! the threshold carries what CopyObject would have carried.
 
 use aws_sdk_s3::Client;
+use aws_sdk_s3::config::interceptors::BeforeTransmitInterceptorContextMut;
+use aws_sdk_s3::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_s3::operation::abort_multipart_upload::builders::AbortMultipartUploadFluentBuilder;
 use aws_sdk_s3::operation::complete_multipart_upload::builders::CompleteMultipartUploadFluentBuilder;
 use aws_sdk_s3::operation::copy_object::builders::CopyObjectFluentBuilder;
@@ -18,8 +20,9 @@ use aws_sdk_s3::operation::list_objects_v2::builders::ListObjectsV2FluentBuilder
 use aws_sdk_s3::operation::list_parts::builders::ListPartsFluentBuilder;
 use aws_sdk_s3::operation::upload_part_copy::builders::UploadPartCopyFluentBuilder;
 use aws_sdk_s3::types::{
-    CompletedMultipartUpload, CompletedPart, Grant, MetadataDirective as SdkMetadataDirective,
-    Permission, StorageClass, TaggingDirective as SdkTaggingDirective, Type,
+    ChecksumAlgorithm, CompletedMultipartUpload, CompletedPart, Grant,
+    MetadataDirective as SdkMetadataDirective, ObjectCannedAcl, Permission, RequestPayer,
+    StorageClass, TaggingDirective as SdkTaggingDirective, Type,
 };
 use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
@@ -27,7 +30,8 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::job::CopyJob;
 use crate::options::{
-    Acl, ContentHeaders, CopyOptions, Grants, MetadataDirective, ObjectMetadata, TaggingDirective,
+    Acl, ContentHeaders, CopyOptions, Encryption, Grants, MetadataDirective, ObjectLock,
+    ObjectMetadata, SseCKey, TaggingDirective,
 };
 use crate::plan::Part;
 use crate::uri::S3Uri;
@@ -140,84 +144,374 @@ pub fn grants_from_acl(acl: &[Grant]) -> Grants {
     grants
 }
 
-/// An SSE-C key (`Option<&SseCKey>`) as the three
-/// `x-amz-server-side-encryption-customer-*` headers.
-macro_rules! sse_c {
-    ($builder:expr, $key:expr) => {{
-        let key: Option<&crate::options::SseCKey> = $key;
-        $builder
-            .set_sse_customer_algorithm(key.map(|k| k.algorithm.clone()))
-            .set_sse_customer_key(key.map(|k| k.key_base64.clone()))
-            .set_sse_customer_key_md5(key.map(|k| k.key_md5_base64.clone()))
-    }};
+/// The object key as a request builder gets it. The SDK refuses a key made
+/// only of whitespace before it sends anything: the endpoint parameters of
+/// every operation drop a key whose `trim()` is empty, then fail with
+/// "missing field key" (aws-sdk-rust#1216), although S3 stores such keys
+/// and boto3 and aws-cli copy them. Such a key gets a marker appended,
+/// which takes it past that check (S3's endpoint rules never read the
+/// key); [`LiteralKeys`], on the client, removes the marker from the
+/// request's URI before it is signed, so S3 receives the key exactly as
+/// given. Any other key is returned as it is.
+pub fn literal_key(key: &str) -> String {
+    if key.is_empty() || !key.trim().is_empty() {
+        return key.to_owned();
+    }
+    format!("{key}{}", marker().0)
 }
 
-/// The source's SSE-C key as the `x-amz-copy-source-server-side-encryption-
-/// customer-*` headers.
-macro_rules! copy_source_sse_c {
-    ($builder:expr, $key:expr) => {{
-        let key: Option<&crate::options::SseCKey> = $key;
-        $builder
-            .set_copy_source_sse_customer_algorithm(key.map(|k| k.algorithm.clone()))
-            .set_copy_source_sse_customer_key(key.map(|k| k.key_base64.clone()))
-            .set_copy_source_sse_customer_key_md5(key.map(|k| k.key_md5_base64.clone()))
-    }};
+/// The marker (a NUL and a random number drawn once per process, so no
+/// real key can end with it) and its percent-encoded form in a URI path.
+fn marker() -> &'static (String, String) {
+    static MARKER: std::sync::LazyLock<(String, String)> = std::sync::LazyLock::new(|| {
+        use std::hash::BuildHasher;
+        let nonce = std::collections::hash_map::RandomState::new().hash_one("s3cp");
+        (format!("\0{nonce:016x}"), format!("%00{nonce:016x}"))
+    });
+    &MARKER
+}
+
+/// Removes the marker of [`literal_key`] from a request URI, if it is there.
+fn strip_marker(uri: &str) -> Option<String> {
+    let encoded = &marker().1;
+    uri.contains(encoded.as_str())
+        .then(|| uri.replacen(encoded.as_str(), "", 1))
+}
+
+/// The client interceptor that completes [`literal_key`]: before a request
+/// is signed (on every attempt), the marker is taken out of its URI.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LiteralKeys;
+
+impl Intercept for LiteralKeys {
+    fn name(&self) -> &'static str {
+        "s3cp::LiteralKeys"
+    }
+
+    fn modify_before_signing(
+        &self,
+        context: &mut BeforeTransmitInterceptorContextMut<'_>,
+        _components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let request = context.request_mut();
+        if let Some(uri) = strip_marker(request.uri()) {
+            request.set_uri(uri)?;
+        }
+        Ok(())
+    }
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A builder that takes an SSE-C key as the three
+/// `x-amz-server-side-encryption-customer-*` headers (`None`: none sent).
+trait WithSseC: Sized {
+    fn sse_c(self, key: Option<&SseCKey>) -> Self;
+}
+
+/// A builder that takes the source's SSE-C key as the three
+/// `x-amz-copy-source-server-side-encryption-customer-*` headers.
+trait WithCopySourceSseC: Sized {
+    fn copy_source_sse_c(self, key: Option<&SseCKey>) -> Self;
+}
+
+/// An SSE-C key as (algorithm, key, key MD5), the order of both triples.
+fn sse_c_fields(key: Option<&SseCKey>) -> (Option<String>, Option<String>, Option<String>) {
+    (
+        key.map(|k| k.algorithm.clone()),
+        key.map(|k| k.key_base64.clone()),
+        key.map(|k| k.key_md5_base64.clone()),
+    )
+}
+
+impl WithSseC for HeadObjectFluentBuilder {
+    fn sse_c(self, key: Option<&SseCKey>) -> Self {
+        let (algorithm, key, md5) = sse_c_fields(key);
+        self.set_sse_customer_algorithm(algorithm)
+            .set_sse_customer_key(key)
+            .set_sse_customer_key_md5(md5)
+    }
+}
+
+impl WithSseC for CopyObjectFluentBuilder {
+    fn sse_c(self, key: Option<&SseCKey>) -> Self {
+        let (algorithm, key, md5) = sse_c_fields(key);
+        self.set_sse_customer_algorithm(algorithm)
+            .set_sse_customer_key(key)
+            .set_sse_customer_key_md5(md5)
+    }
+}
+
+impl WithSseC for CreateMultipartUploadFluentBuilder {
+    fn sse_c(self, key: Option<&SseCKey>) -> Self {
+        let (algorithm, key, md5) = sse_c_fields(key);
+        self.set_sse_customer_algorithm(algorithm)
+            .set_sse_customer_key(key)
+            .set_sse_customer_key_md5(md5)
+    }
+}
+
+impl WithSseC for UploadPartCopyFluentBuilder {
+    fn sse_c(self, key: Option<&SseCKey>) -> Self {
+        let (algorithm, key, md5) = sse_c_fields(key);
+        self.set_sse_customer_algorithm(algorithm)
+            .set_sse_customer_key(key)
+            .set_sse_customer_key_md5(md5)
+    }
+}
+
+impl WithSseC for CompleteMultipartUploadFluentBuilder {
+    fn sse_c(self, key: Option<&SseCKey>) -> Self {
+        let (algorithm, key, md5) = sse_c_fields(key);
+        self.set_sse_customer_algorithm(algorithm)
+            .set_sse_customer_key(key)
+            .set_sse_customer_key_md5(md5)
+    }
+}
+
+impl WithSseC for ListPartsFluentBuilder {
+    fn sse_c(self, key: Option<&SseCKey>) -> Self {
+        let (algorithm, key, md5) = sse_c_fields(key);
+        self.set_sse_customer_algorithm(algorithm)
+            .set_sse_customer_key(key)
+            .set_sse_customer_key_md5(md5)
+    }
+}
+
+impl WithCopySourceSseC for CopyObjectFluentBuilder {
+    fn copy_source_sse_c(self, key: Option<&SseCKey>) -> Self {
+        let (algorithm, key, md5) = sse_c_fields(key);
+        self.set_copy_source_sse_customer_algorithm(algorithm)
+            .set_copy_source_sse_customer_key(key)
+            .set_copy_source_sse_customer_key_md5(md5)
+    }
+}
+
+impl WithCopySourceSseC for UploadPartCopyFluentBuilder {
+    fn copy_source_sse_c(self, key: Option<&SseCKey>) -> Self {
+        let (algorithm, key, md5) = sse_c_fields(key);
+        self.set_copy_source_sse_customer_algorithm(algorithm)
+            .set_copy_source_sse_customer_key(key)
+            .set_copy_source_sse_customer_key_md5(md5)
+    }
 }
 
 /// The settings of the destination object that CopyObject and
-/// CreateMultipartUpload both take, under the same names: set once here for
-/// both builders, so the two paths cannot drift apart.
-macro_rules! destination_settings {
-    ($builder:expr, $opts:expr, $acl:expr) => {{
-        let opts: &CopyOptions = $opts;
-        let (canned, grants) = match $acl {
+/// CreateMultipartUpload both take, under the same names: resolved once
+/// from the options and the ACL, then applied to either builder through
+/// [`WithDestination`]. Each impl destructures the whole value, so a field
+/// added here and forgotten by one builder does not compile: the two paths
+/// cannot drift apart.
+#[derive(Debug, Clone)]
+struct Destination {
+    sse_c: Option<SseCKey>,
+    canned_acl: Option<ObjectCannedAcl>,
+    grants: Grants,
+    encryption: Encryption,
+    storage_class: Option<StorageClass>,
+    object_lock: ObjectLock,
+    website_redirect: Option<String>,
+    checksum_algorithm: Option<ChecksumAlgorithm>,
+    request_payer: Option<RequestPayer>,
+    expected_bucket_owner: Option<String>,
+}
+
+impl Destination {
+    /// `acl` is the resolved ACL (`--copy-acl` already read into grants).
+    fn new(opts: &CopyOptions, acl: &Acl) -> Self {
+        let (canned_acl, grants) = match acl {
             Acl::Canned(c) => (Some(c.clone()), Grants::default()),
             Acl::Grants(g) => (None, g.clone()),
             Acl::Default | Acl::CopySource => (None, Grants::default()),
         };
-        sse_c!($builder, opts.sse_c.as_ref())
-            .set_acl(canned)
-            .set_grant_read(grants.read)
-            .set_grant_read_acp(grants.read_acp)
-            .set_grant_write_acp(grants.write_acp)
-            .set_grant_full_control(grants.full_control)
-            .set_server_side_encryption(opts.encryption.sse.clone())
-            .set_ssekms_key_id(opts.encryption.kms_key_id.clone())
-            .set_ssekms_encryption_context(opts.encryption.kms_context.clone())
-            .set_bucket_key_enabled(opts.encryption.bucket_key)
-            .set_storage_class(opts.storage_class.clone())
-            .set_object_lock_mode(opts.object_lock.mode.clone())
-            .set_object_lock_retain_until_date(opts.object_lock.retain_until)
-            .set_object_lock_legal_hold_status(opts.object_lock.legal_hold.clone())
-            .set_website_redirect_location(opts.website_redirect.clone())
-            .set_checksum_algorithm(opts.checksum_algorithm.clone())
-            .set_request_payer(opts.request_payer.clone())
-            .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
-    }};
+        Self {
+            sse_c: opts.sse_c.clone(),
+            canned_acl,
+            grants,
+            encryption: opts.encryption.clone(),
+            storage_class: opts.storage_class.clone(),
+            object_lock: opts.object_lock.clone(),
+            website_redirect: opts.website_redirect.clone(),
+            checksum_algorithm: opts.checksum_algorithm.clone(),
+            request_payer: opts.request_payer.clone(),
+            expected_bucket_owner: opts.expected_bucket_owner.clone(),
+        }
+    }
 }
 
-/// Headers and metadata as explicit request fields.
-macro_rules! object_metadata {
-    ($builder:expr, $meta:expr) => {{
-        let meta: ObjectMetadata = $meta;
-        $builder
-            .set_content_type(meta.headers.content_type)
-            .set_cache_control(meta.headers.cache_control)
-            .set_content_disposition(meta.headers.content_disposition)
-            .set_content_encoding(meta.headers.content_encoding)
-            .set_content_language(meta.headers.content_language)
-            .set_expires(meta.headers.expires)
-            .set_metadata(Some(meta.metadata).filter(|m| !m.is_empty()))
-    }};
+/// A builder of a new destination object: CopyObject or
+/// CreateMultipartUpload.
+trait WithDestination: Sized {
+    fn destination(self, settings: Destination) -> Self;
+}
+
+impl WithDestination for CopyObjectFluentBuilder {
+    fn destination(self, settings: Destination) -> Self {
+        let Destination {
+            sse_c,
+            canned_acl,
+            grants:
+                Grants {
+                    read,
+                    read_acp,
+                    write_acp,
+                    full_control,
+                },
+            encryption:
+                Encryption {
+                    sse,
+                    kms_key_id,
+                    kms_context,
+                    bucket_key,
+                },
+            storage_class,
+            object_lock:
+                ObjectLock {
+                    mode,
+                    retain_until,
+                    legal_hold,
+                },
+            website_redirect,
+            checksum_algorithm,
+            request_payer,
+            expected_bucket_owner,
+        } = settings;
+        self.sse_c(sse_c.as_ref())
+            .set_acl(canned_acl)
+            .set_grant_read(read)
+            .set_grant_read_acp(read_acp)
+            .set_grant_write_acp(write_acp)
+            .set_grant_full_control(full_control)
+            .set_server_side_encryption(sse)
+            .set_ssekms_key_id(kms_key_id)
+            .set_ssekms_encryption_context(kms_context)
+            .set_bucket_key_enabled(bucket_key)
+            .set_storage_class(storage_class)
+            .set_object_lock_mode(mode)
+            .set_object_lock_retain_until_date(retain_until)
+            .set_object_lock_legal_hold_status(legal_hold)
+            .set_website_redirect_location(website_redirect)
+            .set_checksum_algorithm(checksum_algorithm)
+            .set_request_payer(request_payer)
+            .set_expected_bucket_owner(expected_bucket_owner)
+    }
+}
+
+impl WithDestination for CreateMultipartUploadFluentBuilder {
+    fn destination(self, settings: Destination) -> Self {
+        let Destination {
+            sse_c,
+            canned_acl,
+            grants:
+                Grants {
+                    read,
+                    read_acp,
+                    write_acp,
+                    full_control,
+                },
+            encryption:
+                Encryption {
+                    sse,
+                    kms_key_id,
+                    kms_context,
+                    bucket_key,
+                },
+            storage_class,
+            object_lock:
+                ObjectLock {
+                    mode,
+                    retain_until,
+                    legal_hold,
+                },
+            website_redirect,
+            checksum_algorithm,
+            request_payer,
+            expected_bucket_owner,
+        } = settings;
+        self.sse_c(sse_c.as_ref())
+            .set_acl(canned_acl)
+            .set_grant_read(read)
+            .set_grant_read_acp(read_acp)
+            .set_grant_write_acp(write_acp)
+            .set_grant_full_control(full_control)
+            .set_server_side_encryption(sse)
+            .set_ssekms_key_id(kms_key_id)
+            .set_ssekms_encryption_context(kms_context)
+            .set_bucket_key_enabled(bucket_key)
+            .set_storage_class(storage_class)
+            .set_object_lock_mode(mode)
+            .set_object_lock_retain_until_date(retain_until)
+            .set_object_lock_legal_hold_status(legal_hold)
+            .set_website_redirect_location(website_redirect)
+            .set_checksum_algorithm(checksum_algorithm)
+            .set_request_payer(request_payer)
+            .set_expected_bucket_owner(expected_bucket_owner)
+    }
+}
+
+/// A builder that takes headers and metadata as explicit request fields:
+/// CopyObject (REPLACE) or CreateMultipartUpload. Empty metadata is not
+/// sent.
+trait WithObjectMetadata: Sized {
+    fn object_metadata(self, meta: ObjectMetadata) -> Self;
+}
+
+impl WithObjectMetadata for CopyObjectFluentBuilder {
+    fn object_metadata(self, meta: ObjectMetadata) -> Self {
+        let ObjectMetadata {
+            headers:
+                ContentHeaders {
+                    content_type,
+                    cache_control,
+                    content_disposition,
+                    content_encoding,
+                    content_language,
+                    expires,
+                },
+            metadata,
+        } = meta;
+        self.set_content_type(content_type)
+            .set_cache_control(cache_control)
+            .set_content_disposition(content_disposition)
+            .set_content_encoding(content_encoding)
+            .set_content_language(content_language)
+            .set_expires(expires)
+            .set_metadata(Some(metadata).filter(|m| !m.is_empty()))
+    }
+}
+
+impl WithObjectMetadata for CreateMultipartUploadFluentBuilder {
+    fn object_metadata(self, meta: ObjectMetadata) -> Self {
+        let ObjectMetadata {
+            headers:
+                ContentHeaders {
+                    content_type,
+                    cache_control,
+                    content_disposition,
+                    content_encoding,
+                    content_language,
+                    expires,
+                },
+            metadata,
+        } = meta;
+        self.set_content_type(content_type)
+            .set_cache_control(cache_control)
+            .set_content_disposition(content_disposition)
+            .set_content_encoding(content_encoding)
+            .set_content_language(content_language)
+            .set_expires(expires)
+            .set_metadata(Some(metadata).filter(|m| !m.is_empty()))
+    }
 }
 
 pub fn head_source(client: &Client, src: &S3Uri, opts: &CopyOptions) -> HeadObjectFluentBuilder {
-    let req = client
+    client
         .head_object()
         .bucket(&src.bucket)
-        .key(&src.key)
-        .set_version_id(src.version_id.clone());
-    sse_c!(req, opts.sse_c_source.as_ref())
+        .key(literal_key(&src.key))
+        .set_version_id(src.version_id.clone())
+        .sse_c(opts.sse_c_source.as_ref())
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_source_bucket_owner.clone())
 }
@@ -232,7 +526,7 @@ pub fn get_source_tagging(
     client
         .get_object_tagging()
         .bucket(&src.bucket)
-        .key(&src.key)
+        .key(literal_key(&src.key))
         .set_version_id(source.version_id.clone().or(src.version_id.clone()))
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_source_bucket_owner.clone())
@@ -248,7 +542,7 @@ pub fn get_source_acl(
     client
         .get_object_acl()
         .bucket(&src.bucket)
-        .key(&src.key)
+        .key(literal_key(&src.key))
         .set_version_id(source.version_id.clone().or(src.version_id.clone()))
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_source_bucket_owner.clone())
@@ -256,8 +550,10 @@ pub fn get_source_acl(
 
 /// One atomic CopyObject. With the COPY directives S3 itself carries the
 /// source's metadata and tags; REPLACE and MERGE send what
-/// [`crate::options::MetadataOptions::resolve`] decides. `acl` is the
-/// resolved ACL (`--copy-acl` already read into grants).
+/// [`crate::options::MetadataOptions::resolve`] decides. A directive the
+/// user named is sent even when it is COPY, S3's default, since a bucket
+/// policy can require the header (`s3:x-amz-metadata-directive`). `acl` is
+/// the resolved ACL (`--copy-acl` already read into grants).
 pub fn copy_object(
     client: &Client,
     job: &CopyJob,
@@ -277,27 +573,33 @@ pub fn copy_object(
         .copy_object()
         .copy_source(job.src.copy_source(source.version_id.as_deref()))
         .bucket(&job.dst.bucket)
-        .key(&job.dst.key);
-    let req = destination_settings!(req, opts, acl);
+        .key(literal_key(&job.dst.key))
+        .destination(Destination::new(opts, acl));
     let req = match opts.metadata.directive {
+        MetadataDirective::Copy if opts.metadata.explicit => {
+            req.metadata_directive(SdkMetadataDirective::Copy)
+        }
         MetadataDirective::Copy => req,
-        MetadataDirective::Replace | MetadataDirective::Merge => object_metadata!(
-            req.metadata_directive(SdkMetadataDirective::Replace),
-            opts.metadata.resolve(&source.meta)
-        ),
+        MetadataDirective::Replace | MetadataDirective::Merge => req
+            .metadata_directive(SdkMetadataDirective::Replace)
+            .object_metadata(opts.metadata.resolve(&source.meta)),
     };
     let req = match opts.tagging.directive {
+        TaggingDirective::Copy if opts.tagging.explicit => {
+            req.tagging_directive(SdkTaggingDirective::Copy)
+        }
         TaggingDirective::Copy => req,
         TaggingDirective::Replace => req
             .tagging_directive(SdkTaggingDirective::Replace)
             .set_tagging(Some(tagging_header(&opts.tagging.tags)).filter(|t| !t.is_empty())),
     };
     let conditions = &opts.conditions;
-    copy_source_sse_c!(req, opts.sse_c_source.as_ref())
+    req.copy_source_sse_c(opts.sse_c_source.as_ref())
         .set_copy_source_if_match(conditions.if_match.clone().or(pin_etag))
         .set_copy_source_if_none_match(conditions.if_none_match.clone())
         .set_copy_source_if_modified_since(conditions.if_modified_since)
         .set_copy_source_if_unmodified_since(conditions.if_unmodified_since)
+        .set_if_match(opts.destination_if_match.clone())
         .set_if_none_match(opts.no_overwrite.then(|| "*".to_owned()))
         .set_expected_source_bucket_owner(opts.expected_source_bucket_owner.clone())
 }
@@ -314,15 +616,15 @@ pub fn create_multipart_upload(
     acl: &Acl,
     tags: &[(String, String)],
 ) -> CreateMultipartUploadFluentBuilder {
-    let req = client
-        .create_multipart_upload()
-        .bucket(&job.dst.bucket)
-        .key(&job.dst.key);
     // Like CopyObject, which never copies the source's redirect (it is "not
     // copied when using the x-amz-metadata-directive header", API reference):
     // only --website-redirect sets one.
-    let req = destination_settings!(req, opts, acl);
-    object_metadata!(req, opts.metadata.resolve(&source.meta))
+    client
+        .create_multipart_upload()
+        .bucket(&job.dst.bucket)
+        .key(literal_key(&job.dst.key))
+        .destination(Destination::new(opts, acl))
+        .object_metadata(opts.metadata.resolve(&source.meta))
         .set_tagging(Some(tagging_header(tags)).filter(|t| !t.is_empty()))
 }
 
@@ -339,7 +641,7 @@ pub fn upload_part_copy(
     part: Part,
 ) -> UploadPartCopyFluentBuilder {
     let conditions = &opts.conditions;
-    let req = client
+    client
         .upload_part_copy()
         .copy_source(job.src.copy_source(source.version_id.as_deref()))
         .copy_source_if_match(&source.etag)
@@ -348,19 +650,20 @@ pub fn upload_part_copy(
         .set_copy_source_if_unmodified_since(conditions.if_unmodified_since)
         .copy_source_range(part.range_header())
         .bucket(&job.dst.bucket)
-        .key(&job.dst.key)
+        .key(literal_key(&job.dst.key))
         .upload_id(upload_id)
-        .part_number(part.number);
-    let req = sse_c!(req, opts.sse_c.as_ref());
-    copy_source_sse_c!(req, opts.sse_c_source.as_ref())
+        .part_number(part.number)
+        .sse_c(opts.sse_c.as_ref())
+        .copy_source_sse_c(opts.sse_c_source.as_ref())
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
         .set_expected_source_bucket_owner(opts.expected_source_bucket_owner.clone())
 }
 
-/// CompleteMultipartUpload with the parts in part-number order; with
-/// `--no-overwrite`, `If-None-Match: *` makes it fail atomically when the
-/// destination exists.
+/// CompleteMultipartUpload with the parts in part-number order. The
+/// destination conditions make it fail atomically: `--no-overwrite`
+/// (`If-None-Match: *`) when the destination exists, `--if-match ETAG` when
+/// it is not that version.
 pub fn complete_multipart_upload(
     client: &Client,
     job: &CopyJob,
@@ -369,17 +672,18 @@ pub fn complete_multipart_upload(
     mut parts: Vec<CompletedPart>,
 ) -> CompleteMultipartUploadFluentBuilder {
     parts.sort_by_key(|p| p.part_number());
-    let req = client
+    client
         .complete_multipart_upload()
         .bucket(&job.dst.bucket)
-        .key(&job.dst.key)
+        .key(literal_key(&job.dst.key))
         .upload_id(upload_id)
         .multipart_upload(
             CompletedMultipartUpload::builder()
                 .set_parts(Some(parts))
                 .build(),
-        );
-    sse_c!(req, opts.sse_c.as_ref())
+        )
+        .sse_c(opts.sse_c.as_ref())
+        .set_if_match(opts.destination_if_match.clone())
         .set_if_none_match(opts.no_overwrite.then(|| "*".to_owned()))
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
@@ -393,12 +697,12 @@ pub fn list_parts(
     opts: &CopyOptions,
     upload_id: &str,
 ) -> ListPartsFluentBuilder {
-    let req = client
+    client
         .list_parts()
         .bucket(&job.dst.bucket)
-        .key(&job.dst.key)
-        .upload_id(upload_id);
-    sse_c!(req, opts.sse_c.as_ref())
+        .key(literal_key(&job.dst.key))
+        .upload_id(upload_id)
+        .sse_c(opts.sse_c.as_ref())
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
 }
@@ -424,11 +728,11 @@ pub fn head_destination(
     job: &CopyJob,
     opts: &CopyOptions,
 ) -> HeadObjectFluentBuilder {
-    let req = client
+    client
         .head_object()
         .bucket(&job.dst.bucket)
-        .key(&job.dst.key);
-    sse_c!(req, opts.sse_c.as_ref())
+        .key(literal_key(&job.dst.key))
+        .sse_c(opts.sse_c.as_ref())
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
 }
@@ -442,7 +746,7 @@ pub fn abort_multipart_upload(
     client
         .abort_multipart_upload()
         .bucket(&job.dst.bucket)
-        .key(&job.dst.key)
+        .key(literal_key(&job.dst.key))
         .upload_id(upload_id)
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
@@ -490,7 +794,7 @@ pub fn abort_upload(
     client
         .abort_multipart_upload()
         .bucket(bucket)
-        .key(key)
+        .key(literal_key(key))
         .upload_id(upload_id)
 }
 
@@ -564,10 +868,12 @@ mod tests {
                     ..Default::default()
                 },
                 metadata: HashMap::from([("size".into(), "large".into())]),
+                explicit: true,
             },
             tagging: TaggingOptions {
                 directive: TaggingDirective::Replace,
                 tags: vec![("k".into(), "v w".into())],
+                explicit: true,
             },
             acl: Acl::Grants(Grants {
                 read: Some("uri=\"http://acs.amazonaws.com/groups/global/AllUsers\"".into()),
@@ -597,6 +903,9 @@ mod tests {
                 if_modified_since: Some(DateTime::from_secs(10)),
                 if_unmodified_since: Some(DateTime::from_secs(20)),
             },
+            // Contradicts no_overwrite (the CLI refuses both together):
+            // tested on its own below.
+            destination_if_match: None,
             no_overwrite: true,
             request_payer: Some(RequestPayer::Requester),
             expected_bucket_owner: Some("111111111111".into()),
@@ -660,6 +969,107 @@ mod tests {
         assert_eq!(i.get_acl(), &None);
         assert_eq!(i.get_if_none_match(), &None);
         assert_eq!(i.get_website_redirect_location(), &None);
+    }
+
+    #[test]
+    fn copy_object_sends_a_directive_the_user_named_even_copy() {
+        let c = client();
+        let mut o = CopyOptions::default();
+        o.metadata.explicit = true;
+        o.tagging.explicit = true;
+        let req = copy_object(&c, &job(), &source(), &o, &Acl::Default);
+        let i = req.as_input();
+        assert_eq!(
+            i.get_metadata_directive(),
+            &Some(SdkMetadataDirective::Copy)
+        );
+        assert_eq!(i.get_tagging_directive(), &Some(SdkTaggingDirective::Copy));
+        // COPY still sends nothing read from the source.
+        assert_eq!(i.get_content_type(), &None);
+        assert_eq!(i.get_metadata(), &None);
+        assert_eq!(i.get_tagging(), &None);
+    }
+
+    #[test]
+    fn destination_if_match_reaches_copy_object_and_complete() {
+        let c = client();
+        let o = CopyOptions {
+            destination_if_match: Some("\"dst-etag\"".into()),
+            ..Default::default()
+        };
+        let copy = copy_object(&c, &job(), &source(), &o, &Acl::Default);
+        let i = copy.as_input();
+        assert_eq!(i.get_if_match().as_deref(), Some("\"dst-etag\""));
+        assert_eq!(i.get_if_none_match(), &None);
+        assert_eq!(
+            i.get_copy_source_if_match(),
+            &None,
+            "a destination condition, not a source one"
+        );
+        let complete = complete_multipart_upload(&c, &job(), &o, "up-1", vec![]);
+        let i = complete.as_input();
+        assert_eq!(i.get_if_match().as_deref(), Some("\"dst-etag\""));
+        assert_eq!(i.get_if_none_match(), &None);
+        let plain = complete_multipart_upload(&c, &job(), &CopyOptions::default(), "u", vec![]);
+        assert_eq!(plain.as_input().get_if_match(), &None);
+    }
+
+    #[test]
+    fn whitespace_keys_are_marked_for_the_sdk_and_restored_on_the_wire() {
+        for key in ["a", " a ", "dir/ /x", "", "%00"] {
+            assert_eq!(literal_key(key), key, "{key:?} is sent as it is");
+        }
+        for key in [" ", "   ", "\t", " \n "] {
+            let marked = literal_key(key);
+            assert!(marked.starts_with(key) && !marked.trim().is_empty());
+            let encoded: String = key.bytes().map(|b| format!("%{b:02X}")).collect();
+            let sent = format!(
+                "http://h/b/{encoded}{}?x-id=CopyObject",
+                marked[key.len()..]
+                    .bytes()
+                    .map(|b| match b {
+                        0 => "%00".to_owned(),
+                        b => (b as char).to_string(),
+                    })
+                    .collect::<String>()
+            );
+            assert_eq!(
+                strip_marker(&sent).as_deref(),
+                Some(format!("http://h/b/{encoded}?x-id=CopyObject").as_str())
+            );
+        }
+        assert_eq!(strip_marker("http://h/b/%20?x-id=CopyObject"), None);
+        let (c, mut j) = (client(), job());
+        j.dst.key = "  ".into();
+        let req = copy_object(&c, &j, &source(), &CopyOptions::default(), &Acl::Default);
+        assert_eq!(
+            req.as_input().get_key().as_deref(),
+            Some(literal_key("  ").as_str())
+        );
+    }
+
+    #[test]
+    fn s3_endpoint_rules_do_not_read_the_key() {
+        // What makes the marker of literal_key harmless: the endpoint the
+        // SDK resolves is the same whatever the key parameter says.
+        use aws_sdk_s3::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
+        let resolve = |key: Option<&str>, path_style: bool, endpoint: Option<&str>| {
+            let params = Params::builder()
+                .region("us-east-1")
+                .bucket("bucket")
+                .set_key(key.map(str::to_owned))
+                .force_path_style(path_style)
+                .set_endpoint(endpoint.map(str::to_owned))
+                .build()
+                .unwrap();
+            futures::executor::block_on(DefaultResolver::new().resolve_endpoint(&params)).unwrap()
+        };
+        for (path_style, endpoint) in [(false, None), (true, Some("http://127.0.0.1:9000"))] {
+            let plain = resolve(None, path_style, endpoint);
+            for key in ["k", "   ", &literal_key("   ")] {
+                assert_eq!(resolve(Some(key), path_style, endpoint), plain, "{key:?}");
+            }
+        }
     }
 
     #[test]

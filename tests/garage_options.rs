@@ -223,6 +223,7 @@ async fn sse_c_keys_never_appear_in_any_output() {
     }
 }
 
+/// The source conditions, under aws-cli's names (`--copy-source-if-*`).
 #[tokio::test]
 async fn source_conditions_on_both_paths() {
     let g = garage().await;
@@ -247,22 +248,32 @@ async fn source_conditions_on_both_paths() {
     let (past, future) = ("2001-01-01T00:00:00Z", "2099-01-01T00:00:00Z");
     // (flags, copies?)
     let cases: Vec<(Vec<&str>, bool)> = vec![
-        (vec!["--if-match", &etag], true),
-        (vec!["--if-match", "\"0000\""], false),
-        (vec!["--if-none-match", &etag], false),
-        (vec!["--if-none-match", "\"0000\""], true),
-        (vec!["--if-modified-since", past], true),
-        (vec!["--if-modified-since", future], false),
-        (vec!["--if-unmodified-since", future], true),
-        (vec!["--if-unmodified-since", past], false),
+        (vec!["--copy-source-if-match", &etag], true),
+        (vec!["--copy-source-if-match", "\"0000\""], false),
+        (vec!["--copy-source-if-none-match", &etag], false),
+        (vec!["--copy-source-if-none-match", "\"0000\""], true),
+        (vec!["--copy-source-if-modified-since", past], true),
+        (vec!["--copy-source-if-modified-since", future], false),
+        (vec!["--copy-source-if-unmodified-since", future], true),
+        (vec!["--copy-source-if-unmodified-since", past], false),
         // S3 ignores a failing if-unmodified-since when if-match holds: so
         // must the multipart path, whose parts all carry if-match.
         (
-            vec!["--if-match", &etag, "--if-unmodified-since", past],
+            vec![
+                "--copy-source-if-match",
+                &etag,
+                "--copy-source-if-unmodified-since",
+                past,
+            ],
             true,
         ),
         (
-            vec!["--if-none-match", "\"0000\"", "--if-modified-since", future],
+            vec![
+                "--copy-source-if-none-match",
+                "\"0000\"",
+                "--copy-source-if-modified-since",
+                future,
+            ],
             true,
         ),
     ];
@@ -282,6 +293,7 @@ async fn source_conditions_on_both_paths() {
             } else {
                 assert_eq!(r.code, 1, "{flags:?} multipart {multipart}: {r}");
                 assert!(r.stderr.contains("precondition failed"), "{flags:?}: {r}");
+                assert!(r.stderr.contains("(--copy-source-if-"), "{flags:?}: {r}");
                 assert!(
                     !exists(&client, DST_BUCKET, &key).await,
                     "{flags:?}: written"

@@ -23,12 +23,50 @@ fn generated() -> Vec<(PathBuf, Vec<u8>)> {
         clap_complete::generate(shell, &mut Cli::command(), "s3cp", &mut out);
         files.push((root.join("completions").join(shell.file_name("s3cp")), out));
     }
-    let mut man = Vec::new();
-    clap_mangen::Man::new(Cli::command())
-        .render(&mut man)
-        .expect("render man page");
-    files.push((root.join("man/s3cp.1"), man));
+    for (name, page) in man_pages() {
+        files.push((root.join("man").join(name), page));
+    }
     files
+}
+
+/// One page per command, as `clap_mangen::generate_to` makes them: `s3cp.1`,
+/// `s3cp-uploads.1`, `s3cp-uploads-list.1`, ... (the names the SUBCOMMANDS
+/// sections refer to), rendered in memory.
+fn man_pages() -> Vec<(String, Vec<u8>)> {
+    fn walk(cmd: clap::Command, pages: &mut Vec<(String, Vec<u8>)>) {
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            walk(sub.clone(), pages);
+        }
+        let man = clap_mangen::Man::new(cmd);
+        let mut page = Vec::new();
+        man.render(&mut page).expect("render man page");
+        pages.push((man.get_filename(), page));
+    }
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    let mut pages = Vec::new();
+    walk(cmd, &mut pages);
+    pages
+}
+
+#[test]
+fn every_man_page_referred_to_is_shipped() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    let mut missing = Vec::new();
+    for (name, page) in man_pages() {
+        let text = String::from_utf8(page).unwrap().replace("\\-", "-");
+        for (at, _) in text.match_indices("(1)") {
+            let start = text[..at]
+                .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                .map_or(0, |i| i + 1);
+            let referred = format!("{}.1", &text[start..at]);
+            if text[start..at].starts_with("s3cp") && !dir.join(&referred).is_file() {
+                missing.push(format!("{name} refers to {referred}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "not shipped: {missing:?}");
+    assert!(dir.join("s3cp-uploads.1").is_file());
 }
 
 #[test]

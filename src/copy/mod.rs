@@ -334,12 +334,19 @@ fn precondition_context(job: &CopyJob, opts: &CopyOptions, e: &S3Error) -> Optio
     if !e.is_code("PreconditionFailed") && e.status != Some(412) {
         return None;
     }
-    let exists = format!("{} already exists and --no-overwrite was given", job.dst);
+    let exists = match &opts.destination_if_match {
+        Some(etag) => format!(
+            "{} is not the version with ETag {etag} (--if-match)",
+            job.dst
+        ),
+        None => format!("{} already exists and --no-overwrite was given", job.dst),
+    };
     let unmet = format!(
-        "the source {} does not meet the --if-* conditions given",
+        "the source {} does not meet the --copy-source-if-* conditions given",
         job.src
     );
-    let why = match (opts.no_overwrite, opts.conditions.is_empty()) {
+    let destination = opts.no_overwrite || opts.destination_if_match.is_some();
+    let why = match (destination, opts.conditions.is_empty()) {
         (true, true) => exists,
         (true, false) if e.operation == "CompleteMultipartUpload" => exists,
         (true, false) => format!("{exists}, or {unmet}"),
