@@ -19,10 +19,11 @@
 //! - [`plan`]: pure decisions: one CopyObject or multipart, part size, ranges.
 //! - [`request`]: the one place that maps a copy onto each S3 request.
 //! - [`copy`]: execution: HEAD, then [`copy`]'s single or multipart path, with
-//!   bounded concurrency and abort on any failure or Ctrl-C; [`copy::batch`]
-//!   runs many copies from what [`select`] yields.
+//!   bounded concurrency and abort on any failure or Ctrl-C.
 //! - [`progress`]: the progress port the engine calls (indicatif or silent).
 //! - [`report`]: the human line, the `--json` object, error printing.
+//! - [`batch`]: runs many copies from what [`select`] yields, through the
+//!   engine, reporting each one as it ends (it sits after both).
 //! - [`error`]: the error types (S3 error details, interruption, nothing to
 //!   resume) and the exit codes; it imports nothing of the engine.
 //! - [`client`]: the SDK client from the standard AWS configuration chain.
@@ -34,6 +35,7 @@
 
 #![warn(rust_2018_idioms, unreachable_pub, missing_debug_implementations)]
 
+pub mod batch;
 pub mod cli;
 pub mod client;
 pub mod config;
@@ -57,9 +59,9 @@ use futures::Stream;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
+use crate::batch::Batch;
 use crate::config::{Command, Config, Mode, Output};
 use crate::copy::Engine;
-use crate::copy::batch::Batch;
 use crate::error::{Exit, Failure};
 use crate::job::CopyJob;
 use crate::progress::{Bar, Progress, Silent};

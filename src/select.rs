@@ -2,7 +2,7 @@
 //! ListObjectsV2 a page at a time, so memory stays flat however many keys
 //! there are), or the lines of a manifest; with aws-cli's include/exclude
 //! filters and a stable shard split for parallel CI runners.
-//! [`crate::copy::batch`] runs what this selects.
+//! [`crate::batch`] runs what this selects.
 
 use std::io::BufRead;
 

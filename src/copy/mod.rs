@@ -3,7 +3,6 @@
 //! Every request is built by [`crate::request`]; progress goes to the
 //! [`Progress`] port; the Ctrl-C token is passed in so tests can fire it.
 
-pub mod batch;
 mod multipart;
 mod single;
 

@@ -4,8 +4,8 @@ use std::time::SystemTime;
 
 use super::{Copied, Engine, EtagCheck, OwnWrite};
 use crate::client::Attempts;
-use crate::job::CopyJob;
 use crate::error::S3Error;
+use crate::job::CopyJob;
 use crate::options::{Acl, CopyOptions};
 use crate::plan::Method;
 use crate::request::{self, SourceObject};

@@ -1,6 +1,7 @@
 //! Running many copies: copies the items [`crate::select`] yields (a
-//! listing or a manifest) with at most `jobs` objects in flight, every request within the engine's shared
-//! budget. One object's failure does not stop the others unless
+//! listing or a manifest) with at most `jobs` objects in flight, every
+//! request within the engine's shared budget, and reports each as it ends
+//! (so it comes after both [`crate::copy`] and [`crate::report`]). One object's failure does not stop the others unless
 //! `--fail-fast`; Ctrl-C (the `cancel` token) stops scheduling and aborts the
 //! multipart uploads in flight.
 
@@ -11,8 +12,8 @@ use std::time::Instant;
 use futures::{Stream, StreamExt};
 use tokio_util::sync::CancellationToken;
 
-use super::Engine;
 use crate::config::Bulk;
+use crate::copy::Engine;
 use crate::error::{Failure, S3Error};
 use crate::options::CopyOptions;
 use crate::progress::{Bar, Overall, Progress, Silent};
