@@ -312,8 +312,8 @@ async fn json_result_has_every_field() {
     assert_eq!(v["status"], "copied");
     assert_eq!(
         v["requests"],
-        2 + 2 + 2 + 1,
-        "HEAD, tagging, create, 2 parts, complete, list uploads"
+        2 + 2 + 2,
+        "HEAD, tagging, create, 2 parts, complete"
     );
     assert!(v["error"].is_null());
 }

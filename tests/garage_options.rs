@@ -335,7 +335,7 @@ async fn dry_run_sends_no_write() {
     let line = r.stdout.trim_end();
     assert!(
         line.starts_with(&format!(
-            "would copy {s} -> {d} (11 MiB, multipart, 3 parts of 5 MiB, 8 requests)"
+            "would copy {s} -> {d} (11 MiB, multipart, 3 parts of 5 MiB, 7 requests)"
         )),
         "{line}"
     );

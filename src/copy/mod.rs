@@ -17,7 +17,7 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::client::{AttemptLog, Attempts};
-use crate::error::{Interrupted, KnownSize, NothingToResume, S3Error, s3};
+use crate::error::{KnownSize, NothingToResume, S3Error, s3};
 use crate::job::CopyJob;
 use crate::options::{Acl, CopyOptions, MetadataDirective, TaggingDirective};
 use crate::plan::{self, Limits, Method};
@@ -93,6 +93,29 @@ impl Engine<'_> {
         progress: &dyn Progress,
         cancel: &CancellationToken,
     ) -> anyhow::Result<Copied> {
+        let mut size = None;
+        let result = self
+            .copy_source(job, listed, opts, dry_run, progress, cancel, &mut size)
+            .await;
+        // Once the HEAD read it, a failed copy reports the source's size.
+        result.map_err(|error| match size {
+            Some(size) => anyhow::Error::new(KnownSize { size, error }),
+            None => error,
+        })
+    }
+
+    /// [`Engine::copy`], which sets `size` once the source's size is known.
+    #[allow(clippy::too_many_arguments)]
+    async fn copy_source(
+        &self,
+        job: &CopyJob,
+        listed: Option<&Listed>,
+        opts: &CopyOptions,
+        dry_run: bool,
+        progress: &dyn Progress,
+        cancel: &CancellationToken,
+        size: &mut Option<u64>,
+    ) -> anyhow::Result<Copied> {
         let started = Instant::now();
         let started_at = SystemTime::now();
         let known = listed.filter(|l| {
@@ -109,99 +132,92 @@ impl Engine<'_> {
                     .send(request::head_source(self.client, &job.src, opts).send())
                     .await
                     .map_err(|err| source_error(job, opts, self.endpoint, &err))?;
-                SourceObject::from_head(&head)
+                let source = SourceObject::from_head(&head);
+                *size = Some(source.size);
+                check_restored(job, &source)?;
+                source
             }
         };
-        // From here on the source's size is known, failed or not.
-        let size = source.size;
-        let result = async {
-            check_restored(job, &source)?;
-            // A resumed copy keeps the plan (and upload) it was started with.
-            let resumed = match self.resume {
-                false => None,
-                true => match crate::journal::read(job) {
-                    Some(entry) if entry.part_size > 0 => Some(entry),
-                    _ => {
-                        return Err(anyhow::Error::new(NothingToResume(format!(
-                            "there is no interrupted copy of {} to {} to resume (no journal at \
-                             {}): copy it without --resume",
-                            job.src,
-                            job.dst,
-                            crate::journal::path(job).display()
-                        ))));
-                    }
-                },
-            };
-            let method = match &resumed {
-                Some(e) => Method::Multipart {
-                    part_size: e.part_size,
-                    parts: e.size.div_ceil(e.part_size),
-                },
-                None => plan::plan(source.size, self.limits)?,
-            };
-            tracing::info!(
-                "{} is {} bytes (ETag {}, version {}): {method}",
-                job.src,
-                source.size,
-                source.etag,
-                source.version_id.as_deref().unwrap_or("none")
-            );
-            // S3 checks the conditions on CopyObject itself; the multipart path
-            // must check them here (see SourceConditions::check). Checking on
-            // both paths gives one message and writes nothing either way (a
-            // listed object has no HEAD: S3's own check on CopyObject decides).
-            if known.is_none() {
-                opts.conditions
-                    .check(&source.etag, source.last_modified.as_ref())?;
-            }
-            let acl = match &opts.acl {
-                Acl::CopySource => Acl::Grants(self.source_acl(job, &source, opts).await?),
-                other => other.clone(),
-            };
-            // HEAD, GetObjectAcl, and for a multipart copy GetObjectTagging.
-            let multipart = matches!(method, Method::Multipart { .. });
-            let reads = u64::from(known.is_none())
-                + u64::from(opts.acl == Acl::CopySource)
-                + u64::from(multipart && opts.tagging.directive == TaggingDirective::Copy);
-            let requests = plan::requests(method) + reads;
-            if dry_run {
-                return Ok(Copied {
-                    requests,
-                    size: source.size,
-                    method,
-                    etag: None,
-                    version_id: None,
-                    source_version_id: source.version_id.clone(),
-                    duration: started.elapsed(),
-                    dry_run: true,
-                });
-            }
-            // Ctrl-C before anything was written: nothing to undo.
-            if cancel.is_cancelled() {
-                return Err(anyhow::Error::new(Interrupted));
-            }
-            let mut copied = match method {
-                Method::Single => single::copy(self, job, &source, opts, &acl, started_at).await?,
-                Method::Multipart { part_size, .. } => {
-                    let task = multipart::Task {
-                        engine: self,
-                        job,
-                        source: &source,
-                        opts,
-                        acl: &acl,
-                        part_size,
-                        resume: resumed.as_ref(),
-                        started: started_at,
-                    };
-                    task.run(progress, cancel).await?
+        *size = Some(source.size);
+        // A resumed copy keeps the plan (and upload) it was started with.
+        let resumed = match self.resume {
+            false => None,
+            true => match crate::journal::read(job) {
+                Some(entry) if entry.part_size > 0 => Some(entry),
+                _ => {
+                    return Err(anyhow::Error::new(NothingToResume(format!(
+                        "there is no interrupted copy of {} to {} to resume (no journal at \
+                         {}): copy it without --resume",
+                        job.src,
+                        job.dst,
+                        crate::journal::path(job).display()
+                    ))));
                 }
-            };
-            copied.duration = started.elapsed();
-            copied.requests = requests;
-            Ok(copied)
+            },
+        };
+        let method = match &resumed {
+            Some(e) => Method::Multipart {
+                part_size: e.part_size,
+                parts: e.size.div_ceil(e.part_size),
+            },
+            None => plan::plan(source.size, self.limits)?,
+        };
+        tracing::info!(
+            "{} is {} bytes (ETag {}, version {}): {method}",
+            job.src,
+            source.size,
+            source.etag,
+            source.version_id.as_deref().unwrap_or("none")
+        );
+        // S3 checks the conditions on CopyObject itself; the multipart path
+        // must check them here (see SourceConditions::check). Checking on
+        // both paths gives one message and writes nothing either way (a
+        // listed object has no HEAD: S3's own check on CopyObject decides).
+        if known.is_none() {
+            opts.conditions
+                .check(&source.etag, source.last_modified.as_ref())?;
         }
-        .await;
-        result.map_err(|error| anyhow::Error::new(KnownSize { size, error }))
+        let acl = match &opts.acl {
+            Acl::CopySource => Acl::Grants(self.source_acl(job, &source, opts).await?),
+            other => other.clone(),
+        };
+        // HEAD, GetObjectAcl, and for a multipart copy GetObjectTagging.
+        let multipart = matches!(method, Method::Multipart { .. });
+        let reads = u64::from(known.is_none())
+            + u64::from(opts.acl == Acl::CopySource)
+            + u64::from(multipart && opts.tagging.directive == TaggingDirective::Copy);
+        let requests = plan::requests(method) + reads;
+        if dry_run {
+            return Ok(Copied {
+                requests,
+                size: source.size,
+                method,
+                etag: None,
+                version_id: None,
+                source_version_id: source.version_id.clone(),
+                duration: started.elapsed(),
+                dry_run: true,
+            });
+        }
+        let mut copied = match method {
+            Method::Single => single::copy(self, job, &source, opts, &acl, started_at).await?,
+            Method::Multipart { part_size, .. } => {
+                let task = multipart::Task {
+                    engine: self,
+                    job,
+                    source: &source,
+                    opts,
+                    acl: &acl,
+                    part_size,
+                    resume: resumed.as_ref(),
+                    started: started_at,
+                };
+                task.run(progress, cancel).await?
+            }
+        };
+        copied.duration = started.elapsed();
+        copied.requests = requests;
+        Ok(copied)
     }
 
     async fn source_acl(
