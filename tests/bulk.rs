@@ -444,7 +444,7 @@ async fn ctrl_c_stops_a_bulk_run_with_130_and_no_upload_left() {
     ]);
     wait_for_upload(&client, &p).await;
     interrupt(&child);
-    let r = Run::from(child.wait_with_output().await.expect("wait"));
+    let r = child.wait().await;
     assert_eq!(r.code, 130, "{r}");
     let (copies, summary) = json_lines(&r);
     assert_eq!(summary["interrupted"], true, "{summary}");

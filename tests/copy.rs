@@ -407,7 +407,7 @@ async fn ctrl_c_mid_copy_exits_130_and_aborts_the_upload() {
     ]);
     wait_for_upload(&client, &p).await;
     interrupt(&child);
-    let run = Run::from(child.wait_with_output().await.expect("wait"));
+    let run = child.wait().await;
     assert_eq!(run.code, 130, "{run}");
     assert!(run.stderr.contains("interrupted"), "{run}");
     assert!(!exists(&client, DST_BUCKET, &format!("{p}dst")).await);
@@ -430,7 +430,8 @@ async fn progress_bar_on_a_terminal() {
         env!("CARGO_BIN_EXE_s3cp"),
         g.endpoint
     );
-    let out = tokio::process::Command::new("script")
+    let mut script = tokio::process::Command::new("script");
+    script
         .args(["-qefc", &command, "/dev/null"])
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -438,12 +439,12 @@ async fn progress_bar_on_a_terminal() {
         .env("TERM", "xterm")
         .env("AWS_ACCESS_KEY_ID", &g.access_key)
         .env("AWS_SECRET_ACCESS_KEY", &g.secret_key)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .await
-        .expect("run script (util-linux)");
-    let screen = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{screen}");
+        .stdin(std::process::Stdio::null());
+    let out = Spawned::start(script, &format!("script -qefc '{command}'"), g.timeout)
+        .wait()
+        .await;
+    let screen = &out.stdout;
+    assert_eq!(out.code, 0, "{out}");
     assert!(
         screen.contains("(60 parts)"),
         "no progress bar drawn:\n{screen}"

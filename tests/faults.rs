@@ -272,7 +272,7 @@ async fn the_proxy_holds_a_request_before_or_after_the_server() {
     assert!(held.target.contains("before"), "{}", held.target);
     assert!(!exists(&client, DST_BUCKET, &format!("{p}before")).await);
     gate.release();
-    let r = Run::from(child.wait_with_output().await.unwrap());
+    let r = child.wait().await;
     assert_eq!(r.json_ok()["size"], 1000);
     assert!(exists(&client, DST_BUCKET, &format!("{p}before")).await);
 
@@ -284,7 +284,7 @@ async fn the_proxy_holds_a_request_before_or_after_the_server() {
     gate.arrived().await;
     assert!(exists(&client, DST_BUCKET, &format!("{p}after")).await);
     gate.release();
-    let r = Run::from(child.wait_with_output().await.unwrap());
+    let r = child.wait().await;
     assert_eq!(r.json_ok()["size"], 1000);
 
     // Requests are counted from when the hold is made (two HEADs went
@@ -297,7 +297,7 @@ async fn the_proxy_holds_a_request_before_or_after_the_server() {
     assert!(head.arrived().await.target.ends_with("src"));
     assert!(head.has_arrived());
     head.release();
-    let r = Run::from(child.wait_with_output().await.unwrap());
+    let r = child.wait().await;
     assert_eq!(r.json_ok()["size"], 1000);
 
     // Dropping the last handle of the proxy lets a held request go.
@@ -307,7 +307,7 @@ async fn the_proxy_holds_a_request_before_or_after_the_server() {
         .spawn(&["--json", &src, &format!("s3://{DST_BUCKET}/{p}dropped")]);
     gate.arrived().await;
     drop(proxy);
-    let r = Run::from(child.wait_with_output().await.unwrap());
+    let r = child.wait().await;
     assert_eq!(r.json_ok()["size"], 1000);
 }
 
@@ -366,7 +366,7 @@ async fn keep_partial_then_resume_copies_only_the_missing_parts() {
     wait_for_upload(&client, &p).await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     interrupt(&child);
-    let r = Run::from(child.wait_with_output().await.unwrap());
+    let r = child.wait().await;
     assert_eq!(r.code, 130, "{r}");
     assert!(r.stderr.contains("kept"), "{r}");
     assert!(r.stderr.contains("s3cp --resume"), "{r}");
@@ -490,7 +490,7 @@ async fn a_second_ctrl_c_exits_at_once() {
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let second = std::time::Instant::now();
     interrupt(&child);
-    let r = Run::from(child.wait_with_output().await.unwrap());
+    let r = child.wait().await;
     assert_eq!(r.code, 130, "{r}");
     assert!(
         second.elapsed().as_secs() < 5,
