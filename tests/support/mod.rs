@@ -154,12 +154,17 @@ impl Server {
     /// Runs `s3cp --endpoint-url .. --path-style ARGS` with `input` on its
     /// standard input.
     pub async fn s3cp_stdin(&self, args: &[&str], input: &str) -> Run {
+        self.spawn_stdin(args, input).wait().await
+    }
+
+    /// [`Server::spawn`] with `input` on its standard input.
+    pub fn spawn_stdin(&self, args: &[&str], input: &str) -> Spawned {
         let args = self.endpoint_args(args);
         let mut cmd = self.command(&args, &[]);
         cmd.stdin(Stdio::piped());
         let mut child = Spawned::start(cmd, &describe(&args), self.timeout);
         child.write_stdin(input);
-        child.wait().await
+        child
     }
 
     /// Starts `s3cp --endpoint-url .. --path-style ARGS` without waiting
@@ -284,7 +289,8 @@ impl Spawned {
             .args(["-INT", &pid])
             .spawn()
             .expect("run kill");
-        // `kill` ends at once; a bounded wait all the same.
+        // `kill` ends at once; a bounded wait all the same. std has no wait
+        // with a timeout, and this stays a plain fn (no await), so poll.
         let deadline = Instant::now() + Duration::from_secs(10);
         let status = loop {
             if let Some(status) = kill.try_wait().expect("wait for kill") {
@@ -663,16 +669,6 @@ pub async fn tags(server: &Server, bucket: &str, key: &str) -> Vec<(String, Stri
 /// Sends SIGINT (Ctrl-C) to a running s3cp.
 pub fn interrupt(child: &Spawned) {
     child.interrupt();
-}
-
-/// Waits until a multipart upload exists under `prefix` in the destination.
-pub async fn wait_for_upload(client: &Client, prefix: &str) {
-    let mut waited = 0;
-    while uploads(client, DST_BUCKET, prefix).await.is_empty() {
-        assert!(waited < 5000, "the multipart upload never started");
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        waited += 5;
-    }
 }
 
 /// Puts `{prefix}base` (5 MiB of random bytes) and assembles `key` from
