@@ -701,7 +701,6 @@ async fn an_include_alone_filters_nothing_and_is_warned_about_once() {
 /// the Ctrl-C), then releases it. Returns the run, the ids of the uploads
 /// left, and the id of the one held.
 async fn interrupt_uploads_abort(json: bool) -> (Run, Vec<String>, String) {
-    use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
     let g = garage().await;
     let client = g.client();
     let proxy = Proxy::start(&g.endpoint).await;
@@ -723,12 +722,7 @@ async fn interrupt_uploads_abort(json: bool) -> (Run, Vec<String>, String) {
     if json {
         args.push("--json");
     }
-    let mut child = g.via(&proxy).spawn(&args);
-    let mut stdout = child.stdout.take().expect("stdout");
-    let reading = tokio::spawn(async move {
-        let mut out = String::new();
-        stdout.read_to_string(&mut out).await.map(|_| out)
-    });
+    let child = g.via(&proxy).spawn(&args);
     let held = gate.arrived().await;
     let held = ids
         .iter()
@@ -737,34 +731,9 @@ async fn interrupt_uploads_abort(json: bool) -> (Run, Vec<String>, String) {
         .clone();
     interrupt(&child);
     // Release only once s3cp has taken the Ctrl-C in.
-    let mut stderr = BufReader::new(child.stderr.take().expect("stderr")).lines();
-    let mut err = String::new();
-    let seen = tokio::time::timeout(std::time::Duration::from_secs(20), async {
-        while let Some(line) = stderr.next_line().await.expect("read stderr") {
-            err.push_str(&line);
-            err.push('\n');
-            if line.contains("Ctrl-C: stopping") {
-                return true;
-            }
-        }
-        false
-    })
-    .await;
-    assert_eq!(seen, Ok(true), "s3cp never took the Ctrl-C in:\n{err}");
+    child.wait_for_stderr("Ctrl-C: stopping").await;
     gate.release();
-    let status = tokio::time::timeout(std::time::Duration::from_secs(60), child.wait())
-        .await
-        .expect("s3cp did not end")
-        .expect("wait");
-    while let Some(line) = stderr.next_line().await.expect("read stderr") {
-        err.push_str(&line);
-        err.push('\n');
-    }
-    let run = Run {
-        code: status.code().unwrap_or(-1),
-        stdout: reading.await.unwrap().expect("read stdout"),
-        stderr: err,
-    };
+    let run = child.wait().await;
     let left: Vec<String> = uploads(&client, DST_BUCKET, &p)
         .await
         .iter()

@@ -6,7 +6,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::proxy::{Fault, Proxy, Rule, When};
+use support::proxy::Proxy;
 use support::*;
 
 /// Three parts (5, 5 and 1 MiB), copied one at a time.
@@ -19,23 +19,14 @@ const PARTS: [&str; 6] = [
     "1",
 ];
 
-/// Waits for a spawned s3cp, killing it if it has not finished in time.
-async fn finish(child: tokio::process::Child, secs: u64) -> Run {
-    let pid = child.id().expect("pid").to_string();
-    match tokio::time::timeout(Duration::from_secs(secs), child.wait_with_output()).await {
-        Ok(out) => Run::from(out.expect("wait for s3cp")),
-        Err(_) => {
-            let _ = std::process::Command::new("kill")
-                .args(["-9", &pid])
-                .status();
-            panic!("s3cp did not finish within {secs} s");
-        }
-    }
-}
-
-/// Runs s3cp against `server` with `env`, within `secs` seconds.
+/// Runs s3cp against `server` with `env`; it is killed (and the test
+/// fails) if it has not finished within `secs` seconds.
 async fn run(server: &Server, args: &[&str], env: &[(&str, &str)], secs: u64) -> Run {
-    finish(server.spawn_env(args, env), secs).await
+    server
+        .with_timeout(Duration::from_secs(secs))
+        .spawn_env(args, env)
+        .wait()
+        .await
 }
 
 /// Starts a copy of an 11 MiB source with `--keep-partial` and presses
@@ -55,27 +46,18 @@ async fn interrupted_copy(server: &Server, p: &str, env: &[(&str, &str)]) -> (St
         format!("s3://{DST_BUCKET}/{p}dst"),
     );
     let proxy = Proxy::start(&server.endpoint).await;
-    proxy.inject(
-        1,
-        vec![Rule {
-            operation: Some("UploadPartCopy"),
-            when: When::EveryNth(2),
-            faults: vec![Fault::Delay(120_000)],
-        }],
-    );
+    let part2 = proxy.hold("UploadPartCopy", 2);
     let mut args = vec!["--keep-partial"];
     args.extend(PARTS);
     args.extend([src.as_str(), dst.as_str()]);
-    let child = server.via(&proxy).spawn_env(&args, env);
+    let child = server
+        .via(&proxy)
+        .with_timeout(Duration::from_secs(60))
+        .spawn_env(&args, env);
     // Part 2 has arrived (and is held): part 1 was answered before it left.
-    let mut waited = 0;
-    while proxy.of("UploadPartCopy").len() < 2 {
-        assert!(waited < 60_000, "part 2 never left s3cp");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-        waited += 10;
-    }
+    part2.arrived().await;
     interrupt(&child);
-    let r = finish(child, 60).await;
+    let r = child.wait().await;
     assert_eq!(r.code, 130, "{r}");
     assert!(r.stderr.contains("kept"), "{r}");
     assert!(r.stderr.contains("s3cp --resume"), "{r}");

@@ -313,17 +313,32 @@ impl Spawned {
     /// Waits until its stdout holds `needle` (a line it printed, say);
     /// fails the test if it ends or its time is up first.
     pub async fn wait_for_stdout(&self, needle: &str) {
-        let mut stdout = self.stdout.clone();
-        let seen = stdout.wait_for(|out| String::from_utf8_lossy(out).contains(needle));
+        self.wait_for(&self.stdout, "stdout", needle).await
+    }
+
+    /// Waits until its stderr holds `needle` (a `-v` log line, say); fails
+    /// the test if it ends or its time is up first.
+    pub async fn wait_for_stderr(&self, needle: &str) {
+        self.wait_for(&self.stderr, "stderr", needle).await
+    }
+
+    async fn wait_for(
+        &self,
+        stream: &tokio::sync::watch::Receiver<Vec<u8>>,
+        name: &str,
+        needle: &str,
+    ) {
+        let mut stream = stream.clone();
+        let seen = stream.wait_for(|out| String::from_utf8_lossy(out).contains(needle));
         match tokio::time::timeout_at(self.deadline.into(), seen).await {
             Ok(Ok(_)) => {}
             Ok(Err(_)) => panic!(
-                "{} closed its stdout without printing {needle:?}:\n{}",
+                "{} closed its {name} without printing {needle:?}:\n{}",
                 self.what,
                 self.so_far()
             ),
             Err(_) => panic!(
-                "{} did not print {needle:?} within {} s:\n{}",
+                "{} did not print {needle:?} on {name} within {} s:\n{}",
                 self.what,
                 self.timeout.as_secs(),
                 self.so_far()
