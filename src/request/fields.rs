@@ -1,0 +1,316 @@
+//! The fields that several requests share, each set in one place: the
+//! SSE-C triples, the destination's settings (CopyObject and
+//! CreateMultipartUpload alike) and the object's headers and metadata.
+
+use aws_sdk_s3::operation::complete_multipart_upload::builders::CompleteMultipartUploadFluentBuilder;
+use aws_sdk_s3::operation::copy_object::builders::CopyObjectFluentBuilder;
+use aws_sdk_s3::operation::create_multipart_upload::builders::CreateMultipartUploadFluentBuilder;
+use aws_sdk_s3::operation::head_object::builders::HeadObjectFluentBuilder;
+use aws_sdk_s3::operation::list_parts::builders::ListPartsFluentBuilder;
+use aws_sdk_s3::operation::upload_part_copy::builders::UploadPartCopyFluentBuilder;
+use aws_sdk_s3::types::{ChecksumAlgorithm, ObjectCannedAcl, RequestPayer, StorageClass};
+
+use crate::options::{
+    Acl, ContentHeaders, CopyOptions, Encryption, Grants, ObjectLock, ObjectMetadata, SseCKey,
+};
+
+/// A builder that takes an SSE-C key as the three
+/// `x-amz-server-side-encryption-customer-*` headers (`None`: none sent).
+pub(super) trait WithSseC: Sized {
+    fn sse_c(self, key: Option<&SseCKey>) -> Self;
+}
+
+/// A builder that takes the source's SSE-C key as the three
+/// `x-amz-copy-source-server-side-encryption-customer-*` headers.
+pub(super) trait WithCopySourceSseC: Sized {
+    fn copy_source_sse_c(self, key: Option<&SseCKey>) -> Self;
+}
+
+/// An SSE-C key as (algorithm, key, key MD5), the order of both triples.
+fn sse_c_fields(key: Option<&SseCKey>) -> (Option<String>, Option<String>, Option<String>) {
+    (
+        key.map(|k| k.algorithm.clone()),
+        key.map(|k| k.key_base64.clone()),
+        key.map(|k| k.key_md5_base64.clone()),
+    )
+}
+
+impl WithSseC for HeadObjectFluentBuilder {
+    fn sse_c(self, key: Option<&SseCKey>) -> Self {
+        let (algorithm, key, md5) = sse_c_fields(key);
+        self.set_sse_customer_algorithm(algorithm)
+            .set_sse_customer_key(key)
+            .set_sse_customer_key_md5(md5)
+    }
+}
+
+impl WithSseC for CopyObjectFluentBuilder {
+    fn sse_c(self, key: Option<&SseCKey>) -> Self {
+        let (algorithm, key, md5) = sse_c_fields(key);
+        self.set_sse_customer_algorithm(algorithm)
+            .set_sse_customer_key(key)
+            .set_sse_customer_key_md5(md5)
+    }
+}
+
+impl WithSseC for CreateMultipartUploadFluentBuilder {
+    fn sse_c(self, key: Option<&SseCKey>) -> Self {
+        let (algorithm, key, md5) = sse_c_fields(key);
+        self.set_sse_customer_algorithm(algorithm)
+            .set_sse_customer_key(key)
+            .set_sse_customer_key_md5(md5)
+    }
+}
+
+impl WithSseC for UploadPartCopyFluentBuilder {
+    fn sse_c(self, key: Option<&SseCKey>) -> Self {
+        let (algorithm, key, md5) = sse_c_fields(key);
+        self.set_sse_customer_algorithm(algorithm)
+            .set_sse_customer_key(key)
+            .set_sse_customer_key_md5(md5)
+    }
+}
+
+impl WithSseC for CompleteMultipartUploadFluentBuilder {
+    fn sse_c(self, key: Option<&SseCKey>) -> Self {
+        let (algorithm, key, md5) = sse_c_fields(key);
+        self.set_sse_customer_algorithm(algorithm)
+            .set_sse_customer_key(key)
+            .set_sse_customer_key_md5(md5)
+    }
+}
+
+impl WithSseC for ListPartsFluentBuilder {
+    fn sse_c(self, key: Option<&SseCKey>) -> Self {
+        let (algorithm, key, md5) = sse_c_fields(key);
+        self.set_sse_customer_algorithm(algorithm)
+            .set_sse_customer_key(key)
+            .set_sse_customer_key_md5(md5)
+    }
+}
+
+impl WithCopySourceSseC for CopyObjectFluentBuilder {
+    fn copy_source_sse_c(self, key: Option<&SseCKey>) -> Self {
+        let (algorithm, key, md5) = sse_c_fields(key);
+        self.set_copy_source_sse_customer_algorithm(algorithm)
+            .set_copy_source_sse_customer_key(key)
+            .set_copy_source_sse_customer_key_md5(md5)
+    }
+}
+
+impl WithCopySourceSseC for UploadPartCopyFluentBuilder {
+    fn copy_source_sse_c(self, key: Option<&SseCKey>) -> Self {
+        let (algorithm, key, md5) = sse_c_fields(key);
+        self.set_copy_source_sse_customer_algorithm(algorithm)
+            .set_copy_source_sse_customer_key(key)
+            .set_copy_source_sse_customer_key_md5(md5)
+    }
+}
+
+/// The settings of the destination object that CopyObject and
+/// CreateMultipartUpload both take, under the same names: resolved once
+/// from the options and the ACL, then applied to either builder through
+/// [`WithDestination`]. Each impl destructures the whole value, so a field
+/// added here and forgotten by one builder does not compile: the two paths
+/// cannot drift apart.
+#[derive(Debug, Clone)]
+pub(super) struct Destination {
+    sse_c: Option<SseCKey>,
+    canned_acl: Option<ObjectCannedAcl>,
+    grants: Grants,
+    encryption: Encryption,
+    storage_class: Option<StorageClass>,
+    object_lock: ObjectLock,
+    website_redirect: Option<String>,
+    checksum_algorithm: Option<ChecksumAlgorithm>,
+    request_payer: Option<RequestPayer>,
+    expected_bucket_owner: Option<String>,
+}
+
+impl Destination {
+    /// `acl` is the resolved ACL (`--copy-acl` already read into grants).
+    pub(super) fn new(opts: &CopyOptions, acl: &Acl) -> Self {
+        let (canned_acl, grants) = match acl {
+            Acl::Canned(c) => (Some(c.clone()), Grants::default()),
+            Acl::Grants(g) => (None, g.clone()),
+            Acl::Default | Acl::CopySource => (None, Grants::default()),
+        };
+        Self {
+            sse_c: opts.sse_c.clone(),
+            canned_acl,
+            grants,
+            encryption: opts.encryption.clone(),
+            storage_class: opts.storage_class.clone(),
+            object_lock: opts.object_lock.clone(),
+            website_redirect: opts.website_redirect.clone(),
+            checksum_algorithm: opts.checksum_algorithm.clone(),
+            request_payer: opts.request_payer.clone(),
+            expected_bucket_owner: opts.expected_bucket_owner.clone(),
+        }
+    }
+}
+
+/// A builder of a new destination object: CopyObject or
+/// CreateMultipartUpload.
+pub(super) trait WithDestination: Sized {
+    fn destination(self, settings: Destination) -> Self;
+}
+
+impl WithDestination for CopyObjectFluentBuilder {
+    fn destination(self, settings: Destination) -> Self {
+        let Destination {
+            sse_c,
+            canned_acl,
+            grants:
+                Grants {
+                    read,
+                    read_acp,
+                    write_acp,
+                    full_control,
+                },
+            encryption:
+                Encryption {
+                    sse,
+                    kms_key_id,
+                    kms_context,
+                    bucket_key,
+                },
+            storage_class,
+            object_lock:
+                ObjectLock {
+                    mode,
+                    retain_until,
+                    legal_hold,
+                },
+            website_redirect,
+            checksum_algorithm,
+            request_payer,
+            expected_bucket_owner,
+        } = settings;
+        self.sse_c(sse_c.as_ref())
+            .set_acl(canned_acl)
+            .set_grant_read(read)
+            .set_grant_read_acp(read_acp)
+            .set_grant_write_acp(write_acp)
+            .set_grant_full_control(full_control)
+            .set_server_side_encryption(sse)
+            .set_ssekms_key_id(kms_key_id)
+            .set_ssekms_encryption_context(kms_context)
+            .set_bucket_key_enabled(bucket_key)
+            .set_storage_class(storage_class)
+            .set_object_lock_mode(mode)
+            .set_object_lock_retain_until_date(retain_until)
+            .set_object_lock_legal_hold_status(legal_hold)
+            .set_website_redirect_location(website_redirect)
+            .set_checksum_algorithm(checksum_algorithm)
+            .set_request_payer(request_payer)
+            .set_expected_bucket_owner(expected_bucket_owner)
+    }
+}
+
+impl WithDestination for CreateMultipartUploadFluentBuilder {
+    fn destination(self, settings: Destination) -> Self {
+        let Destination {
+            sse_c,
+            canned_acl,
+            grants:
+                Grants {
+                    read,
+                    read_acp,
+                    write_acp,
+                    full_control,
+                },
+            encryption:
+                Encryption {
+                    sse,
+                    kms_key_id,
+                    kms_context,
+                    bucket_key,
+                },
+            storage_class,
+            object_lock:
+                ObjectLock {
+                    mode,
+                    retain_until,
+                    legal_hold,
+                },
+            website_redirect,
+            checksum_algorithm,
+            request_payer,
+            expected_bucket_owner,
+        } = settings;
+        self.sse_c(sse_c.as_ref())
+            .set_acl(canned_acl)
+            .set_grant_read(read)
+            .set_grant_read_acp(read_acp)
+            .set_grant_write_acp(write_acp)
+            .set_grant_full_control(full_control)
+            .set_server_side_encryption(sse)
+            .set_ssekms_key_id(kms_key_id)
+            .set_ssekms_encryption_context(kms_context)
+            .set_bucket_key_enabled(bucket_key)
+            .set_storage_class(storage_class)
+            .set_object_lock_mode(mode)
+            .set_object_lock_retain_until_date(retain_until)
+            .set_object_lock_legal_hold_status(legal_hold)
+            .set_website_redirect_location(website_redirect)
+            .set_checksum_algorithm(checksum_algorithm)
+            .set_request_payer(request_payer)
+            .set_expected_bucket_owner(expected_bucket_owner)
+    }
+}
+
+/// A builder that takes headers and metadata as explicit request fields:
+/// CopyObject (REPLACE) or CreateMultipartUpload. Empty metadata is not
+/// sent.
+pub(super) trait WithObjectMetadata: Sized {
+    fn object_metadata(self, meta: ObjectMetadata) -> Self;
+}
+
+impl WithObjectMetadata for CopyObjectFluentBuilder {
+    fn object_metadata(self, meta: ObjectMetadata) -> Self {
+        let ObjectMetadata {
+            headers:
+                ContentHeaders {
+                    content_type,
+                    cache_control,
+                    content_disposition,
+                    content_encoding,
+                    content_language,
+                    expires,
+                },
+            metadata,
+        } = meta;
+        self.set_content_type(content_type)
+            .set_cache_control(cache_control)
+            .set_content_disposition(content_disposition)
+            .set_content_encoding(content_encoding)
+            .set_content_language(content_language)
+            .set_expires(expires)
+            .set_metadata(Some(metadata).filter(|m| !m.is_empty()))
+    }
+}
+
+impl WithObjectMetadata for CreateMultipartUploadFluentBuilder {
+    fn object_metadata(self, meta: ObjectMetadata) -> Self {
+        let ObjectMetadata {
+            headers:
+                ContentHeaders {
+                    content_type,
+                    cache_control,
+                    content_disposition,
+                    content_encoding,
+                    content_language,
+                    expires,
+                },
+            metadata,
+        } = meta;
+        self.set_content_type(content_type)
+            .set_cache_control(cache_control)
+            .set_content_disposition(content_disposition)
+            .set_content_encoding(content_encoding)
+            .set_content_language(content_language)
+            .set_expires(expires)
+            .set_metadata(Some(metadata).filter(|m| !m.is_empty()))
+    }
+}

@@ -1,0 +1,443 @@
+//! The one place that maps a copy onto each S3 request. Every request s3cp
+//! sends is built here, and each builder has a unit test that everything it
+//! should carry reaches it. The multipart path derives CreateMultipartUpload
+//! from the source's HEAD through [`create_multipart_upload`], so a copy above
+//! the threshold carries what CopyObject would have carried.
+
+use aws_sdk_s3::Client;
+use aws_sdk_s3::operation::abort_multipart_upload::builders::AbortMultipartUploadFluentBuilder;
+use aws_sdk_s3::operation::complete_multipart_upload::builders::CompleteMultipartUploadFluentBuilder;
+use aws_sdk_s3::operation::copy_object::builders::CopyObjectFluentBuilder;
+use aws_sdk_s3::operation::create_multipart_upload::builders::CreateMultipartUploadFluentBuilder;
+use aws_sdk_s3::operation::get_object_acl::builders::GetObjectAclFluentBuilder;
+use aws_sdk_s3::operation::get_object_tagging::builders::GetObjectTaggingFluentBuilder;
+use aws_sdk_s3::operation::head_object::HeadObjectOutput;
+use aws_sdk_s3::operation::head_object::builders::HeadObjectFluentBuilder;
+use aws_sdk_s3::operation::list_multipart_uploads::builders::ListMultipartUploadsFluentBuilder;
+use aws_sdk_s3::operation::list_objects_v2::builders::ListObjectsV2FluentBuilder;
+use aws_sdk_s3::operation::list_parts::builders::ListPartsFluentBuilder;
+use aws_sdk_s3::operation::upload_part_copy::builders::UploadPartCopyFluentBuilder;
+use aws_sdk_s3::types::{
+    CompletedMultipartUpload, CompletedPart, Grant, MetadataDirective as SdkMetadataDirective,
+    Permission, StorageClass, TaggingDirective as SdkTaggingDirective, Type,
+};
+use aws_smithy_types::DateTime;
+use aws_smithy_types::date_time::Format;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::job::CopyJob;
+use crate::options::{
+    Acl, ContentHeaders, CopyOptions, Grants, MetadataDirective, ObjectMetadata, TaggingDirective,
+};
+use crate::plan::Part;
+use crate::uri::S3Uri;
+
+mod fields;
+mod literal_key;
+
+use fields::{Destination, WithCopySourceSseC, WithDestination, WithObjectMetadata, WithSseC};
+pub use literal_key::{LiteralKeys, literal_key};
+
+/// What the source's HEAD says, kept for the copy: its identity (to pin every
+/// part to it), what a CopyObject with the COPY directive would carry, and
+/// what decides whether it can be copied at all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceObject {
+    pub size: u64,
+    pub etag: String,
+    /// The version HEADed; `None` on an unversioned bucket.
+    pub version_id: Option<String>,
+    pub last_modified: Option<DateTime>,
+    pub meta: ObjectMetadata,
+    pub storage_class: Option<StorageClass>,
+    /// The `x-amz-restore` header of an archived object.
+    pub restore: Option<String>,
+    /// `x-amz-archive-status`: an Intelligent-Tiering archive tier.
+    pub archive_status: Option<String>,
+}
+
+impl SourceObject {
+    pub fn from_head(head: &HeadObjectOutput) -> Self {
+        let expires = head.expires_string().and_then(|raw| {
+            let parsed = DateTime::from_str(raw, Format::HttpDate).ok();
+            if parsed.is_none() {
+                tracing::warn!(
+                    "the source's Expires header {raw:?} is not an HTTP date; not carried"
+                );
+            }
+            parsed
+        });
+        Self {
+            size: head.content_length().unwrap_or(0).max(0) as u64,
+            etag: head.e_tag().unwrap_or_default().to_owned(),
+            // "null" is how S3 names the version of an unversioned object.
+            version_id: head
+                .version_id()
+                .filter(|v| !v.is_empty() && *v != "null")
+                .map(str::to_owned),
+            last_modified: head.last_modified().copied(),
+            meta: ObjectMetadata {
+                headers: ContentHeaders {
+                    content_type: head.content_type().map(str::to_owned),
+                    cache_control: head.cache_control().map(str::to_owned),
+                    content_disposition: head.content_disposition().map(str::to_owned),
+                    content_encoding: head.content_encoding().map(str::to_owned),
+                    content_language: head.content_language().map(str::to_owned),
+                    expires,
+                },
+                metadata: head.metadata().cloned().unwrap_or_default(),
+            },
+            storage_class: head.storage_class().cloned(),
+            restore: head.restore().map(str::to_owned),
+            archive_status: head.archive_status().map(|a| a.as_str().to_owned()),
+        }
+    }
+}
+
+/// Tags in the form `x-amz-tagging` wants: a URL query.
+pub fn tagging_header(tags: &[(String, String)]) -> String {
+    /// Keep only unreserved characters literal so that `+`, `&`, `=` and
+    /// spaces in keys and values survive.
+    const KEEP: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    tags.iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                utf8_percent_encode(k, KEEP),
+                utf8_percent_encode(v, KEEP)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The source's ACL as grant headers, so the destination gets the same.
+pub fn grants_from_acl(acl: &[Grant]) -> Grants {
+    let mut grants = Grants::default();
+    for grant in acl {
+        let Some(grantee) = grant.grantee() else {
+            continue;
+        };
+        let who = match grantee.r#type() {
+            Type::CanonicalUser => grantee.id().map(|id| format!("id=\"{id}\"")),
+            Type::Group => grantee.uri().map(|uri| format!("uri=\"{uri}\"")),
+            Type::AmazonCustomerByEmail => grantee
+                .email_address()
+                .map(|e| format!("emailAddress=\"{e}\"")),
+            _ => None,
+        };
+        let Some(who) = who else { continue };
+        let slot = match grant.permission() {
+            Some(Permission::Read) => &mut grants.read,
+            Some(Permission::ReadAcp) => &mut grants.read_acp,
+            Some(Permission::WriteAcp) => &mut grants.write_acp,
+            Some(Permission::FullControl) => &mut grants.full_control,
+            _ => continue,
+        };
+        *slot = Some(match slot.take() {
+            Some(list) => format!("{list}, {who}"),
+            None => who,
+        });
+    }
+    grants
+}
+
+pub fn head_source(client: &Client, src: &S3Uri, opts: &CopyOptions) -> HeadObjectFluentBuilder {
+    client
+        .head_object()
+        .bucket(&src.bucket)
+        .key(literal_key(&src.key))
+        .set_version_id(src.version_id.clone())
+        .sse_c(opts.sse_c_source.as_ref())
+        .set_request_payer(opts.request_payer.clone())
+        .set_expected_bucket_owner(opts.expected_source_bucket_owner.clone())
+}
+
+/// Reads the tags of exactly the version that was HEADed.
+pub fn get_source_tagging(
+    client: &Client,
+    src: &S3Uri,
+    source: &SourceObject,
+    opts: &CopyOptions,
+) -> GetObjectTaggingFluentBuilder {
+    client
+        .get_object_tagging()
+        .bucket(&src.bucket)
+        .key(literal_key(&src.key))
+        .set_version_id(source.version_id.clone().or(src.version_id.clone()))
+        .set_request_payer(opts.request_payer.clone())
+        .set_expected_bucket_owner(opts.expected_source_bucket_owner.clone())
+}
+
+/// Reads the ACL of exactly the version that was HEADed (`--copy-acl`).
+pub fn get_source_acl(
+    client: &Client,
+    src: &S3Uri,
+    source: &SourceObject,
+    opts: &CopyOptions,
+) -> GetObjectAclFluentBuilder {
+    client
+        .get_object_acl()
+        .bucket(&src.bucket)
+        .key(literal_key(&src.key))
+        .set_version_id(source.version_id.clone().or(src.version_id.clone()))
+        .set_request_payer(opts.request_payer.clone())
+        .set_expected_bucket_owner(opts.expected_source_bucket_owner.clone())
+}
+
+/// One atomic CopyObject. With the COPY directives S3 itself carries the
+/// source's metadata and tags; REPLACE and MERGE send what
+/// [`crate::options::MetadataOptions::resolve`] decides. A directive the
+/// user named is sent even when it is COPY, S3's default, since a bucket
+/// policy can require the header (`s3:x-amz-metadata-directive`). `acl` is
+/// the resolved ACL (`--copy-acl` already read into grants).
+pub fn copy_object(
+    client: &Client,
+    job: &CopyJob,
+    source: &SourceObject,
+    opts: &CopyOptions,
+    acl: &Acl,
+) -> CopyObjectFluentBuilder {
+    // Pinned to the version that was HEADed (when there was a HEAD and the
+    // bucket is versioned); MERGE and --copy-acl also pin its ETag, since
+    // what they send was read from that object.
+    let read_from_source =
+        opts.metadata.directive == MetadataDirective::Merge || opts.acl == Acl::CopySource;
+    let pin_etag =
+        (read_from_source && opts.conditions.if_match.is_none() && !source.etag.is_empty())
+            .then(|| source.etag.clone());
+    let req = client
+        .copy_object()
+        .copy_source(job.src.copy_source(source.version_id.as_deref()))
+        .bucket(&job.dst.bucket)
+        .key(literal_key(&job.dst.key))
+        .destination(Destination::new(opts, acl));
+    let req = match opts.metadata.directive {
+        MetadataDirective::Copy if opts.metadata.explicit => {
+            req.metadata_directive(SdkMetadataDirective::Copy)
+        }
+        MetadataDirective::Copy => req,
+        MetadataDirective::Replace | MetadataDirective::Merge => req
+            .metadata_directive(SdkMetadataDirective::Replace)
+            .object_metadata(opts.metadata.resolve(&source.meta)),
+    };
+    let req = match opts.tagging.directive {
+        TaggingDirective::Copy if opts.tagging.explicit => {
+            req.tagging_directive(SdkTaggingDirective::Copy)
+        }
+        TaggingDirective::Copy => req,
+        TaggingDirective::Replace => req
+            .tagging_directive(SdkTaggingDirective::Replace)
+            .set_tagging(Some(tagging_header(&opts.tagging.tags)).filter(|t| !t.is_empty())),
+    };
+    let conditions = &opts.conditions;
+    req.copy_source_sse_c(opts.sse_c_source.as_ref())
+        .set_copy_source_if_match(conditions.if_match.clone().or(pin_etag))
+        .set_copy_source_if_none_match(conditions.if_none_match.clone())
+        .set_copy_source_if_modified_since(conditions.if_modified_since)
+        .set_copy_source_if_unmodified_since(conditions.if_unmodified_since)
+        .set_if_match(opts.destination_if_match.clone())
+        .set_if_none_match(opts.no_overwrite.then(|| "*".to_owned()))
+        .set_expected_source_bucket_owner(opts.expected_source_bucket_owner.clone())
+}
+
+/// CreateMultipartUpload carrying what CopyObject would have carried: the
+/// headers and metadata the directive resolves to, the
+/// `tags` (the source's under COPY, those given under REPLACE), and every
+/// destination setting.
+pub fn create_multipart_upload(
+    client: &Client,
+    job: &CopyJob,
+    source: &SourceObject,
+    opts: &CopyOptions,
+    acl: &Acl,
+    tags: &[(String, String)],
+) -> CreateMultipartUploadFluentBuilder {
+    // Like CopyObject, which never copies the source's redirect (it is "not
+    // copied when using the x-amz-metadata-directive header", API reference):
+    // only --website-redirect sets one.
+    client
+        .create_multipart_upload()
+        .bucket(&job.dst.bucket)
+        .key(literal_key(&job.dst.key))
+        .destination(Destination::new(opts, acl))
+        .object_metadata(opts.metadata.resolve(&source.meta))
+        .set_tagging(Some(tagging_header(tags)).filter(|t| !t.is_empty()))
+}
+
+/// One part, pinned to the object that was HEADed: its version id in the
+/// copy source and its ETag as `x-amz-copy-source-if-match`, so a source
+/// overwritten mid-copy fails the part (412) instead of mixing two versions.
+/// The user's other source conditions ride along on every part.
+pub fn upload_part_copy(
+    client: &Client,
+    job: &CopyJob,
+    source: &SourceObject,
+    opts: &CopyOptions,
+    upload_id: &str,
+    part: Part,
+) -> UploadPartCopyFluentBuilder {
+    let conditions = &opts.conditions;
+    client
+        .upload_part_copy()
+        .copy_source(job.src.copy_source(source.version_id.as_deref()))
+        .copy_source_if_match(&source.etag)
+        .set_copy_source_if_none_match(conditions.if_none_match.clone())
+        .set_copy_source_if_modified_since(conditions.if_modified_since)
+        .set_copy_source_if_unmodified_since(conditions.if_unmodified_since)
+        .copy_source_range(part.range_header())
+        .bucket(&job.dst.bucket)
+        .key(literal_key(&job.dst.key))
+        .upload_id(upload_id)
+        .part_number(part.number)
+        .sse_c(opts.sse_c.as_ref())
+        .copy_source_sse_c(opts.sse_c_source.as_ref())
+        .set_request_payer(opts.request_payer.clone())
+        .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
+        .set_expected_source_bucket_owner(opts.expected_source_bucket_owner.clone())
+}
+
+/// CompleteMultipartUpload with the parts in part-number order. The
+/// destination conditions make it fail atomically: `--no-overwrite`
+/// (`If-None-Match: *`) when the destination exists, `--if-match ETAG` when
+/// it is not that version.
+pub fn complete_multipart_upload(
+    client: &Client,
+    job: &CopyJob,
+    opts: &CopyOptions,
+    upload_id: &str,
+    mut parts: Vec<CompletedPart>,
+) -> CompleteMultipartUploadFluentBuilder {
+    parts.sort_by_key(|p| p.part_number());
+    client
+        .complete_multipart_upload()
+        .bucket(&job.dst.bucket)
+        .key(literal_key(&job.dst.key))
+        .upload_id(upload_id)
+        .multipart_upload(
+            CompletedMultipartUpload::builder()
+                .set_parts(Some(parts))
+                .build(),
+        )
+        .sse_c(opts.sse_c.as_ref())
+        .set_if_match(opts.destination_if_match.clone())
+        .set_if_none_match(opts.no_overwrite.then(|| "*".to_owned()))
+        .set_request_payer(opts.request_payer.clone())
+        .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
+}
+
+/// ListParts of an upload to the destination (`--resume`); its
+/// `into_paginator()` follows the part-number markers.
+pub fn list_parts(
+    client: &Client,
+    job: &CopyJob,
+    opts: &CopyOptions,
+    upload_id: &str,
+) -> ListPartsFluentBuilder {
+    client
+        .list_parts()
+        .bucket(&job.dst.bucket)
+        .key(literal_key(&job.dst.key))
+        .upload_id(upload_id)
+        .sse_c(opts.sse_c.as_ref())
+        .set_request_payer(opts.request_payer.clone())
+        .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
+}
+
+/// The incomplete uploads to (keys beginning with) the destination key.
+pub fn list_destination_uploads(
+    client: &Client,
+    job: &CopyJob,
+    opts: &CopyOptions,
+) -> ListMultipartUploadsFluentBuilder {
+    client
+        .list_multipart_uploads()
+        .bucket(&job.dst.bucket)
+        .prefix(&job.dst.key)
+        .set_request_payer(opts.request_payer.clone())
+        .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
+}
+
+/// HEAD of the destination (whether a Complete whose answer was lost did
+/// complete the object).
+pub fn head_destination(
+    client: &Client,
+    job: &CopyJob,
+    opts: &CopyOptions,
+) -> HeadObjectFluentBuilder {
+    client
+        .head_object()
+        .bucket(&job.dst.bucket)
+        .key(literal_key(&job.dst.key))
+        .sse_c(opts.sse_c.as_ref())
+        .set_request_payer(opts.request_payer.clone())
+        .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
+}
+
+pub fn abort_multipart_upload(
+    client: &Client,
+    job: &CopyJob,
+    opts: &CopyOptions,
+    upload_id: &str,
+) -> AbortMultipartUploadFluentBuilder {
+    client
+        .abort_multipart_upload()
+        .bucket(&job.dst.bucket)
+        .key(literal_key(&job.dst.key))
+        .upload_id(upload_id)
+        .set_request_payer(opts.request_payer.clone())
+        .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
+}
+
+/// One ListObjectsV2 of the objects under a source prefix (a bulk run's
+/// listing; page it with `into_paginator()`), as the source's reader:
+/// `--request-payer` and `--expected-source-bucket-owner`.
+pub fn list_objects(
+    client: &Client,
+    src: &S3Uri,
+    opts: &CopyOptions,
+) -> ListObjectsV2FluentBuilder {
+    client
+        .list_objects_v2()
+        .bucket(&src.bucket)
+        .prefix(&src.key)
+        .set_request_payer(opts.request_payer.clone())
+        .set_expected_bucket_owner(opts.expected_source_bucket_owner.clone())
+}
+
+/// The incomplete uploads under `s3cp uploads`' bucket and prefix, from the
+/// markers of the previous page (the SDK has no paginator for this one).
+pub fn list_uploads(
+    client: &Client,
+    at: &S3Uri,
+    key_marker: Option<String>,
+    upload_id_marker: Option<String>,
+) -> ListMultipartUploadsFluentBuilder {
+    client
+        .list_multipart_uploads()
+        .bucket(&at.bucket)
+        .prefix(&at.key)
+        .set_key_marker(key_marker)
+        .set_upload_id_marker(upload_id_marker)
+}
+
+/// `s3cp uploads abort`: one listed upload.
+pub fn abort_upload(
+    client: &Client,
+    bucket: &str,
+    key: &str,
+    upload_id: &str,
+) -> AbortMultipartUploadFluentBuilder {
+    client
+        .abort_multipart_upload()
+        .bucket(bucket)
+        .key(literal_key(key))
+        .upload_id(upload_id)
+}
+
+#[cfg(test)]
+mod tests;
