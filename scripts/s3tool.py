@@ -5,6 +5,7 @@
   s3tool.py put-many BUCKET PREFIX COUNT SIZE     # COUNT objects PREFIX000000.. of SIZE bytes
   s3tool.py delete BUCKET KEY
   s3tool.py uploads BUCKET                        # incomplete multipart uploads, one per line
+  s3tool.py make-buckets BUCKET...                # create the buckets that are not there yet
 
 Connection from the environment: S3TOOL_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.
 """
@@ -71,6 +72,15 @@ def uploads(a):
         print(u["Key"], u["UploadId"])
 
 
+def make_buckets(a):
+    c = client()
+    for bucket in a.buckets:
+        try:
+            c.create_bucket(Bucket=bucket)
+        except c.exceptions.BucketAlreadyOwnedByYou:
+            pass
+
+
 p = argparse.ArgumentParser()
 sub = p.add_subparsers(dest="cmd", required=True)
 s = sub.add_parser("put-random")
@@ -89,5 +99,8 @@ s.set_defaults(f=delete)
 s = sub.add_parser("uploads")
 s.add_argument("bucket")
 s.set_defaults(f=uploads)
+s = sub.add_parser("make-buckets")
+s.add_argument("buckets", nargs="+")
+s.set_defaults(f=make_buckets)
 args = p.parse_args()
 args.f(args)

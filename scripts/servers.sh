@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts or stops the test servers on free loopback ports:
-#   scripts/servers.sh start DIR   start Garage and moto with their state in DIR,
-#                                  and write DIR/env (source it for the tests)
+#   scripts/servers.sh start DIR [garage] [moto]
+#                                  start Garage and moto (or only those named)
+#                                  with their state in DIR, and write DIR/env
+#                                  (source it for the tests)
 #   scripts/servers.sh stop DIR    stop them
 # Servers must be installed first (scripts/lib.sh: install_garage, install_moto).
 set -euo pipefail
@@ -94,8 +96,10 @@ case "${1:-}" in
     stop_all "$dir"
     rm -rf "$dir/garage" "$dir/moto" # fresh state: a second layout apply would fail
     : >"$dir/env"
-    start_garage "$dir"
-    start_moto "$dir"
+    shift 2
+    servers=${*:-garage moto}
+    case " $servers " in *" garage "*) start_garage "$dir" ;; esac
+    case " $servers " in *" moto "*) start_moto "$dir" ;; esac
     ;;
   stop)
     stop_all "${2:?usage: servers.sh stop DIR}"
