@@ -42,11 +42,17 @@ impl Batch<'_> {
         let started = Instant::now();
         let summary = Mutex::new(Summary::new());
         let failed = AtomicBool::new(false);
+        // Ctrl-C left something undone: an item not started, or a copy it
+        // stopped. A Ctrl-C after the last copy ended interrupts nothing.
+        let cut_short = AtomicBool::new(false);
         let overall = self.progress.then(Overall::new);
         items
             .take_while(|_| {
                 let stop =
                     cancel.is_cancelled() || self.bulk.fail_fast && failed.load(Ordering::Relaxed);
+                if cancel.is_cancelled() {
+                    cut_short.store(true, Ordering::Relaxed);
+                }
                 std::future::ready(!stop)
             })
             .map(|selected| async {
@@ -75,6 +81,11 @@ impl Batch<'_> {
                 }
                 if status == Status::Failed {
                     failed.store(true, Ordering::Relaxed);
+                    // A copy that failed once Ctrl-C came was (or may have
+                    // been) stopped by it.
+                    if cancel.is_cancelled() {
+                        cut_short.store(true, Ordering::Relaxed);
+                    }
                 }
                 summary.lock().expect("summary").count(status, bytes);
             })
@@ -85,7 +96,7 @@ impl Batch<'_> {
             o.clear();
         }
         let mut summary = summary.into_inner().expect("summary");
-        summary.interrupted = cancel.is_cancelled();
+        summary.interrupted = cut_short.into_inner();
         summary.duration_ms = started.elapsed().as_millis() as u64;
         summary
     }

@@ -356,6 +356,13 @@ pub struct CopyOptions {
 }
 
 impl CopyOptions {
+    /// Whether the write is conditional on the destination (`--no-overwrite`
+    /// / `--if-none-match '*'`, or `--if-match`): a resend of it after a lost
+    /// answer then meets s3cp's own first write with 412.
+    pub fn destination_conditional(&self) -> bool {
+        self.no_overwrite || self.destination_if_match.is_some()
+    }
+
     /// Whether a copy of an object onto itself changes it, which is when S3
     /// allows it: new metadata, storage class, encryption or redirect.
     pub fn changes_object(&self) -> bool {

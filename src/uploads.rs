@@ -134,7 +134,8 @@ pub async fn run(
             ));
         }
     }
-    summary.interrupted = cancel.is_cancelled();
+    // Interrupted only if Ctrl-C left an upload undone.
+    summary.interrupted = left > 0;
     if summary.interrupted {
         let done = if abort {
             format!(

@@ -622,8 +622,7 @@ async fn no_overwrite_is_atomic_on_both_paths() {
     let r = m.s3cp(&args).await;
     assert_eq!(r.code, 1, "{r}");
     assert!(
-        r.stderr
-            .contains("already exists and --no-overwrite was given"),
+        r.stderr.contains("already exists and --no-overwrite"),
         "{r}"
     );
     assert_eq!(

@@ -17,7 +17,7 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::client::{AttemptLog, Attempts};
-use crate::error::{KnownSize, NothingToResume, S3Error, s3};
+use crate::error::{Interrupted, KnownSize, NothingToResume, S3Error, s3};
 use crate::job::CopyJob;
 use crate::options::{Acl, CopyOptions, MetadataDirective, TaggingDirective};
 use crate::plan::{self, Limits, Method};
@@ -199,6 +199,11 @@ impl Engine<'_> {
                 dry_run: true,
             });
         }
+        // Ctrl-C while the source was being read: nothing written, nothing
+        // to undo, and nothing to write now.
+        if cancel.is_cancelled() {
+            return Err(anyhow::Error::new(Interrupted));
+        }
         let mut copied = match method {
             Method::Single => single::copy(self, job, &source, opts, &acl, started_at).await?,
             Method::Multipart { part_size, .. } => {
@@ -354,14 +359,16 @@ fn precondition_context(job: &CopyJob, opts: &CopyOptions, e: &S3Error) -> Optio
             "{} is not the version with ETag {etag} (--if-match)",
             job.dst
         ),
-        None => format!("{} already exists and --no-overwrite was given", job.dst),
+        None => format!(
+            "{} already exists and --no-overwrite (--if-none-match '*') was given",
+            job.dst
+        ),
     };
     let unmet = format!(
         "the source {} does not meet the --copy-source-if-* conditions given",
         job.src
     );
-    let destination = opts.no_overwrite || opts.destination_if_match.is_some();
-    let why = match (destination, opts.conditions.is_empty()) {
+    let why = match (opts.destination_conditional(), opts.conditions.is_empty()) {
         (true, true) => exists,
         (true, false) if e.operation == "CompleteMultipartUpload" => exists,
         (true, false) => format!("{exists}, or {unmet}"),

@@ -298,7 +298,7 @@ impl Task<'_> {
         let e = S3Error::from_sdk("CompleteMultipartUpload", &err);
         // NoSuchUpload, even when its body was cut off (a bare 404).
         let gone = e.is_code("NoSuchUpload") || e.status == Some(404);
-        let exists = opts.no_overwrite && e.status == Some(412);
+        let exists = opts.destination_conditional() && e.status == Some(412);
         if (gone || exists) && attempts.log().sent > 1 {
             let own = OwnWrite {
                 size: self.source.size,

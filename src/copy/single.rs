@@ -40,20 +40,18 @@ pub(super) async fn copy(
                     .and_then(|r| r.e_tag())
                     .map(str::to_owned),
                 super::version(out.version_id()),
-                out.copy_source_version_id()
-                    .map(str::to_owned)
-                    .or_else(|| source.version_id.clone()),
+                super::version(out.copy_source_version_id()).or_else(|| source.version_id.clone()),
             ));
         }
         Err(err) => err,
     };
     let e = S3Error::from_sdk("CopyObject", &err);
-    // `--no-overwrite` (If-None-Match: *): a CopyObject whose answer was
-    // lost and that the SDK sent again meets s3cp's own first write. Only
-    // an object that is that write is taken for it; anything else is the
-    // conflict it looks like.
+    // `--no-overwrite` (If-None-Match: *) or `--if-match`: a CopyObject
+    // whose answer was lost and that the SDK sent again meets s3cp's own
+    // first write. Only an object that is that write is taken for it;
+    // anything else is the conflict it looks like.
     let resent = attempts.log().sent > 1;
-    if opts.no_overwrite && e.status == Some(412) && resent {
+    if opts.destination_conditional() && e.status == Some(412) && resent {
         let own = OwnWrite {
             size: source.size,
             etag: copied_etag(source, opts),
