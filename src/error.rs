@@ -145,6 +145,15 @@ pub enum Kind {
     NotSent,
 }
 
+/// What to say when a request got no answer: where it went, and what to
+/// check. `doing` completes "cannot reach S3 at ... to".
+pub fn unreachable(endpoint: &str, doing: &str) -> String {
+    format!(
+        "cannot reach S3 at {endpoint} to {doing}: check --endpoint-url (or AWS_ENDPOINT_URL), \
+         the region and the network"
+    )
+}
+
 /// One failed S3 request, with what the service said about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct S3Error {

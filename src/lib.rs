@@ -80,9 +80,10 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
         Ok(Command::Copy(c)) => c,
         Ok(Command::Uploads(command)) => {
             let counter = client::RequestCounter::default();
-            let client = client::build(&command.connection, &counter).await;
+            let (client, endpoint) =
+                client::build_with_endpoint(&command.connection, &counter).await;
             let cancel = CancellationToken::new();
-            let work = uploads::run(&client, &command, printer, &cancel);
+            let work = uploads::run(&client, &command, printer, &cancel, &endpoint);
             return until_interrupted(work, shutdown, &cancel).await;
         }
         Err(e) => {
@@ -118,7 +119,7 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
                     filters: filters.clone(),
                     shard: config.bulk.shard,
                 };
-                let items = listing.stream(&client, &budget, &config.options);
+                let items = listing.stream(&client, &budget, &config.options, &endpoint);
                 many(
                     &engine, &config, items, printer, progress, &counter, &cancel,
                 )

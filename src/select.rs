@@ -239,6 +239,7 @@ impl Listing {
         client: &'a Client,
         budget: &'a Semaphore,
         opts: &'a CopyOptions,
+        endpoint: &'a str,
     ) -> impl Stream<Item = Selected> + 'a {
         if let Some(out) = self.own_output() {
             tracing::info!(
@@ -268,11 +269,20 @@ impl Listing {
                     Some((futures::stream::iter(out), Some((listing, pages))))
                 }
                 Err(e) => {
+                    let unreachable = e
+                        .downcast_ref::<crate::error::S3Error>()
+                        .is_some_and(crate::error::S3Error::is_unreachable);
+                    let why = match unreachable {
+                        true => {
+                            crate::error::unreachable(endpoint, &format!("list {}", listing.src))
+                        }
+                        false => format!("cannot list {}", listing.src),
+                    };
                     let bad = BadItem {
                         origin: format!("listing {}", listing.src),
                         src: Some(listing.src.to_string()),
                         dst: Some(listing.dst.to_string()),
-                        message: format!("{:#}", e.context(format!("cannot list {}", listing.src))),
+                        message: format!("{:#}", e.context(why)),
                     };
                     // A failed listing ends the run's items.
                     Some((futures::stream::iter(vec![Selected::Bad(bad)]), None))

@@ -4,13 +4,12 @@
 
 use std::time::{Duration, SystemTime};
 
-use anyhow::Context;
 use aws_sdk_s3::Client;
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{Uploads, UploadsAction};
-use crate::error::{Exit, Failure, S3Error, s3};
+use crate::error::{Exit, Failure, S3Error};
 use crate::report::{Printer, SCHEMA};
 use crate::request;
 use crate::uri::S3Uri;
@@ -54,6 +53,7 @@ pub async fn run(
     command: &Uploads,
     printer: Printer,
     cancel: &CancellationToken,
+    endpoint: &str,
 ) -> Exit {
     let (abort, older_than) = match command.action {
         UploadsAction::List => (false, None),
@@ -68,7 +68,7 @@ pub async fn run(
     let listed = tokio::select! {
         biased;
         () = cancel.cancelled() => None,
-        listed = list(client, at) => Some(listed),
+        listed = list(client, at, endpoint) => Some(listed),
     };
     let uploads = match listed {
         Some(Ok(u)) => u,
@@ -186,15 +186,24 @@ fn print_summary(printer: Printer, summary: &Summary, abort: bool) {
 }
 
 /// Every incomplete upload under the bucket and prefix, page by page.
-async fn list(client: &Client, at: &S3Uri) -> anyhow::Result<Vec<Upload>> {
+async fn list(client: &Client, at: &S3Uri, endpoint: &str) -> anyhow::Result<Vec<Upload>> {
     let mut uploads = Vec::new();
     let (mut key_marker, mut id_marker) = (None, None);
     loop {
         let page = request::list_uploads(client, at, key_marker.take(), id_marker.take())
             .send()
             .await
-            .map_err(s3("ListMultipartUploads"))
-            .with_context(|| format!("cannot list the multipart uploads under {at}"))?;
+            .map_err(|err| {
+                let e = S3Error::from_sdk("ListMultipartUploads", &err);
+                let why = match e.is_unreachable() {
+                    true => crate::error::unreachable(
+                        endpoint,
+                        &format!("list the multipart uploads under {at}"),
+                    ),
+                    false => format!("cannot list the multipart uploads under {at}"),
+                };
+                anyhow::Error::new(e).context(why)
+            })?;
         for u in page.uploads() {
             let initiated_at = u.initiated().and_then(|t| SystemTime::try_from(*t).ok());
             uploads.push(Upload {

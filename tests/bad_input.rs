@@ -391,6 +391,21 @@ async fn every_bad_input_is_refused_with_the_fix_and_writes_nothing() {
             "cannot reach S3 at http://127.0.0.1:9 to read",
         ),
         (
+            "unreachable endpoint of uploads list",
+            s(&[
+                "--endpoint-url",
+                "http://127.0.0.1:9",
+                "--max-attempts",
+                "1",
+                "uploads",
+                "list",
+                &dst,
+            ]),
+            vec![],
+            1,
+            "cannot reach S3 at http://127.0.0.1:9 to list the multipart uploads",
+        ),
+        (
             "unreachable AWS endpoint",
             s(&["--region", "eu-west-3", "--max-attempts", "1", &src, &dst]),
             vec![],

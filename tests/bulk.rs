@@ -800,3 +800,31 @@ async fn ctrl_c_stops_uploads_abort_and_reports_what_was_aborted() {
     assert_eq!(left.len(), 2, "{left:?}");
     assert!(!left.contains(&held), "{left:?}");
 }
+
+/// A listing that gets no answer names the endpoint it tried (and the run
+/// ends with its summary and exit 1).
+#[tokio::test]
+async fn an_unreachable_listing_names_the_endpoint() {
+    let g = garage().await;
+    let r = g
+        .s3cp_env(
+            &[
+                "--endpoint-url",
+                "http://127.0.0.1:9",
+                "--max-attempts",
+                "1",
+                "-r",
+                &format!("s3://{SRC_BUCKET}/nowhere/"),
+                &format!("s3://{DST_BUCKET}/nowhere/"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(
+        r.stderr
+            .contains("cannot reach S3 at http://127.0.0.1:9 to list s3://"),
+        "{r}"
+    );
+    assert!(r.stdout.contains("1 failed"), "{r}");
+}

@@ -266,11 +266,7 @@ fn source_error(
          give --profile, or configure SSO or an instance role"
             .to_owned()
     } else if e.is_unreachable() {
-        format!(
-            "cannot reach S3 at {endpoint} to read {}: check --endpoint-url (or \
-             AWS_ENDPOINT_URL), the region and the network",
-            job.src
-        )
+        crate::error::unreachable(endpoint, &format!("read {}", job.src))
     } else if e.status == Some(403) {
         format!(
             "access to the source {} was denied: check the credentials (and --profile) and \
