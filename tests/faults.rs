@@ -834,16 +834,26 @@ async fn an_upload_started_by_someone_else_during_the_copy_is_left_alone() {
 /// later one gets 412 PreconditionFailed. Neither test server honours
 /// If-None-Match on CopyObject.
 fn no_overwrite_rules(proxy: &Proxy, first: Fault) {
+    conditional_write_rules(proxy, "CopyObject", first);
+}
+
+/// The proxy answers a conditional write (`operation`: CopyObject or
+/// CompleteMultipartUpload, with `--no-overwrite` or `--if-match`) as S3
+/// would once the first has written the destination: the first gets
+/// `first` (ResetMidResponse: forwarded, the answer lost), every later one
+/// 412 PreconditionFailed without being forwarded (neither test server
+/// checks the condition on a resend the way S3 does).
+fn conditional_write_rules(proxy: &Proxy, operation: &'static str, first: Fault) {
     proxy.inject(
         1,
         vec![
             Rule {
-                operation: Some("CopyObject"),
+                operation: Some(operation),
                 when: When::First(1),
                 faults: vec![first],
             },
             Rule {
-                operation: Some("CopyObject"),
+                operation: Some(operation),
                 when: When::EveryNth(1),
                 faults: vec![Fault::PreconditionFailed],
             },
@@ -975,4 +985,126 @@ async fn ctrl_c_after_the_copy_completed_exits_0() {
     assert!(r.stdout.starts_with("copied "), "{r}");
     assert_eq!(r.code, 0, "{r}");
     assert!(exists(&client, DST_BUCKET, &format!("{p}dst")).await);
+}
+
+/// `--no-overwrite` on the multipart path: Complete is done by the server
+/// but its answer is lost; the SDK sends it again and meets s3cp's own
+/// object (412, as S3 answers If-None-Match: * once the key exists): a HEAD
+/// shows the object is this copy's, so it is `copied`, exit 0, and no
+/// upload is left.
+#[tokio::test]
+async fn no_overwrite_multipart_recognises_its_own_complete_after_a_lost_answer() {
+    let g = garage().await;
+    let client = g.client();
+    let proxy = Proxy::start(&g.endpoint).await;
+    conditional_write_rules(&proxy, "CompleteMultipartUpload", Fault::ResetMidResponse);
+    let p = unique("own-complete");
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}src"),
+        random_bytes(11 * MIB as usize),
+    )
+    .await;
+    let dst_key = format!("{p}dst");
+    let r = g
+        .via(&proxy)
+        .s3cp(&[
+            "--json",
+            "--no-overwrite",
+            "--multipart-threshold",
+            "5MiB",
+            "--part-size",
+            "5MiB",
+            &format!("s3://{SRC_BUCKET}/{p}src"),
+            &format!("s3://{DST_BUCKET}/{dst_key}"),
+        ])
+        .await;
+    let v = r.json_ok();
+    assert_eq!(v["status"], "copied", "{v}");
+    assert_eq!(v["method"], "multipart", "{v}");
+    assert_eq!(v["size"], 11 * MIB, "{v}");
+    assert!(v["etag"].as_str().unwrap().ends_with("-3\""), "{v}");
+    let completes = proxy.of("CompleteMultipartUpload");
+    assert_eq!(completes.len(), 2, "the SDK sent Complete again");
+    assert!(
+        completes
+            .iter()
+            .all(|c| c.header("if-none-match") == Some("*"))
+    );
+    assert_eq!(
+        proxy.injected(),
+        [Fault::ResetMidResponse, Fault::PreconditionFailed]
+    );
+    assert!(
+        proxy
+            .of("HeadObject")
+            .iter()
+            .any(|h| h.target.contains(&dst_key)),
+        "the destination was not checked"
+    );
+    assert_eq!(
+        digest(&client, SRC_BUCKET, &format!("{p}src")).await,
+        digest(&client, DST_BUCKET, &dst_key).await
+    );
+    assert!(
+        uploads(&client, DST_BUCKET, &p).await.is_empty(),
+        "an upload was left behind"
+    );
+}
+
+/// `--if-match E` on the single path: the CopyObject is done by the server
+/// (the destination had ETag E), its answer is lost, and the SDK's resend
+/// gets 412 (the destination is no longer E: it is s3cp's own write). A
+/// HEAD shows the object is this copy's: `copied`, not a conflict.
+#[tokio::test]
+async fn if_match_recognises_its_own_write_after_a_lost_answer() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("if-match-own");
+    let dst_key = format!("{p}dst");
+    put(&client, SRC_BUCKET, &format!("{p}src"), random_bytes(1000)).await;
+    // Another size than the source's: the HEAD must see the new object.
+    put(&client, DST_BUCKET, &dst_key, b"old version".to_vec()).await;
+    let old_etag = client
+        .head_object()
+        .bucket(DST_BUCKET)
+        .key(&dst_key)
+        .send()
+        .await
+        .expect("head the destination")
+        .e_tag()
+        .expect("etag")
+        .to_owned();
+    let proxy = Proxy::start(&g.endpoint).await;
+    conditional_write_rules(&proxy, "CopyObject", Fault::ResetMidResponse);
+    let r = g
+        .via(&proxy)
+        .s3cp(&[
+            "--json",
+            "--if-match",
+            &old_etag,
+            &format!("s3://{SRC_BUCKET}/{p}src"),
+            &format!("s3://{DST_BUCKET}/{dst_key}"),
+        ])
+        .await;
+    let v = r.json_ok();
+    assert_eq!(v["status"], "copied", "{v}");
+    assert_eq!(v["method"], "single", "{v}");
+    assert_eq!(v["size"], 1000, "{v}");
+    let copies = proxy.of("CopyObject");
+    assert_eq!(copies.len(), 2, "the SDK sent it again");
+    assert!(
+        copies
+            .iter()
+            .all(|c| c.header("if-match") == Some(old_etag.as_str()))
+    );
+    assert_eq!(
+        proxy.injected(),
+        [Fault::ResetMidResponse, Fault::PreconditionFailed]
+    );
+    assert_eq!(
+        digest(&client, SRC_BUCKET, &format!("{p}src")).await,
+        digest(&client, DST_BUCKET, &dst_key).await
+    );
 }
