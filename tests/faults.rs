@@ -1108,3 +1108,36 @@ async fn if_match_recognises_its_own_write_after_a_lost_answer() {
         digest(&client, DST_BUCKET, &dst_key).await
     );
 }
+
+/// The single path reports no version where the CopyObject answer says
+/// `null` (S3's name for the version of an unversioned object): neither
+/// test server sends that header, so the proxy adds it. A real version id
+/// in the same headers is reported, which shows the headers reached s3cp.
+#[tokio::test]
+async fn the_single_path_reports_a_null_version_as_none() {
+    let m = moto().await;
+    let client = m.client();
+    let p = unique("null-source-version");
+    put(&client, SRC_BUCKET, &format!("{p}src"), random_bytes(1000)).await;
+    for (name, sent, reported) in [
+        ("null", "null", serde_json::Value::Null),
+        ("real", "v-from-proxy", serde_json::json!("v-from-proxy")),
+    ] {
+        let proxy = Proxy::start(&m.endpoint).await;
+        proxy.add_answer_header("CopyObject", "x-amz-copy-source-version-id", sent);
+        proxy.add_answer_header("CopyObject", "x-amz-version-id", sent);
+        let r = m
+            .via(&proxy)
+            .s3cp(&[
+                "--json",
+                &format!("s3://{SRC_BUCKET}/{p}src"),
+                &format!("s3://{DST_BUCKET}/{p}{name}"),
+            ])
+            .await;
+        let v = r.json_ok();
+        assert_eq!(v["method"], "single", "{v}");
+        assert_eq!(proxy.of("CopyObject").len(), 1);
+        assert_eq!(v["source_version_id"], reported, "{name}: {v}");
+        assert_eq!(v["version_id"], reported, "{name}: {v}");
+    }
+}
