@@ -1141,3 +1141,34 @@ async fn the_single_path_reports_a_null_version_as_none() {
         assert_eq!(v["version_id"], reported, "{name}: {v}");
     }
 }
+
+/// Ctrl-C while the source's HEAD waits in the proxy: once the HEAD is
+/// answered, s3cp writes nothing (no CopyObject) and exits 130.
+#[tokio::test]
+async fn ctrl_c_while_the_source_is_read_writes_nothing() {
+    let g = garage().await;
+    let client = g.client();
+    let proxy = Proxy::start(&g.endpoint).await;
+    let p = unique("ctrl-c-head");
+    put(&client, SRC_BUCKET, &format!("{p}src"), random_bytes(1000)).await;
+    let gate = proxy.hold("HeadObject", 1);
+    let child = g.via(&proxy).spawn(&[
+        "-v",
+        &format!("s3://{SRC_BUCKET}/{p}src"),
+        &format!("s3://{DST_BUCKET}/{p}dst"),
+    ]);
+    let held = gate.arrived().await;
+    assert!(held.target.ends_with("src"), "{}", held.target);
+    interrupt(&child);
+    // Release only once s3cp has seen the Ctrl-C (it says so at -v).
+    child.wait_for_stderr("Ctrl-C").await;
+    gate.release();
+    let r = child.wait().await;
+    assert_eq!(r.code, 130, "{r}");
+    assert_eq!(proxy.of("HeadObject").len(), 1, "{r}");
+    assert!(
+        proxy.of("CopyObject").is_empty(),
+        "a CopyObject was sent: {r}"
+    );
+    assert!(!exists(&client, DST_BUCKET, &format!("{p}dst")).await);
+}
