@@ -1172,3 +1172,102 @@ async fn ctrl_c_while_the_source_is_read_writes_nothing() {
     );
     assert!(!exists(&client, DST_BUCKET, &format!("{p}dst")).await);
 }
+
+/// The sweep after a lost CreateMultipartUpload answer aborts the stray it
+/// left, and only that: an upload of the same key that someone else began
+/// before the copy is outside the sweep's window and stays. (The test
+/// above, with an upload begun during the copy, passes without the sweep
+/// running at all: there, no CreateMultipartUpload is sent twice.)
+///
+/// Garage drops the uploads of a key begun before a write of that key
+/// completes (measured: CreateMultipartUpload, PutObject, and the upload is
+/// no longer listed), so their upload is checked while Complete waits in
+/// the proxy, and afterwards on the requests: s3cp never aborted it.
+#[tokio::test]
+async fn the_sweep_after_a_lost_create_aborts_only_its_own_stray() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("sweep-window");
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}src"),
+        random_bytes(11 * MIB as usize),
+    )
+    .await;
+    let dst_key = format!("{p}dst");
+    let theirs = client
+        .create_multipart_upload()
+        .bucket(DST_BUCKET)
+        .key(&dst_key)
+        .send()
+        .await
+        .expect("their upload")
+        .upload_id()
+        .expect("upload id")
+        .to_owned();
+    // The sweep's window runs from the first CreateMultipartUpload's send
+    // to its answer, widened by 2 s of clock allowance once the server's
+    // Date is known (a Date has whole seconds: up to 1 s more). 5 s puts
+    // their upload well before the window: a fixed margin, not a race.
+    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    let proxy = Proxy::start(&g.endpoint).await;
+    proxy.inject(
+        1,
+        vec![Rule {
+            operation: Some("CreateMultipartUpload"),
+            when: When::First(1),
+            faults: vec![Fault::ResetMidResponse],
+        }],
+    );
+    let (src, dst) = (
+        format!("s3://{SRC_BUCKET}/{p}src"),
+        format!("s3://{DST_BUCKET}/{dst_key}"),
+    );
+    let mut args = SLOW.to_vec();
+    args.extend([src.as_str(), dst.as_str()]);
+    let complete = proxy.hold("CompleteMultipartUpload", 1);
+    let child = g.via(&proxy).spawn(&args);
+    let held = complete.arrived().await;
+    let own = held
+        .target
+        .split_once("uploadId=")
+        .expect("Complete names its upload")
+        .1
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+    // All parts copied, Complete not yet sent: s3cp's upload and theirs
+    // are there, the stray is gone.
+    let mut want = vec![format!("{dst_key} {theirs}"), format!("{dst_key} {own}")];
+    want.sort();
+    let mut listed = uploads(&client, DST_BUCKET, &dst_key).await;
+    listed.sort();
+    assert_eq!(listed, want, "the stray is gone and their upload is intact");
+    complete.release();
+    let r = child.wait().await;
+    assert_eq!(r.code, 0, "{r}");
+    assert_eq!(proxy.of("CreateMultipartUpload").len(), 2, "{r}");
+    assert_eq!(proxy.of("ListMultipartUploads").len(), 1, "the sweep ran");
+    let aborts = proxy.of("AbortMultipartUpload");
+    assert_eq!(aborts.len(), 1, "the stray was aborted: {r}");
+    assert!(
+        !aborts[0].target.contains(&theirs) && !aborts[0].target.contains(&own),
+        "not the stray was aborted: {}",
+        aborts[0].target
+    );
+    assert_eq!(
+        digest(&client, SRC_BUCKET, &format!("{p}src")).await,
+        digest(&client, DST_BUCKET, &dst_key).await
+    );
+    // Garage has dropped their upload since (see above); if it has not,
+    // remove it.
+    let _ = client
+        .abort_multipart_upload()
+        .bucket(DST_BUCKET)
+        .key(&dst_key)
+        .upload_id(&theirs)
+        .send()
+        .await;
+}
