@@ -834,16 +834,26 @@ async fn an_upload_started_by_someone_else_during_the_copy_is_left_alone() {
 /// later one gets 412 PreconditionFailed. Neither test server honours
 /// If-None-Match on CopyObject.
 fn no_overwrite_rules(proxy: &Proxy, first: Fault) {
+    conditional_write_rules(proxy, "CopyObject", first);
+}
+
+/// The proxy answers a conditional write (`operation`: CopyObject or
+/// CompleteMultipartUpload, with `--no-overwrite` or `--if-match`) as S3
+/// would once the first has written the destination: the first gets
+/// `first` (ResetMidResponse: forwarded, the answer lost), every later one
+/// 412 PreconditionFailed without being forwarded (neither test server
+/// checks the condition on a resend the way S3 does).
+fn conditional_write_rules(proxy: &Proxy, operation: &'static str, first: Fault) {
     proxy.inject(
         1,
         vec![
             Rule {
-                operation: Some("CopyObject"),
+                operation: Some(operation),
                 when: When::First(1),
                 faults: vec![first],
             },
             Rule {
-                operation: Some("CopyObject"),
+                operation: Some(operation),
                 when: When::EveryNth(1),
                 faults: vec![Fault::PreconditionFailed],
             },
@@ -975,4 +985,289 @@ async fn ctrl_c_after_the_copy_completed_exits_0() {
     assert!(r.stdout.starts_with("copied "), "{r}");
     assert_eq!(r.code, 0, "{r}");
     assert!(exists(&client, DST_BUCKET, &format!("{p}dst")).await);
+}
+
+/// `--no-overwrite` on the multipart path: Complete is done by the server
+/// but its answer is lost; the SDK sends it again and meets s3cp's own
+/// object (412, as S3 answers If-None-Match: * once the key exists): a HEAD
+/// shows the object is this copy's, so it is `copied`, exit 0, and no
+/// upload is left.
+#[tokio::test]
+async fn no_overwrite_multipart_recognises_its_own_complete_after_a_lost_answer() {
+    let g = garage().await;
+    let client = g.client();
+    let proxy = Proxy::start(&g.endpoint).await;
+    conditional_write_rules(&proxy, "CompleteMultipartUpload", Fault::ResetMidResponse);
+    let p = unique("own-complete");
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}src"),
+        random_bytes(11 * MIB as usize),
+    )
+    .await;
+    let dst_key = format!("{p}dst");
+    let r = g
+        .via(&proxy)
+        .s3cp(&[
+            "--json",
+            "--no-overwrite",
+            "--multipart-threshold",
+            "5MiB",
+            "--part-size",
+            "5MiB",
+            &format!("s3://{SRC_BUCKET}/{p}src"),
+            &format!("s3://{DST_BUCKET}/{dst_key}"),
+        ])
+        .await;
+    let v = r.json_ok();
+    assert_eq!(v["status"], "copied", "{v}");
+    assert_eq!(v["method"], "multipart", "{v}");
+    assert_eq!(v["size"], 11 * MIB, "{v}");
+    assert!(v["etag"].as_str().unwrap().ends_with("-3\""), "{v}");
+    let completes = proxy.of("CompleteMultipartUpload");
+    assert_eq!(completes.len(), 2, "the SDK sent Complete again");
+    assert!(
+        completes
+            .iter()
+            .all(|c| c.header("if-none-match") == Some("*"))
+    );
+    assert_eq!(
+        proxy.injected(),
+        [Fault::ResetMidResponse, Fault::PreconditionFailed]
+    );
+    assert!(
+        proxy
+            .of("HeadObject")
+            .iter()
+            .any(|h| h.target.contains(&dst_key)),
+        "the destination was not checked"
+    );
+    assert_eq!(
+        digest(&client, SRC_BUCKET, &format!("{p}src")).await,
+        digest(&client, DST_BUCKET, &dst_key).await
+    );
+    assert!(
+        uploads(&client, DST_BUCKET, &p).await.is_empty(),
+        "an upload was left behind"
+    );
+}
+
+/// `--if-match E` on the single path: the CopyObject is done by the server
+/// (the destination had ETag E), its answer is lost, and the SDK's resend
+/// gets 412 (the destination is no longer E: it is s3cp's own write). A
+/// HEAD shows the object is this copy's: `copied`, not a conflict.
+#[tokio::test]
+async fn if_match_recognises_its_own_write_after_a_lost_answer() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("if-match-own");
+    let dst_key = format!("{p}dst");
+    put(&client, SRC_BUCKET, &format!("{p}src"), random_bytes(1000)).await;
+    // Another size than the source's: the HEAD must see the new object.
+    put(&client, DST_BUCKET, &dst_key, b"old version".to_vec()).await;
+    let old_etag = client
+        .head_object()
+        .bucket(DST_BUCKET)
+        .key(&dst_key)
+        .send()
+        .await
+        .expect("head the destination")
+        .e_tag()
+        .expect("etag")
+        .to_owned();
+    let proxy = Proxy::start(&g.endpoint).await;
+    conditional_write_rules(&proxy, "CopyObject", Fault::ResetMidResponse);
+    let r = g
+        .via(&proxy)
+        .s3cp(&[
+            "--json",
+            "--if-match",
+            &old_etag,
+            &format!("s3://{SRC_BUCKET}/{p}src"),
+            &format!("s3://{DST_BUCKET}/{dst_key}"),
+        ])
+        .await;
+    let v = r.json_ok();
+    assert_eq!(v["status"], "copied", "{v}");
+    assert_eq!(v["method"], "single", "{v}");
+    assert_eq!(v["size"], 1000, "{v}");
+    let copies = proxy.of("CopyObject");
+    assert_eq!(copies.len(), 2, "the SDK sent it again");
+    assert!(
+        copies
+            .iter()
+            .all(|c| c.header("if-match") == Some(old_etag.as_str()))
+    );
+    assert_eq!(
+        proxy.injected(),
+        [Fault::ResetMidResponse, Fault::PreconditionFailed]
+    );
+    assert_eq!(
+        digest(&client, SRC_BUCKET, &format!("{p}src")).await,
+        digest(&client, DST_BUCKET, &dst_key).await
+    );
+}
+
+/// The single path reports no version where the CopyObject answer says
+/// `null` (S3's name for the version of an unversioned object): neither
+/// test server sends that header, so the proxy adds it. A real version id
+/// in the same headers is reported, which shows the headers reached s3cp.
+#[tokio::test]
+async fn the_single_path_reports_a_null_version_as_none() {
+    let m = moto().await;
+    let client = m.client();
+    let p = unique("null-source-version");
+    put(&client, SRC_BUCKET, &format!("{p}src"), random_bytes(1000)).await;
+    for (name, sent, reported) in [
+        ("null", "null", serde_json::Value::Null),
+        ("real", "v-from-proxy", serde_json::json!("v-from-proxy")),
+    ] {
+        let proxy = Proxy::start(&m.endpoint).await;
+        proxy.add_answer_header("CopyObject", "x-amz-copy-source-version-id", sent);
+        proxy.add_answer_header("CopyObject", "x-amz-version-id", sent);
+        let r = m
+            .via(&proxy)
+            .s3cp(&[
+                "--json",
+                &format!("s3://{SRC_BUCKET}/{p}src"),
+                &format!("s3://{DST_BUCKET}/{p}{name}"),
+            ])
+            .await;
+        let v = r.json_ok();
+        assert_eq!(v["method"], "single", "{v}");
+        assert_eq!(proxy.of("CopyObject").len(), 1);
+        assert_eq!(v["source_version_id"], reported, "{name}: {v}");
+        assert_eq!(v["version_id"], reported, "{name}: {v}");
+    }
+}
+
+/// Ctrl-C while the source's HEAD waits in the proxy: once the HEAD is
+/// answered, s3cp writes nothing (no CopyObject) and exits 130.
+#[tokio::test]
+async fn ctrl_c_while_the_source_is_read_writes_nothing() {
+    let g = garage().await;
+    let client = g.client();
+    let proxy = Proxy::start(&g.endpoint).await;
+    let p = unique("ctrl-c-head");
+    put(&client, SRC_BUCKET, &format!("{p}src"), random_bytes(1000)).await;
+    let gate = proxy.hold("HeadObject", 1);
+    let child = g.via(&proxy).spawn(&[
+        "-v",
+        &format!("s3://{SRC_BUCKET}/{p}src"),
+        &format!("s3://{DST_BUCKET}/{p}dst"),
+    ]);
+    let held = gate.arrived().await;
+    assert!(held.target.ends_with("src"), "{}", held.target);
+    interrupt(&child);
+    // Release only once s3cp has seen the Ctrl-C (it says so at -v).
+    child.wait_for_stderr("Ctrl-C").await;
+    gate.release();
+    let r = child.wait().await;
+    assert_eq!(r.code, 130, "{r}");
+    assert_eq!(proxy.of("HeadObject").len(), 1, "{r}");
+    assert!(
+        proxy.of("CopyObject").is_empty(),
+        "a CopyObject was sent: {r}"
+    );
+    assert!(!exists(&client, DST_BUCKET, &format!("{p}dst")).await);
+}
+
+/// The sweep after a lost CreateMultipartUpload answer aborts the stray it
+/// left, and only that: an upload of the same key that someone else began
+/// before the copy is outside the sweep's window and stays. (The test
+/// above, with an upload begun during the copy, passes without the sweep
+/// running at all: there, no CreateMultipartUpload is sent twice.)
+///
+/// Garage drops the uploads of a key begun before a write of that key
+/// completes (measured: CreateMultipartUpload, PutObject, and the upload is
+/// no longer listed), so their upload is checked while Complete waits in
+/// the proxy, and afterwards on the requests: s3cp never aborted it.
+#[tokio::test]
+async fn the_sweep_after_a_lost_create_aborts_only_its_own_stray() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("sweep-window");
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}src"),
+        random_bytes(11 * MIB as usize),
+    )
+    .await;
+    let dst_key = format!("{p}dst");
+    let theirs = client
+        .create_multipart_upload()
+        .bucket(DST_BUCKET)
+        .key(&dst_key)
+        .send()
+        .await
+        .expect("their upload")
+        .upload_id()
+        .expect("upload id")
+        .to_owned();
+    // The sweep's window runs from the first CreateMultipartUpload's send
+    // to its answer, widened by 2 s of clock allowance once the server's
+    // Date is known (a Date has whole seconds: up to 1 s more). 5 s puts
+    // their upload well before the window: a fixed margin, not a race.
+    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    let proxy = Proxy::start(&g.endpoint).await;
+    proxy.inject(
+        1,
+        vec![Rule {
+            operation: Some("CreateMultipartUpload"),
+            when: When::First(1),
+            faults: vec![Fault::ResetMidResponse],
+        }],
+    );
+    let (src, dst) = (
+        format!("s3://{SRC_BUCKET}/{p}src"),
+        format!("s3://{DST_BUCKET}/{dst_key}"),
+    );
+    let mut args = SLOW.to_vec();
+    args.extend([src.as_str(), dst.as_str()]);
+    let complete = proxy.hold("CompleteMultipartUpload", 1);
+    let child = g.via(&proxy).spawn(&args);
+    let held = complete.arrived().await;
+    let own = held
+        .target
+        .split_once("uploadId=")
+        .expect("Complete names its upload")
+        .1
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+    // All parts copied, Complete not yet sent: s3cp's upload and theirs
+    // are there, the stray is gone.
+    let mut want = vec![format!("{dst_key} {theirs}"), format!("{dst_key} {own}")];
+    want.sort();
+    let mut listed = uploads(&client, DST_BUCKET, &dst_key).await;
+    listed.sort();
+    assert_eq!(listed, want, "the stray is gone and their upload is intact");
+    complete.release();
+    let r = child.wait().await;
+    assert_eq!(r.code, 0, "{r}");
+    assert_eq!(proxy.of("CreateMultipartUpload").len(), 2, "{r}");
+    assert_eq!(proxy.of("ListMultipartUploads").len(), 1, "the sweep ran");
+    let aborts = proxy.of("AbortMultipartUpload");
+    assert_eq!(aborts.len(), 1, "the stray was aborted: {r}");
+    assert!(
+        !aborts[0].target.contains(&theirs) && !aborts[0].target.contains(&own),
+        "not the stray was aborted: {}",
+        aborts[0].target
+    );
+    assert_eq!(
+        digest(&client, SRC_BUCKET, &format!("{p}src")).await,
+        digest(&client, DST_BUCKET, &dst_key).await
+    );
+    // Garage has dropped their upload since (see above); if it has not,
+    // remove it.
+    let _ = client
+        .abort_multipart_upload()
+        .bucket(DST_BUCKET)
+        .key(&dst_key)
+        .upload_id(&theirs)
+        .send()
+        .await;
 }

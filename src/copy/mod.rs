@@ -517,3 +517,190 @@ impl Engine<'_> {
         ours.then(|| (head.e_tag().map(str::to_owned), version(head.version_id())))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use aws_sdk_s3::operation::head_object::HeadObjectOutput;
+    use aws_sdk_s3::primitives::DateTime;
+    use aws_sdk_s3::types::ServerSideEncryption;
+
+    use super::{EtagCheck, OwnWrite, SKEW, ServerClock, UNKNOWN_SKEW, version};
+    use crate::client::AttemptLog;
+
+    /// A fixed moment with whole seconds (Last-Modified has no more).
+    fn t0() -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000)
+    }
+
+    /// The clock of a server whose `Date` read `server` when this machine's
+    /// clock read `local`.
+    fn clock(server: SystemTime, local: SystemTime) -> ServerClock {
+        ServerClock::from_log(&AttemptLog {
+            server_date: Some((server, local)),
+            ..AttemptLog::default()
+        })
+    }
+
+    fn unknown_clock() -> ServerClock {
+        ServerClock::from_log(&AttemptLog::default())
+    }
+
+    /// The same clock as this machine's.
+    fn same_clock() -> ServerClock {
+        clock(t0(), t0())
+    }
+
+    fn head(size: i64, etag: &str, modified: SystemTime) -> HeadObjectOutput {
+        HeadObjectOutput::builder()
+            .content_length(size)
+            .e_tag(etag)
+            .last_modified(DateTime::from(modified))
+            .build()
+    }
+
+    fn own(etag: EtagCheck) -> OwnWrite {
+        OwnWrite {
+            size: 1000,
+            etag,
+            since: t0(),
+        }
+    }
+
+    fn equals(etag: &str) -> EtagCheck {
+        EtagCheck::Equals(etag.to_owned())
+    }
+
+    #[test]
+    fn a_server_ahead_or_behind_shifts_its_time_by_that_much() {
+        let ahead = clock(t0() + Duration::from_secs(90), t0());
+        assert!(ahead.is_known());
+        assert_eq!(ahead.server_time(t0()), t0() + Duration::from_secs(90));
+        assert_eq!(ahead.margin(), SKEW);
+
+        let behind = clock(t0() - Duration::from_millis(1500), t0());
+        assert_eq!(behind.server_time(t0()), t0() - Duration::from_millis(1500));
+        // The offset holds for later times too.
+        let later = t0() + Duration::from_secs(600);
+        assert_eq!(
+            behind.server_time(later),
+            later - Duration::from_millis(1500)
+        );
+        assert_eq!(behind.margin(), SKEW);
+
+        assert_eq!(same_clock().server_time(t0()), t0());
+    }
+
+    #[test]
+    fn an_unknown_server_clock_is_taken_as_ours_with_the_wider_margin() {
+        let unknown = unknown_clock();
+        assert!(!unknown.is_known());
+        assert_eq!(unknown.server_time(t0()), t0());
+        assert_eq!(unknown.margin(), UNKNOWN_SKEW);
+        assert!(UNKNOWN_SKEW > SKEW);
+    }
+
+    #[test]
+    fn own_write_matches_size_etag_and_a_recent_last_modified() {
+        let ours = own(equals("\"abc\""));
+        let now = t0() + Duration::from_secs(1);
+        assert!(ours.matches(&head(1000, "\"abc\"", now), same_clock()));
+        // Quoted or not, the same ETag.
+        assert!(own(equals("abc")).matches(&head(1000, "\"abc\"", now), same_clock()));
+        // Another size.
+        assert!(!ours.matches(&head(999, "\"abc\"", now), same_clock()));
+        // Another ETag.
+        assert!(!ours.matches(&head(1000, "\"abd\"", now), same_clock()));
+        // No ETag where one is expected.
+        let no_etag = HeadObjectOutput::builder()
+            .content_length(1000)
+            .last_modified(DateTime::from(now))
+            .build();
+        assert!(!ours.matches(&no_etag, same_clock()));
+        // No Last-Modified: not known to be recent.
+        let undated = HeadObjectOutput::builder()
+            .content_length(1000)
+            .e_tag("\"abc\"")
+            .build();
+        assert!(!ours.matches(&undated, same_clock()));
+    }
+
+    #[test]
+    fn a_multipart_write_is_known_by_its_part_count() {
+        let ours = own(EtagCheck::Parts(3));
+        let now = t0() + Duration::from_secs(1);
+        assert!(ours.matches(&head(1000, "\"0123-3\"", now), same_clock()));
+        assert!(!ours.matches(&head(1000, "\"0123-2\"", now), same_clock()));
+        assert!(!ours.matches(&head(1000, "\"0123-13\"", now), same_clock()));
+        assert!(!ours.matches(&head(1000, "\"0123\"", now), same_clock()));
+    }
+
+    /// A HEAD of an encrypted object whose ETag is not the source's.
+    fn encrypted(
+        size: i64,
+        sse: Option<ServerSideEncryption>,
+        customer_key: Option<&str>,
+    ) -> HeadObjectOutput {
+        HeadObjectOutput::builder()
+            .content_length(size)
+            .e_tag("\"not-the-md5\"")
+            .last_modified(DateTime::from(t0() + Duration::from_secs(1)))
+            .set_server_side_encryption(sse)
+            .set_sse_customer_algorithm(customer_key.map(str::to_owned))
+            .build()
+    }
+
+    #[test]
+    fn under_kms_or_a_customer_key_the_etag_is_not_compared() {
+        let ours = own(equals("\"abc\""));
+        let kms = Some(ServerSideEncryption::AwsKms);
+        assert!(ours.matches(&encrypted(1000, kms.clone(), None), same_clock()));
+        let dsse = Some(ServerSideEncryption::AwsKmsDsse);
+        assert!(ours.matches(&encrypted(1000, dsse, None), same_clock()));
+        let sse_c = Some("AES256");
+        assert!(ours.matches(&encrypted(1000, None, sse_c), same_clock()));
+        // SSE-S3 keeps the MD5: compared.
+        let sse_s3 = Some(ServerSideEncryption::Aes256);
+        assert!(!ours.matches(&encrypted(1000, sse_s3, None), same_clock()));
+        assert!(!ours.matches(&encrypted(1000, None, None), same_clock()));
+        // The size still counts.
+        assert!(!ours.matches(&encrypted(999, kms, None), same_clock()));
+        assert!(!ours.matches(&encrypted(999, None, sse_c), same_clock()));
+        // Not comparable at all (a multipart source): any ETag.
+        let any = own(EtagCheck::Any);
+        assert!(any.matches(&encrypted(1000, None, None), same_clock()));
+    }
+
+    #[test]
+    fn a_last_modified_before_the_start_minus_the_margin_is_not_ours() {
+        let ours = own(equals("\"abc\""));
+        let at = |t: SystemTime| head(1000, "\"abc\"", t);
+        // Known clock: 2 s of allowance.
+        assert!(ours.matches(&at(t0()), same_clock()));
+        assert!(ours.matches(&at(t0() - SKEW), same_clock()));
+        assert!(!ours.matches(&at(t0() - SKEW - Duration::from_secs(1)), same_clock()));
+        // Unknown clock: the wider allowance.
+        let within = t0() - UNKNOWN_SKEW + Duration::from_secs(1);
+        assert!(ours.matches(&at(within), unknown_clock()));
+        assert!(!ours.matches(&at(within), same_clock()));
+        let outside = t0() - UNKNOWN_SKEW - Duration::from_secs(1);
+        assert!(!ours.matches(&at(outside), unknown_clock()));
+        // A server 60 s ahead: its times are compared with its own clock.
+        let ahead = clock(t0() + Duration::from_secs(60), t0());
+        assert!(ours.matches(&at(t0() + Duration::from_secs(59)), ahead));
+        assert!(!ours.matches(&at(t0() + Duration::from_secs(30)), ahead));
+        // A server 60 s behind: an object it dates before our start is ours.
+        let behind = clock(t0() - Duration::from_secs(60), t0());
+        assert!(ours.matches(&at(t0() - Duration::from_secs(59)), behind));
+        assert!(!ours.matches(&at(t0() - Duration::from_secs(63)), behind));
+    }
+
+    #[test]
+    fn null_and_empty_version_ids_are_no_version() {
+        assert_eq!(version(Some("null")), None);
+        assert_eq!(version(Some("")), None);
+        assert_eq!(version(None), None);
+        assert_eq!(version(Some("3HL4kqtJ")), Some("3HL4kqtJ".to_owned()));
+    }
+}

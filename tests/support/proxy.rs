@@ -8,6 +8,9 @@
 //! InternalError, a 200 OK with an `<Error>` body (with and without
 //! whitespace before `<?xml`), a connection reset in the middle of a
 //! response, a delay; and a 412 PreconditionFailed where S3 would send one.
+//! It can add a header to the server's answers of one operation
+//! ([`Proxy::add_answer_header`]), to send what S3 sends and the test
+//! server does not (`x-amz-copy-source-version-id: null`, say).
 //!
 //! It can also hold a chosen request until the test has acted
 //! ([`Proxy::hold`], [`Proxy::hold_answer`], [`Proxy::hold_where`]): before
@@ -163,6 +166,8 @@ pub struct Proxy {
 struct Inner {
     requests: Mutex<Vec<Request>>,
     answers: Mutex<Vec<Answer>>,
+    /// Headers added to the server's answers: (operation, name, value).
+    added_headers: Mutex<Vec<(&'static str, String, String)>>,
     /// Requests in flight now, and the most ever in flight at once.
     in_flight: Mutex<(usize, usize)>,
     faults: Mutex<Faults>,
@@ -280,6 +285,7 @@ impl Proxy {
         let inner = Arc::new(Inner {
             requests: Mutex::default(),
             answers: Mutex::default(),
+            added_headers: Mutex::default(),
             in_flight: Mutex::default(),
             faults: Mutex::new(Faults {
                 rules: Vec::new(),
@@ -366,6 +372,16 @@ impl Proxy {
             status,
             body: body.to_owned(),
         });
+    }
+
+    /// Adds `name: value` to the server's answers to every request of
+    /// `operation` (not to canned answers or faults).
+    pub fn add_answer_header(&self, operation: &'static str, name: &str, value: &str) {
+        self.inner.added_headers.lock().unwrap().push((
+            operation,
+            name.to_owned(),
+            value.to_owned(),
+        ));
     }
 
     /// Adds fault rules, drawn with a generator seeded by `seed`.
@@ -633,6 +649,14 @@ impl Inner {
             f.1 = f.1.max(f.0);
         }
         let mut counted = true;
+        let added: Vec<String> = self
+            .added_headers
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(op, _, _)| *op == operation)
+            .map(|(_, name, value)| format!("{name}: {value}\r\n"))
+            .collect();
         let result = async {
             let mut server = TcpStream::connect(upstream).await?;
             server.write_all(forwarded.as_bytes()).await?;
@@ -641,17 +665,27 @@ impl Inner {
             let n = server.read(&mut first).await?;
             self.in_flight.lock().unwrap().0 -= 1;
             counted = false;
-            if held_answer.is_empty() {
+            if held_answer.is_empty() && added.is_empty() {
                 client.write_all(&first[..n]).await?;
                 return tokio::io::copy_bidirectional(&mut client, &mut server).await;
             }
             // The whole answer (the server closes after it: `Connection:
-            // close`), so that the server has finished before s3cp sees any.
+            // close`), so that the server has finished before s3cp sees any
+            // (and headers can be added to it).
             let mut answer = first[..n].to_vec();
             let read = server.read_to_end(&mut answer);
             tokio::time::timeout(Duration::from_secs(30), read)
                 .await
                 .map_err(|_| std::io::Error::other("the server's answer did not end"))??;
+            if !added.is_empty() {
+                // After the status line: the headers come next.
+                let at = answer
+                    .windows(2)
+                    .position(|w| w == b"\r\n")
+                    .map(|i| i + 2)
+                    .ok_or_else(|| std::io::Error::other("no status line in the answer"))?;
+                answer.splice(at..at, added.concat().into_bytes());
+            }
             self.pause(&held_answer, &request).await;
             client.write_all(&answer).await?;
             client.shutdown().await?;
