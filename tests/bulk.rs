@@ -427,8 +427,13 @@ async fn ctrl_c_stops_a_bulk_run_with_130_and_no_upload_left() {
     let p = unique("bulk-sigint");
     let small: Vec<String> = (0..50).map(|i| format!("src/s{i:02}")).collect();
     put_many(&client, &p, &small).await;
-    parts_source(&client, &p, &format!("{p}src/big"), 80).await;
-    let child = g.spawn(&[
+    parts_source(&client, &p, &format!("{p}src/big"), 3).await;
+    // Ctrl-C while big's first part waits in the proxy; the abort that
+    // answers it is held until it has come, then let through.
+    let proxy = Proxy::start(&g.endpoint).await;
+    let part = proxy.hold("UploadPartCopy", 1);
+    let abort = proxy.hold("AbortMultipartUpload", 1);
+    let child = g.via(&proxy).spawn(&[
         "-r",
         "--json",
         "--jobs",
@@ -442,9 +447,11 @@ async fn ctrl_c_stops_a_bulk_run_with_130_and_no_upload_left() {
         &format!("s3://{SRC_BUCKET}/{p}src/"),
         &format!("s3://{DST_BUCKET}/{p}dst/"),
     ]);
-    wait_for_upload(&client, &p).await;
+    part.arrived().await;
     interrupt(&child);
-    let r = Run::from(child.wait_with_output().await.expect("wait"));
+    abort.arrived().await;
+    abort.release();
+    let r = child.wait().await;
     assert_eq!(r.code, 130, "{r}");
     let (copies, summary) = json_lines(&r);
     assert_eq!(summary["interrupted"], true, "{summary}");
@@ -472,16 +479,37 @@ async fn fail_fast_stops_scheduling_after_the_first_failure() {
             "s3://{SRC_BUCKET}/{p}ok s3://{DST_BUCKET}/{p}out/ok{i}\n"
         ));
     }
-    let r = g
-        .s3cp_stdin(
-            &["--from-file", "-", "--json", "--jobs", "1", "--fail-fast"],
-            &manifest,
-        )
-        .await;
+    // Two jobs: the missing source and the first good copy start together.
+    // The good copy's HEAD waits in the proxy until s3cp has reported the
+    // failure (its line is printed before the next item is taken), so that
+    // copy is in flight when the failure comes: it finishes, and nothing
+    // after it starts.
+    let proxy = Proxy::start(&g.endpoint).await;
+    let ok_key = format!("{p}ok");
+    let first_ok = proxy.hold_where(
+        support::proxy::At::Request,
+        "the first HEAD of ok",
+        1,
+        move |r| r.operation() == "HeadObject" && r.target.contains(&ok_key),
+    );
+    let child = g.via(&proxy).spawn_stdin(
+        &["--from-file", "-", "--json", "--jobs", "2", "--fail-fast"],
+        &manifest,
+    );
+    first_ok.arrived().await;
+    child.wait_for_stdout(r#""status":"failed""#).await;
+    first_ok.release();
+    let r = child.wait().await;
     assert_eq!(r.code, 1, "{r}");
     let (_, summary) = json_lines(&r);
     assert_eq!(summary["failed"], 1, "{summary}");
     assert!(summary["copied"].as_u64().unwrap() < 20, "{summary}");
+    assert_eq!(summary["copied"], 1, "only the copy in flight: {summary}");
+    assert_eq!(
+        proxy.of("CopyObject").len(),
+        1,
+        "a copy started after the failure"
+    );
     // Without --fail-fast, the others go on.
     let r = g
         .s3cp_stdin(&["--from-file", "-", "--json", "--jobs", "1"], &manifest)

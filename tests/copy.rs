@@ -158,31 +158,25 @@ async fn source_overwritten_mid_copy_fails_and_leaves_no_upload() {
     let client = g.client();
     let p = unique("overwritten");
     let src = format!("{p}src");
-    // 400 MiB in 80 parts, copied one at a time: plenty of time to overwrite.
-    parts_source(&client, &p, &src, 80).await;
+    // 15 MiB in 3 parts, copied one at a time.
+    parts_source(&client, &p, &src, 3).await;
 
-    let run = {
-        let g = g.clone();
-        let (src, dst) = (
-            format!("s3://{SRC_BUCKET}/{src}"),
-            format!("s3://{DST_BUCKET}/{p}dst"),
-        );
-        tokio::spawn(async move {
-            g.s3cp(&[
-                "--multipart-threshold",
-                "5MiB",
-                "--part-size",
-                "5MiB",
-                "--concurrency",
-                "1",
-                &src,
-                &dst,
-            ])
-            .await
-        })
-    };
-    // Overwrite the source as soon as the copy's upload exists.
-    wait_for_upload(&client, &p).await;
+    // The second part waits in the proxy while the source is overwritten:
+    // the first part was copied from the old source, the second is sent
+    // after the change.
+    let proxy = support::proxy::Proxy::start(&g.endpoint).await;
+    let part = proxy.hold("UploadPartCopy", 2);
+    let child = g.via(&proxy).spawn(&[
+        "--multipart-threshold",
+        "5MiB",
+        "--part-size",
+        "5MiB",
+        "--concurrency",
+        "1",
+        &format!("s3://{SRC_BUCKET}/{src}"),
+        &format!("s3://{DST_BUCKET}/{p}dst"),
+    ]);
+    part.arrived().await;
     put(
         &client,
         SRC_BUCKET,
@@ -190,8 +184,9 @@ async fn source_overwritten_mid_copy_fails_and_leaves_no_upload() {
         b"a different object now".to_vec(),
     )
     .await;
+    part.release();
 
-    let run = run.await.unwrap();
+    let run = child.wait().await;
     assert_eq!(run.code, 1, "{run}");
     assert!(run.stderr.contains("changed during the copy"), "{run}");
     assert!(run.stderr.contains("PreconditionFailed"), "{run}");
@@ -393,9 +388,14 @@ async fn ctrl_c_mid_copy_exits_130_and_aborts_the_upload() {
     let client = g.client();
     let p = unique("sigint");
     let src = format!("{p}src");
-    parts_source(&client, &p, &src, 80).await;
+    parts_source(&client, &p, &src, 3).await;
 
-    let child = g.spawn(&[
+    // Ctrl-C while the second of three parts waits in the proxy; the abort
+    // that answers it is held until it has come, then let through.
+    let proxy = support::proxy::Proxy::start(&g.endpoint).await;
+    let part = proxy.hold("UploadPartCopy", 2);
+    let abort = proxy.hold("AbortMultipartUpload", 1);
+    let child = g.via(&proxy).spawn(&[
         "--multipart-threshold",
         "5MiB",
         "--part-size",
@@ -405,11 +405,18 @@ async fn ctrl_c_mid_copy_exits_130_and_aborts_the_upload() {
         &format!("s3://{SRC_BUCKET}/{src}"),
         &format!("s3://{DST_BUCKET}/{p}dst"),
     ]);
-    wait_for_upload(&client, &p).await;
+    part.arrived().await;
     interrupt(&child);
-    let run = Run::from(child.wait_with_output().await.expect("wait"));
+    abort.arrived().await;
+    abort.release();
+    let run = child.wait().await;
     assert_eq!(run.code, 130, "{run}");
     assert!(run.stderr.contains("interrupted"), "{run}");
+    assert_eq!(
+        proxy.of("UploadPartCopy").len(),
+        2,
+        "no part started after Ctrl-C"
+    );
     assert!(!exists(&client, DST_BUCKET, &format!("{p}dst")).await);
     assert!(
         uploads(&client, DST_BUCKET, &p).await.is_empty(),
@@ -430,7 +437,8 @@ async fn progress_bar_on_a_terminal() {
         env!("CARGO_BIN_EXE_s3cp"),
         g.endpoint
     );
-    let out = tokio::process::Command::new("script")
+    let mut script = tokio::process::Command::new("script");
+    script
         .args(["-qefc", &command, "/dev/null"])
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -438,12 +446,12 @@ async fn progress_bar_on_a_terminal() {
         .env("TERM", "xterm")
         .env("AWS_ACCESS_KEY_ID", &g.access_key)
         .env("AWS_SECRET_ACCESS_KEY", &g.secret_key)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .await
-        .expect("run script (util-linux)");
-    let screen = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{screen}");
+        .stdin(std::process::Stdio::null());
+    let out = Spawned::start(script, &format!("script -qefc '{command}'"), g.timeout)
+        .wait()
+        .await;
+    let screen = &out.stdout;
+    assert_eq!(out.code, 0, "{out}");
     assert!(
         screen.contains("(60 parts)"),
         "no progress bar drawn:\n{screen}"

@@ -278,7 +278,7 @@ async fn the_proxy_holds_a_request_before_or_after_the_server() {
     assert!(held.target.contains("before"), "{}", held.target);
     assert!(!exists(&client, DST_BUCKET, &format!("{p}before")).await);
     gate.release();
-    let r = Run::from(child.wait_with_output().await.unwrap());
+    let r = child.wait().await;
     assert_eq!(r.json_ok()["size"], 1000);
     assert!(exists(&client, DST_BUCKET, &format!("{p}before")).await);
 
@@ -290,7 +290,7 @@ async fn the_proxy_holds_a_request_before_or_after_the_server() {
     gate.arrived().await;
     assert!(exists(&client, DST_BUCKET, &format!("{p}after")).await);
     gate.release();
-    let r = Run::from(child.wait_with_output().await.unwrap());
+    let r = child.wait().await;
     assert_eq!(r.json_ok()["size"], 1000);
 
     // Requests are counted from when the hold is made (two HEADs went
@@ -303,7 +303,7 @@ async fn the_proxy_holds_a_request_before_or_after_the_server() {
     assert!(head.arrived().await.target.ends_with("src"));
     assert!(head.has_arrived());
     head.release();
-    let r = Run::from(child.wait_with_output().await.unwrap());
+    let r = child.wait().await;
     assert_eq!(r.json_ok()["size"], 1000);
 
     // Dropping the last handle of the proxy lets a held request go.
@@ -313,7 +313,7 @@ async fn the_proxy_holds_a_request_before_or_after_the_server() {
         .spawn(&["--json", &src, &format!("s3://{DST_BUCKET}/{p}dropped")]);
     gate.arrived().await;
     drop(proxy);
-    let r = Run::from(child.wait_with_output().await.unwrap());
+    let r = child.wait().await;
     assert_eq!(r.json_ok()["size"], 1000);
 }
 
@@ -368,11 +368,14 @@ async fn keep_partial_then_resume_copies_only_the_missing_parts() {
     let mut args = vec!["--keep-partial"];
     args.extend(SLOW);
     args.extend([src.as_str(), dst.as_str()]);
-    let child = g.spawn_env(&args, &env);
-    wait_for_upload(&client, &p).await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // Ctrl-C while the third part waits in the proxy: two parts are kept;
+    // the held one, given up by s3cp, never reaches the server.
+    let proxy = Proxy::start(&g.endpoint).await;
+    let third = proxy.hold("UploadPartCopy", 3);
+    let child = g.via(&proxy).spawn_env(&args, &env);
+    third.arrived().await;
     interrupt(&child);
-    let r = Run::from(child.wait_with_output().await.unwrap());
+    let r = child.wait().await;
     assert_eq!(r.code, 130, "{r}");
     assert!(r.stderr.contains("kept"), "{r}");
     assert!(r.stderr.contains("s3cp --resume"), "{r}");
@@ -381,6 +384,7 @@ async fn keep_partial_then_resume_copies_only_the_missing_parts() {
         before > 0 && before < 80,
         "{before} parts done before the resume"
     );
+    assert_eq!(before, 2, "the parts before the held one");
     assert_eq!(
         std::fs::read_dir(state.path()).unwrap().count(),
         1,
@@ -431,11 +435,15 @@ async fn kill_9_then_resume_completes_and_a_changed_source_is_refused() {
         let dst = format!("s3://{DST_BUCKET}/{dst_key}");
         let mut args = SLOW.to_vec();
         args.extend([src.as_str(), dst.as_str()]);
-        let mut child = g.spawn_env(&args, &env);
-        wait_for_upload(&client, &dst_key).await;
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        // kill -9 while the third part waits in the proxy; given up by
+        // s3cp, it never reaches the server.
+        let proxy = Proxy::start(&g.endpoint).await;
+        let third = proxy.hold("UploadPartCopy", 3);
+        let mut child = g.via(&proxy).spawn_env(&args, &env);
+        third.arrived().await;
         child.kill().await.expect("kill -9");
         assert!(parts_done(&client, &dst_key).await < 80);
+        assert_eq!(parts_done(&client, &dst_key).await, 2);
 
         let mut args = vec!["--resume"];
         args.extend(SLOW);
@@ -477,32 +485,33 @@ async fn a_second_ctrl_c_exits_at_once() {
     let client = g.client();
     let p = unique("double-sigint");
     let src = format!("s3://{SRC_BUCKET}/{}", slow_copy_source(&g, &p).await);
-    // Make the abort that the first Ctrl-C starts take 20 s.
+    // The first Ctrl-C comes while the first part waits in the proxy; the
+    // abort it starts is held there, so the second comes while that abort
+    // is in flight.
     let proxy = Proxy::start(&g.endpoint).await;
-    proxy.inject(
-        3,
-        vec![Rule {
-            operation: Some("AbortMultipartUpload"),
-            when: When::EveryNth(1),
-            faults: vec![Fault::Delay(20_000)],
-        }],
-    );
+    let part = proxy.hold("UploadPartCopy", 1);
+    let abort = proxy.hold("AbortMultipartUpload", 1);
     let mut args = SLOW.to_vec();
     let dst = format!("s3://{DST_BUCKET}/{p}dst");
     args.extend([src.as_str(), dst.as_str()]);
     let child = g.via(&proxy).spawn(&args);
-    wait_for_upload(&client, &p).await;
+    part.arrived().await;
     interrupt(&child);
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    abort.arrived().await;
     let second = std::time::Instant::now();
     interrupt(&child);
-    let r = Run::from(child.wait_with_output().await.unwrap());
+    let r = child.wait().await;
     assert_eq!(r.code, 130, "{r}");
     assert!(
         second.elapsed().as_secs() < 5,
         "the second Ctrl-C did not exit at once"
     );
     assert!(r.stderr.contains("interrupted twice"), "{r}");
+    assert_eq!(
+        uploads(&client, DST_BUCKET, &p).await.len(),
+        1,
+        "the held abort reached the server"
+    );
     // What the first abort did not finish, `uploads abort` cleans up.
     let r = g
         .s3cp(&["uploads", "abort", &format!("s3://{DST_BUCKET}/{p}")])

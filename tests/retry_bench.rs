@@ -46,8 +46,10 @@ async fn bulk_copy_under_slowdown() {
         );
         let dst = format!("s3://{DST_BUCKET}/{p}dst-{mode}-{attempts}/");
         let started = std::time::Instant::now();
+        // Adaptive retry under SlowDown takes minutes, not the default 120 s.
         let r = g
             .via(&proxy)
+            .with_timeout(std::time::Duration::from_secs(1800))
             .s3cp(&[
                 "-r",
                 "-q",

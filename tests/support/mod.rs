@@ -2,6 +2,11 @@
 //! setting up and checking objects, and a runner for the real `s3cp` binary
 //! with a scrubbed environment (no `AWS_*` or `HOME` from the developer).
 //!
+//! Every process a test starts has a timeout: an s3cp that does not end in
+//! time ([`S3CP_TIMEOUT`], or [`Server::with_timeout`]) is killed and the
+//! test fails with what it printed so far; a spawned s3cp ([`Spawned`]) is
+//! killed when the test ends or panics before it.
+//!
 //! A test whose server is not there fails with a message saying how to start
 //! it; it never skips.
 
@@ -10,7 +15,8 @@
 pub mod proxy;
 
 use std::collections::HashMap;
-use std::process::Output;
+use std::process::{ExitStatus, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
@@ -23,6 +29,9 @@ pub const SRC_BUCKET: &str = "s3cp-src";
 pub const DST_BUCKET: &str = "s3cp-dst";
 pub const MIB: u64 = 1024 * 1024;
 
+/// How long one s3cp run may take before the test kills it and fails.
+pub const S3CP_TIMEOUT: Duration = Duration::from_secs(120);
+
 /// One S3-compatible server on loopback.
 #[derive(Debug, Clone)]
 pub struct Server {
@@ -30,6 +39,8 @@ pub struct Server {
     pub endpoint: String,
     pub access_key: String,
     pub secret_key: String,
+    /// How long each s3cp run against it may take ([`S3CP_TIMEOUT`]).
+    pub timeout: Duration,
 }
 
 fn required_env(var: &str, server: &str) -> String {
@@ -49,6 +60,7 @@ pub async fn garage() -> Server {
         endpoint: required_env("S3CP_TEST_GARAGE_ENDPOINT", "Garage"),
         access_key: required_env("S3CP_TEST_GARAGE_ACCESS_KEY_ID", "Garage"),
         secret_key: required_env("S3CP_TEST_GARAGE_SECRET_ACCESS_KEY", "Garage"),
+        timeout: S3CP_TIMEOUT,
     };
     server.check_reachable().await;
     server
@@ -61,6 +73,7 @@ pub async fn moto() -> Server {
         endpoint: required_env("S3CP_TEST_MOTO_ENDPOINT", "moto"),
         access_key: "testing".into(),
         secret_key: "testing".into(),
+        timeout: S3CP_TIMEOUT,
     };
     server.check_reachable().await;
     let client = server.client();
@@ -99,6 +112,15 @@ impl Server {
         }
     }
 
+    /// The same server, with another timeout for each s3cp run (a
+    /// benchmark, say).
+    pub fn with_timeout(&self, timeout: Duration) -> Server {
+        Server {
+            timeout,
+            ..self.clone()
+        }
+    }
+
     /// An SDK client for setting up and checking test objects.
     pub fn client(&self) -> Client {
         let conf = aws_sdk_s3::Config::builder()
@@ -126,52 +148,49 @@ impl Server {
     /// Runs `s3cp --endpoint-url .. --path-style ARGS` with extra
     /// environment variables.
     pub async fn s3cp_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let mut all = vec!["--endpoint-url", self.endpoint.as_str(), "--path-style"];
-        all.extend_from_slice(args);
-        self.s3cp_env(&all, env).await
+        self.spawn_env(args, env).wait().await
     }
 
     /// Runs `s3cp --endpoint-url .. --path-style ARGS` with `input` on its
     /// standard input.
     pub async fn s3cp_stdin(&self, args: &[&str], input: &str) -> Run {
-        use tokio::io::AsyncWriteExt;
-        let mut all = vec!["--endpoint-url", &self.endpoint, "--path-style"];
-        all.extend_from_slice(args);
-        let mut cmd = self.command(&all, &[]);
-        cmd.stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        let mut child = cmd.spawn().expect("run s3cp");
-        let mut stdin = child.stdin.take().expect("stdin");
-        stdin
-            .write_all(input.as_bytes())
-            .await
-            .expect("write stdin");
-        drop(stdin);
-        Run::from(child.wait_with_output().await.expect("wait s3cp"))
+        self.spawn_stdin(args, input).wait().await
     }
 
-    /// Starts `s3cp --endpoint-url .. --path-style ARGS` without waiting,
-    /// its output piped (for tests that signal it).
-    pub fn spawn(&self, args: &[&str]) -> tokio::process::Child {
+    /// [`Server::spawn`] with `input` on its standard input.
+    pub fn spawn_stdin(&self, args: &[&str], input: &str) -> Spawned {
+        let args = self.endpoint_args(args);
+        let mut cmd = self.command(&args, &[]);
+        cmd.stdin(Stdio::piped());
+        let mut child = Spawned::start(cmd, &describe(&args), self.timeout);
+        child.write_stdin(input);
+        child
+    }
+
+    /// Starts `s3cp --endpoint-url .. --path-style ARGS` without waiting
+    /// (for tests that act while it runs).
+    pub fn spawn(&self, args: &[&str]) -> Spawned {
         self.spawn_env(args, &[])
     }
 
     /// [`Server::spawn`] with extra environment variables.
-    pub fn spawn_env(&self, args: &[&str], env: &[(&str, &str)]) -> tokio::process::Child {
-        let mut all = vec!["--endpoint-url", &self.endpoint, "--path-style"];
-        all.extend_from_slice(args);
-        self.command(&all, env)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("start s3cp")
+    pub fn spawn_env(&self, args: &[&str], env: &[(&str, &str)]) -> Spawned {
+        let args = self.endpoint_args(args);
+        Spawned::start(self.command(&args, env), &describe(&args), self.timeout)
     }
 
     /// Runs s3cp with exactly `args` and extra environment variables.
     pub async fn s3cp_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let out = self.command(args, env).output().await.expect("run s3cp");
-        Run::from(out)
+        Spawned::start(self.command(args, env), &describe(args), self.timeout)
+            .wait()
+            .await
+    }
+
+    /// `--endpoint-url .. --path-style` and then `args`.
+    fn endpoint_args<'a>(&'a self, args: &[&'a str]) -> Vec<&'a str> {
+        let mut all = vec!["--endpoint-url", self.endpoint.as_str(), "--path-style"];
+        all.extend_from_slice(args);
+        all
     }
 
     /// The s3cp command with a clean environment holding only the test
@@ -201,6 +220,199 @@ pub struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
+}
+
+/// `s3cp ARGS`, for messages.
+fn describe(args: &[&str]) -> String {
+    format!("s3cp {}", args.join(" "))
+}
+
+/// A process a test started (s3cp, or another command through
+/// [`Spawned::start`]): killed when dropped, so a test that panics leaves
+/// nothing running; its output is collected as it comes, so a run that
+/// times out can show what it printed; every wait ends by its deadline.
+#[derive(Debug)]
+pub struct Spawned {
+    child: tokio::process::Child,
+    /// The command line, for messages.
+    what: String,
+    /// When the run must have ended (start + timeout).
+    deadline: Instant,
+    timeout: Duration,
+    stdout: tokio::sync::watch::Receiver<Vec<u8>>,
+    stderr: tokio::sync::watch::Receiver<Vec<u8>>,
+}
+
+impl Spawned {
+    /// Starts `cmd` with its output piped, to be ended within `timeout`.
+    pub fn start(mut cmd: tokio::process::Command, what: &str, timeout: Duration) -> Spawned {
+        cmd.stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        let mut child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {what}: {e}"));
+        let stdout = collect(child.stdout.take().expect("piped stdout"));
+        let stderr = collect(child.stderr.take().expect("piped stderr"));
+        Spawned {
+            child,
+            what: what.to_owned(),
+            deadline: Instant::now() + timeout,
+            timeout,
+            stdout,
+            stderr,
+        }
+    }
+
+    /// Writes `input` to its standard input (piped) and closes it, in the
+    /// background so that a process that does not read cannot block the test.
+    fn write_stdin(&mut self, input: &str) {
+        use tokio::io::AsyncWriteExt;
+        let mut stdin = self.child.stdin.take().expect("piped stdin");
+        let input = input.to_owned();
+        tokio::spawn(async move {
+            // A process that exits without reading all of it is judged by
+            // its exit code and output, not by a broken pipe here.
+            let _ = stdin.write_all(input.as_bytes()).await;
+        });
+    }
+
+    /// The process id (`None` once it has been waited for).
+    pub fn id(&self) -> Option<u32> {
+        self.child.id()
+    }
+
+    /// Sends SIGINT (Ctrl-C).
+    pub fn interrupt(&self) {
+        let pid = self.id().expect("the process is running").to_string();
+        let mut kill = std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .spawn()
+            .expect("run kill");
+        // `kill` ends at once; a bounded wait all the same. std has no wait
+        // with a timeout, and this stays a plain fn (no await), so poll.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = kill.try_wait().expect("wait for kill") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = kill.kill();
+                panic!("kill -INT {pid} did not end within 10 s");
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        };
+        assert!(status.success(), "kill -INT {pid} failed: {status}");
+    }
+
+    /// SIGKILL, and waits for it to end.
+    pub async fn kill(&mut self) -> std::io::Result<()> {
+        self.child.kill().await
+    }
+
+    /// Waits until its stdout holds `needle` (a line it printed, say);
+    /// fails the test if it ends or its time is up first.
+    pub async fn wait_for_stdout(&self, needle: &str) {
+        let mut stdout = self.stdout.clone();
+        let seen = stdout.wait_for(|out| String::from_utf8_lossy(out).contains(needle));
+        match tokio::time::timeout_at(self.deadline.into(), seen).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(_)) => panic!(
+                "{} closed its stdout without printing {needle:?}:\n{}",
+                self.what,
+                self.so_far()
+            ),
+            Err(_) => panic!(
+                "{} did not print {needle:?} within {} s:\n{}",
+                self.what,
+                self.timeout.as_secs(),
+                self.so_far()
+            ),
+        }
+    }
+
+    /// Waits for it to end, within its timeout: one that does not is
+    /// killed, and the test fails with what it printed so far.
+    pub async fn wait(mut self) -> Run {
+        let status = self.wait_status().await;
+        let (stdout, stderr) = self.output().await;
+        Run {
+            code: status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        }
+    }
+
+    /// [`Spawned::wait`], as `tokio::process::Child::wait_with_output`.
+    pub async fn wait_with_output(mut self) -> std::io::Result<Output> {
+        let status = self.wait_status().await;
+        let (stdout, stderr) = self.output().await;
+        Ok(Output {
+            status,
+            stdout,
+            stderr,
+        })
+    }
+
+    async fn wait_status(&mut self) -> ExitStatus {
+        match tokio::time::timeout_at(self.deadline.into(), self.child.wait()).await {
+            Ok(status) => status.unwrap_or_else(|e| panic!("wait for {}: {e}", self.what)),
+            Err(_) => {
+                let _ = self.child.kill().await;
+                let (stdout, stderr) = self.output().await;
+                panic!(
+                    "{} did not end within {} s and was killed; it printed so far:\n\
+                     --- stdout\n{}--- stderr\n{}",
+                    self.what,
+                    self.timeout.as_secs(),
+                    String::from_utf8_lossy(&stdout),
+                    String::from_utf8_lossy(&stderr)
+                )
+            }
+        }
+    }
+
+    /// All it printed, once it has ended: waits (boundedly) for its pipes
+    /// to close, which a grandchild holding them could delay.
+    async fn output(&self) -> (Vec<u8>, Vec<u8>) {
+        let closed = |rx: &tokio::sync::watch::Receiver<Vec<u8>>| {
+            let mut rx = rx.clone();
+            async move {
+                let end = async { while rx.changed().await.is_ok() {} };
+                let _ = tokio::time::timeout(Duration::from_secs(10), end).await;
+                rx.borrow().clone()
+            }
+        };
+        tokio::join!(closed(&self.stdout), closed(&self.stderr))
+    }
+
+    /// What it printed so far, for messages.
+    fn so_far(&self) -> String {
+        format!(
+            "--- stdout\n{}--- stderr\n{}",
+            String::from_utf8_lossy(&self.stdout.borrow()),
+            String::from_utf8_lossy(&self.stderr.borrow())
+        )
+    }
+}
+
+/// Reads a pipe to its end in the background; the receiver sees all read
+/// so far, and its sender closes at the end.
+fn collect(
+    mut pipe: impl tokio::io::AsyncRead + Unpin + Send + 'static,
+) -> tokio::sync::watch::Receiver<Vec<u8>> {
+    use tokio::io::AsyncReadExt;
+    let (tx, rx) = tokio::sync::watch::channel(Vec::new());
+    tokio::spawn(async move {
+        let mut chunk = [0u8; 8192];
+        while let Ok(n) = pipe.read(&mut chunk).await {
+            if n == 0 {
+                break;
+            }
+            tx.send_modify(|out| out.extend_from_slice(&chunk[..n]));
+        }
+    });
+    rx
 }
 
 impl From<Output> for Run {
@@ -455,22 +667,8 @@ pub async fn tags(server: &Server, bucket: &str, key: &str) -> Vec<(String, Stri
 }
 
 /// Sends SIGINT (Ctrl-C) to a running s3cp.
-pub fn interrupt(child: &tokio::process::Child) {
-    let pid = child.id().expect("pid").to_string();
-    let kill = std::process::Command::new("kill")
-        .args(["-INT", &pid])
-        .status();
-    assert!(kill.expect("run kill").success());
-}
-
-/// Waits until a multipart upload exists under `prefix` in the destination.
-pub async fn wait_for_upload(client: &Client, prefix: &str) {
-    let mut waited = 0;
-    while uploads(client, DST_BUCKET, prefix).await.is_empty() {
-        assert!(waited < 5000, "the multipart upload never started");
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        waited += 5;
-    }
+pub fn interrupt(child: &Spawned) {
+    child.interrupt();
 }
 
 /// Puts `{prefix}base` (5 MiB of random bytes) and assembles `key` from

@@ -15,7 +15,9 @@
 //! answered and before the answer is passed on (the work is done, s3cp does
 //! not know yet). A test waits for [`Gate::arrived`], sends Ctrl-C or
 //! overwrites the source, then [`Gate::release`]s it: no sleeping and
-//! hoping that a copy is mid-flight. Dropping the gate, or the last handle
+//! hoping that a copy is mid-flight. A request held before it is forwarded
+//! that s3cp gives up on meanwhile never reaches the server (so a test knows
+//! exactly what the server did). Dropping the gate, or the last handle
 //! of the proxy, lets everything through, so a failed test never hangs on a
 //! held request.
 //!
@@ -137,7 +139,8 @@ pub struct Answer {
 /// Where a held request waits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum At {
-    /// Before it is forwarded: the server has not seen it.
+    /// Before it is forwarded: the server has not seen it. If s3cp hangs up
+    /// while it is held (Ctrl-C, kill), it is dropped, never forwarded.
     Request,
     /// After the server answered (the whole answer read), before the answer
     /// is passed to s3cp: the server did the work, s3cp does not know yet.
@@ -303,7 +306,8 @@ impl Proxy {
     }
 
     /// Holds the `nth` request of `operation` (counting from 1, from now)
-    /// before it is forwarded, until the gate is released or dropped.
+    /// before it is forwarded, until the gate is released or dropped (if
+    /// s3cp hangs up meanwhile, it is dropped, never forwarded).
     pub fn hold(&self, operation: &'static str, nth: usize) -> Gate {
         self.hold_where(At::Request, &format!("{operation} #{nth}"), nth, move |r| {
             r.operation() == operation
@@ -421,6 +425,35 @@ impl Inner {
         (before, after)
     }
 
+    /// [`Inner::pause`] before the request is forwarded, reading what the
+    /// client sends meanwhile (its body) into `buf`; false when the client
+    /// hangs up first.
+    async fn pause_request(
+        &self,
+        gates: &[Arc<GateState>],
+        request: &Request,
+        client: &mut TcpStream,
+        buf: &mut Vec<u8>,
+    ) -> bool {
+        for gate in gates {
+            gate.arrived.send_replace(Some(request.clone()));
+            let mut chunk = [0u8; 8192];
+            loop {
+                // A hang-up first: released or not, it is not forwarded.
+                tokio::select! {
+                    biased;
+                    read = client.read(&mut chunk) => match read {
+                        Ok(0) | Err(_) => return false,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    },
+                    () = gate.release.cancelled() => break,
+                    () = self.closed.cancelled() => break,
+                }
+            }
+        }
+        true
+    }
+
     /// Says the request has arrived at each gate in turn and waits there
     /// until it is released (or the proxy dropped).
     async fn pause(&self, gates: &[Arc<GateState>], request: &Request) {
@@ -508,7 +541,14 @@ impl Inner {
         let operation = request.operation();
         self.requests.lock().unwrap().push(request.clone());
         let (held_request, held_answer) = self.holds_for(&request);
-        self.pause(&held_request, &request).await;
+        if !self
+            .pause_request(&held_request, &request, &mut client, &mut buf)
+            .await
+        {
+            // s3cp gave up on it while it was held (Ctrl-C, say): it never
+            // reaches the server, as though lost on the way.
+            return Ok(());
+        }
 
         let answer = self
             .answers
