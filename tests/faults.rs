@@ -722,18 +722,6 @@ async fn no_version_id_without_versioning_on_either_path() {
     }
 }
 
-/// Waits for a spawned s3cp, failing the test if it hangs.
-async fn finish(child: tokio::process::Child) -> Run {
-    let out = tokio::time::timeout(
-        std::time::Duration::from_secs(300),
-        child.wait_with_output(),
-    )
-    .await
-    .expect("s3cp did not finish within 300 s")
-    .expect("wait for s3cp");
-    Run::from(out)
-}
-
 /// CreateMultipartUpload's first answer is lost and the SDK sends it
 /// again: the first upload is a stray, aborted at once (before any part),
 /// and the copy completes with the second.
@@ -822,7 +810,7 @@ async fn an_upload_started_by_someone_else_during_the_copy_is_left_alone() {
         .expect("upload id")
         .to_owned();
     gate.release();
-    let r = finish(child).await;
+    let r = child.wait().await;
     assert_eq!(r.code, 0, "{r}");
     assert_eq!(
         uploads(&client, DST_BUCKET, &dst_key).await,
@@ -967,41 +955,27 @@ async fn no_overwrite_still_refuses_an_older_destination_after_a_resend() {
 /// and exit 0 (it printed `copied` and exited 130).
 #[tokio::test]
 async fn ctrl_c_after_the_copy_completed_exits_0() {
-    use tokio::io::AsyncBufReadExt;
     let g = garage().await;
     let client = g.client();
     let proxy = Proxy::start(&g.endpoint).await;
     let p = unique("late-ctrl-c");
     put(&client, SRC_BUCKET, &format!("{p}src"), random_bytes(1000)).await;
     let gate = proxy.hold_answer("CopyObject", 1);
-    let mut child = g.via(&proxy).spawn(&[
+    let child = g.via(&proxy).spawn(&[
         "-v",
         &format!("s3://{SRC_BUCKET}/{p}src"),
         &format!("s3://{DST_BUCKET}/{p}dst"),
     ]);
     gate.arrived().await;
     interrupt(&child);
-    // Release only once s3cp has seen the Ctrl-C (it says so at -v).
-    let mut stderr = tokio::io::BufReader::new(child.stderr.take().expect("stderr")).lines();
-    let mut seen = Vec::new();
-    let saw = tokio::time::timeout(std::time::Duration::from_secs(10), async {
-        while let Ok(Some(line)) = stderr.next_line().await {
-            let ctrl_c = line.contains("Ctrl-C");
-            seen.push(line);
-            if ctrl_c {
-                return true;
-            }
-        }
-        false
-    })
-    .await
-    .unwrap_or(false);
+    // Release only once s3cp has seen the Ctrl-C (it says so at -v; before
+    // this fix it said nothing, then printed `copied` and exited 130).
+    let ctrl_c = std::time::Duration::from_secs(10);
+    let saw = tokio::time::timeout(ctrl_c, child.wait_for_stderr("Ctrl-C"))
+        .await
+        .is_ok();
     gate.release();
-    let mut r = finish(child).await;
-    while let Ok(Some(line)) = stderr.next_line().await {
-        seen.push(line);
-    }
-    r.stderr = seen.join("\n");
+    let r = child.wait().await;
     assert!(r.stdout.starts_with("copied "), "{r}");
     assert_eq!(r.code, 0, "{r}");
     assert!(saw, "s3cp did not say it saw the Ctrl-C: {r}");

@@ -331,6 +331,27 @@ impl Spawned {
         }
     }
 
+    /// Waits until its stderr holds `needle` (a log line, say); fails the
+    /// test if it ends or its time is up first.
+    pub async fn wait_for_stderr(&self, needle: &str) {
+        let mut stderr = self.stderr.clone();
+        let seen = stderr.wait_for(|out| String::from_utf8_lossy(out).contains(needle));
+        match tokio::time::timeout_at(self.deadline.into(), seen).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(_)) => panic!(
+                "{} closed its stderr without printing {needle:?}:\n{}",
+                self.what,
+                self.so_far()
+            ),
+            Err(_) => panic!(
+                "{} did not print {needle:?} to stderr within {} s:\n{}",
+                self.what,
+                self.timeout.as_secs(),
+                self.so_far()
+            ),
+        }
+    }
+
     /// Waits for it to end, within its timeout: one that does not is
     /// killed, and the test fails with what it printed so far.
     pub async fn wait(mut self) -> Run {
