@@ -27,7 +27,7 @@ end
 complete -c s3cp -n "__fish_s3cp_needs_command" -l include -d 'With --recursive: take back keys (relative to SRC) matching this glob that an earlier --exclude left out. Everything is included until an --exclude matches, so an --include alone changes nothing: for only the .txt keys, give --exclude \'*\' --include \'*.txt\'. Repeatable; the last matching filter wins, as in aws-cli' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l exclude -d 'With --recursive: skip keys (relative to SRC) matching this glob, unless a later --include matches too. Repeatable' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l from-file -d 'Copy what a manifest lists, one copy per line: \'SRC DST\' or a JSON object {"src": ..., "dst": ...}; \'-\' reads standard input' -r
-complete -c s3cp -n "__fish_s3cp_needs_command" -l jobs -d 'Objects copied at once (all their requests share --concurrency)' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l jobs -d 'Objects copied at once in a bulk run (all their requests share --concurrency) [default: 64]' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l shard -d 'Copy only shard I of N (1-based): a stable hash of each source key picks its shard, so N runners that each take one shard copy every object exactly once' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l region -d 'AWS region of the buckets [default: from the environment or profile, else us-east-1]' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials' -r

@@ -427,10 +427,11 @@ pub struct BulkArgs {
     #[arg(long, value_name = "FILE", conflicts_with_all = ["src", "dst"])]
     pub from_file: Option<String>,
 
-    /// Objects copied at once (all their requests share --concurrency).
-    #[arg(long, value_name = "N", default_value_t = crate::plan::DEFAULT_JOBS,
+    /// Objects copied at once in a bulk run (all their requests share
+    /// --concurrency) [default: 64].
+    #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u16).range(1..=4096).map(usize::from))]
-    pub jobs: usize,
+    pub jobs: Option<usize>,
 
     /// Copy only shard I of N (1-based): a stable hash of each source key
     /// picks its shard, so N runners that each take one shard copy every
@@ -652,6 +653,20 @@ mod tests {
                 Filter::Include("*.txt".into()),
                 Filter::Exclude("tmp/*".into())
             ]
+        );
+    }
+
+    #[test]
+    fn the_jobs_help_names_the_planner_default() {
+        let cmd = Cli::command();
+        let jobs = cmd
+            .get_arguments()
+            .find(|a| a.get_id() == "jobs")
+            .expect("--jobs");
+        let help = jobs.get_help().expect("help").to_string();
+        assert!(
+            help.contains(&format!("[default: {}]", crate::plan::DEFAULT_JOBS)),
+            "{help}"
         );
     }
 

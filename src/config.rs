@@ -214,6 +214,17 @@ impl Config {
                  single copy has nothing to split: leave --shard out, or add --recursive to \
                  copy a prefix"
             ),
+            (None, Some(_), Some(_)) if cli.bulk.jobs.is_some() || cli.bulk.fail_fast => {
+                let flag = if cli.bulk.fail_fast {
+                    "--fail-fast"
+                } else {
+                    "--jobs"
+                };
+                bail!(
+                    "{flag} applies to a bulk run (--recursive or --from-file); a single copy \
+                     is one object: leave {flag} out, or add --recursive to copy a prefix"
+                )
+            }
             (None, Some(src), Some(dst)) => {
                 let job = CopyJob::new(src, dst)?;
                 job.check_self_copy(&options)?;
@@ -225,7 +236,7 @@ impl Config {
         Ok(Self {
             mode,
             bulk: Bulk {
-                jobs: cli.bulk.jobs,
+                jobs: cli.bulk.jobs.unwrap_or(crate::plan::DEFAULT_JOBS),
                 shard: cli.bulk.shard.as_deref().map(Shard::parse).transpose()?,
                 fail_fast: cli.bulk.fail_fast,
             },
@@ -640,6 +651,15 @@ mod tests {
         let e = config(&["--shard", "1/2", "s3://a/k", "s3://b/k"]).unwrap_err();
         assert!(e.to_string().contains("leave --shard out"), "{e}");
         assert!(config(&["-r", "--shard", "1/2", "s3://a/p/", "s3://b/q/"]).is_ok());
+        for flag in [&["--jobs", "4"][..], &["--fail-fast"][..]] {
+            let mut args = flag.to_vec();
+            args.extend(["s3://a/k", "s3://b/k"]);
+            let e = config(&args).unwrap_err();
+            assert!(e.to_string().contains("applies to a bulk run"), "{e}");
+            let mut bulk = flag.to_vec();
+            bulk.extend(["-r", "s3://a/p/", "s3://b/q/"]);
+            assert!(config(&bulk).is_ok());
+        }
     }
 
     #[test]

@@ -290,6 +290,20 @@ async fn every_bad_input_is_refused_with_the_fix_and_writes_nothing() {
             "1 <= I <= N",
         ),
         (
+            "--jobs on a single copy",
+            s(&["--jobs", "8", &src, &dst]),
+            vec![],
+            2,
+            "--jobs applies to a bulk run (--recursive or --from-file)",
+        ),
+        (
+            "--fail-fast on a single copy",
+            s(&["--fail-fast", &src, &dst]),
+            vec![],
+            2,
+            "leave --fail-fast out, or add --recursive",
+        ),
+        (
             "--shard on a single copy",
             s(&["--shard", "1/2", &src, &dst]),
             vec![],
