@@ -19,17 +19,10 @@ use crate::config::Connection;
 /// name one (aws-cli does the same for S3).
 const FALLBACK_REGION: &str = "us-east-1";
 
-/// The client, counting its requests into `counter`.
-pub async fn build(conn: &Connection, counter: &RequestCounter) -> aws_sdk_s3::Client {
-    build_with_endpoint(conn, counter).await.0
-}
-
-/// [`build`], and where its requests go, said for messages: the endpoint
-/// URL, or "the AWS S3 endpoint for region R".
-pub async fn build_with_endpoint(
-    conn: &Connection,
-    counter: &RequestCounter,
-) -> (aws_sdk_s3::Client, String) {
+/// The client, counting its requests into `counter`, and where its
+/// requests go, said for messages: the endpoint URL, or "the AWS S3
+/// endpoint for region R".
+pub async fn build(conn: &Connection, counter: &RequestCounter) -> (aws_sdk_s3::Client, String) {
     let mut loader = aws_config::defaults(BehaviorVersion::latest());
     if let Some(profile) = &conn.profile {
         loader = loader.profile_name(profile);

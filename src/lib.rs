@@ -80,8 +80,7 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
         Ok(Command::Copy(c)) => c,
         Ok(Command::Uploads(command)) => {
             let counter = client::RequestCounter::default();
-            let (client, endpoint) =
-                client::build_with_endpoint(&command.connection, &counter).await;
+            let (client, endpoint) = client::build(&command.connection, &counter).await;
             let cancel = CancellationToken::new();
             let work = uploads::run(&client, &command, printer, &cancel, &endpoint);
             return until_interrupted(work, shutdown, &cancel).await;
@@ -96,7 +95,7 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
         tracing::warn!("{warning}");
     }
     let counter = client::RequestCounter::default();
-    let (client, endpoint) = client::build_with_endpoint(&config.connection, &counter).await;
+    let (client, endpoint) = client::build(&config.connection, &counter).await;
     let budget = Semaphore::new(config.concurrency);
     let engine = Engine {
         client: &client,

@@ -348,16 +348,14 @@ pub fn list_parts(
         .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
 }
 
-/// The incomplete uploads to (keys beginning with) the destination key.
+/// The incomplete uploads to (keys beginning with) the destination key:
+/// [`list_uploads`] with the copy's payer and owner.
 pub fn list_destination_uploads(
     client: &Client,
     job: &CopyJob,
     opts: &CopyOptions,
 ) -> ListMultipartUploadsFluentBuilder {
-    client
-        .list_multipart_uploads()
-        .bucket(&job.dst.bucket)
-        .prefix(&job.dst.key)
+    list_uploads(client, &job.dst, None, None)
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
 }
@@ -378,17 +376,15 @@ pub fn head_destination(
         .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
 }
 
+/// Aborts this copy's upload: [`abort_upload`] with the copy's payer and
+/// owner.
 pub fn abort_multipart_upload(
     client: &Client,
     job: &CopyJob,
     opts: &CopyOptions,
     upload_id: &str,
 ) -> AbortMultipartUploadFluentBuilder {
-    client
-        .abort_multipart_upload()
-        .bucket(&job.dst.bucket)
-        .key(literal_key(&job.dst.key))
-        .upload_id(upload_id)
+    abort_upload(client, &job.dst.bucket, &job.dst.key, upload_id)
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
 }
@@ -409,8 +405,9 @@ pub fn list_objects(
         .set_expected_bucket_owner(opts.expected_source_bucket_owner.clone())
 }
 
-/// The incomplete uploads under `s3cp uploads`' bucket and prefix, from the
-/// markers of the previous page (the SDK has no paginator for this one).
+/// The incomplete uploads under a bucket and prefix (`s3cp uploads`, and
+/// the copy's stray sweep), from the markers of the previous page (the SDK
+/// has no paginator for this one).
 pub fn list_uploads(
     client: &Client,
     at: &S3Uri,
@@ -425,7 +422,7 @@ pub fn list_uploads(
         .set_upload_id_marker(upload_id_marker)
 }
 
-/// `s3cp uploads abort`: one listed upload.
+/// Aborts one upload (`s3cp uploads abort`, and a copy's own).
 pub fn abort_upload(
     client: &Client,
     bucket: &str,
