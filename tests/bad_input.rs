@@ -520,13 +520,7 @@ async fn edge_cases_that_are_not_errors() {
         0
     );
     // Exactly the threshold: one CopyObject; one byte more: parts.
-    put(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}exact"),
-        random_bytes(6 * MIB as usize),
-    )
-    .await;
+    put_random_source(&client, &format!("{p}exact"), 6 * MIB).await;
     for (threshold, method) in [("6MiB", "single"), ("6291455", "multipart")] {
         let r = g
             .s3cp(&[
@@ -548,7 +542,7 @@ async fn edge_cases_that_are_not_errors() {
     }
     // A key of nothing but special characters, on both paths.
     let key = format!("{p} !\"#$%&'()*+,:;<=>?@[]^`{{|}}~");
-    put(&client, SRC_BUCKET, &key, random_bytes(6 * MIB as usize)).await;
+    put_random_source(&client, &key, 6 * MIB).await;
     for extra in [
         &[][..],
         &["--multipart-threshold", "5MiB", "--part-size", "5MiB"][..],

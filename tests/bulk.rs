@@ -292,13 +292,7 @@ async fn manifest_from_stdin_with_one_failing_object() {
     let client = g.client();
     let p = unique("bulk-manifest");
     put_many(&client, &p, &["a b.txt".into(), "c".into(), "big".into()]).await;
-    put(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}big"),
-        random_bytes(11 * MIB as usize),
-    )
-    .await;
+    put_random_source(&client, &format!("{p}big"), 11 * MIB).await;
     let manifest = format!(
         "# copies for CI\n\
          s3://{SRC_BUCKET}/{p}a b.txt s3://{DST_BUCKET}/{p}out/\n\
@@ -365,13 +359,7 @@ async fn bulk_dry_run_sends_no_write() {
     let p = unique("bulk-dry");
     let keys: Vec<String> = (0..40).map(|i| format!("f{i}")).collect();
     put_many(&client, &format!("{p}src/"), &keys).await;
-    put(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}src/large"),
-        random_bytes(11 * MIB as usize),
-    )
-    .await;
+    put_random_source(&client, &format!("{p}src/large"), 11 * MIB).await;
     let r = g
         .via(&proxy)
         .s3cp(&[

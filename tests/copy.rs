@@ -115,7 +115,7 @@ async fn object_above_five_gib_is_copied_in_parts_by_default() {
     let client = g.client();
     let p = unique("above-5gib");
     let base = format!("{p}base");
-    put(&client, SRC_BUCKET, &base, random_bytes(64 * MIB as usize)).await;
+    put_random_source(&client, &base, 64 * MIB).await;
     // 81 × 64 MiB = 5184 MiB: just above the 5 GiB (5120 MiB) line.
     let big = format!("{p}big");
     assemble(&client, SRC_BUCKET, &big, &base, 81).await;
@@ -221,7 +221,7 @@ async fn special_keys_survive_both_paths() {
     }
     // The multipart path encodes the copy source of every part the same way.
     let key = format!("{p}multi part+%?#ü");
-    put(&client, SRC_BUCKET, &key, random_bytes(11 * MIB as usize)).await;
+    put_random_source(&client, &key, 11 * MIB).await;
     let r = copy_and_verify(
         &g,
         &key,

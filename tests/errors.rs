@@ -52,13 +52,7 @@ async fn missing_destination_bucket_fails_with_its_s3_code() {
     let g = garage().await;
     let client = g.client();
     let p = unique("no-dst-bucket");
-    put(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}a"),
-        random_bytes(6 * MIB as usize),
-    )
-    .await;
+    put_random_source(&client, &format!("{p}a"), 6 * MIB).await;
     let r = g
         .s3cp(&[
             "--multipart-threshold",

@@ -33,13 +33,7 @@ async fn ten_percent_faults_everywhere_and_everything_arrives() {
         .collect::<Vec<()>>()
         .await;
     for name in ["big1", "big2"] {
-        put(
-            &client,
-            SRC_BUCKET,
-            &format!("{p}src/{name}"),
-            random_bytes(23 * MIB as usize),
-        )
-        .await;
+        put_random_source(&client, &format!("{p}src/{name}"), 23 * MIB).await;
     }
     // Every operation: 10% of requests fail, each way in turn (seeded).
     // --max-attempts 8: with 3 attempts, one request in a thousand fails
@@ -121,13 +115,7 @@ async fn a_permanent_failure_mid_multipart_exits_1_and_leaves_no_upload() {
          <Message>Access Denied</Message><RequestId>R1</RequestId></Error>",
     );
     let p = unique("permanent");
-    put(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}src"),
-        random_bytes(11 * MIB as usize),
-    )
-    .await;
+    put_random_source(&client, &format!("{p}src"), 11 * MIB).await;
     let r = g
         .via(&proxy)
         .s3cp(&[
@@ -159,22 +147,13 @@ async fn a_lost_complete_answer_is_resolved_not_guessed() {
     let client = g.client();
     let proxy = Proxy::start(&g.endpoint).await;
     // Complete is done by the server, but its answer never arrives.
-    proxy.inject(
-        1,
-        vec![Rule {
-            operation: Some("CompleteMultipartUpload"),
-            when: When::EveryNth(1),
-            faults: vec![Fault::ResetMidResponse],
-        }],
+    proxy.fault(
+        "CompleteMultipartUpload",
+        When::EveryNth(1),
+        Fault::ResetMidResponse,
     );
     let p = unique("lost-complete");
-    put(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}src"),
-        random_bytes(11 * MIB as usize),
-    )
-    .await;
+    put_random_source(&client, &format!("{p}src"), 11 * MIB).await;
     let r = g
         .via(&proxy)
         .s3cp(&[
@@ -450,13 +429,7 @@ async fn kill_9_then_resume_completes_and_a_changed_source_is_refused() {
         args.extend([src.as_str(), dst.as_str()]);
         if change_source {
             // The source is overwritten with other bytes.
-            put(
-                &client,
-                SRC_BUCKET,
-                &format!("{p}base2"),
-                random_bytes(5 * MIB as usize),
-            )
-            .await;
+            put_random_source(&client, &format!("{p}base2"), 5 * MIB).await;
             assemble(&client, SRC_BUCKET, &src_key, &format!("{p}base2"), 80).await;
             let r = g.s3cp_with(&args, &env).await;
             assert_eq!(r.code, 1, "{r}");
@@ -531,13 +504,7 @@ async fn max_attempts_3_sends_a_failing_part_at_most_3_times() {
     let client = g.client();
     let p = unique("max-attempts");
     let src = format!("s3://{SRC_BUCKET}/{p}src");
-    put(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}src"),
-        random_bytes(11 * MIB as usize),
-    )
-    .await;
+    put_random_source(&client, &format!("{p}src"), 11 * MIB).await;
     for (i, fault) in [
         Fault::SlowDown,
         Fault::InternalError,
@@ -581,14 +548,7 @@ async fn max_attempts_3_sends_a_failing_part_at_most_3_times() {
     }
     // A single CopyObject too.
     let proxy = Proxy::start(&g.endpoint).await;
-    proxy.inject(
-        1,
-        vec![Rule {
-            operation: Some("CopyObject"),
-            when: When::EveryNth(1),
-            faults: vec![Fault::SlowDown],
-        }],
-    );
+    proxy.fault("CopyObject", When::EveryNth(1), Fault::SlowDown);
     let dst = format!("s3://{DST_BUCKET}/{p}single");
     let r = g
         .via(&proxy)
@@ -607,22 +567,13 @@ async fn a_create_whose_answers_were_all_lost_leaves_no_upload() {
     let g = garage().await;
     let client = g.client();
     let proxy = Proxy::start(&g.endpoint).await;
-    proxy.inject(
-        1,
-        vec![Rule {
-            operation: Some("CreateMultipartUpload"),
-            when: When::EveryNth(1),
-            faults: vec![Fault::ResetMidResponse],
-        }],
+    proxy.fault(
+        "CreateMultipartUpload",
+        When::EveryNth(1),
+        Fault::ResetMidResponse,
     );
     let p = unique("lost-creates");
-    put(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}src"),
-        random_bytes(11 * MIB as usize),
-    )
-    .await;
+    put_random_source(&client, &format!("{p}src"), 11 * MIB).await;
     let mut args = vec!["--max-attempts", "3"];
     args.extend(SLOW);
     let (src, dst) = (
@@ -654,13 +605,7 @@ async fn a_failed_copy_reports_the_size_it_read() {
          <Message>Access Denied</Message><RequestId>R1</RequestId></Error>",
     );
     let p = unique("failed-size");
-    put(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}src"),
-        random_bytes(11 * MIB as usize),
-    )
-    .await;
+    put_random_source(&client, &format!("{p}src"), 11 * MIB).await;
     let mut args = vec!["--json"];
     args.extend(SLOW);
     let (src, dst) = (
@@ -691,13 +636,7 @@ async fn no_version_id_without_versioning_on_either_path() {
         let server = moto().await;
         let client = server.client();
         let p = unique("null-version");
-        put(
-            &client,
-            SRC_BUCKET,
-            &format!("{p}src"),
-            random_bytes(12 * MIB as usize),
-        )
-        .await;
+        put_random_source(&client, &format!("{p}src"), 12 * MIB).await;
         for (name, threshold) in [("single", "5GiB"), ("multipart", "5MiB")] {
             let r = server
                 .s3cp(&[
@@ -730,22 +669,13 @@ async fn a_lost_create_answer_leaves_no_stray_upload() {
     let g = garage().await;
     let client = g.client();
     let proxy = Proxy::start(&g.endpoint).await;
-    proxy.inject(
-        1,
-        vec![Rule {
-            operation: Some("CreateMultipartUpload"),
-            when: When::First(1),
-            faults: vec![Fault::ResetMidResponse],
-        }],
+    proxy.fault(
+        "CreateMultipartUpload",
+        When::First(1),
+        Fault::ResetMidResponse,
     );
     let p = unique("lost-create");
-    put(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}src"),
-        random_bytes(11 * MIB as usize),
-    )
-    .await;
+    put_random_source(&client, &format!("{p}src"), 11 * MIB).await;
     let mut args = SLOW.to_vec();
     let (src, dst) = (
         format!("s3://{SRC_BUCKET}/{p}src"),
@@ -782,13 +712,7 @@ async fn an_upload_started_by_someone_else_during_the_copy_is_left_alone() {
     let client = g.client();
     let proxy = Proxy::start(&g.endpoint).await;
     let p = unique("their-upload");
-    put(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}src"),
-        random_bytes(11 * MIB as usize),
-    )
-    .await;
+    put_random_source(&client, &format!("{p}src"), 11 * MIB).await;
     let dst_key = format!("{p}dst");
     let (src, dst) = (
         format!("s3://{SRC_BUCKET}/{p}src"),
@@ -999,13 +923,7 @@ async fn no_overwrite_multipart_recognises_its_own_complete_after_a_lost_answer(
     let proxy = Proxy::start(&g.endpoint).await;
     conditional_write_rules(&proxy, "CompleteMultipartUpload", Fault::ResetMidResponse);
     let p = unique("own-complete");
-    put(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}src"),
-        random_bytes(11 * MIB as usize),
-    )
-    .await;
+    put_random_source(&client, &format!("{p}src"), 11 * MIB).await;
     let dst_key = format!("{p}dst");
     let r = g
         .via(&proxy)
@@ -1188,13 +1106,7 @@ async fn the_sweep_after_a_lost_create_aborts_only_its_own_stray() {
     let g = garage().await;
     let client = g.client();
     let p = unique("sweep-window");
-    put(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}src"),
-        random_bytes(11 * MIB as usize),
-    )
-    .await;
+    put_random_source(&client, &format!("{p}src"), 11 * MIB).await;
     let dst_key = format!("{p}dst");
     let theirs = client
         .create_multipart_upload()
@@ -1212,13 +1124,10 @@ async fn the_sweep_after_a_lost_create_aborts_only_its_own_stray() {
     // their upload well before the window: a fixed margin, not a race.
     tokio::time::sleep(std::time::Duration::from_secs(5)).await;
     let proxy = Proxy::start(&g.endpoint).await;
-    proxy.inject(
-        1,
-        vec![Rule {
-            operation: Some("CreateMultipartUpload"),
-            when: When::First(1),
-            faults: vec![Fault::ResetMidResponse],
-        }],
+    proxy.fault(
+        "CreateMultipartUpload",
+        When::First(1),
+        Fault::ResetMidResponse,
     );
     let (src, dst) = (
         format!("s3://{SRC_BUCKET}/{p}src"),

@@ -178,13 +178,7 @@ async fn sse_c_keys_never_appear_in_any_output() {
     let a = Key::new(0x5a);
     let a_file = a.file(&dir, "a.key");
     let p = unique("secrets");
-    put(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}src"),
-        random_bytes(6 * MIB as usize),
-    )
-    .await;
+    put_random_source(&client, &format!("{p}src"), 6 * MIB).await;
     let (s, d) = (
         format!("s3://{SRC_BUCKET}/{p}src"),
         format!("s3://{DST_BUCKET}/{p}dst"),
@@ -229,13 +223,7 @@ async fn source_conditions_on_both_paths() {
     let g = garage().await;
     let client = g.client();
     let p = unique("conditions");
-    put(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}src"),
-        random_bytes(11 * MIB as usize),
-    )
-    .await;
+    put_random_source(&client, &format!("{p}src"), 11 * MIB).await;
     let head = client
         .head_object()
         .bucket(SRC_BUCKET)
@@ -310,13 +298,7 @@ async fn dry_run_sends_no_write() {
     let client = g.client();
     let proxy = Proxy::start(&g.endpoint).await;
     let p = unique("dry-run");
-    put(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}src"),
-        random_bytes(11 * MIB as usize),
-    )
-    .await;
+    put_random_source(&client, &format!("{p}src"), 11 * MIB).await;
     let (s, d) = (
         format!("s3://{SRC_BUCKET}/{p}src"),
         format!("s3://{DST_BUCKET}/{p}dst"),

@@ -556,7 +556,7 @@ async fn copy_onto_itself_that_changes_the_storage_class() {
     let p = unique("self");
     for multipart in [false, true] {
         let key = format!("{p}obj-{multipart}");
-        put(&client, SRC_BUCKET, &key, random_bytes(12 * MIB as usize)).await;
+        put_random_source(&client, &key, 12 * MIB).await;
         let before = digest(&client, SRC_BUCKET, &key).await;
         let uri = format!("s3://{SRC_BUCKET}/{key}");
         let mut args = vec!["--json", "--storage-class", "STANDARD_IA"];
@@ -579,13 +579,7 @@ async fn no_overwrite_is_atomic_on_both_paths() {
     let via = m.via(&proxy);
     let p = unique("no-overwrite");
     let src = format!("s3://{SRC_BUCKET}/{p}src");
-    put(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}src"),
-        random_bytes(12 * MIB as usize),
-    )
-    .await;
+    put_random_source(&client, &format!("{p}src"), 12 * MIB).await;
 
     // A new destination: copied, with If-None-Match: * on the write itself.
     for multipart in [false, true] {
@@ -645,13 +639,7 @@ async fn denied_tag_read_names_the_permission_and_the_way_out() {
     );
     let via = m.via(&proxy);
     let p = unique("tags-denied");
-    put(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}src"),
-        random_bytes(12 * MIB as usize),
-    )
-    .await;
+    put_random_source(&client, &format!("{p}src"), 12 * MIB).await;
     let src = format!("s3://{SRC_BUCKET}/{p}src");
     let dst = format!("s3://{DST_BUCKET}/{p}dst");
     let mut args = MULTIPART.to_vec();
@@ -762,13 +750,7 @@ async fn destination_conditions_have_their_aws_cli_meaning_on_both_paths() {
     let via = m.via(&proxy);
     let p = unique("dst-conditions");
     let src_key = format!("{p}src");
-    put(
-        &client,
-        SRC_BUCKET,
-        &src_key,
-        random_bytes(12 * MIB as usize),
-    )
-    .await;
+    put_random_source(&client, &src_key, 12 * MIB).await;
     let src = format!("s3://{SRC_BUCKET}/{src_key}");
     let etag = |bucket: &'static str, key: String| {
         let client = client.clone();
@@ -916,13 +898,7 @@ async fn a_failed_if_match_says_the_destination_changed() {
     let m = moto().await;
     let client = m.client();
     let p = unique("if-match-fails");
-    put(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}src"),
-        random_bytes(12 * MIB as usize),
-    )
-    .await;
+    put_random_source(&client, &format!("{p}src"), 12 * MIB).await;
     let src = format!("s3://{SRC_BUCKET}/{p}src");
     let failed = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>PreconditionFailed\
                   </Code><Message>At least one of the pre-conditions you specified did not \

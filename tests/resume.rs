@@ -34,13 +34,7 @@ async fn run(server: &Server, args: &[&str], env: &[(&str, &str)], secs: u64) ->
 /// journal are kept. Returns the source and destination URIs.
 async fn interrupted_copy(server: &Server, p: &str, env: &[(&str, &str)]) -> (String, String) {
     let client = server.client();
-    put(
-        &client,
-        SRC_BUCKET,
-        &format!("{p}src"),
-        random_bytes(11 * MIB as usize),
-    )
-    .await;
+    put_random_source(&client, &format!("{p}src"), 11 * MIB).await;
     let (src, dst) = (
         format!("s3://{SRC_BUCKET}/{p}src"),
         format!("s3://{DST_BUCKET}/{p}dst"),

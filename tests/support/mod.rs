@@ -487,6 +487,11 @@ pub async fn put(client: &Client, bucket: &str, key: &str, data: Vec<u8>) {
         .unwrap_or_else(|e| panic!("put s3://{bucket}/{key}: {e:?}"));
 }
 
+/// Puts `len` random bytes at `key` in the source bucket.
+pub async fn put_random_source(client: &Client, key: &str, len: u64) {
+    put(client, SRC_BUCKET, key, random_bytes(len as usize)).await;
+}
+
 /// Hex MD5 of an object's content, read back in full.
 pub async fn digest(client: &Client, bucket: &str, key: &str) -> String {
     let out = client

@@ -392,6 +392,19 @@ impl Proxy {
         f.rules = rules;
     }
 
+    /// One fault rule: `fault` for the requests of `operation` that `when`
+    /// picks (seed 1).
+    pub fn fault(&self, operation: &'static str, when: When, fault: Fault) {
+        self.inject(
+            1,
+            vec![Rule {
+                operation: Some(operation),
+                when,
+                faults: vec![fault],
+            }],
+        );
+    }
+
     /// Stops injecting faults.
     pub fn heal(&self) {
         self.inner.faults.lock().unwrap().rules.clear();
