@@ -132,13 +132,11 @@ impl Engine<'_> {
                     .send(request::head_source(self.client, &job.src, opts).send())
                     .await
                     .map_err(|err| source_error(job, opts, self.endpoint, &err))?;
-                let source = SourceObject::from_head(&head);
-                *size = Some(source.size);
-                check_restored(job, &source)?;
-                source
+                SourceObject::from_head(&head)
             }
         };
         *size = Some(source.size);
+        check_restored(job, &source)?;
         // A resumed copy keeps the plan (and upload) it was started with.
         let resumed = match self.resume {
             false => None,
