@@ -4,8 +4,6 @@
 //! filters and a stable shard split for parallel CI runners.
 //! [`crate::batch`] runs what this selects.
 
-use std::io::BufRead;
-
 use anyhow::{Context, anyhow, bail};
 use aws_sdk_s3::Client;
 use aws_sdk_s3::types::Object;
@@ -307,17 +305,26 @@ pub async fn read_manifest(
                 .with_context(|| format!("cannot open the manifest {path}"))?,
         )
     };
+    Ok(manifest(reader, shard))
+}
+
+/// Reads a manifest: one copy per line, `SRC DST` or
+/// `{"src": ..., "dst": ...}`; blank lines and `#` comments are skipped. A
+/// read error ends it after reporting it.
+pub fn manifest(
+    reader: impl tokio::io::AsyncRead + Unpin,
+    shard: Option<Shard>,
+) -> impl Stream<Item = Selected> {
     let lines = tokio::io::BufReader::new(reader).lines();
     let stream = futures::stream::unfold(Some((lines, 0usize)), |state| async move {
         let (mut lines, n) = state?;
         match lines.next_line().await {
             Ok(Some(line)) => Some((Ok((n + 1, line)), Some((lines, n + 1)))),
             Ok(None) => None,
-            // A read error ends the manifest after reporting it.
             Err(e) => Some((Err((n + 1, e)), None)),
         }
     });
-    Ok(stream.filter_map(move |line| {
+    stream.filter_map(move |line| {
         std::future::ready(match line {
             Ok((n, text)) => manifest_item(n, &text, shard).map(Selected::from),
             Err((n, e)) => Some(Selected::Bad(BadItem {
@@ -327,27 +334,7 @@ pub async fn read_manifest(
                 message: format!("cannot read the manifest at line {n}: {e}"),
             })),
         })
-    }))
-}
-
-/// Reads a manifest: one copy per line, `SRC DST` or
-/// `{"src": ..., "dst": ...}`; blank lines and `#` comments are skipped.
-pub fn manifest(
-    reader: impl BufRead,
-    shard: Option<Shard>,
-) -> impl Iterator<Item = Result<Item, BadItem>> {
-    reader
-        .lines()
-        .enumerate()
-        .filter_map(move |(i, line)| match line {
-            Ok(line) => manifest_item(i + 1, &line, shard),
-            Err(e) => Some(Err(BadItem {
-                origin: format!("manifest line {}", i + 1),
-                src: None,
-                dst: None,
-                message: format!("cannot read the manifest: {e}"),
-            })),
-        })
+    })
 }
 
 /// The copy on manifest line `number` (1-based), if the line holds one and
@@ -529,15 +516,22 @@ mod tests {
         }
     }
 
-    #[test]
-    fn manifest_lines_plain_and_json() {
+    #[tokio::test]
+    async fn manifest_lines_plain_and_json() {
         let text = "# a comment\n\
                     s3://a/with space.txt s3://b/out/\n\
                     \n\
                     {\"src\": \"s3://a/k?versionId=v1\", \"dst\": \"s3://b/k2\"}\n\
                     s3://a/only-one\n\
                     {\"src\": \"s3://a/x\"}\n";
-        let items: Vec<_> = manifest(text.as_bytes(), None).collect();
+        let items: Vec<Result<Item, BadItem>> = manifest(text.as_bytes(), None)
+            .map(|s| match s {
+                Selected::Copy(item) => Ok(item),
+                Selected::Bad(bad) => Err(bad),
+                Selected::Excluded(n) => panic!("{n} excluded from a manifest"),
+            })
+            .collect()
+            .await;
         assert_eq!(items.len(), 4);
         let first = items[0].as_ref().unwrap();
         assert_eq!(first.job.src.key, "with space.txt");
