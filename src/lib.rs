@@ -36,6 +36,7 @@
 #![warn(rust_2018_idioms, unreachable_pub, missing_debug_implementations)]
 
 pub mod batch;
+pub mod checksum;
 pub mod cli;
 pub mod client;
 pub mod config;
