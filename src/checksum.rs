@@ -61,3 +61,603 @@ impl fmt::Display for Algorithm {
         f.write_str(self.name())
     }
 }
+
+/// Whether a checksum covers the whole object (`FULL_OBJECT`), or is a
+/// checksum of the parts' checksums (`COMPOSITE`, written `value-N`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    FullObject,
+    Composite,
+}
+
+impl Kind {
+    /// S3's name: `FULL_OBJECT` or `COMPOSITE`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::FullObject => "FULL_OBJECT",
+            Kind::Composite => "COMPOSITE",
+        }
+    }
+}
+
+/// An object's checksum as S3 reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checksum {
+    pub algorithm: Algorithm,
+    pub kind: Kind,
+    /// Base64, as S3 gives it (a composite value ends in `-N`).
+    pub value: String,
+}
+
+impl Checksum {
+    /// The checksum an answer carries: `values` are its `Checksum*` fields
+    /// in [`Algorithm::ALL`]'s order (the first one present is taken), and
+    /// `kind` its `ChecksumType`, if it has one. Without a type, a value
+    /// ending in `-N` is composite and any other full-object (moto sends
+    /// no type; CRC64NVME is only ever full-object).
+    pub fn from_fields(values: [Option<&str>; 5], kind: Option<&str>) -> Option<Checksum> {
+        let (algorithm, value) = Algorithm::ALL
+            .into_iter()
+            .zip(values)
+            .find_map(|(a, v)| Some((a, v.filter(|v| !v.is_empty())?)))?;
+        let composite_value = value
+            .rsplit_once('-')
+            .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        let kind = match kind {
+            Some(k) if k.eq_ignore_ascii_case("COMPOSITE") => Kind::Composite,
+            Some(k) if k.eq_ignore_ascii_case("FULL_OBJECT") => Kind::FullObject,
+            _ if composite_value => Kind::Composite,
+            _ => Kind::FullObject,
+        };
+        Some(Checksum {
+            algorithm,
+            kind,
+            value: value.to_owned(),
+        })
+    }
+
+    pub fn full_object(algorithm: Algorithm, value: String) -> Checksum {
+        Checksum {
+            algorithm,
+            kind: Kind::FullObject,
+            value,
+        }
+    }
+
+    /// Two checksums say whether the bytes are the same only when they are
+    /// of one algorithm and both cover the whole object: a composite value
+    /// never equals a full-object one, and a difference of kinds is not a
+    /// difference of bytes.
+    pub fn comparable(&self, other: &Checksum) -> bool {
+        self.algorithm == other.algorithm
+            && self.kind == Kind::FullObject
+            && other.kind == Kind::FullObject
+    }
+
+    /// `CRC64NVME (FULL_OBJECT) 9aHSApmMT64=`.
+    pub fn describe(&self) -> String {
+        format!("{} ({}) {}", self.algorithm, self.kind.name(), self.value)
+    }
+}
+
+/// The `--verify` flag and `--checksum-algorithm`: what the user asked of
+/// checksums.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ChecksumOptions {
+    /// `--checksum-algorithm`: S3 computes this one for the destination.
+    pub algorithm: Option<Algorithm>,
+    /// `--verify`: every copy must end proved identical, by reading the
+    /// source where nothing else proves it.
+    pub verify: bool,
+}
+
+/// What the copy plan knows of the source when checksums are decided.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// The source's checksum, from a HEAD with checksum mode (`None` when
+    /// it has none, or was not HEADed).
+    pub checksum: Option<&'a Checksum>,
+    /// Whether the source's ETag is the MD5 of its bytes and a CopyObject
+    /// gives the destination the MD5 as ETag too: a single-part ETag (no
+    /// `-N`), no SSE-KMS or customer key on either side.
+    pub etag_is_md5: bool,
+    pub etag: &'a str,
+    /// Copied by a multipart upload.
+    pub multipart: bool,
+    /// A multipart copy with the source's own part boundaries
+    /// (`--part-size source`): the destination's ETag is the source's.
+    pub same_parts: bool,
+}
+
+/// What the copy asks S3 for: `x-amz-checksum-algorithm` on CopyObject or
+/// CreateMultipartUpload, and `x-amz-checksum-type: FULL_OBJECT` on the
+/// latter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Ask {
+    pub algorithm: Option<Algorithm>,
+    pub full_object: bool,
+}
+
+/// How the copy is to be proved identical.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Proof {
+    /// The destination's checksum must equal this one (the source's).
+    Checksum(Checksum),
+    /// The destination's ETag must equal this one (the source's).
+    Etag(String),
+    /// The source is read and its checksum in this algorithm computed
+    /// (`--verify`), then compared with the destination's.
+    Read(Algorithm),
+    /// Nothing proves it; why.
+    None(String),
+}
+
+/// The checksum decisions of one copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub ask: Ask,
+    pub proof: Proof,
+    /// What the destination gets instead of the source's checksum, and
+    /// why (said at `-v`), when a multipart copy cannot keep it.
+    pub note: Option<String>,
+}
+
+/// The algorithm `--verify` has S3 compute when nothing else proves a copy.
+pub const VERIFY_ALGORITHM: Algorithm = Algorithm::Crc64Nvme;
+
+/// Decides what a copy asks of S3's checksums and how it is proved.
+///
+/// - One CopyObject keeps the source's algorithm by itself, so it asks for
+///   none unless `--checksum-algorithm` names one.
+/// - A multipart copy asks for the source's algorithm with `FULL_OBJECT`
+///   when the source has a full-object CRC, so that the destination ends
+///   with the very same checksum; `--checksum-algorithm` overrides (a CRC
+///   is asked as `FULL_OBJECT` too, SHA1/SHA256 can only be composite).
+/// - Proof, best first: the source's checksum where the destination will
+///   carry a comparable one; the ETag where both are the MD5 of the bytes
+///   (or a multipart copy with the source's own parts); else a read of the
+///   source under `--verify` (the copy then asks for a CRC, CRC64NVME
+///   unless the user named another CRC); else none.
+pub fn plan(source: Source<'_>, options: ChecksumOptions) -> Plan {
+    let source_full = source
+        .checksum
+        .filter(|c| c.kind == Kind::FullObject)
+        .cloned();
+    let mut note = None;
+    // What the copy asks, before --verify has its say.
+    let mut ask = match (options.algorithm, source.multipart) {
+        (Some(a), false) => Ask {
+            algorithm: Some(a),
+            full_object: false,
+        },
+        (Some(a), true) => Ask {
+            algorithm: Some(a),
+            full_object: a.is_crc(),
+        },
+        (None, false) => Ask::default(),
+        (None, true) => match (&source_full, source.checksum) {
+            (Some(c), _) if c.algorithm.is_crc() => Ask {
+                algorithm: Some(c.algorithm),
+                full_object: true,
+            },
+            (_, Some(c)) => {
+                note = Some(format!(
+                    "the source's checksum is {} {}, which a multipart copy cannot keep ({}): \
+                     the destination gets the store's default checksum instead",
+                    c.algorithm,
+                    c.kind.name(),
+                    if c.kind == Kind::Composite {
+                        "a composite checksum depends on the source's part boundaries"
+                    } else {
+                        "S3 computes SHA1 and SHA256 only per part"
+                    }
+                ));
+                Ask::default()
+            }
+            (_, None) => Ask::default(),
+        },
+    };
+    // The destination's checksum algorithm, when it will cover the whole
+    // object: what was asked, or what one CopyObject keeps.
+    let destination = match ask.algorithm {
+        Some(a) if !source.multipart || ask.full_object => Some(a),
+        Some(_) => None,
+        None if !source.multipart => source_full.as_ref().map(|c| c.algorithm),
+        None => None,
+    };
+    if let Some(c) = source_full.filter(|c| destination == Some(c.algorithm)) {
+        return Plan {
+            ask,
+            proof: Proof::Checksum(c),
+            note,
+        };
+    }
+    let by_etag = if source.multipart {
+        source.same_parts && source.etag_is_md5
+    } else {
+        source.etag_is_md5
+    };
+    if by_etag {
+        return Plan {
+            ask,
+            proof: Proof::Etag(source.etag.to_owned()),
+            note,
+        };
+    }
+    if options.verify {
+        let algorithm = match destination {
+            Some(a) if a.is_crc() => a,
+            _ => VERIFY_ALGORITHM,
+        };
+        if destination != Some(algorithm) {
+            ask = Ask {
+                algorithm: Some(algorithm),
+                full_object: source.multipart,
+            };
+            note = note.map(|_| {
+                format!(
+                    "the destination gets {algorithm} (FULL_OBJECT), which --verify compares \
+                     with the source's bytes"
+                )
+            });
+        }
+        return Plan {
+            ask,
+            proof: Proof::Read(algorithm),
+            note,
+        };
+    }
+    let why = match (source.checksum, source.multipart) {
+        (None, true) => "the source has no checksum and a multipart ETag is not the MD5 of the \
+                         bytes (--verify reads the source to prove it)"
+            .to_owned(),
+        (None, false) => "the source has no checksum and its ETag is not the MD5 of its bytes \
+                          (--verify reads the source to prove it)"
+            .to_owned(),
+        (Some(c), _) => format!(
+            "the source's {} {} checksum is not comparable with the destination's \
+             (--verify reads the source to prove it)",
+            c.algorithm,
+            c.kind.name()
+        ),
+    };
+    Plan {
+        ask,
+        proof: Proof::None(why),
+        note,
+    }
+}
+
+/// What proved a copy identical.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    Checksum,
+    Etag,
+    Read,
+}
+
+impl By {
+    /// The JSON name: `checksum`, `etag` or `read`.
+    pub fn name(self) -> &'static str {
+        match self {
+            By::Checksum => "checksum",
+            By::Etag => "etag",
+            By::Read => "read",
+        }
+    }
+}
+
+/// How a copy's proof came out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// The destination is proved identical to the source.
+    Verified(By),
+    /// The destination is not the source: `what` (an algorithm, or `ETag`)
+    /// differs.
+    Mismatch {
+        what: String,
+        source: String,
+        destination: String,
+    },
+    /// Nothing proved it; why.
+    Unproved(String),
+}
+
+/// Compares what the destination carries with what the proof expects.
+/// `expected` is the source's checksum (its own, or read by `--verify`:
+/// then `by` is [`By::Read`]); `destination` the destination's checksum.
+pub fn compare(expected: &Checksum, destination: Option<&Checksum>, by: By) -> Verdict {
+    match destination {
+        Some(d) if d.comparable(expected) && d.value == expected.value => Verdict::Verified(by),
+        Some(d) if d.comparable(expected) => Verdict::Mismatch {
+            what: expected.algorithm.name().to_owned(),
+            source: expected.value.clone(),
+            destination: d.value.clone(),
+        },
+        Some(d) => Verdict::Unproved(format!(
+            "the destination's checksum is {} {}, not {} {} as expected",
+            d.algorithm,
+            d.kind.name(),
+            expected.algorithm,
+            expected.kind.name()
+        )),
+        None => Verdict::Unproved(format!(
+            "the destination has no {} checksum (the store did not compute one)",
+            expected.algorithm
+        )),
+    }
+}
+
+/// Compares the destination's ETag with the source's (both the MD5 of
+/// the bytes, or multipart ETags of the same parts).
+pub fn compare_etags(source: &str, destination: Option<&str>) -> Verdict {
+    let unquote = |e: &str| e.trim_matches('"').to_owned();
+    match destination {
+        Some(d) if unquote(d) == unquote(source) => Verdict::Verified(By::Etag),
+        Some(d) => Verdict::Mismatch {
+            what: "ETag".to_owned(),
+            source: unquote(source),
+            destination: unquote(d),
+        },
+        None => Verdict::Unproved("the copy's answer carried no ETag".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn full(a: Algorithm, v: &str) -> Checksum {
+        Checksum::full_object(a, v.to_owned())
+    }
+
+    fn source<'a>(checksum: Option<&'a Checksum>, multipart: bool) -> Source<'a> {
+        Source {
+            checksum,
+            etag_is_md5: false,
+            etag: "\"abc\"",
+            multipart,
+            same_parts: false,
+        }
+    }
+
+    const NONE: ChecksumOptions = ChecksumOptions {
+        algorithm: None,
+        verify: false,
+    };
+    const VERIFY: ChecksumOptions = ChecksumOptions {
+        algorithm: None,
+        verify: true,
+    };
+
+    #[test]
+    fn names_are_s3s() {
+        assert_eq!(Algorithm::Crc64Nvme.name(), "CRC64NVME");
+        assert_eq!(Algorithm::from_name("crc32c"), Some(Algorithm::Crc32c));
+        assert_eq!(Algorithm::from_name("MD5"), None);
+        assert_eq!(Kind::FullObject.name(), "FULL_OBJECT");
+        assert!(Algorithm::Crc32.is_crc() && !Algorithm::Sha256.is_crc());
+    }
+
+    #[test]
+    fn an_answers_checksum_is_its_first_value_with_its_kind() {
+        let c = Checksum::from_fields([None, None, Some("9aHSApmMT64="), None, None], None);
+        assert_eq!(c, Some(full(Algorithm::Crc64Nvme, "9aHSApmMT64=")));
+        // The type wins; without one, `-N` says composite.
+        let c = Checksum::from_fields([Some("Nbyg3Q==-3"), None, None, None, None], None).unwrap();
+        assert_eq!((c.algorithm, c.kind), (Algorithm::Crc32, Kind::Composite));
+        let c = Checksum::from_fields([None, Some("abc"), None, None, None], Some("COMPOSITE"))
+            .unwrap();
+        assert_eq!((c.algorithm, c.kind), (Algorithm::Crc32c, Kind::Composite));
+        // Base64 may hold neither '-' nor digits-only tails that mislead.
+        let c = Checksum::from_fields([None, None, None, None, Some("a+b/c=")], None).unwrap();
+        assert_eq!(c.kind, Kind::FullObject);
+        assert_eq!(Checksum::from_fields([None; 5], Some("FULL_OBJECT")), None);
+        assert_eq!(
+            Checksum::from_fields([Some(""), None, None, None, None], None),
+            None
+        );
+    }
+
+    #[test]
+    fn only_full_object_checksums_of_one_algorithm_compare() {
+        let a = full(Algorithm::Crc32, "x");
+        assert!(a.comparable(&full(Algorithm::Crc32, "y")));
+        assert!(!a.comparable(&full(Algorithm::Crc32c, "x")));
+        let composite = Checksum {
+            kind: Kind::Composite,
+            ..a.clone()
+        };
+        assert!(!a.comparable(&composite));
+        assert!(!composite.comparable(&composite));
+    }
+
+    #[test]
+    fn a_single_copy_keeps_the_source_checksum_and_is_proved_by_it() {
+        for a in Algorithm::ALL {
+            let c = full(a, "v");
+            let p = plan(source(Some(&c), false), NONE);
+            assert_eq!(p.ask, Ask::default(), "{a}");
+            assert_eq!(p.proof, Proof::Checksum(c.clone()));
+            assert_eq!(p.note, None);
+        }
+    }
+
+    #[test]
+    fn a_multipart_copy_asks_for_the_source_crc_as_full_object() {
+        for a in [Algorithm::Crc32, Algorithm::Crc32c, Algorithm::Crc64Nvme] {
+            let c = full(a, "v");
+            let p = plan(source(Some(&c), true), NONE);
+            assert_eq!(
+                p.ask,
+                Ask {
+                    algorithm: Some(a),
+                    full_object: true
+                }
+            );
+            assert_eq!(p.proof, Proof::Checksum(c.clone()));
+        }
+    }
+
+    #[test]
+    fn a_multipart_copy_cannot_keep_sha_or_composite_and_says_so() {
+        let sha = full(Algorithm::Sha256, "v");
+        let p = plan(source(Some(&sha), true), NONE);
+        assert_eq!(p.ask, Ask::default());
+        assert!(matches!(p.proof, Proof::None(_)));
+        assert!(p.note.unwrap().contains("SHA256"));
+        let composite = Checksum {
+            kind: Kind::Composite,
+            ..full(Algorithm::Crc32, "v-3")
+        };
+        let p = plan(source(Some(&composite), true), NONE);
+        assert_eq!(p.ask, Ask::default());
+        assert!(p.note.unwrap().contains("composite"));
+        // --verify: a CRC64NVME the read is compared with.
+        let p = plan(source(Some(&sha), true), VERIFY);
+        assert_eq!(
+            p.ask,
+            Ask {
+                algorithm: Some(Algorithm::Crc64Nvme),
+                full_object: true
+            }
+        );
+        assert_eq!(p.proof, Proof::Read(Algorithm::Crc64Nvme));
+        assert!(p.note.unwrap().contains("--verify"));
+    }
+
+    #[test]
+    fn the_users_algorithm_overrides_and_a_crc_stays_full_object() {
+        let c = full(Algorithm::Crc32, "v");
+        let crc32c = ChecksumOptions {
+            algorithm: Some(Algorithm::Crc32c),
+            verify: false,
+        };
+        for multipart in [false, true] {
+            let p = plan(source(Some(&c), multipart), crc32c);
+            assert_eq!(
+                p.ask,
+                Ask {
+                    algorithm: Some(Algorithm::Crc32c),
+                    full_object: multipart
+                }
+            );
+            // Another algorithm than the source's: nothing to compare.
+            assert!(matches!(p.proof, Proof::None(_)), "{multipart}");
+        }
+        let same = ChecksumOptions {
+            algorithm: Some(Algorithm::Crc32),
+            verify: false,
+        };
+        assert_eq!(
+            plan(source(Some(&c), true), same).proof,
+            Proof::Checksum(c.clone())
+        );
+        let sha1 = ChecksumOptions {
+            algorithm: Some(Algorithm::Sha1),
+            verify: false,
+        };
+        let p = plan(source(None, true), sha1);
+        assert_eq!(
+            p.ask,
+            Ask {
+                algorithm: Some(Algorithm::Sha1),
+                full_object: false
+            }
+        );
+    }
+
+    #[test]
+    fn without_a_checksum_the_md5_etag_proves_a_single_copy() {
+        let md5 = Source {
+            etag_is_md5: true,
+            ..source(None, false)
+        };
+        let p = plan(md5, NONE);
+        assert_eq!(p.ask, Ask::default());
+        assert_eq!(p.proof, Proof::Etag("\"abc\"".to_owned()));
+        // --verify needs no read then.
+        assert_eq!(plan(md5, VERIFY).proof, Proof::Etag("\"abc\"".to_owned()));
+        // Not the MD5 (KMS, SSE-C, a multipart source): nothing, or a read.
+        assert!(matches!(
+            plan(source(None, false), NONE).proof,
+            Proof::None(_)
+        ));
+        let p = plan(source(None, false), VERIFY);
+        assert_eq!(p.proof, Proof::Read(Algorithm::Crc64Nvme));
+        assert_eq!(
+            p.ask,
+            Ask {
+                algorithm: Some(Algorithm::Crc64Nvme),
+                full_object: false
+            }
+        );
+    }
+
+    #[test]
+    fn a_multipart_copy_of_a_source_without_checksum_is_proved_only_by_a_read_or_its_own_parts() {
+        let md5 = Source {
+            etag_is_md5: true,
+            ..source(None, true)
+        };
+        assert!(matches!(plan(md5, NONE).proof, Proof::None(_)));
+        let p = plan(md5, VERIFY);
+        assert_eq!(p.proof, Proof::Read(Algorithm::Crc64Nvme));
+        assert!(p.ask.full_object);
+        let same_parts = Source {
+            same_parts: true,
+            ..md5
+        };
+        assert_eq!(
+            plan(same_parts, NONE).proof,
+            Proof::Etag("\"abc\"".to_owned())
+        );
+    }
+
+    #[test]
+    fn verify_reads_in_the_users_crc() {
+        let crc32 = ChecksumOptions {
+            algorithm: Some(Algorithm::Crc32),
+            verify: true,
+        };
+        for multipart in [false, true] {
+            let p = plan(source(None, multipart), crc32);
+            assert_eq!(p.proof, Proof::Read(Algorithm::Crc32));
+            assert_eq!(p.ask.algorithm, Some(Algorithm::Crc32));
+            assert_eq!(p.ask.full_object, multipart);
+        }
+    }
+
+    #[test]
+    fn verdicts() {
+        let want = full(Algorithm::Crc32, "AAAA");
+        assert_eq!(
+            compare(&want, Some(&full(Algorithm::Crc32, "AAAA")), By::Checksum),
+            Verdict::Verified(By::Checksum)
+        );
+        assert_eq!(
+            compare(&want, Some(&full(Algorithm::Crc32, "BBBB")), By::Read),
+            Verdict::Mismatch {
+                what: "CRC32".to_owned(),
+                source: "AAAA".to_owned(),
+                destination: "BBBB".to_owned()
+            }
+        );
+        assert!(matches!(
+            compare(&want, Some(&full(Algorithm::Crc32c, "AAAA")), By::Checksum),
+            Verdict::Unproved(_)
+        ));
+        assert!(matches!(
+            compare(&want, None, By::Checksum),
+            Verdict::Unproved(_)
+        ));
+        assert_eq!(
+            compare_etags("\"abc\"", Some("abc")),
+            Verdict::Verified(By::Etag)
+        );
+        assert!(matches!(
+            compare_etags("\"abc\"", Some("\"abd\"")),
+            Verdict::Mismatch { .. }
+        ));
+    }
+}
