@@ -72,7 +72,7 @@ impl Batch<'_> {
                 if let Some(o) = &overall {
                     o.scheduled(listed);
                 }
-                let (status, bytes) = match item {
+                let (status, bytes, verified) = match item {
                     Ok(item) => self.copy(&item, cancel).await,
                     Err(bad) => self.bad_item(&bad),
                 };
@@ -87,7 +87,10 @@ impl Batch<'_> {
                         cut_short.store(true, Ordering::Relaxed);
                     }
                 }
-                summary.lock().expect("summary").count(status, bytes);
+                summary
+                    .lock()
+                    .expect("summary")
+                    .count(status, bytes, verified);
             })
             .buffer_unordered(self.bulk.jobs)
             .for_each(|()| std::future::ready(()))
@@ -101,14 +104,15 @@ impl Batch<'_> {
         summary
     }
 
-    /// Copies one item and prints its line; returns its status and size.
-    async fn copy(&self, item: &Item, cancel: &CancellationToken) -> (Status, u64) {
+    /// Copies one item and prints its line; returns its status, size and
+    /// whether it was verified (as its line says).
+    async fn copy(&self, item: &Item, cancel: &CancellationToken) -> (Status, u64, Option<bool>) {
         let job = &item.job;
         if let Err(e) = job.check_self_copy(self.opts) {
             let failure = Failure::Usage(e);
             let line = CopyLine::failed(job, self.opts, Status::Failed, &failure, self.dry_run);
             self.printer.object(&line, Some(&failure));
-            return (Status::Failed, 0);
+            return (Status::Failed, 0, None);
         }
         let progress: Box<dyn Progress> = if self.progress {
             Box::new(Bar::default())
@@ -130,7 +134,7 @@ impl Batch<'_> {
             Ok(copied) => {
                 let line = CopyLine::copied(job, self.opts, &copied);
                 self.printer.object(&line, None);
-                (line.status, copied.size)
+                (line.status, copied.size, line.verified)
             }
             Err(e) => {
                 let failure = Failure::from_copy_error(e);
@@ -141,7 +145,7 @@ impl Batch<'_> {
                 };
                 let line = CopyLine::failed(job, self.opts, status, &failure, self.dry_run);
                 self.printer.object(&line, Some(&failure));
-                (status, 0)
+                (status, 0, line.verified)
             }
         }
     }
@@ -159,7 +163,7 @@ impl Batch<'_> {
 
     /// A manifest line or listing that could not be read: reported as a
     /// failed object.
-    fn bad_item(&self, bad: &BadItem) -> (Status, u64) {
+    fn bad_item(&self, bad: &BadItem) -> (Status, u64, Option<bool>) {
         let failure = Failure::Usage(anyhow::anyhow!("{}", bad.message));
         let line = CopyLine::unparsed(
             bad.src.clone().unwrap_or_default(),
@@ -170,6 +174,6 @@ impl Batch<'_> {
             self.dry_run,
         );
         self.printer.object(&line, Some(&failure));
-        (Status::Failed, 0)
+        (Status::Failed, 0, None)
     }
 }

@@ -279,9 +279,18 @@ pub struct ObjectArgs {
     #[arg(long, value_name = "URL")]
     pub website_redirect: Option<String>,
 
-    /// Have S3 compute this checksum for the destination.
+    /// Have S3 compute this checksum for the destination. By default a copy
+    /// keeps the source's (a multipart copy too, when it is a full-object
+    /// CRC); a CRC named here is full-object on both paths.
     #[arg(long, value_name = "ALGORITHM", value_parser = PossibleValuesParser::new(ChecksumAlgorithm::values()))]
     pub checksum_algorithm: Option<String>,
+
+    /// Require every copy to end proved identical to its source. What the
+    /// source's checksum or ETag cannot prove is proved by reading the
+    /// source (its bytes pass through this machine once) and comparing its
+    /// CRC64NVME with the one S3 computed for the destination.
+    #[arg(long)]
+    pub verify: bool,
 
     /// Refuse to overwrite an existing destination: sends If-None-Match: *
     /// (atomic, no HEAD-then-copy race). AWS S3 honours it; moto and some

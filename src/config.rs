@@ -7,13 +7,14 @@ use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
 use aws_sdk_s3::types::{
-    ChecksumAlgorithm, ObjectCannedAcl, ObjectLockLegalHoldStatus, ObjectLockMode, RequestPayer,
-    ServerSideEncryption, StorageClass,
+    ObjectCannedAcl, ObjectLockLegalHoldStatus, ObjectLockMode, RequestPayer, ServerSideEncryption,
+    StorageClass,
 };
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use md5::{Digest, Md5};
 
+use crate::checksum::{Algorithm, ChecksumOptions};
 use crate::cli::{
     AclArgs, Cli, ConditionArgs, ConnectionArgs, EncryptionArgs, MetadataArgs,
     MetadataDirectiveArg, ObjectArgs, OutputArgs, Secret, TaggingArgs, TaggingDirectiveArg,
@@ -300,6 +301,29 @@ impl From<&OutputArgs> for Output {
     }
 }
 
+/// `--checksum-algorithm` and `--verify`. `--verify` proves by a CRC that
+/// S3 computes over the whole object, which SHA1 and SHA256 are not on a
+/// multipart copy: refused together.
+fn checksums(algorithm: Option<&str>, verify: bool) -> anyhow::Result<ChecksumOptions> {
+    let algorithm = algorithm
+        .map(|a| {
+            Algorithm::from_name(a).ok_or_else(|| {
+                anyhow!(
+                    "--checksum-algorithm {a} is not one of CRC32, CRC32C, CRC64NVME, SHA1, SHA256"
+                )
+            })
+        })
+        .transpose()?;
+    if let Some(a) = algorithm.filter(|a| verify && !a.is_crc()) {
+        bail!(
+            "--verify compares CRC checksums, and --checksum-algorithm {a} is not one (S3 \
+             computes {a} only per part of a multipart copy): give --checksum-algorithm \
+             CRC64NVME, CRC32 or CRC32C, or leave it out"
+        );
+    }
+    Ok(ChecksumOptions { algorithm, verify })
+}
+
 /// Resolves every CopyObject option; `env` reads environment variables
 /// (injected so tests do not touch the process environment).
 pub fn copy_options(
@@ -313,6 +337,7 @@ pub fn copy_options(
         object_lock_legal_hold,
         website_redirect,
         checksum_algorithm,
+        verify,
         no_overwrite,
         if_none_match,
         if_match,
@@ -351,7 +376,7 @@ pub fn copy_options(
                 .map(ObjectLockLegalHoldStatus::from),
         },
         website_redirect: website_redirect.clone(),
-        checksum_algorithm: checksum_algorithm.as_deref().map(ChecksumAlgorithm::from),
+        checksums: checksums(checksum_algorithm.as_deref(), *verify)?,
         conditions: conditions(&cli.conditions)?,
         destination_if_match: if_match.clone(),
         no_overwrite,

@@ -507,3 +507,31 @@ mod tests {
         assert_eq!(Failure::Usage(anyhow::anyhow!("x")).exit(), Exit::Usage);
     }
 }
+
+/// A copy whose destination is not identical to its source: the checksum
+/// (or ETag) S3 gives the destination differs from the source's. The
+/// destination is left as S3 made it.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{dst} is not identical to {src}: its {what} is {destination_value}, the source's is {source_value}; \
+     the destination was left as S3 made it: check it, then copy again or delete it"
+)]
+pub struct ChecksumMismatch {
+    pub src: String,
+    pub dst: String,
+    /// The algorithm compared (`CRC64NVME`), or `ETag`.
+    pub what: String,
+    pub source_value: String,
+    pub destination_value: String,
+}
+
+/// `--verify` was given and nothing could prove the copy identical.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{dst} could not be proved identical to its source (--verify): {why}; the destination was \
+     left as S3 made it"
+)]
+pub struct NotVerified {
+    pub dst: String,
+    pub why: String,
+}

@@ -8,10 +8,12 @@ use std::collections::HashMap;
 use std::fmt;
 
 use aws_sdk_s3::types::{
-    ChecksumAlgorithm, ObjectCannedAcl, ObjectLockLegalHoldStatus, ObjectLockMode, RequestPayer,
-    ServerSideEncryption, StorageClass,
+    ObjectCannedAcl, ObjectLockLegalHoldStatus, ObjectLockMode, RequestPayer, ServerSideEncryption,
+    StorageClass,
 };
 use aws_smithy_types::DateTime;
+
+use crate::checksum::ChecksumOptions;
 use aws_smithy_types::date_time::Format;
 
 /// How the destination's metadata and Content-* headers are chosen.
@@ -341,7 +343,8 @@ pub struct CopyOptions {
     pub storage_class: Option<StorageClass>,
     pub object_lock: ObjectLock,
     pub website_redirect: Option<String>,
-    pub checksum_algorithm: Option<ChecksumAlgorithm>,
+    /// `--checksum-algorithm` and `--verify`.
+    pub checksums: ChecksumOptions,
     pub conditions: SourceConditions,
     /// `--if-match ETAG`: `If-Match` on CopyObject and
     /// CompleteMultipartUpload, so only that version of the destination is

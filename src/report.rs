@@ -9,8 +9,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::checksum::{By, Checksum};
 use crate::copy::Copied;
-use crate::error::Failure;
+use crate::error::{ChecksumMismatch, Failure, NotVerified};
 use crate::job::CopyJob;
 use crate::options::CopyOptions;
 use crate::plan::Method;
@@ -85,6 +86,17 @@ pub struct CopyLine<'a> {
     /// `bucket default`, `AES256`, `aws:kms (key ..)`, `SSE-C AES256`, ...
     pub encryption: String,
     pub storage_class: String,
+    /// The destination's checksum as S3 reported it; null when it has none
+    /// (or none was reported).
+    pub checksum: Option<ChecksumLine>,
+    /// True when the destination was proved identical to the source, false
+    /// when it was proved different (or `--verify` could not prove it),
+    /// null when nothing could prove it.
+    pub verified: Option<bool>,
+    /// `checksum`, `etag` or `read`; null when not verified.
+    pub verified_by: Option<&'static str>,
+    /// Why the copy is not verified (null when it is).
+    pub unverified_reason: Option<String>,
     /// True when only planned (`--dry-run`): nothing was written.
     pub dry_run: bool,
     /// Set when `status` is `failed` or `skipped`.
@@ -119,6 +131,10 @@ impl<'a> CopyLine<'a> {
             acl: opts.acl.to_string(),
             encryption: opts.encryption_name(),
             storage_class: opts.storage_class_name(),
+            checksum: None,
+            verified: None,
+            verified_by: None,
+            unverified_reason: None,
             dry_run,
             error: None,
         }
@@ -144,6 +160,10 @@ impl<'a> CopyLine<'a> {
             version_id: c.version_id.as_deref(),
             source_version_id: c.source_version_id.as_deref(),
             duration_ms: c.duration.as_millis() as u64,
+            checksum: c.checksum.as_ref().map(ChecksumLine::new),
+            verified: c.verified.map(|_| true),
+            verified_by: c.verified.map(By::name),
+            unverified_reason: c.unverified.clone(),
             ..Self::settings(
                 job.src.to_string(),
                 job.dst.to_string(),
@@ -161,8 +181,16 @@ impl<'a> CopyLine<'a> {
         failure: &Failure,
         dry_run: bool,
     ) -> Self {
+        // A copy proved different, or not proved under --verify.
+        let disproved = failure.error().is_some_and(|e| {
+            e.chain().any(|c| {
+                c.downcast_ref::<ChecksumMismatch>().is_some()
+                    || c.downcast_ref::<NotVerified>().is_some()
+            })
+        });
         CopyLine {
             size: failure.size(),
+            verified: disproved.then_some(false),
             ..Self::unparsed(
                 job.src.to_string(),
                 job.dst.to_string(),
@@ -191,6 +219,28 @@ impl<'a> CopyLine<'a> {
     }
 }
 
+/// A checksum in JSON, under S3's names.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct ChecksumLine {
+    /// `CRC32`, `CRC32C`, `CRC64NVME`, `SHA1` or `SHA256`.
+    pub algorithm: &'static str,
+    /// `FULL_OBJECT` or `COMPOSITE`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Base64, as S3 gives it.
+    pub value: String,
+}
+
+impl ChecksumLine {
+    fn new(c: &Checksum) -> Self {
+        ChecksumLine {
+            algorithm: c.algorithm.name(),
+            kind: c.kind.name(),
+            value: c.value.clone(),
+        }
+    }
+}
+
 /// What went wrong, in JSON.
 #[derive(Debug, Serialize)]
 pub struct ErrorDetail {
@@ -213,7 +263,12 @@ impl ErrorDetail {
                     .is_some()
             })
         });
+        let found = |f: &dyn Fn(&(dyn std::error::Error + 'static)) -> bool| {
+            failure.error().is_some_and(|e| e.chain().any(f))
+        };
         let code = match (s3, failure) {
+            _ if found(&|c| c.is::<ChecksumMismatch>()) => "ChecksumMismatch".into(),
+            _ if found(&|c| c.is::<NotVerified>()) => "NotVerified".into(),
             (Some(e), _) => e.code.clone(),
             (None, _) if precondition => "PreconditionFailed".into(),
             (None, Failure::Usage(_)) => "UsageError".into(),
@@ -257,6 +312,10 @@ pub struct Summary {
     /// Keys left out of the listing because they lie under the destination
     /// prefix, inside the source prefix (s3cp's own output).
     pub excluded: u64,
+    /// Copies proved identical to their source (by checksum, ETag or read).
+    pub verified: u64,
+    /// Copies made that nothing proved identical (`verified` null).
+    pub unverified: u64,
     /// Bytes copied (or planned).
     pub bytes: u64,
     /// HTTP requests sent, retries included.
@@ -276,7 +335,14 @@ impl Summary {
         }
     }
 
-    pub fn count(&mut self, status: Status, bytes: u64) {
+    /// Counts one object; `verified` as its line gives it.
+    pub fn count(&mut self, status: Status, bytes: u64, verified: Option<bool>) {
+        if status == Status::Copied {
+            match verified {
+                Some(true) => self.verified += 1,
+                _ => self.unverified += 1,
+            }
+        }
         match status {
             Status::Copied => self.copied += 1,
             Status::Planned => self.planned += 1,
@@ -370,10 +436,11 @@ impl Printer {
                 line.src, line.dst
             ),
             _ => format!(
-                "copied {} -> {} ({what}) in {:.2}s; {settings}",
+                "copied {} -> {} ({what}) in {:.2}s; {}; {settings}",
                 line.src,
                 line.dst,
-                Duration::from_millis(line.duration_ms).as_secs_f64()
+                Duration::from_millis(line.duration_ms).as_secs_f64(),
+                verification(line)
             ),
         };
         self.stdout(&text);
@@ -414,8 +481,13 @@ impl Printer {
             } else {
                 String::new()
             };
+            let verified = if s.copied > 0 {
+                format!(" ({} verified, {} unverified)", s.verified, s.unverified)
+            } else {
+                String::new()
+            };
             self.stdout(&format!(
-                "summary: {done}, {} skipped, {} failed{excluded}; {}; {} requests ({} retries) in {:.2}s{}",
+                "summary: {done}{verified}, {} skipped, {} failed{excluded}; {}; {} requests ({} retries) in {:.2}s{}",
                 s.skipped,
                 s.failed,
                 human_size(s.bytes),
@@ -425,6 +497,23 @@ impl Printer {
                 if s.interrupted { "; interrupted" } else { "" }
             ));
         }
+    }
+}
+
+/// `verified (CRC64NVME)`, `verified (ETag)`, `verified (CRC64NVME, read)`
+/// or `not verified: why`.
+fn verification(line: &CopyLine<'_>) -> String {
+    let algorithm = line.checksum.as_ref().map_or("checksum", |c| c.algorithm);
+    match line.verified_by {
+        Some("etag") => "verified (ETag)".to_owned(),
+        Some("read") => format!("verified ({algorithm}, read)"),
+        Some(_) => format!("verified ({algorithm})"),
+        None => format!(
+            "not verified: {}",
+            line.unverified_reason
+                .as_deref()
+                .unwrap_or("nothing proved it")
+        ),
     }
 }
 

@@ -16,8 +16,11 @@ use aws_sdk_s3::types::StorageClass;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
+use crate::checksum::{self, By, Checksum, Proof, Verdict};
 use crate::client::{AttemptLog, Attempts};
-use crate::error::{Interrupted, KnownSize, NothingToResume, S3Error, s3};
+use crate::error::{
+    ChecksumMismatch, Interrupted, KnownSize, NotVerified, NothingToResume, S3Error, s3,
+};
 use crate::job::CopyJob;
 use crate::options::{Acl, CopyOptions, MetadataDirective, TaggingDirective};
 use crate::plan::{self, Limits, Method};
@@ -41,6 +44,13 @@ pub struct Copied {
     pub dry_run: bool,
     /// Requests the copy sends when nothing fails, reads included.
     pub requests: u64,
+    /// The destination's checksum, as S3 reported it (the copy's answer,
+    /// or a HEAD when the answer carried none and it was needed).
+    pub checksum: Option<Checksum>,
+    /// What proved the destination identical to the source, if anything.
+    pub verified: Option<By>,
+    /// Why nothing proved it, when nothing did.
+    pub unverified: Option<String>,
 }
 
 /// Engine settings that are the same for every object.
@@ -118,8 +128,12 @@ impl Engine<'_> {
     ) -> anyhow::Result<Copied> {
         let started = Instant::now();
         let started_at = SystemTime::now();
+        // --verify needs the source's checksum before the copy, to know
+        // whether a read must prove it: always a HEAD then.
         let known = listed.filter(|l| {
-            l.size <= self.limits.threshold && opts.metadata.directive != MetadataDirective::Merge
+            l.size <= self.limits.threshold
+                && opts.metadata.directive != MetadataDirective::Merge
+                && !opts.checksums.verify
         });
         let source = match known {
             Some(l) => SourceObject {
@@ -184,6 +198,19 @@ impl Engine<'_> {
         let reads = u64::from(known.is_none())
             + u64::from(opts.acl == Acl::CopySource)
             + u64::from(multipart && opts.tagging.directive == TaggingDirective::Copy);
+        let checks = checksum::plan(
+            checksum::Source {
+                checksum: source.checksum.as_ref(),
+                etag_is_md5: md5_etag(&source, opts),
+                etag: &source.etag,
+                multipart,
+                same_parts: false,
+            },
+            opts.checksums,
+        );
+        if let Some(note) = &checks.note {
+            tracing::info!("{}: {note}", job.dst);
+        }
         let requests = plan::requests(method) + reads;
         if dry_run {
             return Ok(Copied {
@@ -195,6 +222,9 @@ impl Engine<'_> {
                 source_version_id: source.version_id.clone(),
                 duration: started.elapsed(),
                 dry_run: true,
+                checksum: None,
+                verified: None,
+                unverified: None,
             });
         }
         // Ctrl-C while the source was being read: nothing written, nothing
@@ -202,8 +232,10 @@ impl Engine<'_> {
         if cancel.is_cancelled() {
             return Err(anyhow::Error::new(Interrupted));
         }
-        let mut copied = match method {
-            Method::Single => single::copy(self, job, &source, opts, &acl, started_at).await?,
+        let (mut copied, keyed) = match method {
+            Method::Single => {
+                single::copy(self, job, &source, opts, &acl, checks.ask, started_at).await?
+            }
             Method::Multipart { part_size, .. } => {
                 let task = multipart::Task {
                     engine: self,
@@ -212,15 +244,188 @@ impl Engine<'_> {
                     opts,
                     acl: &acl,
                     part_size,
+                    checksum: checks.ask,
                     resume: resumed.as_ref(),
                     started: started_at,
                 };
-                task.run(progress, cancel).await?
+                (task.run(progress, cancel).await?, false)
             }
         };
+        self.prove(
+            job,
+            &source,
+            known.is_none(),
+            opts,
+            &checks,
+            &mut copied,
+            keyed,
+        )
+        .await?;
         copied.duration = started.elapsed();
         copied.requests = requests;
         Ok(copied)
+    }
+
+    /// Proves the copy identical to its source as `checks` planned, and
+    /// records the outcome in `copied`: the destination's checksum (a HEAD
+    /// of it when the copy's answer carried none and it is needed), and what
+    /// proved it. A mismatch fails the copy (the destination is left as S3
+    /// made it); so does an unproved copy under `--verify`. `headed`: the
+    /// source was HEADed (else it came from a listing, which tells neither
+    /// its checksum nor its encryption: a HEAD then settles what the ETags
+    /// could not); `keyed`: the destination is encrypted with SSE-KMS or a
+    /// customer key, so its ETag is not the MD5.
+    #[allow(clippy::too_many_arguments)]
+    async fn prove(
+        &self,
+        job: &CopyJob,
+        source: &SourceObject,
+        headed: bool,
+        opts: &CopyOptions,
+        checks: &checksum::Plan,
+        copied: &mut Copied,
+        keyed: bool,
+    ) -> anyhow::Result<()> {
+        let multipart = matches!(copied.method, Method::Multipart { .. });
+        let needs_checksum = matches!(checks.proof, Proof::Checksum(_) | Proof::Read(_));
+        if copied.checksum.is_none() && (needs_checksum || multipart) {
+            copied.checksum = self.destination(job, opts).await.and_then(|w| w.checksum);
+        }
+        let mut verdict = match &checks.proof {
+            Proof::Checksum(c) => checksum::compare(c, copied.checksum.as_ref(), By::Checksum),
+            Proof::Etag(_) if keyed => Verdict::Unproved(
+                "the destination is encrypted with SSE-KMS or a customer key, so its ETag is \
+                 not the MD5 of its bytes"
+                    .to_owned(),
+            ),
+            Proof::Etag(etag) => checksum::compare_etags(etag, copied.etag.as_deref()),
+            Proof::Read(algorithm) => {
+                // Placeholder until the read lands: nothing proves it.
+                Verdict::Unproved(format!(
+                    "reading the source to compute its {algorithm} is not available"
+                ))
+            }
+            Proof::None(why) => Verdict::Unproved(why.clone()),
+        };
+        if !headed && !matches!(verdict, Verdict::Verified(_)) {
+            verdict = self
+                .reprove(job, source, opts, copied, keyed, verdict)
+                .await;
+        }
+        match verdict {
+            Verdict::Verified(by) => {
+                tracing::info!("{} verified by {}", job.dst, by.name());
+                copied.verified = Some(by);
+                Ok(())
+            }
+            Verdict::Mismatch {
+                what,
+                source: expected,
+                destination,
+            } => Err(anyhow::Error::new(ChecksumMismatch {
+                src: job.src.to_string(),
+                dst: job.dst.to_string(),
+                what,
+                source_value: expected,
+                destination_value: destination,
+            })),
+            Verdict::Unproved(why) if opts.checksums.verify => {
+                Err(anyhow::Error::new(NotVerified {
+                    dst: job.dst.to_string(),
+                    why,
+                }))
+            }
+            Verdict::Unproved(why) => {
+                tracing::info!("{} not verified: {why}", job.dst);
+                copied.unverified = Some(why);
+                Ok(())
+            }
+        }
+    }
+
+    /// A listed source's copy that its ETag did not prove: HEAD the source
+    /// (pinned to the listed ETag and the version copied) for its checksum
+    /// and encryption, and judge again. `first` is the verdict without it.
+    async fn reprove(
+        &self,
+        job: &CopyJob,
+        listed: &SourceObject,
+        opts: &CopyOptions,
+        copied: &mut Copied,
+        keyed: bool,
+        first: Verdict,
+    ) -> Verdict {
+        let req = request::head_source(self.client, &job.src, opts)
+            .set_version_id(
+                copied
+                    .source_version_id
+                    .clone()
+                    .or(job.src.version_id.clone()),
+            )
+            .if_match(&listed.etag);
+        let head = match self.send(req.send()).await {
+            Ok(head) => head,
+            Err(err) => {
+                let e = S3Error::from_sdk("HeadObject", &err);
+                let why = if e.status == Some(412) {
+                    format!(
+                        "the source changed since it was listed (ETag {}), so the copy \
+                         cannot be compared with it",
+                        listed.etag
+                    )
+                } else {
+                    format!("the source could not be read to compare the copy with it ({e})")
+                };
+                tracing::info!("{}: {why}", job.dst);
+                return Verdict::Unproved(why);
+            }
+        };
+        let source = SourceObject::from_head(&head);
+        let checks = checksum::plan(
+            checksum::Source {
+                checksum: source.checksum.as_ref(),
+                etag_is_md5: md5_etag(&source, opts),
+                etag: &source.etag,
+                multipart: false,
+                same_parts: false,
+            },
+            opts.checksums,
+        );
+        match &checks.proof {
+            Proof::Checksum(c) => {
+                if copied.checksum.is_none() {
+                    copied.checksum = self.destination(job, opts).await.and_then(|w| w.checksum);
+                }
+                checksum::compare(c, copied.checksum.as_ref(), By::Checksum)
+            }
+            Proof::Etag(_) if keyed => first,
+            Proof::Etag(etag) => checksum::compare_etags(etag, copied.etag.as_deref()),
+            Proof::Read(_) | Proof::None(_) => match first {
+                Verdict::Mismatch { .. } => Verdict::Unproved(
+                    "the source's ETag is not the MD5 of its bytes and it has no checksum \
+                     comparable with the destination's"
+                        .to_owned(),
+                ),
+                other => other,
+            },
+        }
+    }
+
+    /// A HEAD of the destination (with its checksum), or `None` when it
+    /// cannot be read (said at `-v`).
+    async fn destination(&self, job: &CopyJob, opts: &CopyOptions) -> Option<Written> {
+        let req = request::head_destination(self.client, job, opts);
+        match self.send(req.send()).await {
+            Ok(head) => Some(Written::from_head(&head)),
+            Err(err) => {
+                tracing::warn!(
+                    "cannot read {} for its checksum: {}",
+                    job.dst,
+                    S3Error::from_sdk("HeadObject", &err)
+                );
+                None
+            }
+        }
     }
 
     async fn source_acl(
@@ -242,6 +447,23 @@ impl Engine<'_> {
             })?;
         Ok(request::grants_from_acl(out.grants()))
     }
+}
+
+/// Whether the source's ETag is the MD5 of its bytes and a CopyObject
+/// gives the destination that MD5 as ETag too: a single-part ETag, no
+/// SSE-KMS or customer key on the source (as far as its HEAD told) or
+/// asked for the destination.
+fn md5_etag(source: &SourceObject, opts: &CopyOptions) -> bool {
+    !source.etag.is_empty()
+        && !source.etag.contains('-')
+        && !source.keyed
+        && opts.sse_c.is_none()
+        && opts.sse_c_source.is_none()
+        && !opts
+            .encryption
+            .sse
+            .as_ref()
+            .is_some_and(|s| s.as_str().starts_with("aws:kms"))
 }
 
 /// Explains a failed HEAD of the source, naming the fix where one is known.
@@ -478,15 +700,39 @@ impl OwnWrite {
     }
 }
 
+/// What a HEAD of the destination tells of it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Written {
+    pub(crate) etag: Option<String>,
+    pub(crate) version_id: Option<String>,
+    pub(crate) checksum: Option<Checksum>,
+    /// Encrypted with SSE-KMS or a customer key (its ETag is not the MD5).
+    pub(crate) keyed: bool,
+}
+
+impl Written {
+    fn from_head(head: &aws_sdk_s3::operation::head_object::HeadObjectOutput) -> Self {
+        Written {
+            etag: head.e_tag().map(str::to_owned),
+            version_id: version(head.version_id()),
+            checksum: request::head_checksum(head),
+            keyed: head.sse_customer_algorithm().is_some()
+                || head
+                    .server_side_encryption()
+                    .is_some_and(|s| s.as_str().starts_with("aws:kms")),
+        }
+    }
+}
+
 impl Engine<'_> {
     /// HEADs the destination and, if it is `own` (this copy's own write,
-    /// whose answer was lost), returns its ETag and version id.
+    /// whose answer was lost), returns what it is.
     pub(crate) async fn own_write(
         &self,
         job: &CopyJob,
         opts: &CopyOptions,
         own: &OwnWrite,
-    ) -> Option<(Option<String>, Option<String>)> {
+    ) -> Option<Written> {
         let attempts = Attempts::default();
         let req = request::head_destination(self.client, job, opts)
             .customize()
@@ -512,7 +758,7 @@ impl Engine<'_> {
                 .map_or("unknown".to_owned(), |t| t.to_string()),
             if ours { "it is" } else { "not" }
         );
-        ours.then(|| (head.e_tag().map(str::to_owned), version(head.version_id())))
+        ours.then(|| Written::from_head(&head))
     }
 }
 

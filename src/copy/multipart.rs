@@ -12,7 +12,8 @@ use tokio_util::sync::CancellationToken;
 
 use std::time::SystemTime;
 
-use super::{Copied, Engine, EtagCheck, OwnWrite, ServerClock};
+use super::{Copied, Engine, EtagCheck, OwnWrite, ServerClock, Written};
+use crate::checksum::Ask;
 use crate::client::{AttemptLog, Attempts};
 use crate::error::{Interrupted, S3Error, s3};
 use crate::job::CopyJob;
@@ -32,6 +33,8 @@ pub(super) struct Task<'a> {
     /// The resolved ACL (`--copy-acl` already read).
     pub(super) acl: &'a Acl,
     pub(super) part_size: u64,
+    /// The checksum S3 is asked to compute (CreateMultipartUpload).
+    pub(super) checksum: Ask,
     /// `--resume`: the journal of the upload to continue.
     pub(super) resume: Option<&'a journal::Entry>,
     /// When the copy started, by this machine's clock.
@@ -82,7 +85,12 @@ impl Task<'_> {
         };
         progress.finished();
         match result {
-            Ok((etag, version_id)) => {
+            Ok(Written {
+                etag,
+                version_id,
+                checksum,
+                ..
+            }) => {
                 journal::remove(job);
                 Ok(Copied {
                     size: source.size,
@@ -91,11 +99,14 @@ impl Task<'_> {
                         parts: count,
                     },
                     etag,
-                    version_id: super::version(version_id.as_deref()),
+                    version_id,
                     source_version_id: source.version_id.clone(),
                     duration: Default::default(),
                     dry_run: false,
                     requests: 0,
+                    checksum,
+                    verified: None,
+                    unverified: None,
                 })
             }
             Err(err) if self.engine.keep_partial && !self.source_changed(&err) => {
@@ -139,9 +150,17 @@ impl Task<'_> {
         // nobody knows of: when the SDK sent CreateMultipartUpload more than
         // once, or it failed, look for such uploads at once.
         let attempts = Attempts::default();
-        let req = request::create_multipart_upload(client, job, source, opts, self.acl, &tags)
-            .customize()
-            .interceptor(attempts.clone());
+        let req = request::create_multipart_upload(
+            client,
+            job,
+            source,
+            opts,
+            self.acl,
+            &tags,
+            self.checksum,
+        )
+        .customize()
+        .interceptor(attempts.clone());
         let created = self.engine.send(req.send()).await;
         let answered = SystemTime::now();
         let log = attempts.log();
@@ -273,14 +292,15 @@ impl Task<'_> {
     /// guessed: when the SDK sent it again (an answer was lost) and the
     /// upload is then gone (NoSuchUpload), or with `--no-overwrite` the
     /// destination now exists (412), an earlier attempt may have completed
-    /// it: a HEAD of the destination settles it. Returns the destination's
-    /// ETag and version id.
+    /// it: a HEAD of the destination settles it. Returns what the
+    /// destination is (ETag, version id, checksum as far as the answer
+    /// tells).
     async fn complete(
         &self,
         upload_id: &str,
         parts: Vec<CompletedPart>,
         count: u64,
-    ) -> anyhow::Result<(Option<String>, Option<String>)> {
+    ) -> anyhow::Result<Written> {
         let (client, job, opts) = (self.engine.client, self.job, self.opts);
         let attempts = Attempts::default();
         let req = request::complete_multipart_upload(client, job, opts, upload_id, parts)
@@ -288,10 +308,12 @@ impl Task<'_> {
             .interceptor(attempts.clone());
         let err = match self.engine.send(req.send()).await {
             Ok(done) => {
-                return Ok((
-                    done.e_tag().map(str::to_owned),
-                    done.version_id().map(str::to_owned),
-                ));
+                return Ok(Written {
+                    etag: done.e_tag().map(str::to_owned),
+                    version_id: super::version(done.version_id()),
+                    checksum: request::complete_checksum(&done),
+                    keyed: false,
+                });
             }
             Err(err) => err,
         };

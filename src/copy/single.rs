@@ -3,6 +3,7 @@
 use std::time::SystemTime;
 
 use super::{Copied, Engine, EtagCheck, OwnWrite};
+use crate::checksum::Ask;
 use crate::client::Attempts;
 use crate::error::S3Error;
 use crate::job::CopyJob;
@@ -10,17 +11,20 @@ use crate::options::{Acl, CopyOptions};
 use crate::plan::Method;
 use crate::request::{self, SourceObject};
 
-/// `started`: when the copy started, by this machine's clock.
+/// `started`: when the copy started, by this machine's clock; `checksum`
+/// what S3 is asked to compute. Also returns whether the destination is
+/// encrypted with SSE-KMS or a customer key (its ETag is then not the MD5).
 pub(super) async fn copy(
     engine: &Engine<'_>,
     job: &CopyJob,
     source: &SourceObject,
     opts: &CopyOptions,
     acl: &Acl,
+    checksum: Ask,
     started: SystemTime,
-) -> anyhow::Result<Copied> {
+) -> anyhow::Result<(Copied, bool)> {
     let attempts = Attempts::default();
-    let req = request::copy_object(engine.client, job, source, opts, acl)
+    let req = request::copy_object(engine.client, job, source, opts, acl, checksum)
         .customize()
         .interceptor(attempts.clone());
     let copied = |etag: Option<String>, version_id: Option<String>, source_version| Copied {
@@ -32,15 +36,28 @@ pub(super) async fn copy(
         duration: Default::default(),
         dry_run: false,
         requests: 0,
+        checksum: None,
+        verified: None,
+        unverified: None,
     };
     let err = match engine.send(req.send()).await {
         Ok(out) => {
-            return Ok(copied(
-                out.copy_object_result()
-                    .and_then(|r| r.e_tag())
-                    .map(str::to_owned),
-                super::version(out.version_id()),
-                super::version(out.copy_source_version_id()).or_else(|| source.version_id.clone()),
+            let keyed = out.sse_customer_algorithm().is_some()
+                || out
+                    .server_side_encryption()
+                    .is_some_and(|s| s.as_str().starts_with("aws:kms"));
+            let result = out.copy_object_result();
+            return Ok((
+                Copied {
+                    checksum: result.and_then(request::copy_checksum),
+                    ..copied(
+                        result.and_then(|r| r.e_tag()).map(str::to_owned),
+                        super::version(out.version_id()),
+                        super::version(out.copy_source_version_id())
+                            .or_else(|| source.version_id.clone()),
+                    )
+                },
+                keyed,
             ));
         }
         Err(err) => err,
@@ -57,12 +74,18 @@ pub(super) async fn copy(
             etag: copied_etag(source, opts),
             since: started,
         };
-        if let Some((etag, version_id)) = engine.own_write(job, opts, &own).await {
+        if let Some(written) = engine.own_write(job, opts, &own).await {
             tracing::info!(
                 "the CopyObject sent again met this copy's own first write to {}",
                 job.dst
             );
-            return Ok(copied(etag, version_id, source.version_id.clone()));
+            return Ok((
+                Copied {
+                    checksum: written.checksum,
+                    ..copied(written.etag, written.version_id, source.version_id.clone())
+                },
+                written.keyed,
+            ));
         }
     }
     let why = super::precondition_context(job, opts, &e)
@@ -71,19 +94,9 @@ pub(super) async fn copy(
 }
 
 /// The ETag a CopyObject gives the destination, where it is known: the
-/// source's, when that is the MD5 of the bytes on both sides (not a
-/// multipart ETag, no customer key, no KMS).
+/// source's, when that is the MD5 of the bytes on both sides.
 fn copied_etag(source: &SourceObject, opts: &CopyOptions) -> EtagCheck {
-    let md5 = !source.etag.is_empty()
-        && !source.etag.contains('-')
-        && opts.sse_c.is_none()
-        && opts.sse_c_source.is_none()
-        && !opts
-            .encryption
-            .sse
-            .as_ref()
-            .is_some_and(|s| s.as_str().starts_with("aws:kms"));
-    if md5 {
+    if super::md5_etag(source, opts) {
         EtagCheck::Equals(source.etag.clone())
     } else {
         EtagCheck::Any

@@ -8,7 +8,11 @@ use aws_sdk_s3::operation::create_multipart_upload::builders::CreateMultipartUpl
 use aws_sdk_s3::operation::head_object::builders::HeadObjectFluentBuilder;
 use aws_sdk_s3::operation::list_parts::builders::ListPartsFluentBuilder;
 use aws_sdk_s3::operation::upload_part_copy::builders::UploadPartCopyFluentBuilder;
-use aws_sdk_s3::types::{ChecksumAlgorithm, ObjectCannedAcl, RequestPayer, StorageClass};
+use aws_sdk_s3::types::{
+    ChecksumAlgorithm, ChecksumType, ObjectCannedAcl, RequestPayer, StorageClass,
+};
+
+use crate::checksum::{Algorithm, Ask};
 
 use crate::options::{
     Acl, ContentHeaders, CopyOptions, Encryption, Grants, ObjectLock, ObjectMetadata, SseCKey,
@@ -122,14 +126,16 @@ pub(super) struct Destination {
     storage_class: Option<StorageClass>,
     object_lock: ObjectLock,
     website_redirect: Option<String>,
-    checksum_algorithm: Option<ChecksumAlgorithm>,
+    /// The checksum S3 computes for the destination.
+    checksum: Ask,
     request_payer: Option<RequestPayer>,
     expected_bucket_owner: Option<String>,
 }
 
 impl Destination {
-    /// `acl` is the resolved ACL (`--copy-acl` already read into grants).
-    pub(super) fn new(opts: &CopyOptions, acl: &Acl) -> Self {
+    /// `acl` is the resolved ACL (`--copy-acl` already read into grants);
+    /// `checksum` what [`crate::checksum::plan`] decided to ask.
+    pub(super) fn new(opts: &CopyOptions, acl: &Acl, checksum: Ask) -> Self {
         let (canned_acl, grants) = match acl {
             Acl::Canned(c) => (Some(c.clone()), Grants::default()),
             Acl::Grants(g) => (None, g.clone()),
@@ -143,7 +149,7 @@ impl Destination {
             storage_class: opts.storage_class.clone(),
             object_lock: opts.object_lock.clone(),
             website_redirect: opts.website_redirect.clone(),
-            checksum_algorithm: opts.checksum_algorithm.clone(),
+            checksum,
             request_payer: opts.request_payer.clone(),
             expected_bucket_owner: opts.expected_bucket_owner.clone(),
         }
@@ -183,7 +189,7 @@ impl WithDestination for CopyObjectFluentBuilder {
                     legal_hold,
                 },
             website_redirect,
-            checksum_algorithm,
+            checksum,
             request_payer,
             expected_bucket_owner,
         } = settings;
@@ -202,7 +208,7 @@ impl WithDestination for CopyObjectFluentBuilder {
             .set_object_lock_retain_until_date(retain_until)
             .set_object_lock_legal_hold_status(legal_hold)
             .set_website_redirect_location(website_redirect)
-            .set_checksum_algorithm(checksum_algorithm)
+            .set_checksum_algorithm(checksum.algorithm.map(sdk_algorithm))
             .set_request_payer(request_payer)
             .set_expected_bucket_owner(expected_bucket_owner)
     }
@@ -235,7 +241,7 @@ impl WithDestination for CreateMultipartUploadFluentBuilder {
                     legal_hold,
                 },
             website_redirect,
-            checksum_algorithm,
+            checksum,
             request_payer,
             expected_bucket_owner,
         } = settings;
@@ -254,7 +260,8 @@ impl WithDestination for CreateMultipartUploadFluentBuilder {
             .set_object_lock_retain_until_date(retain_until)
             .set_object_lock_legal_hold_status(legal_hold)
             .set_website_redirect_location(website_redirect)
-            .set_checksum_algorithm(checksum_algorithm)
+            .set_checksum_algorithm(checksum.algorithm.map(sdk_algorithm))
+            .set_checksum_type(checksum.full_object.then_some(ChecksumType::FullObject))
             .set_request_payer(request_payer)
             .set_expected_bucket_owner(expected_bucket_owner)
     }
@@ -312,5 +319,16 @@ impl WithObjectMetadata for CreateMultipartUploadFluentBuilder {
             .set_content_language(content_language)
             .set_expires(expires)
             .set_metadata(Some(metadata).filter(|m| !m.is_empty()))
+    }
+}
+
+/// The SDK's name for an algorithm.
+pub(super) fn sdk_algorithm(a: Algorithm) -> ChecksumAlgorithm {
+    match a {
+        Algorithm::Crc32 => ChecksumAlgorithm::Crc32,
+        Algorithm::Crc32c => ChecksumAlgorithm::Crc32C,
+        Algorithm::Crc64Nvme => ChecksumAlgorithm::Crc64Nvme,
+        Algorithm::Sha1 => ChecksumAlgorithm::Sha1,
+        Algorithm::Sha256 => ChecksumAlgorithm::Sha256,
     }
 }

@@ -6,6 +6,7 @@
 
 use aws_sdk_s3::Client;
 use aws_sdk_s3::operation::abort_multipart_upload::builders::AbortMultipartUploadFluentBuilder;
+use aws_sdk_s3::operation::complete_multipart_upload::CompleteMultipartUploadOutput;
 use aws_sdk_s3::operation::complete_multipart_upload::builders::CompleteMultipartUploadFluentBuilder;
 use aws_sdk_s3::operation::copy_object::builders::CopyObjectFluentBuilder;
 use aws_sdk_s3::operation::create_multipart_upload::builders::CreateMultipartUploadFluentBuilder;
@@ -18,13 +19,15 @@ use aws_sdk_s3::operation::list_objects_v2::builders::ListObjectsV2FluentBuilder
 use aws_sdk_s3::operation::list_parts::builders::ListPartsFluentBuilder;
 use aws_sdk_s3::operation::upload_part_copy::builders::UploadPartCopyFluentBuilder;
 use aws_sdk_s3::types::{
-    CompletedMultipartUpload, CompletedPart, Grant, MetadataDirective as SdkMetadataDirective,
-    Permission, StorageClass, TaggingDirective as SdkTaggingDirective, Type,
+    ChecksumMode, CompletedMultipartUpload, CompletedPart, CopyObjectResult, Grant,
+    MetadataDirective as SdkMetadataDirective, Permission, StorageClass,
+    TaggingDirective as SdkTaggingDirective, Type,
 };
 use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
+use crate::checksum::{Ask, Checksum};
 use crate::job::CopyJob;
 use crate::options::{
     Acl, ContentHeaders, CopyOptions, Grants, MetadataDirective, ObjectMetadata, TaggingDirective,
@@ -54,6 +57,11 @@ pub struct SourceObject {
     pub restore: Option<String>,
     /// `x-amz-archive-status`: an Intelligent-Tiering archive tier.
     pub archive_status: Option<String>,
+    /// The source's checksum (the HEAD asks for it).
+    pub checksum: Option<Checksum>,
+    /// Encrypted with SSE-KMS or a customer key: its ETag is not the MD5
+    /// of its bytes.
+    pub keyed: bool,
 }
 
 impl SourceObject {
@@ -90,8 +98,55 @@ impl SourceObject {
             storage_class: head.storage_class().cloned(),
             restore: head.restore().map(str::to_owned),
             archive_status: head.archive_status().map(|a| a.as_str().to_owned()),
+            checksum: head_checksum(head),
+            keyed: head.sse_customer_algorithm().is_some()
+                || head
+                    .server_side_encryption()
+                    .is_some_and(|s| s.as_str().starts_with("aws:kms")),
         }
     }
+}
+
+/// The checksum a HEAD (with checksum mode) reports.
+pub fn head_checksum(head: &HeadObjectOutput) -> Option<Checksum> {
+    Checksum::from_fields(
+        [
+            head.checksum_crc32(),
+            head.checksum_crc32_c(),
+            head.checksum_crc64_nvme(),
+            head.checksum_sha1(),
+            head.checksum_sha256(),
+        ],
+        head.checksum_type().map(|t| t.as_str()),
+    )
+}
+
+/// The destination's checksum as CopyObject's answer gives it.
+pub fn copy_checksum(result: &CopyObjectResult) -> Option<Checksum> {
+    Checksum::from_fields(
+        [
+            result.checksum_crc32(),
+            result.checksum_crc32_c(),
+            result.checksum_crc64_nvme(),
+            result.checksum_sha1(),
+            result.checksum_sha256(),
+        ],
+        result.checksum_type().map(|t| t.as_str()),
+    )
+}
+
+/// The destination's checksum as CompleteMultipartUpload's answer gives it.
+pub fn complete_checksum(done: &CompleteMultipartUploadOutput) -> Option<Checksum> {
+    Checksum::from_fields(
+        [
+            done.checksum_crc32(),
+            done.checksum_crc32_c(),
+            done.checksum_crc64_nvme(),
+            done.checksum_sha1(),
+            done.checksum_sha256(),
+        ],
+        done.checksum_type().map(|t| t.as_str()),
+    )
 }
 
 /// Tags in the form `x-amz-tagging` wants: a URL query.
@@ -153,6 +208,7 @@ pub fn head_source(client: &Client, src: &S3Uri, opts: &CopyOptions) -> HeadObje
         .key(literal_key(&src.key))
         .set_version_id(src.version_id.clone())
         .sse_c(opts.sse_c_source.as_ref())
+        .checksum_mode(ChecksumMode::Enabled)
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_source_bucket_owner.clone())
 }
@@ -194,13 +250,15 @@ pub fn get_source_acl(
 /// [`crate::options::MetadataOptions::resolve`] decides. A directive the
 /// user named is sent even when it is COPY, S3's default, since a bucket
 /// policy can require the header (`s3:x-amz-metadata-directive`). `acl` is
-/// the resolved ACL (`--copy-acl` already read into grants).
+/// the resolved ACL (`--copy-acl` already read into grants); `checksum` the
+/// checksum S3 is asked to compute ([`crate::checksum::plan`]).
 pub fn copy_object(
     client: &Client,
     job: &CopyJob,
     source: &SourceObject,
     opts: &CopyOptions,
     acl: &Acl,
+    checksum: Ask,
 ) -> CopyObjectFluentBuilder {
     // Pinned to the version that was HEADed (when there was a HEAD and the
     // bucket is versioned); MERGE and --copy-acl also pin its ETag, since
@@ -215,7 +273,7 @@ pub fn copy_object(
         .copy_source(job.src.copy_source(source.version_id.as_deref()))
         .bucket(&job.dst.bucket)
         .key(literal_key(&job.dst.key))
-        .destination(Destination::new(opts, acl));
+        .destination(Destination::new(opts, acl, checksum));
     let req = match opts.metadata.directive {
         MetadataDirective::Copy if opts.metadata.explicit => {
             req.metadata_directive(SdkMetadataDirective::Copy)
@@ -247,8 +305,10 @@ pub fn copy_object(
 
 /// CreateMultipartUpload carrying what CopyObject would have carried: the
 /// headers and metadata the directive resolves to, the
-/// `tags` (the source's under COPY, those given under REPLACE), and every
-/// destination setting.
+/// `tags` (the source's under COPY, those given under REPLACE), every
+/// destination setting, and the `checksum` to compute (the source's
+/// algorithm as `FULL_OBJECT`, so the destination ends with the source's
+/// checksum as a CopyObject's would).
 pub fn create_multipart_upload(
     client: &Client,
     job: &CopyJob,
@@ -256,6 +316,7 @@ pub fn create_multipart_upload(
     opts: &CopyOptions,
     acl: &Acl,
     tags: &[(String, String)],
+    checksum: Ask,
 ) -> CreateMultipartUploadFluentBuilder {
     // Like CopyObject, which never copies the source's redirect (it is "not
     // copied when using the x-amz-metadata-directive header", API reference):
@@ -264,7 +325,7 @@ pub fn create_multipart_upload(
         .create_multipart_upload()
         .bucket(&job.dst.bucket)
         .key(literal_key(&job.dst.key))
-        .destination(Destination::new(opts, acl))
+        .destination(Destination::new(opts, acl, checksum))
         .object_metadata(opts.metadata.resolve(&source.meta))
         .set_tagging(Some(tagging_header(tags)).filter(|t| !t.is_empty()))
 }
@@ -360,8 +421,9 @@ pub fn list_destination_uploads(
         .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
 }
 
-/// HEAD of the destination (whether a Complete whose answer was lost did
-/// complete the object).
+/// HEAD of the destination, with its checksum: whether a Complete whose
+/// answer was lost did complete the object, and the checksum to compare
+/// when the copy's answer carried none.
 pub fn head_destination(
     client: &Client,
     job: &CopyJob,
@@ -372,6 +434,7 @@ pub fn head_destination(
         .bucket(&job.dst.bucket)
         .key(literal_key(&job.dst.key))
         .sse_c(opts.sse_c.as_ref())
+        .checksum_mode(ChecksumMode::Enabled)
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
 }
