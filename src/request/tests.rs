@@ -5,13 +5,14 @@ use std::collections::HashMap;
 
 use super::literal_key::strip_marker;
 use super::*;
+use crate::checksum::{Algorithm, ChecksumOptions};
 use crate::options::{
     Encryption, MetadataOptions, ObjectLock, SourceConditions, SseCKey, TaggingOptions,
 };
 use aws_sdk_s3::config::{BehaviorVersion, Region};
 use aws_sdk_s3::types::{
-    ChecksumAlgorithm, Grantee, ObjectCannedAcl, ObjectLockLegalHoldStatus, ObjectLockMode,
-    RequestPayer, ServerSideEncryption,
+    ChecksumAlgorithm, ChecksumType, Grantee, ObjectCannedAcl, ObjectLockLegalHoldStatus,
+    ObjectLockMode, RequestPayer, ServerSideEncryption,
 };
 
 fn client() -> Client {
@@ -26,6 +27,14 @@ fn job() -> CopyJob {
     CopyJob {
         src: S3Uri::parse_source("s3://src/dir/a b+c.txt?versionId=v1").unwrap(),
         dst: S3Uri::parse_destination("s3://dst/out/x.txt").unwrap(),
+    }
+}
+
+/// The checksum asked of S3: a CRC as FULL_OBJECT.
+fn ask() -> Ask {
+    Ask {
+        algorithm: Some(Algorithm::Crc32c),
+        full_object: true,
     }
 }
 
@@ -49,6 +58,8 @@ fn source() -> SourceObject {
         storage_class: None,
         restore: None,
         archive_status: None,
+        checksum: None,
+        keyed: false,
     }
 }
 
@@ -98,7 +109,10 @@ fn everything() -> CopyOptions {
             legal_hold: Some(ObjectLockLegalHoldStatus::On),
         },
         website_redirect: Some("/elsewhere".into()),
-        checksum_algorithm: Some(ChecksumAlgorithm::Crc32C),
+        checksums: ChecksumOptions {
+            algorithm: Some(Algorithm::Crc32c),
+            verify: true,
+        },
         conditions: SourceConditions {
             if_match: Some("\"abc\"".into()),
             if_none_match: Some("\"zzz\"".into()),
@@ -130,6 +144,8 @@ fn head_tagging_and_acl_reads_target_the_source_version() {
     );
     assert_eq!(h.get_sse_customer_key_md5().as_deref(), Some("md5-2"));
     assert_eq!(h.get_sse_customer_algorithm().as_deref(), Some("AES256"));
+    // The source's checksum is asked for: the copy keeps and compares it.
+    assert_eq!(h.get_checksum_mode(), &Some(ChecksumMode::Enabled));
     assert_eq!(h.get_request_payer(), &Some(RequestPayer::Requester));
     assert_eq!(
         h.get_expected_bucket_owner().as_deref(),
@@ -155,7 +171,7 @@ fn head_tagging_and_acl_reads_target_the_source_version() {
 #[test]
 fn copy_object_with_defaults_sends_no_directive() {
     let (c, o) = (client(), CopyOptions::default());
-    let req = copy_object(&c, &job(), &source(), &o, &Acl::Default);
+    let req = copy_object(&c, &job(), &source(), &o, &Acl::Default, ask());
     let i = req.as_input();
     assert_eq!(
         i.get_copy_source().as_deref(),
@@ -179,7 +195,7 @@ fn copy_object_sends_a_directive_the_user_named_even_copy() {
     let mut o = CopyOptions::default();
     o.metadata.explicit = true;
     o.tagging.explicit = true;
-    let req = copy_object(&c, &job(), &source(), &o, &Acl::Default);
+    let req = copy_object(&c, &job(), &source(), &o, &Acl::Default, ask());
     let i = req.as_input();
     assert_eq!(
         i.get_metadata_directive(),
@@ -199,7 +215,7 @@ fn destination_if_match_reaches_copy_object_and_complete() {
         destination_if_match: Some("\"dst-etag\"".into()),
         ..Default::default()
     };
-    let copy = copy_object(&c, &job(), &source(), &o, &Acl::Default);
+    let copy = copy_object(&c, &job(), &source(), &o, &Acl::Default, ask());
     let i = copy.as_input();
     assert_eq!(i.get_if_match().as_deref(), Some("\"dst-etag\""));
     assert_eq!(i.get_if_none_match(), &None);
@@ -243,7 +259,14 @@ fn whitespace_keys_are_marked_for_the_sdk_and_restored_on_the_wire() {
     assert_eq!(strip_marker("http://h/b/%20?x-id=CopyObject"), None);
     let (c, mut j) = (client(), job());
     j.dst.key = "  ".into();
-    let req = copy_object(&c, &j, &source(), &CopyOptions::default(), &Acl::Default);
+    let req = copy_object(
+        &c,
+        &j,
+        &source(),
+        &CopyOptions::default(),
+        &Acl::Default,
+        ask(),
+    );
     assert_eq!(
         req.as_input().get_key().as_deref(),
         Some(literal_key("  ").as_str())
@@ -277,7 +300,7 @@ fn s3_endpoint_rules_do_not_read_the_key() {
 #[test]
 fn copy_object_carries_every_option() {
     let (c, o) = (client(), everything());
-    let req = copy_object(&c, &job(), &source(), &o, &o.acl);
+    let req = copy_object(&c, &job(), &source(), &o, &o.acl, ask());
     let i = req.as_input();
     // MERGE: REPLACE on the wire, with the source's headers overridden.
     assert_eq!(
@@ -374,7 +397,7 @@ fn copy_object_merge_is_pinned_to_the_headed_object() {
     o.metadata.directive = MetadataDirective::Merge;
     let mut j = job();
     j.src.version_id = None;
-    let req = copy_object(&c, &j, &source(), &o, &Acl::Default);
+    let req = copy_object(&c, &j, &source(), &o, &Acl::Default, ask());
     let i = req.as_input();
     assert_eq!(
         i.get_copy_source().as_deref(),
@@ -382,7 +405,14 @@ fn copy_object_merge_is_pinned_to_the_headed_object() {
     );
     assert_eq!(i.get_copy_source_if_match().as_deref(), Some("\"abc\""));
     // COPY sends nothing read from the source: no ETag pin.
-    let plain = copy_object(&c, &j, &source(), &CopyOptions::default(), &Acl::Default);
+    let plain = copy_object(
+        &c,
+        &j,
+        &source(),
+        &CopyOptions::default(),
+        &Acl::Default,
+        ask(),
+    );
     assert_eq!(plain.as_input().get_copy_source_if_match(), &None);
 }
 
@@ -393,7 +423,7 @@ fn copy_object_canned_acl_and_replace() {
     o.metadata.directive = MetadataDirective::Replace;
     o.metadata.headers.content_type = Some("a/b".into());
     let acl = Acl::Canned(ObjectCannedAcl::PublicRead);
-    let req = copy_object(&c, &job(), &source(), &o, &acl);
+    let req = copy_object(&c, &job(), &source(), &o, &acl, ask());
     let i = req.as_input();
     assert_eq!(i.get_acl(), &Some(ObjectCannedAcl::PublicRead));
     assert_eq!(i.get_grant_read(), &None);
@@ -420,7 +450,7 @@ fn create_multipart_upload_carries_what_copy_object_would() {
         ("a b".to_owned(), "x+y&z".to_owned()),
         ("k".into(), "v".into()),
     ];
-    let req = create_multipart_upload(&c, &job(), &s, &o, &Acl::Default, &tags);
+    let req = create_multipart_upload(&c, &job(), &s, &o, &Acl::Default, &tags, ask());
     let i = req.as_input();
     assert_eq!(i.get_bucket().as_deref(), Some("dst"));
     assert_eq!(i.get_key().as_deref(), Some("out/x.txt"));
@@ -445,7 +475,7 @@ fn create_multipart_upload_carries_what_copy_object_would() {
 #[test]
 fn create_multipart_upload_carries_every_option() {
     let (c, o) = (client(), everything());
-    let req = create_multipart_upload(&c, &job(), &source(), &o, &o.acl, &o.tagging.tags);
+    let req = create_multipart_upload(&c, &job(), &source(), &o, &o.acl, &o.tagging.tags, ask());
     let i = req.as_input();
     assert_eq!(i.get_content_type().as_deref(), Some("image/png"));
     assert_eq!(i.get_cache_control().as_deref(), Some("max-age=60"));
@@ -476,6 +506,7 @@ fn create_multipart_upload_carries_every_option() {
         Some("/elsewhere")
     );
     assert_eq!(i.get_checksum_algorithm(), &Some(ChecksumAlgorithm::Crc32C));
+    assert_eq!(i.get_checksum_type(), &Some(ChecksumType::FullObject));
     assert_eq!(i.get_request_payer(), &Some(RequestPayer::Requester));
     assert_eq!(
         i.get_expected_bucket_owner().as_deref(),
@@ -491,7 +522,15 @@ fn create_multipart_upload_sends_no_empty_fields() {
         etag: "\"e\"".into(),
         ..Default::default()
     };
-    let req = create_multipart_upload(&c, &job(), &s, &CopyOptions::default(), &Acl::Default, &[]);
+    let req = create_multipart_upload(
+        &c,
+        &job(),
+        &s,
+        &CopyOptions::default(),
+        &Acl::Default,
+        &[],
+        ask(),
+    );
     let i = req.as_input();
     assert_eq!(i.get_metadata(), &None);
     assert_eq!(i.get_tagging(), &None);
@@ -609,6 +648,7 @@ fn destination_reads_carry_the_key_payer_and_owner() {
         (Some("dst"), Some("out/x.txt"))
     );
     assert_eq!(i.get_sse_customer_key_md5().as_deref(), Some("md5-1"));
+    assert_eq!(i.get_checksum_mode(), &Some(ChecksumMode::Enabled));
     assert_eq!(
         i.get_expected_bucket_owner().as_deref(),
         Some("111111111111")
