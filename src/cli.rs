@@ -548,9 +548,12 @@ pub struct TransferArgs {
     pub multipart_threshold: Size,
 
     /// Part size of a multipart copy, from 5MiB to 5GiB; grown automatically
-    /// so that no copy needs more than 10,000 parts.
-    #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size_arg)]
-    pub part_size: Size,
+    /// so that no copy needs more than 10,000 parts. `source`: copy a
+    /// multipart source with its own part boundaries, whatever the
+    /// threshold, so that the destination's ETag equals the source's (a
+    /// single-part source is copied by one CopyObject, which keeps it too).
+    #[arg(long, value_name = "SIZE|source", default_value = "256MiB", value_parser = parse_part_size)]
+    pub part_size: PartSize,
 
     /// Requests in flight at once, shared by all objects and parts.
     #[arg(long, value_name = "N", default_value_t = crate::plan::DEFAULT_CONCURRENCY,
@@ -611,6 +614,28 @@ impl PartialEq<u64> for Size {
 fn parse_size(text: &str) -> Result<u64, String> {
     parse_size::parse_size(text)
         .map_err(|e| format!("{e}: write a size such as 8MiB, 5GiB, 1.5GB or a number of bytes"))
+}
+
+/// `--part-size`: a size, or `source` (the source's own parts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartSize {
+    Bytes(Size),
+    Source,
+}
+
+impl PartialEq<u64> for PartSize {
+    fn eq(&self, bytes: &u64) -> bool {
+        matches!(self, PartSize::Bytes(s) if s == bytes)
+    }
+}
+
+fn parse_part_size(text: &str) -> Result<PartSize, String> {
+    if text.eq_ignore_ascii_case("source") {
+        return Ok(PartSize::Source);
+    }
+    parse_size_arg(text)
+        .map(PartSize::Bytes)
+        .map_err(|e| format!("{e}, or 'source' for the source's own parts"))
 }
 
 fn parse_size_arg(text: &str) -> Result<Size, String> {
@@ -755,7 +780,7 @@ mod tests {
     #[test]
     fn sizes_keep_what_was_typed() {
         let cli = Cli::parse_args(["s3cp", "--part-size", "1MiB", "s3://a/b", "s3://c/d"]).unwrap();
-        assert_eq!(cli.transfer.part_size.text, "1MiB");
+        assert!(matches!(&cli.transfer.part_size, PartSize::Bytes(s) if s.text == "1MiB"));
         assert_eq!(cli.transfer.part_size, 1024 * 1024);
     }
 }

@@ -17,8 +17,8 @@ use md5::{Digest, Md5};
 use crate::checksum::{Algorithm, ChecksumOptions};
 use crate::cli::{
     AclArgs, Cli, ConditionArgs, ConnectionArgs, EncryptionArgs, MetadataArgs,
-    MetadataDirectiveArg, ObjectArgs, OutputArgs, Secret, TaggingArgs, TaggingDirectiveArg,
-    TransferArgs, UploadsCommand,
+    MetadataDirectiveArg, ObjectArgs, OutputArgs, PartSize, Secret, Size, TaggingArgs,
+    TaggingDirectiveArg, TransferArgs, UploadsCommand,
 };
 use crate::job::{CopyJob, SELF_COPY_FIX};
 use crate::options::{
@@ -634,13 +634,27 @@ fn conditions(a: &ConditionArgs) -> anyhow::Result<SourceConditions> {
 
 /// The planning limits; an error names the size as it was typed.
 fn limits(a: &TransferArgs) -> anyhow::Result<Limits> {
-    let (threshold, part_size) = (&a.multipart_threshold, &a.part_size);
-    Limits::new(threshold.bytes, part_size.bytes).map_err(|e| {
+    let threshold = &a.multipart_threshold;
+    let (part_size, source_parts) = match &a.part_size {
+        PartSize::Bytes(size) => (size.clone(), false),
+        PartSize::Source => (
+            Size {
+                bytes: crate::plan::DEFAULT_PART_SIZE,
+                text: "source".to_owned(),
+            },
+            true,
+        ),
+    };
+    let limits = Limits::new(threshold.bytes, part_size.bytes).map_err(|e| {
         let typed = match e {
             PlanError::ThresholdTooLarge(_) => &threshold.text,
             _ => &part_size.text,
         };
         anyhow!("{}", e.message(typed))
+    })?;
+    Ok(Limits {
+        source_parts,
+        ..limits
     })
 }
 

@@ -99,10 +99,25 @@ impl Part {
 /// A copy or a setting that S3's limits rule out.
 #[derive(Debug, PartialEq, Eq)]
 pub enum PlanError {
-    ObjectTooLarge { size: u64 },
+    ObjectTooLarge {
+        size: u64,
+    },
     ThresholdTooLarge(u64),
     PartTooSmall(u64),
     PartTooLarge(u64),
+    /// `--part-size source`: the source's parts are not all of the first
+    /// part's size (the last may be smaller).
+    SourcePartsUneven {
+        size: u64,
+        first: u64,
+        parts: u64,
+        last: Option<u64>,
+    },
+    /// `--part-size source`: the source's parts are below S3's minimum.
+    SourcePartTooSmall {
+        first: u64,
+        parts: u64,
+    },
 }
 
 impl PlanError {
@@ -124,6 +139,22 @@ impl PlanError {
             Self::PartTooLarge(_) => format!(
                 "--part-size {shown} is above S3's maximum part size of 5 GiB: give 5GiB or less"
             ),
+            Self::SourcePartsUneven {
+                size,
+                first,
+                parts,
+                last,
+            } => format!(
+                "--part-size source: the source's {parts} parts are not of one size ({size} \
+                 bytes, a first part of {first}{}), so a copy cannot repeat them: give a \
+                 --part-size in bytes instead",
+                last.map_or(String::new(), |l| format!(", a last part of {l}"))
+            ),
+            Self::SourcePartTooSmall { first, parts } => format!(
+                "--part-size source: the source's {parts} parts are of {first} bytes, below \
+                 S3's minimum part size of 5 MiB for a copy: give a --part-size in bytes \
+                 instead"
+            ),
         }
     }
 }
@@ -134,7 +165,9 @@ impl fmt::Display for PlanError {
             Self::ObjectTooLarge { size: b }
             | Self::ThresholdTooLarge(b)
             | Self::PartTooSmall(b)
-            | Self::PartTooLarge(b) => b,
+            | Self::PartTooLarge(b)
+            | Self::SourcePartsUneven { first: b, .. }
+            | Self::SourcePartTooSmall { first: b, .. } => b,
         };
         f.write_str(&self.message(&bytes.to_string()))
     }
@@ -147,6 +180,10 @@ impl std::error::Error for PlanError {}
 pub struct Limits {
     pub threshold: u64,
     pub part_size: u64,
+    /// `--part-size source`: a multipart source is copied with its own part
+    /// boundaries ([`source_parts`]), whatever the threshold; a single-part
+    /// one by CopyObject.
+    pub source_parts: bool,
 }
 
 impl Default for Limits {
@@ -154,6 +191,7 @@ impl Default for Limits {
         Self {
             threshold: DEFAULT_THRESHOLD,
             part_size: DEFAULT_PART_SIZE,
+            source_parts: false,
         }
     }
 }
@@ -172,8 +210,59 @@ impl Limits {
         Ok(Self {
             threshold,
             part_size,
+            source_parts: false,
         })
     }
+}
+
+/// The number of parts a multipart ETag (`"...-N"`) names, if it is one.
+pub fn etag_parts(etag: &str) -> Option<u64> {
+    let (_, n) = etag.trim_matches('"').rsplit_once('-')?;
+    n.parse().ok().filter(|n| *n > 0)
+}
+
+/// `--part-size source`: the plan that repeats the source's own parts, so
+/// that the destination's multipart ETag equals the source's. `first` is
+/// the first part's size (a HEAD with `partNumber=1`), `parts` the part
+/// count, `last` the last part's size when it was read (more than two
+/// parts: with two, the sizes fix it). The parts must be of one size but
+/// the last, and that size a legal part size.
+pub fn source_parts(
+    size: u64,
+    first: u64,
+    parts: u64,
+    last: Option<u64>,
+) -> Result<Method, PlanError> {
+    if size > MAX_OBJECT_SIZE {
+        return Err(PlanError::ObjectTooLarge { size });
+    }
+    let uneven = PlanError::SourcePartsUneven {
+        size,
+        first,
+        parts,
+        last,
+    };
+    if parts == 0 || first == 0 || parts > MAX_PARTS {
+        return Err(uneven);
+    }
+    // Parts 1..N-1 of `first` bytes and a last one of 1..=first bytes.
+    let before_last = (parts - 1) * first;
+    if size <= before_last || size > parts * first {
+        return Err(uneven);
+    }
+    if last.is_some_and(|l| l != size - before_last) {
+        return Err(uneven);
+    }
+    if parts > 1 && first < MIN_PART_SIZE {
+        return Err(PlanError::SourcePartTooSmall { first, parts });
+    }
+    if first > MAX_PART_SIZE {
+        return Err(PlanError::PartTooLarge(first));
+    }
+    Ok(Method::Multipart {
+        part_size: first,
+        parts,
+    })
 }
 
 /// Chooses how to copy an object of `size` bytes.
@@ -297,6 +386,64 @@ mod tests {
             Err(PlanError::PartTooLarge(5 * GIB + 1))
         );
         assert!(Limits::new(5 * GIB, 5 * GIB).is_ok());
+    }
+
+    #[test]
+    fn multipart_etags_name_their_parts() {
+        assert_eq!(
+            etag_parts("\"ccb98a6d6d7889b9ff123d76ca668572-3\""),
+            Some(3)
+        );
+        assert_eq!(etag_parts("abc-10000"), Some(10_000));
+        assert_eq!(etag_parts("\"292ce9728cb2708a9e2ed5b9c623139d\""), None);
+        assert_eq!(etag_parts("abc-0"), None);
+        assert_eq!(etag_parts("abc-x"), None);
+    }
+
+    #[test]
+    fn source_parts_repeat_uniform_parts() {
+        // 5 MiB, 5 MiB, and a last part of 1 byte to 5 MiB.
+        let m = source_parts(10 * MIB + 1, 5 * MIB, 3, Some(1)).unwrap();
+        assert_eq!(
+            m,
+            Method::Multipart {
+                part_size: 5 * MIB,
+                parts: 3
+            }
+        );
+        assert!(source_parts(15 * MIB, 5 * MIB, 3, Some(5 * MIB)).is_ok());
+        assert!(source_parts(15 * MIB, 5 * MIB, 3, None).is_ok());
+        // One part: whatever its size (S3's minimum is for all but the last).
+        assert!(source_parts(1000, 1000, 1, None).is_ok());
+        // Two parts: the sizes fix the last one.
+        assert!(source_parts(6 * MIB, 5 * MIB, 2, None).is_ok());
+    }
+
+    #[test]
+    fn source_parts_refuse_what_they_cannot_repeat() {
+        let uneven = |size, first, parts, last| {
+            matches!(
+                source_parts(size, first, parts, last),
+                Err(PlanError::SourcePartsUneven { .. })
+            )
+        };
+        // The size does not fit N-1 parts of the first's size and a last.
+        assert!(uneven(20 * MIB, 5 * MIB, 3, None));
+        assert!(uneven(10 * MIB, 5 * MIB, 3, None));
+        // A last part of another size than the others leave for it.
+        assert!(uneven(12 * MIB, 5 * MIB, 3, Some(3 * MIB)));
+        assert!(uneven(0, 0, 1, None));
+        assert!(uneven(10, 5, 0, None));
+        assert!(matches!(
+            source_parts(3 * MIB, MIB, 3, None),
+            Err(PlanError::SourcePartTooSmall { .. })
+        ));
+        let e = source_parts(3 * MIB, MIB, 3, None).unwrap_err().to_string();
+        assert!(e.contains("5 MiB") && e.contains("--part-size"), "{e}");
+        let e = source_parts(20 * MIB, 5 * MIB, 3, None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not of one size"), "{e}");
     }
 
     #[test]

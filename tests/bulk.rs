@@ -50,7 +50,7 @@ fn json_lines(run: &Run) -> (Vec<Value>, Value) {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
         .collect();
     let (summary, copies) = lines.split_last().expect("at least a summary line");
-    const COPY_FIELDS: [&str; 21] = [
+    const COPY_FIELDS: [&str; 25] = [
         "type",
         "schema",
         "status",
@@ -70,6 +70,10 @@ fn json_lines(run: &Run) -> (Vec<Value>, Value) {
         "acl",
         "encryption",
         "storage_class",
+        "checksum",
+        "verified",
+        "verified_by",
+        "unverified_reason",
         "dry_run",
         "error",
     ];
@@ -80,7 +84,7 @@ fn json_lines(run: &Run) -> (Vec<Value>, Value) {
         for field in COPY_FIELDS {
             assert!(obj.contains_key(field), "{field} missing: {line}");
         }
-        assert_eq!(obj.len(), 21, "undocumented fields: {line}");
+        assert_eq!(obj.len(), 25, "undocumented fields: {line}");
         let status = line["status"].as_str().unwrap();
         assert!(
             ["copied", "planned", "skipped", "failed"].contains(&status),
@@ -106,6 +110,8 @@ fn json_lines(run: &Run) -> (Vec<Value>, Value) {
         "skipped",
         "failed",
         "excluded",
+        "verified",
+        "unverified",
         "bytes",
         "requests",
         "retries",

@@ -267,6 +267,7 @@ async fn json_result_has_every_field() {
         fields,
         [
             "acl",
+            "checksum",
             "dry_run",
             "dst",
             "duration_ms",
@@ -286,6 +287,9 @@ async fn json_result_has_every_field() {
             "storage_class",
             "tagging_directive",
             "type",
+            "unverified_reason",
+            "verified",
+            "verified_by",
             "version_id"
         ]
     );

@@ -129,11 +129,13 @@ impl Engine<'_> {
         let started = Instant::now();
         let started_at = SystemTime::now();
         // --verify needs the source's checksum before the copy, to know
-        // whether a read must prove it: always a HEAD then.
+        // whether a read must prove it: always a HEAD then. With
+        // --part-size source, a multipart source needs its parts read.
         let known = listed.filter(|l| {
             l.size <= self.limits.threshold
                 && opts.metadata.directive != MetadataDirective::Merge
                 && !opts.checksums.verify
+                && !(self.limits.source_parts && plan::etag_parts(&l.etag).is_some())
         });
         let source = match known {
             Some(l) => SourceObject {
@@ -172,6 +174,7 @@ impl Engine<'_> {
                 part_size: e.part_size,
                 parts: e.size.div_ceil(e.part_size),
             },
+            None if self.limits.source_parts => self.source_parts(job, &source, opts).await?,
             None => plan::plan(source.size, self.limits)?,
         };
         tracing::info!(
@@ -195,16 +198,30 @@ impl Engine<'_> {
         };
         // HEAD, GetObjectAcl, and for a multipart copy GetObjectTagging.
         let multipart = matches!(method, Method::Multipart { .. });
+        let part_heads = match method {
+            Method::Multipart { parts, .. } if self.limits.source_parts && resumed.is_none() => {
+                1 + u64::from(parts > 2)
+            }
+            _ => 0,
+        };
         let reads = u64::from(known.is_none())
             + u64::from(opts.acl == Acl::CopySource)
-            + u64::from(multipart && opts.tagging.directive == TaggingDirective::Copy);
+            + u64::from(multipart && opts.tagging.directive == TaggingDirective::Copy)
+            + part_heads;
+        // The source's own parts repeated: the ETags compare, unless a key
+        // (KMS, SSE-C) makes them something else than MD5s.
+        let same_parts = multipart && self.limits.source_parts && resumed.is_none();
         let checks = checksum::plan(
             checksum::Source {
                 checksum: source.checksum.as_ref(),
-                etag_is_md5: md5_etag(&source, opts),
+                etag_is_md5: if same_parts {
+                    unkeyed(&source, opts)
+                } else {
+                    md5_etag(&source, opts)
+                },
                 etag: &source.etag,
                 multipart,
-                same_parts: false,
+                same_parts,
             },
             opts.checksums,
         );
@@ -264,6 +281,52 @@ impl Engine<'_> {
         copied.duration = started.elapsed();
         copied.requests = requests;
         Ok(copied)
+    }
+
+    /// `--part-size source`: the plan that repeats the source's parts. A
+    /// single-part source is copied by CopyObject (whose ETag is the
+    /// source's already); a multipart one (ETag `-N`) with the size of its
+    /// first part (a HEAD of part 1) and, past two parts, the size of its
+    /// last part checked too (a HEAD of part N). Parts that cannot be
+    /// repeated are refused before anything is written (exit 2).
+    async fn source_parts(
+        &self,
+        job: &CopyJob,
+        source: &SourceObject,
+        opts: &CopyOptions,
+    ) -> anyhow::Result<Method> {
+        let Some(parts) = plan::etag_parts(&source.etag) else {
+            return Ok(Method::Single);
+        };
+        let part_size = |n: i32| async move {
+            let req = request::head_source_part(self.client, &job.src, source, opts, n);
+            let head = self
+                .send(req.send())
+                .await
+                .map_err(s3("HeadObject"))
+                .with_context(|| {
+                    format!(
+                        "cannot read the size of part {n} of {} for --part-size source",
+                        job.src
+                    )
+                })?;
+            Ok::<_, anyhow::Error>((
+                head.content_length().unwrap_or(0).max(0) as u64,
+                head.parts_count().map(|c| c.max(0) as u64),
+            ))
+        };
+        let (first, count) = part_size(1).await?;
+        let parts = count.unwrap_or(parts);
+        let last = match parts {
+            0..=2 => None,
+            n => Some(part_size(n as i32).await?.0),
+        };
+        let method = plan::source_parts(source.size, first, parts, last)?;
+        tracing::info!(
+            "{} has {parts} parts of {first} bytes: copied with the same parts",
+            job.src
+        );
+        Ok(method)
     }
 
     /// Proves the copy identical to its source as `checks` planned, and
@@ -454,9 +517,13 @@ impl Engine<'_> {
 /// SSE-KMS or customer key on the source (as far as its HEAD told) or
 /// asked for the destination.
 fn md5_etag(source: &SourceObject, opts: &CopyOptions) -> bool {
-    !source.etag.is_empty()
-        && !source.etag.contains('-')
-        && !source.keyed
+    !source.etag.is_empty() && !source.etag.contains('-') && unkeyed(source, opts)
+}
+
+/// No SSE-KMS or customer key on the source (as far as its HEAD told) or
+/// asked for the destination: ETags are MD5s (or MD5s of part MD5s).
+fn unkeyed(source: &SourceObject, opts: &CopyOptions) -> bool {
+    !source.keyed
         && opts.sse_c.is_none()
         && opts.sse_c_source.is_none()
         && !opts

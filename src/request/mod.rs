@@ -98,13 +98,33 @@ impl SourceObject {
             storage_class: head.storage_class().cloned(),
             restore: head.restore().map(str::to_owned),
             archive_status: head.archive_status().map(|a| a.as_str().to_owned()),
-            checksum: head_checksum(head),
+            checksum: source_checksum(head),
             keyed: head.sse_customer_algorithm().is_some()
                 || head
                     .server_side_encryption()
                     .is_some_and(|s| s.as_str().starts_with("aws:kms")),
         }
     }
+}
+
+/// The source's checksum as its HEAD reports it. A HEAD without
+/// `ChecksumType` (moto) leaves the kind to be inferred: a multipart
+/// object's CRC32, CRC32C, SHA1 or SHA256 may be composite even without a
+/// `-N` (moto gives it so), so it is taken as composite, which compares
+/// with nothing, rather than risk a false mismatch. CRC64NVME is only ever
+/// full-object.
+fn source_checksum(head: &HeadObjectOutput) -> Option<Checksum> {
+    let mut checksum = head_checksum(head)?;
+    let multipart = head
+        .e_tag()
+        .is_some_and(|e| crate::plan::etag_parts(e).is_some());
+    if head.checksum_type().is_none()
+        && multipart
+        && checksum.algorithm != crate::checksum::Algorithm::Crc64Nvme
+    {
+        checksum.kind = crate::checksum::Kind::Composite;
+    }
+    Some(checksum)
 }
 
 /// The checksum a HEAD (with checksum mode) reports.
@@ -209,6 +229,29 @@ pub fn head_source(client: &Client, src: &S3Uri, opts: &CopyOptions) -> HeadObje
         .set_version_id(src.version_id.clone())
         .sse_c(opts.sse_c_source.as_ref())
         .checksum_mode(ChecksumMode::Enabled)
+        .set_request_payer(opts.request_payer.clone())
+        .set_expected_bucket_owner(opts.expected_source_bucket_owner.clone())
+}
+
+/// HEAD of one part of the source version that was HEADed
+/// (`--part-size source`): its size is that part's, and `PartsCount` the
+/// number of parts. Not pinned by `If-Match`: moto compares it with the
+/// part's own ETag; every part copied is pinned to the source's ETag
+/// anyway, so a source changed since fails the copy, not the plan.
+pub fn head_source_part(
+    client: &Client,
+    src: &S3Uri,
+    source: &SourceObject,
+    opts: &CopyOptions,
+    part_number: i32,
+) -> HeadObjectFluentBuilder {
+    client
+        .head_object()
+        .bucket(&src.bucket)
+        .key(literal_key(&src.key))
+        .set_version_id(source.version_id.clone().or(src.version_id.clone()))
+        .part_number(part_number)
+        .sse_c(opts.sse_c_source.as_ref())
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_source_bucket_owner.clone())
 }

@@ -130,6 +130,23 @@ fn everything() -> CopyOptions {
 }
 
 #[test]
+fn a_part_head_reads_one_part_of_the_headed_source() {
+    let (c, j, o) = (client(), job(), everything());
+    let head = head_source_part(&c, &j.src, &source(), &o, 3);
+    let h = head.as_input();
+    assert_eq!(h.get_bucket().as_deref(), Some("src"));
+    assert_eq!(h.get_key().as_deref(), Some("dir/a b+c.txt"));
+    assert_eq!(h.get_part_number(), &Some(3));
+    assert_eq!(h.get_version_id().as_deref(), Some("v1"));
+    assert_eq!(h.get_sse_customer_key().as_deref(), Some("key-2"));
+    assert_eq!(h.get_request_payer(), &Some(RequestPayer::Requester));
+    assert_eq!(
+        h.get_expected_bucket_owner().as_deref(),
+        Some("222222222222")
+    );
+}
+
+#[test]
 fn head_tagging_and_acl_reads_target_the_source_version() {
     let (c, j, o) = (client(), job(), everything());
     let head = head_source(&c, &j.src, &o);
