@@ -24,9 +24,35 @@
 //! of the proxy, lets everything through, so a failed test never hangs on a
 //! held request.
 //!
+//! It can rewrite the server's answers where a test needs S3's answer and
+//! the test server gives another ([`Proxy::rewrite_answer`]): set the text
+//! of an XML element of the body ([`Edit::SetXmlElement`]: a destination's
+//! checksum in CopyObjectResult or CompleteMultipartUploadResult, to play a
+//! corrupted copy) or insert it where the server sent none (a part checksum
+//! in CopyPartResult, as AWS returns when the upload has an algorithm), and
+//! set a header ([`Edit::SetHeader`]: `x-amz-checksum-crc32` on a HEAD).
+//! Each rewrite names an operation and a predicate over the [`Request`]
+//! (its bucket and key, its headers, its body), so it can hit the HEAD of
+//! the destination and not the HEAD of the source. Only the server's
+//! successful (2xx) answers are rewritten; [`Proxy::rewritten`] lists what
+//! was changed, with the value the server had sent.
+//!
+//! It records the body of each request that it read whole and that is at
+//! most [`RECORDED_BODY_LIMIT`] ([`Request::body`]): the part list of a
+//! CompleteMultipartUpload, say.
+//!
 //! Each connection carries one request: the proxy adds `Connection: close`
 //! (unsigned, so signatures stay valid), forwards the head, then pipes bytes
-//! both ways until either side closes.
+//! both ways until either side closes. An answer the proxy must change or
+//! hold is read whole first (the server closes after it); a rewritten one
+//! is passed on de-chunked, with its own Content-Length and `Connection:
+//! close` (an answer to HEAD keeps its Content-Length, the object's size).
+
+pub mod answer;
+mod request;
+
+pub use answer::{Edit, Rewritten};
+pub use request::{RECORDED_BODY_LIMIT, Request};
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -42,51 +68,6 @@ use tokio_util::sync::{CancellationToken, DropGuard};
 
 /// How long [`Gate::arrived`] waits before it fails the test.
 pub const ARRIVAL_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// One recorded request.
-#[derive(Debug, Clone)]
-pub struct Request {
-    pub method: String,
-    /// Path and query, as sent.
-    pub target: String,
-    /// Lower-case header names.
-    pub headers: HashMap<String, String>,
-}
-
-impl Request {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(String::as_str)
-    }
-
-    fn query_has(&self, param: &str) -> bool {
-        self.target
-            .split_once('?')
-            .is_some_and(|(_, q)| q.split('&').any(|kv| kv.split('=').next() == Some(param)))
-    }
-
-    /// The S3 operation this request is, as far as the copy path goes.
-    pub fn operation(&self) -> &'static str {
-        let copy_source = self.headers.contains_key("x-amz-copy-source");
-        match self.method.as_str() {
-            "HEAD" => "HeadObject",
-            "GET" if self.query_has("tagging") => "GetObjectTagging",
-            "GET" if self.query_has("acl") => "GetObjectAcl",
-            "GET" if self.query_has("uploads") => "ListMultipartUploads",
-            "GET" if self.query_has("uploadId") => "ListParts",
-            "GET" if self.query_has("list-type") => "ListObjectsV2",
-            "GET" => "GetObject",
-            "PUT" if copy_source && self.query_has("partNumber") => "UploadPartCopy",
-            "PUT" if copy_source => "CopyObject",
-            "PUT" if self.query_has("partNumber") => "UploadPart",
-            "PUT" => "PutObject",
-            "POST" if self.query_has("uploads") => "CreateMultipartUpload",
-            "POST" if self.query_has("uploadId") => "CompleteMultipartUpload",
-            "DELETE" if self.query_has("uploadId") => "AbortMultipartUpload",
-            "DELETE" => "DeleteObject",
-            _ => "Other",
-        }
-    }
-}
 
 /// What the proxy does to a request instead of passing it through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,6 +121,22 @@ pub struct Answer {
     pub body: String,
 }
 
+/// A rewrite rule waiting for answers.
+struct Rewrite {
+    operation: &'static str,
+    matches: Box<dyn Fn(&Request) -> bool + Send + Sync>,
+    edit: Edit,
+}
+
+impl std::fmt::Debug for Rewrite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rewrite")
+            .field("operation", &self.operation)
+            .field("edit", &self.edit)
+            .finish()
+    }
+}
+
 /// Where a held request waits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum At {
@@ -168,6 +165,10 @@ struct Inner {
     answers: Mutex<Vec<Answer>>,
     /// Headers added to the server's answers: (operation, name, value).
     added_headers: Mutex<Vec<(&'static str, String, String)>>,
+    /// Rewrites of the server's answers, applied in the order made.
+    rewrites: Mutex<Vec<Rewrite>>,
+    /// The changes made to answers so far.
+    rewritten: Mutex<Vec<Rewritten>>,
     /// Requests in flight now, and the most ever in flight at once.
     in_flight: Mutex<(usize, usize)>,
     faults: Mutex<Faults>,
@@ -286,6 +287,8 @@ impl Proxy {
             requests: Mutex::default(),
             answers: Mutex::default(),
             added_headers: Mutex::default(),
+            rewrites: Mutex::default(),
+            rewritten: Mutex::default(),
             in_flight: Mutex::default(),
             faults: Mutex::new(Faults {
                 rules: Vec::new(),
@@ -382,6 +385,38 @@ impl Proxy {
             name.to_owned(),
             value.to_owned(),
         ));
+    }
+
+    /// Rewrites the server's successful answers to requests of `operation`
+    /// for which `matches` is true (from now on, every one): `edit` is
+    /// applied after the edits of earlier rewrites. `matches` sees the
+    /// whole recorded request, body included. Canned answers and faults are
+    /// not rewritten; an XML edit of an answer without an XML body (a HEAD)
+    /// changes nothing. [`Proxy::rewritten`] says what was changed.
+    ///
+    /// ```ignore
+    /// proxy.rewrite_answer(
+    ///     "HeadObject",
+    ///     move |r| r.is_for(DST_BUCKET, &key) && r.header("x-amz-checksum-mode") == Some("ENABLED"),
+    ///     Edit::header("x-amz-checksum-crc64nvme", "AAAAAAAAAAA="),
+    /// );
+    /// ```
+    pub fn rewrite_answer(
+        &self,
+        operation: &'static str,
+        matches: impl Fn(&Request) -> bool + Send + Sync + 'static,
+        edit: Edit,
+    ) {
+        self.inner.rewrites.lock().unwrap().push(Rewrite {
+            operation,
+            matches: Box::new(matches),
+            edit,
+        });
+    }
+
+    /// The changes made to the server's answers so far, in order.
+    pub fn rewritten(&self) -> Vec<Rewritten> {
+        self.inner.rewritten.lock().unwrap().clone()
     }
 
     /// Adds fault rules, drawn with a generator seeded by `seed`.
@@ -563,13 +598,18 @@ impl Inner {
             forwarded.push_str("\r\n");
         }
         forwarded.push_str("connection: close\r\n\r\n");
-        let request = Request {
+        let mut request = Request {
             method,
             target,
             headers,
+            body: None,
         };
         let operation = request.operation();
-        self.requests.lock().unwrap().push(request.clone());
+        let recorded = {
+            let mut requests = self.requests.lock().unwrap();
+            requests.push(request.clone());
+            requests.len() - 1
+        };
         let (held_request, held_answer) = self.holds_for(&request);
         if !self
             .pause_request(&held_request, &request, &mut client, &mut buf)
@@ -579,6 +619,33 @@ impl Inner {
             // reaches the server, as though lost on the way.
             return Ok(());
         }
+
+        // The whole request body first (copy requests have none or a small
+        // one), so that the server can answer before anything else is read,
+        // and so that it is recorded. A chunked body (no Content-Length) is
+        // piped after the head, as it comes.
+        let body_len: usize = request_length(&head);
+        while buf.len() < head_end + body_len {
+            let mut chunk = [0u8; 8192];
+            let n = client.read(&mut chunk).await?;
+            if n == 0 {
+                break;
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        }
+        let chunked = request.headers.contains_key("transfer-encoding");
+        if !chunked && body_len <= RECORDED_BODY_LIMIT && buf.len() >= head_end + body_len {
+            request.body = Some(buf[head_end..head_end + body_len].to_vec());
+            self.requests.lock().unwrap()[recorded].body = request.body.clone();
+        }
+        let edits: Vec<Edit> = self
+            .rewrites
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.operation == operation && (r.matches)(&request))
+            .map(|r| r.edit.clone())
+            .collect();
 
         let answer = self
             .answers
@@ -643,17 +710,6 @@ impl Inner {
             return client.shutdown().await;
         }
 
-        // The whole request body first (copy requests have none or a small
-        // one), so that the server can answer before anything else is read.
-        let body_len: usize = request_length(&head);
-        while buf.len() < head_end + body_len {
-            let mut chunk = [0u8; 8192];
-            let n = client.read(&mut chunk).await?;
-            if n == 0 {
-                break;
-            }
-            buf.extend_from_slice(&chunk[..n]);
-        }
         // In flight from the request's arrival to the first byte of its
         // answer: inside the time the client waits, so never over-counted.
         {
@@ -678,13 +734,13 @@ impl Inner {
             let n = server.read(&mut first).await?;
             self.in_flight.lock().unwrap().0 -= 1;
             counted = false;
-            if held_answer.is_empty() && added.is_empty() {
+            if held_answer.is_empty() && added.is_empty() && edits.is_empty() {
                 client.write_all(&first[..n]).await?;
                 return tokio::io::copy_bidirectional(&mut client, &mut server).await;
             }
             // The whole answer (the server closes after it: `Connection:
             // close`), so that the server has finished before s3cp sees any
-            // (and headers can be added to it).
+            // (and it can be changed).
             let mut answer = first[..n].to_vec();
             let read = server.read_to_end(&mut answer);
             tokio::time::timeout(Duration::from_secs(30), read)
@@ -698,6 +754,11 @@ impl Inner {
                     .map(|i| i + 2)
                     .ok_or_else(|| std::io::Error::other("no status line in the answer"))?;
                 answer.splice(at..at, added.concat().into_bytes());
+            }
+            if !edits.is_empty() {
+                let changed;
+                (answer, changed) = answer::rewrite(answer, &request, &edits);
+                self.rewritten.lock().unwrap().extend(changed);
             }
             self.pause(&held_answer, &request).await;
             client.write_all(&answer).await?;
