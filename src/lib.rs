@@ -24,6 +24,9 @@
 //! - [`report`]: the human line, the `--json` object, error printing.
 //! - [`batch`]: runs many copies from what [`select`] yields, through the
 //!   engine, reporting each one as it ends (it sits after both).
+//! - [`crc`]: full-object CRCs (CRC32, CRC32C, CRC64NVME) of bytes read,
+//!   combined across ranges, in S3's base64 form (`--verify` reading the
+//!   source).
 //! - [`error`]: the error types (S3 error details, interruption, nothing to
 //!   resume) and the exit codes; it imports nothing of the engine.
 //! - [`client`]: the SDK client from the standard AWS configuration chain.
@@ -41,6 +44,7 @@ pub mod cli;
 pub mod client;
 pub mod config;
 pub mod copy;
+pub mod crc;
 pub mod error;
 pub mod job;
 pub mod journal;

@@ -4,6 +4,7 @@
 //! [`Progress`] port; the Ctrl-C token is passed in so tests can fire it.
 
 mod multipart;
+mod read;
 mod single;
 
 use std::future::Future;

@@ -5,6 +5,7 @@
 use aws_sdk_s3::operation::complete_multipart_upload::builders::CompleteMultipartUploadFluentBuilder;
 use aws_sdk_s3::operation::copy_object::builders::CopyObjectFluentBuilder;
 use aws_sdk_s3::operation::create_multipart_upload::builders::CreateMultipartUploadFluentBuilder;
+use aws_sdk_s3::operation::get_object::builders::GetObjectFluentBuilder;
 use aws_sdk_s3::operation::head_object::builders::HeadObjectFluentBuilder;
 use aws_sdk_s3::operation::list_parts::builders::ListPartsFluentBuilder;
 use aws_sdk_s3::operation::upload_part_copy::builders::UploadPartCopyFluentBuilder;
@@ -330,5 +331,14 @@ pub(super) fn sdk_algorithm(a: Algorithm) -> ChecksumAlgorithm {
         Algorithm::Crc64Nvme => ChecksumAlgorithm::Crc64Nvme,
         Algorithm::Sha1 => ChecksumAlgorithm::Sha1,
         Algorithm::Sha256 => ChecksumAlgorithm::Sha256,
+    }
+}
+
+impl WithSseC for GetObjectFluentBuilder {
+    fn sse_c(self, key: Option<&SseCKey>) -> Self {
+        let (algorithm, key, md5) = sse_c_fields(key);
+        self.set_sse_customer_algorithm(algorithm)
+            .set_sse_customer_key(key)
+            .set_sse_customer_key_md5(md5)
     }
 }

@@ -10,6 +10,7 @@ use aws_sdk_s3::operation::complete_multipart_upload::CompleteMultipartUploadOut
 use aws_sdk_s3::operation::complete_multipart_upload::builders::CompleteMultipartUploadFluentBuilder;
 use aws_sdk_s3::operation::copy_object::builders::CopyObjectFluentBuilder;
 use aws_sdk_s3::operation::create_multipart_upload::builders::CreateMultipartUploadFluentBuilder;
+use aws_sdk_s3::operation::get_object::builders::GetObjectFluentBuilder;
 use aws_sdk_s3::operation::get_object_acl::builders::GetObjectAclFluentBuilder;
 use aws_sdk_s3::operation::get_object_tagging::builders::GetObjectTaggingFluentBuilder;
 use aws_sdk_s3::operation::head_object::HeadObjectOutput;
@@ -540,6 +541,31 @@ pub fn abort_upload(
         .bucket(bucket)
         .key(literal_key(key))
         .upload_id(upload_id)
+}
+
+/// One byte range of the source, read to prove a copy (`--verify`):
+/// GetObject of `bytes=first-last` pinned to the object that was HEADed
+/// (its ETag, when known, as `If-Match`, so a source overwritten since
+/// answers 412 instead of other bytes; its version id when it has one),
+/// with the source's SSE-C key, the payer and the source bucket's
+/// expected owner.
+pub fn get_source_range(
+    client: &Client,
+    src: &S3Uri,
+    source: &SourceObject,
+    opts: &CopyOptions,
+    range: Part,
+) -> GetObjectFluentBuilder {
+    client
+        .get_object()
+        .bucket(&src.bucket)
+        .key(literal_key(&src.key))
+        .set_version_id(source.version_id.clone().or(src.version_id.clone()))
+        .set_if_match(Some(source.etag.clone()).filter(|e| !e.is_empty()))
+        .range(range.range_header())
+        .sse_c(opts.sse_c_source.as_ref())
+        .set_request_payer(opts.request_payer.clone())
+        .set_expected_bucket_owner(opts.expected_source_bucket_owner.clone())
 }
 
 #[cfg(test)]

@@ -752,3 +752,66 @@ fn listings_carry_the_payer_and_the_owner() {
         (Some("dst"), Some("dir/k"), Some("up-9"))
     );
 }
+
+#[test]
+fn a_source_range_read_is_pinned_to_the_headed_object_with_the_source_key() {
+    let (c, j, o) = (client(), job(), everything());
+    let range = Part {
+        number: 2,
+        first: 8 << 20,
+        last: (16 << 20) - 1,
+    };
+    let get = get_source_range(&c, &j.src, &source(), &o, range);
+    let g = get.as_input();
+    assert_eq!(g.get_bucket().as_deref(), Some("src"));
+    assert_eq!(g.get_key().as_deref(), Some("dir/a b+c.txt"));
+    assert_eq!(g.get_range().as_deref(), Some("bytes=8388608-16777215"));
+    assert_eq!(
+        g.get_if_match().as_deref(),
+        Some("\"abc\""),
+        "the HEADed ETag"
+    );
+    assert_eq!(g.get_version_id().as_deref(), Some("v1"));
+    assert_eq!(g.get_sse_customer_algorithm().as_deref(), Some("AES256"));
+    assert_eq!(
+        g.get_sse_customer_key().as_deref(),
+        Some("key-2"),
+        "the source's key, not the destination's"
+    );
+    assert_eq!(g.get_sse_customer_key_md5().as_deref(), Some("md5-2"));
+    assert_eq!(g.get_request_payer(), &Some(RequestPayer::Requester));
+    assert_eq!(
+        g.get_expected_bucket_owner().as_deref(),
+        Some("222222222222"),
+        "the source bucket's owner"
+    );
+    // The user's source conditions were checked at the HEAD; the ETag pin
+    // is the only condition a range read carries.
+    assert_eq!(g.get_if_none_match(), &None);
+    assert_eq!(g.get_if_modified_since(), &None);
+    assert_eq!(g.get_if_unmodified_since(), &None);
+
+    // The version HEADed wins over the one the URI named; without either,
+    // none is sent. Nothing optional is sent when nothing was given.
+    let headed = SourceObject {
+        version_id: Some("v2".into()),
+        ..source()
+    };
+    let get = get_source_range(&c, &j.src, &headed, &o, range);
+    assert_eq!(get.as_input().get_version_id().as_deref(), Some("v2"));
+    let unversioned = S3Uri::parse_source("s3://src/k").unwrap();
+    let plain = SourceObject {
+        version_id: None,
+        etag: String::new(),
+        ..source()
+    };
+    let get = get_source_range(&c, &unversioned, &plain, &CopyOptions::default(), range);
+    let g = get.as_input();
+    assert_eq!(g.get_version_id(), &None);
+    assert_eq!(g.get_if_match(), &None, "no ETag, no If-Match");
+    assert_eq!(g.get_sse_customer_algorithm(), &None);
+    assert_eq!(g.get_sse_customer_key(), &None);
+    assert_eq!(g.get_sse_customer_key_md5(), &None);
+    assert_eq!(g.get_request_payer(), &None);
+    assert_eq!(g.get_expected_bucket_owner(), &None);
+}
