@@ -7,9 +7,6 @@
 //! range), and what is kept of a finished range is its CRC and length,
 //! joined onto the CRC of the ranges before it ([`InOrder`]).
 
-// Until the engine calls source_checksum for --verify.
-#![allow(dead_code)]
-
 use std::collections::BTreeMap;
 
 use anyhow::{Context, anyhow};

@@ -306,9 +306,11 @@ pub fn copy_object(
 ) -> CopyObjectFluentBuilder {
     // Pinned to the version that was HEADed (when there was a HEAD and the
     // bucket is versioned); MERGE and --copy-acl also pin its ETag, since
-    // what they send was read from that object.
-    let read_from_source =
-        opts.metadata.directive == MetadataDirective::Merge || opts.acl == Acl::CopySource;
+    // what they send was read from that object, and so does --verify, whose
+    // proof is made against that object.
+    let read_from_source = opts.metadata.directive == MetadataDirective::Merge
+        || opts.acl == Acl::CopySource
+        || opts.checksums.verify;
     let pin_etag =
         (read_from_source && opts.conditions.if_match.is_none() && !source.etag.is_empty())
             .then(|| source.etag.clone());
