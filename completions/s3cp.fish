@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_s3cp_global_optspecs
-    string join \n r/recursive include= exclude= from-file= jobs= shard= fail-fast region= profile= endpoint-url= path-style max-attempts= retry-mode= multipart-threshold= part-size= concurrency= keep-partial resume metadata-directive= metadata= content-type= cache-control= content-disposition= content-encoding= content-language= expires= tagging-directive= tagging= acl= grant-read= grant-read-acp= grant-write-acp= grant-full-control= copy-acl sse= sse-kms-key-id= sse-kms-encryption-context= bucket-key-enabled sse-c= sse-c-key= sse-c-key-file= sse-c-copy-source= sse-c-copy-source-key= sse-c-copy-source-key-file= storage-class= object-lock-mode= object-lock-retain-until-date= object-lock-legal-hold= website-redirect= checksum-algorithm= no-overwrite if-none-match= if-match= request-payer= expected-bucket-owner= expected-source-bucket-owner= copy-source-if-match= copy-source-if-none-match= copy-source-if-modified-since= copy-source-if-unmodified-since= if-modified-since= if-unmodified-since= json q/quiet v/verbose dry-run h/help V/version
+    string join \n r/recursive include= exclude= from-file= jobs= shard= fail-fast region= profile= endpoint-url= path-style max-attempts= retry-mode= multipart-threshold= part-size= concurrency= keep-partial resume metadata-directive= metadata= content-type= cache-control= content-disposition= content-encoding= content-language= expires= tagging-directive= tagging= acl= grant-read= grant-read-acp= grant-write-acp= grant-full-control= copy-acl sse= sse-kms-key-id= sse-kms-encryption-context= bucket-key-enabled sse-c= sse-c-key= sse-c-key-file= sse-c-copy-source= sse-c-copy-source-key= sse-c-copy-source-key-file= storage-class= object-lock-mode= object-lock-retain-until-date= object-lock-legal-hold= website-redirect= checksum-algorithm= verify no-overwrite if-none-match= if-match= request-payer= expected-bucket-owner= expected-source-bucket-owner= copy-source-if-match= copy-source-if-none-match= copy-source-if-modified-since= copy-source-if-unmodified-since= if-modified-since= if-unmodified-since= json q/quiet v/verbose dry-run h/help V/version
 end
 
 function __fish_s3cp_needs_command
@@ -36,7 +36,7 @@ complete -c s3cp -n "__fish_s3cp_needs_command" -l max-attempts -d 'Attempts per
 complete -c s3cp -n "__fish_s3cp_needs_command" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
 adaptive\t''"
 complete -c s3cp -n "__fish_s3cp_needs_command" -l multipart-threshold -d 'Objects larger than this are copied in parts; up to it, one atomic CopyObject. At most 5GiB. Sizes: 8MiB, 5GiB, 1.5GB, plain bytes' -r
-complete -c s3cp -n "__fish_s3cp_needs_command" -l part-size -d 'Part size of a multipart copy, from 5MiB to 5GiB; grown automatically so that no copy needs more than 10,000 parts' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l part-size -d 'Part size of a multipart copy, from 5MiB to 5GiB; grown automatically so that no copy needs more than 10,000 parts. `source`: copy a multipart source with its own part boundaries, whatever the threshold, so that the destination\'s ETag equals the source\'s (a single-part source is copied by one CopyObject, which keeps it too)' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l concurrency -d 'Requests in flight at once, shared by all objects and parts' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l metadata-directive -d 'COPY keeps the source\'s metadata and headers, REPLACE uses only those given, MERGE keeps the source\'s and overrides those given. Without it, --metadata, any Content-* flag or --expires means REPLACE (as in aws-cli), which drops the source\'s Content-Type, other headers and metadata: give MERGE to keep them' -r -f -a "COPY\t'Keep the source\'s metadata and headers (S3\'s default)'
 REPLACE\t'Use only the metadata and headers given on the command line'
@@ -96,7 +96,7 @@ complete -c s3cp -n "__fish_s3cp_needs_command" -l object-lock-retain-until-date
 complete -c s3cp -n "__fish_s3cp_needs_command" -l object-lock-legal-hold -d 'Object Lock legal hold' -r -f -a "OFF\t''
 ON\t''"
 complete -c s3cp -n "__fish_s3cp_needs_command" -l website-redirect -d 'Website redirect location of the destination' -r
-complete -c s3cp -n "__fish_s3cp_needs_command" -l checksum-algorithm -d 'Have S3 compute this checksum for the destination' -r -f -a "CRC32\t''
+complete -c s3cp -n "__fish_s3cp_needs_command" -l checksum-algorithm -d 'Have S3 compute this checksum for the destination. By default a copy keeps the source\'s (a multipart copy too, when it is a full-object CRC); a CRC named here is full-object on both paths' -r -f -a "CRC32\t''
 CRC32C\t''
 CRC64NVME\t''
 MD5\t''
@@ -124,6 +124,7 @@ complete -c s3cp -n "__fish_s3cp_needs_command" -l keep-partial -d 'On Ctrl-C or
 complete -c s3cp -n "__fish_s3cp_needs_command" -l resume -d 'Finish an interrupted multipart copy of SRC to DST (Ctrl-C with --keep-partial, kill -9, a crash): copies only the parts S3 does not have yet. Refused if the source changed since'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l copy-acl -d 'Read the source\'s ACL and give the destination the same grants'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l bucket-key-enabled -d 'Use an S3 Bucket Key for SSE-KMS'
+complete -c s3cp -n "__fish_s3cp_needs_command" -l verify -d 'Require every copy to end proved identical to its source. What the source\'s checksum or ETag cannot prove is proved by reading the source (its bytes pass through this machine once) and comparing its CRC64NVME with the one S3 computed for the destination'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l no-overwrite -d 'Refuse to overwrite an existing destination: sends If-None-Match: * (atomic, no HEAD-then-copy race). AWS S3 honours it; moto and some S3-compatible stores ignore it on CopyObject and overwrite'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l json -d 'Print results as JSON Lines on stdout'
 complete -c s3cp -n "__fish_s3cp_needs_command" -s q -l quiet -d 'Print nothing but errors; no progress bar'

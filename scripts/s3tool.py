@@ -1,7 +1,9 @@
 """Small S3 helper for the demo and benchmark scripts (boto3, from the moto venv).
 
   s3tool.py put-random BUCKET KEY SIZE_BYTES [--content-type T] [--meta k=v ...]
-  s3tool.py assemble BUCKET KEY BASE_KEY COPIES   # KEY = COPIES x BASE_KEY, via UploadPartCopy
+  s3tool.py assemble BUCKET KEY BASE_KEY COPIES [--checksum CRC64NVME]
+                                                  # KEY = COPIES x BASE_KEY, via UploadPartCopy
+                                                  # (with a full-object checksum if given)
   s3tool.py put-many BUCKET PREFIX COUNT SIZE     # COUNT objects PREFIX000000.. of SIZE bytes
   s3tool.py delete BUCKET KEY
   s3tool.py uploads BUCKET                        # incomplete multipart uploads, one per line
@@ -38,13 +40,17 @@ def put_random(a):
 
 def assemble(a):
     s3 = client()
-    up = s3.create_multipart_upload(Bucket=a.bucket, Key=a.key)
+    extra = {"ChecksumAlgorithm": a.checksum, "ChecksumType": "FULL_OBJECT"} if a.checksum else {}
+    up = s3.create_multipart_upload(Bucket=a.bucket, Key=a.key, **extra)
     uid = up["UploadId"]
 
     def part(n):
         r = s3.upload_part_copy(Bucket=a.bucket, Key=a.key, UploadId=uid, PartNumber=n,
                                 CopySource={"Bucket": a.bucket, "Key": a.base})
-        return {"PartNumber": n, "ETag": r["CopyPartResult"]["ETag"]}
+        done = {"PartNumber": n, "ETag": r["CopyPartResult"]["ETag"]}
+        done.update({k: v for k, v in r["CopyPartResult"].items() if k.startswith("Checksum")
+                     and k != "ChecksumType"})
+        return done
 
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
         parts = list(pool.map(part, range(1, a.copies + 1)))
@@ -89,6 +95,7 @@ s.add_argument("--content-type"); s.add_argument("--meta", action="append", defa
 s.set_defaults(f=put_random)
 s = sub.add_parser("assemble")
 s.add_argument("bucket"); s.add_argument("key"); s.add_argument("base"); s.add_argument("copies", type=int)
+s.add_argument("--checksum")
 s.set_defaults(f=assemble)
 s = sub.add_parser("put-many")
 s.add_argument("bucket"); s.add_argument("prefix"); s.add_argument("count", type=int); s.add_argument("size", type=int)

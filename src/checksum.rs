@@ -308,6 +308,12 @@ pub fn plan(source: Source<'_>, options: ChecksumOptions) -> Plan {
         };
     }
     let why = match (source.checksum, source.multipart) {
+        (Some(c), true) if note.is_some() => format!(
+            "a multipart copy cannot keep the source's {} {} checksum, so nothing compares \
+             with it (--verify reads the source to prove it)",
+            c.algorithm,
+            c.kind.name()
+        ),
         (None, true) => "the source has no checksum and a multipart ETag is not the MD5 of the \
                          bytes (--verify reads the source to prove it)"
             .to_owned(),

@@ -17,6 +17,9 @@
 //! - [`select`]: what a bulk run copies: the streamed listing (which leaves
 //!   out s3cp's own output), manifests, filters, shards.
 //! - [`plan`]: pure decisions: one CopyObject or multipart, part size, ranges.
+//! - [`checksum`]: pure decisions about checksums: what a copy asks S3 to
+//!   compute (the source's algorithm, `FULL_OBJECT`), what proves the copy
+//!   identical (checksum, ETag, or a read under `--verify`), and the verdict.
 //! - [`request`]: the one place that maps a copy onto each S3 request.
 //! - [`copy`]: execution: HEAD, then [`copy`]'s single or multipart path, with
 //!   bounded concurrency and abort on any failure or Ctrl-C.

@@ -14,6 +14,10 @@ pub trait Progress: Send + Sync {
     fn multipart_started(&self, _total: u64, _parts: u64) {}
     /// One part of `bytes` bytes was copied.
     fn part_copied(&self, _bytes: u64) {}
+    /// `--verify` started reading the `total` bytes of the source.
+    fn reading_started(&self, _total: u64) {}
+    /// `bytes` more of the source were read.
+    fn bytes_read(&self, _bytes: u64) {}
     /// The copy ended (copied, failed or interrupted).
     fn finished(&self) {}
 }
@@ -37,22 +41,45 @@ pub struct Bar {
     bar: Mutex<Option<ProgressBar>>,
 }
 
-impl Progress for Bar {
-    fn multipart_started(&self, total: u64, parts: u64) {
+impl Bar {
+    /// Starts a bar of `total` bytes saying `what`, in place of any
+    /// earlier one.
+    fn start(&self, total: u64, what: String) {
         let style = ProgressStyle::with_template(
             "{spinner} [{elapsed_precise}] {wide_bar} {binary_bytes}/{binary_total_bytes} \
              {binary_bytes_per_sec} ETA {eta} ({msg})",
         )
         .expect("valid progress template");
         let bar = bars().add(ProgressBar::new(total).with_style(style));
-        bar.set_message(format!("{parts} parts"));
-        *self.bar.lock().expect("progress lock") = Some(bar);
+        bar.set_message(what);
+        if let Some(old) = self.bar.lock().expect("progress lock").replace(bar) {
+            old.finish_and_clear();
+            bars().remove(&old);
+        }
     }
 
-    fn part_copied(&self, bytes: u64) {
+    fn inc(&self, bytes: u64) {
         if let Some(bar) = &*self.bar.lock().expect("progress lock") {
             bar.inc(bytes);
         }
+    }
+}
+
+impl Progress for Bar {
+    fn multipart_started(&self, total: u64, parts: u64) {
+        self.start(total, format!("{parts} parts"));
+    }
+
+    fn part_copied(&self, bytes: u64) {
+        self.inc(bytes);
+    }
+
+    fn reading_started(&self, total: u64) {
+        self.start(total, "reading the source to verify the copy".to_owned());
+    }
+
+    fn bytes_read(&self, bytes: u64) {
+        self.inc(bytes);
     }
 
     fn finished(&self) {

@@ -106,6 +106,20 @@ async fn every_bad_input_is_refused_with_the_fix_and_writes_nothing() {
             "write a size such as 8MiB",
         ),
         (
+            "part size neither a size nor 'source'",
+            s(&["--part-size", "sauce", &src, &dst]),
+            vec![],
+            2,
+            "or 'source' for the source's own parts",
+        ),
+        (
+            "--verify with a SHA checksum",
+            s(&["--verify", "--checksum-algorithm", "SHA256", &src, &dst]),
+            vec![],
+            2,
+            "give --checksum-algorithm CRC64NVME, CRC32 or CRC32C, or leave it out",
+        ),
+        (
             "zero concurrency",
             s(&["--concurrency", "0", &src, &dst]),
             vec![],

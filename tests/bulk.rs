@@ -223,7 +223,8 @@ async fn prefix_copy_with_filters() {
         "{r}"
     );
     assert!(
-        lines[25].starts_with("summary: 25 copied, 0 skipped, 0 failed;"),
+        lines[25]
+            .starts_with("summary: 25 copied (25 verified, 0 unverified), 0 skipped, 0 failed;"),
         "{r}"
     );
     let r = g

@@ -598,13 +598,25 @@ async fn no_overwrite_is_atomic_on_both_paths() {
     let completes = proxy.of("CompleteMultipartUpload");
     assert_eq!(completes.len(), 1);
     assert_eq!(completes[0].header("if-none-match"), Some("*"));
-    assert!(
-        proxy
-            .of("HeadObject")
+    // No racy HEAD-then-copy: a HEAD of a destination comes only after
+    // the write (the checksum comparison's, when the answer carries none).
+    let all = proxy.requests();
+    for multipart in [false, true] {
+        let name = format!("new-{multipart}");
+        let write = all
             .iter()
-            .all(|r| !r.target.contains("new-")),
-        "no racy HEAD of the destination"
-    );
+            .position(|r| {
+                r.target.contains(&name)
+                    && matches!(r.operation(), "CopyObject" | "CompleteMultipartUpload")
+            })
+            .expect("the write");
+        assert!(
+            all.iter()
+                .take(write)
+                .all(|r| !(r.operation() == "HeadObject" && r.target.contains(&name))),
+            "no racy HEAD of the destination before its write"
+        );
+    }
 
     // An existing destination: moto enforces If-None-Match on Complete.
     let existing = format!("{p}existing");

@@ -282,6 +282,7 @@ impl Engine<'_> {
             &checks,
             &mut copied,
             keyed,
+            progress,
             cancel,
         )
         .await?;
@@ -355,6 +356,7 @@ impl Engine<'_> {
         checks: &checksum::Plan,
         copied: &mut Copied,
         keyed: bool,
+        progress: &dyn Progress,
         cancel: &CancellationToken,
     ) -> anyhow::Result<()> {
         let multipart = matches!(copied.method, Method::Multipart { .. });
@@ -377,7 +379,8 @@ impl Engine<'_> {
                     source.size
                 );
                 let value =
-                    read::source_checksum(self, job, source, opts, *algorithm, cancel).await?;
+                    read::source_checksum(self, job, source, opts, *algorithm, progress, cancel)
+                        .await?;
                 let read = Checksum::full_object(*algorithm, value);
                 checksum::compare(&read, copied.checksum.as_ref(), By::Read)
             }

@@ -21,6 +21,7 @@ use crate::error::{Interrupted, S3Error};
 use crate::job::CopyJob;
 use crate::options::CopyOptions;
 use crate::plan::{self, Part};
+use crate::progress::Progress;
 use crate::request::{self, SourceObject};
 
 const MIB: u64 = 1024 * 1024;
@@ -64,13 +65,21 @@ pub(super) async fn source_checksum(
     source: &SourceObject,
     opts: &CopyOptions,
     algorithm: Algorithm,
+    progress: &dyn Progress,
     cancel: &CancellationToken,
 ) -> anyhow::Result<String> {
     let ranges = plan::parts(source.size, RANGE);
-    read_ranges(engine, job, source, opts, algorithm, ranges, cancel).await
+    progress.reading_started(source.size);
+    let read = read_ranges(
+        engine, job, source, opts, algorithm, ranges, progress, cancel,
+    )
+    .await;
+    progress.finished();
+    read
 }
 
 /// [`source_checksum`] over the given ranges, which cover the source.
+#[allow(clippy::too_many_arguments)]
 async fn read_ranges(
     engine: &Engine<'_>,
     job: &CopyJob,
@@ -78,6 +87,7 @@ async fn read_ranges(
     opts: &CopyOptions,
     algorithm: Algorithm,
     ranges: impl Iterator<Item = Part>,
+    progress: &dyn Progress,
     cancel: &CancellationToken,
 ) -> anyhow::Result<String> {
     let mut whole = InOrder::new(algorithm).ok_or_else(|| {
@@ -87,7 +97,7 @@ async fn read_ranges(
         )
     })?;
     let read = futures::stream::iter(ranges)
-        .map(|range| read_range(engine, job, source, opts, algorithm, range))
+        .map(|range| read_range(engine, job, source, opts, algorithm, range, progress))
         .buffer_unordered(engine.concurrency.max(1))
         .try_for_each(|(range, value)| {
             whole.add(range.number, value, range.bytes());
@@ -116,6 +126,7 @@ async fn read_range(
     opts: &CopyOptions,
     algorithm: Algorithm,
     range: Part,
+    progress: &dyn Progress,
 ) -> anyhow::Result<(Part, u64)> {
     let req = request::get_source_range(engine.client, &job.src, source, opts, range);
     let which = || format!("range {} ({})", range.number, range.range_header());
@@ -126,7 +137,7 @@ async fn read_range(
                 let why = read_error(job, source, &e);
                 anyhow::Error::new(e).context(which()).context(why)
             })?;
-            let value = range_crc(out.body, algorithm, range)
+            let value = range_crc(out.body, algorithm, range, progress)
                 .await
                 .with_context(which)
                 .with_context(|| cannot_read(job))?;
@@ -137,7 +148,12 @@ async fn read_range(
 
 /// The CRC of a range's body, fed chunk by chunk as it arrives; the body
 /// must be exactly the range's bytes.
-async fn range_crc(mut body: ByteStream, algorithm: Algorithm, range: Part) -> anyhow::Result<u64> {
+async fn range_crc(
+    mut body: ByteStream,
+    algorithm: Algorithm,
+    range: Part,
+    progress: &dyn Progress,
+) -> anyhow::Result<u64> {
     let mut crc = Crc::new(algorithm).expect("a CRC algorithm");
     while let Some(chunk) = body.next().await {
         let chunk = chunk?;
@@ -148,6 +164,7 @@ async fn range_crc(mut body: ByteStream, algorithm: Algorithm, range: Part) -> a
             );
         }
         crc.update(&chunk);
+        progress.bytes_read(chunk.len() as u64);
     }
     if crc.len() != range.bytes() {
         anyhow::bail!(
@@ -316,23 +333,38 @@ mod tests {
     async fn a_body_of_exactly_the_range_gives_its_crc() {
         let bytes = data(4096);
         let body = ByteStream::from(bytes.clone());
-        let value = range_crc(body, Algorithm::Crc32c, range(4096, 8191))
-            .await
-            .unwrap();
+        let value = range_crc(
+            body,
+            Algorithm::Crc32c,
+            range(4096, 8191),
+            &crate::progress::Silent,
+        )
+        .await
+        .unwrap();
         assert_eq!(value, crc_of(Algorithm::Crc32c, &bytes));
     }
 
     #[tokio::test]
     async fn a_body_short_of_the_range_is_an_error() {
         let body = ByteStream::from(data(4095));
-        let e = range_crc(body, Algorithm::Crc64Nvme, range(4096, 8191))
-            .await
-            .unwrap_err();
+        let e = range_crc(
+            body,
+            Algorithm::Crc64Nvme,
+            range(4096, 8191),
+            &crate::progress::Silent,
+        )
+        .await
+        .unwrap_err();
         assert_eq!(e.to_string(), "the body ended after 4095 of 4096 bytes");
         let empty = ByteStream::from(Vec::new());
-        let e = range_crc(empty, Algorithm::Crc64Nvme, range(0, 0))
-            .await
-            .unwrap_err();
+        let e = range_crc(
+            empty,
+            Algorithm::Crc64Nvme,
+            range(0, 0),
+            &crate::progress::Silent,
+        )
+        .await
+        .unwrap_err();
         assert_eq!(e.to_string(), "the body ended after 0 of 1 bytes");
     }
 
@@ -340,9 +372,14 @@ mod tests {
     async fn a_body_longer_than_the_range_is_an_error() {
         // A server that ignored the Range header and sent the whole object.
         let body = ByteStream::from(data(10_000));
-        let e = range_crc(body, Algorithm::Crc32, range(0, 4095))
-            .await
-            .unwrap_err();
+        let e = range_crc(
+            body,
+            Algorithm::Crc32,
+            range(0, 4095),
+            &crate::progress::Silent,
+        )
+        .await
+        .unwrap_err();
         assert_eq!(
             e.to_string(),
             "the server sent more than the 4096 bytes asked for"
