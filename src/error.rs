@@ -10,6 +10,8 @@ use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_s3::config::http::HttpResponse;
 use aws_sdk_s3::error::{ErrorMetadata, ProvideErrorMetadata, SdkError};
 
+use crate::checksum::Checksum;
+
 /// s3cp's exit codes. Stable: scripts depend on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
@@ -523,6 +525,9 @@ pub struct ChecksumMismatch {
     pub what: String,
     pub source_value: String,
     pub destination_value: String,
+    /// The destination's checksum and ETag, as S3 reported them.
+    pub checksum: Option<Checksum>,
+    pub etag: Option<String>,
 }
 
 /// `--verify` was given and nothing could prove the copy identical.
@@ -534,4 +539,7 @@ pub struct ChecksumMismatch {
 pub struct NotVerified {
     pub dst: String,
     pub why: String,
+    /// The destination's checksum and ETag, as S3 reported them.
+    pub checksum: Option<Checksum>,
+    pub etag: Option<String>,
 }

@@ -178,19 +178,26 @@ impl<'a> CopyLine<'a> {
         job: &CopyJob,
         opts: &CopyOptions,
         status: Status,
-        failure: &Failure,
+        failure: &'a Failure,
         dry_run: bool,
     ) -> Self {
-        // A copy proved different, or not proved under --verify.
-        let disproved = failure.error().is_some_and(|e| {
-            e.chain().any(|c| {
-                c.downcast_ref::<ChecksumMismatch>().is_some()
-                    || c.downcast_ref::<NotVerified>().is_some()
+        // A copy proved different, or not proved under --verify: the
+        // destination exists, with the checksum and ETag S3 reported.
+        let made = failure.error().and_then(|e| {
+            e.chain().find_map(|c| {
+                c.downcast_ref::<ChecksumMismatch>()
+                    .map(|m| (&m.checksum, &m.etag))
+                    .or_else(|| {
+                        c.downcast_ref::<NotVerified>()
+                            .map(|n| (&n.checksum, &n.etag))
+                    })
             })
         });
         CopyLine {
             size: failure.size(),
-            verified: disproved.then_some(false),
+            verified: made.map(|_| false),
+            checksum: made.and_then(|(c, _)| c.as_ref().map(ChecksumLine::new)),
+            etag: made.and_then(|(_, e)| e.as_deref()),
             ..Self::unparsed(
                 job.src.to_string(),
                 job.dst.to_string(),

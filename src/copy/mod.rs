@@ -274,6 +274,8 @@ impl Engine<'_> {
                 (task.run(progress, cancel).await?, false)
             }
         };
+        // The plan's requests; the proof adds the reads it sends.
+        copied.requests = requests;
         self.prove(
             job,
             &source,
@@ -287,7 +289,6 @@ impl Engine<'_> {
         )
         .await?;
         copied.duration = started.elapsed();
-        copied.requests = requests;
         Ok(copied)
     }
 
@@ -362,6 +363,7 @@ impl Engine<'_> {
         let multipart = matches!(copied.method, Method::Multipart { .. });
         let needs_checksum = matches!(checks.proof, Proof::Checksum(_) | Proof::Read(_));
         if copied.checksum.is_none() && (needs_checksum || multipart) {
+            copied.requests += 1;
             copied.checksum = self.destination(job, opts).await.and_then(|w| w.checksum);
         }
         let mut verdict = match &checks.proof {
@@ -407,11 +409,15 @@ impl Engine<'_> {
                 what,
                 source_value: expected,
                 destination_value: destination,
+                checksum: copied.checksum.clone(),
+                etag: copied.etag.clone(),
             })),
             Verdict::Unproved(why) if opts.checksums.verify => {
                 Err(anyhow::Error::new(NotVerified {
                     dst: job.dst.to_string(),
                     why,
+                    checksum: copied.checksum.clone(),
+                    etag: copied.etag.clone(),
                 }))
             }
             Verdict::Unproved(why) => {
@@ -442,6 +448,7 @@ impl Engine<'_> {
                     .or(job.src.version_id.clone()),
             )
             .if_match(&listed.etag);
+        copied.requests += 1;
         let head = match self.send(req.send()).await {
             Ok(head) => head,
             Err(err) => {
@@ -473,6 +480,7 @@ impl Engine<'_> {
         match &checks.proof {
             Proof::Checksum(c) => {
                 if copied.checksum.is_none() {
+                    copied.requests += 1;
                     copied.checksum = self.destination(job, opts).await.and_then(|w| w.checksum);
                 }
                 checksum::compare(c, copied.checksum.as_ref(), By::Checksum)
