@@ -111,7 +111,8 @@ pub enum PlanError {
         size: u64,
         first: u64,
         parts: u64,
-        last: Option<u64>,
+        /// The first part that differs: (number, bytes).
+        odd: Option<(u64, u64)>,
     },
     /// `--part-size source`: the source's parts are below S3's minimum.
     SourcePartTooSmall {
@@ -143,12 +144,12 @@ impl PlanError {
                 size,
                 first,
                 parts,
-                last,
+                odd,
             } => format!(
-                "--part-size source: the source's {parts} parts are not of one size ({size} \
-                 bytes, a first part of {first}{}), so a copy cannot repeat them: give a \
-                 --part-size in bytes instead",
-                last.map_or(String::new(), |l| format!(", a last part of {l}"))
+                "--part-size source: the {parts} parts of the source ({size} bytes) are not \
+                 all of one size (part 1 is {first} bytes{}), so a copy cannot repeat them: \
+                 give a --part-size in bytes instead",
+                odd.map_or(String::new(), |(n, b)| format!(", part {n} is {b}"))
             ),
             Self::SourcePartTooSmall { first, parts } => format!(
                 "--part-size source: the source's {parts} parts are of {first} bytes, below \
@@ -222,36 +223,34 @@ pub fn etag_parts(etag: &str) -> Option<u64> {
 }
 
 /// `--part-size source`: the plan that repeats the source's own parts, so
-/// that the destination's multipart ETag equals the source's. `first` is
-/// the first part's size (a HEAD with `partNumber=1`), `parts` the part
-/// count, `last` the last part's size when it was read (more than two
-/// parts: with two, the sizes fix it). The parts must be of one size but
-/// the last, and that size a legal part size.
-pub fn source_parts(
-    size: u64,
-    first: u64,
-    parts: u64,
-    last: Option<u64>,
-) -> Result<Method, PlanError> {
+/// that the destination's multipart ETag equals the source's. `sizes` are
+/// the sizes of its parts in order (HEADs with `partNumber`), which must
+/// add up to `size`, be all of the first part's size but the last (which
+/// may be smaller), and that size a legal part size.
+pub fn source_parts(size: u64, sizes: &[u64]) -> Result<Method, PlanError> {
     if size > MAX_OBJECT_SIZE {
         return Err(PlanError::ObjectTooLarge { size });
     }
-    let uneven = PlanError::SourcePartsUneven {
+    let parts = sizes.len() as u64;
+    let first = sizes.first().copied().unwrap_or(0);
+    let uneven = |odd: Option<(usize, u64)>| PlanError::SourcePartsUneven {
         size,
         first,
         parts,
-        last,
+        odd: odd.map(|(i, bytes)| (i as u64 + 1, bytes)),
     };
     if parts == 0 || first == 0 || parts > MAX_PARTS {
-        return Err(uneven);
+        return Err(uneven(None));
     }
-    // Parts 1..N-1 of `first` bytes and a last one of 1..=first bytes.
-    let before_last = (parts - 1) * first;
-    if size <= before_last || size > parts * first {
-        return Err(uneven);
+    let (last, middle) = sizes.split_last().expect("at least one part");
+    if let Some((i, &bytes)) = middle.iter().enumerate().find(|(_, b)| **b != first) {
+        return Err(uneven(Some((i, bytes))));
     }
-    if last.is_some_and(|l| l != size - before_last) {
-        return Err(uneven);
+    if *last == 0 || *last > first {
+        return Err(uneven(Some((sizes.len() - 1, *last))));
+    }
+    if sizes.iter().sum::<u64>() != size {
+        return Err(uneven(None));
     }
     if parts > 1 && first < MIN_PART_SIZE {
         return Err(PlanError::SourcePartTooSmall { first, parts });
@@ -403,7 +402,7 @@ mod tests {
     #[test]
     fn source_parts_repeat_uniform_parts() {
         // 5 MiB, 5 MiB, and a last part of 1 byte to 5 MiB.
-        let m = source_parts(10 * MIB + 1, 5 * MIB, 3, Some(1)).unwrap();
+        let m = source_parts(10 * MIB + 1, &[5 * MIB, 5 * MIB, 1]).unwrap();
         assert_eq!(
             m,
             Method::Multipart {
@@ -411,39 +410,38 @@ mod tests {
                 parts: 3
             }
         );
-        assert!(source_parts(15 * MIB, 5 * MIB, 3, Some(5 * MIB)).is_ok());
-        assert!(source_parts(15 * MIB, 5 * MIB, 3, None).is_ok());
+        assert!(source_parts(15 * MIB, &[5 * MIB; 3]).is_ok());
         // One part: whatever its size (S3's minimum is for all but the last).
-        assert!(source_parts(1000, 1000, 1, None).is_ok());
-        // Two parts: the sizes fix the last one.
-        assert!(source_parts(6 * MIB, 5 * MIB, 2, None).is_ok());
+        assert!(source_parts(1000, &[1000]).is_ok());
     }
 
     #[test]
     fn source_parts_refuse_what_they_cannot_repeat() {
-        let uneven = |size, first, parts, last| {
+        let uneven = |size, sizes: &[u64]| {
             matches!(
-                source_parts(size, first, parts, last),
+                source_parts(size, sizes),
                 Err(PlanError::SourcePartsUneven { .. })
             )
         };
-        // The size does not fit N-1 parts of the first's size and a last.
-        assert!(uneven(20 * MIB, 5 * MIB, 3, None));
-        assert!(uneven(10 * MIB, 5 * MIB, 3, None));
-        // A last part of another size than the others leave for it.
-        assert!(uneven(12 * MIB, 5 * MIB, 3, Some(3 * MIB)));
-        assert!(uneven(0, 0, 1, None));
-        assert!(uneven(10, 5, 0, None));
+        // A middle part of another size, even when first and last fit.
+        assert!(uneven(19 * MIB, &[6 * MIB, 5 * MIB, 7 * MIB, MIB]));
+        // A last part larger than the others.
+        assert!(uneven(12 * MIB, &[5 * MIB, 7 * MIB]));
+        // Sizes that do not add up to the object.
+        assert!(uneven(20 * MIB, &[5 * MIB, 5 * MIB, 5 * MIB]));
+        assert!(uneven(0, &[]));
+        assert!(uneven(10, &[0, 10]));
         assert!(matches!(
-            source_parts(3 * MIB, MIB, 3, None),
+            source_parts(3 * MIB, &[MIB; 3]),
             Err(PlanError::SourcePartTooSmall { .. })
         ));
-        let e = source_parts(3 * MIB, MIB, 3, None).unwrap_err().to_string();
+        let e = source_parts(3 * MIB, &[MIB; 3]).unwrap_err().to_string();
         assert!(e.contains("5 MiB") && e.contains("--part-size"), "{e}");
-        let e = source_parts(20 * MIB, 5 * MIB, 3, None)
+        let e = source_parts(19 * MIB, &[6 * MIB, 5 * MIB, 7 * MIB, MIB])
             .unwrap_err()
             .to_string();
-        assert!(e.contains("not of one size"), "{e}");
+        assert!(e.contains("not all of one size"), "{e}");
+        assert!(e.contains("part 2 is 5242880"), "{e}");
     }
 
     #[test]

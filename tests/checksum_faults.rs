@@ -198,6 +198,17 @@ fn assert_mismatch(line: &Value, dst: &str, what: &str, source: &str, destinatio
     assert_eq!(line["error"]["code"], "ChecksumMismatch", "{line}");
     assert_eq!(line["error"]["exit_code"], 1, "{line}");
     assert_eq!(line["verified"], false, "{line}");
+    // The destination exists: its line says what S3 reported of it.
+    if what == "ETag" {
+        assert_eq!(
+            unquote(line["etag"].as_str().unwrap_or("")),
+            destination,
+            "{line}"
+        );
+    } else {
+        assert_eq!(line["checksum"]["algorithm"], what, "{line}");
+        assert_eq!(line["checksum"]["value"], destination, "{line}");
+    }
     let message = line["error"]["message"].as_str().expect("a message");
     let values = format!("its {what} is {destination}, the source's is {source}");
     assert!(

@@ -14,6 +14,7 @@ use anyhow::Context;
 use aws_sdk_s3::Client;
 
 use aws_sdk_s3::types::StorageClass;
+use futures::{StreamExt, TryStreamExt};
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
@@ -199,9 +200,10 @@ impl Engine<'_> {
         };
         // HEAD, GetObjectAcl, and for a multipart copy GetObjectTagging.
         let multipart = matches!(method, Method::Multipart { .. });
+        // --part-size source: one HEAD per part of the source.
         let part_heads = match method {
             Method::Multipart { parts, .. } if self.limits.source_parts && resumed.is_none() => {
-                1 + u64::from(parts > 2)
+                parts
             }
             _ => 0,
         };
@@ -294,10 +296,11 @@ impl Engine<'_> {
 
     /// `--part-size source`: the plan that repeats the source's parts. A
     /// single-part source is copied by CopyObject (whose ETag is the
-    /// source's already); a multipart one (ETag `-N`) with the size of its
-    /// first part (a HEAD of part 1) and, past two parts, the size of its
-    /// last part checked too (a HEAD of part N). Parts that cannot be
-    /// repeated are refused before anything is written (exit 2).
+    /// source's already); a multipart one (ETag `-N`) with the sizes of its
+    /// parts, each read by a HEAD with `partNumber` (part 1 first, for the
+    /// count; the others in parallel within the request budget): only
+    /// every size shows parts that cannot be repeated, which are refused
+    /// before anything is written (exit 2).
     async fn source_parts(
         &self,
         job: &CopyJob,
@@ -325,12 +328,14 @@ impl Engine<'_> {
             ))
         };
         let (first, count) = part_size(1).await?;
-        let parts = count.unwrap_or(parts);
-        let last = match parts {
-            0..=2 => None,
-            n => Some(part_size(n as i32).await?.0),
-        };
-        let method = plan::source_parts(source.size, first, parts, last)?;
+        let parts = count.unwrap_or(parts).min(plan::MAX_PARTS) as i32;
+        let rest: Vec<u64> = futures::stream::iter(2..=parts)
+            .map(|n| async move { part_size(n).await.map(|(bytes, _)| bytes) })
+            .buffered(self.concurrency.max(1))
+            .try_collect()
+            .await?;
+        let sizes: Vec<u64> = std::iter::once(first).chain(rest).collect();
+        let method = plan::source_parts(source.size, &sizes)?;
         tracing::info!(
             "{} has {parts} parts of {first} bytes: copied with the same parts",
             job.src
