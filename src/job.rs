@@ -30,11 +30,16 @@ impl CopyJob {
         Ok(Self { src, dst })
     }
 
+    /// The destination is the source's own key.
+    pub fn onto_itself(&self) -> bool {
+        self.src.bucket == self.dst.bucket && self.src.key == self.dst.key
+    }
+
     /// A copy onto itself is only legal when it changes the object (or
     /// restores a version).
     pub fn check_self_copy(&self, options: &CopyOptions) -> anyhow::Result<()> {
-        let (src, dst) = (&self.src, &self.dst);
-        let same = src.bucket == dst.bucket && src.key == dst.key;
+        let src = &self.src;
+        let same = self.onto_itself();
         if same && options.no_overwrite {
             bail!(
                 "--no-overwrite cannot be given for a copy of {src} onto itself: the \

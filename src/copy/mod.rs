@@ -4,6 +4,7 @@
 //! [`Progress`] port; the Ctrl-C token is passed in so tests can fire it.
 
 mod multipart;
+mod prove;
 mod read;
 mod single;
 
@@ -18,11 +19,9 @@ use futures::{StreamExt, TryStreamExt};
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
-use crate::checksum::{self, By, Checksum, Proof, Verdict};
+use crate::checksum::{self, By, Checksum, Proof};
 use crate::client::{AttemptLog, Attempts};
-use crate::error::{
-    ChecksumMismatch, Interrupted, KnownSize, NotVerified, NothingToResume, S3Error, s3,
-};
+use crate::error::{Interrupted, KnownSize, NothingToResume, S3Error, s3};
 use crate::job::CopyJob;
 use crate::options::{Acl, CopyOptions, MetadataDirective, TaggingDirective};
 use crate::plan::{self, Limits, Method};
@@ -155,6 +154,14 @@ impl Engine<'_> {
         };
         *size = Some(source.size);
         check_restored(job, &source)?;
+        // S3 checks the conditions on CopyObject itself; the multipart path
+        // must check them here (see SourceConditions::check). Checking on
+        // both paths gives one message and writes nothing either way (a
+        // listed object has no HEAD: S3's own check on CopyObject decides).
+        if known.is_none() {
+            opts.conditions
+                .check(&source.etag, source.last_modified.as_ref())?;
+        }
         // A resumed copy keeps the plan (and upload) it was started with.
         let resumed = match self.resume {
             false => None,
@@ -186,14 +193,6 @@ impl Engine<'_> {
             source.etag,
             source.version_id.as_deref().unwrap_or("none")
         );
-        // S3 checks the conditions on CopyObject itself; the multipart path
-        // must check them here (see SourceConditions::check). Checking on
-        // both paths gives one message and writes nothing either way (a
-        // listed object has no HEAD: S3's own check on CopyObject decides).
-        if known.is_none() {
-            opts.conditions
-                .check(&source.etag, source.last_modified.as_ref())?;
-        }
         let acl = match &opts.acl {
             Acl::CopySource => Acl::Grants(self.source_acl(job, &source, opts).await?),
             other => other.clone(),
@@ -215,17 +214,7 @@ impl Engine<'_> {
         // (KMS, SSE-C) makes them something else than MD5s.
         let same_parts = multipart && self.limits.source_parts && resumed.is_none();
         let checks = checksum::plan(
-            checksum::Source {
-                checksum: source.checksum.as_ref(),
-                etag_is_md5: if same_parts {
-                    unkeyed(&source, opts)
-                } else {
-                    md5_etag(&source, opts)
-                },
-                etag: &source.etag,
-                multipart,
-                same_parts,
-            },
+            prove::facts(&source, opts, multipart, same_parts),
             opts.checksums,
         );
         if let Some(note) = &checks.note {
@@ -257,6 +246,23 @@ impl Engine<'_> {
         if cancel.is_cancelled() {
             return Err(anyhow::Error::new(Interrupted));
         }
+        let mut made = prove::Made {
+            job,
+            source: &source,
+            opts,
+            checks: &checks,
+            headed: known.is_none(),
+            keyed: false,
+            read_first: None,
+        };
+        // --verify's read of a source that the copy replaces (onto itself,
+        // no versions): before the write, while it is still there.
+        if let Proof::Read(algorithm) = checks.proof
+            && job.onto_itself()
+            && source.version_id.is_none()
+        {
+            made.read_first = Some(self.read(&made, algorithm, progress, cancel).await?);
+        }
         let (mut copied, keyed) = match method {
             Method::Single => {
                 single::copy(self, job, &source, opts, &acl, checks.ask, started_at).await?
@@ -273,23 +279,13 @@ impl Engine<'_> {
                     resume: resumed.as_ref(),
                     started: started_at,
                 };
-                (task.run(progress, cancel).await?, false)
+                task.run(progress, cancel).await?
             }
         };
         // The plan's requests; the proof adds the reads it sends.
         copied.requests = requests;
-        self.prove(
-            job,
-            &source,
-            known.is_none(),
-            opts,
-            &checks,
-            &mut copied,
-            keyed,
-            progress,
-            cancel,
-        )
-        .await?;
+        made.keyed = keyed;
+        self.prove(&made, &mut copied, progress, cancel).await?;
         copied.duration = started.elapsed();
         Ok(copied)
     }
@@ -343,183 +339,6 @@ impl Engine<'_> {
         Ok(method)
     }
 
-    /// Proves the copy identical to its source as `checks` planned, and
-    /// records the outcome in `copied`: the destination's checksum (a HEAD
-    /// of it when the copy's answer carried none and it is needed), and what
-    /// proved it. A mismatch fails the copy (the destination is left as S3
-    /// made it); so does an unproved copy under `--verify`. `headed`: the
-    /// source was HEADed (else it came from a listing, which tells neither
-    /// its checksum nor its encryption: a HEAD then settles what the ETags
-    /// could not); `keyed`: the destination is encrypted with SSE-KMS or a
-    /// customer key, so its ETag is not the MD5.
-    #[allow(clippy::too_many_arguments)]
-    async fn prove(
-        &self,
-        job: &CopyJob,
-        source: &SourceObject,
-        headed: bool,
-        opts: &CopyOptions,
-        checks: &checksum::Plan,
-        copied: &mut Copied,
-        keyed: bool,
-        progress: &dyn Progress,
-        cancel: &CancellationToken,
-    ) -> anyhow::Result<()> {
-        let multipart = matches!(copied.method, Method::Multipart { .. });
-        let needs_checksum = matches!(checks.proof, Proof::Checksum(_) | Proof::Read(_));
-        if copied.checksum.is_none() && (needs_checksum || multipart) {
-            copied.requests += 1;
-            copied.checksum = self.destination(job, opts).await.and_then(|w| w.checksum);
-        }
-        let mut verdict = match &checks.proof {
-            Proof::Checksum(c) => checksum::compare(c, copied.checksum.as_ref(), By::Checksum),
-            Proof::Etag(_) if keyed => Verdict::Unproved(
-                "the destination is encrypted with SSE-KMS or a customer key, so its ETag is \
-                 not the MD5 of its bytes"
-                    .to_owned(),
-            ),
-            Proof::Etag(etag) => checksum::compare_etags(etag, copied.etag.as_deref()),
-            Proof::Read(algorithm) => {
-                tracing::info!(
-                    "reading {} ({} bytes) to compute its {algorithm} (--verify)",
-                    job.src,
-                    source.size
-                );
-                let value =
-                    read::source_checksum(self, job, source, opts, *algorithm, progress, cancel)
-                        .await?;
-                let read = Checksum::full_object(*algorithm, value);
-                checksum::compare(&read, copied.checksum.as_ref(), By::Read)
-            }
-            Proof::None(why) => Verdict::Unproved(why.clone()),
-        };
-        if !headed && !matches!(verdict, Verdict::Verified(_)) {
-            verdict = self
-                .reprove(job, source, opts, copied, keyed, verdict)
-                .await;
-        }
-        match verdict {
-            Verdict::Verified(by) => {
-                tracing::info!("{} verified by {}", job.dst, by.name());
-                copied.verified = Some(by);
-                Ok(())
-            }
-            Verdict::Mismatch {
-                what,
-                source: expected,
-                destination,
-            } => Err(anyhow::Error::new(ChecksumMismatch {
-                src: job.src.to_string(),
-                dst: job.dst.to_string(),
-                what,
-                source_value: expected,
-                destination_value: destination,
-                checksum: copied.checksum.clone(),
-                etag: copied.etag.clone(),
-            })),
-            Verdict::Unproved(why) if opts.checksums.verify => {
-                Err(anyhow::Error::new(NotVerified {
-                    dst: job.dst.to_string(),
-                    why,
-                    checksum: copied.checksum.clone(),
-                    etag: copied.etag.clone(),
-                }))
-            }
-            Verdict::Unproved(why) => {
-                tracing::info!("{} not verified: {why}", job.dst);
-                copied.unverified = Some(why);
-                Ok(())
-            }
-        }
-    }
-
-    /// A listed source's copy that its ETag did not prove: HEAD the source
-    /// (pinned to the listed ETag and the version copied) for its checksum
-    /// and encryption, and judge again. `first` is the verdict without it.
-    async fn reprove(
-        &self,
-        job: &CopyJob,
-        listed: &SourceObject,
-        opts: &CopyOptions,
-        copied: &mut Copied,
-        keyed: bool,
-        first: Verdict,
-    ) -> Verdict {
-        let req = request::head_source(self.client, &job.src, opts)
-            .set_version_id(
-                copied
-                    .source_version_id
-                    .clone()
-                    .or(job.src.version_id.clone()),
-            )
-            .if_match(&listed.etag);
-        copied.requests += 1;
-        let head = match self.send(req.send()).await {
-            Ok(head) => head,
-            Err(err) => {
-                let e = S3Error::from_sdk("HeadObject", &err);
-                let why = if e.status == Some(412) {
-                    format!(
-                        "the source changed since it was listed (ETag {}), so the copy \
-                         cannot be compared with it",
-                        listed.etag
-                    )
-                } else {
-                    format!("the source could not be read to compare the copy with it ({e})")
-                };
-                tracing::info!("{}: {why}", job.dst);
-                return Verdict::Unproved(why);
-            }
-        };
-        let source = SourceObject::from_head(&head);
-        let checks = checksum::plan(
-            checksum::Source {
-                checksum: source.checksum.as_ref(),
-                etag_is_md5: md5_etag(&source, opts),
-                etag: &source.etag,
-                multipart: false,
-                same_parts: false,
-            },
-            opts.checksums,
-        );
-        match &checks.proof {
-            Proof::Checksum(c) => {
-                if copied.checksum.is_none() {
-                    copied.requests += 1;
-                    copied.checksum = self.destination(job, opts).await.and_then(|w| w.checksum);
-                }
-                checksum::compare(c, copied.checksum.as_ref(), By::Checksum)
-            }
-            Proof::Etag(_) if keyed => first,
-            Proof::Etag(etag) => checksum::compare_etags(etag, copied.etag.as_deref()),
-            Proof::Read(_) | Proof::None(_) => match first {
-                Verdict::Mismatch { .. } => Verdict::Unproved(
-                    "the source's ETag is not the MD5 of its bytes and it has no checksum \
-                     comparable with the destination's"
-                        .to_owned(),
-                ),
-                other => other,
-            },
-        }
-    }
-
-    /// A HEAD of the destination (with its checksum), or `None` when it
-    /// cannot be read (said at `-v`).
-    async fn destination(&self, job: &CopyJob, opts: &CopyOptions) -> Option<Written> {
-        let req = request::head_destination(self.client, job, opts);
-        match self.send(req.send()).await {
-            Ok(head) => Some(Written::from_head(&head)),
-            Err(err) => {
-                tracing::warn!(
-                    "cannot read {} for its checksum: {}",
-                    job.dst,
-                    S3Error::from_sdk("HeadObject", &err)
-                );
-                None
-            }
-        }
-    }
-
     async fn source_acl(
         &self,
         job: &CopyJob,
@@ -539,27 +358,6 @@ impl Engine<'_> {
             })?;
         Ok(request::grants_from_acl(out.grants()))
     }
-}
-
-/// Whether the source's ETag is the MD5 of its bytes and a CopyObject
-/// gives the destination that MD5 as ETag too: a single-part ETag, no
-/// SSE-KMS or customer key on the source (as far as its HEAD told) or
-/// asked for the destination.
-fn md5_etag(source: &SourceObject, opts: &CopyOptions) -> bool {
-    !source.etag.is_empty() && !source.etag.contains('-') && unkeyed(source, opts)
-}
-
-/// No SSE-KMS or customer key on the source (as far as its HEAD told) or
-/// asked for the destination: ETags are MD5s (or MD5s of part MD5s).
-fn unkeyed(source: &SourceObject, opts: &CopyOptions) -> bool {
-    !source.keyed
-        && opts.sse_c.is_none()
-        && opts.sse_c_source.is_none()
-        && !opts
-            .encryption
-            .sse
-            .as_ref()
-            .is_some_and(|s| s.as_str().starts_with("aws:kms"))
 }
 
 /// Explains a failed HEAD of the source, naming the fix where one is known.
@@ -776,10 +574,8 @@ impl OwnWrite {
         let unquote = |e: &str| e.trim_matches('"').to_owned();
         let size = head.content_length() == Some(self.size as i64);
         // Under KMS or a customer key the ETag is not the MD5 of the bytes.
-        let encrypted = head.sse_customer_algorithm().is_some()
-            || head
-                .server_side_encryption()
-                .is_some_and(|s| s.as_str().starts_with("aws:kms"));
+        let encrypted =
+            request::keyed(head.server_side_encryption(), head.sse_customer_algorithm());
         let etag = match (&self.etag, head.e_tag()) {
             (EtagCheck::Any, _) => true,
             (EtagCheck::Equals(_), _) if encrypted => true,
@@ -807,15 +603,12 @@ pub(crate) struct Written {
 }
 
 impl Written {
-    fn from_head(head: &aws_sdk_s3::operation::head_object::HeadObjectOutput) -> Self {
+    pub(super) fn from_head(head: &aws_sdk_s3::operation::head_object::HeadObjectOutput) -> Self {
         Written {
             etag: head.e_tag().map(str::to_owned),
             version_id: version(head.version_id()),
             checksum: request::head_checksum(head),
-            keyed: head.sse_customer_algorithm().is_some()
-                || head
-                    .server_side_encryption()
-                    .is_some_and(|s| s.as_str().starts_with("aws:kms")),
+            keyed: request::keyed(head.server_side_encryption(), head.sse_customer_algorithm()),
         }
     }
 }
@@ -830,7 +623,7 @@ impl Engine<'_> {
         own: &OwnWrite,
     ) -> Option<Written> {
         let attempts = Attempts::default();
-        let req = request::head_destination(self.client, job, opts)
+        let req = request::head_destination(self.client, job, opts, None)
             .customize()
             .interceptor(attempts.clone());
         let head = match self.send(req.send()).await {

@@ -46,7 +46,7 @@ impl Task<'_> {
         &self,
         progress: &dyn Progress,
         cancel: &CancellationToken,
-    ) -> anyhow::Result<Copied> {
+    ) -> anyhow::Result<(Copied, bool)> {
         let (job, source) = (self.job, self.source);
         let (upload_id, part_size, done) = match self.resume {
             Some(entry) => self.resume_point(entry).await?,
@@ -89,25 +89,28 @@ impl Task<'_> {
                 etag,
                 version_id,
                 checksum,
-                ..
+                keyed,
             }) => {
                 journal::remove(job);
-                Ok(Copied {
-                    size: source.size,
-                    method: Method::Multipart {
-                        part_size,
-                        parts: count,
+                Ok((
+                    Copied {
+                        size: source.size,
+                        method: Method::Multipart {
+                            part_size,
+                            parts: count,
+                        },
+                        etag,
+                        version_id,
+                        source_version_id: source.version_id.clone(),
+                        duration: Default::default(),
+                        dry_run: false,
+                        requests: 0,
+                        checksum,
+                        verified: None,
+                        unverified: None,
                     },
-                    etag,
-                    version_id,
-                    source_version_id: source.version_id.clone(),
-                    duration: Default::default(),
-                    dry_run: false,
-                    requests: 0,
-                    checksum,
-                    verified: None,
-                    unverified: None,
-                })
+                    keyed,
+                ))
             }
             Err(err) if self.engine.keep_partial && !self.source_changed(&err) => {
                 let note = format!(
@@ -312,7 +315,9 @@ impl Task<'_> {
                     etag: done.e_tag().map(str::to_owned),
                     version_id: super::version(done.version_id()),
                     checksum: request::complete_checksum(&done),
-                    keyed: false,
+                    // Complete carries no customer-key header: the key is ours.
+                    keyed: request::keyed(done.server_side_encryption(), None)
+                        || opts.sse_c.is_some(),
                 });
             }
             Err(err) => err,

@@ -42,10 +42,7 @@ pub(super) async fn copy(
     };
     let err = match engine.send(req.send()).await {
         Ok(out) => {
-            let keyed = out.sse_customer_algorithm().is_some()
-                || out
-                    .server_side_encryption()
-                    .is_some_and(|s| s.as_str().starts_with("aws:kms"));
+            let keyed = request::keyed(out.server_side_encryption(), out.sse_customer_algorithm());
             let result = out.copy_object_result();
             return Ok((
                 Copied {
@@ -96,7 +93,7 @@ pub(super) async fn copy(
 /// The ETag a CopyObject gives the destination, where it is known: the
 /// source's, when that is the MD5 of the bytes on both sides.
 fn copied_etag(source: &SourceObject, opts: &CopyOptions) -> EtagCheck {
-    if super::md5_etag(source, opts) {
+    if super::prove::facts(source, opts, false, false).etag_is_md5 {
         EtagCheck::Equals(source.etag.clone())
     } else {
         EtagCheck::Any

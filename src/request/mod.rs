@@ -21,7 +21,7 @@ use aws_sdk_s3::operation::list_parts::builders::ListPartsFluentBuilder;
 use aws_sdk_s3::operation::upload_part_copy::builders::UploadPartCopyFluentBuilder;
 use aws_sdk_s3::types::{
     ChecksumMode, CompletedMultipartUpload, CompletedPart, CopyObjectResult, Grant,
-    MetadataDirective as SdkMetadataDirective, Permission, StorageClass,
+    MetadataDirective as SdkMetadataDirective, Permission, ServerSideEncryption, StorageClass,
     TaggingDirective as SdkTaggingDirective, Type,
 };
 use aws_smithy_types::DateTime;
@@ -100,12 +100,21 @@ impl SourceObject {
             restore: head.restore().map(str::to_owned),
             archive_status: head.archive_status().map(|a| a.as_str().to_owned()),
             checksum: source_checksum(head),
-            keyed: head.sse_customer_algorithm().is_some()
-                || head
-                    .server_side_encryption()
-                    .is_some_and(|s| s.as_str().starts_with("aws:kms")),
+            keyed: keyed(head.server_side_encryption(), head.sse_customer_algorithm()),
         }
     }
+}
+
+/// SSE-KMS (or DSSE-KMS).
+pub fn kms(sse: Option<&ServerSideEncryption>) -> bool {
+    sse.is_some_and(|s| s.as_str().starts_with("aws:kms"))
+}
+
+/// Encrypted with SSE-KMS or a customer key (as an answer's
+/// `x-amz-server-side-encryption` and customer-algorithm headers say): the
+/// ETag is then not the MD5 of the bytes.
+pub fn keyed(sse: Option<&ServerSideEncryption>, customer_algorithm: Option<&str>) -> bool {
+    kms(sse) || customer_algorithm.is_some()
 }
 
 /// The source's checksum as its HEAD reports it. A HEAD without
@@ -232,6 +241,21 @@ pub fn head_source(client: &Client, src: &S3Uri, opts: &CopyOptions) -> HeadObje
         .checksum_mode(ChecksumMode::Enabled)
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_source_bucket_owner.clone())
+}
+
+/// HEAD of a source that a listing gave (the copy made without a HEAD),
+/// pinned to the listed ETag and the version copied: its checksum and
+/// encryption settle what the ETags could not.
+pub fn head_listed_source(
+    client: &Client,
+    src: &S3Uri,
+    etag: &str,
+    version: Option<&str>,
+    opts: &CopyOptions,
+) -> HeadObjectFluentBuilder {
+    head_source(client, src, opts)
+        .set_version_id(version.map(str::to_owned).or(src.version_id.clone()))
+        .if_match(etag)
 }
 
 /// HEAD of one part of the source version that was HEADed
@@ -469,16 +493,19 @@ pub fn list_destination_uploads(
 
 /// HEAD of the destination, with its checksum: whether a Complete whose
 /// answer was lost did complete the object, and the checksum to compare
-/// when the copy's answer carried none.
+/// when the copy's answer carried none (of the `version` written, where
+/// the bucket keeps versions).
 pub fn head_destination(
     client: &Client,
     job: &CopyJob,
     opts: &CopyOptions,
+    version: Option<String>,
 ) -> HeadObjectFluentBuilder {
     client
         .head_object()
         .bucket(&job.dst.bucket)
         .key(literal_key(&job.dst.key))
+        .set_version_id(version)
         .sse_c(opts.sse_c.as_ref())
         .checksum_mode(ChecksumMode::Enabled)
         .set_request_payer(opts.request_payer.clone())

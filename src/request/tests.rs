@@ -658,8 +658,9 @@ fn destination_reads_carry_the_key_payer_and_owner() {
         i.get_expected_bucket_owner().as_deref(),
         Some("111111111111")
     );
-    let head = head_destination(&c, &job(), &o);
+    let head = head_destination(&c, &job(), &o, Some("v9".into()));
     let i = head.as_input();
+    assert_eq!(i.get_version_id().as_deref(), Some("v9"));
     assert_eq!(
         (i.get_bucket().as_deref(), i.get_key().as_deref()),
         (Some("dst"), Some("out/x.txt"))

@@ -1,0 +1,291 @@
+//! Proving a copy identical to its source once it is made: the destination's
+//! checksum (from the copy's answer, else one HEAD) against the source's,
+//! the ETags, or the source's bytes read under `--verify`
+//! ([`super::read`]). What to compare is decided by [`crate::checksum`];
+//! this module only fetches what that needs and turns the verdict into the
+//! copy's outcome.
+
+use tokio_util::sync::CancellationToken;
+
+use super::{Copied, Engine, Written, read};
+use crate::checksum::{self, By, Checksum, Kind, Proof, Verdict};
+use crate::error::Interrupted;
+use crate::error::{ChecksumMismatch, NotVerified, S3Error};
+use crate::job::CopyJob;
+use crate::options::CopyOptions;
+use crate::plan::Method;
+use crate::progress::Progress;
+use crate::request::{self, SourceObject};
+
+/// What [`checksum::plan`] needs to know of a source: its checksum, and
+/// whether ETags are MD5s here. `same_parts`: a multipart copy repeating the
+/// source's own parts, whose multipart ETags then compare.
+pub(super) fn facts<'a>(
+    source: &'a SourceObject,
+    opts: &CopyOptions,
+    multipart: bool,
+    same_parts: bool,
+) -> checksum::Source<'a> {
+    let unkeyed = !source.keyed
+        && opts.sse_c.is_none()
+        && opts.sse_c_source.is_none()
+        && !request::kms(opts.encryption.sse.as_ref());
+    let single_part_etag = !source.etag.is_empty() && !source.etag.contains('-');
+    checksum::Source {
+        checksum: source.checksum.as_ref(),
+        etag_is_md5: unkeyed && (single_part_etag || same_parts),
+        etag: &source.etag,
+        multipart,
+        same_parts,
+    }
+}
+
+/// One copy to prove, as it was made.
+#[derive(Debug)]
+pub(super) struct Made<'a> {
+    pub(super) job: &'a CopyJob,
+    pub(super) source: &'a SourceObject,
+    pub(super) opts: &'a CopyOptions,
+    pub(super) checks: &'a checksum::Plan,
+    /// The source was HEADed; else it came from a listing, which tells
+    /// neither its checksum nor its encryption (a HEAD then settles what
+    /// the ETags could not).
+    pub(super) headed: bool,
+    /// The destination is encrypted with SSE-KMS or a customer key: its
+    /// ETag is not an MD5.
+    pub(super) keyed: bool,
+    /// The source's checksum, read before the copy (a copy onto itself
+    /// replaces what a read after it would need).
+    pub(super) read_first: Option<Checksum>,
+}
+
+impl Engine<'_> {
+    /// Proves `made` as its plan says, and records the outcome in `copied`:
+    /// the destination's checksum, and what proved it. A mismatch fails the
+    /// copy (the destination is left as S3 made it); so does an unproved
+    /// copy under `--verify`, which first tries what can still prove it: a
+    /// read of the source in the algorithm of the destination's full-object
+    /// CRC.
+    pub(super) async fn prove(
+        &self,
+        made: &Made<'_>,
+        copied: &mut Copied,
+        progress: &dyn Progress,
+        cancel: &CancellationToken,
+    ) -> anyhow::Result<()> {
+        let (job, opts) = (made.job, made.opts);
+        let multipart = matches!(copied.method, Method::Multipart { .. });
+        // A copy onto itself without versions replaced the source: it can
+        // no longer be read or HEADed as it was.
+        let source_gone = job.onto_itself() && copied.source_version_id.is_none();
+        let needs_checksum = matches!(made.checks.proof, Proof::Checksum(_) | Proof::Read(_));
+        let mut unreadable = None;
+        if copied.checksum.is_none() && (needs_checksum || multipart) {
+            unreadable = self.fetch_checksum(job, opts, copied).await;
+        }
+        let mut verdict = match &made.checks.proof {
+            Proof::Checksum(c) => checksum::compare(c, copied.checksum.as_ref(), By::Checksum),
+            Proof::Etag(_) if made.keyed => Verdict::Unproved(
+                "the destination is encrypted with SSE-KMS or a customer key, so its ETag is \
+                 not the MD5 of its bytes"
+                    .to_owned(),
+            ),
+            Proof::Etag(etag) => checksum::compare_etags(etag, copied.etag.as_deref()),
+            Proof::Read(algorithm) => {
+                let read = match &made.read_first {
+                    Some(read) => read.clone(),
+                    None => self
+                        .read(made, *algorithm, progress, cancel)
+                        .await
+                        .map_err(|e| unreadable_source(job, copied, e))?,
+                };
+                checksum::compare(&read, copied.checksum.as_ref(), By::Read)
+            }
+            Proof::None(why) => Verdict::Unproved(why.clone()),
+        };
+        if !made.headed && !matches!(verdict, Verdict::Verified(_)) {
+            verdict = self.reprove(made, copied, source_gone, verdict).await;
+        }
+        // --verify: what the plan's proof could not settle, a read can,
+        // when the destination has a full-object CRC to compare with (and
+        // the source is still there: not a copy onto itself).
+        let unsettled =
+            matches!(verdict, Verdict::Unproved(_)) && !matches!(made.checks.proof, Proof::Read(_));
+        if opts.checksums.verify && unsettled && !source_gone {
+            if copied.checksum.is_none() && unreadable.is_none() {
+                unreadable = self.fetch_checksum(job, opts, copied).await;
+            }
+            let crc = copied
+                .checksum
+                .as_ref()
+                .filter(|c| c.kind == Kind::FullObject && c.algorithm.is_crc())
+                .map(|c| c.algorithm);
+            if let Some(algorithm) = crc {
+                let read = self
+                    .read(made, algorithm, progress, cancel)
+                    .await
+                    .map_err(|e| unreadable_source(job, copied, e))?;
+                verdict = checksum::compare(&read, copied.checksum.as_ref(), By::Read);
+            }
+        }
+        if let (Verdict::Unproved(why), Some(e)) = (&mut verdict, &unreadable) {
+            *why = format!("{why}; the destination could not be read for its checksum ({e})");
+        }
+        match verdict {
+            Verdict::Verified(by) => {
+                tracing::info!("{} verified by {}", job.dst, by.name());
+                copied.verified = Some(by);
+                Ok(())
+            }
+            Verdict::Mismatch {
+                what,
+                source: expected,
+                destination,
+            } => Err(anyhow::Error::new(ChecksumMismatch {
+                src: job.src.to_string(),
+                dst: job.dst.to_string(),
+                what,
+                source_value: expected,
+                destination_value: destination,
+                checksum: copied.checksum.clone(),
+                etag: copied.etag.clone(),
+            })),
+            Verdict::Unproved(why) if opts.checksums.verify => {
+                Err(anyhow::Error::new(NotVerified {
+                    dst: job.dst.to_string(),
+                    why,
+                    checksum: copied.checksum.clone(),
+                    etag: copied.etag.clone(),
+                }))
+            }
+            Verdict::Unproved(why) => {
+                tracing::info!("{} not verified: {why}", job.dst);
+                copied.unverified = Some(why);
+                Ok(())
+            }
+        }
+    }
+
+    /// Reads the source for its full-object `algorithm` checksum
+    /// (`--verify`).
+    pub(super) async fn read(
+        &self,
+        made: &Made<'_>,
+        algorithm: checksum::Algorithm,
+        progress: &dyn Progress,
+        cancel: &CancellationToken,
+    ) -> anyhow::Result<Checksum> {
+        let (job, source) = (made.job, made.source);
+        tracing::info!(
+            "reading {} ({} bytes) to compute its {algorithm} (--verify)",
+            job.src,
+            source.size
+        );
+        let value =
+            read::source_checksum(self, job, source, made.opts, algorithm, progress, cancel)
+                .await?;
+        Ok(Checksum::full_object(algorithm, value))
+    }
+
+    /// A listed source's copy that its ETag did not prove: HEAD the source
+    /// (pinned to the listed ETag and the version copied) for its checksum
+    /// and encryption, and judge again. `first` is the verdict without it.
+    /// A source that is gone (copied onto itself) cannot be HEADed.
+    async fn reprove(
+        &self,
+        made: &Made<'_>,
+        copied: &mut Copied,
+        source_gone: bool,
+        first: Verdict,
+    ) -> Verdict {
+        let (job, listed, opts) = (made.job, made.source, made.opts);
+        if source_gone {
+            return match first {
+                Verdict::Mismatch { .. } => Verdict::Unproved(
+                    "copied onto itself: the listed ETag may not be the MD5 of its bytes, and \
+                     the object as listed is no longer there to read"
+                        .to_owned(),
+                ),
+                other => other,
+            };
+        }
+        let version = copied.source_version_id.as_deref();
+        let req = request::head_listed_source(self.client, &job.src, &listed.etag, version, opts);
+        copied.requests += 1;
+        let head = match self.send(req.send()).await {
+            Ok(head) => head,
+            Err(err) => {
+                let e = S3Error::from_sdk("HeadObject", &err);
+                let why = if e.status == Some(412) {
+                    format!(
+                        "the source changed since it was listed (ETag {}), so the copy \
+                         cannot be compared with it",
+                        listed.etag
+                    )
+                } else {
+                    format!("the source could not be read to compare the copy with it ({e})")
+                };
+                tracing::info!("{}: {why}", job.dst);
+                return Verdict::Unproved(why);
+            }
+        };
+        let source = SourceObject::from_head(&head);
+        let checks = checksum::plan(facts(&source, opts, false, false), opts.checksums);
+        match &checks.proof {
+            Proof::Checksum(c) => {
+                if copied.checksum.is_none() {
+                    self.fetch_checksum(job, opts, copied).await;
+                }
+                checksum::compare(c, copied.checksum.as_ref(), By::Checksum)
+            }
+            Proof::Etag(_) if made.keyed => first,
+            Proof::Etag(etag) => checksum::compare_etags(etag, copied.etag.as_deref()),
+            Proof::Read(_) | Proof::None(_) => match first {
+                Verdict::Mismatch { .. } => Verdict::Unproved(
+                    "the source's ETag is not the MD5 of its bytes and it has no checksum \
+                     comparable with the destination's"
+                        .to_owned(),
+                ),
+                other => other,
+            },
+        }
+    }
+
+    /// One HEAD of the destination (the version just written) for its
+    /// checksum, into `copied`; the error when it cannot be read.
+    async fn fetch_checksum(
+        &self,
+        job: &CopyJob,
+        opts: &CopyOptions,
+        copied: &mut Copied,
+    ) -> Option<S3Error> {
+        let req = request::head_destination(self.client, job, opts, copied.version_id.clone());
+        copied.requests += 1;
+        match self.send(req.send()).await {
+            Ok(head) => {
+                copied.checksum = Written::from_head(&head).checksum;
+                None
+            }
+            Err(err) => {
+                let e = S3Error::from_sdk("HeadObject", &err);
+                tracing::warn!("cannot read {} for its checksum: {e}", job.dst);
+                Some(e)
+            }
+        }
+    }
+}
+
+/// A read of the source under `--verify` that failed after the copy was
+/// made: the copy stands, unproved ([`NotVerified`], the read's error
+/// named). Ctrl-C stays an interruption.
+fn unreadable_source(job: &CopyJob, copied: &Copied, e: anyhow::Error) -> anyhow::Error {
+    if e.is::<Interrupted>() {
+        return e;
+    }
+    anyhow::Error::new(NotVerified {
+        dst: job.dst.to_string(),
+        why: format!("the source could not be read to prove it: {e:#}"),
+        checksum: copied.checksum.clone(),
+        etag: copied.etag.clone(),
+    })
+}
