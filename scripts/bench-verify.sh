@@ -22,20 +22,26 @@ tool assemble s3cp-src bench/6gib-crc bench/base 96 --checksum CRC64NVME
 tool assemble s3cp-src bench/6gib-none bench/base 96
 
 # One copy through a one-line manifest, so that the summary counts the
-# requests actually sent; prints "seconds requests verified_by".
+# requests actually sent; prints "milliseconds requests verified_by". A failed
+# copy prints its log (-v) and stops the benchmark.
 copy() {
-  local src=$1
+  local src=$1 out
   shift
-  printf 's3://s3cp-src/%s s3://s3cp-dst/bench/verify-copy\n' "$src" |
-    "$s3cp" --endpoint-url "$S3CP_TEST_GARAGE_ENDPOINT" --path-style --json \
-      --from-file - "$@" |
+  if ! out=$(printf 's3://s3cp-src/%s s3://s3cp-dst/bench/verify-copy\n' "$src" |
+    "$s3cp" --endpoint-url "$S3CP_TEST_GARAGE_ENDPOINT" --path-style --json -v \
+      --from-file - "$@" 2>"$BENCH_STATE/s3cp.log" |
     "$PYTHON" -c '
 import json, sys
 lines = [json.loads(l) for l in sys.stdin]
 copy, summary = lines[0], lines[-1]
-assert copy["status"] == "copied", copy
-print(summary["duration_ms"], summary["requests"], copy["verified_by"] or "none")'
+if copy["status"] != "copied":
+    sys.exit(f"copy failed: {copy}")
+print(summary["duration_ms"], summary["requests"], copy["verified_by"] or "none")'); then
+    cat "$BENCH_STATE/s3cp.log" >&2
+    exit 1
+  fi
   tool delete s3cp-dst bench/verify-copy
+  printf '%s\n' "$out"
 }
 
 printf '\n6 GiB multipart copy (24 parts of 256 MiB) on Garage %s, %s cores, best of %s\n\n' \
@@ -47,7 +53,8 @@ for src in 6gib-crc 6gib-none; do
     best="" reqs="" by=""
     for ((i = 0; i < repeat; i++)); do
       # shellcheck disable=SC2086
-      read -r ms reqs by < <(copy "bench/$src" $flags)
+      result=$(copy "bench/$src" $flags)
+      read -r ms reqs by <<<"$result"
       if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
     done
     label=$([ "$src" = 6gib-crc ] && echo "CRC64NVME (FULL_OBJECT)" || echo "no checksum")
