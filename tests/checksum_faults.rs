@@ -5,16 +5,19 @@
 //! UploadPartCopy answers given part checksums (as AWS sends them for an
 //! upload created with an algorithm) must be listed in the Complete;
 //! `--verify` must catch a corrupted destination after reading the source;
-//! and a bulk run's listed sources must be settled by one HEAD of the source
-//! when the ETags disagree. The plain-server matrix (every algorithm, both
-//! paths, no faults) is in `tests/checksums.rs`.
+//! a bulk run's listed sources must be settled by one HEAD of the source
+//! when the ETags disagree; an ETag that SSE-KMS makes no MD5 must leave
+//! the copy unverified (or, under `--verify`, be settled by a read); and a
+//! copy onto itself under `--verify` must read its source before it is
+//! replaced. The plain-server matrix (every algorithm, both paths, no
+//! faults) is in `tests/checksums.rs`.
 
 mod support;
 
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::RequestChecksumCalculation;
 use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::{ChecksumAlgorithm, ChecksumMode};
+use aws_sdk_s3::types::{ChecksumAlgorithm, ChecksumMode, CompletedMultipartUpload, CompletedPart};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use crc_fast::CrcAlgorithm;
@@ -1024,4 +1027,325 @@ async fn copy_line_requests_count_the_head_that_settles_a_listed_source() {
         sent.len(),
         "the line's requests should count all the copy sent: {sent:?}\n{line}"
     );
+}
+
+// 7. Proofs the ETag cannot give: an SSE-KMS destination, and a copy onto
+//    itself (its source gone once written).
+
+/// A client that sends a checksum only when told to, so that what it puts
+/// has none.
+fn bare_client(client: &Client) -> Client {
+    let conf = client
+        .config()
+        .to_builder()
+        .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
+        .build();
+    Client::from_conf(conf)
+}
+
+/// Puts a multipart source of parts of `sizes` random bytes, without a
+/// checksum; returns its ETag (`...-N`).
+async fn put_bare_multipart(client: &Client, key: &str, sizes: &[usize]) -> String {
+    let client = bare_client(client);
+    let up = client
+        .create_multipart_upload()
+        .bucket(SRC_BUCKET)
+        .key(key)
+        .send()
+        .await
+        .expect("create upload");
+    let id = up.upload_id().expect("upload id");
+    let mut parts = Vec::new();
+    for (n, &size) in (1..).zip(sizes) {
+        let out = client
+            .upload_part()
+            .bucket(SRC_BUCKET)
+            .key(key)
+            .upload_id(id)
+            .part_number(n)
+            .body(ByteStream::from(random_bytes(size)))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("part {n} of {key}: {e:?}"));
+        parts.push(
+            CompletedPart::builder()
+                .part_number(n)
+                .set_e_tag(out.e_tag().map(Into::into))
+                .build(),
+        );
+    }
+    let done = client
+        .complete_multipart_upload()
+        .bucket(SRC_BUCKET)
+        .key(key)
+        .upload_id(id)
+        .multipart_upload(
+            CompletedMultipartUpload::builder()
+                .set_parts(Some(parts))
+                .build(),
+        )
+        .send()
+        .await
+        .expect("complete upload");
+    let etag = done.e_tag().expect("an ETag").to_owned();
+    assert!(
+        unquote(&etag).ends_with(&format!("-{}", sizes.len())),
+        "{etag}"
+    );
+    assert_eq!(
+        stored(&client, SRC_BUCKET, key, Crc::Crc64Nvme).await,
+        None,
+        "the source was meant to have no checksum"
+    );
+    etag
+}
+
+/// The recorded GETs of the source `key`.
+fn gets_of(proxy: &Proxy, key: &str) -> Vec<Request> {
+    proxy
+        .of("GetObject")
+        .into_iter()
+        .filter(|g| g.is_for(SRC_BUCKET, key))
+        .collect()
+}
+
+/// `--part-size source` copies a source of uniform parts (no checksum)
+/// with its own parts, so the ETags would prove it; but the Complete
+/// answer says the destination is SSE-KMS (a bucket default, as AWS says
+/// in `x-amz-server-side-encryption`) and has another ETag, as KMS gives.
+/// That ETag is no MD5 and proves nothing either way: copied, unverified,
+/// the reason naming SSE-KMS; not a `ChecksumMismatch`.
+#[tokio::test]
+async fn part_size_source_onto_a_kms_default_destination_is_unverified_not_a_mismatch() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("checksum-faults-kms-parts");
+    let (src, dst) = (format!("{p}src"), format!("{p}dst"));
+    let five = PART;
+    let etag = put_bare_multipart(&client, &src, &[five, five, five, MIB as usize]).await;
+    let kms_etag = "\"0123456789abcdef0123456789abcdef-4\"";
+    let proxy = Proxy::start(&g.endpoint).await;
+    proxy.add_answer_header(
+        "CompleteMultipartUpload",
+        "x-amz-server-side-encryption",
+        "aws:kms",
+    );
+    rewrite_for(
+        &proxy,
+        "CompleteMultipartUpload",
+        &dst,
+        Edit::xml("ETag", kms_etag),
+    );
+
+    let (src_uri, dst_uri) = (s3(SRC_BUCKET, &src), s3(DST_BUCKET, &dst));
+    let r = g
+        .via(&proxy)
+        .s3cp(&["--json", "--part-size", "source", &src_uri, &dst_uri])
+        .await;
+
+    let line = r.json_ok();
+    assert_eq!(line["status"], "copied", "{line}");
+    assert_eq!(line["method"], "multipart", "{line}");
+    assert_eq!(line["parts"], 4, "{line}");
+    assert_eq!(line["part_size"], PART, "{line}");
+    assert_eq!(line["etag"], kms_etag, "{line}");
+    assert_eq!(line["verified"], Value::Null, "{line}");
+    assert_eq!(line["verified_by"], Value::Null, "{line}");
+    let reason = line["unverified_reason"].as_str().expect("a reason");
+    assert!(reason.contains("SSE-KMS"), "{reason}");
+    // Garage gave the source's ETag (as sent, XML-escaped): the same parts
+    // were copied.
+    let rewritten = proxy.rewritten();
+    assert_eq!(rewritten.len(), 1, "{rewritten:#?}");
+    let was = rewritten[0]
+        .was
+        .as_deref()
+        .map(|e| e.replace("&quot;", "\""));
+    assert_eq!(was.as_deref(), Some(etag.as_str()));
+    assert_eq!(proxy.of("UploadPartCopy").len(), 4);
+    assert!(gets_of(&proxy, &src).is_empty(), "no --verify: no read");
+    assert_eq!(
+        digest(&client, SRC_BUCKET, &src).await,
+        digest(&client, DST_BUCKET, &dst).await,
+        "the destination holds the source's bytes"
+    );
+}
+
+/// `--verify` on one CopyObject of a single-part source without checksum:
+/// its ETag would prove the copy, but the answer says the destination is
+/// SSE-KMS (its ETag no MD5), and carries `crc` as the destination's
+/// CRC64NVME (inserted: Garage computes none here). s3cp then reads the
+/// source and compares.
+async fn verify_reads_what_a_kms_etag_cannot_prove(crc: Option<&str>) -> (Run, String) {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("checksum-faults-kms-verify");
+    let (src, dst) = (format!("{p}src"), format!("{p}dst"));
+    let data = random_bytes(256 * 1024);
+    let real = Crc::Crc64Nvme.of(&data);
+    put_bare(&client, &src, data).await;
+    let etag = etag_of(&client, SRC_BUCKET, &src).await;
+    let proxy = Proxy::start(&g.endpoint).await;
+    proxy.add_answer_header("CopyObject", "x-amz-server-side-encryption", "aws:kms");
+    let inserted = crc.unwrap_or(&real);
+    rewrite_for(
+        &proxy,
+        "CopyObject",
+        &dst,
+        Edit::xml(&Crc::Crc64Nvme.element(), inserted),
+    );
+
+    let r = g
+        .via(&proxy)
+        .s3cp(&[
+            "--json",
+            "--verify",
+            &s3(SRC_BUCKET, &src),
+            &s3(DST_BUCKET, &dst),
+        ])
+        .await;
+
+    let rewritten = proxy.rewritten();
+    assert_eq!(rewritten.len(), 1, "{rewritten:#?}");
+    assert_eq!(rewritten[0].was, None, "Garage sent no checksum");
+    assert_eq!(proxy.of("CopyObject").len(), 1);
+    // The answer carried the destination's checksum: no HEAD of it.
+    assert!(heads_of(&proxy, DST_BUCKET, &dst).is_empty());
+    // The source was read, each range pinned to the HEADed ETag.
+    let gets = gets_of(&proxy, &src);
+    assert!(!gets.is_empty(), "the source was not read:\n{r}");
+    assert!(
+        gets.iter()
+            .all(|g| g.header("if-match") == Some(etag.as_str())),
+        "every read is pinned to {etag}: {gets:#?}"
+    );
+    assert_eq!(
+        digest(&client, SRC_BUCKET, &src).await,
+        digest(&client, DST_BUCKET, &dst).await,
+        "the destination is there, as S3 made it"
+    );
+    (r, real)
+}
+
+#[tokio::test]
+async fn verify_reads_the_source_when_a_kms_etag_cannot_prove_a_single_copy() {
+    let (r, real) = verify_reads_what_a_kms_etag_cannot_prove(None).await;
+    let line = r.json_ok();
+    assert_eq!(line["status"], "copied", "{line}");
+    assert_eq!(line["method"], "single", "{line}");
+    assert_eq!(line["verified"], true, "{line}");
+    assert_eq!(line["verified_by"], "read", "{line}");
+    assert_eq!(line["checksum"]["algorithm"], "CRC64NVME", "{line}");
+    assert_eq!(line["checksum"]["value"], real.as_str(), "{line}");
+}
+
+#[tokio::test]
+async fn verify_reads_the_source_and_finds_a_wrong_crc_behind_a_kms_etag() {
+    let fake = Crc::Crc64Nvme.fake();
+    let (r, real) = verify_reads_what_a_kms_etag_cannot_prove(Some(fake)).await;
+    assert_eq!(r.code, 1, "{r}");
+    let line = r.json();
+    assert_mismatch(
+        &line,
+        line["dst"].as_str().expect("a dst"),
+        "CRC64NVME",
+        &real,
+        fake,
+    );
+}
+
+/// `--verify` on a multipart copy of an unversioned source (no checksum)
+/// onto itself, changing it with `change`: only a read proves it, and the
+/// write replaces the source, so the source must be read before the write
+/// (after it, the reads pinned to its ETag would meet 412).
+async fn verify_onto_itself_reads_before_the_write(server: Server, change: &[&str]) {
+    let client = server.client();
+    let p = unique("checksum-faults-in-place");
+    let key = format!("{p}obj");
+    let data = random_bytes(MULTIPART_SIZE);
+    let real = Crc::Crc64Nvme.of(&data);
+    put_bare(&client, &key, data).await;
+    let etag = etag_of(&client, SRC_BUCKET, &key).await;
+    let before = digest(&client, SRC_BUCKET, &key).await;
+    let proxy = Proxy::start(&server.endpoint).await;
+
+    let uri = s3(SRC_BUCKET, &key);
+    let mut extra = change.to_vec();
+    extra.push("--verify");
+    let r = server
+        .via(&proxy)
+        .s3cp(&multipart_args(&uri, &uri, &extra))
+        .await;
+
+    let line = r.json_ok();
+    assert_eq!(line["method"], "multipart", "{line}");
+    assert_eq!(line["parts"], 3, "{line}");
+    assert_eq!(line["verified"], true, "{line}");
+    assert_eq!(line["verified_by"], "read", "{line}");
+    assert_eq!(line["checksum"]["algorithm"], "CRC64NVME", "{line}");
+    assert_eq!(line["checksum"]["type"], "FULL_OBJECT", "{line}");
+    assert_eq!(line["checksum"]["value"], real.as_str(), "{line}");
+    assert_created_with(&proxy, Crc::Crc64Nvme);
+    // Every GET of the source, pinned to its ETag, was sent before the
+    // upload that replaces it was created.
+    let sent = proxy.requests();
+    let ops: Vec<_> = sent.iter().map(|r| r.operation()).collect();
+    let create = ops
+        .iter()
+        .position(|&op| op == "CreateMultipartUpload")
+        .expect("an upload was created");
+    let gets: Vec<usize> = (0..sent.len())
+        .filter(|&i| ops[i] == "GetObject" && sent[i].is_for(SRC_BUCKET, &key))
+        .collect();
+    assert!(!gets.is_empty(), "the source was not read: {ops:?}");
+    assert!(
+        gets.iter().all(|&i| i < create),
+        "the source must be read before the write: {ops:?}"
+    );
+    assert!(
+        gets.iter()
+            .all(|&i| sent[i].header("if-match") == Some(etag.as_str())),
+        "every read is pinned to {etag}"
+    );
+    // The object was changed, not its bytes.
+    assert_eq!(digest(&client, SRC_BUCKET, &key).await, before);
+    assert_eq!(
+        stored(&client, SRC_BUCKET, &key, Crc::Crc64Nvme)
+            .await
+            .as_deref(),
+        Some(real.as_str())
+    );
+    let head = client
+        .head_object()
+        .bucket(SRC_BUCKET)
+        .key(&key)
+        .send()
+        .await
+        .expect("head the copy");
+    assert_ne!(head.e_tag(), Some(etag.as_str()), "it was written again");
+    match server.name {
+        "moto" => assert_eq!(
+            head.storage_class().map(|c| c.as_str()),
+            Some("STANDARD_IA")
+        ),
+        _ => assert_eq!(
+            head.metadata().and_then(|m| m.get("a")).map(String::as_str),
+            Some("b")
+        ),
+    }
+}
+
+#[tokio::test]
+async fn verify_onto_itself_reads_the_source_before_replacing_it_on_garage() {
+    verify_onto_itself_reads_before_the_write(
+        garage().await,
+        &["--metadata-directive", "REPLACE", "--metadata", "a=b"],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn verify_onto_itself_reads_the_source_before_replacing_it_on_moto() {
+    verify_onto_itself_reads_before_the_write(moto().await, &["--storage-class", "STANDARD_IA"])
+        .await;
 }
