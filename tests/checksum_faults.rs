@@ -15,12 +15,7 @@
 mod support;
 
 use aws_sdk_s3::Client;
-use aws_sdk_s3::config::RequestChecksumCalculation;
-use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::{ChecksumAlgorithm, ChecksumMode, CompletedMultipartUpload, CompletedPart};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use crc_fast::CrcAlgorithm;
+use aws_sdk_s3::types::ChecksumAlgorithm;
 use serde_json::Value;
 use support::proxy::{Edit, Proxy, Request};
 use support::*;
@@ -70,61 +65,27 @@ impl Crc {
     /// A well-formed value no object here has ("fake", "fakecrc6").
     fn fake(self) -> &'static str {
         match self {
-            Crc::Crc32 => "ZmFrZQ==",
-            Crc::Crc64Nvme => "ZmFrZWNyYzY=",
+            Crc::Crc32 => FAKE_CRC32,
+            Crc::Crc64Nvme => FAKE_CRC64NVME,
         }
     }
 
-    /// The value S3 gives `bytes`: the CRC's big-endian bytes in base64,
-    /// computed here with crc-fast (what the SDK uses).
+    /// The value S3 gives `bytes` ([`s3_crc`]).
     fn of(self, bytes: &[u8]) -> String {
-        match self {
-            Crc::Crc32 => {
-                let crc = crc_fast::checksum(CrcAlgorithm::Crc32IsoHdlc, bytes) as u32;
-                STANDARD.encode(crc.to_be_bytes())
-            }
-            Crc::Crc64Nvme => {
-                let crc = crc_fast::checksum(CrcAlgorithm::Crc64Nvme, bytes);
-                STANDARD.encode(crc.to_be_bytes())
-            }
-        }
+        s3_crc(&self.sdk(), bytes)
     }
-}
-
-fn s3(bucket: &str, key: &str) -> String {
-    format!("s3://{bucket}/{key}")
 }
 
 /// Puts `data` at `key` in the source bucket with a `crc` checksum.
 async fn put_checksummed(client: &Client, key: &str, data: Vec<u8>, crc: Crc) {
-    client
-        .put_object()
-        .bucket(SRC_BUCKET)
-        .key(key)
-        .body(ByteStream::from(data))
-        .checksum_algorithm(crc.sdk())
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("put s3://{SRC_BUCKET}/{key}: {e:?}"));
+    put_source(client, key, data, Some(crc.sdk())).await;
 }
 
 /// Puts `data` at `key` in the source bucket with no checksum at all (the
 /// SDK's default sends a CRC32, which both servers keep).
 async fn put_bare(client: &Client, key: &str, data: Vec<u8>) {
-    let conf = client
-        .config()
-        .to_builder()
-        .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
-        .build();
-    put(&Client::from_conf(conf), SRC_BUCKET, key, data).await;
-    let head = client
-        .head_object()
-        .bucket(SRC_BUCKET)
-        .key(key)
-        .checksum_mode(ChecksumMode::Enabled)
-        .send()
-        .await
-        .expect("head the bare source");
+    put_source(client, key, data, None).await;
+    let head = head_checksums(client, SRC_BUCKET, key).await;
     assert!(
         head.checksum_crc32().is_none() && head.checksum_crc64_nvme().is_none(),
         "the source was meant to have no checksum: {head:?}"
@@ -133,14 +94,7 @@ async fn put_bare(client: &Client, key: &str, data: Vec<u8>) {
 
 /// The object's `crc` checksum, as a HEAD with checksum mode gives it.
 async fn stored(client: &Client, bucket: &str, key: &str, crc: Crc) -> Option<String> {
-    let head = client
-        .head_object()
-        .bucket(bucket)
-        .key(key)
-        .checksum_mode(ChecksumMode::Enabled)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("head s3://{bucket}/{key}: {e:?}"));
+    let head = head_checksums(client, bucket, key).await;
     match crc {
         Crc::Crc32 => head.checksum_crc32().map(str::to_owned),
         Crc::Crc64Nvme => head.checksum_crc64_nvme().map(str::to_owned),
@@ -157,10 +111,6 @@ async fn etag_of(client: &Client, bucket: &str, key: &str) -> String {
         .await
         .unwrap_or_else(|e| panic!("head s3://{bucket}/{key}: {e:?}"));
     head.e_tag().expect("an ETag").to_owned()
-}
-
-fn unquote(etag: &str) -> &str {
-    etag.trim_matches('"')
 }
 
 /// The recorded HEADs of `bucket/key`.
@@ -227,11 +177,7 @@ fn assert_mismatch(line: &Value, dst: &str, what: &str, source: &str, destinatio
 /// The `--json` lines of a bulk run: the copy lines by destination, and
 /// the summary.
 fn bulk_lines(r: &Run) -> (Vec<Value>, Value) {
-    let lines: Vec<Value> = r
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}\n{r}")))
-        .collect();
+    let lines = r.json_lines();
     let (summary, copies) = lines
         .split_last()
         .unwrap_or_else(|| panic!("no output:\n{r}"));
@@ -647,11 +593,7 @@ async fn verify_finds_a_corrupted_destination(server: Server) {
     // S3 was asked for a CRC64NVME of the whole destination.
     assert_created_with(&proxy, Crc::Crc64Nvme);
     // The source was read, each range pinned to the HEADed ETag.
-    let gets: Vec<_> = proxy
-        .of("GetObject")
-        .into_iter()
-        .filter(|g| g.is_for(SRC_BUCKET, &src))
-        .collect();
+    let gets = gets_of(&proxy, &src);
     assert!(!gets.is_empty(), "the source was not read");
     assert!(
         gets.iter()
@@ -1032,62 +974,12 @@ async fn copy_line_requests_count_the_head_that_settles_a_listed_source() {
 // 7. Proofs the ETag cannot give: an SSE-KMS destination, and a copy onto
 //    itself (its source gone once written).
 
-/// A client that sends a checksum only when told to, so that what it puts
-/// has none.
-fn bare_client(client: &Client) -> Client {
-    let conf = client
-        .config()
-        .to_builder()
-        .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
-        .build();
-    Client::from_conf(conf)
-}
-
 /// Puts a multipart source of parts of `sizes` random bytes, without a
 /// checksum; returns its ETag (`...-N`).
 async fn put_bare_multipart(client: &Client, key: &str, sizes: &[usize]) -> String {
     let client = bare_client(client);
-    let up = client
-        .create_multipart_upload()
-        .bucket(SRC_BUCKET)
-        .key(key)
-        .send()
-        .await
-        .expect("create upload");
-    let id = up.upload_id().expect("upload id");
-    let mut parts = Vec::new();
-    for (n, &size) in (1..).zip(sizes) {
-        let out = client
-            .upload_part()
-            .bucket(SRC_BUCKET)
-            .key(key)
-            .upload_id(id)
-            .part_number(n)
-            .body(ByteStream::from(random_bytes(size)))
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("part {n} of {key}: {e:?}"));
-        parts.push(
-            CompletedPart::builder()
-                .part_number(n)
-                .set_e_tag(out.e_tag().map(Into::into))
-                .build(),
-        );
-    }
-    let done = client
-        .complete_multipart_upload()
-        .bucket(SRC_BUCKET)
-        .key(key)
-        .upload_id(id)
-        .multipart_upload(
-            CompletedMultipartUpload::builder()
-                .set_parts(Some(parts))
-                .build(),
-        )
-        .send()
-        .await
-        .expect("complete upload");
-    let etag = done.e_tag().expect("an ETag").to_owned();
+    let bodies = sizes.iter().map(|&size| random_bytes(size)).collect();
+    let etag = put_multipart(&client, SRC_BUCKET, key, bodies, None).await;
     assert!(
         unquote(&etag).ends_with(&format!("-{}", sizes.len())),
         "{etag}"

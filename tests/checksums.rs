@@ -8,50 +8,12 @@
 mod support;
 
 use aws_sdk_s3::Client;
-use aws_sdk_s3::config::RequestChecksumCalculation;
-use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::{ChecksumAlgorithm, ChecksumMode, CompletedMultipartUpload, CompletedPart};
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use aws_sdk_s3::types::ChecksumAlgorithm;
 use serde_json::Value;
 use support::*;
 
 /// Copied in parts of 5 MiB above 5 MiB.
 const MULTIPART: [&str; 4] = ["--multipart-threshold", "5MiB", "--part-size", "5MiB"];
-
-/// A client that sends a checksum only when told to (the SDK otherwise
-/// adds a CRC32 to every PutObject and UploadPart), so that a source put
-/// without an algorithm has no checksum at all.
-fn plain_client(server: &Server) -> Client {
-    let conf = server
-        .client()
-        .config()
-        .to_builder()
-        .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
-        .build();
-    Client::from_conf(conf)
-}
-
-/// Puts `data` at `key` in the source bucket, with S3 keeping a checksum of
-/// `alg` (none when `None`).
-async fn put_source(server: &Server, key: &str, data: Vec<u8>, alg: Option<ChecksumAlgorithm>) {
-    // Garage keeps no checksum for a put with a named algorithm from a
-    // `WhenRequired` client (measured: its HEAD shows none; moto keeps
-    // it); from the default client it does.
-    let client = match alg {
-        Some(_) => server.client(),
-        None => plain_client(server),
-    };
-    client
-        .put_object()
-        .bucket(SRC_BUCKET)
-        .key(key)
-        .body(ByteStream::from(data))
-        .set_checksum_algorithm(alg)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("put s3://{SRC_BUCKET}/{key}: {e:?}"));
-}
 
 /// An object's checksum and ETag, from an independent HEAD with checksum
 /// mode.
@@ -65,14 +27,7 @@ struct Stored {
 }
 
 async fn stored(client: &Client, bucket: &str, key: &str) -> Stored {
-    let h = client
-        .head_object()
-        .bucket(bucket)
-        .key(key)
-        .checksum_mode(ChecksumMode::Enabled)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("head s3://{bucket}/{key}: {e:?}"));
+    let h = head_checksums(client, bucket, key).await;
     let all = [
         ("CRC32", h.checksum_crc32()),
         ("CRC32C", h.checksum_crc32_c()),
@@ -95,27 +50,9 @@ async fn stored(client: &Client, bucket: &str, key: &str) -> Stored {
     }
 }
 
-/// S3's CRC64NVME of `data` (base64 of the big-endian value), computed
-/// here with crc-fast, independently of s3cp.
-fn crc64nvme(data: &[u8]) -> String {
-    let crc = crc_fast::checksum(crc_fast::CrcAlgorithm::Crc64Nvme, data);
-    STANDARD.encode(crc.to_be_bytes())
-}
-
 /// The destination `key` holds exactly `data`.
 async fn assert_holds(client: &Client, key: &str, data: &[u8]) {
-    let got = client
-        .get_object()
-        .bucket(DST_BUCKET)
-        .key(key)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("get s3://{DST_BUCKET}/{key}: {e:?}"))
-        .body
-        .collect()
-        .await
-        .expect("read the body")
-        .into_bytes();
+    let got = get_bytes(client, DST_BUCKET, key).await;
     assert!(
         got == data,
         "s3://{DST_BUCKET}/{key} differs from its source ({} bytes, {} expected)",
@@ -126,8 +63,8 @@ async fn assert_holds(client: &Client, key: &str, data: &[u8]) {
 
 /// `s3cp --json ARGS SRC DST` for keys in the test buckets.
 async fn copy(server: &Server, src: &str, dst: &str, args: &[&str]) -> Run {
-    let src = format!("s3://{SRC_BUCKET}/{src}");
-    let dst = format!("s3://{DST_BUCKET}/{dst}");
+    let src = s3(SRC_BUCKET, src);
+    let dst = s3(DST_BUCKET, dst);
     let mut all = vec!["--json"];
     all.extend_from_slice(args);
     all.extend([src.as_str(), dst.as_str()]);
@@ -174,7 +111,7 @@ fn source_size(server: &Server) -> (usize, u64) {
 /// copy: the destination ends with the source's checksum on both paths
 /// (the JSON line and a HEAD agree), and the line says what proved it.
 async fn matrix(server: Server) {
-    let client = plain_client(&server);
+    let client = bare_client(&server.client());
     let p = unique(&format!("checksum-matrix-{}", server.name));
     let (size, parts) = source_size(&server);
 
@@ -183,7 +120,7 @@ async fn matrix(server: Server) {
         let name = alg.as_ref().map_or("none", |a| a.as_str()).to_owned();
         let key = format!("{p}{name}");
         let data = random_bytes(size);
-        put_source(&server, &key, data.clone(), alg.clone()).await;
+        put_source(&server.client(), &key, data.clone(), alg.clone()).await;
         let src = stored(&client, SRC_BUCKET, &key).await;
         // What the case is about must hold before s3cp runs.
         assert_eq!(
@@ -270,12 +207,18 @@ async fn source_checksum_kept_and_compared_on_both_paths_on_moto() {
 /// multipart copy cannot (S3 computes SHA256 per part), says so at `-v`,
 /// and nothing proves it.
 async fn sha256_source(server: Server) {
-    let client = plain_client(&server);
+    let client = bare_client(&server.client());
     let p = unique(&format!("checksum-sha256-{}", server.name));
     let (size, parts) = source_size(&server);
     let key = format!("{p}src");
     let data = random_bytes(size);
-    put_source(&server, &key, data.clone(), Some(ChecksumAlgorithm::Sha256)).await;
+    put_source(
+        &server.client(),
+        &key,
+        data.clone(),
+        Some(ChecksumAlgorithm::Sha256),
+    )
+    .await;
     let src = stored(&client, SRC_BUCKET, &key).await;
     let (alg, value) = src.checksum.clone().expect("the source has a checksum");
     assert_eq!(alg, "SHA256", "{src:?}");
@@ -324,13 +267,13 @@ async fn sha256_source_is_proved_on_one_copy_object_only_on_moto() {
 /// computes the destination's CRC64NVME, s3cp reads the source and proves
 /// them equal; the value is the CRC64NVME of the bytes put.
 async fn verify_reads_a_source_without_checksum(server: Server) {
-    let client = plain_client(&server);
+    let client = bare_client(&server.client());
     let p = unique(&format!("checksum-verify-{}", server.name));
     let (size, parts) = source_size(&server);
     let key = format!("{p}src");
     let data = random_bytes(size);
-    let want = crc64nvme(&data);
-    put_source(&server, &key, data, None).await;
+    let want = s3_crc(&ChecksumAlgorithm::Crc64Nvme, &data);
+    put_source(&server.client(), &key, data, None).await;
     assert_eq!(stored(&client, SRC_BUCKET, &key).await.checksum, None);
 
     let mut args = vec!["--verify"];
@@ -367,52 +310,12 @@ async fn verify_proves_a_multipart_copy_by_reading_the_source_on_moto() {
 }
 
 /// Puts a multipart source of parts of `sizes` random bytes, without
-/// checksums; returns its ETag and bytes.
+/// checksums (`client` is a [`bare_client`]); returns its ETag and bytes.
 async fn put_multipart_source(client: &Client, key: &str, sizes: &[usize]) -> (String, Vec<u8>) {
-    let up = client
-        .create_multipart_upload()
-        .bucket(SRC_BUCKET)
-        .key(key)
-        .send()
-        .await
-        .expect("create upload");
-    let id = up.upload_id().expect("upload id");
-    let mut parts = Vec::new();
-    let mut data = Vec::new();
-    for (n, &size) in (1..).zip(sizes) {
-        let part = random_bytes(size);
-        data.extend_from_slice(&part);
-        let out = client
-            .upload_part()
-            .bucket(SRC_BUCKET)
-            .key(key)
-            .upload_id(id)
-            .part_number(n)
-            .body(ByteStream::from(part))
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("part {n} of {key}: {e:?}"));
-        parts.push(
-            CompletedPart::builder()
-                .part_number(n)
-                .set_e_tag(out.e_tag().map(Into::into))
-                .build(),
-        );
-    }
-    let done = client
-        .complete_multipart_upload()
-        .bucket(SRC_BUCKET)
-        .key(key)
-        .upload_id(id)
-        .multipart_upload(
-            CompletedMultipartUpload::builder()
-                .set_parts(Some(parts))
-                .build(),
-        )
-        .send()
-        .await
-        .expect("complete upload");
-    (done.e_tag().expect("an ETag").to_owned(), data)
+    let bodies: Vec<Vec<u8>> = sizes.iter().map(|&size| random_bytes(size)).collect();
+    let data = bodies.concat();
+    let etag = put_multipart(client, SRC_BUCKET, key, bodies, None).await;
+    (etag, data)
 }
 
 /// `--part-size source`: a source of uniform parts is copied with its own
@@ -420,14 +323,14 @@ async fn put_multipart_source(client: &Client, key: &str, sizes: &[usize]) -> (S
 /// source's and proves the copy; uneven parts are refused before any
 /// write; a single-part source is one CopyObject.
 async fn part_size_source(server: Server) {
-    let client = plain_client(&server);
+    let client = bare_client(&server.client());
     let p = unique(&format!("checksum-part-size-source-{}", server.name));
     let five = 5 * MIB as usize;
 
     let uniform = format!("{p}uniform");
     let (etag, data) =
         put_multipart_source(&client, &uniform, &[five, five, five, MIB as usize]).await;
-    assert!(etag.trim_matches('"').ends_with("-4"), "{etag}");
+    assert!(unquote(&etag).ends_with("-4"), "{etag}");
     let line = copy(
         &server,
         &uniform,
@@ -476,7 +379,7 @@ async fn part_size_source(server: Server) {
 
     // A single-part source: one CopyObject, whose ETag is the source's.
     let single = format!("{p}single");
-    put_source(&server, &single, random_bytes(200_000), None).await;
+    put_source(&server.client(), &single, random_bytes(200_000), None).await;
     let src = stored(&client, SRC_BUCKET, &single).await;
     let line = copy(
         &server,
@@ -511,7 +414,7 @@ async fn part_size_source_gives_the_source_etag_on_moto() {
 #[tokio::test]
 async fn part_size_source_refuses_uneven_middle_parts() {
     let g = garage().await;
-    let client = plain_client(&g);
+    let client = bare_client(&g.client());
     let p = unique("checksum-part-size-source-middle");
     let src = format!("{p}src");
     let sizes = [6, 5, 7, 1].map(|m| m * MIB as usize);
@@ -531,7 +434,7 @@ async fn verify_with_a_sha_algorithm_is_a_usage_error() {
     let g = garage().await;
     let client = g.client();
     let p = unique("checksum-verify-sha");
-    put_source(&g, &format!("{p}src"), random_bytes(1000), None).await;
+    put_source(&g.client(), &format!("{p}src"), random_bytes(1000), None).await;
     let run = copy(
         &g,
         &format!("{p}src"),
@@ -549,11 +452,7 @@ async fn verify_with_a_sha_algorithm_is_a_usage_error() {
 
 /// A bulk run's JSON Lines: the copy lines and the summary.
 fn bulk_lines(run: &Run) -> (Vec<Value>, Value) {
-    let mut lines: Vec<Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}\n{run}")))
-        .collect();
+    let mut lines = run.json_lines();
     let summary = lines.pop().expect("a summary line");
     assert_eq!(summary["type"], "summary", "{run}");
     (lines, summary)
@@ -594,11 +493,17 @@ fn assert_counts_match(lines: &[Value], summary: &Value) {
 #[tokio::test]
 async fn bulk_copies_from_the_listing_are_all_verified() {
     let g = garage().await;
-    let client = plain_client(&g);
+    let client = bare_client(&g.client());
     let p = unique("checksum-bulk");
     for i in 0..6 {
         let alg = (i % 2 == 0).then_some(ChecksumAlgorithm::Crc32);
-        put_source(&g, &format!("{p}src/{i}"), random_bytes(10_000), alg).await;
+        put_source(
+            &g.client(),
+            &format!("{p}src/{i}"),
+            random_bytes(10_000),
+            alg,
+        )
+        .await;
     }
     let run = g
         .s3cp(&[
@@ -628,15 +533,21 @@ async fn bulk_copies_from_the_listing_are_all_verified() {
 #[tokio::test]
 async fn bulk_summary_counts_a_multipart_copy_nothing_proves() {
     let g = garage().await;
-    let client = plain_client(&g);
+    let client = bare_client(&g.client());
     let p = unique("checksum-bulk-unverified");
     for i in 0..3 {
         let alg = (i == 0).then_some(ChecksumAlgorithm::Crc32);
-        put_source(&g, &format!("{p}src/{i}"), random_bytes(10_000), alg).await;
+        put_source(
+            &g.client(),
+            &format!("{p}src/{i}"),
+            random_bytes(10_000),
+            alg,
+        )
+        .await;
     }
     // Above the threshold, no checksum: a multipart ETag proves nothing.
     put_source(
-        &g,
+        &g.client(),
         &format!("{p}src/big"),
         random_bytes(6 * MIB as usize),
         None,

@@ -8,7 +8,7 @@ mod support;
 use std::collections::HashMap;
 
 use aws_sdk_s3::types::{
-    BucketVersioningStatus, ChecksumMode, ObjectCannedAcl, StorageClass, VersioningConfiguration,
+    BucketVersioningStatus, ObjectCannedAcl, StorageClass, VersioningConfiguration,
 };
 use support::proxy::Proxy;
 use support::*;
@@ -38,14 +38,7 @@ struct State {
 
 async fn state(server: &Server, bucket: &str, key: &str) -> State {
     let client = server.client();
-    let h = client
-        .head_object()
-        .bucket(bucket)
-        .key(key)
-        .checksum_mode(ChecksumMode::Enabled)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("head {bucket}/{key}: {e:?}"));
+    let h = head_checksums(&client, bucket, key).await;
     // moto 5.2.5 keeps no ACL at all for an object completed from a
     // multipart upload without one, and GetObjectAcl then fails with 500
     // ('NoneType' object has no attribute 'grants'). S3 gives such an

@@ -4,43 +4,10 @@
 
 mod support;
 
-use aws_sdk_s3::Client;
 use aws_sdk_s3::operation::copy_object::CopyObjectOutput;
-use aws_sdk_s3::operation::head_object::HeadObjectOutput;
-use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::{
-    ChecksumAlgorithm, ChecksumMode, ChecksumType, CompletedMultipartUpload, CompletedPart,
-};
+use aws_sdk_s3::types::{ChecksumAlgorithm, CompletedPart};
 use support::proxy::{Edit, Proxy, RECORDED_BODY_LIMIT, answer};
 use support::*;
-
-/// A well-formed CRC64NVME value no real object here has ("fakecrc6").
-const FAKE_CRC64NVME: &str = "ZmFrZWNyYzY=";
-/// A well-formed CRC32 value ("fake").
-const FAKE_CRC32: &str = "ZmFrZQ==";
-
-async fn put_with(client: &Client, bucket: &str, key: &str, data: Vec<u8>, alg: ChecksumAlgorithm) {
-    client
-        .put_object()
-        .bucket(bucket)
-        .key(key)
-        .body(ByteStream::from(data))
-        .checksum_algorithm(alg)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("put s3://{bucket}/{key}: {e:?}"));
-}
-
-async fn head_checksums(client: &Client, bucket: &str, key: &str) -> HeadObjectOutput {
-    client
-        .head_object()
-        .bucket(bucket)
-        .key(key)
-        .checksum_mode(ChecksumMode::Enabled)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("head s3://{bucket}/{key}: {e:?}"))
-}
 
 /// A CopyObject answer for a targeted destination carries the rewritten
 /// checksum: replaced where the server sent one, inserted where it sent
@@ -50,12 +17,11 @@ async fn copy_object_answer(server: Server) {
     let client = server.client();
     let p = unique("proxy-rewrite-copy");
     let src = format!("{p}src");
-    put_with(
+    put_source(
         &client,
-        SRC_BUCKET,
         &src,
         random_bytes(64 * 1024),
-        ChecksumAlgorithm::Crc32,
+        Some(ChecksumAlgorithm::Crc32),
     )
     .await;
     let real = head_checksums(&client, SRC_BUCKET, &src).await;
@@ -149,12 +115,11 @@ async fn head_answer(server: Server) {
     let (a, b) = (format!("{p}a"), format!("{p}b"));
     let size = 48 * 1024;
     for key in [&a, &b] {
-        put_with(
+        put_source(
             &client,
-            SRC_BUCKET,
             key,
             random_bytes(size),
-            ChecksumAlgorithm::Crc32,
+            Some(ChecksumAlgorithm::Crc32),
         )
         .await;
     }
@@ -222,27 +187,10 @@ async fn head_answer_checksum_header_is_rewritten_only_for_the_targeted_head_on_
 async fn complete_answer(server: Server) {
     let client = server.client();
     let key = format!("{}dst", unique("proxy-rewrite-complete"));
-    let up = client
-        .create_multipart_upload()
-        .bucket(DST_BUCKET)
-        .key(&key)
-        .checksum_algorithm(ChecksumAlgorithm::Crc64Nvme)
-        .checksum_type(ChecksumType::FullObject)
-        .send()
-        .await
-        .expect("create upload");
-    let id = up.upload_id().expect("upload id").to_owned();
-    let part = client
-        .upload_part()
-        .bucket(DST_BUCKET)
-        .key(&key)
-        .upload_id(&id)
-        .part_number(1)
-        .body(ByteStream::from(random_bytes(64 * 1024)))
-        .checksum_algorithm(ChecksumAlgorithm::Crc64Nvme)
-        .send()
-        .await
-        .expect("upload part");
+    let crc64 = Some(ChecksumAlgorithm::Crc64Nvme);
+    let id = create_upload(&client, DST_BUCKET, &key, crc64.clone()).await;
+    let body = vec![random_bytes(64 * 1024)];
+    let parts = upload_parts(&client, DST_BUCKET, &key, &id, body, crc64).await;
     let proxy = Proxy::start(&server.endpoint).await;
     let target = key.clone();
     proxy.rewrite_answer(
@@ -250,27 +198,8 @@ async fn complete_answer(server: Server) {
         move |r| r.is_for(DST_BUCKET, &target),
         Edit::xml("ChecksumCRC64NVME", FAKE_CRC64NVME),
     );
-    let done = server
-        .via(&proxy)
-        .client()
-        .complete_multipart_upload()
-        .bucket(DST_BUCKET)
-        .key(&key)
-        .upload_id(&id)
-        .multipart_upload(
-            CompletedMultipartUpload::builder()
-                .parts(
-                    CompletedPart::builder()
-                        .part_number(1)
-                        .set_e_tag(part.e_tag().map(Into::into))
-                        .set_checksum_crc64_nvme(part.checksum_crc64_nvme().map(Into::into))
-                        .build(),
-                )
-                .build(),
-        )
-        .send()
-        .await
-        .expect("complete through the proxy");
+    let via = server.via(&proxy).client();
+    let done = complete_upload(&via, DST_BUCKET, &key, &id, parts).await;
     assert_eq!(done.checksum_crc64_nvme(), Some(FAKE_CRC64NVME));
     let stored = head_checksums(&client, DST_BUCKET, &key).await;
     let stored = stored
@@ -311,28 +240,18 @@ async fn part_checksums(server: Server) {
     ];
     let mut crcs = Vec::new();
     for (key, len) in &sources {
-        put_with(
+        put_source(
             &client,
-            SRC_BUCKET,
             key,
             random_bytes(*len),
-            ChecksumAlgorithm::Crc32,
+            Some(ChecksumAlgorithm::Crc32),
         )
         .await;
         let head = head_checksums(&client, SRC_BUCKET, key).await;
         crcs.push(head.checksum_crc32().expect("a CRC32").to_owned());
     }
     let key = format!("{p}dst");
-    let up = client
-        .create_multipart_upload()
-        .bucket(DST_BUCKET)
-        .key(&key)
-        .checksum_algorithm(ChecksumAlgorithm::Crc32)
-        .checksum_type(ChecksumType::FullObject)
-        .send()
-        .await
-        .expect("create upload");
-    let id = up.upload_id().expect("upload id").to_owned();
+    let id = create_upload(&client, DST_BUCKET, &key, Some(ChecksumAlgorithm::Crc32)).await;
 
     let proxy = Proxy::start(&server.endpoint).await;
     for (n, crc) in crcs.iter().enumerate() {
@@ -378,18 +297,7 @@ async fn part_checksums(server: Server) {
         rewritten.iter().all(|r| r.was.is_none()),
         "neither server sends part checksums: {rewritten:#?}"
     );
-    via.complete_multipart_upload()
-        .bucket(DST_BUCKET)
-        .key(&key)
-        .upload_id(&id)
-        .multipart_upload(
-            CompletedMultipartUpload::builder()
-                .set_parts(Some(parts))
-                .build(),
-        )
-        .send()
-        .await
-        .expect("complete with the part checksums");
+    complete_upload(&via, DST_BUCKET, &key, &id, parts).await;
     let completes = proxy.of("CompleteMultipartUpload");
     assert_eq!(completes.len(), 1);
     let body = completes[0]
@@ -437,18 +345,7 @@ async fn request_bodies_are_recorded_up_to_the_limit() {
     assert!(puts[1].body.is_none(), "a body above the limit is not kept");
     let client = g.client();
     for (name, data) in [("small", small), ("big", big)] {
-        let got = client
-            .get_object()
-            .bucket(SRC_BUCKET)
-            .key(format!("{p}{name}"))
-            .send()
-            .await
-            .expect("get")
-            .body
-            .collect()
-            .await
-            .expect("read")
-            .into_bytes();
+        let got = get_bytes(&client, SRC_BUCKET, &format!("{p}{name}")).await;
         assert!(got == data, "{name} arrived whole");
     }
 }

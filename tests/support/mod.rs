@@ -19,15 +19,27 @@ use std::process::{ExitStatus, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use aws_sdk_s3::Client;
-use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region, RequestChecksumCalculation};
+use aws_sdk_s3::operation::complete_multipart_upload::CompleteMultipartUploadOutput;
+use aws_sdk_s3::operation::head_object::HeadObjectOutput;
 use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart, Tag, Tagging};
+use aws_sdk_s3::types::{
+    ChecksumAlgorithm, ChecksumMode, ChecksumType, CompletedMultipartUpload, CompletedPart, Tag,
+    Tagging,
+};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use md5::{Digest, Md5};
 use rand::RngCore;
 
 pub const SRC_BUCKET: &str = "s3cp-src";
 pub const DST_BUCKET: &str = "s3cp-dst";
 pub const MIB: u64 = 1024 * 1024;
+
+/// A well-formed CRC32 value no object here has (base64 of "fake").
+pub const FAKE_CRC32: &str = "ZmFrZQ==";
+/// A well-formed CRC64NVME value no object here has (base64 of "fakecrc6").
+pub const FAKE_CRC64NVME: &str = "ZmFrZWNyYzY=";
 
 /// How long one s3cp run may take before the test kills it and fails.
 pub const S3CP_TIMEOUT: Duration = Duration::from_secs(120);
@@ -453,6 +465,16 @@ impl Run {
         assert_eq!(line.lines().count(), 1, "expected one JSON line:\n{self}");
         serde_json::from_str(line).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{self}"))
     }
+
+    /// stdout parsed as JSON Lines: one value a line, in order.
+    pub fn json_lines(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lines()
+            .map(|l| {
+                serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}\n{self}"))
+            })
+            .collect()
+    }
 }
 
 impl std::fmt::Display for Run {
@@ -476,15 +498,96 @@ pub fn random_bytes(len: usize) -> Vec<u8> {
     data
 }
 
+/// `s3://bucket/key`.
+pub fn s3(bucket: &str, key: &str) -> String {
+    format!("s3://{bucket}/{key}")
+}
+
+/// An ETag without its quotes.
+pub fn unquote(etag: &str) -> &str {
+    etag.trim_matches('"')
+}
+
 pub async fn put(client: &Client, bucket: &str, key: &str, data: Vec<u8>) {
+    put_with(client, bucket, key, data, None).await;
+}
+
+/// Puts `data` at `bucket/key`, naming the checksum algorithm `alg` (none
+/// when `None`: then `client` decides, and the SDK's default client sends
+/// a CRC32).
+pub async fn put_with(
+    client: &Client,
+    bucket: &str,
+    key: &str,
+    data: Vec<u8>,
+    alg: Option<ChecksumAlgorithm>,
+) {
     client
         .put_object()
         .bucket(bucket)
         .key(key)
         .body(ByteStream::from(data))
+        .set_checksum_algorithm(alg)
         .send()
         .await
         .unwrap_or_else(|e| panic!("put s3://{bucket}/{key}: {e:?}"));
+}
+
+/// A client like `client` that sends a checksum only when told to (the
+/// SDK's default adds a CRC32 to every PutObject and UploadPart, which both
+/// servers keep), so that what it puts without an algorithm has no
+/// checksum at all.
+pub fn bare_client(client: &Client) -> Client {
+    let conf = client
+        .config()
+        .to_builder()
+        .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
+        .build();
+    Client::from_conf(conf)
+}
+
+/// Puts `data` at `key` in the source bucket, with S3 keeping a checksum of
+/// `alg` (none when `None`). `client` is a default one ([`Server::client`]):
+/// a named algorithm is sent from it, and no algorithm from its
+/// [`bare_client`]. Garage keeps no checksum for a put with a named
+/// algorithm from a `WhenRequired` client (measured: its HEAD shows none;
+/// moto keeps it); from the default client it does.
+pub async fn put_source(client: &Client, key: &str, data: Vec<u8>, alg: Option<ChecksumAlgorithm>) {
+    match alg {
+        Some(_) => put_with(client, SRC_BUCKET, key, data, alg).await,
+        None => put(&bare_client(client), SRC_BUCKET, key, data).await,
+    }
+}
+
+/// A HEAD of `bucket/key` with `ChecksumMode::Enabled`: the answer carries
+/// the object's stored checksum (and, on Garage, its `ChecksumType`).
+pub async fn head_checksums(client: &Client, bucket: &str, key: &str) -> HeadObjectOutput {
+    client
+        .head_object()
+        .bucket(bucket)
+        .key(key)
+        .checksum_mode(ChecksumMode::Enabled)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("head s3://{bucket}/{key}: {e:?}"))
+}
+
+/// S3's value of the CRC `alg` (CRC32 or CRC64NVME) of `data`: the CRC's
+/// big-endian bytes in base64, computed here with crc-fast (what the SDK
+/// uses), independently of s3cp.
+pub fn s3_crc(alg: &ChecksumAlgorithm, data: &[u8]) -> String {
+    use crc_fast::CrcAlgorithm;
+    match alg {
+        ChecksumAlgorithm::Crc32 => {
+            let crc = crc_fast::checksum(CrcAlgorithm::Crc32IsoHdlc, data) as u32;
+            STANDARD.encode(crc.to_be_bytes())
+        }
+        ChecksumAlgorithm::Crc64Nvme => {
+            let crc = crc_fast::checksum(CrcAlgorithm::Crc64Nvme, data);
+            STANDARD.encode(crc.to_be_bytes())
+        }
+        other => panic!("s3_crc computes CRC32 and CRC64NVME, not {other:?}"),
+    }
 }
 
 /// Puts `len` random bytes at `key` in the source bucket.
@@ -492,8 +595,8 @@ pub async fn put_random_source(client: &Client, key: &str, len: u64) {
     put(client, SRC_BUCKET, key, random_bytes(len as usize)).await;
 }
 
-/// Hex MD5 of an object's content, read back in full.
-pub async fn digest(client: &Client, bucket: &str, key: &str) -> String {
+/// An object's content, read back in full.
+pub async fn get_bytes(client: &Client, bucket: &str, key: &str) -> Vec<u8> {
     let out = client
         .get_object()
         .bucket(bucket)
@@ -501,7 +604,12 @@ pub async fn digest(client: &Client, bucket: &str, key: &str) -> String {
         .send()
         .await
         .unwrap_or_else(|e| panic!("get s3://{bucket}/{key}: {e:?}"));
-    let body = out.body.collect().await.expect("read body").into_bytes();
+    out.body.collect().await.expect("read body").to_vec()
+}
+
+/// Hex MD5 of an object's content, read back in full.
+pub async fn digest(client: &Client, bucket: &str, key: &str) -> String {
+    let body = get_bytes(client, bucket, key).await;
     format!("{:x}", Md5::digest(&body))
 }
 
@@ -565,14 +673,7 @@ pub async fn uploads(client: &Client, bucket: &str, prefix: &str) -> Vec<String>
 /// UploadPartCopy parts of `base`: on Garage the blocks are shared, so a
 /// multi-GiB object costs little disk and time.
 pub async fn assemble(client: &Client, bucket: &str, key: &str, base: &str, copies: i32) {
-    let up = client
-        .create_multipart_upload()
-        .bucket(bucket)
-        .key(key)
-        .send()
-        .await
-        .expect("create upload");
-    let id = up.upload_id().expect("upload id").to_owned();
+    let id = create_upload(client, bucket, key, None).await;
     let source = format!("{bucket}/{base}");
     let mut parts = Vec::new();
     // A few parts at a time: the server reads each part to hash it.
@@ -597,11 +698,93 @@ pub async fn assemble(client: &Client, bucket: &str, key: &str, base: &str, copi
             );
         }
     }
+    complete_upload(client, bucket, key, &id, parts).await;
+}
+
+/// Creates a multipart upload of `bucket/key`, for a FULL_OBJECT checksum
+/// of `alg` where one is given; returns its upload id.
+pub async fn create_upload(
+    client: &Client,
+    bucket: &str,
+    key: &str,
+    alg: Option<ChecksumAlgorithm>,
+) -> String {
+    let kind = alg.as_ref().map(|_| ChecksumType::FullObject);
+    let up = client
+        .create_multipart_upload()
+        .bucket(bucket)
+        .key(key)
+        .set_checksum_algorithm(alg)
+        .set_checksum_type(kind)
+        .send()
+        .await
+        .expect("create upload");
+    up.upload_id().expect("upload id").to_owned()
+}
+
+/// Uploads `bodies` as parts 1, 2, .. of upload `id` of `bucket/key`, each
+/// with a checksum of `alg` where one is given; returns the parts as the
+/// Complete lists them: each with its ETag and its checksum of `alg`.
+pub async fn upload_parts(
+    client: &Client,
+    bucket: &str,
+    key: &str,
+    id: &str,
+    bodies: Vec<Vec<u8>>,
+    alg: Option<ChecksumAlgorithm>,
+) -> Vec<CompletedPart> {
+    let mut parts = Vec::new();
+    for (n, body) in (1..).zip(bodies) {
+        let out = client
+            .upload_part()
+            .bucket(bucket)
+            .key(key)
+            .upload_id(id)
+            .part_number(n)
+            .body(ByteStream::from(body))
+            .set_checksum_algorithm(alg.clone())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("part {n} of {key}: {e:?}"));
+        let part = CompletedPart::builder()
+            .part_number(n)
+            .set_e_tag(out.e_tag().map(Into::into));
+        let part = match alg {
+            Some(ChecksumAlgorithm::Crc32) => {
+                part.set_checksum_crc32(out.checksum_crc32().map(Into::into))
+            }
+            Some(ChecksumAlgorithm::Crc32C) => {
+                part.set_checksum_crc32_c(out.checksum_crc32_c().map(Into::into))
+            }
+            Some(ChecksumAlgorithm::Crc64Nvme) => {
+                part.set_checksum_crc64_nvme(out.checksum_crc64_nvme().map(Into::into))
+            }
+            Some(ChecksumAlgorithm::Sha1) => {
+                part.set_checksum_sha1(out.checksum_sha1().map(Into::into))
+            }
+            Some(ChecksumAlgorithm::Sha256) => {
+                part.set_checksum_sha256(out.checksum_sha256().map(Into::into))
+            }
+            _ => part,
+        };
+        parts.push(part.build());
+    }
+    parts
+}
+
+/// Completes upload `id` of `bucket/key` with `parts`.
+pub async fn complete_upload(
+    client: &Client,
+    bucket: &str,
+    key: &str,
+    id: &str,
+    parts: Vec<CompletedPart>,
+) -> CompleteMultipartUploadOutput {
     client
         .complete_multipart_upload()
         .bucket(bucket)
         .key(key)
-        .upload_id(&id)
+        .upload_id(id)
         .multipart_upload(
             CompletedMultipartUpload::builder()
                 .set_parts(Some(parts))
@@ -609,7 +792,24 @@ pub async fn assemble(client: &Client, bucket: &str, key: &str, base: &str, copi
         )
         .send()
         .await
-        .expect("complete upload");
+        .expect("complete upload")
+}
+
+/// Puts `bucket/key` as a multipart upload of one part per body in
+/// `bodies` ([`create_upload`], [`upload_parts`], [`complete_upload`]),
+/// with a FULL_OBJECT checksum of `alg` where one is given; returns its
+/// ETag (`"..-N"`).
+pub async fn put_multipart(
+    client: &Client,
+    bucket: &str,
+    key: &str,
+    bodies: Vec<Vec<u8>>,
+    alg: Option<ChecksumAlgorithm>,
+) -> String {
+    let id = create_upload(client, bucket, key, alg.clone()).await;
+    let parts = upload_parts(client, bucket, key, &id, bodies, alg).await;
+    let done = complete_upload(client, bucket, key, &id, parts).await;
+    done.e_tag().expect("an ETag").to_owned()
 }
 
 /// Puts a 12 MiB object with every header and metadata CopyObject carries
