@@ -25,6 +25,11 @@ use crate::uri::S3Uri;
 pub struct Listed {
     pub size: u64,
     pub etag: String,
+    /// Whether the object has a checksum, as far as the listing tells:
+    /// `Some(false)` only when the store is seen to report checksum
+    /// algorithms in its listings (AWS, moto; Garage never does) and names
+    /// none for this object.
+    pub has_checksum: Option<bool>,
 }
 
 /// One copy of a bulk run.
@@ -185,8 +190,11 @@ impl Listing {
     }
 
     /// The copies of one listing page, and how many of its keys were left
-    /// out as s3cp's own output.
-    pub fn page(&self, objects: &[Object]) -> (Vec<Item>, u64) {
+    /// out as s3cp's own output. `reports_checksums`: this run's listing
+    /// has named a checksum algorithm for some object (this page's
+    /// included), so the store reports them and an object without one has
+    /// none.
+    pub fn page(&self, objects: &[Object], reports_checksums: bool) -> (Vec<Item>, u64) {
         let own_output = self.own_output();
         let mut items = Vec::new();
         let mut excluded = 0;
@@ -222,6 +230,11 @@ impl Listing {
                 listed: Some(Listed {
                     size: object.size().unwrap_or(0).max(0) as u64,
                     etag: object.e_tag().unwrap_or_default().to_owned(),
+                    has_checksum: match object.checksum_algorithm() {
+                        [] if reports_checksums => Some(false),
+                        [] => None,
+                        _ => Some(true),
+                    },
                 }),
             });
         }
@@ -251,20 +264,27 @@ impl Listing {
         let pages = request::list_objects(client, &self.src, opts)
             .into_paginator()
             .send();
-        futures::stream::unfold(Some((self, pages)), move |state| async move {
-            let (listing, mut pages) = state?;
+        futures::stream::unfold(Some((self, pages, false)), move |state| async move {
+            let (listing, mut pages, mut reports_checksums) = state?;
             let page = {
                 let _permit = budget.acquire().await.expect("the budget is never closed");
                 pages.next().await?
             };
             match page.map_err(s3("ListObjectsV2")) {
                 Ok(page) => {
-                    let (items, excluded) = listing.page(page.contents());
+                    reports_checksums |= page
+                        .contents()
+                        .iter()
+                        .any(|o| !o.checksum_algorithm().is_empty());
+                    let (items, excluded) = listing.page(page.contents(), reports_checksums);
                     let mut out: Vec<Selected> = items.into_iter().map(Selected::Copy).collect();
                     if excluded > 0 {
                         out.push(Selected::Excluded(excluded));
                     }
-                    Some((futures::stream::iter(out), Some((listing, pages))))
+                    Some((
+                        futures::stream::iter(out),
+                        Some((listing, pages, reports_checksums)),
+                    ))
                 }
                 Err(e) => {
                     let unreachable = e
@@ -474,11 +494,35 @@ mod tests {
     }
 
     #[test]
+    fn a_listing_tells_which_objects_have_no_checksum_only_where_it_reports_them() {
+        use aws_sdk_s3::types::ChecksumAlgorithm;
+        let l = listing("s3://b/a/", "s3://c/");
+        let with = Object::builder()
+            .key("a/with")
+            .e_tag("\"e\"")
+            .checksum_algorithm(ChecksumAlgorithm::Crc32)
+            .build();
+        let without = Object::builder().key("a/without").e_tag("\"e-2\"").build();
+        let has = |reports| -> Vec<Option<bool>> {
+            l.page(&[with.clone(), without.clone()], reports)
+                .0
+                .iter()
+                .map(|i| i.listed.as_ref().unwrap().has_checksum)
+                .collect()
+        };
+        assert_eq!(has(true), [Some(true), Some(false)]);
+        // A store that reports none (Garage): unknown, not "none".
+        assert_eq!(has(false), [Some(true), None]);
+    }
+
+    #[test]
     fn a_destination_inside_the_source_is_left_out_of_the_listing() {
         let inside = listing("s3://b/a/", "s3://b/a/sub/");
         assert_eq!(inside.own_output(), Some("a/sub/"));
-        let (items, excluded) =
-            inside.page(&objects(&["a/k1", "a/sub/old", "a/sub/sub/x", "a/subway"]));
+        let (items, excluded) = inside.page(
+            &objects(&["a/k1", "a/sub/old", "a/sub/sub/x", "a/subway"]),
+            false,
+        );
         let dsts: Vec<String> = items.iter().map(|i| i.job.dst.key.clone()).collect();
         assert_eq!(dsts, ["a/sub/k1", "a/sub/subway"]);
         assert_eq!(excluded, 2);
@@ -494,7 +538,7 @@ mod tests {
         ] {
             let l = listing(src, dst);
             assert_eq!(l.own_output(), None, "{src} -> {dst}");
-            assert_eq!(l.page(&objects(&["a/sub/k"])).1, 0, "{src} -> {dst}");
+            assert_eq!(l.page(&objects(&["a/sub/k"]), false).1, 0, "{src} -> {dst}");
         }
     }
 

@@ -1241,3 +1241,61 @@ async fn verify_onto_itself_reads_the_source_before_replacing_it_on_moto() {
     verify_onto_itself_reads_before_the_write(moto().await, &["--storage-class", "STANDARD_IA"])
         .await;
 }
+
+// ---------------------------------------------------------------------------
+// 8. A listing that says a source has no checksum spares the HEAD.
+
+/// moto's listings name each object's checksum algorithm (as AWS's do). A
+/// bulk copy of a prefix holding a CRC32 object and a multipart upload
+/// without a checksum: the multipart ETag cannot prove the copy, and the
+/// listing says there is no checksum either, so s3cp sends no HEAD of that
+/// source (it would tell nothing) and reports the copy unverified, saying
+/// why. The CRC32 object is proved as before.
+#[tokio::test]
+async fn a_listed_multipart_source_without_checksum_costs_no_head() {
+    let m = moto().await;
+    let client = m.client();
+    let p = unique("checksum-faults-listed-none");
+    let with = format!("{p}src/a-crc32");
+    put_with(
+        &client,
+        SRC_BUCKET,
+        &with,
+        random_bytes(4096),
+        Some(ChecksumAlgorithm::Crc32),
+    )
+    .await;
+    let bare = format!("{p}src/b-multipart");
+    let parts = vec![random_bytes(5 * MIB as usize), random_bytes(1024)];
+    put_multipart(&bare_client(&client), SRC_BUCKET, &bare, parts, None).await;
+    assert!(
+        head_checksums(&client, SRC_BUCKET, &bare)
+            .await
+            .checksum_crc32()
+            .is_none(),
+        "the multipart source has no checksum"
+    );
+    let proxy = Proxy::start(&m.endpoint).await;
+
+    let r = bulk(&m, &proxy, &p).await;
+
+    assert_eq!(r.code, 0, "{r}");
+    let (lines, summary) = bulk_lines(&r);
+    let line = line_for(&lines, &s3(DST_BUCKET, &format!("{p}dst/b-multipart")));
+    assert_eq!(line["status"], "copied", "{line}");
+    assert_eq!(line["method"], "single", "{line}");
+    assert_eq!(line["verified"], Value::Null, "{line}");
+    let why = line["unverified_reason"].as_str().unwrap_or_default();
+    assert!(why.contains("its listing says so"), "{line}");
+    assert_eq!(line["requests"], 1, "{line}");
+    let line = line_for(&lines, &s3(DST_BUCKET, &format!("{p}dst/a-crc32")));
+    assert_eq!(line["verified"], true, "{line}");
+    assert_eq!(summary["verified"], 1, "{summary}");
+    assert_eq!(summary["unverified"], 1, "{summary}");
+    let heads = proxy.of("HeadObject");
+    assert!(
+        heads.iter().all(|h| !h.is_for(SRC_BUCKET, &bare)),
+        "no HEAD of the multipart source: {heads:#?}"
+    );
+    assert_eq!(proxy.of("CopyObject").len(), 2);
+}

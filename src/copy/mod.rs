@@ -254,6 +254,7 @@ impl Engine<'_> {
             headed: known.is_none(),
             keyed: false,
             read_first: None,
+            listed_without_checksum: known.is_some_and(|l| l.has_checksum == Some(false)),
         };
         // --verify's read of a source that the copy replaces (onto itself,
         // no versions): before the write, while it is still there.

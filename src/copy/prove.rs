@@ -57,6 +57,9 @@ pub(super) struct Made<'a> {
     /// The source's checksum, read before the copy (a copy onto itself
     /// replaces what a read after it would need).
     pub(super) read_first: Option<Checksum>,
+    /// The listing said the source has no checksum (the store reports
+    /// them, and named none for it).
+    pub(super) listed_without_checksum: bool,
 }
 
 impl Engine<'_> {
@@ -199,6 +202,15 @@ impl Engine<'_> {
         first: Verdict,
     ) -> Verdict {
         let (job, listed, opts) = (made.job, made.source, made.opts);
+        // A multipart upload without a checksum, as its listing says: a HEAD
+        // would tell nothing that proves the copy.
+        if made.listed_without_checksum && crate::plan::etag_parts(&listed.etag).is_some() {
+            return Verdict::Unproved(
+                "the source is a multipart upload with no checksum (its listing says so), so \
+                 nothing compares with the copy (--verify reads the source to prove it)"
+                    .to_owned(),
+            );
+        }
         if source_gone {
             return match first {
                 Verdict::Mismatch { .. } => Verdict::Unproved(
