@@ -37,6 +37,24 @@
 //! successful (2xx) answers are rewritten; [`Proxy::rewritten`] lists what
 //! was changed, with the value the server had sent.
 //!
+//! It can enforce regions as S3 does, in front of moto (which keeps each
+//! bucket's LocationConstraint but serves any bucket to a request signed
+//! for any region): [`Proxy::regions`] takes a table bucket → region, and
+//! a request on a bucket of the table that is signed for another region
+//! (the credential scope of its Authorization header, or of a presigned
+//! URL's `X-Amz-Credential`) is not forwarded but answered as S3 answers
+//! it, with `x-amz-bucket-region: REGION` and, unless it is a HEAD, an
+//! `<Error>` body: 301 PermanentRedirect or 400
+//! AuthorizationHeaderMalformed, as [`WrongRegion`] chooses (S3 sends
+//! both; a client must follow either). The bucket is the path-style one
+//! ([`Request::bucket`]), so a copy (CopyObject, UploadPartCopy) is judged
+//! by its destination, as on S3, whatever the source's region. Requests on
+//! other buckets, and unsigned ones, pass through. A HeadBucket on a bucket
+//! of the table that passes gets `x-amz-bucket-region` set to the table's
+//! region in whatever the server answers (S3 always sends it), so a client
+//! can find a bucket's region with it. [`Proxy::misdirected`] lists the
+//! requests answered as wrong-region, for tests to count redirects.
+//!
 //! It records the body of each request that it read whole and that is at
 //! most [`RECORDED_BODY_LIMIT`] ([`Request::body`]): the part list of a
 //! CompleteMultipartUpload, say.
@@ -137,6 +155,18 @@ impl std::fmt::Debug for Rewrite {
     }
 }
 
+/// How the proxy answers a request signed for another region than its
+/// bucket's ([`Proxy::regions`]). Both carry `x-amz-bucket-region`; an
+/// answer to HEAD has no body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WrongRegion {
+    /// 301 PermanentRedirect, with `<Endpoint>` and `<Bucket>` in the body.
+    Redirect301,
+    /// 400 AuthorizationHeaderMalformed ("the region 'us-east-1' is wrong;
+    /// expecting 'eu-west-1'"), with `<Region>` in the body.
+    Malformed400,
+}
+
 /// Where a held request waits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum At {
@@ -174,6 +204,11 @@ struct Inner {
     faults: Mutex<Faults>,
     /// Holds that have not met their request yet.
     holds: Mutex<Vec<Hold>>,
+    /// The region of each bucket whose region is enforced, and how a
+    /// request signed for another is answered ([`Proxy::regions`]).
+    regions: Mutex<(HashMap<String, String>, WrongRegion)>,
+    /// The requests answered as signed for the wrong region.
+    misdirected: Mutex<Vec<Request>>,
     /// Cancelled when the last [`Proxy`] handle is dropped: releases all.
     closed: CancellationToken,
 }
@@ -297,6 +332,8 @@ impl Proxy {
                 injected: Vec::new(),
             }),
             holds: Mutex::default(),
+            regions: Mutex::new((HashMap::new(), WrongRegion::Redirect301)),
+            misdirected: Mutex::default(),
             closed: closed.clone(),
         });
         let serving = inner.clone();
@@ -419,6 +456,34 @@ impl Proxy {
         self.inner.rewritten.lock().unwrap().clone()
     }
 
+    /// Enforces regions from now on: each bucket of `table` is in its
+    /// region (added to, or replacing, the buckets given before), and a
+    /// request on it signed for another region is answered as `answer`
+    /// says (for every bucket: the latest choice holds), not forwarded.
+    /// The proxy's table is all that counts, not where the server keeps
+    /// the bucket.
+    ///
+    /// ```ignore
+    /// proxy.regions(&[(EU_BUCKET, "eu-west-1"), (DST_BUCKET, "us-east-1")], WrongRegion::Redirect301);
+    /// // ... run s3cp with no region flags through the proxy ...
+    /// assert_eq!(proxy.misdirected().len(), 1);
+    /// ```
+    pub fn regions(&self, table: &[(&str, &str)], answer: WrongRegion) {
+        let mut regions = self.inner.regions.lock().unwrap();
+        regions.0.extend(
+            table
+                .iter()
+                .map(|(b, r)| ((*b).to_owned(), (*r).to_owned())),
+        );
+        regions.1 = answer;
+    }
+
+    /// The requests answered as signed for the wrong region so far, in
+    /// order ([`Request::signed_region`] says which region each named).
+    pub fn misdirected(&self) -> Vec<Request> {
+        self.inner.misdirected.lock().unwrap().clone()
+    }
+
     /// Adds fault rules, drawn with a generator seeded by `seed`.
     pub fn inject(&self, seed: u64, rules: Vec<Rule>) {
         let mut f = self.inner.faults.lock().unwrap();
@@ -529,6 +594,53 @@ impl Inner {
                 () = self.closed.cancelled() => {}
             }
         }
+    }
+
+    /// The region of the request's bucket, when it is enforced.
+    fn bucket_region(&self, request: &Request) -> Option<String> {
+        let bucket = request.bucket()?;
+        self.regions.lock().unwrap().0.get(&bucket).cloned()
+    }
+
+    /// S3's answer to a request signed for another region than its
+    /// bucket's ([`Proxy::regions`]), recorded as misdirected; `None` when
+    /// it is signed for its bucket's region, or unsigned, or its bucket's
+    /// region is not enforced.
+    fn wrong_region(&self, request: &Request) -> Option<Vec<u8>> {
+        let region = self.bucket_region(request)?;
+        let signed = request.signed_region()?;
+        if signed == region {
+            return None;
+        }
+        let bucket = request.bucket()?;
+        let kind = self.regions.lock().unwrap().1;
+        self.misdirected.lock().unwrap().push(request.clone());
+        let (status, body) = match kind {
+            WrongRegion::Redirect301 => (
+                "301 Moved Permanently",
+                format!(
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.</Message><Endpoint>{bucket}.s3.{region}.amazonaws.com</Endpoint><Bucket>{bucket}</Bucket><RequestId>PROXY</RequestId><HostId>PROXY</HostId></Error>"
+                ),
+            ),
+            WrongRegion::Malformed400 => (
+                "400 Bad Request",
+                format!(
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AuthorizationHeaderMalformed</Code><Message>The authorization header is malformed; the region '{signed}' is wrong; expecting '{region}'</Message><Region>{region}</Region><RequestId>PROXY</RequestId><HostId>PROXY</HostId></Error>"
+                ),
+            ),
+        };
+        let mut answer = format!(
+            "HTTP/1.1 {status}\r\nx-amz-bucket-region: {region}\r\nx-amz-request-id: PROXY\r\ncontent-type: application/xml\r\n"
+        );
+        if request.method == "HEAD" {
+            answer.push_str("connection: close\r\n\r\n");
+        } else {
+            answer.push_str(&format!(
+                "content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            ));
+        }
+        Some(answer.into_bytes())
     }
 
     fn fault_for(&self, operation: &str) -> Option<Fault> {
@@ -647,6 +759,19 @@ impl Inner {
             .map(|r| r.edit.clone())
             .collect();
 
+        // A request signed for the wrong region is refused before anything
+        // else (canned answers and faults do not see it, as on S3).
+        if let Some(response) = self.wrong_region(&request) {
+            self.pause(&held_answer, &request).await;
+            client.write_all(&response).await?;
+            return client.shutdown().await;
+        }
+        // S3 names the bucket's region in every HeadBucket answer.
+        let region_header = match operation {
+            "HeadBucket" => self.bucket_region(&request),
+            _ => None,
+        };
+
         let answer = self
             .answers
             .lock()
@@ -734,7 +859,11 @@ impl Inner {
             let n = server.read(&mut first).await?;
             self.in_flight.lock().unwrap().0 -= 1;
             counted = false;
-            if held_answer.is_empty() && added.is_empty() && edits.is_empty() {
+            if held_answer.is_empty()
+                && added.is_empty()
+                && edits.is_empty()
+                && region_header.is_none()
+            {
                 client.write_all(&first[..n]).await?;
                 return tokio::io::copy_bidirectional(&mut client, &mut server).await;
             }
@@ -759,6 +888,15 @@ impl Inner {
                 let changed;
                 (answer, changed) = answer::rewrite(answer, &request, &edits);
                 self.rewritten.lock().unwrap().extend(changed);
+            }
+            if let Some(region) = &region_header {
+                match answer::parse(&answer, true) {
+                    Ok(mut parsed) => {
+                        parsed.set_header("x-amz-bucket-region", region);
+                        answer = parsed.to_bytes();
+                    }
+                    Err(e) => eprintln!("proxy: HeadBucket {}: {e}", request.target),
+                }
             }
             self.pause(&held_answer, &request).await;
             client.write_all(&answer).await?;

@@ -68,6 +68,23 @@ impl Request {
             .map(|(_, v)| v.into_owned())
     }
 
+    /// The region the request is signed for: the third field of the
+    /// credential scope (`Credential=AKID/DATE/REGION/s3/aws4_request`) in
+    /// the Authorization header, or in `X-Amz-Credential` of a presigned
+    /// URL; `None` for an unsigned request.
+    pub fn signed_region(&self) -> Option<String> {
+        let credential = match self.header("authorization") {
+            Some(auth) => auth
+                .split("Credential=")
+                .nth(1)?
+                .split([',', ' '])
+                .next()?
+                .to_owned(),
+            None => self.query("X-Amz-Credential")?,
+        };
+        credential.split('/').nth(2).map(str::to_owned)
+    }
+
     fn query_has(&self, param: &str) -> bool {
         self.target
             .split_once('?')
@@ -78,6 +95,7 @@ impl Request {
     pub fn operation(&self) -> &'static str {
         let copy_source = self.headers.contains_key("x-amz-copy-source");
         match self.method.as_str() {
+            "HEAD" if self.key().is_none() => "HeadBucket",
             "HEAD" => "HeadObject",
             "GET" if self.query_has("tagging") => "GetObjectTagging",
             "GET" if self.query_has("acl") => "GetObjectAcl",
