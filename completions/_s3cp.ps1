@@ -26,7 +26,8 @@ Register-ArgumentCompleter -Native -CommandName 's3cp' -ScriptBlock {
             [CompletionResult]::new('--from-file', '--from-file', [CompletionResultType]::ParameterName, 'Copy what a manifest lists, one copy per line: ''SRC DST'' or a JSON object {"src": ..., "dst": ...}; ''-'' reads standard input')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Objects copied at once in a bulk run (all their requests share --concurrency) [default: 64]')
             [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Copy only shard I of N (1-based): a stable hash of each source key picks its shard, so N runners that each take one shard copy every object exactly once')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the buckets [default: from the environment or profile, else us-east-1]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the destination bucket, and of the source''s unless --source-region is given [default: from the environment or profile, else us-east-1]')
+            [CompletionResult]::new('--source-region', '--source-region', [CompletionResultType]::ParameterName, 'AWS region of the source bucket, when it is not --region''s (as in aws-cli): the source''s HEAD, tags, ACL, listing and reads go there')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config and ~/.aws/credentials')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too')
             [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'Attempts per request, the first included: no request is sent more than N times (the SDK''s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 3]')
@@ -101,7 +102,7 @@ Register-ArgumentCompleter -Native -CommandName 's3cp' -ScriptBlock {
             break
         }
         's3cp;uploads' {
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the buckets [default: from the environment or profile, else us-east-1]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the destination bucket, and of the source''s unless --source-region is given [default: from the environment or profile, else us-east-1]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config and ~/.aws/credentials')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too')
             [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'Attempts per request, the first included: no request is sent more than N times (the SDK''s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 3]')
@@ -120,7 +121,7 @@ Register-ArgumentCompleter -Native -CommandName 's3cp' -ScriptBlock {
             break
         }
         's3cp;uploads;list' {
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the buckets [default: from the environment or profile, else us-east-1]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the destination bucket, and of the source''s unless --source-region is given [default: from the environment or profile, else us-east-1]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config and ~/.aws/credentials')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too')
             [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'Attempts per request, the first included: no request is sent more than N times (the SDK''s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 3]')
@@ -137,7 +138,7 @@ Register-ArgumentCompleter -Native -CommandName 's3cp' -ScriptBlock {
         }
         's3cp;uploads;abort' {
             [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Only uploads started longer ago than this: 30m, 12h, 7d')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the buckets [default: from the environment or profile, else us-east-1]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the destination bucket, and of the source''s unless --source-region is given [default: from the environment or profile, else us-east-1]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config and ~/.aws/credentials')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too')
             [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'Attempts per request, the first included: no request is sent more than N times (the SDK''s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 3]')

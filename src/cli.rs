@@ -498,10 +498,16 @@ impl Cli {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Connection")]
 pub struct ConnectionArgs {
-    /// AWS region of the buckets [default: from the environment or profile,
+    /// AWS region of the destination bucket, and of the source's unless
+    /// --source-region is given [default: from the environment or profile,
     /// else us-east-1].
     #[arg(long, value_name = "REGION", global = true)]
     pub region: Option<String>,
+
+    /// AWS region of the source bucket, when it is not --region's (as in
+    /// aws-cli): the source's HEAD, tags, ACL, listing and reads go there.
+    #[arg(long, value_name = "REGION")]
+    pub source_region: Option<String>,
 
     /// Named profile from ~/.aws/config and ~/.aws/credentials.
     #[arg(long, value_name = "NAME", global = true)]

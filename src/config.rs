@@ -37,7 +37,11 @@ pub const SSE_C_COPY_SOURCE_KEY_ENV: &str = "S3CP_SSE_C_COPY_SOURCE_KEY";
 /// How to reach S3.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Connection {
+    /// The destination's region (and the source's without
+    /// `source_region`).
     pub region: Option<String>,
+    /// `--source-region`: the source bucket's region.
+    pub source_region: Option<String>,
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
     pub path_style: bool,
@@ -135,6 +139,12 @@ impl Uploads {
                 },
             ),
         };
+        if connection.source_region.is_some() {
+            bail!(
+                "--source-region is for copies: s3cp uploads works on one bucket, whose region \
+                 is --region"
+            );
+        }
         Ok(Self {
             at: S3Uri::parse_destination(location)?,
             action,
@@ -259,6 +269,7 @@ impl TryFrom<&ConnectionArgs> for Connection {
     fn try_from(a: &ConnectionArgs) -> anyhow::Result<Self> {
         Ok(Self {
             region: a.region.clone(),
+            source_region: a.source_region.clone(),
             profile: a.profile.clone(),
             endpoint_url: a.endpoint_url.as_deref().map(endpoint_url).transpose()?,
             path_style: a.path_style,

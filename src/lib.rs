@@ -104,9 +104,16 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
     }
     let counter = client::RequestCounter::default();
     let (client, endpoint) = client::build(&config.connection, &counter).await;
+    // The source's reads go to its own region (--source-region), from the
+    // same configuration (credentials resolved once).
+    let source_client = match &config.connection.source_region {
+        Some(region) => client::in_region(&client, region),
+        None => client.clone(),
+    };
     let budget = Semaphore::new(config.concurrency);
     let engine = Engine {
         client: &client,
+        source_client: &source_client,
         limits: config.limits,
         budget: &budget,
         concurrency: config.concurrency,
@@ -126,7 +133,7 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
                     filters: filters.clone(),
                     shard: config.bulk.shard,
                 };
-                let items = listing.stream(&client, &budget, &config.options, &endpoint);
+                let items = listing.stream(&source_client, &budget, &config.options, &endpoint);
                 many(
                     &engine, &config, items, printer, progress, &counter, &cancel,
                 )

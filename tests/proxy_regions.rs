@@ -9,51 +9,10 @@
 mod support;
 
 use aws_sdk_s3::Client;
-use aws_sdk_s3::config::Region;
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
 use aws_smithy_runtime_api::http::Response;
 use support::proxy::{Proxy, WrongRegion};
 use support::*;
-
-/// A moto bucket made in eu-west-1 (moto keeps its LocationConstraint).
-const EU_BUCKET: &str = "s3cp-eu-west-1";
-const EU: &str = "eu-west-1";
-const US: &str = "us-east-1";
-
-/// `server`'s client, signing for `region`.
-fn client_in(server: &Server, region: &str) -> Client {
-    let conf = server
-        .client()
-        .config()
-        .to_builder()
-        .region(Region::new(region.to_owned()))
-        .build();
-    Client::from_conf(conf)
-}
-
-/// moto, with [`EU_BUCKET`] made in eu-west-1 (straight to moto).
-async fn moto_with_eu_bucket() -> Server {
-    let server = moto().await;
-    let made = client_in(&server, EU)
-        .create_bucket()
-        .bucket(EU_BUCKET)
-        .create_bucket_configuration(
-            CreateBucketConfiguration::builder()
-                .location_constraint(BucketLocationConstraint::EuWest1)
-                .build(),
-        )
-        .send()
-        .await;
-    if let Err(e) = made {
-        let code = e.code().unwrap_or("");
-        assert!(
-            code == "BucketAlreadyOwnedByYou" || code == "BucketAlreadyExists",
-            "cannot create bucket {EU_BUCKET} in {EU} on moto: {e:?}"
-        );
-    }
-    server
-}
 
 /// What a refused request got: status, `x-amz-bucket-region`, body text.
 fn refusal<E: std::fmt::Debug>(e: &SdkError<E, Response>) -> (u16, Option<String>, String) {

@@ -57,7 +57,12 @@ pub struct Copied {
 /// Engine settings that are the same for every object.
 #[derive(Debug, Clone, Copy)]
 pub struct Engine<'a> {
+    /// The client of the destination's region: every write, and reads of
+    /// the destination.
     pub client: &'a Client,
+    /// The client of the source's region (`--source-region`; the same
+    /// client without it): HEAD, tags, ACL and GETs of the source.
+    pub source_client: &'a Client,
     pub limits: Limits,
     /// Requests in flight, of every object and part together: each request
     /// holds one permit while it runs.
@@ -146,7 +151,7 @@ impl Engine<'_> {
             },
             None => {
                 let head = self
-                    .send(request::head_source(self.client, &job.src, opts).send())
+                    .send(request::head_source(self.source_client, &job.src, opts).send())
                     .await
                     .map_err(|err| source_error(job, opts, self.endpoint, &err))?;
                 SourceObject::from_head(&head)
@@ -308,7 +313,7 @@ impl Engine<'_> {
             return Ok(Method::Single);
         };
         let part_size = |n: i32| async move {
-            let req = request::head_source_part(self.client, &job.src, source, opts, n);
+            let req = request::head_source_part(self.source_client, &job.src, source, opts, n);
             let head = self
                 .send(req.send())
                 .await
@@ -347,7 +352,7 @@ impl Engine<'_> {
         opts: &CopyOptions,
     ) -> anyhow::Result<crate::options::Grants> {
         let out = self
-            .send(request::get_source_acl(self.client, &job.src, source, opts).send())
+            .send(request::get_source_acl(self.source_client, &job.src, source, opts).send())
             .await
             .map_err(s3("GetObjectAcl"))
             .with_context(|| {

@@ -405,7 +405,8 @@ impl Task<'_> {
     /// and says so.
     async fn source_tags(&self) -> anyhow::Result<Vec<(String, String)>> {
         let (job, source) = (self.job, self.source);
-        let req = request::get_source_tagging(self.engine.client, &job.src, source, self.opts);
+        let req =
+            request::get_source_tagging(self.engine.source_client, &job.src, source, self.opts);
         match self.engine.send(req.send()).await {
             Ok(out) => Ok(out
                 .tag_set()

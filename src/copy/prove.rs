@@ -222,7 +222,8 @@ impl Engine<'_> {
             };
         }
         let version = copied.source_version_id.as_deref();
-        let req = request::head_listed_source(self.client, &job.src, &listed.etag, version, opts);
+        let req =
+            request::head_listed_source(self.source_client, &job.src, &listed.etag, version, opts);
         copied.requests += 1;
         let head = match self.send(req.send()).await {
             Ok(head) => head,

@@ -128,7 +128,7 @@ async fn read_range(
     range: Part,
     progress: &dyn Progress,
 ) -> anyhow::Result<(Part, u64)> {
-    let req = request::get_source_range(engine.client, &job.src, source, opts, range);
+    let req = request::get_source_range(engine.source_client, &job.src, source, opts, range);
     let which = || format!("range {} ({})", range.number, range.range_header());
     engine
         .send(async {

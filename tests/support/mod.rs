@@ -898,3 +898,44 @@ pub async fn parts_source(client: &Client, prefix: &str, key: &str, copies: i32)
     put(client, SRC_BUCKET, &base, random_bytes(5 * MIB as usize)).await;
     assemble(client, SRC_BUCKET, key, &base, copies).await;
 }
+
+// Buckets in two regions (issue 10), on moto.
+
+/// A moto bucket made in eu-west-1 (moto keeps its LocationConstraint).
+pub const EU_BUCKET: &str = "s3cp-eu-west-1";
+pub const EU: &str = "eu-west-1";
+pub const US: &str = "us-east-1";
+
+/// `server`'s client, signing for `region`.
+pub fn client_in(server: &Server, region: &str) -> Client {
+    let conf = server
+        .client()
+        .config()
+        .to_builder()
+        .region(Region::new(region.to_owned()))
+        .build();
+    Client::from_conf(conf)
+}
+
+/// moto, with [`EU_BUCKET`] made in eu-west-1 (straight to moto).
+pub async fn moto_with_eu_bucket() -> Server {
+    let server = moto().await;
+    let made = client_in(&server, EU)
+        .create_bucket()
+        .bucket(EU_BUCKET)
+        .create_bucket_configuration(
+            aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::EuWest1)
+                .build(),
+        )
+        .send()
+        .await;
+    if let Err(e) = made {
+        let code = aws_sdk_s3::error::ProvideErrorMetadata::code(&e).unwrap_or("");
+        assert!(
+            code == "BucketAlreadyOwnedByYou" || code == "BucketAlreadyExists",
+            "cannot create bucket {EU_BUCKET} in {EU} on moto: {e:?}"
+        );
+    }
+    server
+}
