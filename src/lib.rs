@@ -54,6 +54,7 @@ pub mod journal;
 pub mod options;
 pub mod plan;
 pub mod progress;
+pub mod region;
 pub mod report;
 pub mod request;
 pub mod select;
