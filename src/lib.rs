@@ -105,16 +105,24 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
     }
     let counter = client::RequestCounter::default();
     let (client, endpoint) = client::build(&config.connection, &counter).await;
-    // The source's reads go to its own region (--source-region), from the
-    // same configuration (credentials resolved once).
-    let source_client = match &config.connection.source_region {
-        Some(region) => client::in_region(&client, region),
-        None => client.clone(),
+    // Every bucket's requests go to its region: given by --source-region /
+    // --region, else learned from S3's first redirect (one client per
+    // region, all from this configuration: credentials resolved once).
+    let regions = region::Regions::new(client.clone());
+    let (src_bucket, dst_bucket) = match &config.mode {
+        Mode::One(job) => (Some(&job.src.bucket), Some(&job.dst.bucket)),
+        Mode::Recursive { src, dst, .. } => (Some(&src.bucket), Some(&dst.bucket)),
+        Mode::Manifest(_) => (None, None),
     };
+    if let (Some(bucket), Some(r)) = (dst_bucket, &config.connection.region) {
+        regions.give(bucket, r);
+    }
+    if let (Some(bucket), Some(r)) = (src_bucket, &config.connection.source_region) {
+        regions.give(bucket, r);
+    }
     let budget = Semaphore::new(config.concurrency);
     let engine = Engine {
-        client: &client,
-        source_client: &source_client,
+        regions: &regions,
         limits: config.limits,
         budget: &budget,
         concurrency: config.concurrency,
@@ -134,7 +142,7 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
                     filters: filters.clone(),
                     shard: config.bulk.shard,
                 };
-                let items = listing.stream(&source_client, &budget, &config.options, &endpoint);
+                let items = listing.stream(&regions, &budget, &config.options, &endpoint);
                 many(
                     &engine, &config, items, printer, progress, &counter, &cancel,
                 )

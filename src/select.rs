@@ -5,7 +5,6 @@
 //! [`crate::batch`] runs what this selects.
 
 use anyhow::{Context, anyhow, bail};
-use aws_sdk_s3::Client;
 use aws_sdk_s3::types::Object;
 use futures::{Stream, StreamExt};
 use globset::{Glob, GlobMatcher};
@@ -16,6 +15,7 @@ use tokio::sync::Semaphore;
 use crate::error::s3;
 use crate::job::CopyJob;
 use crate::options::CopyOptions;
+use crate::region::Regions;
 use crate::request;
 use crate::uri::S3Uri;
 
@@ -244,10 +244,12 @@ impl Listing {
     /// Streams the copies, one ListObjectsV2 page in memory at a time. Each
     /// page is one request of the shared `budget` (it holds a permit while
     /// it is fetched), built by [`request::list_objects`] (so it carries
-    /// `--request-payer` and `--expected-source-bucket-owner`).
+    /// `--request-payer` and `--expected-source-bucket-owner`). It goes to
+    /// the source bucket's region: when S3 answers the first page with a
+    /// redirect, the region is learned and the listing starts again there.
     pub fn stream<'a>(
         self,
-        client: &'a Client,
+        regions: &'a Regions,
         budget: &'a Semaphore,
         opts: &'a CopyOptions,
         endpoint: &'a str,
@@ -261,15 +263,38 @@ impl Listing {
                 self.src
             );
         }
-        let pages = request::list_objects(client, &self.src, opts)
+        let bucket = self.src.bucket.clone();
+        let pages = request::list_objects(&regions.client_for(&bucket), &self.src, opts)
             .into_paginator()
             .send();
-        futures::stream::unfold(Some((self, pages, false)), move |state| async move {
-            let (listing, mut pages, mut reports_checksums) = state?;
-            let page = {
+        futures::stream::unfold(Some((self, pages, false, true)), move |state| async move {
+            let (listing, mut pages, mut reports_checksums, first) = state?;
+            let signed = regions.region_of(&listing.src.bucket);
+            let mut page = {
                 let _permit = budget.acquire().await.expect("the budget is never closed");
                 pages.next().await?
             };
+            // The first page redirected: the source bucket's region is
+            // learned, and the listing starts again there.
+            let moved = match (&page, first) {
+                (Err(e), true) => crate::region::redirect(e, &signed),
+                _ => None,
+            };
+            if let Some(region) = moved {
+                regions.learn(&listing.src.bucket, &region);
+                tracing::info!(
+                    "bucket {} is in {region}: its requests go there",
+                    listing.src.bucket
+                );
+                pages = request::list_objects(&regions.client_in(&region), &listing.src, opts)
+                    .into_paginator()
+                    .send();
+                let _permit = budget.acquire().await.expect("the budget is never closed");
+                page = pages.next().await?;
+            }
+            if page.is_ok() && first {
+                regions.confirm(&listing.src.bucket);
+            }
             match page.map_err(s3("ListObjectsV2")) {
                 Ok(page) => {
                     reports_checksums |= page
@@ -283,7 +308,7 @@ impl Listing {
                     }
                     Some((
                         futures::stream::iter(out),
-                        Some((listing, pages, reports_checksums)),
+                        Some((listing, pages, reports_checksums, false)),
                     ))
                 }
                 Err(e) => {

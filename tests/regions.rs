@@ -88,30 +88,6 @@ async fn source_region_sends_each_request_to_its_bucket_s_region() {
     assert!(exists(&eu, EU_BUCKET, &format!("{p}back")).await);
 }
 
-/// Without `--source-region`, the source's reads are signed for `--region`
-/// and S3 (here the proxy) refuses them; the flag is what makes it work.
-/// (Following S3's redirects without flags is the rest of issue 10.)
-#[tokio::test]
-async fn without_source_region_the_source_read_is_refused_as_s3_would() {
-    let m = moto_with_eu_bucket().await;
-    let eu = client_in(&m, EU);
-    let p = unique("regions-none");
-    put(&eu, EU_BUCKET, &format!("{p}k"), random_bytes(100)).await;
-    let proxy = Proxy::start(&m.endpoint).await;
-    proxy.regions(
-        &[(EU_BUCKET, EU), (DST_BUCKET, US)],
-        WrongRegion::Redirect301,
-    );
-    let src = format!("s3://{EU_BUCKET}/{p}k");
-    let dst = format!("s3://{DST_BUCKET}/{p}k");
-    let r = m.via(&proxy).s3cp(&["--region", US, &src, &dst]).await;
-    assert_eq!(r.code, 1, "{r}");
-    let misdirected = proxy.misdirected();
-    assert_eq!(misdirected.len(), 1, "{misdirected:#?}");
-    assert_eq!(misdirected[0].operation(), "HeadObject");
-    assert!(!exists(&m.client(), DST_BUCKET, &format!("{p}k")).await);
-}
-
 #[tokio::test]
 async fn source_region_is_refused_for_the_uploads_command() {
     let m = moto().await;
@@ -126,4 +102,83 @@ async fn source_region_is_refused_for_the_uploads_command() {
         .await;
     assert_eq!(r.code, 2, "{r}");
     assert!(r.stderr.contains("--source-region is for copies"), "{r}");
+}
+
+/// Without flags, S3's redirect names the source bucket's region: s3cp
+/// learns it from the first answer and sends everything of that bucket
+/// there, one redirect per bucket (WIP, issue 10).
+#[tokio::test]
+async fn without_flags_the_first_redirect_settles_a_bucket_s_region() {
+    let m = moto_with_eu_bucket().await;
+    let eu = client_in(&m, EU);
+    let p = unique("regions-auto");
+    let big = format!("{p}big");
+    put(&eu, EU_BUCKET, &big, random_bytes(6 * MIB as usize)).await;
+    for answer in [WrongRegion::Redirect301, WrongRegion::Malformed400] {
+        let proxy = Proxy::start(&m.endpoint).await;
+        proxy.regions(&[(EU_BUCKET, EU), (DST_BUCKET, US)], answer);
+        let src = format!("s3://{EU_BUCKET}/{big}");
+        let dst = format!("s3://{DST_BUCKET}/{p}out");
+        let r = m
+            .via(&proxy)
+            .s3cp(&[
+                "--json",
+                "--multipart-threshold",
+                "5MiB",
+                "--part-size",
+                "5MiB",
+                &src,
+                &dst,
+            ])
+            .await;
+        assert_eq!(r.code, 0, "{r}");
+        let misdirected = proxy.misdirected();
+        assert_eq!(misdirected.len(), 1, "{misdirected:#?}");
+        assert_eq!(misdirected[0].operation(), "HeadObject");
+    }
+}
+
+/// Without flags, a bulk copy from eu-west-1 into us-east-1 and back: the
+/// first request to each bucket in another region than the configured one
+/// collects the one redirect, the listing included, however many objects
+/// are in flight.
+#[tokio::test]
+async fn without_flags_a_bulk_copy_collects_one_redirect_per_bucket() {
+    let m = moto_with_eu_bucket().await;
+    let eu = client_in(&m, EU);
+    let p = unique("regions-auto-bulk");
+    for i in 0..12 {
+        put(&eu, EU_BUCKET, &format!("{p}src/{i:02}"), random_bytes(512)).await;
+    }
+    let proxy = Proxy::start(&m.endpoint).await;
+    proxy.regions(
+        &[(EU_BUCKET, EU), (DST_BUCKET, US)],
+        WrongRegion::Redirect301,
+    );
+    let src = format!("s3://{EU_BUCKET}/{p}src/");
+    let dst = format!("s3://{DST_BUCKET}/{p}dst/");
+    let r = m.via(&proxy).s3cp(&["--json", "-r", &src, &dst]).await;
+    assert_eq!(r.code, 0, "{r}");
+    let misdirected = proxy.misdirected();
+    assert_eq!(misdirected.len(), 1, "{misdirected:#?}");
+    assert_eq!(misdirected[0].operation(), "ListObjectsV2");
+    assert_eq!(proxy.of("CopyObject").len(), 12);
+
+    // Back, with --region eu-west-1 (the destination's): the source bucket
+    // (us-east-1) is tried there first and redirects once, on the listing.
+    let proxy = Proxy::start(&m.endpoint).await;
+    proxy.regions(
+        &[(EU_BUCKET, EU), (DST_BUCKET, US)],
+        WrongRegion::Malformed400,
+    );
+    let back = format!("s3://{EU_BUCKET}/{p}back/");
+    let r = m
+        .via(&proxy)
+        .s3cp(&["--json", "--region", EU, "-r", &dst, &back])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    let misdirected = proxy.misdirected();
+    assert_eq!(misdirected.len(), 1, "{misdirected:#?}");
+    assert_eq!(misdirected[0].operation(), "ListObjectsV2");
+    assert!(exists(&eu, EU_BUCKET, &format!("{p}back/00")).await);
 }

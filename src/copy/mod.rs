@@ -57,12 +57,9 @@ pub struct Copied {
 /// Engine settings that are the same for every object.
 #[derive(Debug, Clone, Copy)]
 pub struct Engine<'a> {
-    /// The client of the destination's region: every write, and reads of
-    /// the destination.
-    pub client: &'a Client,
-    /// The client of the source's region (`--source-region`; the same
-    /// client without it): HEAD, tags, ACL and GETs of the source.
-    pub source_client: &'a Client,
+    /// The client of each bucket's region ([`Engine::send_to`] follows
+    /// S3's redirects).
+    pub regions: &'a crate::region::Regions,
     pub limits: Limits,
     /// Requests in flight, of every object and part together: each request
     /// holds one permit while it runs.
@@ -90,6 +87,54 @@ impl Engine<'_> {
             .await
             .expect("the budget is never closed");
         request.await
+    }
+
+    /// Sends one request to `bucket`, built by `request` with the client of
+    /// the bucket's region, within the budget. When S3 answers that the
+    /// bucket is in another region (a 301, or a 400 naming it), the region
+    /// is remembered for the rest of the run and the request sent again
+    /// there, once. While a bucket's region is not settled, its requests go
+    /// one at a time (the first one's answer settles it for the others), so
+    /// a bulk copy collects at most one redirect per bucket.
+    pub(crate) async fn send_to<T, E, Fut>(
+        &self,
+        bucket: &str,
+        request: impl Fn(&Client) -> Fut,
+    ) -> Result<T, aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>>
+    where
+        Fut: Future<
+            Output = Result<
+                T,
+                aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
+            >,
+        >,
+        E: aws_sdk_s3::error::ProvideErrorMetadata,
+    {
+        let regions = self.regions;
+        let gate = (!regions.is_known(bucket)).then(|| regions.gate(bucket));
+        let first = match &gate {
+            Some(gate) => Some(gate.lock().await),
+            None => None,
+        };
+        let signed = regions.region_of(bucket);
+        let out = self.send(request(&regions.client_in(&signed))).await;
+        match &out {
+            Ok(_) => regions.confirm(bucket),
+            Err(e) => {
+                if let Some(region) = crate::region::redirect(e, &signed) {
+                    if regions.learn(bucket, &region) {
+                        tracing::info!("bucket {bucket} is in {region}: its requests go there");
+                    }
+                    drop(first);
+                    let out = self.send(request(&regions.client_in(&region))).await;
+                    if out.is_ok() {
+                        regions.confirm(bucket);
+                    }
+                    return out;
+                }
+            }
+        }
+        out
     }
 
     /// Copies one object. `cancel` is Ctrl-C: a multipart copy in flight is
@@ -151,7 +196,9 @@ impl Engine<'_> {
             },
             None => {
                 let head = self
-                    .send(request::head_source(self.source_client, &job.src, opts).send())
+                    .send_to(&job.src.bucket, |c| {
+                        request::head_source(c, &job.src, opts).send()
+                    })
                     .await
                     .map_err(|err| source_error(job, opts, self.endpoint, &err))?;
                 SourceObject::from_head(&head)
@@ -313,9 +360,10 @@ impl Engine<'_> {
             return Ok(Method::Single);
         };
         let part_size = |n: i32| async move {
-            let req = request::head_source_part(self.source_client, &job.src, source, opts, n);
             let head = self
-                .send(req.send())
+                .send_to(&job.src.bucket, |c| {
+                    request::head_source_part(c, &job.src, source, opts, n).send()
+                })
                 .await
                 .map_err(s3("HeadObject"))
                 .with_context(|| {
@@ -352,7 +400,9 @@ impl Engine<'_> {
         opts: &CopyOptions,
     ) -> anyhow::Result<crate::options::Grants> {
         let out = self
-            .send(request::get_source_acl(self.source_client, &job.src, source, opts).send())
+            .send_to(&job.src.bucket, |c| {
+                request::get_source_acl(c, &job.src, source, opts).send()
+            })
             .await
             .map_err(s3("GetObjectAcl"))
             .with_context(|| {
@@ -501,6 +551,27 @@ fn version(v: Option<&str>) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The attempt log of a request that [`Engine::send_to`] may send twice
+/// (again in the bucket's region after a redirect): each send gets a fresh
+/// log, and the last send's is the one that counts (a redirected send
+/// reached no bucket).
+#[derive(Debug, Default)]
+pub(crate) struct LastAttempts(std::sync::Mutex<Attempts>);
+
+impl LastAttempts {
+    /// A new log for the next send.
+    pub(crate) fn fresh(&self) -> Attempts {
+        let fresh = Attempts::default();
+        *self.0.lock().expect("attempts lock") = fresh.clone();
+        fresh
+    }
+
+    /// The last send's log.
+    pub(crate) fn log(&self) -> AttemptLog {
+        self.0.lock().expect("attempts lock").log()
+    }
+}
+
 /// Allowance for comparing this machine's times with the server's once its
 /// clock is known from a `Date` header: `Date`, `Last-Modified` and
 /// `Initiated` may be whole seconds, and an answer takes time to arrive.
@@ -628,11 +699,14 @@ impl Engine<'_> {
         opts: &CopyOptions,
         own: &OwnWrite,
     ) -> Option<Written> {
-        let attempts = Attempts::default();
-        let req = request::head_destination(self.client, job, opts, None)
-            .customize()
-            .interceptor(attempts.clone());
-        let head = match self.send(req.send()).await {
+        let attempts = LastAttempts::default();
+        let head = self.send_to(&job.dst.bucket, |c| {
+            request::head_destination(c, job, opts, None)
+                .customize()
+                .interceptor(attempts.fresh())
+                .send()
+        });
+        let head = match head.await {
             Ok(head) => head,
             Err(err) => {
                 tracing::warn!(

@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use std::time::SystemTime;
 
-use super::{Copied, Engine, EtagCheck, OwnWrite, ServerClock, Written};
+use super::{Copied, Engine, EtagCheck, LastAttempts, OwnWrite, ServerClock, Written};
 use crate::checksum::Ask;
 use crate::client::{AttemptLog, Attempts};
 use crate::error::{Interrupted, S3Error, s3};
@@ -144,7 +144,7 @@ impl Task<'_> {
     /// CreateMultipartUpload (with the tags to carry), and the journal entry
     /// that makes the copy resumable.
     async fn create(&self, cancel: &CancellationToken) -> anyhow::Result<String> {
-        let (client, job, source, opts) = (self.engine.client, self.job, self.source, self.opts);
+        let (job, source, opts) = (self.job, self.source, self.opts);
         let tags = match opts.tagging.directive {
             TaggingDirective::Copy => self.source_tags().await?,
             TaggingDirective::Replace => opts.tagging.tags.clone(),
@@ -152,19 +152,14 @@ impl Task<'_> {
         // An attempt whose answer was lost may have started an upload that
         // nobody knows of: when the SDK sent CreateMultipartUpload more than
         // once, or it failed, look for such uploads at once.
-        let attempts = Attempts::default();
-        let req = request::create_multipart_upload(
-            client,
-            job,
-            source,
-            opts,
-            self.acl,
-            &tags,
-            self.checksum,
-        )
-        .customize()
-        .interceptor(attempts.clone());
-        let created = self.engine.send(req.send()).await;
+        let attempts = LastAttempts::default();
+        let req = |c: &aws_sdk_s3::Client| {
+            request::create_multipart_upload(c, job, source, opts, self.acl, &tags, self.checksum)
+                .customize()
+                .interceptor(attempts.fresh())
+                .send()
+        };
+        let created = self.engine.send_to(&job.dst.bucket, req).await;
         let answered = SystemTime::now();
         let log = attempts.log();
         let own_id = created.as_ref().ok().and_then(|c| c.upload_id());
@@ -242,7 +237,19 @@ impl Task<'_> {
     /// follows the part-number markers; each page is one request within
     /// the shared budget.
     async fn list_parts(&self, entry: &journal::Entry) -> anyhow::Result<Vec<CompletedPart>> {
-        let (client, job, opts) = (self.engine.client, self.job, self.opts);
+        let (job, opts) = (self.job, self.opts);
+        // The first request of a resumed copy to the destination: learn its
+        // region first if it is not settled (a HEAD of the destination).
+        if !self.engine.regions.is_known(&job.dst.bucket) {
+            let _ = self
+                .engine
+                .send_to(&job.dst.bucket, |c| {
+                    request::head_destination(c, job, opts, None).send()
+                })
+                .await;
+        }
+        let client = self.engine.regions.client_for(&job.dst.bucket);
+        let client = &client;
         let planned: std::collections::HashMap<i32, u64> = plan::parts(entry.size, entry.part_size)
             .map(|p| (p.number, p.bytes()))
             .collect();
@@ -304,12 +311,15 @@ impl Task<'_> {
         parts: Vec<CompletedPart>,
         count: u64,
     ) -> anyhow::Result<Written> {
-        let (client, job, opts) = (self.engine.client, self.job, self.opts);
-        let attempts = Attempts::default();
-        let req = request::complete_multipart_upload(client, job, opts, upload_id, parts)
-            .customize()
-            .interceptor(attempts.clone());
-        let err = match self.engine.send(req.send()).await {
+        let (job, opts) = (self.job, self.opts);
+        let attempts = LastAttempts::default();
+        let req = |c: &aws_sdk_s3::Client| {
+            request::complete_multipart_upload(c, job, opts, upload_id, parts.clone())
+                .customize()
+                .interceptor(attempts.fresh())
+                .send()
+        };
+        let err = match self.engine.send_to(&job.dst.bucket, req).await {
             Ok(done) => {
                 return Ok(Written {
                     etag: done.e_tag().map(str::to_owned),
@@ -354,9 +364,10 @@ impl Task<'_> {
         let Some(first_sent) = create.first_sent else {
             return;
         };
-        let (client, opts) = (self.engine.client, self.opts);
+        let opts = self.opts;
+        let client = self.engine.regions.client_for(&job.dst.bucket);
         let attempts = Attempts::default();
-        let req = request::list_destination_uploads(client, job, opts)
+        let req = request::list_destination_uploads(&client, job, opts)
             .customize()
             .interceptor(attempts.clone());
         let listed = match self.engine.send(req.send()).await {
@@ -405,9 +416,10 @@ impl Task<'_> {
     /// and says so.
     async fn source_tags(&self) -> anyhow::Result<Vec<(String, String)>> {
         let (job, source) = (self.job, self.source);
-        let req =
-            request::get_source_tagging(self.engine.source_client, &job.src, source, self.opts);
-        match self.engine.send(req.send()).await {
+        let req = |c: &aws_sdk_s3::Client| {
+            request::get_source_tagging(c, &job.src, source, self.opts).send()
+        };
+        match self.engine.send_to(&job.src.bucket, req).await {
             Ok(out) => Ok(out
                 .tag_set()
                 .iter()
@@ -448,16 +460,13 @@ impl Task<'_> {
         progress: &dyn Progress,
     ) -> anyhow::Result<Vec<CompletedPart>> {
         let (job, source) = (self.job, self.source);
+        // The destination's region is settled by CreateMultipartUpload.
+        let client = self.engine.regions.client_for(&job.dst.bucket);
+        let client = &client;
         futures::stream::iter(parts)
             .map(|part| {
-                let req = request::upload_part_copy(
-                    self.engine.client,
-                    job,
-                    source,
-                    self.opts,
-                    upload_id,
-                    part,
-                );
+                let req =
+                    request::upload_part_copy(client, job, source, self.opts, upload_id, part);
                 async move {
                     let out = self.engine.send(req.send()).await.map_err(|err| {
                         let e = S3Error::from_sdk("UploadPartCopy", &err);
@@ -506,7 +515,8 @@ impl Task<'_> {
     /// upload to remove, since s3cp must not leave one behind silently.
     async fn abort(&self, upload_id: &str) {
         let job = self.job;
-        let req = request::abort_multipart_upload(self.engine.client, job, self.opts, upload_id);
+        let client = self.engine.regions.client_for(&job.dst.bucket);
+        let req = request::abort_multipart_upload(&client, job, self.opts, upload_id);
         match self.engine.send(req.send()).await {
             Ok(_) => tracing::info!("aborted multipart upload {upload_id}"),
             Err(err) if S3Error::from_sdk("", &err).is_code("NoSuchUpload") => {

@@ -222,10 +222,11 @@ impl Engine<'_> {
             };
         }
         let version = copied.source_version_id.as_deref();
-        let req =
-            request::head_listed_source(self.source_client, &job.src, &listed.etag, version, opts);
+        let req = |c: &aws_sdk_s3::Client| {
+            request::head_listed_source(c, &job.src, &listed.etag, version, opts).send()
+        };
         copied.requests += 1;
-        let head = match self.send(req.send()).await {
+        let head = match self.send_to(&job.src.bucket, req).await {
             Ok(head) => head,
             Err(err) => {
                 let e = S3Error::from_sdk("HeadObject", &err);
@@ -272,9 +273,12 @@ impl Engine<'_> {
         opts: &CopyOptions,
         copied: &mut Copied,
     ) -> Option<S3Error> {
-        let req = request::head_destination(self.client, job, opts, copied.version_id.clone());
+        let version = copied.version_id.clone();
         copied.requests += 1;
-        match self.send(req.send()).await {
+        let head = self.send_to(&job.dst.bucket, |c| {
+            request::head_destination(c, job, opts, version.clone()).send()
+        });
+        match head.await {
             Ok(head) => {
                 copied.checksum = Written::from_head(&head).checksum;
                 None

@@ -128,7 +128,9 @@ async fn read_range(
     range: Part,
     progress: &dyn Progress,
 ) -> anyhow::Result<(Part, u64)> {
-    let req = request::get_source_range(engine.source_client, &job.src, source, opts, range);
+    // The source's region is settled by its HEAD, which came first.
+    let client = engine.regions.client_for(&job.src.bucket);
+    let req = request::get_source_range(&client, &job.src, source, opts, range);
     let which = || format!("range {} ({})", range.number, range.range_header());
     engine
         .send(async {

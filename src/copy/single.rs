@@ -2,9 +2,9 @@
 
 use std::time::SystemTime;
 
-use super::{Copied, Engine, EtagCheck, OwnWrite};
+use super::{Copied, Engine, EtagCheck, LastAttempts, OwnWrite};
 use crate::checksum::Ask;
-use crate::client::Attempts;
+
 use crate::error::S3Error;
 use crate::job::CopyJob;
 use crate::options::{Acl, CopyOptions};
@@ -23,10 +23,14 @@ pub(super) async fn copy(
     checksum: Ask,
     started: SystemTime,
 ) -> anyhow::Result<(Copied, bool)> {
-    let attempts = Attempts::default();
-    let req = request::copy_object(engine.client, job, source, opts, acl, checksum)
-        .customize()
-        .interceptor(attempts.clone());
+    // CopyObject goes to the destination's region.
+    let attempts = LastAttempts::default();
+    let req = |c: &aws_sdk_s3::Client| {
+        request::copy_object(c, job, source, opts, acl, checksum)
+            .customize()
+            .interceptor(attempts.fresh())
+            .send()
+    };
     let copied = |etag: Option<String>, version_id: Option<String>, source_version| Copied {
         size: source.size,
         method: Method::Single,
@@ -40,7 +44,7 @@ pub(super) async fn copy(
         verified: None,
         unverified: None,
     };
-    let err = match engine.send(req.send()).await {
+    let err = match engine.send_to(&job.dst.bucket, req).await {
         Ok(out) => {
             let keyed = request::keyed(out.server_side_encryption(), out.sse_customer_algorithm());
             let result = out.copy_object_result();
