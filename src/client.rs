@@ -76,17 +76,6 @@ pub async fn build(conn: &Connection, counter: &RequestCounter) -> (aws_sdk_s3::
     (aws_sdk_s3::Client::from_conf(s3.build()), endpoint)
 }
 
-/// The same client (credentials, retries, interceptors, request counter)
-/// for another region: where the source bucket lives (`--source-region`).
-pub fn in_region(client: &aws_sdk_s3::Client, region: &str) -> aws_sdk_s3::Client {
-    let conf = client
-        .config()
-        .to_builder()
-        .region(Region::new(region.to_owned()))
-        .build();
-    aws_sdk_s3::Client::from_conf(conf)
-}
-
 /// The endpoint URL the S3 client will use, found as the SDK finds it
 /// (`--endpoint-url`, then `AWS_ENDPOINT_URL_S3` or the profile's `s3`
 /// services section, then `AWS_ENDPOINT_URL` or the profile's

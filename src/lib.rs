@@ -33,6 +33,8 @@
 //! - [`error`]: the error types (S3 error details, interruption, nothing to
 //!   resume) and the exit codes; it imports nothing of the engine.
 //! - [`client`]: the SDK client from the standard AWS configuration chain.
+//! - [`region`]: each bucket's region (given, or learned from S3's
+//!   redirect) and one client per region in use.
 //! - [`journal`]: what `--resume` needs of an interrupted multipart copy.
 //! - [`uploads`]: `s3cp uploads list|abort`, cleanup of incomplete uploads.
 //!

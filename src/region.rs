@@ -1,5 +1,4 @@
-//! Buckets in other regions than the configured one (issue 10, work in
-//! progress: not wired into the engine yet). S3 answers a request signed
+//! Buckets in other regions than the configured one. S3 answers a request signed
 //! for the wrong region with 301 PermanentRedirect or 400
 //! AuthorizationHeaderMalformed / IllegalLocationConstraintException, with
 //! `x-amz-bucket-region` (a HEAD: no body, the header only); the Rust SDK
@@ -7,7 +6,7 @@
 //! per region in use, all made from one configuration, learns each bucket's
 //! region from the first such answer, and lets the first request to a
 //! bucket go alone, so that a bulk copy collects at most one redirect per
-//! bucket.
+//! bucket. [`crate::copy::Engine::send_to`] and the listing use it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -148,7 +147,15 @@ impl Regions {
         let mut clients = self.clients.lock().expect("regions lock");
         clients
             .entry(region.to_owned())
-            .or_insert_with(|| crate::client::in_region(&self.base, region))
+            .or_insert_with(|| {
+                let conf = self
+                    .base
+                    .config()
+                    .to_builder()
+                    .region(aws_sdk_s3::config::Region::new(region.to_owned()))
+                    .build();
+                Client::from_conf(conf)
+            })
             .clone()
     }
 
