@@ -118,21 +118,33 @@ impl Engine<'_> {
         };
         let signed = regions.region_of(bucket);
         let out = self.send(request(&regions.client_in(&signed))).await;
-        match &out {
-            Ok(_) => regions.confirm(bucket),
-            Err(e) => {
-                if let Some(region) = crate::region::redirect(e, &signed) {
-                    if regions.learn(bucket, &region) {
-                        tracing::info!("bucket {bucket} is in {region}: its requests go there");
-                    }
-                    drop(first);
-                    let out = self.send(request(&regions.client_in(&region))).await;
-                    if out.is_ok() {
-                        regions.confirm(bucket);
-                    }
-                    return out;
-                }
+        let moved = match &out {
+            Ok(_) => None,
+            Err(e) => crate::region::redirect(e, &signed),
+        };
+        let Some(region) = moved else {
+            // Any answer but a redirect (a success, a 404, a 412) comes from
+            // the bucket's region and settles it; no answer at all does not.
+            if out
+                .as_ref()
+                .err()
+                .is_none_or(|e| e.raw_response().is_some())
+            {
+                regions.confirm(bucket);
             }
+            return out;
+        };
+        if regions.learn(bucket, &region) {
+            tracing::info!("bucket {bucket} is in {region}: its requests go there");
+        }
+        drop(first);
+        let out = self.send(request(&regions.client_in(&region))).await;
+        if out
+            .as_ref()
+            .err()
+            .is_none_or(|e| e.raw_response().is_some())
+        {
+            regions.confirm(bucket);
         }
         out
     }
