@@ -133,11 +133,6 @@ impl Checksum {
             && self.kind == Kind::FullObject
             && other.kind == Kind::FullObject
     }
-
-    /// `CRC64NVME (FULL_OBJECT) 9aHSApmMT64=`.
-    pub fn describe(&self) -> String {
-        format!("{} ({}) {}", self.algorithm, self.kind.name(), self.value)
-    }
 }
 
 /// The `--verify` flag and `--checksum-algorithm`: what the user asked of

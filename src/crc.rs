@@ -28,7 +28,6 @@ fn crc_algorithm(alg: Algorithm) -> Option<CrcAlgorithm> {
 /// The CRC of the bytes fed so far, in one of S3's CRC algorithms.
 #[derive(Debug, Clone)]
 pub struct Crc {
-    alg: Algorithm,
     digest: crc_fast::Digest,
 }
 
@@ -37,7 +36,7 @@ impl Crc {
     /// (SHA1, SHA256).
     pub fn new(alg: Algorithm) -> Option<Crc> {
         let digest = crc_fast::Digest::new(crc_algorithm(alg)?);
-        Some(Crc { alg, digest })
+        Some(Crc { digest })
     }
 
     /// Feeds the next bytes.
@@ -59,10 +58,6 @@ impl Crc {
     /// CRC32C).
     pub fn value(&self) -> u64 {
         self.digest.finalize()
-    }
-
-    pub fn algorithm(&self) -> Algorithm {
-        self.alg
     }
 }
 
@@ -139,7 +134,6 @@ mod tests {
         for alg in CRCS {
             let mut crc = Crc::new(alg).unwrap();
             assert!(crc.is_empty());
-            assert_eq!(crc.algorithm(), alg);
             for chunk in data.chunks(7919) {
                 crc.update(chunk);
             }

@@ -233,32 +233,25 @@ impl Task<'_> {
     }
 
     /// The parts S3 has for the upload, kept only where they are whole
-    /// (their size is the planned size of that part). The SDK's paginator
-    /// follows the part-number markers; each page is one request within
-    /// the shared budget.
+    /// (their size is the planned size of that part). Each page is one
+    /// request within the shared budget, to the destination's region.
     async fn list_parts(&self, entry: &journal::Entry) -> anyhow::Result<Vec<CompletedPart>> {
         let (job, opts) = (self.job, self.opts);
-        // The first request of a resumed copy to the destination: learn its
-        // region first if it is not settled (a HEAD of the destination).
-        if !self.engine.regions.is_known(&job.dst.bucket) {
-            let _ = self
-                .engine
-                .send_to(&job.dst.bucket, |c| {
-                    request::head_destination(c, job, opts, None).send()
-                })
-                .await;
-        }
-        let client = self.engine.regions.client_for(&job.dst.bucket);
-        let client = &client;
         let planned: std::collections::HashMap<i32, u64> = plan::parts(entry.size, entry.part_size)
             .map(|p| (p.number, p.bytes()))
             .collect();
-        let mut pages = request::list_parts(client, job, opts, &entry.upload_id)
-            .into_paginator()
-            .send();
+        // Page by page from the part-number marker, each page through
+        // send_to: the first request of a resumed copy to the destination
+        // may be the one that learns its region.
         let mut done = Vec::new();
-        while let Some(page) = self.engine.send(pages.next()).await {
-            let page = page.map_err(|err| {
+        let mut marker = None;
+        loop {
+            let page = self.engine.send_to(&job.dst.bucket, |c| {
+                request::list_parts(c, job, opts, &entry.upload_id)
+                    .set_part_number_marker(marker.clone())
+                    .send()
+            });
+            let page = page.await.map_err(|err| {
                 let e = S3Error::from_sdk("ListParts", &err);
                 let gone = e.is_code("NoSuchUpload");
                 let e = anyhow::Error::new(e);
@@ -294,8 +287,11 @@ impl Task<'_> {
                     );
                 }
             }
+            marker = page.next_part_number_marker().map(str::to_owned);
+            if !page.is_truncated().unwrap_or(false) || marker.is_none() {
+                return Ok(done);
+            }
         }
-        Ok(done)
     }
 
     /// CompleteMultipartUpload, with its outcome resolved rather than

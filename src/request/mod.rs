@@ -461,8 +461,8 @@ pub fn complete_multipart_upload(
         .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
 }
 
-/// ListParts of an upload to the destination (`--resume`); its
-/// `into_paginator()` follows the part-number markers.
+/// ListParts of an upload to the destination (`--resume`), read
+/// page by page from `part_number_marker` (each page through `send_to`).
 pub fn list_parts(
     client: &Client,
     job: &CopyJob,
