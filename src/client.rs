@@ -455,6 +455,27 @@ pub(crate) fn canned_config(status: u16, body: &'static str) -> aws_sdk_s3::conf
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn store(url: Option<&str>) -> Store {
+        let conf = aws_sdk_s3::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .build();
+        Store {
+            client: aws_sdk_s3::Client::from_conf(conf),
+            endpoint: String::new(),
+            url: url.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn one_store_is_the_same_endpoint_or_both_aws() {
+        let aws = store(None);
+        assert!(aws.same_as(&store(None)));
+        let minio = store(Some("http://minio:9000"));
+        assert!(minio.same_as(&store(Some("HTTP://MINIO:9000/"))));
+        assert!(!minio.same_as(&store(Some("http://minio:9001"))));
+        assert!(!minio.same_as(&aws));
+    }
     use aws_sdk_s3::config::retry::RetryAction;
 
     #[test]

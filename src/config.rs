@@ -954,4 +954,105 @@ mod tests {
             "{e}"
         );
     }
+
+    #[test]
+    fn the_source_is_reached_as_the_destination_unless_flags_say_otherwise() {
+        let c = config(&[
+            "--endpoint-url",
+            "http://dst:9000",
+            "--profile",
+            "mine",
+            "--region",
+            "us-east-1",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        assert!(!c.connection.source_differs());
+        let src = c.connection.source();
+        assert_eq!(src.endpoint_url.as_deref(), Some("http://dst:9000"));
+        assert_eq!(src.profile.as_deref(), Some("mine"));
+        assert_eq!(src.region.as_deref(), Some("us-east-1"));
+        assert_eq!(c.copy_mode, CopyMode::Auto);
+
+        // Its own endpoint: the destination's profile and region still.
+        let c = config(&[
+            "--endpoint-url",
+            "http://dst:9000",
+            "--source-endpoint-url",
+            "http://src:9000",
+            "--source-region",
+            "eu-west-1",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        assert!(c.connection.source_differs());
+        let src = c.connection.source();
+        assert_eq!(src.endpoint_url.as_deref(), Some("http://src:9000"));
+        assert_eq!(src.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(src.source_endpoint_url, None);
+
+        // Its own profile: that profile's endpoint, not --endpoint-url.
+        let c = config(&[
+            "--endpoint-url",
+            "http://dst:9000",
+            "--source-profile",
+            "theirs",
+            "--path-style",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        let src = c.connection.source();
+        assert_eq!(src.profile.as_deref(), Some("theirs"));
+        assert_eq!(src.endpoint_url, None);
+        assert!(src.path_style, "--path-style applies to both ends");
+    }
+
+    #[test]
+    fn source_flags_are_checked_and_refused_where_they_mean_nothing() {
+        let e = config(&["--source-endpoint-url", "src:9000", "s3://a/k", "s3://b/k"]).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("--source-endpoint-url 'src:9000' has no scheme"),
+            "{e}"
+        );
+        for flag in ["--source-profile", "--source-endpoint-url"] {
+            let cli = Cli::parse_args(["s3cp", "uploads", "list", flag, "http://x", "s3://b/"]);
+            let e = match cli {
+                Ok(cli) => Command::from_cli(&cli).map(|_| ()).unwrap_err().to_string(),
+                Err(e) => e.to_string(),
+            };
+            assert!(e.contains(flag), "{flag}: {e}");
+        }
+        let c = config(&["--copy-mode", "stream", "s3://a/k", "s3://b/k"]).unwrap();
+        assert_eq!(c.copy_mode, CopyMode::Stream);
+    }
+
+    #[test]
+    fn a_stream_has_its_own_default_part_size_and_threshold() {
+        let c = config(&["s3://a/k", "s3://b/k"]).unwrap();
+        assert_eq!(c.limits.part_size, crate::plan::DEFAULT_PART_SIZE);
+        assert_eq!(c.limits.threshold, crate::plan::DEFAULT_THRESHOLD);
+        assert_eq!(c.stream_limits.part_size, crate::plan::STREAM_PART_SIZE);
+        assert_eq!(c.stream_limits.threshold, crate::plan::STREAM_PART_SIZE);
+        // What is given counts for both.
+        let c = config(&[
+            "--part-size",
+            "64MiB",
+            "--multipart-threshold",
+            "1GiB",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        assert_eq!(c.limits.part_size, 64 << 20);
+        assert_eq!(c.stream_limits.part_size, 64 << 20);
+        assert_eq!(c.stream_limits.threshold, 1 << 30);
+        // A part size alone: a stream's threshold follows it.
+        let c = config(&["--part-size", "8MiB", "s3://a/k", "s3://b/k"]).unwrap();
+        assert_eq!(c.stream_limits.threshold, 8 << 20);
+        assert_eq!(c.limits.threshold, crate::plan::DEFAULT_THRESHOLD);
+    }
 }
