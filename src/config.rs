@@ -177,8 +177,9 @@ pub struct Config {
     pub stream_limits: Limits,
     /// `--copy-mode`.
     pub copy_mode: CopyMode,
-    /// Requests in flight, shared by all objects and parts.
-    pub concurrency: usize,
+    /// Requests in flight, shared by all objects and parts: fixed by
+    /// `--concurrency`, else adaptive ([`crate::budget`]).
+    pub concurrency: Option<usize>,
     /// Keep failed multipart uploads for `--resume`.
     pub keep_partial: bool,
     /// Continue an interrupted multipart copy.
@@ -269,7 +270,10 @@ impl Config {
         Ok(Self {
             mode,
             bulk: Bulk {
-                jobs: cli.bulk.jobs.unwrap_or(crate::plan::DEFAULT_JOBS),
+                jobs: cli.bulk.jobs.unwrap_or(match cli.transfer.concurrency {
+                    Some(_) => crate::plan::DEFAULT_JOBS,
+                    None => crate::budget::MAX,
+                }),
                 shard: cli.bulk.shard.as_deref().map(Shard::parse).transpose()?,
                 fail_fast: cli.bulk.fail_fast,
             },

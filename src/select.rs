@@ -10,7 +10,6 @@ use futures::{Stream, StreamExt};
 use globset::{Glob, GlobMatcher};
 use md5::{Digest, Md5};
 use tokio::io::AsyncBufReadExt;
-use tokio::sync::Semaphore;
 
 use crate::error::s3;
 use crate::job::CopyJob;
@@ -254,7 +253,7 @@ impl Listing {
     pub fn stream<'a>(
         self,
         regions: &'a Regions,
-        budget: &'a Semaphore,
+        budget: &'a crate::budget::Budget,
         opts: &'a CopyOptions,
         endpoint: &'a str,
     ) -> impl Stream<Item = Selected> + 'a {
@@ -275,7 +274,7 @@ impl Listing {
             let (listing, mut pages, mut reports_checksums, first) = state?;
             let signed = regions.region_of(&listing.src.bucket);
             let mut page = {
-                let _permit = budget.acquire().await.expect("the budget is never closed");
+                let _permit = budget.acquire().await;
                 pages.next().await?
             };
             // The first page redirected: the source bucket's region is
@@ -293,7 +292,7 @@ impl Listing {
                 pages = request::list_objects(&regions.client_in(&region), &listing.src, opts)
                     .into_paginator()
                     .send();
-                let _permit = budget.acquire().await.expect("the budget is never closed");
+                let _permit = budget.acquire().await;
                 page = pages.next().await?;
             }
             if page.is_ok() && first {
