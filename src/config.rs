@@ -86,7 +86,9 @@ pub enum Mode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bulk {
     /// Objects in flight.
-    pub jobs: usize,
+    /// Objects in flight: `--jobs`, 64 with `--concurrency`; `None`:
+    /// twice the adaptive budget's requests in flight.
+    pub jobs: Option<usize>,
     pub shard: Option<Shard>,
     pub fail_fast: bool,
 }
@@ -270,10 +272,11 @@ impl Config {
         Ok(Self {
             mode,
             bulk: Bulk {
-                jobs: cli.bulk.jobs.unwrap_or(match cli.transfer.concurrency {
-                    Some(_) => crate::plan::DEFAULT_JOBS,
-                    None => crate::budget::MAX,
-                }),
+                // Adaptive requests in flight: objects follow them.
+                jobs: cli
+                    .bulk
+                    .jobs
+                    .or(cli.transfer.concurrency.map(|_| crate::plan::DEFAULT_JOBS)),
                 shard: cli.bulk.shard.as_deref().map(Shard::parse).transpose()?,
                 fail_fast: cli.bulk.fail_fast,
             },
