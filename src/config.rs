@@ -82,6 +82,26 @@ pub enum Mode {
     Manifest(String),
 }
 
+impl Mode {
+    /// A copy onto itself (a prefix onto itself) must change something; a
+    /// manifest's lines are checked one by one as they are copied. Only
+    /// meaningful when one store holds both ends.
+    pub fn check_self_copy(&self, options: &CopyOptions) -> anyhow::Result<()> {
+        match self {
+            Mode::One(job) => job.check_self_copy(options),
+            Mode::Recursive { src, dst, .. }
+                if src.bucket == dst.bucket && src.key == dst.key && !options.changes_object() =>
+            {
+                bail!(
+                    "{src} would be copied onto itself with nothing changed, which S3 refuses: \
+                     {SELF_COPY_FIX}"
+                )
+            }
+            Mode::Recursive { .. } | Mode::Manifest(_) => Ok(()),
+        }
+    }
+}
+
 /// Settings of bulk runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bulk {
@@ -227,12 +247,6 @@ impl Config {
                 }
                 let src = as_prefix(&S3Uri::parse_destination(src)?);
                 let dst = as_prefix(&S3Uri::parse_destination(dst)?);
-                if src.bucket == dst.bucket && src.key == dst.key && !options.changes_object() {
-                    bail!(
-                        "{src} would be copied onto itself with nothing changed, which S3 \
-                         refuses: {SELF_COPY_FIX}"
-                    );
-                }
                 Mode::Recursive {
                     src,
                     dst,
@@ -255,13 +269,16 @@ impl Config {
                      is one object: leave {flag} out, or add --recursive to copy a prefix"
                 )
             }
-            (None, Some(src), Some(dst)) => {
-                let job = CopyJob::new(src, dst)?;
-                job.check_self_copy(&options)?;
-                Mode::One(job)
-            }
+            (None, Some(src), Some(dst)) => Mode::One(CopyJob::new(src, dst)?),
             _ => bail!("give SRC and DST, or --from-file FILE"),
         };
+        let connection = Connection::try_from(&cli.connection)?;
+        // The same names on two stores are two objects: whether they are
+        // one store is known once the clients are built (a profile may name
+        // an endpoint), and checked then.
+        if !connection.source_differs() {
+            mode.check_self_copy(&options)?;
+        }
         let stream_limits = limits(&cli.transfer, true)?;
         let limits = limits(&cli.transfer, false)?;
         let copy_mode = match cli.transfer.copy_mode {
@@ -281,7 +298,7 @@ impl Config {
                 fail_fast: cli.bulk.fail_fast,
             },
             options,
-            connection: Connection::try_from(&cli.connection)?,
+            connection,
             limits,
             stream_limits,
             copy_mode,

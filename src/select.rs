@@ -178,6 +178,8 @@ pub struct Listing {
     pub dst: S3Uri,
     pub filters: Filters,
     pub shard: Option<Shard>,
+    /// One store holds both ends (else the same names are two places).
+    pub same_store: bool,
 }
 
 impl Listing {
@@ -187,8 +189,8 @@ impl Listing {
     /// A prefix copied onto itself (to change its objects) excludes nothing.
     pub fn own_output(&self) -> Option<&str> {
         let (src, dst) = (&self.src, &self.dst);
-        (src.bucket == dst.bucket && dst.key.starts_with(&src.key) && dst.key != src.key)
-            .then_some(dst.key.as_str())
+        let inside = src.bucket == dst.bucket && dst.key.starts_with(&src.key);
+        (self.same_store && inside && dst.key != src.key).then_some(dst.key.as_str())
     }
 
     /// The copies of one listing page, and how many of its keys were left
@@ -590,6 +592,7 @@ mod tests {
             dst: as_prefix(&S3Uri::parse_destination(dst).unwrap()),
             filters: Filters::default(),
             shard: None,
+            same_store: true,
         }
     }
 
