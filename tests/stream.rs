@@ -448,8 +448,8 @@ async fn source_overwritten_mid_stream(src: &Server, dst: &Server, keys: &Server
     let mut args = PARTS_ONE_AT_A_TIME.to_vec();
     let (s, d) = (s3(SRC_BUCKET, &key), s3(DST_BUCKET, &format!("{p}dst")));
     args.extend([s.as_str(), d.as_str()]);
-    let child = spawn_across(keys, &src_proxy.endpoint, &dst_proxy.endpoint, &args);
-    let held = get2.arrived().await;
+    let mut child = spawn_across(keys, &src_proxy.endpoint, &dst_proxy.endpoint, &args);
+    let held = child.before_exit(get2.arrived()).await;
     assert_eq!(
         held.header("if-match").map(unquote),
         Some(unquote(&etag)),
@@ -603,13 +603,13 @@ async fn interrupted_stream(
     args.extend_from_slice(extra);
     args.extend(PARTS_ONE_AT_A_TIME);
     args.extend([s.as_str(), d.as_str()]);
-    let child = writing_to(g, &proxy.endpoint)
+    let mut child = writing_to(g, &proxy.endpoint)
         .with_timeout(Duration::from_secs(60))
         .spawn_env(&args, env);
-    part2.arrived().await;
+    child.before_exit(part2.arrived()).await;
     interrupt(&child);
     if let Some(abort) = abort {
-        abort.arrived().await;
+        child.before_exit(abort.arrived()).await;
         abort.release();
     }
     let r = child.wait().await;
