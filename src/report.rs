@@ -152,7 +152,11 @@ impl<'a> CopyLine<'a> {
         };
         CopyLine {
             size: Some(c.size),
-            method: Some(c.method.name()),
+            method: Some(if c.streamed {
+                "stream"
+            } else {
+                c.method.name()
+            }),
             part_size,
             parts: Some(parts),
             requests: Some(c.requests),
@@ -419,7 +423,14 @@ impl Printer {
             line.encryption,
             line.storage_class
         );
+        let streamed = line.method == Some("stream");
         let what = match (line.size, line.method, line.parts, line.part_size) {
+            (Some(size), Some(_), Some(parts), Some(part)) if streamed => format!(
+                "{}, streamed in {parts} part{} of {}",
+                human_size(size),
+                if parts == 1 { "" } else { "s" },
+                human_size(part)
+            ),
             (Some(size), Some(_), Some(parts), Some(part)) => format!(
                 "{}, {}",
                 human_size(size),
@@ -428,6 +439,9 @@ impl Printer {
                     parts
                 }
             ),
+            (Some(size), _, _, _) if streamed => {
+                format!("{}, streamed with one PutObject", human_size(size))
+            }
             (Some(size), _, _, _) => format!("{}, {}", human_size(size), Method::Single),
             _ => String::new(),
         };
