@@ -963,6 +963,41 @@ async fn same_names_on_two_stores_are_not_a_copy_onto_itself() {
     for k in ["dir/a", "dir/b"] {
         assert!(get_bytes(&g.client(), SRC_BUCKET, &format!("{p}{k}")).await == data);
     }
+
+    // A manifest line.
+    let r = writing_to(&g, &g.endpoint)
+        .s3cp_stdin(
+            &[
+                "--source-endpoint-url",
+                &m.endpoint,
+                "--from-file",
+                "-",
+                "--json",
+            ],
+            &format!("{one} {one}\n"),
+        )
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    let (lines, _) = bulk_lines(&r);
+    assert_eq!(lines[0]["status"], "copied", "{r}");
+    assert_eq!(lines[0]["method"], "stream", "{r}");
+
+    // A source without a checksum is proved by reading it back: it is
+    // still there (it was not replaced: it is on the other store).
+    put(
+        &bare_client(&m.client()),
+        SRC_BUCKET,
+        &format!("{p}bare"),
+        data.clone(),
+    )
+    .await;
+    let bare = s3(SRC_BUCKET, &format!("{p}bare"));
+    let v = across(&g, &m.endpoint, &g.endpoint, &["--json", &bare, &bare])
+        .await
+        .json_ok();
+    assert_eq!(v["method"], "stream", "{v}");
+    assert_eq!(v["verified"], true, "{v}");
+    assert_eq!(v["verified_by"], "read", "{v}");
 }
 
 /// An empty object streams too (one PutObject of nothing, its headers
@@ -1282,4 +1317,109 @@ async fn no_overwrite_when_streaming() {
         b"keep me"
     );
     assert!(uploads(&m.client(), DST_BUCKET, &p).await.is_empty());
+}
+
+/// A versioned bucket on moto (made here, once, with versioning on).
+const VERSIONED_BUCKET: &str = "s3cp-versioned";
+
+async fn versioned_bucket(m: &Server) {
+    use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
+    let c = m.client();
+    if let Err(e) = c.create_bucket().bucket(VERSIONED_BUCKET).send().await {
+        let code = aws_sdk_s3::error::ProvideErrorMetadata::code(&e).unwrap_or("");
+        assert!(code.starts_with("BucketAlready"), "create: {e:?}");
+    }
+    c.put_bucket_versioning()
+        .bucket(VERSIONED_BUCKET)
+        .versioning_configuration(
+            VersioningConfiguration::builder()
+                .status(BucketVersioningStatus::Enabled)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("enable versioning");
+}
+
+/// Puts `data` in the versioned bucket; returns its version id.
+async fn put_version(m: &Server, key: &str, data: Vec<u8>) -> String {
+    m.client()
+        .put_object()
+        .bucket(VERSIONED_BUCKET)
+        .key(key)
+        .body(data.into())
+        .send()
+        .await
+        .unwrap()
+        .version_id()
+        .expect("a version id")
+        .to_owned()
+}
+
+/// From a versioned source every GET names the version: a version given
+/// with `?versionId=` is the one streamed, and a source overwritten
+/// mid-stream (no version given) is still copied whole as the version
+/// HEADed, not failed and not mixed.
+#[tokio::test]
+async fn a_versioned_source_streams_the_version_headed() {
+    let (g, m) = (garage().await, moto().await);
+    versioned_bucket(&m).await;
+    let p = unique("stream-versions");
+    let key = format!("{p}obj");
+    let first = random_bytes(11 * MIB as usize);
+    let v1 = put_version(&m, &key, first.clone()).await;
+    let v2 = put_version(&m, &key, random_bytes(11 * MIB as usize)).await;
+
+    // ?versionId=v1 of an object whose current version is v2.
+    let proxy = Proxy::start(&m.endpoint).await;
+    let src = format!("{}?versionId={v1}", s3(VERSIONED_BUCKET, &key));
+    let mut args = vec!["--json"];
+    args.extend(PARTS);
+    let dst = s3(DST_BUCKET, &format!("{p}old"));
+    args.extend([src.as_str(), dst.as_str()]);
+    let v = across(&g, &proxy.endpoint, &g.endpoint, &args)
+        .await
+        .json_ok();
+    assert_eq!(v["method"], "stream", "{v}");
+    assert_eq!(v["source_version_id"], v1.as_str(), "{v}");
+    assert_eq!(v["verified"], true, "{v}");
+    let gets = proxy.of("GetObject");
+    assert_eq!(gets.len(), 3);
+    for get in &gets {
+        assert_eq!(
+            get.query("versionId").as_deref(),
+            Some(v1.as_str()),
+            "{get:#?}"
+        );
+    }
+    assert!(get_bytes(&g.client(), DST_BUCKET, &format!("{p}old")).await == first);
+
+    // The current version (v2), overwritten by v3 while part 2's GET is
+    // held: the GETs name v2, so the copy is v2, whole.
+    let second = get_bytes(&m.client(), VERSIONED_BUCKET, &key).await;
+    let proxy = Proxy::start(&m.endpoint).await;
+    let get2 = proxy.hold("GetObject", 2);
+    let mut args = vec!["--json"];
+    args.extend(PARTS_ONE_AT_A_TIME);
+    let (s, d) = (
+        s3(VERSIONED_BUCKET, &key),
+        s3(DST_BUCKET, &format!("{p}current")),
+    );
+    args.extend([s.as_str(), d.as_str()]);
+    let mut child = spawn_across(&g, &proxy.endpoint, &g.endpoint, &args);
+    child.before_exit(get2.arrived()).await;
+    put_version(&m, &key, random_bytes(1000)).await;
+    get2.release();
+    let v = child.wait().await.json_ok();
+    assert_eq!(v["source_version_id"], v2.as_str(), "{v}");
+    assert_eq!(v["verified"], true, "{v}");
+    for get in proxy.of("GetObject") {
+        assert_eq!(
+            get.query("versionId").as_deref(),
+            Some(v2.as_str()),
+            "{get:#?}"
+        );
+    }
+    assert!(get_bytes(&g.client(), DST_BUCKET, &format!("{p}current")).await == second);
+    assert!(uploads(&g.client(), DST_BUCKET, &p).await.is_empty());
 }
