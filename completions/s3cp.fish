@@ -27,7 +27,7 @@ end
 complete -c s3cp -n "__fish_s3cp_needs_command" -l include -d 'With --recursive: take back keys (relative to SRC) matching this glob that an earlier --exclude left out. Everything is included until an --exclude matches, so an --include alone changes nothing: for only the .txt keys, give --exclude \'*\' --include \'*.txt\'. Repeatable; the last matching filter wins, as in aws-cli' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l exclude -d 'With --recursive: skip keys (relative to SRC) matching this glob, unless a later --include matches too. Repeatable' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l from-file -d 'Copy what a manifest lists, one copy per line: \'SRC DST\' or a JSON object {"src": ..., "dst": ...}; \'-\' reads standard input' -r
-complete -c s3cp -n "__fish_s3cp_needs_command" -l jobs -d 'Objects copied at once in a bulk run (all their requests share --concurrency) [default: 64]' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l jobs -d 'Objects copied at once in a bulk run (all their requests share --concurrency) [default: 512; 64 with --concurrency]' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l shard -d 'Copy only shard I of N (1-based): a stable hash of each source key picks its shard, so N runners that each take one shard copy every object exactly once' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l region -d 'AWS region of the destination bucket, and of the source\'s unless --source-region is given [default: from the environment or profile, else us-east-1]' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l source-region -d 'AWS region of the source bucket, when it is not --region\'s (as in aws-cli): the source\'s HEAD, tags, ACL, listing and reads go there' -r
@@ -43,7 +43,7 @@ complete -c s3cp -n "__fish_s3cp_needs_command" -l part-size -d 'Part size of a 
 complete -c s3cp -n "__fish_s3cp_needs_command" -l copy-mode -d 'auto: copy server-side when both ends are the same store (the same endpoint, or both AWS), else stream the bytes through this machine. server: never stream (refused between two stores). stream: always stream (GetObject, then PutObject or UploadPart), as between accounts whose destination cannot read the source' -r -f -a "auto\t''
 server\t''
 stream\t''"
-complete -c s3cp -n "__fish_s3cp_needs_command" -l concurrency -d 'Requests in flight at once, shared by all objects and parts' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l concurrency -d 'Requests in flight at once, shared by all objects and parts, fixed at N [default: adaptive: from 32, growing while throughput grows, up to 512, backing off when S3 answers SlowDown]' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l metadata-directive -d 'COPY keeps the source\'s metadata and headers, REPLACE uses only those given, MERGE keeps the source\'s and overrides those given. Without it, --metadata, any Content-* flag or --expires means REPLACE (as in aws-cli), which drops the source\'s Content-Type, other headers and metadata: give MERGE to keep them' -r -f -a "COPY\t'Keep the source\'s metadata and headers (S3\'s default)'
 REPLACE\t'Use only the metadata and headers given on the command line'
 MERGE\t'Keep the source\'s, overriding only the ones given (s3cp\'s own)'"

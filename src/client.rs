@@ -149,10 +149,18 @@ fn endpoint_url(sdk: &aws_config::SdkConfig) -> Option<String> {
 pub struct RequestCounter {
     operations: std::sync::Arc<std::sync::atomic::AtomicU64>,
     attempts: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Attempts answered 503 (SlowDown) or 429: read by
+    /// [`crate::budget::Budget`], which backs off.
+    throttles: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl RequestCounter {
     /// (requests sent, of which retries).
+    /// The count of throttled attempts, shared.
+    pub fn throttles(&self) -> std::sync::Arc<std::sync::atomic::AtomicU64> {
+        self.throttles.clone()
+    }
+
     pub fn counts(&self) -> (u64, u64) {
         use std::sync::atomic::Ordering::Relaxed;
         let (ops, attempts) = (self.operations.load(Relaxed), self.attempts.load(Relaxed));
@@ -174,6 +182,19 @@ impl aws_sdk_s3::config::Intercept for RequestCounter {
     ) -> Result<(), BoxError> {
         self.operations
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn read_before_deserialization(
+        &self,
+        context: &aws_sdk_s3::config::interceptors::BeforeDeserializationInterceptorContextRef<'_>,
+        _components: &aws_sdk_s3::config::RuntimeComponents,
+        _cfg: &mut aws_sdk_s3::config::ConfigBag,
+    ) -> Result<(), BoxError> {
+        if matches!(context.response().status().as_u16(), 503 | 429) {
+            self.throttles
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
         Ok(())
     }
 
@@ -455,6 +476,27 @@ pub(crate) fn canned_config(status: u16, body: &'static str) -> aws_sdk_s3::conf
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn store(url: Option<&str>) -> Store {
+        let conf = aws_sdk_s3::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .build();
+        Store {
+            client: aws_sdk_s3::Client::from_conf(conf),
+            endpoint: String::new(),
+            url: url.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn one_store_is_the_same_endpoint_or_both_aws() {
+        let aws = store(None);
+        assert!(aws.same_as(&store(None)));
+        let minio = store(Some("http://minio:9000"));
+        assert!(minio.same_as(&store(Some("HTTP://MINIO:9000/"))));
+        assert!(!minio.same_as(&store(Some("http://minio:9001"))));
+        assert!(!minio.same_as(&aws));
+    }
     use aws_sdk_s3::config::retry::RetryAction;
 
     #[test]

@@ -86,7 +86,9 @@ pub enum Mode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bulk {
     /// Objects in flight.
-    pub jobs: usize,
+    /// Objects in flight: `--jobs`, 64 with `--concurrency`; `None`:
+    /// twice the adaptive budget's requests in flight.
+    pub jobs: Option<usize>,
     pub shard: Option<Shard>,
     pub fail_fast: bool,
 }
@@ -177,8 +179,9 @@ pub struct Config {
     pub stream_limits: Limits,
     /// `--copy-mode`.
     pub copy_mode: CopyMode,
-    /// Requests in flight, shared by all objects and parts.
-    pub concurrency: usize,
+    /// Requests in flight, shared by all objects and parts: fixed by
+    /// `--concurrency`, else adaptive ([`crate::budget`]).
+    pub concurrency: Option<usize>,
     /// Keep failed multipart uploads for `--resume`.
     pub keep_partial: bool,
     /// Continue an interrupted multipart copy.
@@ -269,7 +272,11 @@ impl Config {
         Ok(Self {
             mode,
             bulk: Bulk {
-                jobs: cli.bulk.jobs.unwrap_or(crate::plan::DEFAULT_JOBS),
+                // Adaptive requests in flight: objects follow them.
+                jobs: cli
+                    .bulk
+                    .jobs
+                    .or(cli.transfer.concurrency.map(|_| crate::plan::DEFAULT_JOBS)),
                 shard: cli.bulk.shard.as_deref().map(Shard::parse).transpose()?,
                 fail_fast: cli.bulk.fail_fast,
             },
@@ -953,5 +960,106 @@ mod tests {
             e.to_string().starts_with("--part-size 5.5GiB is above"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn the_source_is_reached_as_the_destination_unless_flags_say_otherwise() {
+        let c = config(&[
+            "--endpoint-url",
+            "http://dst:9000",
+            "--profile",
+            "mine",
+            "--region",
+            "us-east-1",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        assert!(!c.connection.source_differs());
+        let src = c.connection.source();
+        assert_eq!(src.endpoint_url.as_deref(), Some("http://dst:9000"));
+        assert_eq!(src.profile.as_deref(), Some("mine"));
+        assert_eq!(src.region.as_deref(), Some("us-east-1"));
+        assert_eq!(c.copy_mode, CopyMode::Auto);
+
+        // Its own endpoint: the destination's profile and region still.
+        let c = config(&[
+            "--endpoint-url",
+            "http://dst:9000",
+            "--source-endpoint-url",
+            "http://src:9000",
+            "--source-region",
+            "eu-west-1",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        assert!(c.connection.source_differs());
+        let src = c.connection.source();
+        assert_eq!(src.endpoint_url.as_deref(), Some("http://src:9000"));
+        assert_eq!(src.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(src.source_endpoint_url, None);
+
+        // Its own profile: that profile's endpoint, not --endpoint-url.
+        let c = config(&[
+            "--endpoint-url",
+            "http://dst:9000",
+            "--source-profile",
+            "theirs",
+            "--path-style",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        let src = c.connection.source();
+        assert_eq!(src.profile.as_deref(), Some("theirs"));
+        assert_eq!(src.endpoint_url, None);
+        assert!(src.path_style, "--path-style applies to both ends");
+    }
+
+    #[test]
+    fn source_flags_are_checked_and_refused_where_they_mean_nothing() {
+        let e = config(&["--source-endpoint-url", "src:9000", "s3://a/k", "s3://b/k"]).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("--source-endpoint-url 'src:9000' has no scheme"),
+            "{e}"
+        );
+        for flag in ["--source-profile", "--source-endpoint-url"] {
+            let cli = Cli::parse_args(["s3cp", "uploads", "list", flag, "http://x", "s3://b/"]);
+            let e = match cli {
+                Ok(cli) => Command::from_cli(&cli).map(|_| ()).unwrap_err().to_string(),
+                Err(e) => e.to_string(),
+            };
+            assert!(e.contains(flag), "{flag}: {e}");
+        }
+        let c = config(&["--copy-mode", "stream", "s3://a/k", "s3://b/k"]).unwrap();
+        assert_eq!(c.copy_mode, CopyMode::Stream);
+    }
+
+    #[test]
+    fn a_stream_has_its_own_default_part_size_and_threshold() {
+        let c = config(&["s3://a/k", "s3://b/k"]).unwrap();
+        assert_eq!(c.limits.part_size, crate::plan::DEFAULT_PART_SIZE);
+        assert_eq!(c.limits.threshold, crate::plan::DEFAULT_THRESHOLD);
+        assert_eq!(c.stream_limits.part_size, crate::plan::STREAM_PART_SIZE);
+        assert_eq!(c.stream_limits.threshold, crate::plan::STREAM_PART_SIZE);
+        // What is given counts for both.
+        let c = config(&[
+            "--part-size",
+            "64MiB",
+            "--multipart-threshold",
+            "1GiB",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        assert_eq!(c.limits.part_size, 64 << 20);
+        assert_eq!(c.stream_limits.part_size, 64 << 20);
+        assert_eq!(c.stream_limits.threshold, 1 << 30);
+        // A part size alone: a stream's threshold follows it.
+        let c = config(&["--part-size", "8MiB", "s3://a/k", "s3://b/k"]).unwrap();
+        assert_eq!(c.stream_limits.threshold, 8 << 20);
+        assert_eq!(c.limits.threshold, crate::plan::DEFAULT_THRESHOLD);
     }
 }

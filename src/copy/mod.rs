@@ -19,7 +19,6 @@ use aws_sdk_s3::Client;
 
 use aws_sdk_s3::types::StorageClass;
 use futures::{StreamExt, TryStreamExt};
-use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::checksum::{self, By, Checksum, Proof};
@@ -80,7 +79,7 @@ pub struct Engine<'a> {
     pub limits: Limits,
     /// Requests in flight, of every object and part together: each request
     /// holds one permit while it runs.
-    pub budget: &'a Semaphore,
+    pub budget: &'a crate::budget::Budget,
     /// Parts of one object scheduled at once (at most the budget's size).
     pub concurrency: usize,
     /// Keep a failed or interrupted multipart upload (and its journal) for
@@ -100,11 +99,7 @@ impl Engine<'_> {
     /// permit for all of its attempts. The SDK's retries are the only ones
     /// (see [`crate::client`]): s3cp never sends a request again itself.
     pub(crate) async fn send<T>(&self, request: impl Future<Output = T>) -> T {
-        let _permit = self
-            .budget
-            .acquire()
-            .await
-            .expect("the budget is never closed");
+        let _permit = self.budget.acquire().await;
         request.await
     }
 
