@@ -182,3 +182,111 @@ async fn without_flags_a_bulk_copy_collects_one_redirect_per_bucket() {
     assert_eq!(misdirected[0].operation(), "ListObjectsV2");
     assert!(exists(&eu, EU_BUCKET, &format!("{p}back/00")).await);
 }
+
+/// S3 says a bucket is in another region but not which (a 301, or a 400
+/// AuthorizationHeaderMalformed, without `x-amz-bucket-region`): s3cp
+/// cannot follow it, fails (exit 1, nothing written) and names the flag
+/// that gives the region: `--source-region` for the source bucket,
+/// `--region` for the destination bucket.
+#[tokio::test]
+async fn a_redirect_without_a_region_names_the_flag_that_gives_it() {
+    let m = moto_with_eu_bucket().await;
+    let eu = client_in(&m, EU);
+    let p = unique("regions-unnamed");
+    put(&eu, EU_BUCKET, &format!("{p}src/a"), random_bytes(512)).await;
+    put(
+        &m.client(),
+        SRC_BUCKET,
+        &format!("{p}us"),
+        random_bytes(512),
+    )
+    .await;
+    for answer in [
+        WrongRegion::Redirect301NoRegion,
+        WrongRegion::Malformed400NoRegion,
+    ] {
+        let code = match answer {
+            WrongRegion::Redirect301NoRegion => "PermanentRedirect",
+            _ => "AuthorizationHeaderMalformed",
+        };
+        let copy = |args: Vec<String>| {
+            let m = m.clone();
+            async move {
+                let proxy = Proxy::start(&m.endpoint).await;
+                proxy.regions(&[(EU_BUCKET, EU), (DST_BUCKET, US)], answer);
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                let run = m.via(&proxy).s3cp(&args).await;
+                (run, proxy.misdirected())
+            }
+        };
+
+        // The source bucket, on its HEAD (one object; the HEAD's answer
+        // has no body, so a bare 400 could also be SSE-C, and says both).
+        let src = format!("s3://{EU_BUCKET}/{p}src/a");
+        let dst = format!("s3://{DST_BUCKET}/{p}{answer:?}/one");
+        let (r, misdirected) = copy(vec![src.clone(), dst.clone()]).await;
+        assert_eq!(r.code, 1, "{answer:?}: {r}");
+        assert!(r.stderr.contains("--source-region"), "{answer:?}: {r}");
+        assert_eq!(misdirected.len(), 1, "not sent again: {misdirected:#?}");
+        let (r, _) = copy(vec!["--json".into(), src, dst.clone()]).await;
+        assert_eq!(r.code, 1, "{r}");
+        let error = &r.json()["error"];
+        assert_eq!(error["operation"], "HeadObject", "{r}");
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains("is in another region"),
+            "{r}"
+        );
+
+        // The source bucket, on its listing (with an error document):
+        // only --source-region.
+        let src = format!("s3://{EU_BUCKET}/{p}src/");
+        let dst_prefix = format!("s3://{DST_BUCKET}/{p}{answer:?}/bulk/");
+        let (r, misdirected) = copy(vec!["--json".into(), "-r".into(), src, dst_prefix]).await;
+        assert_eq!(r.code, 1, "{answer:?}: {r}");
+        assert_eq!(misdirected.len(), 1, "{misdirected:#?}");
+        let failed = r
+            .json_lines()
+            .into_iter()
+            .find(|l| l["type"] == "copy")
+            .unwrap_or_else(|| panic!("no failed line: {r}"));
+        assert_eq!(failed["status"], "failed", "{r}");
+        let message = failed["error"]["message"].as_str().unwrap().to_owned();
+        assert!(
+            message.contains("give the source bucket's region with --source-region"),
+            "{message}"
+        );
+        assert!(!message.contains(" --region"), "{message}");
+
+        // The destination bucket (eu-west-1 as a destination, the source
+        // in no enforced region): the CopyObject names --region only.
+        let src = format!("s3://{SRC_BUCKET}/{p}us");
+        let dst = format!("s3://{EU_BUCKET}/{p}{answer:?}/in-eu");
+        let (r, misdirected) = copy(vec!["--json".into(), src.clone(), dst.clone()]).await;
+        assert_eq!(r.code, 1, "{answer:?}: {r}");
+        let error = &r.json()["error"];
+        assert_eq!(
+            (error["operation"].as_str(), error["code"].as_str()),
+            (Some("CopyObject"), Some(code)),
+            "{r}"
+        );
+        let message = error["message"].as_str().unwrap();
+        assert!(
+            message.contains("give the destination bucket's region with --region"),
+            "{message}"
+        );
+        assert!(!message.contains("--source-region"), "{message}");
+        assert_eq!(misdirected.len(), 1, "{misdirected:#?}");
+        assert_eq!(misdirected[0].operation(), "CopyObject");
+        // Without --json, the same on stderr.
+        let (r, _) = copy(vec![src, dst]).await;
+        assert_eq!(r.code, 1, "{r}");
+        assert!(r.stderr.contains("with --region"), "{r}");
+        assert!(
+            !exists(&eu, EU_BUCKET, &format!("{p}{answer:?}/in-eu")).await,
+            "nothing written"
+        );
+    }
+}
