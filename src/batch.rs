@@ -124,6 +124,7 @@ impl Batch<'_> {
             .copy(
                 job,
                 item.listed.as_ref(),
+                item.mode,
                 self.opts,
                 self.dry_run,
                 progress.as_ref(),

@@ -329,6 +329,43 @@ pub fn plan(source: Source<'_>, options: ChecksumOptions) -> Plan {
     }
 }
 
+/// Decides a streamed copy's checksum: the bytes pass through s3cp, which
+/// computes their CRC as they are read and sends it with every write, so
+/// that the destination store checks it (the user's algorithm, else the
+/// source's full-object CRC, else CRC64NVME; `FULL_OBJECT` on a multipart
+/// copy). The proof: the source's checksum where it is in that algorithm,
+/// else the CRC computed in flight ([`Proof::Read`]: the bytes were read).
+/// SHA1 or SHA256, named by the user, are computed per request by the SDK:
+/// only a single write's compares with a source's own.
+pub fn plan_stream(source: Source<'_>, options: ChecksumOptions) -> Plan {
+    let source_full = source
+        .checksum
+        .filter(|c| c.kind == Kind::FullObject)
+        .cloned();
+    let source_crc = source_full
+        .as_ref()
+        .filter(|c| c.algorithm.is_crc())
+        .map(|c| c.algorithm);
+    let algorithm = options.algorithm.or(source_crc).unwrap_or(VERIFY_ALGORITHM);
+    let ask = Ask {
+        algorithm: Some(algorithm),
+        full_object: algorithm.is_crc() && source.multipart,
+    };
+    let same = source_full.filter(|c| c.algorithm == algorithm);
+    let proof = match same {
+        Some(c) if algorithm.is_crc() || !source.multipart => Proof::Checksum(c),
+        _ if algorithm.is_crc() => Proof::Read(algorithm),
+        _ => Proof::None(format!(
+            "the destination's {algorithm} is computed per part, which nothing compares with"
+        )),
+    };
+    Plan {
+        ask,
+        proof,
+        note: None,
+    }
+}
+
 /// What proved a copy identical.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum By {
@@ -627,6 +664,44 @@ mod tests {
             assert_eq!(p.ask.algorithm, Some(Algorithm::Crc32));
             assert_eq!(p.ask.full_object, multipart);
         }
+    }
+
+    #[test]
+    fn a_stream_computes_the_source_crc_or_crc64nvme_and_is_proved_by_it() {
+        let opts = NONE;
+        let crc32 = full(Algorithm::Crc32, "AAAAAA==");
+        for multipart in [false, true] {
+            let plan = plan_stream(source(Some(&crc32), multipart), opts);
+            assert_eq!(plan.ask.algorithm, Some(Algorithm::Crc32));
+            assert_eq!(plan.ask.full_object, multipart);
+            assert_eq!(plan.proof, Proof::Checksum(crc32.clone()));
+            let plan = plan_stream(source(None, multipart), opts);
+            assert_eq!(plan.ask.algorithm, Some(Algorithm::Crc64Nvme));
+            assert_eq!(plan.proof, Proof::Read(Algorithm::Crc64Nvme));
+        }
+        // A SHA256 source: CRC64NVME is computed, and proves it.
+        let sha = full(Algorithm::Sha256, "x");
+        let plan = plan_stream(source(Some(&sha), false), opts);
+        assert_eq!(plan.proof, Proof::Read(Algorithm::Crc64Nvme));
+        // The user's SHA256: the same as the source's on a single write.
+        let users = ChecksumOptions {
+            algorithm: Some(Algorithm::Sha256),
+            verify: false,
+        };
+        let plan = plan_stream(source(Some(&sha), false), users);
+        assert_eq!(plan.proof, Proof::Checksum(sha.clone()));
+        assert!(matches!(
+            plan_stream(source(Some(&sha), true), users).proof,
+            Proof::None(_)
+        ));
+        // The user's CRC32C over the source's CRC32.
+        let users = ChecksumOptions {
+            algorithm: Some(Algorithm::Crc32c),
+            verify: false,
+        };
+        let plan = plan_stream(source(Some(&crc32), true), users);
+        assert_eq!(plan.ask.algorithm, Some(Algorithm::Crc32c));
+        assert_eq!(plan.proof, Proof::Read(Algorithm::Crc32c));
     }
 
     #[test]

@@ -437,7 +437,7 @@ pub struct BulkArgs {
     pub from_file: Option<String>,
 
     /// Objects copied at once in a bulk run (all their requests share
-    /// --concurrency) [default: 64].
+    /// --concurrency) [default: 512; 64 with --concurrency].
     #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u16).range(1..=4096).map(usize::from))]
     pub jobs: Option<usize>,
@@ -509,14 +509,29 @@ pub struct ConnectionArgs {
     #[arg(long, value_name = "REGION")]
     pub source_region: Option<String>,
 
-    /// Named profile from ~/.aws/config and ~/.aws/credentials.
+    /// Named profile from ~/.aws/config and ~/.aws/credentials (the
+    /// destination's, and the source's unless --source-profile is given);
+    /// its credentials are used even when AWS_ACCESS_KEY_ID is set.
     #[arg(long, value_name = "NAME", global = true)]
     pub profile: Option<String>,
+
+    /// Profile of the source, when another identity or store reads it (a
+    /// bucket of another account, another store): its credentials, region
+    /// and endpoint_url. The destination keeps --profile.
+    #[arg(long, value_name = "NAME")]
+    pub source_profile: Option<String>,
 
     /// Send requests to this endpoint instead of AWS (an S3-compatible
     /// store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too.
     #[arg(long, value_name = "URL", global = true)]
     pub endpoint_url: Option<String>,
+
+    /// The source's endpoint, when it lives in another store than the
+    /// destination (MinIO, Garage, another provider): the copy is then
+    /// streamed through this machine (--copy-mode). The destination keeps
+    /// --endpoint-url.
+    #[arg(long, value_name = "URL")]
+    pub source_endpoint_url: Option<String>,
 
     /// Use path-style addressing (https://host/bucket/key), which most
     /// S3-compatible stores need.
@@ -537,6 +552,14 @@ pub struct ConnectionArgs {
     pub retry_mode: Option<RetryModeArg>,
 }
 
+/// `--copy-mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CopyModeArg {
+    Auto,
+    Server,
+    Stream,
+}
+
 /// The SDK's retry modes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RetryModeArg {
@@ -549,22 +572,34 @@ pub enum RetryModeArg {
 #[command(next_help_heading = "Transfer")]
 pub struct TransferArgs {
     /// Objects larger than this are copied in parts; up to it, one atomic
-    /// CopyObject. At most 5GiB. Sizes: 8MiB, 5GiB, 1.5GB, plain bytes.
-    #[arg(long, value_name = "SIZE", default_value = "5GiB", value_parser = parse_size_arg)]
-    pub multipart_threshold: Size,
+    /// CopyObject (streamed: one PutObject). At most 5GiB. Sizes: 8MiB,
+    /// 5GiB, 1.5GB, plain bytes [default: 5GiB; streamed: the part size].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size_arg)]
+    pub multipart_threshold: Option<Size>,
 
     /// Part size of a multipart copy, from 5MiB to 5GiB; grown automatically
     /// so that no copy needs more than 10,000 parts. `source`: copy a
     /// multipart source with its own part boundaries, whatever the
     /// threshold, so that the destination's ETag equals the source's (a
-    /// single-part source is copied by one CopyObject, which keeps it too).
-    #[arg(long, value_name = "SIZE|source", default_value = "256MiB", value_parser = parse_part_size)]
-    pub part_size: PartSize,
+    /// single-part source is copied by one CopyObject, which keeps it too)
+    /// [default: 256MiB; streamed: 16MiB].
+    #[arg(long, value_name = "SIZE|source", value_parser = parse_part_size)]
+    pub part_size: Option<PartSize>,
 
-    /// Requests in flight at once, shared by all objects and parts.
-    #[arg(long, value_name = "N", default_value_t = crate::plan::DEFAULT_CONCURRENCY,
+    /// auto: copy server-side when both ends are the same store (the same
+    /// endpoint, or both AWS), else stream the bytes through this machine.
+    /// server: never stream (refused between two stores). stream: always
+    /// stream (GetObject, then PutObject or UploadPart), as between
+    /// accounts whose destination cannot read the source.
+    #[arg(long, value_name = "MODE", value_enum, default_value_t = CopyModeArg::Auto)]
+    pub copy_mode: CopyModeArg,
+
+    /// Requests in flight at once, shared by all objects and parts, fixed
+    /// at N [default: adaptive: from 32, growing while throughput grows, up
+    /// to 512, backing off when S3 answers SlowDown].
+    #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u16).range(1..=1024).map(usize::from))]
-    pub concurrency: usize,
+    pub concurrency: Option<usize>,
 
     /// On Ctrl-C or a failure, keep the multipart upload (and its journal in
     /// the state directory) so that --resume can finish it, instead of
@@ -705,7 +740,11 @@ mod tests {
             .expect("--jobs");
         let help = jobs.get_help().expect("help").to_string();
         assert!(
-            help.contains(&format!("[default: {}]", crate::plan::DEFAULT_JOBS)),
+            help.contains(&format!(
+                "[default: {}; {} with --concurrency]",
+                crate::budget::MAX,
+                crate::plan::DEFAULT_JOBS
+            )),
             "{help}"
         );
     }
@@ -713,12 +752,39 @@ mod tests {
     #[test]
     fn defaults_match_the_planner() {
         let cli = Cli::try_parse_from(["s3cp", "s3://a/b", "s3://c/d"]).unwrap();
-        assert_eq!(
-            cli.transfer.multipart_threshold,
-            crate::plan::DEFAULT_THRESHOLD
+        assert!(cli.transfer.multipart_threshold.is_none());
+        assert!(cli.transfer.part_size.is_none());
+        assert_eq!(cli.transfer.concurrency, None);
+        assert_eq!(cli.transfer.copy_mode, CopyModeArg::Auto);
+        let cmd = Cli::command();
+        let help = |id: &str| {
+            let arg = cmd.get_arguments().find(|a| a.get_id() == id).unwrap();
+            arg.get_help().map(|h| h.to_string()).unwrap_or_default()
+        };
+        let size = |bytes: u64| humansize::format_size(bytes, humansize::BINARY).replace(' ', "");
+        let part = help("part_size");
+        assert!(
+            part.contains(&format!(
+                "[default: {};",
+                size(crate::plan::DEFAULT_PART_SIZE)
+            )),
+            "{part}"
         );
-        assert_eq!(cli.transfer.part_size, crate::plan::DEFAULT_PART_SIZE);
-        assert_eq!(cli.transfer.concurrency, crate::plan::DEFAULT_CONCURRENCY);
+        assert!(
+            part.contains(&format!(
+                "streamed: {}]",
+                size(crate::plan::STREAM_PART_SIZE)
+            )),
+            "{part}"
+        );
+        let threshold = help("multipart_threshold");
+        assert!(
+            threshold.contains(&format!(
+                "[default: {};",
+                size(crate::plan::DEFAULT_THRESHOLD)
+            )),
+            "{threshold}"
+        );
     }
 
     #[test]
@@ -786,7 +852,8 @@ mod tests {
     #[test]
     fn sizes_keep_what_was_typed() {
         let cli = Cli::parse_args(["s3cp", "--part-size", "1MiB", "s3://a/b", "s3://c/d"]).unwrap();
-        assert!(matches!(&cli.transfer.part_size, PartSize::Bytes(s) if s.text == "1MiB"));
-        assert_eq!(cli.transfer.part_size, 1024 * 1024);
+        assert!(
+            matches!(&cli.transfer.part_size, Some(PartSize::Bytes(s)) if s.text == "1MiB" && *s == 1024 * 1024)
+        );
     }
 }

@@ -19,13 +19,50 @@ use crate::config::Connection;
 /// name one (aws-cli does the same for S3).
 const FALLBACK_REGION: &str = "us-east-1";
 
+/// One store's client and where its requests go.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub client: aws_sdk_s3::Client,
+    /// Said for messages: the endpoint URL, or "the AWS S3 endpoint for
+    /// region R".
+    pub endpoint: String,
+    /// The endpoint URL; `None` for AWS.
+    pub url: Option<String>,
+}
+
+impl Store {
+    /// Both are one store: the same endpoint URL (scheme and host in any
+    /// case, a trailing `/` or not), or both AWS. Between two stores there
+    /// is no server-side copy.
+    pub fn same_as(&self, other: &Store) -> bool {
+        let norm = |u: &Option<String>| {
+            u.as_deref()
+                .map(|u| u.trim_end_matches('/').to_ascii_lowercase())
+        };
+        norm(&self.url) == norm(&other.url)
+    }
+}
+
 /// The client, counting its requests into `counter`, and where its
 /// requests go, said for messages: the endpoint URL, or "the AWS S3
 /// endpoint for region R".
 pub async fn build(conn: &Connection, counter: &RequestCounter) -> (aws_sdk_s3::Client, String) {
+    let store = build_store(conn, counter).await;
+    (store.client, store.endpoint)
+}
+
+/// [`build`], with the endpoint URL too (to tell two stores apart).
+pub async fn build_store(conn: &Connection, counter: &RequestCounter) -> Store {
     let mut loader = aws_config::defaults(BehaviorVersion::latest());
     if let Some(profile) = &conn.profile {
-        loader = loader.profile_name(profile);
+        // A profile named by a flag supplies the credentials, even when
+        // AWS_ACCESS_KEY_ID is set (as in aws-cli): with two profiles
+        // (--source-profile), the environment cannot stand for both.
+        loader = loader.profile_name(profile).credentials_provider(
+            aws_config::profile::ProfileFileCredentialsProvider::builder()
+                .profile_name(profile)
+                .build(),
+        );
     }
     // The flag, then AWS_REGION / AWS_DEFAULT_REGION, then the profile, then
     // us-east-1. Unlike the SDK's default chain this never asks the EC2
@@ -45,7 +82,13 @@ pub async fn build(conn: &Connection, counter: &RequestCounter) -> (aws_sdk_s3::
         loader = loader.endpoint_url(url);
     }
     let sdk = loader.load().await;
-    let endpoint = describe_endpoint(&sdk);
+    let url = endpoint_url(&sdk);
+    let endpoint = url.clone().unwrap_or_else(|| {
+        format!(
+            "the AWS S3 endpoint for region {}",
+            sdk.region().map_or("(none)", |r| r.as_ref())
+        )
+    });
     // AWS_MAX_ATTEMPTS, AWS_RETRY_MODE and the profile's keys are already in
     // `sdk`; the flags override them.
     let configured = sdk
@@ -73,15 +116,19 @@ pub async fn build(conn: &Connection, counter: &RequestCounter) -> (aws_sdk_s3::
     if conn.path_style {
         s3 = s3.force_path_style(true);
     }
-    (aws_sdk_s3::Client::from_conf(s3.build()), endpoint)
+    Store {
+        client: aws_sdk_s3::Client::from_conf(s3.build()),
+        endpoint,
+        url,
+    }
 }
 
 /// The endpoint URL the S3 client will use, found as the SDK finds it
 /// (`--endpoint-url`, then `AWS_ENDPOINT_URL_S3` or the profile's `s3`
 /// services section, then `AWS_ENDPOINT_URL` or the profile's
-/// `endpoint_url`), or the AWS endpoint of the region.
-fn describe_endpoint(sdk: &aws_config::SdkConfig) -> String {
-    let url = if sdk.get_origin("endpoint_url").is_client_config() {
+/// `endpoint_url`); `None`: AWS.
+fn endpoint_url(sdk: &aws_config::SdkConfig) -> Option<String> {
+    if sdk.get_origin("endpoint_url").is_client_config() {
         sdk.endpoint_url().map(str::to_owned)
     } else {
         let key = aws_types::service_config::ServiceConfigKey::builder()
@@ -93,13 +140,6 @@ fn describe_endpoint(sdk: &aws_config::SdkConfig) -> String {
         sdk.service_config()
             .and_then(|c| c.load_config(key))
             .or_else(|| sdk.endpoint_url().map(str::to_owned))
-    };
-    match url {
-        Some(url) => url,
-        None => format!(
-            "the AWS S3 endpoint for region {}",
-            sdk.region().map_or("(none)", |r| r.as_ref())
-        ),
     }
 }
 
@@ -109,10 +149,18 @@ fn describe_endpoint(sdk: &aws_config::SdkConfig) -> String {
 pub struct RequestCounter {
     operations: std::sync::Arc<std::sync::atomic::AtomicU64>,
     attempts: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Attempts answered 503 (SlowDown) or 429: read by
+    /// [`crate::budget::Budget`], which backs off.
+    throttles: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl RequestCounter {
     /// (requests sent, of which retries).
+    /// The count of throttled attempts, shared.
+    pub fn throttles(&self) -> std::sync::Arc<std::sync::atomic::AtomicU64> {
+        self.throttles.clone()
+    }
+
     pub fn counts(&self) -> (u64, u64) {
         use std::sync::atomic::Ordering::Relaxed;
         let (ops, attempts) = (self.operations.load(Relaxed), self.attempts.load(Relaxed));
@@ -134,6 +182,19 @@ impl aws_sdk_s3::config::Intercept for RequestCounter {
     ) -> Result<(), BoxError> {
         self.operations
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn read_before_deserialization(
+        &self,
+        context: &aws_sdk_s3::config::interceptors::BeforeDeserializationInterceptorContextRef<'_>,
+        _components: &aws_sdk_s3::config::RuntimeComponents,
+        _cfg: &mut aws_sdk_s3::config::ConfigBag,
+    ) -> Result<(), BoxError> {
+        if matches!(context.response().status().as_u16(), 503 | 429) {
+            self.throttles
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
         Ok(())
     }
 
@@ -415,6 +476,27 @@ pub(crate) fn canned_config(status: u16, body: &'static str) -> aws_sdk_s3::conf
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn store(url: Option<&str>) -> Store {
+        let conf = aws_sdk_s3::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .build();
+        Store {
+            client: aws_sdk_s3::Client::from_conf(conf),
+            endpoint: String::new(),
+            url: url.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn one_store_is_the_same_endpoint_or_both_aws() {
+        let aws = store(None);
+        assert!(aws.same_as(&store(None)));
+        let minio = store(Some("http://minio:9000"));
+        assert!(minio.same_as(&store(Some("HTTP://MINIO:9000/"))));
+        assert!(!minio.same_as(&store(Some("http://minio:9001"))));
+        assert!(!minio.same_as(&aws));
+    }
     use aws_sdk_s3::config::retry::RetryAction;
 
     #[test]

@@ -25,7 +25,7 @@ use crate::options::{
     Acl, ContentHeaders, CopyOptions, Encryption, Grants, MetadataDirective, MetadataOptions,
     ObjectLock, SourceConditions, SseCKey, TaggingDirective, TaggingOptions, parse_date,
 };
-use crate::plan::{Limits, PlanError};
+use crate::plan::{CopyMode, Limits, PlanError};
 use crate::select::{Filter, Filters, Shard, as_prefix};
 use crate::uri::S3Uri;
 
@@ -44,6 +44,11 @@ pub struct Connection {
     pub source_region: Option<String>,
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
+    /// `--source-profile`: the source's profile, when not `profile`.
+    pub source_profile: Option<String>,
+    /// `--source-endpoint-url`: the source's store, when not the
+    /// destination's.
+    pub source_endpoint_url: Option<String>,
     pub path_style: bool,
     /// Overrides the configured retry attempts.
     pub max_attempts: Option<u32>,
@@ -92,14 +97,14 @@ pub enum Command {
     /// Copy objects.
     Copy(Box<Config>),
     /// `s3cp uploads list|abort`.
-    Uploads(Uploads),
+    Uploads(Box<Uploads>),
 }
 
 impl Command {
     pub fn from_cli(cli: &Cli) -> anyhow::Result<Self> {
         Ok(match &cli.command {
             Some(crate::cli::Command::Uploads(command)) => {
-                Command::Uploads(Uploads::from_cli(command, &cli.connection)?)
+                Command::Uploads(Box::new(Uploads::from_cli(command, &cli.connection)?))
             }
             None => Command::Copy(Box::new(Config::from_cli(cli)?)),
         })
@@ -139,6 +144,12 @@ impl Uploads {
                 },
             ),
         };
+        if connection.source_profile.is_some() || connection.source_endpoint_url.is_some() {
+            bail!(
+                "--source-profile and --source-endpoint-url are for copies: s3cp uploads works \
+                 on one bucket, reached with --profile and --endpoint-url"
+            );
+        }
         if connection.source_region.is_some() {
             bail!(
                 "--source-region is for copies: s3cp uploads works on one bucket, whose region \
@@ -161,8 +172,14 @@ pub struct Config {
     pub options: CopyOptions,
     pub connection: Connection,
     pub limits: Limits,
-    /// Requests in flight, shared by all objects and parts.
-    pub concurrency: usize,
+    /// The limits of a streamed copy (other defaults: the bytes pass
+    /// through this machine).
+    pub stream_limits: Limits,
+    /// `--copy-mode`.
+    pub copy_mode: CopyMode,
+    /// Requests in flight, shared by all objects and parts: fixed by
+    /// `--concurrency`, else adaptive ([`crate::budget`]).
+    pub concurrency: Option<usize>,
     /// Keep failed multipart uploads for `--resume`.
     pub keep_partial: bool,
     /// Continue an interrupted multipart copy.
@@ -243,23 +260,65 @@ impl Config {
             }
             _ => bail!("give SRC and DST, or --from-file FILE"),
         };
-        let limits = limits(&cli.transfer)?;
+        let stream_limits = limits(&cli.transfer, true)?;
+        let limits = limits(&cli.transfer, false)?;
+        let copy_mode = match cli.transfer.copy_mode {
+            crate::cli::CopyModeArg::Auto => CopyMode::Auto,
+            crate::cli::CopyModeArg::Server => CopyMode::Server,
+            crate::cli::CopyModeArg::Stream => CopyMode::Stream,
+        };
         Ok(Self {
             mode,
             bulk: Bulk {
-                jobs: cli.bulk.jobs.unwrap_or(crate::plan::DEFAULT_JOBS),
+                jobs: cli.bulk.jobs.unwrap_or(match cli.transfer.concurrency {
+                    Some(_) => crate::plan::DEFAULT_JOBS,
+                    None => crate::budget::MAX,
+                }),
                 shard: cli.bulk.shard.as_deref().map(Shard::parse).transpose()?,
                 fail_fast: cli.bulk.fail_fast,
             },
             options,
             connection: Connection::try_from(&cli.connection)?,
             limits,
+            stream_limits,
+            copy_mode,
             concurrency: cli.transfer.concurrency,
             keep_partial: cli.transfer.keep_partial,
             resume: cli.transfer.resume,
             output: Output::from(&cli.output),
             warnings,
         })
+    }
+}
+
+impl Connection {
+    /// Whether the source is reached otherwise than the destination (its
+    /// own profile or endpoint): it then has its own client.
+    pub fn source_differs(&self) -> bool {
+        self.source_profile.is_some() || self.source_endpoint_url.is_some()
+    }
+
+    /// How to reach the source: `--source-profile` and
+    /// `--source-endpoint-url` where given. With a profile of its own, the
+    /// source's endpoint is that profile's (or the environment's) unless
+    /// `--source-endpoint-url` names one; without, it is the
+    /// destination's. Its region: `--source-region`, else `--region`, else
+    /// what its profile or the environment says.
+    pub fn source(&self) -> Connection {
+        let endpoint_url = match (&self.source_endpoint_url, &self.source_profile) {
+            (Some(url), _) => Some(url.clone()),
+            (None, Some(_)) => None,
+            (None, None) => self.endpoint_url.clone(),
+        };
+        Connection {
+            region: self.source_region.clone().or(self.region.clone()),
+            source_region: None,
+            profile: self.source_profile.clone().or(self.profile.clone()),
+            endpoint_url,
+            source_profile: None,
+            source_endpoint_url: None,
+            ..self.clone()
+        }
     }
 }
 
@@ -271,7 +330,17 @@ impl TryFrom<&ConnectionArgs> for Connection {
             region: a.region.clone(),
             source_region: a.source_region.clone(),
             profile: a.profile.clone(),
-            endpoint_url: a.endpoint_url.as_deref().map(endpoint_url).transpose()?,
+            endpoint_url: a
+                .endpoint_url
+                .as_deref()
+                .map(|u| endpoint_url("--endpoint-url", u))
+                .transpose()?,
+            source_profile: a.source_profile.clone(),
+            source_endpoint_url: a
+                .source_endpoint_url
+                .as_deref()
+                .map(|u| endpoint_url("--source-endpoint-url", u))
+                .transpose()?,
             path_style: a.path_style,
             max_attempts: a.max_attempts,
             adaptive_retries: a
@@ -284,20 +353,20 @@ impl TryFrom<&ConnectionArgs> for Connection {
 /// An `--endpoint-url` must say how to connect: without a scheme the SDK
 /// cannot send anything, and the user would only learn it from a network
 /// error after every retry.
-fn endpoint_url(url: &str) -> anyhow::Result<String> {
+fn endpoint_url(flag: &str, url: &str) -> anyhow::Result<String> {
     let lower = url.to_ascii_lowercase();
     let host = lower
         .strip_prefix("http://")
         .or_else(|| lower.strip_prefix("https://"));
     match host {
         Some(host) if !host.is_empty() && !host.starts_with('/') => Ok(url.to_owned()),
-        Some(_) => bail!(
-            "--endpoint-url '{url}' names no host: write it as http://HOST:PORT or https://HOST"
-        ),
-        None if url.contains("://") => {
-            bail!("--endpoint-url '{url}' must begin with http:// or https://")
+        Some(_) => {
+            bail!("{flag} '{url}' names no host: write it as http://HOST:PORT or https://HOST")
         }
-        None => bail!("--endpoint-url '{url}' has no scheme: write http://{url} or https://{url}"),
+        None if url.contains("://") => {
+            bail!("{flag} '{url}' must begin with http:// or https://")
+        }
+        None => bail!("{flag} '{url}' has no scheme: write http://{url} or https://{url}"),
     }
 }
 
@@ -643,19 +712,45 @@ fn conditions(a: &ConditionArgs) -> anyhow::Result<SourceConditions> {
     })
 }
 
-/// The planning limits; an error names the size as it was typed.
-fn limits(a: &TransferArgs) -> anyhow::Result<Limits> {
-    let threshold = &a.multipart_threshold;
+/// The planning limits of a server-side copy, or of a streamed one
+/// (`stream`), whose defaults differ; an error names the size as it was
+/// typed.
+fn limits(a: &TransferArgs, stream: bool) -> anyhow::Result<Limits> {
+    let default_part = if stream {
+        crate::plan::STREAM_PART_SIZE
+    } else {
+        crate::plan::DEFAULT_PART_SIZE
+    };
     let (part_size, source_parts) = match &a.part_size {
-        PartSize::Bytes(size) => (size.clone(), false),
-        PartSize::Source => (
+        Some(PartSize::Bytes(size)) => (size.clone(), false),
+        Some(PartSize::Source) => (
             Size {
-                bytes: crate::plan::DEFAULT_PART_SIZE,
+                bytes: default_part,
                 text: "source".to_owned(),
             },
             true,
         ),
+        None => (
+            Size {
+                bytes: default_part,
+                text: format!("{default_part}"),
+            },
+            false,
+        ),
     };
+    // A streamed object up to one part is one PutObject.
+    let threshold = match &a.multipart_threshold {
+        Some(t) => t.clone(),
+        None if stream => Size {
+            bytes: part_size.bytes.min(crate::plan::MAX_SINGLE_COPY),
+            text: part_size.text.clone(),
+        },
+        None => Size {
+            bytes: crate::plan::DEFAULT_THRESHOLD,
+            text: "5GiB".to_owned(),
+        },
+    };
+    let threshold = &threshold;
     let limits = Limits::new(threshold.bytes, part_size.bytes).map_err(|e| {
         let typed = match e {
             PlanError::ThresholdTooLarge(_) => &threshold.text,
@@ -862,5 +957,106 @@ mod tests {
             e.to_string().starts_with("--part-size 5.5GiB is above"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn the_source_is_reached_as_the_destination_unless_flags_say_otherwise() {
+        let c = config(&[
+            "--endpoint-url",
+            "http://dst:9000",
+            "--profile",
+            "mine",
+            "--region",
+            "us-east-1",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        assert!(!c.connection.source_differs());
+        let src = c.connection.source();
+        assert_eq!(src.endpoint_url.as_deref(), Some("http://dst:9000"));
+        assert_eq!(src.profile.as_deref(), Some("mine"));
+        assert_eq!(src.region.as_deref(), Some("us-east-1"));
+        assert_eq!(c.copy_mode, CopyMode::Auto);
+
+        // Its own endpoint: the destination's profile and region still.
+        let c = config(&[
+            "--endpoint-url",
+            "http://dst:9000",
+            "--source-endpoint-url",
+            "http://src:9000",
+            "--source-region",
+            "eu-west-1",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        assert!(c.connection.source_differs());
+        let src = c.connection.source();
+        assert_eq!(src.endpoint_url.as_deref(), Some("http://src:9000"));
+        assert_eq!(src.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(src.source_endpoint_url, None);
+
+        // Its own profile: that profile's endpoint, not --endpoint-url.
+        let c = config(&[
+            "--endpoint-url",
+            "http://dst:9000",
+            "--source-profile",
+            "theirs",
+            "--path-style",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        let src = c.connection.source();
+        assert_eq!(src.profile.as_deref(), Some("theirs"));
+        assert_eq!(src.endpoint_url, None);
+        assert!(src.path_style, "--path-style applies to both ends");
+    }
+
+    #[test]
+    fn source_flags_are_checked_and_refused_where_they_mean_nothing() {
+        let e = config(&["--source-endpoint-url", "src:9000", "s3://a/k", "s3://b/k"]).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("--source-endpoint-url 'src:9000' has no scheme"),
+            "{e}"
+        );
+        for flag in ["--source-profile", "--source-endpoint-url"] {
+            let cli = Cli::parse_args(["s3cp", "uploads", "list", flag, "http://x", "s3://b/"]);
+            let e = match cli {
+                Ok(cli) => Command::from_cli(&cli).map(|_| ()).unwrap_err().to_string(),
+                Err(e) => e.to_string(),
+            };
+            assert!(e.contains(flag), "{flag}: {e}");
+        }
+        let c = config(&["--copy-mode", "stream", "s3://a/k", "s3://b/k"]).unwrap();
+        assert_eq!(c.copy_mode, CopyMode::Stream);
+    }
+
+    #[test]
+    fn a_stream_has_its_own_default_part_size_and_threshold() {
+        let c = config(&["s3://a/k", "s3://b/k"]).unwrap();
+        assert_eq!(c.limits.part_size, crate::plan::DEFAULT_PART_SIZE);
+        assert_eq!(c.limits.threshold, crate::plan::DEFAULT_THRESHOLD);
+        assert_eq!(c.stream_limits.part_size, crate::plan::STREAM_PART_SIZE);
+        assert_eq!(c.stream_limits.threshold, crate::plan::STREAM_PART_SIZE);
+        // What is given counts for both.
+        let c = config(&[
+            "--part-size",
+            "64MiB",
+            "--multipart-threshold",
+            "1GiB",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        assert_eq!(c.limits.part_size, 64 << 20);
+        assert_eq!(c.stream_limits.part_size, 64 << 20);
+        assert_eq!(c.stream_limits.threshold, 1 << 30);
+        // A part size alone: a stream's threshold follows it.
+        let c = config(&["--part-size", "8MiB", "s3://a/k", "s3://b/k"]).unwrap();
+        assert_eq!(c.stream_limits.threshold, 8 << 20);
+        assert_eq!(c.limits.threshold, crate::plan::DEFAULT_THRESHOLD);
     }
 }

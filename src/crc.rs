@@ -83,6 +83,21 @@ pub fn to_base64(alg: Algorithm, value: u64) -> String {
     STANDARD.encode(bytes)
 }
 
+/// The value of a CRC in S3's base64 form ([`to_base64`] undone); `None`
+/// when it is not one of `alg`'s.
+pub fn from_base64(alg: Algorithm, text: &str) -> Option<u64> {
+    let bytes = STANDARD.decode(text).ok()?;
+    let width = match alg {
+        Algorithm::Crc32 | Algorithm::Crc32c => 4,
+        Algorithm::Crc64Nvme => 8,
+        Algorithm::Sha1 | Algorithm::Sha256 => return None,
+    };
+    if bytes.len() != width {
+        return None;
+    }
+    Some(bytes.iter().fold(0u64, |v, b| (v << 8) | u64::from(*b)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +114,20 @@ mod tests {
             Algorithm::Crc64Nvme => 0xAE8B_1486_0A79_9888,
             _ => unreachable!(),
         }
+    }
+
+    #[test]
+    fn base64_round_trips_and_refuses_other_widths() {
+        for alg in CRCS {
+            let v = check_value(alg);
+            assert_eq!(from_base64(alg, &to_base64(alg, v)), Some(v), "{alg}");
+        }
+        assert_eq!(
+            from_base64(Algorithm::Crc64Nvme, &to_base64(Algorithm::Crc32, 7)),
+            None
+        );
+        assert_eq!(from_base64(Algorithm::Crc32, "not base64!"), None);
+        assert_eq!(from_base64(Algorithm::Sha256, "AAAA"), None);
     }
 
     fn crc_of(alg: Algorithm, bytes: &[u8]) -> u64 {

@@ -44,6 +44,7 @@
 #![warn(rust_2018_idioms, unreachable_pub, missing_debug_implementations)]
 
 pub mod batch;
+pub mod budget;
 pub mod checksum;
 pub mod cli;
 pub mod client;
@@ -67,7 +68,6 @@ use std::future::Future;
 use std::io::IsTerminal;
 
 use futures::Stream;
-use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::batch::Batch;
@@ -106,11 +106,30 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
         tracing::warn!("{warning}");
     }
     let counter = client::RequestCounter::default();
-    let (client, endpoint) = client::build(&config.connection, &counter).await;
+    let store = client::build_store(&config.connection, &counter).await;
+    // The source's store, when --source-profile or --source-endpoint-url
+    // name another way to reach it.
+    let source_store = match config.connection.source_differs() {
+        true => Some(client::build_store(&config.connection.source(), &counter).await),
+        false => None,
+    };
+    let same_store = source_store.as_ref().is_none_or(|s| s.same_as(&store));
+    // --copy-mode server between two stores: refused before any request.
+    if let Err(e) = config.copy_mode.streams(same_store) {
+        let failure = Failure::Usage(anyhow::anyhow!(e));
+        printer.run_failure(&failure);
+        return failure.exit();
+    }
+    let endpoint = store.endpoint.clone();
+    let source_endpoint = source_store
+        .as_ref()
+        .map_or_else(|| endpoint.clone(), |s| s.endpoint.clone());
     // Every bucket's requests go to its region: given by --source-region /
     // --region, else learned from S3's first redirect (one client per
     // region, all from this configuration: credentials resolved once).
-    let regions = region::Regions::new(client.clone());
+    let regions = region::Regions::new(store.client.clone());
+    let source_regions = source_store.map(|s| region::Regions::new(s.client));
+    let source = source_regions.as_ref().unwrap_or(&regions);
     let (src_bucket, dst_bucket) = match &config.mode {
         Mode::One(job) => (Some(&job.src.bucket), Some(&job.dst.bucket)),
         Mode::Recursive { src, dst, .. } => (Some(&src.bucket), Some(&dst.bucket)),
@@ -120,14 +139,28 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
         regions.give(bucket, r);
     }
     if let (Some(bucket), Some(r)) = (src_bucket, &config.connection.source_region) {
-        regions.give(bucket, r);
+        source.give(bucket, r);
     }
-    let budget = Semaphore::new(config.concurrency);
+    let budget = match config.concurrency {
+        Some(n) => budget::Budget::fixed(n, counter.throttles()),
+        None => budget::Budget::adaptive(counter.throttles()),
+    };
+    // Streamed bodies in memory: the fixed number, or the adaptive start.
+    let buffers = copy::Buffers::new(
+        config.concurrency.unwrap_or(budget::START),
+        config.stream_limits,
+    );
     let engine = Engine {
         regions: &regions,
+        source,
+        mode: config.copy_mode,
+        same_store,
+        stream_limits: config.stream_limits,
+        buffers: &buffers,
+        source_endpoint: &source_endpoint,
         limits: config.limits,
         budget: &budget,
-        concurrency: config.concurrency,
+        concurrency: budget.max(),
         keep_partial: config.keep_partial,
         resume: config.resume,
         endpoint: &endpoint,
@@ -144,7 +177,7 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
                     filters: filters.clone(),
                     shard: config.bulk.shard,
                 };
-                let items = listing.stream(&regions, &budget, &config.options, &endpoint);
+                let items = listing.stream(source, &budget, &config.options, &source_endpoint);
                 many(
                     &engine, &config, items, printer, progress, &counter, &cancel,
                 )
@@ -208,7 +241,15 @@ async fn one(
     };
     let dry_run = config.output.dry_run;
     let result = engine
-        .copy(job, None, &config.options, dry_run, bar.as_ref(), cancel)
+        .copy(
+            job,
+            None,
+            None,
+            &config.options,
+            dry_run,
+            bar.as_ref(),
+            cancel,
+        )
         .await;
     match result {
         Ok(copied) => {
@@ -256,6 +297,14 @@ async fn many(
     };
     let mut summary = run.run(items, cancel).await;
     (summary.requests, summary.retries) = counter.counts();
+    summary.concurrency = engine.budget.limit();
+    if engine.budget.is_adaptive() {
+        tracing::info!(
+            "requests in flight settled at {} (at most {} during the run)",
+            engine.budget.limit(),
+            engine.budget.peak()
+        );
+    }
     printer.summary(&summary);
     if summary.interrupted {
         Exit::Interrupted

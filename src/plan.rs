@@ -52,6 +52,56 @@ pub const DEFAULT_PART_SIZE: u64 = 256 * MIB;
 /// more in flight matters more still.
 pub const DEFAULT_CONCURRENCY: usize = 32;
 
+/// Default part size of a streamed copy (the bytes pass through this
+/// machine, one part in memory per part in flight), and its default
+/// multipart threshold: an object up to one part is one PutObject.
+pub const STREAM_PART_SIZE: u64 = 16 * MIB;
+
+/// Where the bytes of a copy go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CopyMode {
+    /// Server-side when both ends are the same store, else streamed.
+    #[default]
+    Auto,
+    /// Server-side only (CopyObject, UploadPartCopy).
+    Server,
+    /// Streamed: GetObject, then PutObject or UploadPart.
+    Stream,
+}
+
+impl CopyMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            CopyMode::Auto => "auto",
+            CopyMode::Server => "server",
+            CopyMode::Stream => "stream",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<CopyMode> {
+        [CopyMode::Auto, CopyMode::Server, CopyMode::Stream]
+            .into_iter()
+            .find(|m| m.name().eq_ignore_ascii_case(name))
+    }
+
+    /// Whether a copy between two ends (`same_store`: one store holds
+    /// both) is streamed; an error when it cannot be made in this mode.
+    pub fn streams(self, same_store: bool) -> Result<bool, String> {
+        match self {
+            CopyMode::Auto => Ok(!same_store),
+            CopyMode::Stream => Ok(true),
+            CopyMode::Server if same_store => Ok(false),
+            CopyMode::Server => Err(
+                "the source and the destination are in different stores (--source-endpoint-url \
+                 or --source-profile names another), where no server-side copy exists: give \
+                 --copy-mode stream or auto (on a manifest line, \"mode\": \"stream\") to \
+                 stream the bytes through this machine"
+                    .to_owned(),
+            ),
+        }
+    }
+}
+
 /// Default number of objects in flight in a bulk run (enough to keep
 /// [`DEFAULT_CONCURRENCY`] requests busy with one-request small copies).
 pub const DEFAULT_JOBS: usize = 64;
@@ -458,5 +508,21 @@ mod tests {
             assert_eq!(w[0].last + 1, w[1].first);
             assert_eq!(w[0].number + 1, w[1].number);
         }
+    }
+
+    #[test]
+    fn copy_modes_stream_between_stores_and_server_refuses_there() {
+        assert_eq!(CopyMode::Auto.streams(true), Ok(false));
+        assert_eq!(CopyMode::Auto.streams(false), Ok(true));
+        assert_eq!(CopyMode::Stream.streams(true), Ok(true));
+        assert_eq!(CopyMode::Stream.streams(false), Ok(true));
+        assert_eq!(CopyMode::Server.streams(true), Ok(false));
+        let e = CopyMode::Server.streams(false).unwrap_err();
+        assert!(e.contains("--copy-mode stream"), "{e}");
+        for m in [CopyMode::Auto, CopyMode::Server, CopyMode::Stream] {
+            assert_eq!(CopyMode::from_name(m.name()), Some(m));
+        }
+        assert_eq!(CopyMode::from_name("STREAM"), Some(CopyMode::Stream));
+        assert_eq!(CopyMode::from_name("copy"), None);
     }
 }

@@ -152,7 +152,11 @@ impl<'a> CopyLine<'a> {
         };
         CopyLine {
             size: Some(c.size),
-            method: Some(c.method.name()),
+            method: Some(if c.streamed {
+                "stream"
+            } else {
+                c.method.name()
+            }),
             part_size,
             parts: Some(parts),
             requests: Some(c.requests),
@@ -328,6 +332,9 @@ pub struct Summary {
     /// HTTP requests sent, retries included.
     pub requests: u64,
     pub retries: u64,
+    /// Requests in flight the run settled at (the last limit of an
+    /// adaptive budget; `--concurrency` when fixed).
+    pub concurrency: usize,
     pub duration_ms: u64,
     /// True when Ctrl-C stopped the run.
     pub interrupted: bool,
@@ -419,7 +426,14 @@ impl Printer {
             line.encryption,
             line.storage_class
         );
+        let streamed = line.method == Some("stream");
         let what = match (line.size, line.method, line.parts, line.part_size) {
+            (Some(size), Some(_), Some(parts), Some(part)) if streamed => format!(
+                "{}, streamed in {parts} part{} of {}",
+                human_size(size),
+                if parts == 1 { "" } else { "s" },
+                human_size(part)
+            ),
             (Some(size), Some(_), Some(parts), Some(part)) => format!(
                 "{}, {}",
                 human_size(size),
@@ -428,6 +442,9 @@ impl Printer {
                     parts
                 }
             ),
+            (Some(size), _, _, _) if streamed => {
+                format!("{}, streamed with one PutObject", human_size(size))
+            }
             (Some(size), _, _, _) => format!("{}, {}", human_size(size), Method::Single),
             _ => String::new(),
         };
@@ -494,12 +511,13 @@ impl Printer {
                 String::new()
             };
             self.stdout(&format!(
-                "summary: {done}{verified}, {} skipped, {} failed{excluded}; {}; {} requests ({} retries) in {:.2}s{}",
+                "summary: {done}{verified}, {} skipped, {} failed{excluded}; {}; {} requests ({} retries, {} in flight) in {:.2}s{}",
                 s.skipped,
                 s.failed,
                 human_size(s.bytes),
                 s.requests,
                 s.retries,
+                s.concurrency,
                 Duration::from_millis(s.duration_ms).as_secs_f64(),
                 if s.interrupted { "; interrupted" } else { "" }
             ));

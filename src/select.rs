@@ -10,11 +10,11 @@ use futures::{Stream, StreamExt};
 use globset::{Glob, GlobMatcher};
 use md5::{Digest, Md5};
 use tokio::io::AsyncBufReadExt;
-use tokio::sync::Semaphore;
 
 use crate::error::s3;
 use crate::job::CopyJob;
 use crate::options::CopyOptions;
+use crate::plan::CopyMode;
 use crate::region::Regions;
 use crate::request;
 use crate::uri::S3Uri;
@@ -37,6 +37,8 @@ pub struct Listed {
 pub struct Item {
     pub job: CopyJob,
     pub listed: Option<Listed>,
+    /// A manifest line's `"mode"`, which overrides `--copy-mode` for it.
+    pub mode: Option<CopyMode>,
 }
 
 /// A manifest line or listing entry that cannot be copied.
@@ -236,6 +238,7 @@ impl Listing {
                         _ => Some(true),
                     },
                 }),
+                mode: None,
             });
         }
         (items, excluded)
@@ -250,7 +253,7 @@ impl Listing {
     pub fn stream<'a>(
         self,
         regions: &'a Regions,
-        budget: &'a Semaphore,
+        budget: &'a crate::budget::Budget,
         opts: &'a CopyOptions,
         endpoint: &'a str,
     ) -> impl Stream<Item = Selected> + 'a {
@@ -271,7 +274,7 @@ impl Listing {
             let (listing, mut pages, mut reports_checksums, first) = state?;
             let signed = regions.region_of(&listing.src.bucket);
             let mut page = {
-                let _permit = budget.acquire().await.expect("the budget is never closed");
+                let _permit = budget.acquire().await;
                 pages.next().await?
             };
             // The first page redirected: the source bucket's region is
@@ -289,7 +292,7 @@ impl Listing {
                 pages = request::list_objects(&regions.client_in(&region), &listing.src, opts)
                     .into_paginator()
                     .send();
-                let _permit = budget.acquire().await.expect("the budget is never closed");
+                let _permit = budget.acquire().await;
                 page = pages.next().await?;
             }
             if page.is_ok() && first {
@@ -435,27 +438,38 @@ fn split_pair(text: &str) -> Option<(&str, &str)> {
 }
 
 pub fn parse_manifest_line(text: &str) -> anyhow::Result<Item> {
-    let (src, dst) = if text.starts_with('{') {
+    let (src, dst, mode) = if text.starts_with('{') {
         #[derive(serde::Deserialize)]
         #[serde(deny_unknown_fields)]
         struct Line {
             src: String,
             dst: String,
+            mode: Option<String>,
         }
         let line: Line = serde_json::from_str(text)
             .context("not a JSON object {\"src\": \"s3://...\", \"dst\": \"s3://...\"}")?;
-        (line.src, line.dst)
+        let mode = match line.mode.as_deref() {
+            None => None,
+            Some(m) => Some(CopyMode::from_name(m).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "\"mode\": \"{m}\" is not a copy mode: give \"auto\", \"server\" or \
+                     \"stream\", or leave it out to follow --copy-mode"
+                )
+            })?),
+        };
+        (line.src, line.dst, mode)
     } else {
         let Some((s, d)) = split_pair(text) else {
             bail!("expected 'SRC DST' (two s3:// URIs) or a JSON object with src and dst");
         };
-        (s.to_owned(), d.to_owned())
+        (s.to_owned(), d.to_owned(), None)
     };
     let src = S3Uri::parse_source(&src)?;
     let dst = S3Uri::parse_destination(&dst)?.resolve_destination(&src)?;
     Ok(Item {
         job: CopyJob { src, dst },
         listed: None,
+        mode,
     })
 }
 

@@ -7,6 +7,9 @@ mod multipart;
 mod prove;
 mod read;
 mod single;
+mod stream;
+
+pub use stream::Buffers;
 
 use std::future::Future;
 use std::time::{Duration, Instant, SystemTime};
@@ -16,7 +19,6 @@ use aws_sdk_s3::Client;
 
 use aws_sdk_s3::types::StorageClass;
 use futures::{StreamExt, TryStreamExt};
-use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::checksum::{self, By, Checksum, Proof};
@@ -52,18 +54,32 @@ pub struct Copied {
     pub verified: Option<By>,
     /// Why nothing proved it, when nothing did.
     pub unverified: Option<String>,
+    /// The bytes passed through this machine (GetObject, then PutObject
+    /// or UploadPart) instead of a server-side copy.
+    pub streamed: bool,
 }
 
 /// Engine settings that are the same for every object.
 #[derive(Debug, Clone, Copy)]
 pub struct Engine<'a> {
-    /// The client of each bucket's region ([`Engine::send_to`] follows
-    /// S3's redirects).
+    /// The client of each destination bucket's region ([`Engine::send_to`]
+    /// follows S3's redirects).
     pub regions: &'a crate::region::Regions,
+    /// The same for the source's store ([`Engine::send_src`]): the very
+    /// same as `regions` when one store holds both ends.
+    pub source: &'a crate::region::Regions,
+    /// `--copy-mode`, and whether one store holds both ends: together
+    /// they say which copies are streamed.
+    pub mode: plan::CopyMode,
+    pub same_store: bool,
+    /// The limits of a streamed copy.
+    pub stream_limits: Limits,
+    /// The memory of streamed bodies, shared by every copy of the run.
+    pub buffers: &'a Buffers,
     pub limits: Limits,
     /// Requests in flight, of every object and part together: each request
     /// holds one permit while it runs.
-    pub budget: &'a Semaphore,
+    pub budget: &'a crate::budget::Budget,
     /// Parts of one object scheduled at once (at most the budget's size).
     pub concurrency: usize,
     /// Keep a failed or interrupted multipart upload (and its journal) for
@@ -74,6 +90,8 @@ pub struct Engine<'a> {
     /// Where requests go, for messages: the endpoint URL, or "the AWS S3
     /// endpoint for region R".
     pub endpoint: &'a str,
+    /// The same for the source's store.
+    pub source_endpoint: &'a str,
 }
 
 impl Engine<'_> {
@@ -81,11 +99,7 @@ impl Engine<'_> {
     /// permit for all of its attempts. The SDK's retries are the only ones
     /// (see [`crate::client`]): s3cp never sends a request again itself.
     pub(crate) async fn send<T>(&self, request: impl Future<Output = T>) -> T {
-        let _permit = self
-            .budget
-            .acquire()
-            .await
-            .expect("the budget is never closed");
+        let _permit = self.budget.acquire().await;
         request.await
     }
 
@@ -110,7 +124,44 @@ impl Engine<'_> {
         >,
         E: aws_sdk_s3::error::ProvideErrorMetadata,
     {
-        let regions = self.regions;
+        self.send_in(self.regions, bucket, request).await
+    }
+
+    /// [`Engine::send_to`] for a read of the source bucket, in the
+    /// source's store (the destination's, unless `--source-endpoint-url` or
+    /// `--source-profile` name another).
+    pub(crate) async fn send_src<T, E, Fut>(
+        &self,
+        bucket: &str,
+        request: impl Fn(&Client) -> Fut,
+    ) -> Result<T, aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>>
+    where
+        Fut: Future<
+            Output = Result<
+                T,
+                aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
+            >,
+        >,
+        E: aws_sdk_s3::error::ProvideErrorMetadata,
+    {
+        self.send_in(self.source, bucket, request).await
+    }
+
+    async fn send_in<T, E, Fut>(
+        &self,
+        regions: &crate::region::Regions,
+        bucket: &str,
+        request: impl Fn(&Client) -> Fut,
+    ) -> Result<T, aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>>
+    where
+        Fut: Future<
+            Output = Result<
+                T,
+                aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
+            >,
+        >,
+        E: aws_sdk_s3::error::ProvideErrorMetadata,
+    {
         let gate = (!regions.is_known(bucket)).then(|| regions.gate(bucket));
         let first = match &gate {
             Some(gate) => Some(gate.lock().await),
@@ -156,19 +207,28 @@ impl Engine<'_> {
     ///
     /// `listed` is what a listing said of the source: an object that one
     /// CopyObject copies then needs no HEAD (one request per object), unless
-    /// MERGE needs the source's metadata.
+    /// MERGE needs the source's metadata. `mode` overrides `--copy-mode`
+    /// for this copy (a manifest line's `"mode"`).
+    #[allow(clippy::too_many_arguments)]
     pub async fn copy(
         &self,
         job: &CopyJob,
         listed: Option<&Listed>,
+        mode: Option<plan::CopyMode>,
         opts: &CopyOptions,
         dry_run: bool,
         progress: &dyn Progress,
         cancel: &CancellationToken,
     ) -> anyhow::Result<Copied> {
+        let streamed = mode
+            .unwrap_or(self.mode)
+            .streams(self.same_store)
+            .map_err(|e| anyhow::anyhow!("cannot copy {} to {}: {e}", job.src, job.dst))?;
         let mut size = None;
         let result = self
-            .copy_source(job, listed, opts, dry_run, progress, cancel, &mut size)
+            .copy_source(
+                job, listed, streamed, opts, dry_run, progress, cancel, &mut size,
+            )
             .await;
         // Once the HEAD read it, a failed copy reports the source's size.
         result.map_err(|error| match size {
@@ -183,6 +243,7 @@ impl Engine<'_> {
         &self,
         job: &CopyJob,
         listed: Option<&Listed>,
+        streamed: bool,
         opts: &CopyOptions,
         dry_run: bool,
         progress: &dyn Progress,
@@ -194,8 +255,15 @@ impl Engine<'_> {
         // --verify needs the source's checksum before the copy, to know
         // whether a read must prove it: always a HEAD then. With
         // --part-size source, a multipart source needs its parts read.
+        // A streamed copy writes the source's headers itself: always a HEAD.
+        let limits = if streamed {
+            self.stream_limits
+        } else {
+            self.limits
+        };
         let known = listed.filter(|l| {
-            l.size <= self.limits.threshold
+            !streamed
+                && l.size <= self.limits.threshold
                 && opts.metadata.directive != MetadataDirective::Merge
                 && !opts.checksums.verify
                 && !(self.limits.source_parts && plan::etag_parts(&l.etag).is_some())
@@ -208,11 +276,11 @@ impl Engine<'_> {
             },
             None => {
                 let head = self
-                    .send_to(&job.src.bucket, |c| {
+                    .send_src(&job.src.bucket, |c| {
                         request::head_source(c, &job.src, opts).send()
                     })
                     .await
-                    .map_err(|err| source_error(job, opts, self.endpoint, &err))?;
+                    .map_err(|err| source_error(job, opts, self.source_endpoint, &err))?;
                 SourceObject::from_head(&head)
             }
         };
@@ -247,15 +315,22 @@ impl Engine<'_> {
                 part_size: e.part_size,
                 parts: e.size.div_ceil(e.part_size),
             },
-            None if self.limits.source_parts => self.source_parts(job, &source, opts).await?,
-            None => plan::plan(source.size, self.limits)?,
+            None if limits.source_parts => self.source_parts(job, &source, opts).await?,
+            None => plan::plan(source.size, limits)?,
         };
         tracing::info!(
-            "{} is {} bytes (ETag {}, version {}): {method}",
+            "{} is {} bytes (ETag {}, version {}): {}",
             job.src,
             source.size,
             source.etag,
-            source.version_id.as_deref().unwrap_or("none")
+            source.version_id.as_deref().unwrap_or("none"),
+            match (streamed, method) {
+                (false, _) => method.to_string(),
+                (true, Method::Single) => "streamed, one GetObject and one PutObject".to_owned(),
+                (true, Method::Multipart { part_size, parts }) => {
+                    format!("streamed in {parts} parts of {part_size} bytes")
+                }
+            }
         );
         let acl = match &opts.acl {
             Acl::CopySource => Acl::Grants(self.source_acl(job, &source, opts).await?),
@@ -265,28 +340,32 @@ impl Engine<'_> {
         let multipart = matches!(method, Method::Multipart { .. });
         // --part-size source: one HEAD per part of the source.
         let part_heads = match method {
-            Method::Multipart { parts, .. } if self.limits.source_parts && resumed.is_none() => {
-                parts
-            }
+            Method::Multipart { parts, .. } if limits.source_parts && resumed.is_none() => parts,
             _ => 0,
         };
+        // A streamed copy reads the tags for its write, single or not.
+        let tags_read = (multipart || streamed) && resumed.is_none();
         let reads = u64::from(known.is_none())
             + u64::from(opts.acl == Acl::CopySource)
-            + u64::from(multipart && opts.tagging.directive == TaggingDirective::Copy)
+            + u64::from(tags_read && opts.tagging.directive == TaggingDirective::Copy)
             + part_heads;
         // The source's own parts repeated: the ETags compare, unless a key
         // (KMS, SSE-C) makes them something else than MD5s.
-        let same_parts = multipart && self.limits.source_parts && resumed.is_none();
-        let checks = checksum::plan(
-            prove::facts(&source, opts, multipart, same_parts),
-            opts.checksums,
-        );
+        let same_parts = multipart && limits.source_parts && resumed.is_none();
+        let facts = prove::facts(&source, opts, multipart, same_parts);
+        let checks = match streamed {
+            true => checksum::plan_stream(facts, opts.checksums),
+            false => checksum::plan(facts, opts.checksums),
+        };
         if let Some(note) = &checks.note {
             tracing::info!("{}: {note}", job.dst);
         }
-        // --verify's read: one GET per range.
-        let gets = match checks.proof {
-            Proof::Read(_) => source.size.div_ceil(read::RANGE),
+        // --verify's read: one GET per range; a stream's: one per part
+        // (or the one write), which proves it too.
+        let gets = match (streamed, method, checks.proof.clone()) {
+            (true, Method::Single, _) => u64::from(source.size > 0),
+            (true, Method::Multipart { parts, .. }, _) => parts,
+            (false, _, Proof::Read(_)) => source.size.div_ceil(read::RANGE),
             _ => 0,
         };
         let requests = plan::requests(method) + reads + gets;
@@ -303,6 +382,7 @@ impl Engine<'_> {
                 checksum: None,
                 verified: None,
                 unverified: None,
+                streamed,
             });
         }
         // Ctrl-C while the source was being read: nothing written, nothing
@@ -323,14 +403,21 @@ impl Engine<'_> {
         // --verify's read of a source that the copy replaces (onto itself,
         // no versions): before the write, while it is still there.
         if let Proof::Read(algorithm) = checks.proof
+            && !streamed
             && job.onto_itself()
             && source.version_id.is_none()
         {
             made.read_first = Some(self.read(&made, algorithm, progress, cancel).await?);
         }
-        let (mut copied, keyed) = match method {
+        let (mut copied, keyed, computed) = match method {
+            Method::Single if streamed => {
+                self.put_streamed(job, &source, opts, &acl, checks.ask, progress)
+                    .await?
+            }
             Method::Single => {
-                single::copy(self, job, &source, opts, &acl, checks.ask, started_at).await?
+                let (copied, keyed) =
+                    single::copy(self, job, &source, opts, &acl, checks.ask, started_at).await?;
+                (copied, keyed, None)
             }
             Method::Multipart { part_size, .. } => {
                 let task = multipart::Task {
@@ -343,6 +430,7 @@ impl Engine<'_> {
                     checksum: checks.ask,
                     resume: resumed.as_ref(),
                     started: started_at,
+                    streamed,
                 };
                 task.run(progress, cancel).await?
             }
@@ -350,6 +438,10 @@ impl Engine<'_> {
         // The plan's requests; the proof adds the reads it sends.
         copied.requests = requests;
         made.keyed = keyed;
+        // A stream read every byte: what it computed is the read's proof.
+        if streamed && matches!(checks.proof, Proof::Read(_)) {
+            made.read_first = computed;
+        }
         self.prove(&made, &mut copied, progress, cancel).await?;
         copied.duration = started.elapsed();
         Ok(copied)
@@ -373,7 +465,7 @@ impl Engine<'_> {
         };
         let part_size = |n: i32| async move {
             let head = self
-                .send_to(&job.src.bucket, |c| {
+                .send_src(&job.src.bucket, |c| {
                     request::head_source_part(c, &job.src, source, opts, n).send()
                 })
                 .await
@@ -405,6 +497,49 @@ impl Engine<'_> {
         Ok(method)
     }
 
+    /// The source's tags, read from the same version that was HEADed. A
+    /// store that does not implement tagging (Garage: 501 NotImplemented)
+    /// has no tags to carry; aws-cli v2 fails the copy there, s3cp goes on
+    /// and says so.
+    pub(super) async fn source_tags(
+        &self,
+        job: &CopyJob,
+        source: &SourceObject,
+        opts: &CopyOptions,
+    ) -> anyhow::Result<Vec<(String, String)>> {
+        let req =
+            |c: &aws_sdk_s3::Client| request::get_source_tagging(c, &job.src, source, opts).send();
+        match self.send_src(&job.src.bucket, req).await {
+            Ok(out) => Ok(out
+                .tag_set()
+                .iter()
+                .map(|t| (t.key().to_owned(), t.value().to_owned()))
+                .collect()),
+            Err(err) => {
+                let e = S3Error::from_sdk("GetObjectTagging", &err);
+                if e.is_code("NotImplemented") || e.status == Some(501) {
+                    tracing::info!(
+                        "the source store does not implement tagging ({}): copying without tags",
+                        e.code
+                    );
+                    return Ok(Vec::new());
+                }
+                let hint = if e.is_code("AccessDenied") {
+                    format!(
+                        "cannot read the tags of {}: a multipart copy needs the \
+                         s3:GetObjectTagging permission on the source to carry its tags; to \
+                         copy without them, give --tagging-directive REPLACE (with --tagging \
+                         to set new ones)",
+                        job.src
+                    )
+                } else {
+                    format!("cannot read the tags of {}", job.src)
+                };
+                Err(anyhow::Error::new(e).context(hint))
+            }
+        }
+    }
+
     async fn source_acl(
         &self,
         job: &CopyJob,
@@ -412,7 +547,7 @@ impl Engine<'_> {
         opts: &CopyOptions,
     ) -> anyhow::Result<crate::options::Grants> {
         let out = self
-            .send_to(&job.src.bucket, |c| {
+            .send_src(&job.src.bucket, |c| {
                 request::get_source_acl(c, &job.src, source, opts).send()
             })
             .await

@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 use std::time::SystemTime;
 
 use super::{Copied, Engine, EtagCheck, LastAttempts, OwnWrite, ServerClock, Written};
-use crate::checksum::Ask;
+use crate::checksum::{Ask, Checksum};
 use crate::client::{AttemptLog, Attempts};
 use crate::error::{Interrupted, S3Error, s3};
 use crate::job::CopyJob;
@@ -39,6 +39,9 @@ pub(super) struct Task<'a> {
     pub(super) resume: Option<&'a journal::Entry>,
     /// When the copy started, by this machine's clock.
     pub(super) started: SystemTime,
+    /// The parts are streamed (GetObject, then UploadPart with the CRC
+    /// computed in flight) instead of copied by UploadPartCopy.
+    pub(super) streamed: bool,
 }
 
 impl Task<'_> {
@@ -46,7 +49,7 @@ impl Task<'_> {
         &self,
         progress: &dyn Progress,
         cancel: &CancellationToken,
-    ) -> anyhow::Result<(Copied, bool)> {
+    ) -> anyhow::Result<(Copied, bool, Option<Checksum>)> {
         let (job, source) = (self.job, self.source);
         let (upload_id, part_size, done) = match self.resume {
             Some(entry) => self.resume_point(entry).await?,
@@ -76,10 +79,22 @@ impl Task<'_> {
             r = self.copy_parts(&upload_id, missing.into_iter(), progress) => r,
             () = cancel.cancelled() => Err(anyhow::Error::new(Interrupted)),
         };
+        // A stream sends the whole object's CRC, joined from the parts',
+        // for the store to check; it also proves the copy.
+        let mut computed = None;
         let result = match parts_done {
             Ok(mut completed) => {
                 completed.extend(done);
-                self.complete(&upload_id, completed, count).await
+                if self.streamed {
+                    computed = super::stream::joined_crc(
+                        self.checksum.algorithm.filter(|a| a.is_crc()),
+                        &completed,
+                        source.size,
+                        part_size,
+                    );
+                }
+                self.complete(&upload_id, completed, count, computed.as_ref())
+                    .await
             }
             Err(e) => Err(e),
         };
@@ -108,8 +123,10 @@ impl Task<'_> {
                         checksum,
                         verified: None,
                         unverified: None,
+                        streamed: self.streamed,
                     },
                     keyed,
+                    computed,
                 ))
             }
             Err(err) if self.engine.keep_partial && !self.source_changed(&err) => {
@@ -138,7 +155,10 @@ impl Task<'_> {
     fn source_changed(&self, err: &anyhow::Error) -> bool {
         err.chain()
             .filter_map(|c| c.downcast_ref::<S3Error>())
-            .any(|e| e.operation == "UploadPartCopy" && e.is_code("PreconditionFailed"))
+            .any(|e| {
+                matches!(e.operation, "UploadPartCopy" | "GetObject")
+                    && (e.is_code("PreconditionFailed") || e.status == Some(412))
+            })
     }
 
     /// CreateMultipartUpload (with the tags to carry), and the journal entry
@@ -146,7 +166,7 @@ impl Task<'_> {
     async fn create(&self, cancel: &CancellationToken) -> anyhow::Result<String> {
         let (job, source, opts) = (self.job, self.source, self.opts);
         let tags = match opts.tagging.directive {
-            TaggingDirective::Copy => self.source_tags().await?,
+            TaggingDirective::Copy => self.engine.source_tags(job, source, opts).await?,
             TaggingDirective::Replace => opts.tagging.tags.clone(),
         };
         // An attempt whose answer was lost may have started an upload that
@@ -306,11 +326,13 @@ impl Task<'_> {
         upload_id: &str,
         parts: Vec<CompletedPart>,
         count: u64,
+        whole: Option<&Checksum>,
     ) -> anyhow::Result<Written> {
         let (job, opts) = (self.job, self.opts);
         let attempts = LastAttempts::default();
         let req = |c: &aws_sdk_s3::Client| {
-            request::complete_multipart_upload(c, job, opts, upload_id, parts.clone())
+            let req = request::complete_multipart_upload(c, job, opts, upload_id, parts.clone());
+            request::complete_with_checksum(req, whole)
                 .customize()
                 .interceptor(attempts.fresh())
                 .send()
@@ -406,46 +428,6 @@ impl Task<'_> {
         }
     }
 
-    /// The source's tags, read from the same version that was HEADed. A
-    /// store that does not implement tagging (Garage: 501 NotImplemented)
-    /// has no tags to carry; aws-cli v2 fails the copy there, s3cp goes on
-    /// and says so.
-    async fn source_tags(&self) -> anyhow::Result<Vec<(String, String)>> {
-        let (job, source) = (self.job, self.source);
-        let req = |c: &aws_sdk_s3::Client| {
-            request::get_source_tagging(c, &job.src, source, self.opts).send()
-        };
-        match self.engine.send_to(&job.src.bucket, req).await {
-            Ok(out) => Ok(out
-                .tag_set()
-                .iter()
-                .map(|t| (t.key().to_owned(), t.value().to_owned()))
-                .collect()),
-            Err(err) => {
-                let e = S3Error::from_sdk("GetObjectTagging", &err);
-                if e.is_code("NotImplemented") || e.status == Some(501) {
-                    tracing::info!(
-                        "the source store does not implement tagging ({}): copying without tags",
-                        e.code
-                    );
-                    return Ok(Vec::new());
-                }
-                let hint = if e.is_code("AccessDenied") {
-                    format!(
-                        "cannot read the tags of {}: a multipart copy needs the \
-                         s3:GetObjectTagging permission on the source to carry its tags; to \
-                         copy without them, give --tagging-directive REPLACE (with --tagging \
-                         to set new ones)",
-                        job.src
-                    )
-                } else {
-                    format!("cannot read the tags of {}", job.src)
-                };
-                Err(anyhow::Error::new(e).context(hint))
-            }
-        }
-    }
-
     /// Copies every part, at most `concurrency` at once; returns the
     /// completed parts (in completion order; Complete sorts them). The first
     /// failure stops the rest: dropping the stream cancels requests in flight.
@@ -459,6 +441,13 @@ impl Task<'_> {
         // The destination's region is settled by CreateMultipartUpload.
         let client = self.engine.regions.client_for(&job.dst.bucket);
         let client = &client;
+        if self.streamed {
+            return futures::stream::iter(parts)
+                .map(|part| self.stream_part(upload_id, part, progress))
+                .buffer_unordered(self.engine.concurrency)
+                .try_collect()
+                .await;
+        }
         futures::stream::iter(parts)
             .map(|part| {
                 let req =

@@ -226,7 +226,7 @@ impl Engine<'_> {
             request::head_listed_source(c, &job.src, &listed.etag, version, opts).send()
         };
         copied.requests += 1;
-        let head = match self.send_to(&job.src.bucket, req).await {
+        let head = match self.send_src(&job.src.bucket, req).await {
             Ok(head) => head,
             Err(err) => {
                 let e = S3Error::from_sdk("HeadObject", &err);

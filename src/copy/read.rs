@@ -129,7 +129,7 @@ async fn read_range(
     progress: &dyn Progress,
 ) -> anyhow::Result<(Part, u64)> {
     // The source's region is settled by its HEAD, which came first.
-    let client = engine.regions.client_for(&job.src.bucket);
+    let client = engine.source.client_for(&job.src.bucket);
     let req = request::get_source_range(&client, &job.src, source, opts, range);
     let which = || format!("range {} ({})", range.number, range.range_header());
     engine

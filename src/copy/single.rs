@@ -43,6 +43,7 @@ pub(super) async fn copy(
         checksum: None,
         verified: None,
         unverified: None,
+        streamed: false,
     };
     let err = match engine.send_to(&job.dst.bucket, req).await {
         Ok(out) => {

@@ -8,6 +8,8 @@ use aws_sdk_s3::operation::create_multipart_upload::builders::CreateMultipartUpl
 use aws_sdk_s3::operation::get_object::builders::GetObjectFluentBuilder;
 use aws_sdk_s3::operation::head_object::builders::HeadObjectFluentBuilder;
 use aws_sdk_s3::operation::list_parts::builders::ListPartsFluentBuilder;
+use aws_sdk_s3::operation::put_object::builders::PutObjectFluentBuilder;
+use aws_sdk_s3::operation::upload_part::builders::UploadPartFluentBuilder;
 use aws_sdk_s3::operation::upload_part_copy::builders::UploadPartCopyFluentBuilder;
 use aws_sdk_s3::types::{
     ChecksumAlgorithm, ChecksumType, ObjectCannedAcl, RequestPayer, StorageClass,
@@ -157,8 +159,8 @@ impl Destination {
     }
 }
 
-/// A builder of a new destination object: CopyObject or
-/// CreateMultipartUpload.
+/// A builder of a new destination object: CopyObject,
+/// CreateMultipartUpload, or PutObject (a streamed copy).
 pub(super) trait WithDestination: Sized {
     fn destination(self, settings: Destination) -> Self;
 }
@@ -268,6 +270,58 @@ impl WithDestination for CreateMultipartUploadFluentBuilder {
     }
 }
 
+impl WithDestination for PutObjectFluentBuilder {
+    fn destination(self, settings: Destination) -> Self {
+        let Destination {
+            sse_c,
+            canned_acl,
+            grants:
+                Grants {
+                    read,
+                    read_acp,
+                    write_acp,
+                    full_control,
+                },
+            encryption:
+                Encryption {
+                    sse,
+                    kms_key_id,
+                    kms_context,
+                    bucket_key,
+                },
+            storage_class,
+            object_lock:
+                ObjectLock {
+                    mode,
+                    retain_until,
+                    legal_hold,
+                },
+            website_redirect,
+            checksum,
+            request_payer,
+            expected_bucket_owner,
+        } = settings;
+        self.sse_c(sse_c.as_ref())
+            .set_acl(canned_acl)
+            .set_grant_read(read)
+            .set_grant_read_acp(read_acp)
+            .set_grant_write_acp(write_acp)
+            .set_grant_full_control(full_control)
+            .set_server_side_encryption(sse)
+            .set_ssekms_key_id(kms_key_id)
+            .set_ssekms_encryption_context(kms_context)
+            .set_bucket_key_enabled(bucket_key)
+            .set_storage_class(storage_class)
+            .set_object_lock_mode(mode)
+            .set_object_lock_retain_until_date(retain_until)
+            .set_object_lock_legal_hold_status(legal_hold)
+            .set_website_redirect_location(website_redirect)
+            .set_checksum_algorithm(checksum.algorithm.map(sdk_algorithm))
+            .set_request_payer(request_payer)
+            .set_expected_bucket_owner(expected_bucket_owner)
+    }
+}
+
 /// A builder that takes headers and metadata as explicit request fields:
 /// CopyObject (REPLACE) or CreateMultipartUpload. Empty metadata is not
 /// sent.
@@ -323,6 +377,30 @@ impl WithObjectMetadata for CreateMultipartUploadFluentBuilder {
     }
 }
 
+impl WithObjectMetadata for PutObjectFluentBuilder {
+    fn object_metadata(self, meta: ObjectMetadata) -> Self {
+        let ObjectMetadata {
+            headers:
+                ContentHeaders {
+                    content_type,
+                    cache_control,
+                    content_disposition,
+                    content_encoding,
+                    content_language,
+                    expires,
+                },
+            metadata,
+        } = meta;
+        self.set_content_type(content_type)
+            .set_cache_control(cache_control)
+            .set_content_disposition(content_disposition)
+            .set_content_encoding(content_encoding)
+            .set_content_language(content_language)
+            .set_expires(expires)
+            .set_metadata(Some(metadata).filter(|m| !m.is_empty()))
+    }
+}
+
 /// The SDK's name for an algorithm.
 pub(super) fn sdk_algorithm(a: Algorithm) -> ChecksumAlgorithm {
     match a {
@@ -335,6 +413,24 @@ pub(super) fn sdk_algorithm(a: Algorithm) -> ChecksumAlgorithm {
 }
 
 impl WithSseC for GetObjectFluentBuilder {
+    fn sse_c(self, key: Option<&SseCKey>) -> Self {
+        let (algorithm, key, md5) = sse_c_fields(key);
+        self.set_sse_customer_algorithm(algorithm)
+            .set_sse_customer_key(key)
+            .set_sse_customer_key_md5(md5)
+    }
+}
+
+impl WithSseC for PutObjectFluentBuilder {
+    fn sse_c(self, key: Option<&SseCKey>) -> Self {
+        let (algorithm, key, md5) = sse_c_fields(key);
+        self.set_sse_customer_algorithm(algorithm)
+            .set_sse_customer_key(key)
+            .set_sse_customer_key_md5(md5)
+    }
+}
+
+impl WithSseC for UploadPartFluentBuilder {
     fn sse_c(self, key: Option<&SseCKey>) -> Self {
         let (algorithm, key, md5) = sse_c_fields(key);
         self.set_sse_customer_algorithm(algorithm)

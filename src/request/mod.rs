@@ -18,7 +18,11 @@ use aws_sdk_s3::operation::head_object::builders::HeadObjectFluentBuilder;
 use aws_sdk_s3::operation::list_multipart_uploads::builders::ListMultipartUploadsFluentBuilder;
 use aws_sdk_s3::operation::list_objects_v2::builders::ListObjectsV2FluentBuilder;
 use aws_sdk_s3::operation::list_parts::builders::ListPartsFluentBuilder;
+use aws_sdk_s3::operation::put_object::PutObjectOutput;
+use aws_sdk_s3::operation::put_object::builders::PutObjectFluentBuilder;
+use aws_sdk_s3::operation::upload_part::builders::UploadPartFluentBuilder;
 use aws_sdk_s3::operation::upload_part_copy::builders::UploadPartCopyFluentBuilder;
+use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
     ChecksumMode, CompletedMultipartUpload, CompletedPart, CopyObjectResult, Grant,
     MetadataDirective as SdkMetadataDirective, Permission, ServerSideEncryption, StorageClass,
@@ -28,7 +32,7 @@ use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::checksum::{Ask, Checksum};
+use crate::checksum::{Algorithm, Ask, Checksum};
 use crate::job::CopyJob;
 use crate::options::{
     Acl, ContentHeaders, CopyOptions, Grants, MetadataDirective, ObjectMetadata, TaggingDirective,
@@ -459,6 +463,122 @@ pub fn complete_multipart_upload(
         .set_if_none_match(opts.no_overwrite.then(|| "*".to_owned()))
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
+}
+
+/// The full-object checksum a streamed multipart copy computed, sent with
+/// CompleteMultipartUpload (`x-amz-checksum-*`, `FULL_OBJECT`) so that the
+/// store checks the whole object against it.
+pub fn complete_with_checksum(
+    req: CompleteMultipartUploadFluentBuilder,
+    checksum: Option<&Checksum>,
+) -> CompleteMultipartUploadFluentBuilder {
+    let Some(c) = checksum else {
+        return req;
+    };
+    let v = Some(c.value.clone());
+    let req = req.checksum_type(aws_sdk_s3::types::ChecksumType::FullObject);
+    match c.algorithm {
+        Algorithm::Crc32 => req.set_checksum_crc32(v),
+        Algorithm::Crc32c => req.set_checksum_crc32_c(v),
+        Algorithm::Crc64Nvme => req.set_checksum_crc64_nvme(v),
+        Algorithm::Sha1 => req.set_checksum_sha1(v),
+        Algorithm::Sha256 => req.set_checksum_sha256(v),
+    }
+}
+
+/// A streamed copy's one write (an object up to the threshold): PutObject
+/// carrying what CreateMultipartUpload carries (headers and metadata as
+/// the directive resolves them, `tags`, every destination setting), the
+/// destination conditions, and the bytes with their checksum: `crc`, the
+/// CRC computed while they were read, in `checksum`'s algorithm; for SHA1
+/// or SHA256 (no `crc`), the SDK computes it.
+#[allow(clippy::too_many_arguments)]
+pub fn put_object(
+    client: &Client,
+    job: &CopyJob,
+    source: &SourceObject,
+    opts: &CopyOptions,
+    acl: &Acl,
+    tags: &[(String, String)],
+    checksum: Ask,
+    crc: Option<&Checksum>,
+    body: bytes::Bytes,
+) -> PutObjectFluentBuilder {
+    let len = body.len() as i64;
+    let req = client
+        .put_object()
+        .bucket(&job.dst.bucket)
+        .key(literal_key(&job.dst.key))
+        .destination(Destination::new(opts, acl, checksum))
+        .object_metadata(opts.metadata.resolve(&source.meta))
+        .set_tagging(Some(tagging_header(tags)).filter(|t| !t.is_empty()))
+        .set_if_match(opts.destination_if_match.clone())
+        .set_if_none_match(opts.no_overwrite.then(|| "*".to_owned()))
+        .content_length(len)
+        .body(ByteStream::from(body));
+    let Some(c) = crc else {
+        return req;
+    };
+    let v = Some(c.value.clone());
+    match c.algorithm {
+        Algorithm::Crc32 => req.set_checksum_crc32(v),
+        Algorithm::Crc32c => req.set_checksum_crc32_c(v),
+        Algorithm::Crc64Nvme => req.set_checksum_crc64_nvme(v),
+        Algorithm::Sha1 => req.set_checksum_sha1(v),
+        Algorithm::Sha256 => req.set_checksum_sha256(v),
+    }
+}
+
+/// The checksum a PutObject's answer reports.
+pub fn put_checksum(out: &PutObjectOutput) -> Option<Checksum> {
+    Checksum::from_fields(
+        [
+            out.checksum_crc32(),
+            out.checksum_crc32_c(),
+            out.checksum_crc64_nvme(),
+            out.checksum_sha1(),
+            out.checksum_sha256(),
+        ],
+        out.checksum_type().map(|t| t.as_str()),
+    )
+}
+
+/// One part of a streamed multipart copy: its bytes, and their checksum
+/// (`crc`, computed while they were read; for SHA1 or SHA256, `checksum`'s
+/// algorithm, which the SDK computes).
+#[allow(clippy::too_many_arguments)]
+pub fn upload_part(
+    client: &Client,
+    job: &CopyJob,
+    opts: &CopyOptions,
+    upload_id: &str,
+    part: Part,
+    checksum: Ask,
+    crc: Option<&Checksum>,
+    body: bytes::Bytes,
+) -> UploadPartFluentBuilder {
+    let len = body.len() as i64;
+    let req = client
+        .upload_part()
+        .bucket(&job.dst.bucket)
+        .key(literal_key(&job.dst.key))
+        .upload_id(upload_id)
+        .part_number(part.number)
+        .sse_c(opts.sse_c.as_ref())
+        .set_request_payer(opts.request_payer.clone())
+        .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
+        .content_length(len)
+        .body(ByteStream::from(body));
+    let v = crc.map(|c| c.value.clone());
+    let req = req.set_checksum_algorithm(checksum.algorithm.map(fields::sdk_algorithm));
+    match crc.map(|c| c.algorithm) {
+        None => req,
+        Some(Algorithm::Crc32) => req.set_checksum_crc32(v),
+        Some(Algorithm::Crc32c) => req.set_checksum_crc32_c(v),
+        Some(Algorithm::Crc64Nvme) => req.set_checksum_crc64_nvme(v),
+        Some(Algorithm::Sha1) => req.set_checksum_sha1(v),
+        Some(Algorithm::Sha256) => req.set_checksum_sha256(v),
+    }
 }
 
 /// ListParts of an upload to the destination (`--resume`), read
