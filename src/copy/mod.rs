@@ -604,10 +604,18 @@ fn source_error(
              aws s3api list-object-versions)",
             job.src, job.src
         )
+    } else if crate::region::unnamed_redirect(err) {
+        format!(
+            "the source bucket {} is in another region, which S3 did not name: give it with \
+             --source-region",
+            job.src.bucket
+        )
     } else if e.status == Some(400) && opts.sse_c_source.is_none() {
+        // A HEAD's 400 has no body to say why.
         format!(
             "cannot read the source {}; if it is encrypted with a customer key (SSE-C), give \
-             --sse-c-copy-source AES256 and its key",
+             --sse-c-copy-source AES256 and its key; if its bucket is in another region, give \
+             that region with --source-region",
             job.src
         )
     } else if e.status == Some(404) && job.src.key.ends_with('/') {

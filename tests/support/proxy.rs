@@ -46,7 +46,9 @@
 //! it, with `x-amz-bucket-region: REGION` and, unless it is a HEAD, an
 //! `<Error>` body: 301 PermanentRedirect or 400
 //! AuthorizationHeaderMalformed, as [`WrongRegion`] chooses (S3 sends
-//! both; a client must follow either). The bucket is the path-style one
+//! both; a client must follow either; the `*NoRegion` variants leave the
+//! region out, header and body, as an endpoint or proxy that drops the
+//! header would). The bucket is the path-style one
 //! ([`Request::bucket`]), so a copy (CopyObject, UploadPartCopy) is judged
 //! by its destination, as on S3, whatever the source's region. Requests on
 //! other buckets, and unsigned ones, pass through. A HeadBucket on a bucket
@@ -162,8 +164,8 @@ impl std::fmt::Debug for Rewrite {
 }
 
 /// How the proxy answers a request signed for another region than its
-/// bucket's ([`Proxy::regions`]). Both carry `x-amz-bucket-region`; an
-/// answer to HEAD has no body.
+/// bucket's ([`Proxy::regions`]). S3's two carry `x-amz-bucket-region`
+/// (the `*NoRegion` ones do not); an answer to HEAD has no body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WrongRegion {
     /// 301 PermanentRedirect, with `<Endpoint>` and `<Bucket>` in the body.
@@ -171,6 +173,13 @@ pub enum WrongRegion {
     /// 400 AuthorizationHeaderMalformed ("the region 'us-east-1' is wrong;
     /// expecting 'eu-west-1'"), with `<Region>` in the body.
     Malformed400,
+    /// 301 PermanentRedirect that names no region: no
+    /// `x-amz-bucket-region`, and the body's `<Endpoint>` is the global
+    /// `BUCKET.s3.amazonaws.com`.
+    Redirect301NoRegion,
+    /// 400 AuthorizationHeaderMalformed that names no region: no
+    /// `x-amz-bucket-region`, no `<Region>`, a message without "expecting".
+    Malformed400NoRegion,
 }
 
 /// Where a held request waits.
@@ -621,7 +630,18 @@ impl Inner {
         let bucket = request.bucket()?;
         let kind = self.regions.lock().unwrap().1;
         self.misdirected.lock().unwrap().push(request.clone());
+        let named = matches!(kind, WrongRegion::Redirect301 | WrongRegion::Malformed400);
         let (status, body) = match kind {
+            WrongRegion::Redirect301NoRegion => (
+                "301 Moved Permanently",
+                format!(
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.</Message><Endpoint>{bucket}.s3.amazonaws.com</Endpoint><Bucket>{bucket}</Bucket><RequestId>PROXY</RequestId><HostId>PROXY</HostId></Error>"
+                ),
+            ),
+            WrongRegion::Malformed400NoRegion => (
+                "400 Bad Request",
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AuthorizationHeaderMalformed</Code><Message>The authorization header is malformed</Message><RequestId>PROXY</RequestId><HostId>PROXY</HostId></Error>".to_owned(),
+            ),
             WrongRegion::Redirect301 => (
                 "301 Moved Permanently",
                 format!(
@@ -635,9 +655,11 @@ impl Inner {
                 ),
             ),
         };
-        let mut answer = format!(
-            "HTTP/1.1 {status}\r\nx-amz-bucket-region: {region}\r\nx-amz-request-id: PROXY\r\ncontent-type: application/xml\r\n"
-        );
+        let mut answer = format!("HTTP/1.1 {status}\r\n");
+        if named {
+            answer.push_str(&format!("x-amz-bucket-region: {region}\r\n"));
+        }
+        answer.push_str("x-amz-request-id: PROXY\r\ncontent-type: application/xml\r\n");
         if request.method == "HEAD" {
             answer.push_str("connection: close\r\n\r\n");
         } else {
