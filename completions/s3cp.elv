@@ -23,7 +23,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand --from-file 'Copy what a manifest lists, one copy per line: ''SRC DST'' or a JSON object {"src": ..., "dst": ...}; ''-'' reads standard input'
             cand --jobs 'Objects copied at once in a bulk run (all their requests share --concurrency) [default: 512; 64 with --concurrency]'
             cand --shard 'Copy only shard I of N (1-based): a stable hash of each source key picks its shard, so N runners that each take one shard copy every object exactly once'
-            cand --region 'AWS region of the destination bucket, and of the source''s unless --source-region is given [default: from the environment or profile, else us-east-1]'
+            cand --region 'AWS region of the destination bucket, and of the source''s unless --source-region or --source-profile is given [default: from the environment or profile, else us-east-1]'
             cand --source-region 'AWS region of the source bucket, when it is not --region''s (as in aws-cli): the source''s HEAD, tags, ACL, listing and reads go there'
             cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials (the destination''s, and the source''s unless --source-profile is given); its credentials are used even when AWS_ACCESS_KEY_ID is set'
             cand --source-profile 'Profile of the source, when another identity or store reads it (a bucket of another account, another store): its credentials, region and endpoint_url. The destination keeps --profile'
@@ -101,7 +101,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'s3cp;uploads'= {
-            cand --region 'AWS region of the destination bucket, and of the source''s unless --source-region is given [default: from the environment or profile, else us-east-1]'
+            cand --region 'AWS region of the destination bucket, and of the source''s unless --source-region or --source-profile is given [default: from the environment or profile, else us-east-1]'
             cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials (the destination''s, and the source''s unless --source-profile is given); its credentials are used even when AWS_ACCESS_KEY_ID is set'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too'
             cand --max-attempts 'Attempts per request, the first included: no request is sent more than N times (the SDK''s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 3]'
@@ -119,7 +119,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'s3cp;uploads;list'= {
-            cand --region 'AWS region of the destination bucket, and of the source''s unless --source-region is given [default: from the environment or profile, else us-east-1]'
+            cand --region 'AWS region of the destination bucket, and of the source''s unless --source-region or --source-profile is given [default: from the environment or profile, else us-east-1]'
             cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials (the destination''s, and the source''s unless --source-profile is given); its credentials are used even when AWS_ACCESS_KEY_ID is set'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too'
             cand --max-attempts 'Attempts per request, the first included: no request is sent more than N times (the SDK''s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 3]'
@@ -135,7 +135,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
         }
         &'s3cp;uploads;abort'= {
             cand --older-than 'Only uploads started longer ago than this: 30m, 12h, 7d'
-            cand --region 'AWS region of the destination bucket, and of the source''s unless --source-region is given [default: from the environment or profile, else us-east-1]'
+            cand --region 'AWS region of the destination bucket, and of the source''s unless --source-region or --source-profile is given [default: from the environment or profile, else us-east-1]'
             cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials (the destination''s, and the source''s unless --source-profile is given); its credentials are used even when AWS_ACCESS_KEY_ID is set'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too'
             cand --max-attempts 'Attempts per request, the first included: no request is sent more than N times (the SDK''s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 3]'

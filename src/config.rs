@@ -322,16 +322,21 @@ impl Connection {
     /// `--source-endpoint-url` where given. With a profile of its own, the
     /// source's endpoint is that profile's (or the environment's) unless
     /// `--source-endpoint-url` names one; without, it is the
-    /// destination's. Its region: `--source-region`, else `--region`, else
-    /// what its profile or the environment says.
+    /// destination's. Its region: `--source-region`, else (with a profile
+    /// of its own) what the environment or that profile says, else
+    /// `--region`.
     pub fn source(&self) -> Connection {
         let endpoint_url = match (&self.source_endpoint_url, &self.source_profile) {
             (Some(url), _) => Some(url.clone()),
             (None, Some(_)) => None,
             (None, None) => self.endpoint_url.clone(),
         };
+        let region = match &self.source_profile {
+            Some(_) => self.source_region.clone(),
+            None => self.source_region.clone().or(self.region.clone()),
+        };
         Connection {
-            region: self.source_region.clone().or(self.region.clone()),
+            region,
             source_region: None,
             profile: self.source_profile.clone().or(self.profile.clone()),
             endpoint_url,
@@ -1032,6 +1037,29 @@ mod tests {
         assert_eq!(src.profile.as_deref(), Some("theirs"));
         assert_eq!(src.endpoint_url, None);
         assert!(src.path_style, "--path-style applies to both ends");
+        // Its region: the profile's, not the destination's --region.
+        let c = config(&[
+            "--region",
+            "us-east-1",
+            "--source-profile",
+            "theirs",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        assert_eq!(c.connection.source().region, None);
+        let c = config(&[
+            "--region",
+            "us-east-1",
+            "--source-profile",
+            "theirs",
+            "--source-region",
+            "garage",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        assert_eq!(c.connection.source().region.as_deref(), Some("garage"));
     }
 
     #[test]
