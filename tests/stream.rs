@@ -318,6 +318,81 @@ async fn source_profile_gives_the_source_its_keys_and_endpoint() {
     assert!(get_bytes(&m.client(), DST_BUCKET, &format!("{p}b")).await == data);
 }
 
+/// A `--source-profile` that assumes a role (`role_arn` with a
+/// `source_profile`), as another account's usually does: its credentials
+/// come from STS (moto's, by `AWS_ENDPOINT_URL_STS`), asked in the
+/// region resolved for the source, and the source's reads are signed with
+/// them while the destination's writes keep the environment's keys.
+#[tokio::test]
+async fn a_source_profile_that_assumes_a_role_reads_with_the_roles_keys() {
+    let m = moto().await;
+    let p = unique("stream-role");
+    let data = random_bytes(100_000);
+    put(&m.client(), SRC_BUCKET, &format!("{p}a"), data.clone()).await;
+    let home = tempfile::tempdir().unwrap();
+    let aws = home.path().join(".aws");
+    std::fs::create_dir_all(&aws).unwrap();
+    std::fs::write(
+        aws.join("config"),
+        "[profile theirs]\nrole_arn = arn:aws:iam::123456789012:role/reader\n\
+         source_profile = base\n[profile base]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        aws.join("credentials"),
+        "[base]\naws_access_key_id = AKIABASEBASEBASE0000\naws_secret_access_key = base\n",
+    )
+    .unwrap();
+    let proxy = Proxy::start(&m.endpoint).await;
+    let r = m
+        .via(&proxy)
+        .s3cp_with(
+            &[
+                "--json",
+                "--copy-mode",
+                "stream",
+                "--source-profile",
+                "theirs",
+                "--source-endpoint-url",
+                &proxy.endpoint,
+                &s3(SRC_BUCKET, &format!("{p}a")),
+                &s3(DST_BUCKET, &format!("{p}b")),
+            ],
+            &[
+                ("HOME", home.path().to_str().unwrap()),
+                ("AWS_ENDPOINT_URL_STS", m.endpoint.as_str()),
+            ],
+        )
+        .await;
+    let v = r.json_ok();
+    assert_eq!(v["method"], "stream", "{v}");
+    assert!(get_bytes(&m.client(), DST_BUCKET, &format!("{p}b")).await == data);
+    let key_of = |r: &Request| {
+        let auth = r.header("authorization").unwrap_or_default().to_owned();
+        let after = auth.split("Credential=").nth(1).unwrap_or_default();
+        after.split('/').next().unwrap_or_default().to_owned()
+    };
+    let requests = proxy.requests();
+    let get = requests
+        .iter()
+        .find(|r| r.operation() == "GetObject")
+        .expect("a GET");
+    let put = requests
+        .iter()
+        .find(|r| r.operation() == "PutObject")
+        .expect("a PUT");
+    let role_key = key_of(get);
+    assert!(
+        role_key != m.access_key && role_key != "AKIABASEBASEBASE0000" && !role_key.is_empty(),
+        "the source was read with the role's keys, not {role_key}"
+    );
+    assert_eq!(
+        key_of(put),
+        m.access_key,
+        "the destination keeps the environment's keys"
+    );
+}
+
 /// `--copy-mode stream` on one store (moto -> moto): streamed, and here
 /// the tags can be read back from the destination.
 #[tokio::test]
