@@ -46,6 +46,10 @@ pub const OBJECTS_PER_REQUEST: usize = 2;
 /// What a SlowDown does to the limit.
 const BACKOFF: f64 = 0.7;
 
+/// Clean epochs after a SlowDown before the limit may double again (until
+/// then it grows by a tenth per epoch).
+const PROBE_EPOCHS: u32 = 20;
+
 /// The adaptive controller, pure: fed the finished requests (and whether
 /// any waited for a permit) and the throttled answers, with the time; it
 /// says the new limit.
@@ -62,8 +66,10 @@ pub struct Control {
     /// The best rate seen (requests/s) and the limit that gave it.
     best: Option<(f64, usize)>,
     phase: Phase,
-    /// When the last SlowDown backoff was.
-    backed_off: Option<Instant>,
+    /// Requests to finish after a backoff before a SlowDown counts again:
+    /// those in flight when S3 began to refuse (and their retries) are
+    /// answered by the one backoff.
+    quiet: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -72,8 +78,9 @@ enum Phase {
     Grow,
     /// At a limit that the rate said is enough; probes again after a while.
     Hold(u32),
-    /// After a SlowDown: one step up per epoch, until the next.
-    Probe,
+    /// After a SlowDown: a tenth up per epoch without one (counted), back
+    /// to growing after [`PROBE_EPOCHS`].
+    Probe(u32),
 }
 
 impl Control {
@@ -87,7 +94,7 @@ impl Control {
             saturated: false,
             best: None,
             phase: Phase::Grow,
-            backed_off: None,
+            quiet: 0,
         }
     }
 
@@ -104,6 +111,7 @@ impl Control {
     /// it changed.
     pub fn finished(&mut self, now: Instant) -> Option<usize> {
         self.done += 1;
+        self.quiet = self.quiet.saturating_sub(1);
         let elapsed = now.saturating_duration_since(self.epoch_start);
         let enough = elapsed >= EPOCH && self.done >= self.limit as u64 || elapsed >= EPOCH_MAX;
         if !enough {
@@ -142,26 +150,30 @@ impl Control {
                     .min(self.max);
             }
             Phase::Hold(n) => self.phase = Phase::Hold(n - 1),
-            Phase::Probe => self.limit = (self.limit + 1).min(self.max),
+            Phase::Probe(n) if n + 1 >= PROBE_EPOCHS => {
+                self.phase = Phase::Grow;
+                self.best = None;
+            }
+            Phase::Probe(n) => {
+                self.phase = Phase::Probe(n + 1);
+                self.limit = (self.limit + (self.limit / 10).max(1)).min(self.max);
+            }
         }
         (self.limit != before).then_some(self.limit)
     }
 
-    /// S3 answered 503 SlowDown: back off (at most once per epoch), then
-    /// probe upwards a step at a time.
+    /// S3 answered 503 SlowDown: back off (once per round of requests),
+    /// then probe upwards a tenth per epoch.
     pub fn throttled(&mut self, now: Instant) -> Option<usize> {
         let before = self.limit;
         // The requests in flight when S3 began to refuse get refused too:
         // one backoff answers them all.
-        if self
-            .backed_off
-            .is_some_and(|t| now.saturating_duration_since(t) < EPOCH)
-        {
+        if self.quiet > 0 {
             return None;
         }
-        self.backed_off = Some(now);
+        self.quiet = before as u64;
         self.limit = ((self.limit as f64 * BACKOFF) as usize).max(self.min);
-        self.phase = Phase::Probe;
+        self.phase = Phase::Probe(0);
         self.best = None;
         self.epoch_start = now;
         self.done = 0;
@@ -315,8 +327,11 @@ impl Budget {
                 OBJECTS_PER_REQUEST * more,
             );
         } else if after < before {
-            s.owed += before - after;
-            s.objects_owed += OBJECTS_PER_REQUEST * (before - after);
+            // Free places go at once; lent ones as they come back.
+            let cut = before - after;
+            s.owed += cut - self.permits.forget_permits(cut);
+            let cut = OBJECTS_PER_REQUEST * cut;
+            s.objects_owed += cut - self.objects.forget_permits(cut);
         }
         if after != before {
             tracing::debug!("requests in flight: {before} -> {after}");
@@ -422,11 +437,23 @@ mod tests {
         let now = Instant::now();
         let mut c = Control::new(100, MIN, MAX, now);
         assert_eq!(c.throttled(now), Some(70));
-        // The other answers to what was in flight then: the same backoff.
+        // The other answers to what was in flight then, and their retries:
+        // the same backoff, until a round of requests (100) has finished.
         assert_eq!(c.throttled(now + Duration::from_millis(50)), None);
+        for _ in 0..99 {
+            c.finished(now);
+        }
+        assert_eq!(c.throttled(now + Duration::from_secs(2)), None);
         assert_eq!(c.limit(), 70);
+        c.finished(now);
+        assert_eq!(c.throttled(now + Duration::from_secs(2)), Some(49));
         let limits = run(&mut c, 3, |l| l as f64 / 0.020);
-        assert_eq!(limits, vec![71, 72, 73]);
+        assert_eq!(limits, vec![53, 58, 63]);
+        // After PROBE_EPOCHS clean epochs it may double again.
+        let limits = run(&mut c, PROBE_EPOCHS as usize, |l| l as f64 / 0.020);
+        let last = *limits.last().unwrap();
+        let doubled = run(&mut c, 1, |l| l as f64 / 0.020)[0];
+        assert_eq!(doubled, (last * 2).min(MAX), "{limits:?}");
         // Never below the minimum.
         let mut low = Control::new(MIN, MIN, MAX, now);
         assert_eq!(low.throttled(now), None);
@@ -455,12 +482,7 @@ mod tests {
         let limit = budget.limit();
         assert_eq!(limit, (START as f64 * BACKOFF) as usize);
         assert_eq!(budget.permits.available_permits(), limit);
-        // Object places follow, as they come back.
-        let slots: Vec<_> = futures::future::join_all(
-            (0..OBJECTS_PER_REQUEST * START).map(|_| budget.object_slot()),
-        )
-        .await;
-        drop(slots);
+        // Object places follow: the free ones go at once.
         assert_eq!(
             budget.objects.available_permits(),
             OBJECTS_PER_REQUEST * limit
