@@ -40,6 +40,9 @@ const GAIN: f64 = 1.10;
 /// Epochs spent at a settled limit before probing above it again.
 const HOLD_EPOCHS: u32 = 10;
 
+/// Objects in flight per request in flight, when `--jobs` is not given.
+pub const OBJECTS_PER_REQUEST: usize = 2;
+
 /// What a SlowDown does to the limit.
 const BACKOFF: f64 = 0.7;
 
@@ -134,7 +137,9 @@ impl Control {
                 // Probe above the settled limit: has the work changed?
                 self.best = Some((rate, self.limit));
                 self.phase = Phase::Grow;
-                self.limit = (self.limit + self.limit / 4).max(self.limit + 1).min(self.max);
+                self.limit = (self.limit + self.limit / 4)
+                    .max(self.limit + 1)
+                    .min(self.max);
             }
             Phase::Hold(n) => self.phase = Phase::Hold(n - 1),
             Phase::Probe => self.limit = (self.limit + 1).min(self.max),
@@ -169,6 +174,10 @@ impl Control {
 #[derive(Debug)]
 pub struct Budget {
     permits: Semaphore,
+    /// Objects a bulk run has in flight when `--jobs` is not given: twice
+    /// the limit, following it (an object waiting for its next request is
+    /// ready when a place frees).
+    objects: Semaphore,
     /// `None`: fixed (`--concurrency`).
     control: Option<Mutex<State>>,
     /// The fixed limit, or the adaptive maximum.
@@ -183,6 +192,8 @@ struct State {
     /// Permits to take out of circulation as they come back (the limit
     /// went down while they were lent).
     owed: usize,
+    /// The same for object places.
+    objects_owed: usize,
     /// Throttles already acted on.
     seen_throttles: u64,
     /// The highest limit of the run, and the last.
@@ -201,6 +212,7 @@ impl Budget {
     pub fn fixed(n: usize, throttles: Arc<AtomicU64>) -> Self {
         Budget {
             permits: Semaphore::new(n.max(1)),
+            objects: Semaphore::new(OBJECTS_PER_REQUEST * n.max(1)),
             control: None,
             max: n.max(1),
             throttles,
@@ -212,10 +224,12 @@ impl Budget {
         let control = Control::new(START, MIN, MAX, Instant::now());
         Budget {
             permits: Semaphore::new(control.limit()),
+            objects: Semaphore::new(OBJECTS_PER_REQUEST * control.limit()),
             control: Some(Mutex::new(State {
                 peak: control.limit(),
                 control,
                 owed: 0,
+                objects_owed: 0,
                 seen_throttles: 0,
             })),
             max: MAX,
@@ -287,13 +301,22 @@ impl Budget {
         let after = s.control.limit();
         s.peak = s.peak.max(after);
         if after > before {
-            let mut more = after - before;
-            let paid = more.min(s.owed);
-            s.owed -= paid;
-            more -= paid;
-            self.permits.add_permits(more);
+            let grow = |sem: &Semaphore, owed: &mut usize, mut more: usize| {
+                let paid = more.min(*owed);
+                *owed -= paid;
+                more -= paid;
+                sem.add_permits(more);
+            };
+            let more = after - before;
+            grow(&self.permits, &mut s.owed, more);
+            grow(
+                &self.objects,
+                &mut s.objects_owed,
+                OBJECTS_PER_REQUEST * more,
+            );
         } else if after < before {
             s.owed += before - after;
+            s.objects_owed += OBJECTS_PER_REQUEST * (before - after);
         }
         if after != before {
             tracing::debug!("requests in flight: {before} -> {after}");
@@ -303,6 +326,43 @@ impl Budget {
             permit.forget();
         } else {
             drop(permit);
+        }
+    }
+}
+
+/// One object's place in a bulk run.
+#[derive(Debug)]
+pub struct ObjectSlot<'a> {
+    budget: &'a Budget,
+    permit: Option<SemaphorePermit<'a>>,
+}
+
+impl Budget {
+    /// Waits for a place for one more object (bulk runs without `--jobs`).
+    pub async fn object_slot(&self) -> ObjectSlot<'_> {
+        let permit = self
+            .objects
+            .acquire()
+            .await
+            .expect("the budget is never closed");
+        ObjectSlot {
+            budget: self,
+            permit: Some(permit),
+        }
+    }
+}
+
+impl Drop for ObjectSlot<'_> {
+    fn drop(&mut self) {
+        let Some(permit) = self.permit.take() else {
+            return;
+        };
+        if let Some(state) = &self.budget.control {
+            let mut s = state.lock().expect("budget");
+            if s.objects_owed > 0 {
+                s.objects_owed -= 1;
+                permit.forget();
+            }
         }
     }
 }
@@ -395,6 +455,16 @@ mod tests {
         let limit = budget.limit();
         assert_eq!(limit, (START as f64 * BACKOFF) as usize);
         assert_eq!(budget.permits.available_permits(), limit);
+        // Object places follow, as they come back.
+        let slots: Vec<_> = futures::future::join_all(
+            (0..OBJECTS_PER_REQUEST * START).map(|_| budget.object_slot()),
+        )
+        .await;
+        drop(slots);
+        assert_eq!(
+            budget.objects.available_permits(),
+            OBJECTS_PER_REQUEST * limit
+        );
         let fixed = Budget::fixed(3, Arc::default());
         assert!(!fixed.is_adaptive());
         assert_eq!(fixed.limit(), 3);

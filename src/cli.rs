@@ -499,8 +499,8 @@ impl Cli {
 #[command(next_help_heading = "Connection")]
 pub struct ConnectionArgs {
     /// AWS region of the destination bucket, and of the source's unless
-    /// --source-region is given [default: from the environment or profile,
-    /// else us-east-1].
+    /// --source-region or --source-profile is given [default: from the
+    /// environment or profile, else us-east-1].
     #[arg(long, value_name = "REGION", global = true)]
     pub region: Option<String>,
 

@@ -54,16 +54,6 @@ pub async fn build(conn: &Connection, counter: &RequestCounter) -> (aws_sdk_s3::
 /// [`build`], with the endpoint URL too (to tell two stores apart).
 pub async fn build_store(conn: &Connection, counter: &RequestCounter) -> Store {
     let mut loader = aws_config::defaults(BehaviorVersion::latest());
-    if let Some(profile) = &conn.profile {
-        // A profile named by a flag supplies the credentials, even when
-        // AWS_ACCESS_KEY_ID is set (as in aws-cli): with two profiles
-        // (--source-profile), the environment cannot stand for both.
-        loader = loader.profile_name(profile).credentials_provider(
-            aws_config::profile::ProfileFileCredentialsProvider::builder()
-                .profile_name(profile)
-                .build(),
-        );
-    }
     // The flag, then AWS_REGION / AWS_DEFAULT_REGION, then the profile, then
     // us-east-1. Unlike the SDK's default chain this never asks the EC2
     // instance metadata service, which off EC2 costs a timeout and a warning
@@ -72,12 +62,30 @@ pub async fn build_store(conn: &Connection, counter: &RequestCounter) -> Store {
     if let Some(profile) = &conn.profile {
         profile_region = profile_region.profile_name(profile);
     }
-    loader = loader.region(
-        RegionProviderChain::first_try(conn.region.clone().map(Region::new))
-            .or_else(EnvironmentVariableRegionProvider::new())
-            .or_else(profile_region.build())
-            .or_else(Region::from_static(FALLBACK_REGION)),
-    );
+    let region = RegionProviderChain::first_try(conn.region.clone().map(Region::new))
+        .or_else(EnvironmentVariableRegionProvider::new())
+        .or_else(profile_region.build())
+        .or_else(Region::from_static(FALLBACK_REGION))
+        .region()
+        .await;
+    if let Some(profile) = &conn.profile {
+        // A profile named by a flag supplies the credentials, even when
+        // AWS_ACCESS_KEY_ID is set (as in aws-cli): with two profiles
+        // (--source-profile), the environment cannot stand for both. Its
+        // role_arn or web identity is assumed through STS in the region
+        // resolved above (the provider has none of its own).
+        let provider_config =
+            aws_config::provider_config::ProviderConfig::default().with_region(region.clone());
+        loader = loader.profile_name(profile).credentials_provider(
+            aws_config::profile::ProfileFileCredentialsProvider::builder()
+                .profile_name(profile)
+                .configure(&provider_config)
+                .build(),
+        );
+    }
+    if let Some(region) = region {
+        loader = loader.region(region);
+    }
     if let Some(url) = &conn.endpoint_url {
         loader = loader.endpoint_url(url);
     }
@@ -155,12 +163,12 @@ pub struct RequestCounter {
 }
 
 impl RequestCounter {
-    /// (requests sent, of which retries).
     /// The count of throttled attempts, shared.
     pub fn throttles(&self) -> std::sync::Arc<std::sync::atomic::AtomicU64> {
         self.throttles.clone()
     }
 
+    /// (requests sent, of which retries).
     pub fn counts(&self) -> (u64, u64) {
         use std::sync::atomic::Ordering::Relaxed;
         let (ops, attempts) = (self.operations.load(Relaxed), self.attempts.load(Relaxed));

@@ -82,11 +82,33 @@ pub enum Mode {
     Manifest(String),
 }
 
+impl Mode {
+    /// A copy onto itself (a prefix onto itself) must change something; a
+    /// manifest's lines are checked one by one as they are copied. Only
+    /// meaningful when one store holds both ends.
+    pub fn check_self_copy(&self, options: &CopyOptions) -> anyhow::Result<()> {
+        match self {
+            Mode::One(job) => job.check_self_copy(options),
+            Mode::Recursive { src, dst, .. }
+                if src.bucket == dst.bucket && src.key == dst.key && !options.changes_object() =>
+            {
+                bail!(
+                    "{src} would be copied onto itself with nothing changed, which S3 refuses: \
+                     {SELF_COPY_FIX}"
+                )
+            }
+            Mode::Recursive { .. } | Mode::Manifest(_) => Ok(()),
+        }
+    }
+}
+
 /// Settings of bulk runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bulk {
     /// Objects in flight.
-    pub jobs: usize,
+    /// Objects in flight: `--jobs`, 64 with `--concurrency`; `None`:
+    /// twice the adaptive budget's requests in flight.
+    pub jobs: Option<usize>,
     pub shard: Option<Shard>,
     pub fail_fast: bool,
 }
@@ -225,12 +247,6 @@ impl Config {
                 }
                 let src = as_prefix(&S3Uri::parse_destination(src)?);
                 let dst = as_prefix(&S3Uri::parse_destination(dst)?);
-                if src.bucket == dst.bucket && src.key == dst.key && !options.changes_object() {
-                    bail!(
-                        "{src} would be copied onto itself with nothing changed, which S3 \
-                         refuses: {SELF_COPY_FIX}"
-                    );
-                }
                 Mode::Recursive {
                     src,
                     dst,
@@ -253,13 +269,16 @@ impl Config {
                      is one object: leave {flag} out, or add --recursive to copy a prefix"
                 )
             }
-            (None, Some(src), Some(dst)) => {
-                let job = CopyJob::new(src, dst)?;
-                job.check_self_copy(&options)?;
-                Mode::One(job)
-            }
+            (None, Some(src), Some(dst)) => Mode::One(CopyJob::new(src, dst)?),
             _ => bail!("give SRC and DST, or --from-file FILE"),
         };
+        let connection = Connection::try_from(&cli.connection)?;
+        // The same names on two stores are two objects: whether they are
+        // one store is known once the clients are built (a profile may name
+        // an endpoint), and checked then.
+        if !connection.source_differs() {
+            mode.check_self_copy(&options)?;
+        }
         let stream_limits = limits(&cli.transfer, true)?;
         let limits = limits(&cli.transfer, false)?;
         let copy_mode = match cli.transfer.copy_mode {
@@ -270,15 +289,16 @@ impl Config {
         Ok(Self {
             mode,
             bulk: Bulk {
-                jobs: cli.bulk.jobs.unwrap_or(match cli.transfer.concurrency {
-                    Some(_) => crate::plan::DEFAULT_JOBS,
-                    None => crate::budget::MAX,
-                }),
+                // Adaptive requests in flight: objects follow them.
+                jobs: cli
+                    .bulk
+                    .jobs
+                    .or(cli.transfer.concurrency.map(|_| crate::plan::DEFAULT_JOBS)),
                 shard: cli.bulk.shard.as_deref().map(Shard::parse).transpose()?,
                 fail_fast: cli.bulk.fail_fast,
             },
             options,
-            connection: Connection::try_from(&cli.connection)?,
+            connection,
             limits,
             stream_limits,
             copy_mode,
@@ -302,16 +322,21 @@ impl Connection {
     /// `--source-endpoint-url` where given. With a profile of its own, the
     /// source's endpoint is that profile's (or the environment's) unless
     /// `--source-endpoint-url` names one; without, it is the
-    /// destination's. Its region: `--source-region`, else `--region`, else
-    /// what its profile or the environment says.
+    /// destination's. Its region: `--source-region`, else (with a profile
+    /// of its own) what the environment or that profile says, else
+    /// `--region`.
     pub fn source(&self) -> Connection {
         let endpoint_url = match (&self.source_endpoint_url, &self.source_profile) {
             (Some(url), _) => Some(url.clone()),
             (None, Some(_)) => None,
             (None, None) => self.endpoint_url.clone(),
         };
+        let region = match &self.source_profile {
+            Some(_) => self.source_region.clone(),
+            None => self.source_region.clone().or(self.region.clone()),
+        };
         Connection {
-            region: self.source_region.clone().or(self.region.clone()),
+            region,
             source_region: None,
             profile: self.source_profile.clone().or(self.profile.clone()),
             endpoint_url,
@@ -1012,6 +1037,29 @@ mod tests {
         assert_eq!(src.profile.as_deref(), Some("theirs"));
         assert_eq!(src.endpoint_url, None);
         assert!(src.path_style, "--path-style applies to both ends");
+        // Its region: the profile's, not the destination's --region.
+        let c = config(&[
+            "--region",
+            "us-east-1",
+            "--source-profile",
+            "theirs",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        assert_eq!(c.connection.source().region, None);
+        let c = config(&[
+            "--region",
+            "us-east-1",
+            "--source-profile",
+            "theirs",
+            "--source-region",
+            "garage",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        assert_eq!(c.connection.source().region.as_deref(), Some("garage"));
     }
 
     #[test]

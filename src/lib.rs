@@ -114,6 +114,17 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
         false => None,
     };
     let same_store = source_store.as_ref().is_none_or(|s| s.same_as(&store));
+    // One store after all (a --source-profile with the same endpoint): a
+    // copy onto itself must change something.
+    let one_store_check = match config.connection.source_differs() && same_store {
+        true => config.mode.check_self_copy(&config.options),
+        false => Ok(()),
+    };
+    if let Err(e) = one_store_check {
+        let failure = Failure::Usage(e);
+        printer.run_failure(&failure);
+        return failure.exit();
+    }
     // --copy-mode server between two stores: refused before any request.
     if let Err(e) = config.copy_mode.streams(same_store) {
         let failure = Failure::Usage(anyhow::anyhow!(e));
@@ -176,6 +187,7 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
                     dst: dst.clone(),
                     filters: filters.clone(),
                     shard: config.bulk.shard,
+                    same_store,
                 };
                 let items = listing.stream(source, &budget, &config.options, &source_endpoint);
                 many(

@@ -404,6 +404,7 @@ impl Engine<'_> {
         // no versions): before the write, while it is still there.
         if let Proof::Read(algorithm) = checks.proof
             && !streamed
+            && self.same_store
             && job.onto_itself()
             && source.version_id.is_none()
         {

@@ -7,7 +7,7 @@
 //! generator), it injects what S3 does under load: 503 SlowDown, 500
 //! InternalError, a 200 OK with an `<Error>` body (with and without
 //! whitespace before `<?xml`), a connection reset in the middle of a
-//! response, a delay; and a 412 PreconditionFailed where S3 would send one.
+//! response or of its body ([`Fault::CutBody`]), a delay; and a 412 PreconditionFailed where S3 would send one.
 //! It can add a header to the server's answers of one operation
 //! ([`Proxy::add_answer_header`]), to send what S3 sends and the test
 //! server does not (`x-amz-copy-source-version-id: null`, say).
@@ -106,6 +106,12 @@ pub enum Fault {
     ResetMidResponse,
     /// Forwarded after this many milliseconds.
     Delay(u64),
+    /// Forwarded, and the answer's head and the first this many bytes of
+    /// its body passed on, then the connection reset: a GetObject whose
+    /// body is cut off mid-way (the client has its 200 and headers, the
+    /// body ends early). Unlike [`Fault::ResetMidResponse`], where the cut
+    /// may fall in the head, this one always falls in the body.
+    CutBody(usize),
     /// 412 PreconditionFailed, not forwarded: what S3 answers a write with
     /// `If-None-Match: *` when the key exists (neither test server checks
     /// it on CopyObject).
@@ -845,6 +851,12 @@ impl Inner {
                     .reset_mid_response(client, upstream, &forwarded, &buf[head_end..], held)
                     .await;
             }
+            (None, Some(Fault::CutBody(keep))) => {
+                let held = (&held_answer[..], &request);
+                return self
+                    .cut_body(client, upstream, &forwarded, &buf[head_end..], keep, held)
+                    .await;
+            }
             (None, None) => None,
         };
         if let Some((status, body)) = canned {
@@ -955,6 +967,55 @@ impl Inner {
             .unwrap_or(Ok(0))?;
         self.pause(held_answer, request).await;
         client.write_all(&answer[..n / 2]).await?;
+        // SO_LINGER 0: close with a reset, at once (no blocking at 0).
+        #[allow(deprecated)]
+        client.set_linger(Some(Duration::ZERO))?;
+        drop(client);
+        Ok(())
+    }
+}
+
+impl Inner {
+    /// Forwards the request, passes on the answer's head and the first
+    /// `keep` bytes of its body (fewer if the body is shorter), then resets
+    /// the connection.
+    async fn cut_body(
+        &self,
+        mut client: TcpStream,
+        upstream: &str,
+        head: &str,
+        body_start: &[u8],
+        keep: usize,
+        (held_answer, request): (&[Arc<GateState>], &Request),
+    ) -> std::io::Result<()> {
+        let mut server = TcpStream::connect(upstream).await?;
+        server.write_all(head.as_bytes()).await?;
+        server.write_all(body_start).await?;
+        // The answer's head and `keep` bytes of body, or all there is.
+        let mut answer = Vec::new();
+        let read = async {
+            loop {
+                let head_end = answer
+                    .windows(4)
+                    .position(|w| w == b"\r\n\r\n")
+                    .map(|i| i + 4);
+                if head_end.is_some_and(|end| answer.len() >= end + keep) {
+                    answer.truncate(head_end.unwrap() + keep);
+                    return Ok::<_, std::io::Error>(());
+                }
+                let mut chunk = [0u8; 8192];
+                let n = server.read(&mut chunk).await?;
+                if n == 0 {
+                    return Ok(());
+                }
+                answer.extend_from_slice(&chunk[..n]);
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(30), read)
+            .await
+            .map_err(|_| std::io::Error::other("the server's answer did not come"))??;
+        self.pause(held_answer, request).await;
+        client.write_all(&answer).await?;
         // SO_LINGER 0: close with a reset, at once (no blocking at 0).
         #[allow(deprecated)]
         client.set_linger(Some(Duration::ZERO))?;
