@@ -9,6 +9,8 @@
 # Used to choose the streaming defaults (plan::STREAM_*).
 #   scripts/bench-stream.sh [PART_SIZES] [CONCURRENCIES] [REPEAT]
 #   e.g. BENCH_SIZE=1GiB scripts/bench-stream.sh "16MiB 64MiB" "8 16" 1
+# A part size or concurrency "default" gives no flag (s3cp's streaming
+# defaults: 16 MiB parts, the adaptive request budget).
 # BENCH_SIZE: a multiple of 64 MiB, as 6GiB, 512MiB or bytes (default 6GiB).
 # BENCH_TIMEOUT: seconds one copy may take before the benchmark stops (900).
 # The object is built as BENCH_SIZE / 64 MiB copies of one 64 MiB random part
@@ -70,11 +72,13 @@ tool "$g1" assemble s3cp-src bench/object bench/base "$copies"
 # retries peak_rss_kib cpu_seconds". A failed or unverified copy, or a destination of the
 # wrong size, prints s3cp's log (-v) and stops the benchmark.
 copy() {
-  local ps=$1 c=$2 out
+  local ps=$1 c=$2 out flags=()
+  [ "$ps" = default ] || flags+=(--part-size "$ps")
+  [ "$c" = default ] || flags+=(--concurrency "$c")
   if ! out=$(printf 's3://s3cp-src/bench/object s3://s3cp-dst/bench/copy\n' |
     timeout "${BENCH_TIMEOUT:-900}" /usr/bin/time -f '%M %U %S' -o "$state/rusage" \
       "$s3cp" --endpoint-url "$g2" --source-endpoint-url "$g1" --path-style \
-      --copy-mode stream --part-size "$ps" --concurrency "$c" --json -v \
+      --copy-mode stream "${flags[@]}" --json -v \
       --from-file - 2>"$state/s3cp.log" |
     "$PYTHON" -c '
 import json, sys
