@@ -3,13 +3,16 @@
 # two Garage instances on loopback (each with its own ports, data directory
 # and key store, made as scripts/servers.sh makes the tests' one), puts a
 # BENCH_SIZE object in the first, and copies it to the second with a release
-# build, for a grid of part sizes and concurrencies: seconds, MiB/s, peak
-# resident memory of s3cp (/usr/bin/time) and HTTP requests sent. Each copy is
+# build, for a grid of part sizes and concurrencies: seconds, MiB/s, s3cp's
+# CPU time and peak resident memory (/usr/bin/time), HTTP requests sent. Each copy is
 # checked (the destination's size, and "verified": true in the JSON result).
 # Used to choose the streaming defaults (plan::STREAM_*).
 #   scripts/bench-stream.sh [PART_SIZES] [CONCURRENCIES] [REPEAT]
 #   e.g. BENCH_SIZE=1GiB scripts/bench-stream.sh "16MiB 64MiB" "8 16" 1
+# A part size or concurrency "default" gives no flag (s3cp's streaming
+# defaults: 16 MiB parts, the adaptive request budget).
 # BENCH_SIZE: a multiple of 64 MiB, as 6GiB, 512MiB or bytes (default 6GiB).
+# BENCH_TIMEOUT: seconds one copy may take before the benchmark stops (900).
 # The object is built as BENCH_SIZE / 64 MiB copies of one 64 MiB random part
 # (UploadPartCopy), so the first store holds 64 MiB on disk and the second,
 # which keeps blocks by content, writes at most that: disk space stays small,
@@ -66,19 +69,23 @@ tool "$g1" assemble s3cp-src bench/object bench/base "$copies"
 
 # One streamed copy through a one-line manifest (the summary counts the
 # requests actually sent, retries included); prints "milliseconds requests
-# retries peak_rss_kib". A failed or unverified copy, or a destination of the
+# retries peak_rss_kib cpu_seconds". A failed or unverified copy, or a destination of the
 # wrong size, prints s3cp's log (-v) and stops the benchmark.
 copy() {
-  local ps=$1 c=$2 out
+  local ps=$1 c=$2 out flags=()
+  [ "$ps" = default ] || flags+=(--part-size "$ps")
+  [ "$c" = default ] || flags+=(--concurrency "$c")
   if ! out=$(printf 's3://s3cp-src/bench/object s3://s3cp-dst/bench/copy\n' |
-    /usr/bin/time -f %M -o "$state/rss" \
+    timeout "${BENCH_TIMEOUT:-900}" /usr/bin/time -f '%M %U %S' -o "$state/rusage" \
       "$s3cp" --endpoint-url "$g2" --source-endpoint-url "$g1" --path-style \
-      --copy-mode stream --part-size "$ps" --concurrency "$c" --json -v \
+      --copy-mode stream "${flags[@]}" --json -v \
       --from-file - 2>"$state/s3cp.log" |
     "$PYTHON" -c '
 import json, sys
 size = int(sys.argv[1])
 lines = [json.loads(l) for l in sys.stdin]
+if not lines:
+    sys.exit("s3cp printed no result (failed, or killed after BENCH_TIMEOUT seconds)")
 copy, summary = lines[0], lines[-1]
 want = {"type": "copy", "status": "copied", "method": "stream", "size": size, "verified": True}
 if any(copy.get(k) != v for k, v in want.items()):
@@ -91,28 +98,30 @@ print(summary["duration_ms"], summary["requests"], summary["retries"])' "$size")
   got=$(tool "$g2" size s3cp-dst bench/copy)
   [ "$got" = "$size" ] || die "the destination holds $got bytes, not $size"
   tool "$g2" delete s3cp-dst bench/copy
-  printf '%s %s\n' "$out" "$(cat "$state/rss")"
+  local kib user sys
+  read -r kib user sys <"$state/rusage"
+  printf '%s %s %s\n' "$out" "$kib" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')"
 }
 
 printf '\nStreamed copy of %s MiB between two Garage %s instances (loopback), %s cores, best of %s\n\n' \
   "$((size >> 20))" "$GARAGE_VERSION" "$(nproc)" "$repeat"
-echo '| part size | concurrency | seconds | MiB/s | peak RSS MiB | requests | retries |'
-echo '|---|---|---|---|---|---|---|'
+echo '| part size | concurrency | seconds | MiB/s | s3cp CPU s | peak RSS MiB | requests | retries |'
+echo '|---|---|---|---|---|---|---|---|'
 for ps in $part_sizes; do
   for c in $concurrencies; do
-    best="" reqs="" retries="" rss=""
+    best="" reqs="" retries="" rss="" cpu=""
     for ((i = 0; i < repeat; i++)); do
       result=$(copy "$ps" "$c") # a failed copy stops the script (set -e)
-      read -r ms r t kib <<<"$result"
+      read -r ms r t kib secs <<<"$result"
       if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then
-        best=$ms reqs=$r retries=$t
+        best=$ms reqs=$r retries=$t cpu=$secs
       fi
       # The largest peak of the repeats: memory is a bound, not a best case.
       if [ -z "$rss" ] || [ "$kib" -gt "$rss" ]; then rss=$kib; fi
     done
     awk -v ps="$ps" -v c="$c" -v ms="$best" -v size="$size" -v kib="$rss" \
-      -v reqs="$reqs" -v retries="$retries" 'BEGIN {
-        printf "| %s | %s | %.1f | %.0f | %.0f | %s | %s |\n",
-          ps, c, ms / 1000, size / 1048576 / (ms / 1000), kib / 1024, reqs, retries }'
+      -v reqs="$reqs" -v retries="$retries" -v cpu="$cpu" 'BEGIN {
+        printf "| %s | %s | %.1f | %.0f | %.1f | %.0f | %s | %s |\n",
+          ps, c, ms / 1000, size / 1048576 / (ms / 1000), cpu, kib / 1024, reqs, retries }'
   done
 done
