@@ -9,7 +9,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Empty};
+use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::SendRequest;
 use hyper::{Request, StatusCode};
 use hyper_util::rt::TokioIo;
@@ -82,7 +82,7 @@ impl Emulator {
 }
 
 /// One keep-alive connection.
-async fn connect(endpoint: &str) -> (SendRequest<Empty<Bytes>>, String) {
+async fn connect(endpoint: &str) -> (SendRequest<Full<Bytes>>, String) {
     let authority = endpoint.strip_prefix("http://").expect("http").to_owned();
     let stream = tokio::time::timeout(STEP, TcpStream::connect(&authority))
         .await
@@ -98,31 +98,40 @@ async fn connect(endpoint: &str) -> (SendRequest<Empty<Bytes>>, String) {
 /// Sends a bodiless request (unsigned: Garage answers it 403, which is
 /// enough to tell a forwarded request from the emulator's own answer).
 async fn send(
-    (sender, authority): &mut (SendRequest<Empty<Bytes>>, String),
+    conn: &mut (SendRequest<Full<Bytes>>, String),
     method: &str,
     target: &str,
     headers: &[(&str, &str)],
 ) -> (StatusCode, String) {
+    send_body(conn, method, target, headers, Vec::new()).await.0
+}
+
+/// [`send`] with a body, returning the answer's headers too.
+async fn send_body(
+    (sender, authority): &mut (SendRequest<Full<Bytes>>, String),
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: Vec<u8>,
+) -> ((StatusCode, String), http::HeaderMap) {
     let mut req = Request::builder()
         .method(method)
         .uri(target)
         .header("host", authority.as_str());
-    if method == "PUT" {
-        req = req.header("content-length", "0");
+    if matches!(method, "PUT" | "POST") {
+        req = req.header("content-length", body.len());
     }
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
-    let req = req.body(Empty::new()).expect("request");
+    let req = req.body(Full::new(Bytes::from(body))).expect("request");
     let exchange = async {
         sender.ready().await.expect("connection ready");
         let answer = sender.send_request(req).await.expect("an answer");
-        let status = answer.status();
+        let (status, headers) = (answer.status(), answer.headers().clone());
         let body = answer.into_body().collect().await.expect("the body");
-        (
-            status,
-            String::from_utf8_lossy(&body.to_bytes()).into_owned(),
-        )
+        let text = String::from_utf8_lossy(&body.to_bytes()).into_owned();
+        ((status, text), headers)
     };
     tokio::time::timeout(STEP, exchange)
         .await
@@ -279,4 +288,118 @@ async fn a_null_copy_of_a_synthetic_100_gib_source_takes_the_modelled_time() {
     let mut conn = connect(&emu.endpoint).await;
     let (status, _) = send(&mut conn, "HEAD", &format!("/s3cp-dst/{destination}"), &[]).await;
     assert_eq!(status, StatusCode::OK);
+}
+
+fn element<'a>(body: &'a str, tag: &str) -> &'a str {
+    let open = format!("<{tag}>");
+    let start = body
+        .find(&open)
+        .unwrap_or_else(|| panic!("no <{tag}> in {body}"))
+        + open.len();
+    &body[start..start + body[start..].find(&format!("</{tag}>")).expect("closed")]
+}
+
+/// In null-copy mode the multipart uploads are the emulator's: none of
+/// these requests reaches Garage (they are unsigned, which Garage would
+/// refuse), and the object they make answers HEAD with its size.
+#[tokio::test]
+async fn null_copy_multipart_uploads_are_answered_by_the_emulator() {
+    let source = unique("mp-source");
+    let destination = format!("/s3cp-dst/{}", unique("mp-dest"));
+    let synthetic = format!("s3://s3cp-src/{source}=1GiB");
+    let emu = Emulator::start(&[
+        "--null-copy",
+        "--synthetic",
+        &synthetic,
+        "--latency-ms",
+        "0",
+        "--jitter-ms",
+        "0",
+        "--copy-rate",
+        "1GiB",
+    ])
+    .await;
+    let mut conn = connect(&emu.endpoint).await;
+    let post = |q: &str| format!("{destination}?{q}");
+    let checksum = [
+        ("x-amz-checksum-algorithm", "CRC64NVME"),
+        ("x-amz-checksum-type", "FULL_OBJECT"),
+    ];
+    let ((status, body), headers) =
+        send_body(&mut conn, "POST", &post("uploads"), &checksum, Vec::new()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(headers["x-amz-checksum-algorithm"], "CRC64NVME");
+    let upload = element(&body, "UploadId").to_owned();
+
+    // Two part copies of 256 MiB each at 1 GiB/s: 0.25 s each.
+    let copy_source = format!("/s3cp-src/{source}");
+    for (part, range) in [(1, "bytes=0-268435455"), (2, "bytes=268435456-536870911")] {
+        let target = format!("{destination}?partNumber={part}&uploadId={upload}");
+        let t = Instant::now();
+        let headers = [
+            ("x-amz-copy-source", copy_source.as_str()),
+            ("x-amz-copy-source-range", range),
+        ];
+        let (status, body) = send(&mut conn, "PUT", &target, &headers).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(element(&body, "ETag").starts_with("&quot;"), "{body}");
+        assert!(
+            t.elapsed() >= Duration::from_millis(250),
+            "{:?}",
+            t.elapsed()
+        );
+    }
+    // A part with data: read and dropped.
+    let target = format!("{destination}?partNumber=3&uploadId={upload}");
+    let ((status, _), headers) = send_body(&mut conn, "PUT", &target, &[], vec![7; 1000]).await;
+    assert_eq!(status, StatusCode::OK);
+    let part3 = headers["etag"].to_str().unwrap().to_owned();
+
+    let (status, body) = send(&mut conn, "GET", &post(&format!("uploadId={upload}")), &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body.matches("<Part>").count(), 3, "{body}");
+    assert!(body.contains("<Size>268435456</Size>") && body.contains("<Size>1000</Size>"));
+
+    // A part that was never uploaded is refused; the upload stays.
+    let bad = "<CompleteMultipartUpload><Part><PartNumber>9</PartNumber></Part></CompleteMultipartUpload>";
+    let target = post(&format!("uploadId={upload}"));
+    let ((status, body), _) = send_body(&mut conn, "POST", &target, &[], bad.into()).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::BAD_REQUEST, Some("InvalidPart"))
+    );
+    let parts: String = (1..=3)
+        .map(|n| format!("<Part><PartNumber>{n}</PartNumber></Part>"))
+        .collect();
+    let xml = format!("<CompleteMultipartUpload>{parts}</CompleteMultipartUpload>");
+    let crc = [("x-amz-checksum-crc64nvme", "AAAAAAAAAAA=")];
+    let ((status, body), _) = send_body(&mut conn, "POST", &target, &crc, xml.into()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(element(&body, "ETag").ends_with("-3&quot;"), "{body}");
+    assert_eq!(element(&body, "ChecksumCRC64NVME"), "AAAAAAAAAAA=");
+    assert_eq!(element(&body, "ChecksumType"), "FULL_OBJECT");
+    let ((status, _), headers) = send_body(&mut conn, "HEAD", &destination, &[], Vec::new()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers["content-length"],
+        ((512u64 << 20) + 1000).to_string()
+    );
+    assert_ne!(headers["etag"], part3.as_str());
+
+    // Abort: once, then the upload is gone.
+    let (_, body) = send(&mut conn, "POST", &post("uploads"), &[]).await;
+    let other = post(&format!("uploadId={}", element(&body, "UploadId")));
+    assert_eq!(
+        send(&mut conn, "DELETE", &other, &[]).await.0,
+        StatusCode::NO_CONTENT
+    );
+    let (status, body) = send(&mut conn, "DELETE", &other, &[]).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::NOT_FOUND, Some("NoSuchUpload"))
+    );
+
+    let stats = emu.stats().await;
+    assert_eq!(stats["answered_here"], stats["requests_total"], "{stats}");
+    assert_eq!(stats["bytes_copied"], 512u64 << 20, "{stats}");
 }
