@@ -217,8 +217,11 @@ async fn run(args: Args) -> Result<(), String> {
         let emu = emu.clone();
         tokio::spawn(async move {
             let service = service_fn(move |req| emu.clone().handle(req));
+            // No header read timeout: a client's idle pooled connection
+            // stays open as long as the client keeps it.
             let _ = http1::Builder::new()
                 .timer(TokioTimer::new())
+                .header_read_timeout(None)
                 .keep_alive(true)
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
