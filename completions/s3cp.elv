@@ -21,9 +21,9 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand --include 'With --recursive: take back keys (relative to SRC) matching this glob that an earlier --exclude left out. Everything is included until an --exclude matches, so an --include alone changes nothing: for only the .txt keys, give --exclude ''*'' --include ''*.txt''. Repeatable; the last matching filter wins, as in aws-cli'
             cand --exclude 'With --recursive: skip keys (relative to SRC) matching this glob, unless a later --include matches too. Repeatable'
             cand --from-file 'Copy what a manifest lists, one copy per line: ''SRC DST'' or a JSON object {"src": ..., "dst": ...}; ''-'' reads standard input'
-            cand --jobs 'Objects copied at once in a bulk run (all their requests share --concurrency) [default: 64]'
+            cand --jobs 'Objects copied at once in a bulk run (all their requests share --concurrency) [default: 512; 64 with --concurrency]'
             cand --shard 'Copy only shard I of N (1-based): a stable hash of each source key picks its shard, so N runners that each take one shard copy every object exactly once'
-            cand --region 'AWS region of the destination bucket, and of the source''s unless --source-region is given [default: from the environment or profile, else us-east-1]'
+            cand --region 'AWS region of the destination bucket, and of the source''s unless --source-region or --source-profile is given [default: from the environment or profile, else us-east-1]'
             cand --source-region 'AWS region of the source bucket, when it is not --region''s (as in aws-cli): the source''s HEAD, tags, ACL, listing and reads go there'
             cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials (the destination''s, and the source''s unless --source-profile is given); its credentials are used even when AWS_ACCESS_KEY_ID is set'
             cand --source-profile 'Profile of the source, when another identity or store reads it (a bucket of another account, another store): its credentials, region and endpoint_url. The destination keeps --profile'
@@ -34,7 +34,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand --multipart-threshold 'Objects larger than this are copied in parts; up to it, one atomic CopyObject (streamed: one PutObject). At most 5GiB. Sizes: 8MiB, 5GiB, 1.5GB, plain bytes [default: 5GiB; streamed: the part size]'
             cand --part-size 'Part size of a multipart copy, from 5MiB to 5GiB; grown automatically so that no copy needs more than 10,000 parts. `source`: copy a multipart source with its own part boundaries, whatever the threshold, so that the destination''s ETag equals the source''s (a single-part source is copied by one CopyObject, which keeps it too) [default: 256MiB; streamed: 16MiB]'
             cand --copy-mode 'auto: copy server-side when both ends are the same store (the same endpoint, or both AWS), else stream the bytes through this machine. server: never stream (refused between two stores). stream: always stream (GetObject, then PutObject or UploadPart), as between accounts whose destination cannot read the source'
-            cand --concurrency 'Requests in flight at once, shared by all objects and parts'
+            cand --concurrency 'Requests in flight at once, shared by all objects and parts, fixed at N [default: adaptive: from 32, growing while throughput grows, up to 512, backing off when S3 answers SlowDown]'
             cand --metadata-directive 'COPY keeps the source''s metadata and headers, REPLACE uses only those given, MERGE keeps the source''s and overrides those given. Without it, --metadata, any Content-* flag or --expires means REPLACE (as in aws-cli), which drops the source''s Content-Type, other headers and metadata: give MERGE to keep them'
             cand --metadata 'User metadata (x-amz-meta-*), as KEY=VALUE[,KEY=VALUE]; repeatable. Without --metadata-directive this means REPLACE, which drops the source''s metadata and headers, Content-Type too: add --metadata-directive MERGE to keep them'
             cand --content-type 'Content-Type of the destination. Without --metadata-directive this means REPLACE, which drops the source''s other headers and metadata: add --metadata-directive MERGE to keep them'
@@ -101,7 +101,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'s3cp;uploads'= {
-            cand --region 'AWS region of the destination bucket, and of the source''s unless --source-region is given [default: from the environment or profile, else us-east-1]'
+            cand --region 'AWS region of the destination bucket, and of the source''s unless --source-region or --source-profile is given [default: from the environment or profile, else us-east-1]'
             cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials (the destination''s, and the source''s unless --source-profile is given); its credentials are used even when AWS_ACCESS_KEY_ID is set'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too'
             cand --max-attempts 'Attempts per request, the first included: no request is sent more than N times (the SDK''s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 3]'
@@ -119,7 +119,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'s3cp;uploads;list'= {
-            cand --region 'AWS region of the destination bucket, and of the source''s unless --source-region is given [default: from the environment or profile, else us-east-1]'
+            cand --region 'AWS region of the destination bucket, and of the source''s unless --source-region or --source-profile is given [default: from the environment or profile, else us-east-1]'
             cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials (the destination''s, and the source''s unless --source-profile is given); its credentials are used even when AWS_ACCESS_KEY_ID is set'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too'
             cand --max-attempts 'Attempts per request, the first included: no request is sent more than N times (the SDK''s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 3]'
@@ -135,7 +135,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
         }
         &'s3cp;uploads;abort'= {
             cand --older-than 'Only uploads started longer ago than this: 30m, 12h, 7d'
-            cand --region 'AWS region of the destination bucket, and of the source''s unless --source-region is given [default: from the environment or profile, else us-east-1]'
+            cand --region 'AWS region of the destination bucket, and of the source''s unless --source-region or --source-profile is given [default: from the environment or profile, else us-east-1]'
             cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials (the destination''s, and the source''s unless --source-profile is given); its credentials are used even when AWS_ACCESS_KEY_ID is set'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too'
             cand --max-attempts 'Attempts per request, the first included: no request is sent more than N times (the SDK''s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 3]'

@@ -6,6 +6,7 @@
                                                   # (with a full-object checksum if given)
   s3tool.py put-many BUCKET PREFIX COUNT SIZE     # COUNT objects PREFIX000000.. of SIZE bytes
   s3tool.py delete BUCKET KEY
+  s3tool.py size BUCKET KEY                       # the object's size in bytes (HEAD)
   s3tool.py uploads BUCKET                        # incomplete multipart uploads, one per line
   s3tool.py make-buckets BUCKET...                # create the buckets that are not there yet
 
@@ -73,6 +74,10 @@ def delete(a):
     client().delete_object(Bucket=a.bucket, Key=a.key)
 
 
+def size(a):
+    print(client().head_object(Bucket=a.bucket, Key=a.key)["ContentLength"])
+
+
 def uploads(a):
     for u in client().list_multipart_uploads(Bucket=a.bucket).get("Uploads", []):
         print(u["Key"], u["UploadId"])
@@ -103,6 +108,9 @@ s.set_defaults(f=put_many)
 s = sub.add_parser("delete")
 s.add_argument("bucket"); s.add_argument("key")
 s.set_defaults(f=delete)
+s = sub.add_parser("size")
+s.add_argument("bucket"); s.add_argument("key")
+s.set_defaults(f=size)
 s = sub.add_parser("uploads")
 s.add_argument("bucket")
 s.set_defaults(f=uploads)

@@ -46,7 +46,18 @@ impl Batch<'_> {
         // stopped. A Ctrl-C after the last copy ended interrupts nothing.
         let cut_short = AtomicBool::new(false);
         let overall = self.progress.then(Overall::new);
+        // Without --jobs, objects in flight follow the adaptive budget: an
+        // item is taken only once it has a place.
+        let budget = self.engine.budget;
+        let gated = self.bulk.jobs.is_none();
         items
+            .then(|selected| async move {
+                let slot = match gated {
+                    true => Some(budget.object_slot().await),
+                    false => None,
+                };
+                (selected, slot)
+            })
             .take_while(|_| {
                 let stop =
                     cancel.is_cancelled() || self.bulk.fail_fast && failed.load(Ordering::Relaxed);
@@ -55,7 +66,8 @@ impl Batch<'_> {
                 }
                 std::future::ready(!stop)
             })
-            .map(|selected| async {
+            .map(|(selected, slot)| async {
+                let _slot = slot;
                 let item = match selected {
                     Selected::Copy(item) => Ok(item),
                     Selected::Bad(bad) => Err(bad),
@@ -92,7 +104,7 @@ impl Batch<'_> {
                     .expect("summary")
                     .count(status, bytes, verified);
             })
-            .buffer_unordered(self.bulk.jobs)
+            .buffer_unordered(self.bulk.jobs.unwrap_or(crate::budget::MAX * 2))
             .for_each(|()| std::future::ready(()))
             .await;
         if let Some(o) = overall {
@@ -108,7 +120,12 @@ impl Batch<'_> {
     /// whether it was verified (as its line says).
     async fn copy(&self, item: &Item, cancel: &CancellationToken) -> (Status, u64, Option<bool>) {
         let job = &item.job;
-        if let Err(e) = job.check_self_copy(self.opts) {
+        let self_copy = match self.engine.same_store {
+            true => job.check_self_copy(self.opts),
+            // The same names on two stores are two objects.
+            false => Ok(()),
+        };
+        if let Err(e) = self_copy {
             let failure = Failure::Usage(e);
             let line = CopyLine::failed(job, self.opts, Status::Failed, &failure, self.dry_run);
             self.printer.object(&line, Some(&failure));

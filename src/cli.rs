@@ -437,7 +437,7 @@ pub struct BulkArgs {
     pub from_file: Option<String>,
 
     /// Objects copied at once in a bulk run (all their requests share
-    /// --concurrency) [default: 64].
+    /// --concurrency) [default: 512; 64 with --concurrency].
     #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u16).range(1..=4096).map(usize::from))]
     pub jobs: Option<usize>,
@@ -499,8 +499,8 @@ impl Cli {
 #[command(next_help_heading = "Connection")]
 pub struct ConnectionArgs {
     /// AWS region of the destination bucket, and of the source's unless
-    /// --source-region is given [default: from the environment or profile,
-    /// else us-east-1].
+    /// --source-region or --source-profile is given [default: from the
+    /// environment or profile, else us-east-1].
     #[arg(long, value_name = "REGION", global = true)]
     pub region: Option<String>,
 
@@ -594,10 +594,12 @@ pub struct TransferArgs {
     #[arg(long, value_name = "MODE", value_enum, default_value_t = CopyModeArg::Auto)]
     pub copy_mode: CopyModeArg,
 
-    /// Requests in flight at once, shared by all objects and parts.
-    #[arg(long, value_name = "N", default_value_t = crate::plan::DEFAULT_CONCURRENCY,
+    /// Requests in flight at once, shared by all objects and parts, fixed
+    /// at N [default: adaptive: from 32, growing while throughput grows, up
+    /// to 512, backing off when S3 answers SlowDown].
+    #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u16).range(1..=1024).map(usize::from))]
-    pub concurrency: usize,
+    pub concurrency: Option<usize>,
 
     /// On Ctrl-C or a failure, keep the multipart upload (and its journal in
     /// the state directory) so that --resume can finish it, instead of
@@ -738,7 +740,11 @@ mod tests {
             .expect("--jobs");
         let help = jobs.get_help().expect("help").to_string();
         assert!(
-            help.contains(&format!("[default: {}]", crate::plan::DEFAULT_JOBS)),
+            help.contains(&format!(
+                "[default: {}; {} with --concurrency]",
+                crate::budget::MAX,
+                crate::plan::DEFAULT_JOBS
+            )),
             "{help}"
         );
     }
@@ -748,7 +754,7 @@ mod tests {
         let cli = Cli::try_parse_from(["s3cp", "s3://a/b", "s3://c/d"]).unwrap();
         assert!(cli.transfer.multipart_threshold.is_none());
         assert!(cli.transfer.part_size.is_none());
-        assert_eq!(cli.transfer.concurrency, crate::plan::DEFAULT_CONCURRENCY);
+        assert_eq!(cli.transfer.concurrency, None);
         assert_eq!(cli.transfer.copy_mode, CopyModeArg::Auto);
         let cmd = Cli::command();
         let help = |id: &str| {

@@ -54,16 +54,6 @@ pub async fn build(conn: &Connection, counter: &RequestCounter) -> (aws_sdk_s3::
 /// [`build`], with the endpoint URL too (to tell two stores apart).
 pub async fn build_store(conn: &Connection, counter: &RequestCounter) -> Store {
     let mut loader = aws_config::defaults(BehaviorVersion::latest());
-    if let Some(profile) = &conn.profile {
-        // A profile named by a flag supplies the credentials, even when
-        // AWS_ACCESS_KEY_ID is set (as in aws-cli): with two profiles
-        // (--source-profile), the environment cannot stand for both.
-        loader = loader.profile_name(profile).credentials_provider(
-            aws_config::profile::ProfileFileCredentialsProvider::builder()
-                .profile_name(profile)
-                .build(),
-        );
-    }
     // The flag, then AWS_REGION / AWS_DEFAULT_REGION, then the profile, then
     // us-east-1. Unlike the SDK's default chain this never asks the EC2
     // instance metadata service, which off EC2 costs a timeout and a warning
@@ -72,12 +62,30 @@ pub async fn build_store(conn: &Connection, counter: &RequestCounter) -> Store {
     if let Some(profile) = &conn.profile {
         profile_region = profile_region.profile_name(profile);
     }
-    loader = loader.region(
-        RegionProviderChain::first_try(conn.region.clone().map(Region::new))
-            .or_else(EnvironmentVariableRegionProvider::new())
-            .or_else(profile_region.build())
-            .or_else(Region::from_static(FALLBACK_REGION)),
-    );
+    let region = RegionProviderChain::first_try(conn.region.clone().map(Region::new))
+        .or_else(EnvironmentVariableRegionProvider::new())
+        .or_else(profile_region.build())
+        .or_else(Region::from_static(FALLBACK_REGION))
+        .region()
+        .await;
+    if let Some(profile) = &conn.profile {
+        // A profile named by a flag supplies the credentials, even when
+        // AWS_ACCESS_KEY_ID is set (as in aws-cli): with two profiles
+        // (--source-profile), the environment cannot stand for both. Its
+        // role_arn or web identity is assumed through STS in the region
+        // resolved above (the provider has none of its own).
+        let provider_config =
+            aws_config::provider_config::ProviderConfig::default().with_region(region.clone());
+        loader = loader.profile_name(profile).credentials_provider(
+            aws_config::profile::ProfileFileCredentialsProvider::builder()
+                .profile_name(profile)
+                .configure(&provider_config)
+                .build(),
+        );
+    }
+    if let Some(region) = region {
+        loader = loader.region(region);
+    }
     if let Some(url) = &conn.endpoint_url {
         loader = loader.endpoint_url(url);
     }
@@ -149,9 +157,17 @@ fn endpoint_url(sdk: &aws_config::SdkConfig) -> Option<String> {
 pub struct RequestCounter {
     operations: std::sync::Arc<std::sync::atomic::AtomicU64>,
     attempts: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Attempts answered 503 (SlowDown) or 429: read by
+    /// [`crate::budget::Budget`], which backs off.
+    throttles: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl RequestCounter {
+    /// The count of throttled attempts, shared.
+    pub fn throttles(&self) -> std::sync::Arc<std::sync::atomic::AtomicU64> {
+        self.throttles.clone()
+    }
+
     /// (requests sent, of which retries).
     pub fn counts(&self) -> (u64, u64) {
         use std::sync::atomic::Ordering::Relaxed;
@@ -174,6 +190,19 @@ impl aws_sdk_s3::config::Intercept for RequestCounter {
     ) -> Result<(), BoxError> {
         self.operations
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn read_before_deserialization(
+        &self,
+        context: &aws_sdk_s3::config::interceptors::BeforeDeserializationInterceptorContextRef<'_>,
+        _components: &aws_sdk_s3::config::RuntimeComponents,
+        _cfg: &mut aws_sdk_s3::config::ConfigBag,
+    ) -> Result<(), BoxError> {
+        if matches!(context.response().status().as_u16(), 503 | 429) {
+            self.throttles
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
         Ok(())
     }
 
@@ -455,6 +484,27 @@ pub(crate) fn canned_config(status: u16, body: &'static str) -> aws_sdk_s3::conf
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn store(url: Option<&str>) -> Store {
+        let conf = aws_sdk_s3::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .build();
+        Store {
+            client: aws_sdk_s3::Client::from_conf(conf),
+            endpoint: String::new(),
+            url: url.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn one_store_is_the_same_endpoint_or_both_aws() {
+        let aws = store(None);
+        assert!(aws.same_as(&store(None)));
+        let minio = store(Some("http://minio:9000"));
+        assert!(minio.same_as(&store(Some("HTTP://MINIO:9000/"))));
+        assert!(!minio.same_as(&store(Some("http://minio:9001"))));
+        assert!(!minio.same_as(&aws));
+    }
     use aws_sdk_s3::config::retry::RetryAction;
 
     #[test]

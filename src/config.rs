@@ -82,11 +82,33 @@ pub enum Mode {
     Manifest(String),
 }
 
+impl Mode {
+    /// A copy onto itself (a prefix onto itself) must change something; a
+    /// manifest's lines are checked one by one as they are copied. Only
+    /// meaningful when one store holds both ends.
+    pub fn check_self_copy(&self, options: &CopyOptions) -> anyhow::Result<()> {
+        match self {
+            Mode::One(job) => job.check_self_copy(options),
+            Mode::Recursive { src, dst, .. }
+                if src.bucket == dst.bucket && src.key == dst.key && !options.changes_object() =>
+            {
+                bail!(
+                    "{src} would be copied onto itself with nothing changed, which S3 refuses: \
+                     {SELF_COPY_FIX}"
+                )
+            }
+            Mode::Recursive { .. } | Mode::Manifest(_) => Ok(()),
+        }
+    }
+}
+
 /// Settings of bulk runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bulk {
     /// Objects in flight.
-    pub jobs: usize,
+    /// Objects in flight: `--jobs`, 64 with `--concurrency`; `None`:
+    /// twice the adaptive budget's requests in flight.
+    pub jobs: Option<usize>,
     pub shard: Option<Shard>,
     pub fail_fast: bool,
 }
@@ -177,8 +199,9 @@ pub struct Config {
     pub stream_limits: Limits,
     /// `--copy-mode`.
     pub copy_mode: CopyMode,
-    /// Requests in flight, shared by all objects and parts.
-    pub concurrency: usize,
+    /// Requests in flight, shared by all objects and parts: fixed by
+    /// `--concurrency`, else adaptive ([`crate::budget`]).
+    pub concurrency: Option<usize>,
     /// Keep failed multipart uploads for `--resume`.
     pub keep_partial: bool,
     /// Continue an interrupted multipart copy.
@@ -224,12 +247,6 @@ impl Config {
                 }
                 let src = as_prefix(&S3Uri::parse_destination(src)?);
                 let dst = as_prefix(&S3Uri::parse_destination(dst)?);
-                if src.bucket == dst.bucket && src.key == dst.key && !options.changes_object() {
-                    bail!(
-                        "{src} would be copied onto itself with nothing changed, which S3 \
-                         refuses: {SELF_COPY_FIX}"
-                    );
-                }
                 Mode::Recursive {
                     src,
                     dst,
@@ -252,13 +269,16 @@ impl Config {
                      is one object: leave {flag} out, or add --recursive to copy a prefix"
                 )
             }
-            (None, Some(src), Some(dst)) => {
-                let job = CopyJob::new(src, dst)?;
-                job.check_self_copy(&options)?;
-                Mode::One(job)
-            }
+            (None, Some(src), Some(dst)) => Mode::One(CopyJob::new(src, dst)?),
             _ => bail!("give SRC and DST, or --from-file FILE"),
         };
+        let connection = Connection::try_from(&cli.connection)?;
+        // The same names on two stores are two objects: whether they are
+        // one store is known once the clients are built (a profile may name
+        // an endpoint), and checked then.
+        if !connection.source_differs() {
+            mode.check_self_copy(&options)?;
+        }
         let stream_limits = limits(&cli.transfer, true)?;
         let limits = limits(&cli.transfer, false)?;
         let copy_mode = match cli.transfer.copy_mode {
@@ -269,12 +289,16 @@ impl Config {
         Ok(Self {
             mode,
             bulk: Bulk {
-                jobs: cli.bulk.jobs.unwrap_or(crate::plan::DEFAULT_JOBS),
+                // Adaptive requests in flight: objects follow them.
+                jobs: cli
+                    .bulk
+                    .jobs
+                    .or(cli.transfer.concurrency.map(|_| crate::plan::DEFAULT_JOBS)),
                 shard: cli.bulk.shard.as_deref().map(Shard::parse).transpose()?,
                 fail_fast: cli.bulk.fail_fast,
             },
             options,
-            connection: Connection::try_from(&cli.connection)?,
+            connection,
             limits,
             stream_limits,
             copy_mode,
@@ -298,16 +322,21 @@ impl Connection {
     /// `--source-endpoint-url` where given. With a profile of its own, the
     /// source's endpoint is that profile's (or the environment's) unless
     /// `--source-endpoint-url` names one; without, it is the
-    /// destination's. Its region: `--source-region`, else `--region`, else
-    /// what its profile or the environment says.
+    /// destination's. Its region: `--source-region`, else (with a profile
+    /// of its own) what the environment or that profile says, else
+    /// `--region`.
     pub fn source(&self) -> Connection {
         let endpoint_url = match (&self.source_endpoint_url, &self.source_profile) {
             (Some(url), _) => Some(url.clone()),
             (None, Some(_)) => None,
             (None, None) => self.endpoint_url.clone(),
         };
+        let region = match &self.source_profile {
+            Some(_) => self.source_region.clone(),
+            None => self.source_region.clone().or(self.region.clone()),
+        };
         Connection {
-            region: self.source_region.clone().or(self.region.clone()),
+            region,
             source_region: None,
             profile: self.source_profile.clone().or(self.profile.clone()),
             endpoint_url,
@@ -953,5 +982,129 @@ mod tests {
             e.to_string().starts_with("--part-size 5.5GiB is above"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn the_source_is_reached_as_the_destination_unless_flags_say_otherwise() {
+        let c = config(&[
+            "--endpoint-url",
+            "http://dst:9000",
+            "--profile",
+            "mine",
+            "--region",
+            "us-east-1",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        assert!(!c.connection.source_differs());
+        let src = c.connection.source();
+        assert_eq!(src.endpoint_url.as_deref(), Some("http://dst:9000"));
+        assert_eq!(src.profile.as_deref(), Some("mine"));
+        assert_eq!(src.region.as_deref(), Some("us-east-1"));
+        assert_eq!(c.copy_mode, CopyMode::Auto);
+
+        // Its own endpoint: the destination's profile and region still.
+        let c = config(&[
+            "--endpoint-url",
+            "http://dst:9000",
+            "--source-endpoint-url",
+            "http://src:9000",
+            "--source-region",
+            "eu-west-1",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        assert!(c.connection.source_differs());
+        let src = c.connection.source();
+        assert_eq!(src.endpoint_url.as_deref(), Some("http://src:9000"));
+        assert_eq!(src.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(src.source_endpoint_url, None);
+
+        // Its own profile: that profile's endpoint, not --endpoint-url.
+        let c = config(&[
+            "--endpoint-url",
+            "http://dst:9000",
+            "--source-profile",
+            "theirs",
+            "--path-style",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        let src = c.connection.source();
+        assert_eq!(src.profile.as_deref(), Some("theirs"));
+        assert_eq!(src.endpoint_url, None);
+        assert!(src.path_style, "--path-style applies to both ends");
+        // Its region: the profile's, not the destination's --region.
+        let c = config(&[
+            "--region",
+            "us-east-1",
+            "--source-profile",
+            "theirs",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        assert_eq!(c.connection.source().region, None);
+        let c = config(&[
+            "--region",
+            "us-east-1",
+            "--source-profile",
+            "theirs",
+            "--source-region",
+            "garage",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        assert_eq!(c.connection.source().region.as_deref(), Some("garage"));
+    }
+
+    #[test]
+    fn source_flags_are_checked_and_refused_where_they_mean_nothing() {
+        let e = config(&["--source-endpoint-url", "src:9000", "s3://a/k", "s3://b/k"]).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("--source-endpoint-url 'src:9000' has no scheme"),
+            "{e}"
+        );
+        for flag in ["--source-profile", "--source-endpoint-url"] {
+            let cli = Cli::parse_args(["s3cp", "uploads", "list", flag, "http://x", "s3://b/"]);
+            let e = match cli {
+                Ok(cli) => Command::from_cli(&cli).map(|_| ()).unwrap_err().to_string(),
+                Err(e) => e.to_string(),
+            };
+            assert!(e.contains(flag), "{flag}: {e}");
+        }
+        let c = config(&["--copy-mode", "stream", "s3://a/k", "s3://b/k"]).unwrap();
+        assert_eq!(c.copy_mode, CopyMode::Stream);
+    }
+
+    #[test]
+    fn a_stream_has_its_own_default_part_size_and_threshold() {
+        let c = config(&["s3://a/k", "s3://b/k"]).unwrap();
+        assert_eq!(c.limits.part_size, crate::plan::DEFAULT_PART_SIZE);
+        assert_eq!(c.limits.threshold, crate::plan::DEFAULT_THRESHOLD);
+        assert_eq!(c.stream_limits.part_size, crate::plan::STREAM_PART_SIZE);
+        assert_eq!(c.stream_limits.threshold, crate::plan::STREAM_PART_SIZE);
+        // What is given counts for both.
+        let c = config(&[
+            "--part-size",
+            "64MiB",
+            "--multipart-threshold",
+            "1GiB",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        assert_eq!(c.limits.part_size, 64 << 20);
+        assert_eq!(c.stream_limits.part_size, 64 << 20);
+        assert_eq!(c.stream_limits.threshold, 1 << 30);
+        // A part size alone: a stream's threshold follows it.
+        let c = config(&["--part-size", "8MiB", "s3://a/k", "s3://b/k"]).unwrap();
+        assert_eq!(c.stream_limits.threshold, 8 << 20);
+        assert_eq!(c.limits.threshold, crate::plan::DEFAULT_THRESHOLD);
     }
 }

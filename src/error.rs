@@ -245,7 +245,16 @@ impl S3Error {
                         .extra("aws_request_id")
                         .or_else(|| meta.extra("s3_extended_request_id"))
                         .map(str::to_owned);
-                    let message = meta.message().unwrap_or("").to_owned();
+                    let mut message = meta.message().unwrap_or("").to_owned();
+                    // A region redirect that names no region cannot be
+                    // followed: say which flag names it.
+                    if crate::region::unnamed_redirect(err) {
+                        let fix = crate::region::unnamed_fix(operation);
+                        message = match message.is_empty() {
+                            true => fix,
+                            false => format!("{message}; {fix}"),
+                        };
+                    }
                     (Kind::Refused, code, message, request_id)
                 }
             }

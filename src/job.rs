@@ -30,7 +30,8 @@ impl CopyJob {
         Ok(Self { src, dst })
     }
 
-    /// The destination is the source's own key.
+    /// The destination is the source's own key (on one store: the same
+    /// names on two stores are two objects, which callers know).
     pub fn onto_itself(&self) -> bool {
         self.src.bucket == self.dst.bucket && self.src.key == self.dst.key
     }

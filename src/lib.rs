@@ -44,6 +44,7 @@
 #![warn(rust_2018_idioms, unreachable_pub, missing_debug_implementations)]
 
 pub mod batch;
+pub mod budget;
 pub mod checksum;
 pub mod cli;
 pub mod client;
@@ -67,7 +68,6 @@ use std::future::Future;
 use std::io::IsTerminal;
 
 use futures::Stream;
-use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::batch::Batch;
@@ -114,6 +114,17 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
         false => None,
     };
     let same_store = source_store.as_ref().is_none_or(|s| s.same_as(&store));
+    // One store after all (a --source-profile with the same endpoint): a
+    // copy onto itself must change something.
+    let one_store_check = match config.connection.source_differs() && same_store {
+        true => config.mode.check_self_copy(&config.options),
+        false => Ok(()),
+    };
+    if let Err(e) = one_store_check {
+        let failure = Failure::Usage(e);
+        printer.run_failure(&failure);
+        return failure.exit();
+    }
     // --copy-mode server between two stores: refused before any request.
     if let Err(e) = config.copy_mode.streams(same_store) {
         let failure = Failure::Usage(anyhow::anyhow!(e));
@@ -141,8 +152,15 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
     if let (Some(bucket), Some(r)) = (src_bucket, &config.connection.source_region) {
         source.give(bucket, r);
     }
-    let budget = Semaphore::new(config.concurrency);
-    let buffers = copy::Buffers::new(config.concurrency, config.stream_limits);
+    let budget = match config.concurrency {
+        Some(n) => budget::Budget::fixed(n, counter.throttles()),
+        None => budget::Budget::adaptive(counter.throttles()),
+    };
+    // Streamed bodies in memory: the fixed number, or the adaptive start.
+    let buffers = copy::Buffers::new(
+        config.concurrency.unwrap_or(budget::START),
+        config.stream_limits,
+    );
     let engine = Engine {
         regions: &regions,
         source,
@@ -153,7 +171,7 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
         source_endpoint: &source_endpoint,
         limits: config.limits,
         budget: &budget,
-        concurrency: config.concurrency,
+        concurrency: budget.max(),
         keep_partial: config.keep_partial,
         resume: config.resume,
         endpoint: &endpoint,
@@ -169,6 +187,7 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
                     dst: dst.clone(),
                     filters: filters.clone(),
                     shard: config.bulk.shard,
+                    same_store,
                 };
                 let items = listing.stream(source, &budget, &config.options, &source_endpoint);
                 many(
@@ -290,6 +309,14 @@ async fn many(
     };
     let mut summary = run.run(items, cancel).await;
     (summary.requests, summary.retries) = counter.counts();
+    summary.concurrency = engine.budget.limit();
+    if engine.budget.is_adaptive() {
+        tracing::info!(
+            "requests in flight settled at {} (at most {} during the run)",
+            engine.budget.limit(),
+            engine.budget.peak()
+        );
+    }
     printer.summary(&summary);
     if summary.interrupted {
         Exit::Interrupted

@@ -94,7 +94,8 @@ impl CopyMode {
             CopyMode::Server => Err(
                 "the source and the destination are in different stores (--source-endpoint-url \
                  or --source-profile names another), where no server-side copy exists: give \
-                 --copy-mode stream (or auto) to stream the bytes through this machine"
+                 --copy-mode stream or auto (on a manifest line, \"mode\": \"stream\") to \
+                 stream the bytes through this machine"
                     .to_owned(),
             ),
         }
@@ -507,5 +508,21 @@ mod tests {
             assert_eq!(w[0].last + 1, w[1].first);
             assert_eq!(w[0].number + 1, w[1].number);
         }
+    }
+
+    #[test]
+    fn copy_modes_stream_between_stores_and_server_refuses_there() {
+        assert_eq!(CopyMode::Auto.streams(true), Ok(false));
+        assert_eq!(CopyMode::Auto.streams(false), Ok(true));
+        assert_eq!(CopyMode::Stream.streams(true), Ok(true));
+        assert_eq!(CopyMode::Stream.streams(false), Ok(true));
+        assert_eq!(CopyMode::Server.streams(true), Ok(false));
+        let e = CopyMode::Server.streams(false).unwrap_err();
+        assert!(e.contains("--copy-mode stream"), "{e}");
+        for m in [CopyMode::Auto, CopyMode::Server, CopyMode::Stream] {
+            assert_eq!(CopyMode::from_name(m.name()), Some(m));
+        }
+        assert_eq!(CopyMode::from_name("STREAM"), Some(CopyMode::Stream));
+        assert_eq!(CopyMode::from_name("copy"), None);
     }
 }

@@ -43,6 +43,62 @@ pub fn redirect<E: ProvideErrorMetadata>(
     wrong_region.then(|| region.to_owned())
 }
 
+/// Whether `err` is S3 saying that a bucket is in another region without
+/// saying which: a 301 (or 307), or a 400 AuthorizationHeaderMalformed /
+/// IllegalLocationConstraintException, without `x-amz-bucket-region` (an
+/// endpoint or a proxy that drops the header). [`redirect`] cannot follow
+/// it; the error then names the flag that gives the region ([`unnamed_fix`]).
+/// A HEAD's bodiless 400 is not taken for one: nothing tells it from other
+/// 400s (an SSE-C object read without its key).
+pub fn unnamed_redirect<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>) -> bool {
+    let Some(raw) = err.raw_response() else {
+        return false;
+    };
+    if raw
+        .headers()
+        .get("x-amz-bucket-region")
+        .is_some_and(|r| !r.is_empty())
+    {
+        return false;
+    }
+    let code = match err {
+        SdkError::ServiceError(e) => e.err().code(),
+        _ => None,
+    };
+    match raw.status().as_u16() {
+        301 | 307 => true,
+        400 => matches!(
+            code,
+            Some("AuthorizationHeaderMalformed" | "IllegalLocationConstraintException")
+        ),
+        _ => false,
+    }
+}
+
+/// What to do about an [`unnamed_redirect`] answer to `operation`: the
+/// flag that names the region of the bucket it was sent to. The source's
+/// reads (and its listing) name `--source-region`, every other request
+/// goes to the destination and names `--region`; a HeadObject may be
+/// either.
+pub fn unnamed_fix(operation: &str) -> String {
+    let flag = match operation {
+        "GetObject" | "GetObjectTagging" | "GetObjectAcl" | "ListObjectsV2" => {
+            "give the source bucket's region with --source-region"
+        }
+        "HeadObject" => {
+            "give the source bucket's region with --source-region, the destination bucket's \
+             with --region"
+        }
+        // `s3cp uploads list` (a copy lists uploads only on --resume).
+        "ListMultipartUploads" => "give the bucket's region with --region",
+        _ => "give the destination bucket's region with --region",
+    };
+    format!(
+        "the bucket is in another region than the request was signed for, and S3's answer \
+         did not say which (no x-amz-bucket-region): {flag}"
+    )
+}
+
 /// One bucket's region, as far as the run knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Known {
@@ -279,5 +335,17 @@ mod tests {
             redirect(&answer(301, Some("us-east-1"), moved), "us-east-1"),
             None
         );
+
+        // Without the header: a redirect that names no region, which the
+        // error then explains; a HEAD's bare 400 and other codes are not.
+        assert!(unnamed_redirect(&answer(301, None, moved)));
+        assert!(unnamed_redirect(&answer(301, None, "")));
+        assert!(unnamed_redirect(&answer(400, None, malformed)));
+        assert!(!unnamed_redirect(&answer(400, None, "")));
+        assert!(!unnamed_redirect(&answer(403, None, denied)));
+        assert!(!unnamed_redirect(&answer(301, Some("eu-west-1"), moved)));
+        assert!(unnamed_fix("ListObjectsV2").contains("--source-region"));
+        assert!(!unnamed_fix("CopyObject").contains("--source-region"));
+        assert!(unnamed_fix("CopyObject").contains("--region"));
     }
 }

@@ -332,6 +332,9 @@ pub struct Summary {
     /// HTTP requests sent, retries included.
     pub requests: u64,
     pub retries: u64,
+    /// Requests in flight the run settled at (the last limit of an
+    /// adaptive budget; `--concurrency` when fixed).
+    pub concurrency: usize,
     pub duration_ms: u64,
     /// True when Ctrl-C stopped the run.
     pub interrupted: bool,
@@ -508,12 +511,13 @@ impl Printer {
                 String::new()
             };
             self.stdout(&format!(
-                "summary: {done}{verified}, {} skipped, {} failed{excluded}; {}; {} requests ({} retries) in {:.2}s{}",
+                "summary: {done}{verified}, {} skipped, {} failed{excluded}; {}; {} requests ({} retries, {} in flight) in {:.2}s{}",
                 s.skipped,
                 s.failed,
                 human_size(s.bytes),
                 s.requests,
                 s.retries,
+                s.concurrency,
                 Duration::from_millis(s.duration_ms).as_secs_f64(),
                 if s.interrupted { "; interrupted" } else { "" }
             ));

@@ -10,7 +10,6 @@ use futures::{Stream, StreamExt};
 use globset::{Glob, GlobMatcher};
 use md5::{Digest, Md5};
 use tokio::io::AsyncBufReadExt;
-use tokio::sync::Semaphore;
 
 use crate::error::s3;
 use crate::job::CopyJob;
@@ -179,6 +178,8 @@ pub struct Listing {
     pub dst: S3Uri,
     pub filters: Filters,
     pub shard: Option<Shard>,
+    /// One store holds both ends (else the same names are two places).
+    pub same_store: bool,
 }
 
 impl Listing {
@@ -188,8 +189,8 @@ impl Listing {
     /// A prefix copied onto itself (to change its objects) excludes nothing.
     pub fn own_output(&self) -> Option<&str> {
         let (src, dst) = (&self.src, &self.dst);
-        (src.bucket == dst.bucket && dst.key.starts_with(&src.key) && dst.key != src.key)
-            .then_some(dst.key.as_str())
+        let inside = src.bucket == dst.bucket && dst.key.starts_with(&src.key);
+        (self.same_store && inside && dst.key != src.key).then_some(dst.key.as_str())
     }
 
     /// The copies of one listing page, and how many of its keys were left
@@ -254,7 +255,7 @@ impl Listing {
     pub fn stream<'a>(
         self,
         regions: &'a Regions,
-        budget: &'a Semaphore,
+        budget: &'a crate::budget::Budget,
         opts: &'a CopyOptions,
         endpoint: &'a str,
     ) -> impl Stream<Item = Selected> + 'a {
@@ -271,13 +272,27 @@ impl Listing {
         let pages = request::list_objects(&regions.client_for(&bucket), &self.src, opts)
             .into_paginator()
             .send();
+        let pages = Pages::Now(pages);
         futures::stream::unfold(Some((self, pages, false, true)), move |state| async move {
-            let (listing, mut pages, mut reports_checksums, first) = state?;
-            let signed = regions.region_of(&listing.src.bucket);
-            let mut page = {
-                let _permit = budget.acquire().await.expect("the budget is never closed");
-                pages.next().await?
+            let (listing, pages, reports_checksums, first) = state?;
+            let (mut pages, mut page) = match pages {
+                Pages::Now(mut pages) => {
+                    let _permit = budget.acquire().await;
+                    let page = pages.next().await?;
+                    (pages, page)
+                }
+                // Fetched while the page before was being copied.
+                Pages::Ahead(mut ahead) => {
+                    let page = ahead.recv().await?;
+                    return listing.yield_page(
+                        page,
+                        Pages::Ahead(ahead),
+                        reports_checksums,
+                        endpoint,
+                    );
+                }
             };
+            let signed = regions.region_of(&listing.src.bucket);
             // The first page redirected: the source bucket's region is
             // learned, and the listing starts again there.
             let moved = match (&page, first) {
@@ -293,51 +308,104 @@ impl Listing {
                 pages = request::list_objects(&regions.client_in(&region), &listing.src, opts)
                     .into_paginator()
                     .send();
-                let _permit = budget.acquire().await.expect("the budget is never closed");
+                let _permit = budget.acquire().await;
                 page = pages.next().await?;
             }
             if page.is_ok() && first {
                 regions.confirm(&listing.src.bucket);
             }
-            match page.map_err(s3("ListObjectsV2")) {
-                Ok(page) => {
-                    reports_checksums |= page
-                        .contents()
-                        .iter()
-                        .any(|o| !o.checksum_algorithm().is_empty());
-                    let (items, excluded) = listing.page(page.contents(), reports_checksums);
-                    let mut out: Vec<Selected> = items.into_iter().map(Selected::Copy).collect();
-                    if excluded > 0 {
-                        out.push(Selected::Excluded(excluded));
-                    }
-                    Some((
-                        futures::stream::iter(out),
-                        Some((listing, pages, reports_checksums, false)),
-                    ))
-                }
-                Err(e) => {
-                    let unreachable = e
-                        .downcast_ref::<crate::error::S3Error>()
-                        .is_some_and(crate::error::S3Error::is_unreachable);
-                    let why = match unreachable {
-                        true => {
-                            crate::error::unreachable(endpoint, &format!("list {}", listing.src))
+            // The region is settled: the next pages are fetched ahead, each
+            // while the one before is being copied, so the copies never
+            // wait for the listing (one request beyond the budget).
+            let next = match page.is_ok() {
+                true => {
+                    let (tx, rx) = tokio::sync::mpsc::channel(1);
+                    tokio::spawn(async move {
+                        while let Some(page) = pages.next().await {
+                            if tx.send(page).await.is_err() {
+                                break;
+                            }
                         }
-                        false => format!("cannot list {}", listing.src),
-                    };
-                    let bad = BadItem {
-                        origin: format!("listing {}", listing.src),
-                        src: Some(listing.src.to_string()),
-                        dst: Some(listing.dst.to_string()),
-                        message: format!("{:#}", e.context(why)),
-                    };
-                    // A failed listing ends the run's items.
-                    Some((futures::stream::iter(vec![Selected::Bad(bad)]), None))
+                    });
+                    Pages::Ahead(rx)
                 }
-            }
+                false => Pages::Now(pages),
+            };
+            listing.yield_page(page, next, reports_checksums, endpoint)
         })
         .flatten()
     }
+
+    /// One page's copies (or the listing's failure, which ends it), and the
+    /// state for the next.
+    fn yield_page<P>(
+        self,
+        page: Page,
+        next: Pages<P>,
+        mut reports_checksums: bool,
+        endpoint: &str,
+    ) -> Option<(PageItems, Option<ListingState<P>>)> {
+        let listing = self;
+        match page.map_err(s3("ListObjectsV2")) {
+            Ok(page) => {
+                reports_checksums |= page
+                    .contents()
+                    .iter()
+                    .any(|o| !o.checksum_algorithm().is_empty());
+                let (items, excluded) = listing.page(page.contents(), reports_checksums);
+                let mut out: Vec<Selected> = items.into_iter().map(Selected::Copy).collect();
+                if excluded > 0 {
+                    out.push(Selected::Excluded(excluded));
+                }
+                Some((
+                    futures::stream::iter(out),
+                    Some((listing, next, reports_checksums, false)),
+                ))
+            }
+            Err(e) => {
+                let unreachable = e
+                    .downcast_ref::<crate::error::S3Error>()
+                    .is_some_and(crate::error::S3Error::is_unreachable);
+                let why = match unreachable {
+                    true => crate::error::unreachable(endpoint, &format!("list {}", listing.src)),
+                    false => format!("cannot list {}", listing.src),
+                };
+                let bad = BadItem {
+                    origin: format!("listing {}", listing.src),
+                    src: Some(listing.src.to_string()),
+                    dst: Some(listing.dst.to_string()),
+                    message: format!("{:#}", e.context(why)),
+                };
+                // A failed listing ends the run's items.
+                Some((futures::stream::iter(vec![Selected::Bad(bad)]), None))
+            }
+        }
+    }
+}
+
+/// One ListObjectsV2 page, or why there is none.
+type Page = Result<
+    aws_sdk_s3::operation::list_objects_v2::ListObjectsV2Output,
+    aws_sdk_s3::error::SdkError<
+        aws_sdk_s3::operation::list_objects_v2::ListObjectsV2Error,
+        aws_sdk_s3::config::http::HttpResponse,
+    >,
+>;
+
+/// What one page yields.
+type PageItems = futures::stream::Iter<std::vec::IntoIter<Selected>>;
+
+/// Between two pages: the listing, its pages, whether the store reports
+/// checksums, whether the next page is the first.
+type ListingState<P> = (Listing, Pages<P>, bool, bool);
+
+/// The listing's pages (`P`: the SDK's paginator): fetched when asked for
+/// (the first, which may be redirected), then ahead of need by a task of
+/// their own.
+#[derive(Debug)]
+enum Pages<P> {
+    Now(P),
+    Ahead(tokio::sync::mpsc::Receiver<Page>),
 }
 
 /// The manifest's copies, read line by line (`-`: standard input).
@@ -524,6 +592,7 @@ mod tests {
             dst: as_prefix(&S3Uri::parse_destination(dst).unwrap()),
             filters: Filters::default(),
             shard: None,
+            same_store: true,
         }
     }
 

@@ -19,7 +19,6 @@ use aws_sdk_s3::Client;
 
 use aws_sdk_s3::types::StorageClass;
 use futures::{StreamExt, TryStreamExt};
-use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::checksum::{self, By, Checksum, Proof};
@@ -80,7 +79,7 @@ pub struct Engine<'a> {
     pub limits: Limits,
     /// Requests in flight, of every object and part together: each request
     /// holds one permit while it runs.
-    pub budget: &'a Semaphore,
+    pub budget: &'a crate::budget::Budget,
     /// Parts of one object scheduled at once (at most the budget's size).
     pub concurrency: usize,
     /// Keep a failed or interrupted multipart upload (and its journal) for
@@ -100,11 +99,7 @@ impl Engine<'_> {
     /// permit for all of its attempts. The SDK's retries are the only ones
     /// (see [`crate::client`]): s3cp never sends a request again itself.
     pub(crate) async fn send<T>(&self, request: impl Future<Output = T>) -> T {
-        let _permit = self
-            .budget
-            .acquire()
-            .await
-            .expect("the budget is never closed");
+        let _permit = self.budget.acquire().await;
         request.await
     }
 
@@ -409,6 +404,7 @@ impl Engine<'_> {
         // no versions): before the write, while it is still there.
         if let Proof::Read(algorithm) = checks.proof
             && !streamed
+            && self.same_store
             && job.onto_itself()
             && source.version_id.is_none()
         {
@@ -608,10 +604,18 @@ fn source_error(
              aws s3api list-object-versions)",
             job.src, job.src
         )
+    } else if crate::region::unnamed_redirect(err) {
+        format!(
+            "the source bucket {} is in another region, which S3 did not name: give it with \
+             --source-region",
+            job.src.bucket
+        )
     } else if e.status == Some(400) && opts.sse_c_source.is_none() {
+        // A HEAD's 400 has no body to say why.
         format!(
             "cannot read the source {}; if it is encrypted with a customer key (SSE-C), give \
-             --sse-c-copy-source AES256 and its key",
+             --sse-c-copy-source AES256 and its key; if its bucket is in another region, give \
+             that region with --source-region",
             job.src
         )
     } else if e.status == Some(404) && job.src.key.ends_with('/') {

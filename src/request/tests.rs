@@ -816,3 +816,129 @@ fn a_source_range_read_is_pinned_to_the_headed_object_with_the_source_key() {
     assert_eq!(g.get_request_payer(), &None);
     assert_eq!(g.get_expected_bucket_owner(), &None);
 }
+
+#[test]
+fn a_streamed_put_object_carries_what_create_multipart_upload_carries() {
+    let (c, s) = (client(), source());
+    for o in [everything(), CopyOptions::default()] {
+        let tags = [("k".to_owned(), "v w".to_owned())];
+        let crc = Checksum::full_object(Algorithm::Crc32c, "AAAAAA==".into());
+        let body = bytes::Bytes::from_static(b"twelve bytes");
+        let put = put_object(&c, &job(), &s, &o, &o.acl, &tags, ask(), Some(&crc), body);
+        let create = create_multipart_upload(&c, &job(), &s, &o, &o.acl, &tags, ask());
+        let (p, m) = (put.as_input(), create.as_input());
+        assert_eq!(p.get_bucket(), m.get_bucket());
+        assert_eq!(p.get_key(), m.get_key());
+        assert_eq!(p.get_content_type(), m.get_content_type());
+        assert_eq!(p.get_cache_control(), m.get_cache_control());
+        assert_eq!(p.get_content_disposition(), m.get_content_disposition());
+        assert_eq!(p.get_content_encoding(), m.get_content_encoding());
+        assert_eq!(p.get_content_language(), m.get_content_language());
+        assert_eq!(p.get_expires(), m.get_expires());
+        assert_eq!(p.get_metadata(), m.get_metadata());
+        assert_eq!(p.get_tagging(), m.get_tagging());
+        assert_eq!(p.get_tagging().as_deref(), Some("k=v%20w"));
+        assert_eq!(p.get_acl(), m.get_acl());
+        assert_eq!(p.get_grant_read(), m.get_grant_read());
+        assert_eq!(p.get_grant_read_acp(), m.get_grant_read_acp());
+        assert_eq!(p.get_grant_write_acp(), m.get_grant_write_acp());
+        assert_eq!(p.get_grant_full_control(), m.get_grant_full_control());
+        assert_eq!(
+            p.get_server_side_encryption(),
+            m.get_server_side_encryption()
+        );
+        assert_eq!(p.get_ssekms_key_id(), m.get_ssekms_key_id());
+        assert_eq!(
+            p.get_ssekms_encryption_context(),
+            m.get_ssekms_encryption_context()
+        );
+        assert_eq!(p.get_bucket_key_enabled(), m.get_bucket_key_enabled());
+        assert_eq!(
+            p.get_sse_customer_algorithm(),
+            m.get_sse_customer_algorithm()
+        );
+        assert_eq!(p.get_sse_customer_key(), m.get_sse_customer_key());
+        assert_eq!(p.get_sse_customer_key_md5(), m.get_sse_customer_key_md5());
+        assert_eq!(p.get_storage_class(), m.get_storage_class());
+        assert_eq!(p.get_object_lock_mode(), m.get_object_lock_mode());
+        assert_eq!(
+            p.get_object_lock_retain_until_date(),
+            m.get_object_lock_retain_until_date()
+        );
+        assert_eq!(
+            p.get_object_lock_legal_hold_status(),
+            m.get_object_lock_legal_hold_status()
+        );
+        assert_eq!(
+            p.get_website_redirect_location(),
+            m.get_website_redirect_location()
+        );
+        assert_eq!(p.get_request_payer(), m.get_request_payer());
+        assert_eq!(p.get_expected_bucket_owner(), m.get_expected_bucket_owner());
+        // The CRC computed in flight, for the store to check.
+        assert_eq!(p.get_checksum_crc32_c().as_deref(), Some("AAAAAA=="));
+        assert_eq!(p.get_checksum_algorithm(), &Some(ChecksumAlgorithm::Crc32C));
+        assert_eq!(p.get_content_length(), &Some(12));
+        // The destination conditions, as on Complete.
+        assert_eq!(
+            p.get_if_none_match().as_deref(),
+            o.no_overwrite.then_some("*")
+        );
+        assert_eq!(p.get_if_match(), &o.destination_if_match);
+    }
+}
+
+#[test]
+fn a_streamed_part_carries_its_crc_the_key_and_the_owner() {
+    let (c, o) = (client(), everything());
+    let part = Part {
+        number: 3,
+        first: 10,
+        last: 19,
+    };
+    let crc = Checksum::full_object(Algorithm::Crc64Nvme, "AAAAAAAAAAA=".into());
+    let body = bytes::Bytes::from_static(b"0123456789");
+    let req = upload_part(&c, &job(), &o, "up", part, ask(), Some(&crc), body);
+    let i = req.as_input();
+    assert_eq!(i.get_bucket().as_deref(), Some("dst"));
+    assert_eq!(i.get_key().as_deref(), Some("out/x.txt"));
+    assert_eq!(i.get_upload_id().as_deref(), Some("up"));
+    assert_eq!(i.get_part_number(), &Some(3));
+    assert_eq!(i.get_content_length(), &Some(10));
+    assert_eq!(i.get_checksum_crc64_nvme().as_deref(), Some("AAAAAAAAAAA="));
+    assert_eq!(i.get_sse_customer_key().as_deref(), Some("key-1"));
+    assert_eq!(i.get_sse_customer_key_md5().as_deref(), Some("md5-1"));
+    assert_eq!(i.get_request_payer(), &Some(RequestPayer::Requester));
+    assert_eq!(
+        i.get_expected_bucket_owner().as_deref(),
+        Some("111111111111")
+    );
+    // SHA256 (no CRC of ours): the SDK computes it.
+    let sha = Ask {
+        algorithm: Some(Algorithm::Sha256),
+        full_object: false,
+    };
+    let body = bytes::Bytes::from_static(b"0123456789");
+    let req = upload_part(&c, &job(), &o, "up", part, sha, None, body);
+    let i = req.as_input();
+    assert_eq!(i.get_checksum_algorithm(), &Some(ChecksumAlgorithm::Sha256));
+    assert_eq!(i.get_checksum_sha256(), &None);
+}
+
+#[test]
+fn complete_sends_a_streams_whole_object_crc_as_full_object() {
+    let (c, o) = (client(), CopyOptions::default());
+    let crc = Checksum::full_object(Algorithm::Crc32, "AAAAAA==".into());
+    let req = complete_with_checksum(
+        complete_multipart_upload(&c, &job(), &o, "up", Vec::new()),
+        Some(&crc),
+    );
+    let i = req.as_input();
+    assert_eq!(i.get_checksum_crc32().as_deref(), Some("AAAAAA=="));
+    assert_eq!(i.get_checksum_type(), &Some(ChecksumType::FullObject));
+    let req = complete_with_checksum(
+        complete_multipart_upload(&c, &job(), &o, "up", Vec::new()),
+        None,
+    );
+    assert_eq!(req.as_input().get_checksum_type(), &None);
+}

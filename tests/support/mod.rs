@@ -399,6 +399,24 @@ impl Spawned {
         }
     }
 
+    /// Waits for `event` (a held request reaching its gate, say) while it
+    /// runs: if it ends first, the test fails at once with its exit status
+    /// and what it printed, rather than when the event's own wait runs out.
+    pub async fn before_exit<T>(&mut self, event: impl std::future::Future<Output = T>) -> T {
+        let ended = tokio::select! {
+            v = event => return v,
+            status = self.child.wait() => status,
+        };
+        let (stdout, stderr) = self.output().await;
+        panic!(
+            "{} ended ({}) before the test could act:\n--- stdout\n{}--- stderr\n{}",
+            self.what,
+            ended.map_or_else(|e| e.to_string(), |s| s.to_string()),
+            String::from_utf8_lossy(&stdout),
+            String::from_utf8_lossy(&stderr)
+        )
+    }
+
     /// All it printed, once it has ended: waits (boundedly) for its pipes
     /// to close, which a grandchild holding them could delay.
     async fn output(&self) -> (Vec<u8>, Vec<u8>) {

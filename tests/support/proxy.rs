@@ -7,7 +7,7 @@
 //! generator), it injects what S3 does under load: 503 SlowDown, 500
 //! InternalError, a 200 OK with an `<Error>` body (with and without
 //! whitespace before `<?xml`), a connection reset in the middle of a
-//! response, a delay; and a 412 PreconditionFailed where S3 would send one.
+//! response or of its body ([`Fault::CutBody`]), a delay; and a 412 PreconditionFailed where S3 would send one.
 //! It can add a header to the server's answers of one operation
 //! ([`Proxy::add_answer_header`]), to send what S3 sends and the test
 //! server does not (`x-amz-copy-source-version-id: null`, say).
@@ -46,7 +46,9 @@
 //! it, with `x-amz-bucket-region: REGION` and, unless it is a HEAD, an
 //! `<Error>` body: 301 PermanentRedirect or 400
 //! AuthorizationHeaderMalformed, as [`WrongRegion`] chooses (S3 sends
-//! both; a client must follow either). The bucket is the path-style one
+//! both; a client must follow either; the `*NoRegion` variants leave the
+//! region out, header and body, as an endpoint or proxy that drops the
+//! header would). The bucket is the path-style one
 //! ([`Request::bucket`]), so a copy (CopyObject, UploadPartCopy) is judged
 //! by its destination, as on S3, whatever the source's region. Requests on
 //! other buckets, and unsigned ones, pass through. A HeadBucket on a bucket
@@ -104,6 +106,12 @@ pub enum Fault {
     ResetMidResponse,
     /// Forwarded after this many milliseconds.
     Delay(u64),
+    /// Forwarded, and the answer's head and the first this many bytes of
+    /// its body passed on, then the connection reset: a GetObject whose
+    /// body is cut off mid-way (the client has its 200 and headers, the
+    /// body ends early). Unlike [`Fault::ResetMidResponse`], where the cut
+    /// may fall in the head, this one always falls in the body.
+    CutBody(usize),
     /// 412 PreconditionFailed, not forwarded: what S3 answers a write with
     /// `If-None-Match: *` when the key exists (neither test server checks
     /// it on CopyObject).
@@ -156,8 +164,8 @@ impl std::fmt::Debug for Rewrite {
 }
 
 /// How the proxy answers a request signed for another region than its
-/// bucket's ([`Proxy::regions`]). Both carry `x-amz-bucket-region`; an
-/// answer to HEAD has no body.
+/// bucket's ([`Proxy::regions`]). S3's two carry `x-amz-bucket-region`
+/// (the `*NoRegion` ones do not); an answer to HEAD has no body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WrongRegion {
     /// 301 PermanentRedirect, with `<Endpoint>` and `<Bucket>` in the body.
@@ -165,6 +173,13 @@ pub enum WrongRegion {
     /// 400 AuthorizationHeaderMalformed ("the region 'us-east-1' is wrong;
     /// expecting 'eu-west-1'"), with `<Region>` in the body.
     Malformed400,
+    /// 301 PermanentRedirect that names no region: no
+    /// `x-amz-bucket-region`, and the body's `<Endpoint>` is the global
+    /// `BUCKET.s3.amazonaws.com`.
+    Redirect301NoRegion,
+    /// 400 AuthorizationHeaderMalformed that names no region: no
+    /// `x-amz-bucket-region`, no `<Region>`, a message without "expecting".
+    Malformed400NoRegion,
 }
 
 /// Where a held request waits.
@@ -615,7 +630,18 @@ impl Inner {
         let bucket = request.bucket()?;
         let kind = self.regions.lock().unwrap().1;
         self.misdirected.lock().unwrap().push(request.clone());
+        let named = matches!(kind, WrongRegion::Redirect301 | WrongRegion::Malformed400);
         let (status, body) = match kind {
+            WrongRegion::Redirect301NoRegion => (
+                "301 Moved Permanently",
+                format!(
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.</Message><Endpoint>{bucket}.s3.amazonaws.com</Endpoint><Bucket>{bucket}</Bucket><RequestId>PROXY</RequestId><HostId>PROXY</HostId></Error>"
+                ),
+            ),
+            WrongRegion::Malformed400NoRegion => (
+                "400 Bad Request",
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AuthorizationHeaderMalformed</Code><Message>The authorization header is malformed</Message><RequestId>PROXY</RequestId><HostId>PROXY</HostId></Error>".to_owned(),
+            ),
             WrongRegion::Redirect301 => (
                 "301 Moved Permanently",
                 format!(
@@ -629,9 +655,11 @@ impl Inner {
                 ),
             ),
         };
-        let mut answer = format!(
-            "HTTP/1.1 {status}\r\nx-amz-bucket-region: {region}\r\nx-amz-request-id: PROXY\r\ncontent-type: application/xml\r\n"
-        );
+        let mut answer = format!("HTTP/1.1 {status}\r\n");
+        if named {
+            answer.push_str(&format!("x-amz-bucket-region: {region}\r\n"));
+        }
+        answer.push_str("x-amz-request-id: PROXY\r\ncontent-type: application/xml\r\n");
         if request.method == "HEAD" {
             answer.push_str("connection: close\r\n\r\n");
         } else {
@@ -823,6 +851,12 @@ impl Inner {
                     .reset_mid_response(client, upstream, &forwarded, &buf[head_end..], held)
                     .await;
             }
+            (None, Some(Fault::CutBody(keep))) => {
+                let held = (&held_answer[..], &request);
+                return self
+                    .cut_body(client, upstream, &forwarded, &buf[head_end..], keep, held)
+                    .await;
+            }
             (None, None) => None,
         };
         if let Some((status, body)) = canned {
@@ -933,6 +967,55 @@ impl Inner {
             .unwrap_or(Ok(0))?;
         self.pause(held_answer, request).await;
         client.write_all(&answer[..n / 2]).await?;
+        // SO_LINGER 0: close with a reset, at once (no blocking at 0).
+        #[allow(deprecated)]
+        client.set_linger(Some(Duration::ZERO))?;
+        drop(client);
+        Ok(())
+    }
+}
+
+impl Inner {
+    /// Forwards the request, passes on the answer's head and the first
+    /// `keep` bytes of its body (fewer if the body is shorter), then resets
+    /// the connection.
+    async fn cut_body(
+        &self,
+        mut client: TcpStream,
+        upstream: &str,
+        head: &str,
+        body_start: &[u8],
+        keep: usize,
+        (held_answer, request): (&[Arc<GateState>], &Request),
+    ) -> std::io::Result<()> {
+        let mut server = TcpStream::connect(upstream).await?;
+        server.write_all(head.as_bytes()).await?;
+        server.write_all(body_start).await?;
+        // The answer's head and `keep` bytes of body, or all there is.
+        let mut answer = Vec::new();
+        let read = async {
+            loop {
+                let head_end = answer
+                    .windows(4)
+                    .position(|w| w == b"\r\n\r\n")
+                    .map(|i| i + 4);
+                if head_end.is_some_and(|end| answer.len() >= end + keep) {
+                    answer.truncate(head_end.unwrap() + keep);
+                    return Ok::<_, std::io::Error>(());
+                }
+                let mut chunk = [0u8; 8192];
+                let n = server.read(&mut chunk).await?;
+                if n == 0 {
+                    return Ok(());
+                }
+                answer.extend_from_slice(&chunk[..n]);
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(30), read)
+            .await
+            .map_err(|_| std::io::Error::other("the server's answer did not come"))??;
+        self.pause(held_answer, request).await;
+        client.write_all(&answer).await?;
         // SO_LINGER 0: close with a reset, at once (no blocking at 0).
         #[allow(deprecated)]
         client.set_linger(Some(Duration::ZERO))?;

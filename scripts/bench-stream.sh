@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Benchmark: a streamed copy between two stores (--copy-mode stream). Starts
+# two Garage instances on loopback (each with its own ports, data directory
+# and key store, made as scripts/servers.sh makes the tests' one), puts a
+# BENCH_SIZE object in the first, and copies it to the second with a release
+# build, for a grid of part sizes and concurrencies: seconds, MiB/s, peak
+# resident memory of s3cp (/usr/bin/time) and HTTP requests sent. Each copy is
+# checked (the destination's size, and "verified": true in the JSON result).
+# Used to choose the streaming defaults (plan::STREAM_*).
+#   scripts/bench-stream.sh [PART_SIZES] [CONCURRENCIES] [REPEAT]
+#   e.g. BENCH_SIZE=1GiB scripts/bench-stream.sh "16MiB 64MiB" "8 16" 1
+# BENCH_SIZE: a multiple of 64 MiB, as 6GiB, 512MiB or bytes (default 6GiB).
+# The object is built as BENCH_SIZE / 64 MiB copies of one 64 MiB random part
+# (UploadPartCopy), so the first store holds 64 MiB on disk and the second,
+# which keeps blocks by content, writes at most that: disk space stays small,
+# and what is measured is the transfer through s3cp (GET ranges, CRC,
+# UploadPart) and Garage's hashing of what it receives, not the disk.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+. "$here/lib.sh"
+cd "$root"
+
+part_sizes=${1:-"8MiB 16MiB 32MiB 64MiB 128MiB"}
+concurrencies=${2:-"4 8 16 32"}
+repeat=${3:-1}
+base=$((64 * 1024 * 1024))
+
+# BENCH_SIZE in bytes.
+size=$(python3 - "${BENCH_SIZE:-6GiB}" <<'PY'
+import re, sys
+m = re.fullmatch(r"(\d+)\s*(|B|KiB|MiB|GiB|TiB)", sys.argv[1])
+if not m:
+    sys.exit(f"BENCH_SIZE={sys.argv[1]}: give bytes or N KiB/MiB/GiB/TiB")
+print(int(m[1]) * {"": 1, "B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40}[m[2]])
+PY
+)
+[ $((size % base)) -eq 0 ] && [ "$size" -gt 0 ] || die "BENCH_SIZE must be a multiple of 64 MiB"
+copies=$((size / base))
+
+install_garage
+install_moto # the venv's boto3 runs s3tool.py
+cargo build --release --locked -q
+s3cp="$PWD/target/release/s3cp"
+"$s3cp" --help | grep -q -- '--copy-mode' \
+  || die "this s3cp has no --copy-mode: streaming is not merged yet"
+
+# Two Garage instances, each in a directory of its own (servers.sh picks free
+# ports and imports the fixed test key, so the one set of credentials reads
+# the first and writes the second, as the command below assumes).
+state=$(mktemp -d "${TMPDIR:-/tmp}/s3cp-bench-stream.XXXXXX")
+trap '"$here/servers.sh" stop "$state/g1"; "$here/servers.sh" stop "$state/g2"; rm -rf "$state"' EXIT
+"$here/servers.sh" start "$state/g1" garage
+"$here/servers.sh" start "$state/g2" garage
+g1=$(. "$state/g1/env"; echo "$S3CP_TEST_GARAGE_ENDPOINT")
+g2=$(. "$state/g2/env"; echo "$S3CP_TEST_GARAGE_ENDPOINT")
+. "$state/g1/env"
+export AWS_ACCESS_KEY_ID=$S3CP_TEST_GARAGE_ACCESS_KEY_ID
+export AWS_SECRET_ACCESS_KEY=$S3CP_TEST_GARAGE_SECRET_ACCESS_KEY
+log "source store $g1, destination store $g2"
+tool() { S3TOOL_ENDPOINT=$1 "$PYTHON" "$here/s3tool.py" "${@:2}"; }
+
+log "building the source: $copies x 64 MiB ($((size >> 20)) MiB) in the first store"
+tool "$g1" put-random s3cp-src bench/base "$base"
+tool "$g1" assemble s3cp-src bench/object bench/base "$copies"
+
+# One streamed copy through a one-line manifest (the summary counts the
+# requests actually sent, retries included); prints "milliseconds requests
+# retries peak_rss_kib". A failed or unverified copy, or a destination of the
+# wrong size, prints s3cp's log (-v) and stops the benchmark.
+copy() {
+  local ps=$1 c=$2 out
+  if ! out=$(printf 's3://s3cp-src/bench/object s3://s3cp-dst/bench/copy\n' |
+    /usr/bin/time -f %M -o "$state/rss" \
+      "$s3cp" --endpoint-url "$g2" --source-endpoint-url "$g1" --path-style \
+      --copy-mode stream --part-size "$ps" --concurrency "$c" --json -v \
+      --from-file - 2>"$state/s3cp.log" |
+    "$PYTHON" -c '
+import json, sys
+size = int(sys.argv[1])
+lines = [json.loads(l) for l in sys.stdin]
+copy, summary = lines[0], lines[-1]
+want = {"type": "copy", "status": "copied", "method": "stream", "size": size, "verified": True}
+if any(copy.get(k) != v for k, v in want.items()):
+    sys.exit(f"copy failed or not proved: {copy}")
+print(summary["duration_ms"], summary["requests"], summary["retries"])' "$size"); then
+    tail -n 40 "$state/s3cp.log" >&2
+    exit 1
+  fi
+  local got
+  got=$(tool "$g2" size s3cp-dst bench/copy)
+  [ "$got" = "$size" ] || die "the destination holds $got bytes, not $size"
+  tool "$g2" delete s3cp-dst bench/copy
+  printf '%s %s\n' "$out" "$(cat "$state/rss")"
+}
+
+printf '\nStreamed copy of %s MiB between two Garage %s instances (loopback), %s cores, best of %s\n\n' \
+  "$((size >> 20))" "$GARAGE_VERSION" "$(nproc)" "$repeat"
+echo '| part size | concurrency | seconds | MiB/s | peak RSS MiB | requests | retries |'
+echo '|---|---|---|---|---|---|---|'
+for ps in $part_sizes; do
+  for c in $concurrencies; do
+    best="" reqs="" retries="" rss=""
+    for ((i = 0; i < repeat; i++)); do
+      result=$(copy "$ps" "$c") # a failed copy stops the script (set -e)
+      read -r ms r t kib <<<"$result"
+      if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then
+        best=$ms reqs=$r retries=$t
+      fi
+      # The largest peak of the repeats: memory is a bound, not a best case.
+      if [ -z "$rss" ] || [ "$kib" -gt "$rss" ]; then rss=$kib; fi
+    done
+    awk -v ps="$ps" -v c="$c" -v ms="$best" -v size="$size" -v kib="$rss" \
+      -v reqs="$reqs" -v retries="$retries" 'BEGIN {
+        printf "| %s | %s | %.1f | %.0f | %.0f | %s | %s |\n",
+          ps, c, ms / 1000, size / 1048576 / (ms / 1000), kib / 1024, reqs, retries }'
+  done
+done

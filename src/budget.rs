@@ -1,0 +1,472 @@
+//! Requests in flight: one budget shared by every request of a run (the
+//! listing's pages, every object's and part's requests). Fixed by
+//! `--concurrency N`; else adaptive ([`Control`]): it starts from a
+//! measured value, grows while the rate of finished requests grows with it,
+//! settles where more in flight no longer helps, and backs off when S3
+//! answers 503 SlowDown (a prefix's request-rate limit), probing upwards
+//! again a step at a time.
+//!
+//! A request holds one [`Permit`] for all of its attempts; the SDK's
+//! throttled attempts are counted by [`crate::client::RequestCounter`],
+//! whose count the budget reads as permits come back.
+
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+/// The first limit of an adaptive budget: the fixed default's value, which
+/// loopback measurements chose (see [`crate::plan::DEFAULT_CONCURRENCY`]).
+pub const START: usize = crate::plan::DEFAULT_CONCURRENCY;
+
+/// The most requests an adaptive budget ever has in flight (s5cmd runs 256
+/// workers).
+pub const MAX: usize = 512;
+
+/// The least: what a backoff never goes below.
+pub const MIN: usize = 4;
+
+/// An epoch ends once this long has passed and at least a limit's worth of
+/// requests finished (or [`EPOCH_MAX`] passed): long enough for its rate to
+/// mean something, short enough to find the limit within seconds.
+const EPOCH: Duration = Duration::from_millis(200);
+const EPOCH_MAX: Duration = Duration::from_secs(3);
+
+/// A rate this much above the best seen is growth worth growing for.
+const GAIN: f64 = 1.10;
+
+/// Epochs spent at a settled limit before probing above it again.
+const HOLD_EPOCHS: u32 = 10;
+
+/// Objects in flight per request in flight, when `--jobs` is not given.
+pub const OBJECTS_PER_REQUEST: usize = 2;
+
+/// What a SlowDown does to the limit.
+const BACKOFF: f64 = 0.7;
+
+/// The adaptive controller, pure: fed the finished requests (and whether
+/// any waited for a permit) and the throttled answers, with the time; it
+/// says the new limit.
+#[derive(Debug, Clone)]
+pub struct Control {
+    limit: usize,
+    min: usize,
+    max: usize,
+    epoch_start: Instant,
+    done: u64,
+    /// Some request waited for a permit in this epoch: the limit, not the
+    /// work, bounded the rate.
+    saturated: bool,
+    /// The best rate seen (requests/s) and the limit that gave it.
+    best: Option<(f64, usize)>,
+    phase: Phase,
+    /// When the last SlowDown backoff was.
+    backed_off: Option<Instant>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Phase {
+    /// Doubling while the rate grows with the limit.
+    Grow,
+    /// At a limit that the rate said is enough; probes again after a while.
+    Hold(u32),
+    /// After a SlowDown: one step up per epoch, until the next.
+    Probe,
+}
+
+impl Control {
+    pub fn new(start: usize, min: usize, max: usize, now: Instant) -> Self {
+        Control {
+            limit: start.clamp(min, max),
+            min,
+            max,
+            epoch_start: now,
+            done: 0,
+            saturated: false,
+            best: None,
+            phase: Phase::Grow,
+            backed_off: None,
+        }
+    }
+
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// A request waited for a permit.
+    pub fn waited(&mut self) {
+        self.saturated = true;
+    }
+
+    /// A request finished. Returns the new limit when an epoch ended and
+    /// it changed.
+    pub fn finished(&mut self, now: Instant) -> Option<usize> {
+        self.done += 1;
+        let elapsed = now.saturating_duration_since(self.epoch_start);
+        let enough = elapsed >= EPOCH && self.done >= self.limit as u64 || elapsed >= EPOCH_MAX;
+        if !enough {
+            return None;
+        }
+        let rate = self.done as f64 / elapsed.as_secs_f64();
+        let saturated = self.saturated;
+        self.epoch_start = now;
+        self.done = 0;
+        self.saturated = false;
+        if !saturated {
+            // The work, not the limit, set the pace: nothing learned.
+            return None;
+        }
+        let before = self.limit;
+        match self.phase {
+            Phase::Grow => match self.best {
+                Some((best, at)) if rate < best * GAIN && self.limit > at => {
+                    // More in flight did not pay: back to what did.
+                    self.limit = at;
+                    self.phase = Phase::Hold(HOLD_EPOCHS);
+                }
+                _ => {
+                    if self.best.is_none_or(|(best, _)| rate > best) {
+                        self.best = Some((rate, self.limit));
+                    }
+                    self.limit = (self.limit * 2).min(self.max);
+                }
+            },
+            Phase::Hold(0) => {
+                // Probe above the settled limit: has the work changed?
+                self.best = Some((rate, self.limit));
+                self.phase = Phase::Grow;
+                self.limit = (self.limit + self.limit / 4)
+                    .max(self.limit + 1)
+                    .min(self.max);
+            }
+            Phase::Hold(n) => self.phase = Phase::Hold(n - 1),
+            Phase::Probe => self.limit = (self.limit + 1).min(self.max),
+        }
+        (self.limit != before).then_some(self.limit)
+    }
+
+    /// S3 answered 503 SlowDown: back off (at most once per epoch), then
+    /// probe upwards a step at a time.
+    pub fn throttled(&mut self, now: Instant) -> Option<usize> {
+        let before = self.limit;
+        // The requests in flight when S3 began to refuse get refused too:
+        // one backoff answers them all.
+        if self
+            .backed_off
+            .is_some_and(|t| now.saturating_duration_since(t) < EPOCH)
+        {
+            return None;
+        }
+        self.backed_off = Some(now);
+        self.limit = ((self.limit as f64 * BACKOFF) as usize).max(self.min);
+        self.phase = Phase::Probe;
+        self.best = None;
+        self.epoch_start = now;
+        self.done = 0;
+        self.saturated = false;
+        (self.limit != before).then_some(self.limit)
+    }
+}
+
+/// The run's budget of requests in flight.
+#[derive(Debug)]
+pub struct Budget {
+    permits: Semaphore,
+    /// Objects a bulk run has in flight when `--jobs` is not given: twice
+    /// the limit, following it (an object waiting for its next request is
+    /// ready when a place frees).
+    objects: Semaphore,
+    /// `None`: fixed (`--concurrency`).
+    control: Option<Mutex<State>>,
+    /// The fixed limit, or the adaptive maximum.
+    max: usize,
+    /// Throttled attempts so far, counted by the clients.
+    throttles: Arc<AtomicU64>,
+}
+
+#[derive(Debug)]
+struct State {
+    control: Control,
+    /// Permits to take out of circulation as they come back (the limit
+    /// went down while they were lent).
+    owed: usize,
+    /// The same for object places.
+    objects_owed: usize,
+    /// Throttles already acted on.
+    seen_throttles: u64,
+    /// The highest limit of the run, and the last.
+    peak: usize,
+}
+
+/// One request's place in the budget.
+#[derive(Debug)]
+pub struct Permit<'a> {
+    budget: &'a Budget,
+    permit: Option<SemaphorePermit<'a>>,
+}
+
+impl Budget {
+    /// `--concurrency N`: exactly N in flight.
+    pub fn fixed(n: usize, throttles: Arc<AtomicU64>) -> Self {
+        Budget {
+            permits: Semaphore::new(n.max(1)),
+            objects: Semaphore::new(OBJECTS_PER_REQUEST * n.max(1)),
+            control: None,
+            max: n.max(1),
+            throttles,
+        }
+    }
+
+    /// Adaptive, from [`START`] within [`MIN`]..=[`MAX`].
+    pub fn adaptive(throttles: Arc<AtomicU64>) -> Self {
+        let control = Control::new(START, MIN, MAX, Instant::now());
+        Budget {
+            permits: Semaphore::new(control.limit()),
+            objects: Semaphore::new(OBJECTS_PER_REQUEST * control.limit()),
+            control: Some(Mutex::new(State {
+                peak: control.limit(),
+                control,
+                owed: 0,
+                objects_owed: 0,
+                seen_throttles: 0,
+            })),
+            max: MAX,
+            throttles,
+        }
+    }
+
+    /// The limit now.
+    pub fn limit(&self) -> usize {
+        match &self.control {
+            None => self.max,
+            Some(state) => state.lock().expect("budget").control.limit(),
+        }
+    }
+
+    /// The highest limit the run reached.
+    pub fn peak(&self) -> usize {
+        match &self.control {
+            None => self.limit(),
+            Some(state) => state.lock().expect("budget").peak,
+        }
+    }
+
+    pub fn is_adaptive(&self) -> bool {
+        self.control.is_some()
+    }
+
+    /// The most requests it ever lets in flight.
+    pub fn max(&self) -> usize {
+        self.max
+    }
+
+    /// Waits for a place.
+    pub async fn acquire(&self) -> Permit<'_> {
+        let permit = match self.permits.try_acquire() {
+            Ok(p) => p,
+            Err(_) => {
+                if let Some(state) = &self.control {
+                    state.lock().expect("budget").control.waited();
+                }
+                self.permits
+                    .acquire()
+                    .await
+                    .expect("the budget is never closed")
+            }
+        };
+        Permit {
+            budget: self,
+            permit: Some(permit),
+        }
+    }
+
+    /// A request finished: feed the controller, apply its limit.
+    fn release(&self, permit: SemaphorePermit<'_>) {
+        let Some(state) = &self.control else {
+            drop(permit);
+            return;
+        };
+        let mut s = state.lock().expect("budget");
+        let now = Instant::now();
+        let throttles = self.throttles.load(Ordering::Relaxed);
+        let before = s.control.limit();
+        if throttles > s.seen_throttles {
+            s.seen_throttles = throttles;
+            s.control.throttled(now);
+        } else {
+            s.control.finished(now);
+        }
+        let after = s.control.limit();
+        s.peak = s.peak.max(after);
+        if after > before {
+            let grow = |sem: &Semaphore, owed: &mut usize, mut more: usize| {
+                let paid = more.min(*owed);
+                *owed -= paid;
+                more -= paid;
+                sem.add_permits(more);
+            };
+            let more = after - before;
+            grow(&self.permits, &mut s.owed, more);
+            grow(
+                &self.objects,
+                &mut s.objects_owed,
+                OBJECTS_PER_REQUEST * more,
+            );
+        } else if after < before {
+            s.owed += before - after;
+            s.objects_owed += OBJECTS_PER_REQUEST * (before - after);
+        }
+        if after != before {
+            tracing::debug!("requests in flight: {before} -> {after}");
+        }
+        if s.owed > 0 {
+            s.owed -= 1;
+            permit.forget();
+        } else {
+            drop(permit);
+        }
+    }
+}
+
+/// One object's place in a bulk run.
+#[derive(Debug)]
+pub struct ObjectSlot<'a> {
+    budget: &'a Budget,
+    permit: Option<SemaphorePermit<'a>>,
+}
+
+impl Budget {
+    /// Waits for a place for one more object (bulk runs without `--jobs`).
+    pub async fn object_slot(&self) -> ObjectSlot<'_> {
+        let permit = self
+            .objects
+            .acquire()
+            .await
+            .expect("the budget is never closed");
+        ObjectSlot {
+            budget: self,
+            permit: Some(permit),
+        }
+    }
+}
+
+impl Drop for ObjectSlot<'_> {
+    fn drop(&mut self) {
+        let Some(permit) = self.permit.take() else {
+            return;
+        };
+        if let Some(state) = &self.budget.control {
+            let mut s = state.lock().expect("budget");
+            if s.objects_owed > 0 {
+                s.objects_owed -= 1;
+                permit.forget();
+            }
+        }
+    }
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        if let Some(p) = self.permit.take() {
+            self.budget.release(p);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs `epochs` epochs in which `rate(limit)` requests/s finish, the
+    /// limit always saturated; returns the limits after each.
+    fn run(c: &mut Control, epochs: usize, rate: impl Fn(usize) -> f64) -> Vec<usize> {
+        let mut now = c.epoch_start;
+        let mut limits = Vec::new();
+        for _ in 0..epochs {
+            let step = Duration::from_secs_f64(1.0 / rate(c.limit()));
+            let epoch = c.epoch_start;
+            c.waited();
+            while c.epoch_start == epoch {
+                now += step;
+                c.finished(now);
+            }
+            limits.push(c.limit());
+        }
+        limits
+    }
+
+    #[test]
+    fn it_grows_while_the_rate_grows_and_settles_where_it_stops() {
+        let start = Instant::now();
+        let mut c = Control::new(32, MIN, MAX, start);
+        // 20 ms per request, up to a ceiling of 5,000 requests/s.
+        let limits = run(&mut c, 12, |l| (l as f64 / 0.020).min(5_000.0));
+        assert_eq!(&limits[..3], &[64, 128, 256], "{limits:?}");
+        // 128 gave 5,000/s already; 256 gave no more: back to 128.
+        assert_eq!(limits[3], 128, "{limits:?}");
+        assert!(limits[4..].iter().all(|&l| l == 128), "{limits:?}");
+    }
+
+    #[test]
+    fn it_never_passes_the_maximum() {
+        let mut c = Control::new(32, MIN, 100, Instant::now());
+        let limits = run(&mut c, 6, |l| l as f64 / 0.020);
+        assert!(limits.iter().all(|&l| l <= 100), "{limits:?}");
+        assert_eq!(*limits.last().unwrap(), 100);
+    }
+
+    #[test]
+    fn a_slowdown_backs_off_and_probes_up_one_at_a_time() {
+        let now = Instant::now();
+        let mut c = Control::new(100, MIN, MAX, now);
+        assert_eq!(c.throttled(now), Some(70));
+        // The other answers to what was in flight then: the same backoff.
+        assert_eq!(c.throttled(now + Duration::from_millis(50)), None);
+        assert_eq!(c.limit(), 70);
+        let limits = run(&mut c, 3, |l| l as f64 / 0.020);
+        assert_eq!(limits, vec![71, 72, 73]);
+        // Never below the minimum.
+        let mut low = Control::new(MIN, MIN, MAX, now);
+        assert_eq!(low.throttled(now), None);
+        assert_eq!(low.limit(), MIN);
+    }
+
+    #[test]
+    fn an_epoch_that_did_not_fill_the_limit_teaches_nothing() {
+        let mut now = Instant::now();
+        let mut c = Control::new(32, MIN, MAX, now);
+        for _ in 0..1000 {
+            now += Duration::from_millis(1);
+            assert_eq!(c.finished(now), None);
+        }
+        assert_eq!(c.limit(), 32);
+    }
+
+    #[tokio::test]
+    async fn a_lower_limit_takes_permits_out_as_they_come_back() {
+        let throttles = Arc::new(AtomicU64::new(0));
+        let budget = Budget::adaptive(throttles.clone());
+        let held: Vec<_> = futures::future::join_all((0..START).map(|_| budget.acquire())).await;
+        assert_eq!(budget.permits.available_permits(), 0);
+        throttles.fetch_add(1, Ordering::Relaxed);
+        drop(held);
+        let limit = budget.limit();
+        assert_eq!(limit, (START as f64 * BACKOFF) as usize);
+        assert_eq!(budget.permits.available_permits(), limit);
+        // Object places follow, as they come back.
+        let slots: Vec<_> = futures::future::join_all(
+            (0..OBJECTS_PER_REQUEST * START).map(|_| budget.object_slot()),
+        )
+        .await;
+        drop(slots);
+        assert_eq!(
+            budget.objects.available_permits(),
+            OBJECTS_PER_REQUEST * limit
+        );
+        let fixed = Budget::fixed(3, Arc::default());
+        assert!(!fixed.is_adaptive());
+        assert_eq!(fixed.limit(), 3);
+    }
+}
