@@ -20,9 +20,13 @@ trap cleanup EXIT
 
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
+cargo clippy -p s3emu --all-targets --locked -- -D warnings
 results="$state/cargo-test.log"
 status=0
 cargo test --locked --no-fail-fast "$@" 2>&1 | tee "$results" || status=$?
+# The S3 latency emulator (benchmark support): its unit and smoke tests,
+# which drive the s3cp just built through it in front of Garage.
+cargo test --locked --no-fail-fast -p s3emu 2>&1 | tee -a "$results" || status=$?
 log "tests done in $(( $(date +%s) - started ))s"
 # One closing line for the whole run (cargo's own last line is the doc-tests').
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
