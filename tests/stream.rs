@@ -1498,3 +1498,44 @@ async fn a_versioned_source_streams_the_version_headed() {
     assert!(get_bytes(&g.client(), DST_BUCKET, &format!("{p}current")).await == second);
     assert!(uploads(&g.client(), DST_BUCKET, &p).await.is_empty());
 }
+
+/// A destination that stops reading a part's body mid-way (the proxy holds
+/// UploadPart #1 before it is forwarded, reading no more of it): the
+/// SDK's stalled-stream protection, which sees the body read piece by
+/// piece, fails that attempt after its grace period, and the part is sent
+/// again; the copy ends whole. (A body handed over in one piece was read
+/// at once and never watched: s3cp waited for ever.)
+#[tokio::test]
+async fn a_part_whose_body_the_server_stops_reading_is_sent_again() {
+    let (g, m) = (garage().await, moto().await);
+    let p = unique("stream-stall");
+    let data = random_bytes(3 * 16 * MIB as usize);
+    put(&g.client(), SRC_BUCKET, &format!("{p}src"), data.clone()).await;
+    let proxy = Proxy::start(&m.endpoint).await;
+    let stalled = proxy.hold("UploadPart", 1);
+    let (s, d) = (
+        s3(SRC_BUCKET, &format!("{p}src")),
+        s3(DST_BUCKET, &format!("{p}dst")),
+    );
+    let child = spawn_across(
+        &g,
+        &g.endpoint,
+        &proxy.endpoint,
+        &[
+            "--json",
+            "--part-size",
+            "16MiB",
+            "--concurrency",
+            "1",
+            &s,
+            &d,
+        ],
+    );
+    let r = child.wait().await;
+    assert!(stalled.has_arrived(), "UploadPart #1 was held");
+    let v = r.json_ok();
+    assert_eq!(v["method"], "stream", "{v}");
+    assert_eq!(v["verified"], true, "{v}");
+    assert_eq!(proxy.of("UploadPart").len(), 4, "part 1 sent twice");
+    assert!(get_bytes(&m.client(), DST_BUCKET, &format!("{p}dst")).await == data);
+}

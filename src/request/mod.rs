@@ -515,7 +515,7 @@ pub fn put_object(
         .set_if_match(opts.destination_if_match.clone())
         .set_if_none_match(opts.no_overwrite.then(|| "*".to_owned()))
         .content_length(len)
-        .body(ByteStream::from(body));
+        .body(watched_body(body));
     let Some(c) = crc else {
         return req;
     };
@@ -527,6 +527,28 @@ pub fn put_object(
         Algorithm::Sha1 => req.set_checksum_sha1(v),
         Algorithm::Sha256 => req.set_checksum_sha256(v),
     }
+}
+
+/// Bytes in memory as a body sent in 64 KiB pieces. The SDK's
+/// stalled-stream protection watches an upload only while its body is
+/// being read: a body of one piece is read at once, so a server that stops
+/// reading it mid-way would leave the request waiting for ever; in pieces,
+/// the body is read as the socket drains, and a stall fails the attempt
+/// (after the protection's grace period), which the SDK sends again. It
+/// can be sent again from the start (retryable), and the bytes are shared,
+/// not copied.
+pub fn watched_body(bytes: bytes::Bytes) -> ByteStream {
+    const PIECE: usize = 64 * 1024;
+    ByteStream::new(aws_smithy_types::body::SdkBody::retryable(move || {
+        let bytes = bytes.clone();
+        let pieces = (0..bytes.len()).step_by(PIECE).map(move |at| {
+            let piece = bytes.slice(at..(at + PIECE).min(bytes.len()));
+            Ok::<_, std::convert::Infallible>(http_body::Frame::data(piece))
+        });
+        aws_smithy_types::body::SdkBody::from_body_1_x(http_body_util::StreamBody::new(
+            futures::stream::iter(pieces),
+        ))
+    }))
 }
 
 /// The checksum a PutObject's answer reports.
@@ -568,7 +590,7 @@ pub fn upload_part(
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
         .content_length(len)
-        .body(ByteStream::from(body));
+        .body(watched_body(body));
     let v = crc.map(|c| c.value.clone());
     let req = req.set_checksum_algorithm(checksum.algorithm.map(fields::sdk_algorithm));
     match crc.map(|c| c.algorithm) {

@@ -942,3 +942,30 @@ fn complete_sends_a_streams_whole_object_crc_as_full_object() {
     );
     assert_eq!(req.as_input().get_checksum_type(), &None);
 }
+
+#[tokio::test]
+async fn a_watched_body_is_the_bytes_in_pieces_and_can_be_sent_again() {
+    let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    let body = watched_body(bytes::Bytes::from(bytes.clone()));
+    let again = body.into_inner();
+    let copy = again.try_clone().expect("retryable");
+    let first = aws_sdk_s3::primitives::ByteStream::new(again)
+        .collect()
+        .await
+        .unwrap()
+        .into_bytes();
+    assert_eq!(first.as_ref(), &bytes[..]);
+    let mut pieces = 0;
+    let mut second = aws_sdk_s3::primitives::ByteStream::new(copy);
+    let mut read = Vec::new();
+    while let Some(piece) = second.next().await {
+        let piece = piece.unwrap();
+        assert!(piece.len() <= 64 * 1024);
+        read.extend_from_slice(&piece);
+        pieces += 1;
+    }
+    assert_eq!(read, bytes);
+    assert_eq!(pieces, 4, "200,000 bytes in 64 KiB pieces");
+    let empty = watched_body(bytes::Bytes::new()).collect().await.unwrap();
+    assert!(empty.into_bytes().is_empty());
+}
