@@ -572,8 +572,9 @@ pub enum RetryModeArg {
 #[command(next_help_heading = "Transfer")]
 pub struct TransferArgs {
     /// Objects larger than this are copied in parts; up to it, one atomic
-    /// CopyObject (streamed: one PutObject). At most 5GiB. Sizes: 8MiB,
-    /// 5GiB, 1.5GB, plain bytes [default: 5GiB; streamed: the part size].
+    /// CopyObject (streamed: one PutObject, at most the part size). At
+    /// most 5GiB. Sizes: 8MiB, 5GiB, 1.5GB, plain bytes [default: 5GiB;
+    /// streamed: the part size].
     #[arg(long, value_name = "SIZE", value_parser = parse_size_arg)]
     pub multipart_threshold: Option<Size>,
 

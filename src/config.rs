@@ -763,8 +763,13 @@ fn limits(a: &TransferArgs, stream: bool) -> anyhow::Result<Limits> {
             false,
         ),
     };
-    // A streamed object up to one part is one PutObject.
+    // A streamed object up to one part is one PutObject, never more: its
+    // body is held in memory, which the part size bounds.
     let threshold = match &a.multipart_threshold {
+        Some(t) if stream && t.bytes > part_size.bytes => Size {
+            bytes: part_size.bytes,
+            text: part_size.text.clone(),
+        },
         Some(t) => t.clone(),
         None if stream => Size {
             bytes: part_size.bytes.min(crate::plan::MAX_SINGLE_COPY),
@@ -1100,8 +1105,12 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.limits.part_size, 64 << 20);
+        assert_eq!(c.limits.threshold, 1 << 30);
         assert_eq!(c.stream_limits.part_size, 64 << 20);
-        assert_eq!(c.stream_limits.threshold, 1 << 30);
+        // A streamed body is held in memory: one part at most.
+        assert_eq!(c.stream_limits.threshold, 64 << 20);
+        let c = config(&["--multipart-threshold", "8MiB", "s3://a/k", "s3://b/k"]).unwrap();
+        assert_eq!(c.stream_limits.threshold, 8 << 20);
         // A part size alone: a stream's threshold follows it.
         let c = config(&["--part-size", "8MiB", "s3://a/k", "s3://b/k"]).unwrap();
         assert_eq!(c.stream_limits.threshold, 8 << 20);

@@ -28,6 +28,10 @@ pub struct Entry {
     pub source_version_id: Option<String>,
     pub size: u64,
     pub part_size: u64,
+    /// The parts are streamed (GetObject, UploadPart), not copied
+    /// server-side; absent in journals of s3cp before streaming.
+    #[serde(default)]
+    pub streamed: bool,
 }
 
 impl Entry {
@@ -48,6 +52,7 @@ impl Entry {
             source_version_id: version.map(str::to_owned),
             size,
             part_size,
+            streamed: false,
         }
     }
 }

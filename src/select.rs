@@ -283,7 +283,7 @@ impl Listing {
                 }
                 // Fetched while the page before was being copied.
                 Pages::Ahead(mut ahead) => {
-                    let page = ahead.recv().await?;
+                    let page = ahead.rx.recv().await?;
                     return listing.yield_page(
                         page,
                         Pages::Ahead(ahead),
@@ -320,14 +320,14 @@ impl Listing {
             let next = match page.is_ok() {
                 true => {
                     let (tx, rx) = tokio::sync::mpsc::channel(1);
-                    tokio::spawn(async move {
+                    let task = tokio::spawn(async move {
                         while let Some(page) = pages.next().await {
                             if tx.send(page).await.is_err() {
                                 break;
                             }
                         }
                     });
-                    Pages::Ahead(rx)
+                    Pages::Ahead(Ahead { rx, task })
                 }
                 false => Pages::Now(pages),
             };
@@ -405,7 +405,21 @@ type ListingState<P> = (Listing, Pages<P>, bool, bool);
 #[derive(Debug)]
 enum Pages<P> {
     Now(P),
-    Ahead(tokio::sync::mpsc::Receiver<Page>),
+    Ahead(Ahead),
+}
+
+/// The pages a task fetches ahead; the task ends with the listing (a run
+/// stopped early, by `--fail-fast` or Ctrl-C, sends no more of them).
+#[derive(Debug)]
+struct Ahead {
+    rx: tokio::sync::mpsc::Receiver<Page>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Ahead {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
 }
 
 /// The manifest's copies, read line by line (`-`: standard input).

@@ -315,9 +315,32 @@ impl Engine<'_> {
                 part_size: e.part_size,
                 parts: e.size.div_ceil(e.part_size),
             },
-            None if limits.source_parts => self.source_parts(job, &source, opts).await?,
+            None if limits.source_parts => match self.source_parts(job, &source, opts).await? {
+                // A streamed single write holds the object in memory: only
+                // up to the threshold.
+                Method::Single if streamed && source.size > limits.threshold => {
+                    plan::plan(source.size, limits)?
+                }
+                m => m,
+            },
             None => plan::plan(source.size, limits)?,
         };
+        if let Some(entry) = &resumed
+            && entry.streamed != streamed
+        {
+            anyhow::bail!(
+                "the interrupted copy of {} to {} was {}, and this one would be {}: resume it \
+                 with the same --copy-mode and --source-* flags",
+                job.src,
+                job.dst,
+                if entry.streamed {
+                    "streamed"
+                } else {
+                    "server-side"
+                },
+                if streamed { "streamed" } else { "server-side" }
+            );
+        }
         tracing::info!(
             "{} is {} bytes (ETag {}, version {}): {}",
             job.src,
@@ -399,6 +422,7 @@ impl Engine<'_> {
             keyed: false,
             read_first: None,
             listed_without_checksum: known.is_some_and(|l| l.has_checksum == Some(false)),
+            unread: None,
         };
         // --verify's read of a source that the copy replaces (onto itself,
         // no versions): before the write, while it is still there.
@@ -412,7 +436,7 @@ impl Engine<'_> {
         }
         let (mut copied, keyed, computed) = match method {
             Method::Single if streamed => {
-                self.put_streamed(job, &source, opts, &acl, checks.ask, progress)
+                self.put_streamed(job, &source, opts, &acl, checks.ask, progress, cancel)
                     .await?
             }
             Method::Single => {
@@ -440,7 +464,18 @@ impl Engine<'_> {
         copied.requests = requests;
         made.keyed = keyed;
         // A stream read every byte: what it computed is the read's proof.
+        // A resumed one whose store listed the finished parts without their
+        // checksums knows no whole CRC: proved only by reading it all again,
+        // which only --verify asks for.
         if streamed && matches!(checks.proof, Proof::Read(_)) {
+            if computed.is_none() && resumed.is_some() && !opts.checksums.verify {
+                made.unread = Some(
+                    "resumed: the store listed the parts copied before without their \
+                     checksums, so the whole object's CRC is not known (--verify reads the \
+                     source to prove it)"
+                        .to_owned(),
+                );
+            }
             made.read_first = computed;
         }
         self.prove(&made, &mut copied, progress, cancel).await?;

@@ -13,12 +13,13 @@ use tokio_util::sync::CancellationToken;
 use std::time::SystemTime;
 
 use super::{Copied, Engine, EtagCheck, LastAttempts, OwnWrite, ServerClock, Written};
-use crate::checksum::{Ask, Checksum};
+use crate::checksum::{Algorithm, Ask, Checksum};
 use crate::client::{AttemptLog, Attempts};
+use crate::crc::{self, Crc};
 use crate::error::{Interrupted, S3Error, s3};
 use crate::job::CopyJob;
 use crate::journal;
-use crate::options::{Acl, CopyOptions, TaggingDirective};
+use crate::options::{Acl, CopyOptions};
 use crate::plan::{self, Method};
 use crate::progress::Progress;
 use crate::request::{self, SourceObject};
@@ -86,7 +87,7 @@ impl Task<'_> {
             Ok(mut completed) => {
                 completed.extend(done);
                 if self.streamed {
-                    computed = super::stream::joined_crc(
+                    computed = joined_crc(
                         self.checksum.algorithm.filter(|a| a.is_crc()),
                         &completed,
                         source.size,
@@ -165,10 +166,7 @@ impl Task<'_> {
     /// that makes the copy resumable.
     async fn create(&self, cancel: &CancellationToken) -> anyhow::Result<String> {
         let (job, source, opts) = (self.job, self.source, self.opts);
-        let tags = match opts.tagging.directive {
-            TaggingDirective::Copy => self.engine.source_tags(job, source, opts).await?,
-            TaggingDirective::Replace => opts.tagging.tags.clone(),
-        };
+        let tags = self.engine.tags_to_write(job, source, opts).await?;
         // An attempt whose answer was lost may have started an upload that
         // nobody knows of: when the SDK sent CreateMultipartUpload more than
         // once, or it failed, look for such uploads at once.
@@ -204,7 +202,7 @@ impl Task<'_> {
             self.abort(&upload_id).await;
             return Err(anyhow::Error::new(Interrupted));
         }
-        let entry = journal::Entry::new(
+        let mut entry = journal::Entry::new(
             job,
             &upload_id,
             &source.etag,
@@ -212,6 +210,7 @@ impl Task<'_> {
             source.size,
             self.part_size,
         );
+        entry.streamed = self.streamed;
         if let Err(e) = journal::write(job, &entry) {
             tracing::warn!(
                 "cannot write the resume journal {} ({e}); this copy cannot be resumed",
@@ -516,5 +515,82 @@ impl Task<'_> {
                 job.dst.key
             ),
         }
+    }
+}
+
+/// The whole object's CRC from its parts' (`parts`: every part, any
+/// order, of `size` bytes cut at `part_size`), when each has one in
+/// `algorithm`.
+fn joined_crc(
+    algorithm: Option<Algorithm>,
+    parts: &[CompletedPart],
+    size: u64,
+    part_size: u64,
+) -> Option<Checksum> {
+    let alg = algorithm?;
+    let mut sorted: Vec<&CompletedPart> = parts.iter().collect();
+    sorted.sort_by_key(|p| p.part_number());
+    let planned: Vec<plan::Part> = plan::parts(size, part_size).collect();
+    if planned.len() != sorted.len() {
+        return None;
+    }
+    let mut value = Crc::new(alg)?.value();
+    for (part, plan) in sorted.iter().zip(&planned) {
+        if part.part_number() != Some(plan.number) {
+            return None;
+        }
+        let text = match alg {
+            Algorithm::Crc32 => part.checksum_crc32(),
+            Algorithm::Crc32c => part.checksum_crc32_c(),
+            Algorithm::Crc64Nvme => part.checksum_crc64_nvme(),
+            Algorithm::Sha1 | Algorithm::Sha256 => None,
+        }?;
+        let v = crc::from_base64(alg, text)?;
+        value = crc::combine(alg, value, v, plan.bytes());
+    }
+    Some(Checksum::full_object(alg, crc::to_base64(alg, value)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn part_with(n: i32, alg: Algorithm, bytes: &[u8]) -> CompletedPart {
+        let mut c = Crc::new(alg).unwrap();
+        c.update(bytes);
+        let v = Some(crc::to_base64(alg, c.value()));
+        let b = CompletedPart::builder().part_number(n);
+        match alg {
+            Algorithm::Crc32 => b.set_checksum_crc32(v),
+            Algorithm::Crc32c => b.set_checksum_crc32_c(v),
+            _ => b.set_checksum_crc64_nvme(v),
+        }
+        .build()
+    }
+
+    #[test]
+    fn the_parts_crcs_join_into_the_whole_objects() {
+        let data: Vec<u8> = (0..10_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        for alg in [Algorithm::Crc32, Algorithm::Crc32c, Algorithm::Crc64Nvme] {
+            let mut whole = Crc::new(alg).unwrap();
+            whole.update(&data);
+            let want = Checksum::full_object(alg, crc::to_base64(alg, whole.value()));
+            // Parts of 4,000 bytes, given out of order.
+            let parts = vec![
+                part_with(3, alg, &data[8000..]),
+                part_with(1, alg, &data[..4000]),
+                part_with(2, alg, &data[4000..8000]),
+            ];
+            assert_eq!(joined_crc(Some(alg), &parts, 10_000, 4000), Some(want));
+            // A part missing, or without a CRC: nothing to send.
+            assert_eq!(joined_crc(Some(alg), &parts[..2], 10_000, 4000), None);
+            let bare = vec![
+                parts[0].clone(),
+                parts[1].clone(),
+                CompletedPart::builder().part_number(2).build(),
+            ];
+            assert_eq!(joined_crc(Some(alg), &bare, 10_000, 4000), None);
+        }
+        assert_eq!(joined_crc(None, &[], 0, 4000), None);
     }
 }

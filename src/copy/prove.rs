@@ -60,6 +60,9 @@ pub(super) struct Made<'a> {
     /// The listing said the source has no checksum (the store reports
     /// them, and named none for it).
     pub(super) listed_without_checksum: bool,
+    /// Why a planned read is not made (a resumed stream whose CRC is not
+    /// known, without --verify): the copy stays unproved.
+    pub(super) unread: Option<String>,
 }
 
 impl Engine<'_> {
@@ -95,6 +98,9 @@ impl Engine<'_> {
                     .to_owned(),
             ),
             Proof::Etag(etag) => checksum::compare_etags(etag, copied.etag.as_deref()),
+            Proof::Read(_) if made.read_first.is_none() && made.unread.is_some() => {
+                Verdict::Unproved(made.unread.clone().unwrap_or_default())
+            }
             Proof::Read(algorithm) => {
                 let read = match &made.read_first {
                     Some(read) => read.clone(),

@@ -24,7 +24,7 @@ use crate::crc::{self, Crc};
 use crate::error::S3Error;
 use crate::job::CopyJob;
 use crate::options::{Acl, CopyOptions};
-use crate::plan::{self, Limits, Method, Part};
+use crate::plan::{Limits, Method, Part};
 use crate::progress::Progress;
 use crate::request::{self, SourceObject};
 
@@ -44,10 +44,10 @@ pub struct Buffers {
 }
 
 impl Buffers {
-    /// Room for `concurrency` bodies of the larger of a part and the
-    /// threshold (one PutObject).
+    /// Room for `concurrency` parts (a streamed threshold is at most a
+    /// part).
     pub fn new(concurrency: usize, limits: Limits) -> Self {
-        let per = limits.part_size.max(limits.threshold).div_ceil(KIB);
+        let per = limits.part_size.div_ceil(KIB);
         let total = (concurrency.max(1) as u64 * per).min(u64::from(u32::MAX >> 3)) as u32;
         Buffers {
             memory: Semaphore::new(total as usize),
@@ -174,6 +174,7 @@ impl Engine<'_> {
         acl: &Acl,
         ask: Ask,
         progress: &dyn Progress,
+        cancel: &tokio_util::sync::CancellationToken,
     ) -> anyhow::Result<(Copied, bool, Option<Checksum>)> {
         let tags = self.tags_to_write(job, source, opts).await?;
         let whole = Part {
@@ -193,8 +194,20 @@ impl Engine<'_> {
                 crc: algorithm.and_then(Crc::new).map(|c| c.value()),
                 _memory: self.buffers.hold(0).await,
             },
-            _ => self.fetch(job, source, opts, whole, algorithm).await?,
+            // Ctrl-C while the source is read: nothing is written.
+            _ => tokio::select! {
+                biased;
+                () = cancel.cancelled() => {
+                    progress.finished();
+                    return Err(anyhow::Error::new(crate::error::Interrupted));
+                }
+                fetched = self.fetch(job, source, opts, whole, algorithm) => fetched?,
+            },
         };
+        if cancel.is_cancelled() {
+            progress.finished();
+            return Err(anyhow::Error::new(crate::error::Interrupted));
+        }
         let computed = algorithm
             .zip(fetched.crc)
             .map(|(a, v)| Checksum::full_object(a, crc::to_base64(a, v)));
@@ -350,81 +363,9 @@ impl Task<'_> {
     }
 }
 
-/// The whole object's CRC from its parts' (`parts`: every part, any
-/// order, of `size` bytes cut at `part_size`), when each has one in
-/// `algorithm`.
-pub(super) fn joined_crc(
-    algorithm: Option<Algorithm>,
-    parts: &[CompletedPart],
-    size: u64,
-    part_size: u64,
-) -> Option<Checksum> {
-    let alg = algorithm?;
-    let mut sorted: Vec<&CompletedPart> = parts.iter().collect();
-    sorted.sort_by_key(|p| p.part_number());
-    let planned: Vec<Part> = plan::parts(size, part_size).collect();
-    if planned.len() != sorted.len() {
-        return None;
-    }
-    let mut value = Crc::new(alg)?.value();
-    for (part, plan) in sorted.iter().zip(&planned) {
-        if part.part_number() != Some(plan.number) {
-            return None;
-        }
-        let text = match alg {
-            Algorithm::Crc32 => part.checksum_crc32(),
-            Algorithm::Crc32c => part.checksum_crc32_c(),
-            Algorithm::Crc64Nvme => part.checksum_crc64_nvme(),
-            Algorithm::Sha1 | Algorithm::Sha256 => None,
-        }?;
-        let v = crc::from_base64(alg, text)?;
-        value = crc::combine(alg, value, v, plan.bytes());
-    }
-    Some(Checksum::full_object(alg, crc::to_base64(alg, value)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn part_with(n: i32, alg: Algorithm, bytes: &[u8]) -> CompletedPart {
-        let mut c = Crc::new(alg).unwrap();
-        c.update(bytes);
-        let v = Some(crc::to_base64(alg, c.value()));
-        let b = CompletedPart::builder().part_number(n);
-        match alg {
-            Algorithm::Crc32 => b.set_checksum_crc32(v),
-            Algorithm::Crc32c => b.set_checksum_crc32_c(v),
-            _ => b.set_checksum_crc64_nvme(v),
-        }
-        .build()
-    }
-
-    #[test]
-    fn the_parts_crcs_join_into_the_whole_objects() {
-        let data: Vec<u8> = (0..10_000u32).map(|i| (i * 7 % 251) as u8).collect();
-        for alg in [Algorithm::Crc32, Algorithm::Crc32c, Algorithm::Crc64Nvme] {
-            let mut whole = Crc::new(alg).unwrap();
-            whole.update(&data);
-            let want = Checksum::full_object(alg, crc::to_base64(alg, whole.value()));
-            // Parts of 4,000 bytes, given out of order.
-            let parts = vec![
-                part_with(3, alg, &data[8000..]),
-                part_with(1, alg, &data[..4000]),
-                part_with(2, alg, &data[4000..8000]),
-            ];
-            assert_eq!(joined_crc(Some(alg), &parts, 10_000, 4000), Some(want));
-            // A part missing, or without a CRC: nothing to send.
-            assert_eq!(joined_crc(Some(alg), &parts[..2], 10_000, 4000), None);
-            let bare = vec![
-                parts[0].clone(),
-                parts[1].clone(),
-                CompletedPart::builder().part_number(2).build(),
-            ];
-            assert_eq!(joined_crc(Some(alg), &bare, 10_000, 4000), None);
-        }
-        assert_eq!(joined_crc(None, &[], 0, 4000), None);
-    }
 
     #[test]
     fn a_body_larger_than_the_budget_waits_for_all_of_it() {
