@@ -119,8 +119,13 @@ fn init_logging(verbose: u8, quiet: bool) {
         .with_writer(|| s3cp::progress::LogWriter)
         .with_ansi(ansi)
         .with_target(false)
-        .without_time()
-        .with_filter(filter)
-        .with_filter(no_secrets);
-    tracing_subscriber::registry().with(layer).init();
+        .without_time();
+    // Global filters (not per-layer ones): what they disable is disabled at
+    // its callsite, so the SDK's spans for every request of a bulk run are
+    // never even created.
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(no_secrets)
+        .with(layer)
+        .init();
 }

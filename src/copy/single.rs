@@ -23,13 +23,20 @@ pub(super) async fn copy(
     checksum: Ask,
     started: SystemTime,
 ) -> anyhow::Result<(Copied, bool)> {
-    // CopyObject goes to the destination's region.
+    // CopyObject goes to the destination's region. Its attempts are
+    // counted only where a resend changes what an answer means (a
+    // conditional write meeting its own first attempt): a per-request
+    // interceptor costs CPU on every copy of a bulk run.
     let attempts = LastAttempts::default();
+    let conditional = opts.destination_conditional();
     let req = |c: &aws_sdk_s3::Client| {
-        request::copy_object(c, job, source, opts, acl, checksum)
-            .customize()
-            .interceptor(attempts.fresh())
-            .send()
+        let req = request::copy_object(c, job, source, opts, acl, checksum);
+        match conditional {
+            true => {
+                futures::future::Either::Left(req.customize().interceptor(attempts.fresh()).send())
+            }
+            false => futures::future::Either::Right(req.send()),
+        }
     };
     let copied = |etag: Option<String>, version_id: Option<String>, source_version| Copied {
         size: source.size,
@@ -70,7 +77,7 @@ pub(super) async fn copy(
     // first write. Only an object that is that write is taken for it;
     // anything else is the conflict it looks like.
     let resent = attempts.log().sent > 1;
-    if opts.destination_conditional() && e.status == Some(412) && resent {
+    if conditional && e.status == Some(412) && resent {
         let own = OwnWrite {
             size: source.size,
             etag: copied_etag(source, opts),
