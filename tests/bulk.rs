@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use aws_sdk_s3::Client;
 use futures::StreamExt;
 use serde_json::Value;
-use support::proxy::Proxy;
+use support::proxy::{Fault, Proxy, When};
 use support::*;
 
 /// Puts `keys` under `prefix` in the source bucket, each holding its own
@@ -822,4 +822,60 @@ async fn an_unreachable_listing_names_the_endpoint() {
         "{r}"
     );
     assert!(r.stdout.contains("1 failed"), "{r}");
+}
+
+/// Without `--concurrency` the requests in flight adapt: when S3 answers
+/// SlowDown they back off below where they start (32), the copies all end
+/// well (with room to retry), and the summary says where the run settled.
+#[tokio::test]
+async fn requests_in_flight_back_off_when_s3_slows_down() {
+    let g = garage().await;
+    let proxy = Proxy::start(&g.endpoint).await;
+    let p = unique("bulk-adaptive");
+    let keys: Vec<String> = (0..300).map(|i| format!("src/k{i:03}")).collect();
+    put_many(&g.client(), &p, &keys).await;
+    proxy.fault("CopyObject", When::Probability(0.2), Fault::SlowDown);
+    let r = g
+        .via(&proxy)
+        .s3cp(&[
+            "-r",
+            "--json",
+            "--max-attempts",
+            "10",
+            &format!("s3://{SRC_BUCKET}/{p}src/"),
+            &format!("s3://{DST_BUCKET}/{p}dst/"),
+        ])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    let (_, summary) = json_lines(&r);
+    assert_eq!(summary["copied"], 300, "{summary}");
+    assert!(summary["retries"].as_u64().unwrap() > 0, "{summary}");
+    let settled = summary["concurrency"].as_u64().unwrap();
+    assert!(
+        (4..32).contains(&settled),
+        "backed off below the start of 32 (at least 4): {summary}"
+    );
+}
+
+/// `--concurrency N` fixes the requests in flight: the summary says N.
+#[tokio::test]
+async fn a_fixed_concurrency_is_what_the_summary_says() {
+    let g = garage().await;
+    let p = unique("bulk-fixed");
+    let keys: Vec<String> = (0..20).map(|i| format!("src/k{i:02}")).collect();
+    put_many(&g.client(), &p, &keys).await;
+    let r = g
+        .s3cp(&[
+            "-r",
+            "--json",
+            "--concurrency",
+            "7",
+            &format!("s3://{SRC_BUCKET}/{p}src/"),
+            &format!("s3://{DST_BUCKET}/{p}dst/"),
+        ])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    let (_, summary) = json_lines(&r);
+    assert_eq!(summary["copied"], 20, "{summary}");
+    assert_eq!(summary["concurrency"], 7, "{summary}");
 }
