@@ -879,3 +879,37 @@ async fn a_fixed_concurrency_is_what_the_summary_says() {
     assert_eq!(summary["copied"], 20, "{summary}");
     assert_eq!(summary["concurrency"], 7, "{summary}");
 }
+
+/// The first request to a bucket goes alone (it may learn the bucket's
+/// region); those that arrived meanwhile wait for it, then go together,
+/// not one by one. (They went one at a time: a prefix copy through 20 ms of
+/// latency spent the latency once per waiting object.) The answer to the
+/// second CopyObject is held: the twelfth must still arrive.
+#[tokio::test]
+async fn requests_that_waited_for_the_first_go_together() {
+    let g = garage().await;
+    let proxy = Proxy::start(&g.endpoint).await;
+    let p = unique("bulk-first-alone");
+    let keys: Vec<String> = (0..40).map(|i| format!("src/k{i:02}")).collect();
+    put_many(&g.client(), &p, &keys).await;
+    let second = proxy.hold_answer("CopyObject", 2);
+    let twelfth = proxy.hold("CopyObject", 12);
+    let mut child = g.via(&proxy).spawn(&[
+        "-r",
+        "--json",
+        "--concurrency",
+        "64",
+        &format!("s3://{SRC_BUCKET}/{p}src/"),
+        &format!("s3://{DST_BUCKET}/{p}dst/"),
+    ]);
+    child.before_exit(second.arrived()).await;
+    child
+        .before_exit(twelfth.arrived_within(std::time::Duration::from_secs(20)))
+        .await;
+    second.release();
+    twelfth.release();
+    let r = child.wait().await;
+    assert_eq!(r.code, 0, "{r}");
+    let (_, summary) = json_lines(&r);
+    assert_eq!(summary["copied"], 40, "{summary}");
+}

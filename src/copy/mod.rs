@@ -163,10 +163,16 @@ impl Engine<'_> {
         E: aws_sdk_s3::error::ProvideErrorMetadata,
     {
         let gate = (!regions.is_known(bucket)).then(|| regions.gate(bucket));
-        let first = match &gate {
+        let mut first = match &gate {
             Some(gate) => Some(gate.lock().await),
             None => None,
         };
+        // Those that waited behind the first request go at once when its
+        // answer settled the region (holding the gate for their own send
+        // would serialise every request that arrived meanwhile).
+        if first.is_some() && regions.is_known(bucket) {
+            first = None;
+        }
         let signed = regions.region_of(bucket);
         let out = self.send(request(&regions.client_in(&signed))).await;
         let moved = match &out {
