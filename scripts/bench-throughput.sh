@@ -12,7 +12,9 @@
 #   5. one small copy, whole process, SINGLE_RUNS times each, interleaved.
 # Every tool runs with its defaults (endpoint and credentials only), each run
 # killed after RUN_TIMEOUT seconds ("timeout" in its cell), the whole script
-# after SCRIPT_TIMEOUT. Sizes come from the environment, e.g. a quick check:
+# after SCRIPT_TIMEOUT. scripts/bench-throughput.py times each run (CPU and
+# peak RSS of the child) and prints the table. Sizes come from the
+# environment, e.g. a quick check:
 #   LOOP_OBJECTS=200 EMU_OBJECTS=2000 BIG_SIZE=10GiB SINGLE_RUNS=5 scripts/bench-throughput.sh
 set -euo pipefail
 if [ -z "${S3CP_BENCH_CAPPED:-}" ]; then
