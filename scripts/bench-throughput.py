@@ -1,0 +1,292 @@
+"""Helper of scripts/bench-throughput.sh (standard library only).
+
+  bench-throughput.py run RESULTS KEY TOOL LIMIT_S OUT [--stats URL] -- CMD...
+      Runs CMD (stdout to OUT.out, stderr to OUT.err), killed after LIMIT_S
+      seconds; appends one JSON record to RESULTS: wall time, the child's CPU
+      and peak RSS (its rusage, from wait4), what it copied (read from the
+      tool's output) and, with --stats, the emulator's counters after the run.
+  bench-throughput.py table RESULTS SETTINGS_JSON
+      Prints the markdown table of issue 11's benchmarks from RESULTS.
+"""
+import json
+import os
+import re
+import signal
+import statistics
+import sys
+import threading
+import time
+import urllib.request
+
+
+# --- run -------------------------------------------------------------------
+
+def copied_and_failed(tool, out, err, rc):
+    """(copied, failed, s3cp's summary or None) from a tool's output."""
+    if tool == "s3cp":
+        summary, last_copy, copies, failures = None, None, 0, 0
+        for line in out.splitlines():
+            if not line.startswith("{"):
+                continue
+            try:
+                j = json.loads(line)
+            except ValueError:
+                continue
+            if j.get("type") == "summary":
+                summary = j
+            elif j.get("type") == "copy":
+                last_copy = j
+                copies += j.get("status") == "copied"
+                failures += j.get("status") == "failed"
+        if summary:
+            return summary["copied"], summary["failed"], summary
+        if last_copy is None:  # not --json: "copied SRC -> DST ..."
+            copies = len(re.findall(r"^copied ", out, re.M))
+        # One object: its own line stands for the summary.
+        return copies, failures + (rc != 0 and copies == 0), last_copy
+    if tool == "s5cmd":  # "cp SRC DST" per copy, 'ERROR "cp ...": ...' per failure
+        return (len(re.findall(r"^cp ", out, re.M)),
+                len(re.findall(r"^ERROR ", err, re.M)), None)
+    if tool == "aws-cli":  # "copy: SRC to DST", "copy failed: ..."
+        return (len(re.findall(r"^copy: ", out, re.M)),
+                len(re.findall(r"copy failed: ", err)), None)
+    if tool == "curl":  # -w '%{http_code}' ends stdout
+        ok = rc == 0 and out.rstrip().endswith("200")
+        return int(ok), int(not ok), None
+    raise SystemExit(f"unknown tool {tool}")
+
+
+def run(argv):
+    results, key, tool, limit, out = argv[:5]
+    rest = argv[5:]
+    stats_url, measure_rss = None, True
+    while rest[0] != "--":
+        if rest[0] == "--stats":
+            stats_url, rest = rest[1], rest[2:]
+        elif rest[0] == "--no-rss":
+            measure_rss, rest = False, rest[1:]
+        else:
+            raise SystemExit(f"unknown option {rest[0]}")
+    cmd = rest[1:]
+    # Peak RSS from GNU time, whose child starts from its small memory: a
+    # child of this process would inherit Python's high-water mark (the
+    # kernel keeps the larger of the old and new image's across exec).
+    wrap = ["/usr/bin/time", "-f", "%M", "-o", out + ".rss"] if measure_rss else []
+    timed_out = threading.Event()
+    with open(out + ".out", "wb") as o, open(out + ".err", "wb") as e:
+        start = time.monotonic()
+        pid = os.posix_spawnp((wrap + cmd)[0], wrap + cmd, os.environ, setpgroup=0,
+                              file_actions=[(os.POSIX_SPAWN_DUP2, o.fileno(), 1),
+                                            (os.POSIX_SPAWN_DUP2, e.fileno(), 2)])
+
+        def kill(*_):
+            os.killpg(pid, signal.SIGKILL)
+
+        def stop(signum, _frame):  # the script is stopped: so is the run
+            kill()
+            sys.exit(128 + signum)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        timer = threading.Timer(float(limit), lambda: (timed_out.set(), kill()))
+        timer.start()
+        _, status, ru = os.wait4(pid, 0)
+        wall = time.monotonic() - start
+        timer.cancel()
+    rc = os.waitstatus_to_exitcode(status)
+    rss_mib = None
+    if measure_rss and os.path.exists(out + ".rss"):
+        last = open(out + ".rss").read().split()
+        rss_mib = int(last[-1]) / 1024 if last and last[-1].isdigit() else None
+    text_out = open(out + ".out", errors="replace").read()
+    text_err = open(out + ".err", errors="replace").read()
+    copied, failed, summary = copied_and_failed(tool, text_out, text_err, rc)
+    emu = None
+    if stats_url:
+        with urllib.request.urlopen(stats_url, timeout=10) as r:
+            emu = json.load(r)
+    rec = {"key": key, "tool": tool, "rc": rc, "timed_out": timed_out.is_set(),
+           "wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "rss_mib": rss_mib,
+           "copied": copied, "failed": failed, "summary": summary, "emu": emu,
+           "stderr_tail": text_err[-300:] if rc != 0 else ""}
+    with open(results, "a") as f:
+        f.write(json.dumps(rec) + "\n")
+    what = "timeout" if rec["timed_out"] else f"rc {rc}"
+    print(f"  {key} {tool}: {what}, {wall:.2f} s, {copied} copied, {failed} failed",
+          file=sys.stderr)
+
+
+# --- table -----------------------------------------------------------------
+
+TOOLS = ["s3cp", "s5cmd", "aws-cli", "curl"]
+
+
+class Results:
+    def __init__(self, path):
+        self.recs = [json.loads(line) for line in open(path)]
+
+    def runs(self, key, tool):
+        return [r for r in self.recs if r["key"] == key and r["tool"] == tool]
+
+    def cell(self, key, tool, metric, fmt):
+        """The median of metric(run) over the runs that ended, or why none did."""
+        runs = self.runs(key, tool)
+        if not runs:
+            return None, "–"
+        good = [r for r in runs if not r["timed_out"] and (r["rc"] == 0 or r["copied"])]
+        if not good:
+            r = runs[0]
+            if r["timed_out"]:
+                return None, "timeout"
+            why = " ".join(r["stderr_tail"].split())[-90:].replace("|", "/")
+            return None, f"failed (rc {r['rc']}: {why})"
+        values = [v for v in map(metric, good) if v is not None]
+        if not values:
+            return None, "–"
+        value = statistics.median(values)
+        return value, fmt(value)
+
+
+def objects_per_s(r):
+    return r["copied"] / r["wall"]
+
+
+def cpu_ms_per_object(r):
+    return 1000 * r["cpu"] / max(1, r["copied"])
+
+
+def throttled_pct(r):
+    e = r["emu"]
+    return 100.0 * e["throttled"] / max(1, e["requests_total"])
+
+
+def fmt_int(v):
+    return f"{v:,.0f}"
+
+
+def fmt_1(v):
+    return f"{v:,.1f}"
+
+
+def fmt_2(v):
+    return f"{v:,.2f}"
+
+
+def table(argv):
+    res = Results(argv[0])
+    s = json.loads(argv[1])
+    rows = []
+
+    def row(num, bench, measured, goal, key, metric, fmt, ok=None, tools=TOOLS,
+            note=None, details=""):
+        """One metric, the peers side by side; ok(value, values) judges s3cp's
+        value against the goal; note(tool, values) adds to a tool's cell."""
+        values, cells = {}, []
+        for t in TOOLS:
+            values[t], cell = res.cell(key, t, metric, fmt) if t in tools else (None, "–")
+            cells.append(cell)
+        if note:
+            cells = [c + note(t, values) if values[t] is not None else c
+                     for t, c in zip(TOOLS, cells)]
+        if not ok:
+            met = "(reported)"
+        elif values["s3cp"] is None:
+            met = "not measured"
+        else:
+            met = "**met**" if ok(values["s3cp"], values) else "short"
+        rows.append([num, bench, measured, goal, *cells, met, details])
+
+    def settled(key):
+        """s3cp's settled concurrency and requests; each tool's peak in flight."""
+        bits = []
+        for t in ("s3cp", "s5cmd", "aws-cli"):
+            runs = [r for r in res.runs(key, t) if not r["timed_out"]]
+            if not runs:
+                continue
+            r = runs[-1]
+            sm = r["summary"]
+            if t == "s3cp" and sm and sm.get("parts"):
+                bits.append(f"s3cp: {sm['parts']:,} parts of {sm['part_size'] / 2**20:,.0f} MiB")
+            elif t == "s3cp" and sm and sm.get("type") == "summary":
+                bits.append(f"s3cp settled at {sm['concurrency']} in flight, "
+                            f"{sm['requests']:,} requests ({sm['retries']:,} retries)")
+            if r["emu"]:
+                bits.append(f"{t} peaked at {r['emu']['max_in_flight']} in flight at s3emu")
+        return "; ".join(bits)
+
+    n_loop, n_emu = s["loop_objects"], s["emu_objects"]
+    size = s["object_size_kib"]
+    peers = ["s3cp", "s5cmd"]
+
+    # 1. Loopback Garage.
+    bench = (f"Loopback Garage, {n_loop:,} × {size} KiB prefix copy, defaults "
+             f"(median of {s['loop_runs']} runs)")
+    row(1, bench, "objects/s", "≥ 1.3 × s5cmd", "loop", objects_per_s, fmt_int,
+        ok=lambda v, vs: vs["s5cmd"] is not None and v >= 1.3 * vs["s5cmd"], tools=peers,
+        note=lambda t, vs: f" ({vs[t] / vs['s5cmd']:.2f} × s5cmd)"
+        if t == "s3cp" and vs["s5cmd"] else "",
+        details=settled("loop"))
+    row(1, bench, "client CPU ms/object", "≤ 0.3", "loop", cpu_ms_per_object, fmt_2,
+        ok=lambda v, _: v <= 0.3, tools=peers)
+    row(1, bench, "peak RSS MiB", "≤ 30", "loop", lambda r: r["rss_mib"], fmt_1,
+        ok=lambda v, _: v <= 30, tools=peers)
+
+    # 2. Emulator, null copy, no rate limit.
+    for ms in s["latencies"]:
+        key = f"emu-{ms}"
+        bench = (f"s3emu {ms} ms ± {ms / 4:g}, null copy, no rate limit, "
+                 f"{n_emu:,} × {size} KiB, defaults")
+        if ms != 20:
+            row(2, bench, "objects/s", "(reported; ≥ 5,000 at 20 ms)", key, objects_per_s,
+                fmt_int, details=settled(key))
+            continue
+        row(2, bench, "objects/s", "≥ 5,000", key, objects_per_s, fmt_int,
+            ok=lambda v, _: v >= 5000, details=settled(key))
+        row(2, bench, "client CPU ms/object", "(reported)", key, cpu_ms_per_object, fmt_2)
+        small = {t: res.cell("emu-small", t, lambda r: r["rss_mib"], fmt_1)[0] for t in TOOLS}
+        row(2, bench, f"peak RSS MiB (in brackets: {n_loop:,} objects)",
+            "flat memory (here: ≤ 1.25 × the small run)", key, lambda r: r["rss_mib"], fmt_1,
+            ok=lambda v, _: small["s3cp"] is not None and v <= 1.25 * small["s3cp"],
+            note=lambda t, _: f" ({small[t]:.1f})" if small[t] is not None else "")
+
+    # 3. Emulator, write-rate limit.
+    for wr in s["write_rates"]:
+        key = f"rate-{wr}"
+        goal = {1000: 900, 3500: 3000}.get(wr, 0.9 * wr)
+        bench = (f"s3emu 20 ms ± 5, null copy, {wr:,} writes/s per prefix, "
+                 f"{n_emu:,} × {size} KiB, defaults")
+        row(3, bench, "goodput objects/s", f"≥ {goal:,.0f}", key, objects_per_s, fmt_int,
+            ok=lambda v, _, g=goal: v >= g, details=settled(key))
+        row(3, bench, "% of requests throttled (s3emu's count)", "≤ 5%", key, throttled_pct,
+            lambda v: f"{v:.1f}%", ok=lambda v, _: v <= 5)
+        row(3, bench, "failed objects", "0", key, lambda r: r["failed"], fmt_int,
+            ok=lambda v, _: v == 0)
+
+    # 4. Synthetic large object.
+    gib = s["big_bytes"] / 2**30
+    bench = (f"s3emu 20 ms ± 5, 150 MiB/s per request, 3 GiB/s cap, null copy of a "
+             f"synthetic {gib:,.0f} GiB object, defaults")
+    row(4, bench, "GiB/s", "≥ 2.5", "big", lambda r: gib / r["wall"], fmt_2,
+        ok=lambda v, _: v >= 2.5, tools=["s3cp", "s5cmd", "aws-cli"], details=settled("big"))
+
+    # 5. One small copy, whole process.
+    bench = (f"One {size} KiB copy, whole process, loopback Garage "
+             f"(median of {s['single_runs']} runs, interleaved)")
+    row(5, bench, "ms", "≤ 1.2 × curl's one signed CopyObject", "single",
+        lambda r: 1000 * r["wall"], fmt_1,
+        ok=lambda v, vs: vs["curl"] is not None and v <= 1.2 * vs["curl"],
+        tools=["s3cp", "s5cmd", "curl"],
+        note=lambda t, vs: f" ({vs[t] / vs['curl']:.2f} × curl)"
+        if t != "curl" and vs["curl"] else "")
+
+    head = ["#", "benchmark", "measured", "goal (issue 11)", *TOOLS, "s3cp vs goal", "details"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    previous = None
+    for r in rows:
+        bench, previous = ("" if r[1] == previous else r[1]), r[1]  # said once per group
+        print("| " + " | ".join(str(c) for c in [r[0], bench, *r[2:]]) + " |")
+
+
+if __name__ == "__main__":
+    {"run": run, "table": table}[sys.argv[1]](sys.argv[2:])
