@@ -44,14 +44,7 @@ impl Store {
 }
 
 /// The client, counting its requests into `counter`, and where its
-/// requests go, said for messages: the endpoint URL, or "the AWS S3
-/// endpoint for region R".
-pub async fn build(conn: &Connection, counter: &RequestCounter) -> (aws_sdk_s3::Client, String) {
-    let store = build_store(conn, counter).await;
-    (store.client, store.endpoint)
-}
-
-/// [`build`], with the endpoint URL too (to tell two stores apart).
+/// requests go (for messages, and to tell two stores apart).
 pub async fn build_store(conn: &Connection, counter: &RequestCounter) -> Store {
     let mut loader = aws_config::defaults(BehaviorVersion::latest());
     // The flag, then AWS_REGION / AWS_DEFAULT_REGION, then the profile, then
@@ -435,7 +428,7 @@ fn rename_list_parts_root(body: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// A client whose every request gets this one canned answer, with the
-/// interceptors [`build`] installs (for tests of how answers are read).
+/// interceptors [`build_store`] installs (for tests of how answers are read).
 #[cfg(test)]
 pub(crate) fn canned_client(status: u16, body: &'static str) -> aws_sdk_s3::Client {
     let conf = canned_config(status, body).interceptor(ListPartsRoot);

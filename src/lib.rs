@@ -91,7 +91,9 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
         Ok(Command::Copy(c)) => c,
         Ok(Command::Uploads(command)) => {
             let counter = client::RequestCounter::default();
-            let (client, endpoint) = client::build(&command.connection, &counter).await;
+            let client::Store {
+                client, endpoint, ..
+            } = client::build_store(&command.connection, &counter).await;
             let cancel = CancellationToken::new();
             let work = uploads::run(&client, &command, printer, &cancel, &endpoint);
             return until_interrupted(work, shutdown, &cancel).await;
