@@ -59,6 +59,10 @@ pub struct Copied {
     pub streamed: bool,
 }
 
+/// What the SDK answers a request: its output, or why there is none.
+pub(crate) type Sent<T, E> =
+    Result<T, aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>>;
+
 /// Engine settings that are the same for every object.
 #[derive(Debug, Clone, Copy)]
 pub struct Engine<'a> {
@@ -114,14 +118,9 @@ impl Engine<'_> {
         &self,
         bucket: &str,
         request: impl Fn(&Client) -> Fut,
-    ) -> Result<T, aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>>
+    ) -> Sent<T, E>
     where
-        Fut: Future<
-            Output = Result<
-                T,
-                aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
-            >,
-        >,
+        Fut: Future<Output = Sent<T, E>>,
         E: aws_sdk_s3::error::ProvideErrorMetadata,
     {
         self.send_in(self.regions, bucket, request).await
@@ -134,14 +133,9 @@ impl Engine<'_> {
         &self,
         bucket: &str,
         request: impl Fn(&Client) -> Fut,
-    ) -> Result<T, aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>>
+    ) -> Sent<T, E>
     where
-        Fut: Future<
-            Output = Result<
-                T,
-                aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
-            >,
-        >,
+        Fut: Future<Output = Sent<T, E>>,
         E: aws_sdk_s3::error::ProvideErrorMetadata,
     {
         self.send_in(self.source, bucket, request).await
@@ -152,14 +146,9 @@ impl Engine<'_> {
         regions: &crate::region::Regions,
         bucket: &str,
         request: impl Fn(&Client) -> Fut,
-    ) -> Result<T, aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>>
+    ) -> Sent<T, E>
     where
-        Fut: Future<
-            Output = Result<
-                T,
-                aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
-            >,
-        >,
+        Fut: Future<Output = Sent<T, E>>,
         E: aws_sdk_s3::error::ProvideErrorMetadata,
     {
         let gate = (!regions.is_known(bucket)).then(|| regions.gate(bucket));

@@ -15,7 +15,7 @@ use aws_sdk_s3::types::{
     ChecksumAlgorithm, ChecksumType, ObjectCannedAcl, RequestPayer, StorageClass,
 };
 
-use crate::checksum::{Algorithm, Ask};
+use crate::checksum::{Algorithm, Ask, Checksum};
 
 use crate::options::{
     Acl, ContentHeaders, CopyOptions, Encryption, Grants, ObjectLock, ObjectMetadata, SseCKey,
@@ -436,5 +436,55 @@ impl WithSseC for UploadPartFluentBuilder {
         self.set_sse_customer_algorithm(algorithm)
             .set_sse_customer_key(key)
             .set_sse_customer_key_md5(md5)
+    }
+}
+
+/// A builder that takes a checksum's value as its `x-amz-checksum-*`
+/// header (`None`: none sent): the streamed writes, with the CRC computed
+/// in flight, and Complete, with the whole object's.
+pub(super) trait WithChecksumValue: Sized {
+    fn checksum_value(self, checksum: Option<&Checksum>) -> Self;
+}
+
+/// A checksum's value in the field of its algorithm, in the order of
+/// [`Algorithm::ALL`] (CRC32, CRC32C, CRC64NVME, SHA1, SHA256).
+fn checksum_fields(checksum: Option<&Checksum>) -> [Option<String>; 5] {
+    Algorithm::ALL.map(|a| {
+        checksum
+            .filter(|c| c.algorithm == a)
+            .map(|c| c.value.clone())
+    })
+}
+
+impl WithChecksumValue for PutObjectFluentBuilder {
+    fn checksum_value(self, checksum: Option<&Checksum>) -> Self {
+        let [crc32, crc32c, crc64nvme, sha1, sha256] = checksum_fields(checksum);
+        self.set_checksum_crc32(crc32)
+            .set_checksum_crc32_c(crc32c)
+            .set_checksum_crc64_nvme(crc64nvme)
+            .set_checksum_sha1(sha1)
+            .set_checksum_sha256(sha256)
+    }
+}
+
+impl WithChecksumValue for UploadPartFluentBuilder {
+    fn checksum_value(self, checksum: Option<&Checksum>) -> Self {
+        let [crc32, crc32c, crc64nvme, sha1, sha256] = checksum_fields(checksum);
+        self.set_checksum_crc32(crc32)
+            .set_checksum_crc32_c(crc32c)
+            .set_checksum_crc64_nvme(crc64nvme)
+            .set_checksum_sha1(sha1)
+            .set_checksum_sha256(sha256)
+    }
+}
+
+impl WithChecksumValue for CompleteMultipartUploadFluentBuilder {
+    fn checksum_value(self, checksum: Option<&Checksum>) -> Self {
+        let [crc32, crc32c, crc64nvme, sha1, sha256] = checksum_fields(checksum);
+        self.set_checksum_crc32(crc32)
+            .set_checksum_crc32_c(crc32c)
+            .set_checksum_crc64_nvme(crc64nvme)
+            .set_checksum_sha1(sha1)
+            .set_checksum_sha256(sha256)
     }
 }

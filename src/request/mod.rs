@@ -32,7 +32,7 @@ use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::checksum::{Algorithm, Ask, Checksum};
+use crate::checksum::{Ask, Checksum};
 use crate::job::CopyJob;
 use crate::options::{
     Acl, ContentHeaders, CopyOptions, Grants, MetadataDirective, ObjectMetadata, TaggingDirective,
@@ -43,7 +43,10 @@ use crate::uri::S3Uri;
 mod fields;
 mod literal_key;
 
-use fields::{Destination, WithCopySourceSseC, WithDestination, WithObjectMetadata, WithSseC};
+use fields::{
+    Destination, WithChecksumValue, WithCopySourceSseC, WithDestination, WithObjectMetadata,
+    WithSseC,
+};
 pub use literal_key::{LiteralKeys, literal_key};
 
 /// What the source's HEAD says, kept for the copy: its identity (to pin every
@@ -475,15 +478,8 @@ pub fn complete_with_checksum(
     let Some(c) = checksum else {
         return req;
     };
-    let v = Some(c.value.clone());
-    let req = req.checksum_type(aws_sdk_s3::types::ChecksumType::FullObject);
-    match c.algorithm {
-        Algorithm::Crc32 => req.set_checksum_crc32(v),
-        Algorithm::Crc32c => req.set_checksum_crc32_c(v),
-        Algorithm::Crc64Nvme => req.set_checksum_crc64_nvme(v),
-        Algorithm::Sha1 => req.set_checksum_sha1(v),
-        Algorithm::Sha256 => req.set_checksum_sha256(v),
-    }
+    req.checksum_type(aws_sdk_s3::types::ChecksumType::FullObject)
+        .checksum_value(Some(c))
 }
 
 /// A streamed copy's one write (an object up to the threshold): PutObject
@@ -505,7 +501,7 @@ pub fn put_object(
     body: bytes::Bytes,
 ) -> PutObjectFluentBuilder {
     let len = body.len() as i64;
-    let req = client
+    client
         .put_object()
         .bucket(&job.dst.bucket)
         .key(literal_key(&job.dst.key))
@@ -515,18 +511,8 @@ pub fn put_object(
         .set_if_match(opts.destination_if_match.clone())
         .set_if_none_match(opts.no_overwrite.then(|| "*".to_owned()))
         .content_length(len)
-        .body(watched_body(body));
-    let Some(c) = crc else {
-        return req;
-    };
-    let v = Some(c.value.clone());
-    match c.algorithm {
-        Algorithm::Crc32 => req.set_checksum_crc32(v),
-        Algorithm::Crc32c => req.set_checksum_crc32_c(v),
-        Algorithm::Crc64Nvme => req.set_checksum_crc64_nvme(v),
-        Algorithm::Sha1 => req.set_checksum_sha1(v),
-        Algorithm::Sha256 => req.set_checksum_sha256(v),
-    }
+        .body(watched_body(body))
+        .checksum_value(crc)
 }
 
 /// Bytes in memory as a body sent in 64 KiB pieces. The SDK's
@@ -580,7 +566,7 @@ pub fn upload_part(
     body: bytes::Bytes,
 ) -> UploadPartFluentBuilder {
     let len = body.len() as i64;
-    let req = client
+    client
         .upload_part()
         .bucket(&job.dst.bucket)
         .key(literal_key(&job.dst.key))
@@ -590,17 +576,9 @@ pub fn upload_part(
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
         .content_length(len)
-        .body(watched_body(body));
-    let v = crc.map(|c| c.value.clone());
-    let req = req.set_checksum_algorithm(checksum.algorithm.map(fields::sdk_algorithm));
-    match crc.map(|c| c.algorithm) {
-        None => req,
-        Some(Algorithm::Crc32) => req.set_checksum_crc32(v),
-        Some(Algorithm::Crc32c) => req.set_checksum_crc32_c(v),
-        Some(Algorithm::Crc64Nvme) => req.set_checksum_crc64_nvme(v),
-        Some(Algorithm::Sha1) => req.set_checksum_sha1(v),
-        Some(Algorithm::Sha256) => req.set_checksum_sha256(v),
-    }
+        .body(watched_body(body))
+        .set_checksum_algorithm(checksum.algorithm.map(fields::sdk_algorithm))
+        .checksum_value(crc)
 }
 
 /// ListParts of an upload to the destination (`--resume`), read
