@@ -107,6 +107,12 @@ impl Engine<'_> {
         request.await
     }
 
+    /// The copy writes over its own source: the same key on one store (on
+    /// two stores the same names are two objects).
+    pub(crate) fn onto_itself(&self, job: &CopyJob) -> bool {
+        self.same_store && job.onto_itself()
+    }
+
     /// Sends one request to `bucket`, built by `request` with the client of
     /// the bucket's region, within the budget. When S3 answers that the
     /// bucket is in another region (a 301, or a 400 naming it), the region
@@ -423,8 +429,7 @@ impl Engine<'_> {
         // no versions): before the write, while it is still there.
         if let Proof::Read(algorithm) = checks.proof
             && !streamed
-            && self.same_store
-            && job.onto_itself()
+            && self.onto_itself(job)
             && source.version_id.is_none()
         {
             made.read_first = Some(self.read(&made, algorithm, progress, cancel).await?);

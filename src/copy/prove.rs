@@ -83,8 +83,7 @@ impl Engine<'_> {
         let multipart = matches!(copied.method, Method::Multipart { .. });
         // A copy onto itself without versions replaced the source: it can
         // no longer be read or HEADed as it was.
-        let source_gone =
-            self.same_store && job.onto_itself() && copied.source_version_id.is_none();
+        let source_gone = self.onto_itself(job) && copied.source_version_id.is_none();
         let needs_checksum = matches!(made.checks.proof, Proof::Checksum(_) | Proof::Read(_));
         let mut unreadable = None;
         if copied.checksum.is_none() && (needs_checksum || multipart) {

@@ -113,13 +113,6 @@ impl Engine<'_> {
         algorithm: Option<Algorithm>,
     ) -> anyhow::Result<Fetched<'_>> {
         let memory = self.buffers.hold(range.bytes()).await;
-        if range.bytes() == 0 {
-            return Ok(Fetched {
-                bytes: Bytes::new(),
-                crc: algorithm.and_then(Crc::new).map(|c| c.value()),
-                _memory: memory,
-            });
-        }
         let which = || format!("range {} ({})", range.number, range.range_header());
         let mut attempt = 1;
         loop {
@@ -177,14 +170,11 @@ impl Engine<'_> {
         cancel: &tokio_util::sync::CancellationToken,
     ) -> anyhow::Result<(Copied, bool, Option<Checksum>)> {
         let tags = self.tags_to_write(job, source, opts).await?;
+        // A range has at least one byte: an empty source is not read.
         let whole = Part {
             number: 1,
             first: 0,
             last: source.size.saturating_sub(1),
-        };
-        let whole = match source.size {
-            0 => Part { last: 0, ..whole },
-            _ => whole,
         };
         let algorithm = crc_algorithm(ask);
         progress.multipart_started(source.size, 1);
