@@ -371,11 +371,7 @@ async fn part_size_source(server: Server) {
             .is_some_and(|m| m.contains("--part-size")),
         "{line}"
     );
-    assert!(!exists(&client, DST_BUCKET, &format!("{p}uneven-copy")).await);
-    assert!(
-        uploads(&client, DST_BUCKET, &p).await.is_empty(),
-        "an upload was left behind"
-    );
+    assert_nothing_written(&client, &format!("{p}uneven-copy"), &p).await;
 
     // A single-part source: one CopyObject, whose ETag is the source's.
     let single = format!("{p}single");

@@ -190,11 +190,7 @@ async fn source_overwritten_mid_copy_fails_and_leaves_no_upload() {
     assert_eq!(run.code, 1, "{run}");
     assert!(run.stderr.contains("changed during the copy"), "{run}");
     assert!(run.stderr.contains("PreconditionFailed"), "{run}");
-    assert!(!exists(&client, DST_BUCKET, &format!("{p}dst")).await);
-    assert!(
-        uploads(&client, DST_BUCKET, &p).await.is_empty(),
-        "an upload was left behind"
-    );
+    assert_nothing_written(&client, &format!("{p}dst"), &p).await;
 }
 
 #[tokio::test]
@@ -421,11 +417,7 @@ async fn ctrl_c_mid_copy_exits_130_and_aborts_the_upload() {
         2,
         "no part started after Ctrl-C"
     );
-    assert!(!exists(&client, DST_BUCKET, &format!("{p}dst")).await);
-    assert!(
-        uploads(&client, DST_BUCKET, &p).await.is_empty(),
-        "an upload was left behind"
-    );
+    assert_nothing_written(&client, &format!("{p}dst"), &p).await;
 }
 
 #[tokio::test]

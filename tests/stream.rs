@@ -548,11 +548,7 @@ async fn source_overwritten_mid_stream(src: &Server, dst: &Server, keys: &Server
     assert_eq!(dst_proxy.of("AbortMultipartUpload").len(), 1, "{r}");
     assert!(dst_proxy.of("CompleteMultipartUpload").is_empty(), "{r}");
     let dc = dst.client();
-    assert!(!exists(&dc, DST_BUCKET, &format!("{p}dst")).await);
-    assert!(
-        uploads(&dc, DST_BUCKET, &p).await.is_empty(),
-        "an upload was left behind"
-    );
+    assert_nothing_written(&dc, &format!("{p}dst"), &p).await;
 }
 
 #[tokio::test]
@@ -701,11 +697,7 @@ async fn ctrl_c_mid_stream_exits_130_and_aborts_the_upload() {
     assert_eq!(proxy.of("AbortMultipartUpload").len(), 1);
     assert!(proxy.of("CompleteMultipartUpload").is_empty());
     let mc = m.client();
-    assert!(!exists(&mc, DST_BUCKET, &format!("{p}dst")).await);
-    assert!(
-        uploads(&mc, DST_BUCKET, &p).await.is_empty(),
-        "an upload was left behind"
-    );
+    assert_nothing_written(&mc, &format!("{p}dst"), &p).await;
 }
 
 /// The journal files in the state directory.

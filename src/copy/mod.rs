@@ -386,7 +386,7 @@ impl Engine<'_> {
         }
         // --verify's read: one GET per range; a stream's: one per part
         // (or the one write), which proves it too.
-        let gets = match (streamed, method, checks.proof.clone()) {
+        let gets = match (streamed, method, &checks.proof) {
             (true, Method::Single, _) => u64::from(source.size > 0),
             (true, Method::Multipart { parts, .. }, _) => parts,
             (false, _, Proof::Read(_)) => source.size.div_ceil(read::RANGE),

@@ -672,6 +672,16 @@ pub async fn exists(client: &Client, bucket: &str, key: &str) -> bool {
     }
 }
 
+/// Nothing of a failed copy is left: no `key` in the destination bucket,
+/// no incomplete upload under `prefix`.
+pub async fn assert_nothing_written(client: &Client, key: &str, prefix: &str) {
+    assert!(!exists(client, DST_BUCKET, key).await, "{key} was written");
+    assert!(
+        uploads(client, DST_BUCKET, prefix).await.is_empty(),
+        "an upload was left behind"
+    );
+}
+
 /// Incomplete multipart uploads under `prefix`.
 pub async fn uploads(client: &Client, bucket: &str, prefix: &str) -> Vec<String> {
     let out = client
