@@ -196,6 +196,8 @@ pub struct Budget {
     max: usize,
     /// Throttled attempts so far, counted by the clients.
     throttles: Arc<AtomicU64>,
+    /// Those already acted on (written under the state's lock).
+    seen_throttles: AtomicU64,
 }
 
 #[derive(Debug)]
@@ -206,8 +208,6 @@ struct State {
     owed: usize,
     /// The same for object places.
     objects_owed: usize,
-    /// Throttles already acted on.
-    seen_throttles: u64,
     /// The highest limit of the run, and the last.
     peak: usize,
 }
@@ -228,6 +228,7 @@ impl Budget {
             control: None,
             max: n.max(1),
             throttles,
+            seen_throttles: AtomicU64::new(0),
         }
     }
 
@@ -242,10 +243,10 @@ impl Budget {
                 control,
                 owed: 0,
                 objects_owed: 0,
-                seen_throttles: 0,
             })),
             max: MAX,
             throttles,
+            seen_throttles: AtomicU64::new(0),
         }
     }
 
@@ -276,6 +277,7 @@ impl Budget {
 
     /// Waits for a place.
     pub async fn acquire(&self) -> Permit<'_> {
+        self.heed_throttles_now();
         let permit = match self.permits.try_acquire() {
             Ok(p) => p,
             Err(_) => {
@@ -302,14 +304,53 @@ impl Budget {
         };
         let mut s = state.lock().expect("budget");
         let now = Instant::now();
-        let throttles = self.throttles.load(Ordering::Relaxed);
         let before = s.control.limit();
-        if throttles > s.seen_throttles {
-            s.seen_throttles = throttles;
-            s.control.throttled(now);
-        } else {
+        if !self.heed_throttles(&mut s, now) {
             s.control.finished(now);
         }
+        self.apply(&mut s, before);
+        if s.owed > 0 {
+            s.owed -= 1;
+            permit.forget();
+        } else {
+            drop(permit);
+        }
+    }
+
+    /// Before a request goes: a throttled answer since the last look backs
+    /// off now, not when its request (sleeping in the SDK's backoff,
+    /// holding its place) comes back. Reacting only then let the limit
+    /// keep doubling for a second into S3's SlowDowns.
+    fn heed_throttles_now(&self) {
+        let Some(state) = &self.control else {
+            return;
+        };
+        if self.throttles.load(Ordering::Relaxed) == self.seen_throttles.load(Ordering::Relaxed) {
+            return;
+        }
+        let mut s = state.lock().expect("budget");
+        let before = s.control.limit();
+        if self.heed_throttles(&mut s, Instant::now()) {
+            self.apply(&mut s, before);
+        }
+    }
+
+    /// Feeds the controller the throttled answers it has not seen; whether
+    /// there were any.
+    fn heed_throttles(&self, s: &mut State, now: Instant) -> bool {
+        let throttles = self.throttles.load(Ordering::Relaxed);
+        if throttles <= self.seen_throttles.load(Ordering::Relaxed) {
+            return false;
+        }
+        self.seen_throttles.store(throttles, Ordering::Relaxed);
+        s.control.throttled(now);
+        true
+    }
+
+    /// The controller's limit went from `before` to what it is now: places
+    /// are added, or taken out of circulation (free ones at once, lent ones
+    /// as they come back).
+    fn apply(&self, s: &mut State, before: usize) {
         let after = s.control.limit();
         s.peak = s.peak.max(after);
         if after > before {
@@ -327,7 +368,6 @@ impl Budget {
                 OBJECTS_PER_REQUEST * more,
             );
         } else if after < before {
-            // Free places go at once; lent ones as they come back.
             let cut = before - after;
             s.owed += cut - self.permits.forget_permits(cut);
             let cut = OBJECTS_PER_REQUEST * cut;
@@ -335,12 +375,6 @@ impl Budget {
         }
         if after != before {
             tracing::debug!("requests in flight: {before} -> {after}");
-        }
-        if s.owed > 0 {
-            s.owed -= 1;
-            permit.forget();
-        } else {
-            drop(permit);
         }
     }
 }
@@ -490,5 +524,24 @@ mod tests {
         let fixed = Budget::fixed(3, Arc::default());
         assert!(!fixed.is_adaptive());
         assert_eq!(fixed.limit(), 3);
+    }
+
+    /// A throttled answer backs off before the next request goes, while
+    /// the throttled request itself (in the SDK's backoff) still holds its
+    /// place.
+    #[tokio::test]
+    async fn a_throttle_backs_off_at_the_next_request_not_when_its_own_ends() {
+        let throttles = Arc::new(AtomicU64::new(0));
+        let budget = Budget::adaptive(throttles.clone());
+        let sleeping = budget.acquire().await;
+        throttles.fetch_add(1, Ordering::Relaxed);
+        let next = budget.acquire().await;
+        let limit = (START as f64 * BACKOFF) as usize;
+        assert_eq!(budget.limit(), limit);
+        assert_eq!(budget.permits.available_permits(), limit - 2);
+        // The same throttle is not counted twice when its request ends.
+        drop((sleeping, next));
+        assert_eq!(budget.limit(), limit);
+        assert_eq!(budget.permits.available_permits(), limit);
     }
 }

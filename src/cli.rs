@@ -540,7 +540,7 @@ pub struct ConnectionArgs {
 
     /// Attempts per request, the first included: no request is sent more
     /// than N times (the SDK's retries are the only ones) [default:
-    /// AWS_MAX_ATTEMPTS or the profile's max_attempts, else 3].
+    /// AWS_MAX_ATTEMPTS or the profile's max_attempts, else 5].
     #[arg(long, value_name = "N", global = true,
           value_parser = clap::value_parser!(u32).range(1..=100))]
     pub max_attempts: Option<u32>,

@@ -97,12 +97,19 @@ pub async fn build_store(conn: &Connection, counter: &RequestCounter) -> Store {
         .retry_config()
         .cloned()
         .unwrap_or_else(RetryConfig::standard);
+    let attempts = conn.max_attempts.unwrap_or_else(|| {
+        if configured_max_attempts(&sdk) {
+            configured.max_attempts()
+        } else {
+            DEFAULT_MAX_ATTEMPTS
+        }
+    });
     let retry = match conn.adaptive_retries {
         Some(true) => RetryConfig::adaptive(),
         Some(false) => RetryConfig::standard(),
         None => configured.clone(),
     }
-    .with_max_attempts(conn.max_attempts.unwrap_or(configured.max_attempts()));
+    .with_max_attempts(attempts);
     let mut s3 = aws_sdk_s3::config::Builder::from(&sdk)
         // Copy requests carry no body to checksum; `WhenRequired` keeps the
         // SDK from adding CRC32 headers that some S3-compatible stores
@@ -133,6 +140,28 @@ pub async fn build_store(conn: &Connection, counter: &RequestCounter) -> Store {
         endpoint,
         url,
     }
+}
+
+/// Attempts per request when neither `--max-attempts`, `AWS_MAX_ATTEMPTS`
+/// nor the profile's `max_attempts` says (the SDK's own default is 3). A
+/// bulk copy that meets a prefix's rate limit has some requests throttled
+/// three times in a row: measured (BENCHMARKS.md, "Retries under SlowDown"
+/// and the 1,000 writes/s rows), 3 attempts failed a few objects in ten
+/// thousand, 5 none. aws-cli's legacy mode also makes 5; s5cmd 11.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
+
+/// Whether `AWS_MAX_ATTEMPTS` or the profile's `max_attempts` is set (the
+/// loaded retry configuration looks the same either way).
+fn configured_max_attempts(sdk: &aws_config::SdkConfig) -> bool {
+    let key = aws_types::service_config::ServiceConfigKey::builder()
+        .service_id("S3")
+        .env("AWS_MAX_ATTEMPTS")
+        .profile("max_attempts")
+        .build()
+        .expect("every field is set");
+    sdk.service_config()
+        .and_then(|c| c.load_config(key))
+        .is_some()
 }
 
 /// The endpoint URL the S3 client will use, found as the SDK finds it

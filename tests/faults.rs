@@ -555,6 +555,27 @@ async fn max_attempts_3_sends_a_failing_part_at_most_3_times() {
     assert_eq!(proxy.of("CopyObject").len(), 3);
 }
 
+/// Unless `--max-attempts`, `AWS_MAX_ATTEMPTS` or the profile says, a
+/// request is sent at most 5 times (the SDK's own default is 3, which lost
+/// objects under throttling); `AWS_MAX_ATTEMPTS` still rules when set.
+#[tokio::test]
+async fn five_attempts_unless_told_otherwise() {
+    let g = garage().await;
+    let p = unique("default-attempts");
+    put_random_source(&g.client(), &format!("{p}src"), 1000).await;
+    let src = format!("s3://{SRC_BUCKET}/{p}src");
+    for (env, sent) in [(None, 5), (Some("2"), 2)] {
+        let proxy = Proxy::start(&g.endpoint).await;
+        proxy.fault("CopyObject", When::EveryNth(1), Fault::InternalError);
+        let dst = format!("s3://{DST_BUCKET}/{p}dst");
+        let env: Vec<(&str, &str)> = env.map(|n| ("AWS_MAX_ATTEMPTS", n)).into_iter().collect();
+        let r = g.via(&proxy).s3cp_with(&[&src, &dst], &env).await;
+        assert_eq!(r.code, 1, "{r}");
+        assert!(r.stderr.contains("CopyObject failed: InternalError"), "{r}");
+        assert_eq!(proxy.of("CopyObject").len(), sent, "{env:?}");
+    }
+}
+
 /// Every answer to CreateMultipartUpload is lost, so the SDK sends it 3
 /// times and each starts an upload that s3cp never hears of: s3cp looks for
 /// them at once and aborts them, although the copy failed.
