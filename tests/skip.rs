@@ -633,3 +633,149 @@ async fn contradicting_skip_flags_are_refused_before_any_request() {
     assert!(proxy.requests().is_empty(), "{:?}", proxy.requests());
     assert_nothing_written(&client, &format!("{p}k"), &p).await;
 }
+
+#[tokio::test]
+async fn a_streamed_rerun_lists_the_destination_in_the_destination_store() {
+    let (g, m) = (garage().await, moto().await);
+    let p = unique("skip-stream");
+    for k in ["a", "b", "c"] {
+        put(
+            &g.client(),
+            SRC_BUCKET,
+            &format!("{p}src/{k}"),
+            random_bytes(1000),
+        )
+        .await;
+    }
+    let (src, dst) = (
+        s3(SRC_BUCKET, &format!("{p}src/")),
+        s3(DST_BUCKET, &format!("{p}dst/")),
+    );
+    // Garage's keys for both ends (moto takes any): Garage -> moto, streamed.
+    let onto = |endpoint: &str| Server {
+        endpoint: endpoint.to_owned(),
+        ..g.clone()
+    };
+    let r = onto(&m.endpoint)
+        .s3cp(&["-r", "-q", "--source-endpoint-url", &g.endpoint, &src, &dst])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    put(
+        &g.client(),
+        SRC_BUCKET,
+        &format!("{p}src/d"),
+        b"new".to_vec(),
+    )
+    .await;
+
+    let (gp, mp) = (
+        Proxy::start(&g.endpoint).await,
+        Proxy::start(&m.endpoint).await,
+    );
+    let r = onto(&mp.endpoint)
+        .s3cp(&[
+            "-r",
+            "--skip-same",
+            "--json",
+            "--source-endpoint-url",
+            &gp.endpoint,
+            &src,
+            &dst,
+        ])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    let (copies, _) = lines(&r, &format!("{p}dst/"));
+    let set = |keys: &[&str]| keys.iter().map(|k| k.to_string()).collect::<BTreeSet<_>>();
+    assert_eq!(with_status(&copies, "skipped"), set(&["a", "b", "c"]));
+    assert_eq!(with_status(&copies, "copied"), set(&["d"]));
+    assert_eq!(copies["d"]["method"], "stream");
+    // Each listing goes to its own store: the source's to Garage, the
+    // destination's to moto.
+    let prefixes = |proxy: &Proxy| -> Vec<String> {
+        proxy
+            .of("ListObjectsV2")
+            .iter()
+            .map(|r| format!("{}/{}", r.bucket().unwrap(), r.query("prefix").unwrap()))
+            .collect()
+    };
+    assert_eq!(prefixes(&gp), [format!("{SRC_BUCKET}/{p}src/")]);
+    assert_eq!(prefixes(&mp), [format!("{DST_BUCKET}/{p}dst/")]);
+    // Nothing else about the skipped objects, on either store.
+    for k in ["a", "b", "c"] {
+        let about: Vec<String> = gp
+            .requests()
+            .iter()
+            .chain(mp.requests().iter())
+            .filter(|r| r.key().is_some_and(|key| key.ends_with(&format!("/{k}"))))
+            .map(|r| r.operation().to_owned())
+            .collect();
+        assert!(about.is_empty(), "{k}: {about:?}");
+    }
+    assert!(gp.of("PutObject").is_empty() && mp.of("GetObject").is_empty());
+}
+
+#[tokio::test]
+async fn the_destination_listing_follows_its_bucket_s_region() {
+    let m = moto_with_eu_bucket().await;
+    let p = unique("skip-region");
+    for i in 0..5 {
+        put(
+            &m.client(),
+            DST_BUCKET,
+            &format!("{p}src/{i}"),
+            random_bytes(100),
+        )
+        .await;
+    }
+    let (src, dst) = (
+        s3(DST_BUCKET, &format!("{p}src/")),
+        s3(EU_BUCKET, &format!("{p}dst/")),
+    );
+    let r = m
+        .s3cp(&[
+            "-r",
+            "-q",
+            "--region",
+            EU,
+            "--source-region",
+            US,
+            &src,
+            &dst,
+        ])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    // No region flag: the destination bucket's listing is redirected once
+    // and sent again in eu-west-1.
+    let proxy = Proxy::start(&m.endpoint).await;
+    proxy.regions(
+        &[(EU_BUCKET, EU), (DST_BUCKET, US)],
+        support::proxy::WrongRegion::Redirect301,
+    );
+    let r = m
+        .via(&proxy)
+        .s3cp(&["-r", "--skip-existing", "--json", &src, &dst])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    let summary = r.json_lines().pop().unwrap();
+    assert_eq!(
+        (&summary["skipped"], &summary["copied"]),
+        (&5.into(), &0.into())
+    );
+    let misdirected = proxy.misdirected();
+    assert_eq!(misdirected.len(), 1, "{misdirected:#?}");
+    assert_eq!(misdirected[0].operation(), "ListObjectsV2");
+    assert_eq!(misdirected[0].bucket().as_deref(), Some(EU_BUCKET));
+    let regions: Vec<(String, Option<String>)> = proxy
+        .of("ListObjectsV2")
+        .iter()
+        .map(|r| (r.bucket().unwrap(), r.signed_region()))
+        .collect();
+    assert!(
+        regions.contains(&(EU_BUCKET.to_owned(), Some(EU.to_owned()))),
+        "{regions:?}"
+    );
+    assert_eq!(
+        operations(&proxy.requests()),
+        BTreeMap::from([("ListObjectsV2", 3)])
+    );
+}
