@@ -246,6 +246,16 @@ impl Config {
                 given.join(", ")
             ));
         }
+        let rewrites = options.changes_object()
+            || options.tagging.directive == crate::options::TaggingDirective::Replace;
+        if let (Some(skip), true) = (options.skip, rewrites) {
+            warnings.push(format!(
+                "{} compares the objects' bytes (size, ETag, checksum), not their metadata, \
+                 tags, storage class or encryption: a destination it skips keeps its own, and \
+                 what is given here applies only to the objects copied",
+                skip.flag()
+            ));
+        }
         let mode = match (&cli.bulk.from_file, &cli.src, &cli.dst) {
             (Some(file), _, _) => Mode::Manifest(file.clone()),
             (None, Some(src), Some(dst)) if cli.bulk.recursive => {
@@ -912,6 +922,23 @@ mod tests {
             .unwrap_err();
             assert!(e.to_string().contains("would skip every object"), "{e}");
         }
+        // Settings for the destination are not compared: said once.
+        let c = config(&[
+            "--skip-same",
+            "--storage-class",
+            "GLACIER",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
+        assert!(c.warnings[0].starts_with("--skip-same compares the objects' bytes"));
+        assert!(
+            config(&["--skip-same", "s3://a/k", "s3://b/k"])
+                .unwrap()
+                .warnings
+                .is_empty()
+        );
         // A version restored onto its own key may differ from the current one.
         assert!(config(&["--skip-same", "s3://a/k?versionId=v1", "s3://a/k"]).is_ok());
         assert!(config(&["--skip-existing", "s3://a/k?versionId=v1", "s3://a/k"]).is_err());
