@@ -779,3 +779,57 @@ async fn the_destination_listing_follows_its_bucket_s_region() {
         BTreeMap::from([("ListObjectsV2", 3)])
     );
 }
+
+/// A destination written after the listing was read: `--skip-existing`
+/// found nothing there, and `--no-overwrite`'s `If-None-Match: *` still
+/// keeps it (AWS answers 412; neither test server honours it on
+/// CopyObject, so the proxy answers for it): `skipped`, reason `exists`.
+#[tokio::test]
+async fn no_overwrite_guards_what_the_listing_did_not_see_and_says_it_exists() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("skip-race");
+    put(&client, SRC_BUCKET, &format!("{p}src/k"), b"k".to_vec()).await;
+    let proxy = Proxy::start(&g.endpoint).await;
+    proxy.answer(
+        "CopyObject",
+        412,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>PreconditionFailed</Code>\
+         <Message>At least one of the pre-conditions you specified did not hold</Message>\
+         </Error>",
+    );
+    let (src, dst) = (
+        s3(SRC_BUCKET, &format!("{p}src/")),
+        s3(DST_BUCKET, &format!("{p}dst/")),
+    );
+    let r = g
+        .via(&proxy)
+        .s3cp(&[
+            "-r",
+            "--skip-existing",
+            "--no-overwrite",
+            "--json",
+            &src,
+            &dst,
+        ])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    let (copies, summary) = lines(&r, &format!("{p}dst/"));
+    let line = &copies["k"];
+    assert_eq!(
+        (&line["status"], &line["skip_reason"]),
+        (&"skipped".into(), &"exists".into()),
+        "{line}"
+    );
+    assert_eq!(summary["skipped"], 1);
+    let copy = &proxy.of("CopyObject")[0];
+    assert_eq!(copy.header("if-none-match"), Some("*"));
+    let r = g
+        .via(&proxy)
+        .s3cp(&["-r", "--skip-existing", "--no-overwrite", &src, &dst])
+        .await;
+    assert!(
+        r.stdout.contains("it already exists (--no-overwrite)"),
+        "{r}"
+    );
+}
