@@ -7,6 +7,9 @@
       tool's output) and, with --stats, the emulator's counters after the run.
   bench-throughput.py table RESULTS SETTINGS_JSON
       Prints the markdown table of issue 11's benchmarks from RESULTS.
+  bench-throughput.py concurrency-table RESULTS SETTINGS_JSON
+      Prints scripts/bench-concurrency.sh's table: s3cp with each setting
+      of requests in flight (the TOOL of each run), a row per setting.
 """
 import json
 import os
@@ -100,7 +103,9 @@ def run(argv):
         rss_mib = int(last[-1]) / 1024 if last and last[-1].isdigit() else None
     text_out = open(out + ".out", errors="replace").read()
     text_err = open(out + ".err", errors="replace").read()
-    copied, failed, summary = copied_and_failed(tool, text_out, text_err, rc)
+    # bench-concurrency.sh names s3cp's runs by their setting.
+    kind = tool if tool in ("s5cmd", "aws-cli", "curl") else "s3cp"
+    copied, failed, summary = copied_and_failed(kind, text_out, text_err, rc)
     emu = None
     if stats_url:
         with urllib.request.urlopen(stats_url, timeout=10) as r:
@@ -288,5 +293,36 @@ def table(argv):
         print("| " + " | ".join(str(c) for c in [r[0], bench, *r[2:]]) + " |")
 
 
+def concurrency_table(argv):
+    res = Results(argv[0])
+    s = json.loads(argv[1])
+    lat = s["latencies"].split()
+    head = ["requests in flight", "loopback objects/s", "loopback CPU ms/object",
+            "loopback peak RSS MiB",
+            *[f"s3emu {ms} ms objects/s" for ms in lat],
+            f"{s['write_rate']:,} writes/s: goodput objects/s", "throttled", "failed",
+            "settled at (loopback / " + " / ".join(f"{ms} ms" for ms in lat) + " / limited)"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+
+    def settled(key, t):
+        runs = [r for r in res.runs(key, t) if r["summary"]]
+        return str(runs[-1]["summary"].get("concurrency", "?")) if runs else "–"
+
+    for t in s["settings"].split():
+        cells = [t if t != "adaptive" else "adaptive (default)"]
+        cells.append(res.cell("loop", t, objects_per_s, fmt_int)[1])
+        cells.append(res.cell("loop", t, cpu_ms_per_object, fmt_2)[1])
+        cells.append(res.cell("loop", t, lambda r: r["rss_mib"], fmt_1)[1])
+        cells += [res.cell(f"emu-{ms}", t, objects_per_s, fmt_int)[1] for ms in lat]
+        cells.append(res.cell("rate", t, objects_per_s, fmt_int)[1])
+        cells.append(res.cell("rate", t, throttled_pct, lambda v: f"{v:.1f}%")[1])
+        cells.append(res.cell("rate", t, lambda r: r["failed"], fmt_int)[1])
+        cells.append(" / ".join(settled(k, t) for k in ["loop", *[f"emu-{ms}" for ms in lat],
+                                                         "rate"]))
+        print("| " + " | ".join(cells) + " |")
+
+
 if __name__ == "__main__":
-    {"run": run, "table": table}[sys.argv[1]](sys.argv[2:])
+    {"run": run, "table": table,
+     "concurrency-table": concurrency_table}[sys.argv[1]](sys.argv[2:])

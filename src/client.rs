@@ -11,6 +11,7 @@ use aws_config::meta::region::RegionProviderChain;
 use aws_config::profile::ProfileFileRegionProvider;
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region};
+use aws_sdk_s3::config::retry::{RetryPartition, TokenBucket};
 use aws_sdk_s3::config::{RequestChecksumCalculation, ResponseChecksumValidation};
 
 use crate::config::Connection;
@@ -113,7 +114,17 @@ pub async fn build_store(conn: &Connection, counter: &RequestCounter) -> Store {
         .interceptor(ListPartsRoot)
         // Keys made only of whitespace: see request::literal_key.
         .interceptor(crate::request::LiteralKeys)
-        .retry_config(retry);
+        .retry_config(retry)
+        // The SDK rations retries per client (a 500-token quota, 5 spent
+        // for good on each retry after a request's second attempt): in a
+        // burst of SlowDown it ran dry and failed objects that still had
+        // attempts left. s3cp's budget (budget.rs) is what slows down on
+        // throttling; each request stays bounded by its max attempts.
+        .retry_partition(
+            RetryPartition::custom("s3cp")
+                .token_bucket(TokenBucket::unlimited())
+                .build(),
+        );
     if conn.path_style {
         s3 = s3.force_path_style(true);
     }

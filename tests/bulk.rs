@@ -861,6 +861,44 @@ async fn requests_in_flight_back_off_when_s3_slows_down() {
     );
 }
 
+/// A burst of SlowDown answers (the first 220 CopyObjects, as when a
+/// prefix is over its rate) does not fail objects that still have attempts
+/// left. The SDK's retry quota (500 tokens; 5 spent for good on each retry
+/// after a request's second attempt, 1 back per first-attempt success) ran
+/// dry in such a burst and failed the rest at once (with 100 requests in
+/// flight: about 50 objects); s3cp's own budget is what slows down, so
+/// retries are not rationed.
+#[tokio::test]
+async fn a_burst_of_slow_downs_does_not_run_out_of_retries() {
+    let g = garage().await;
+    let proxy = Proxy::start(&g.endpoint).await;
+    let p = unique("bulk-burst");
+    let keys: Vec<String> = (0..300).map(|i| format!("src/k{i:03}")).collect();
+    put_many(&g.client(), &p, &keys).await;
+    proxy.fault("CopyObject", When::First(220), Fault::SlowDown);
+    let r = g
+        .via(&proxy)
+        .s3cp(&[
+            "-r",
+            "--json",
+            "--max-attempts",
+            "10",
+            "--concurrency",
+            "100",
+            // A bucket's first request goes alone until its region is
+            // settled; named here, so the burst meets 100 at once.
+            "--region",
+            "us-east-1",
+            &format!("s3://{SRC_BUCKET}/{p}src/"),
+            &format!("s3://{DST_BUCKET}/{p}dst/"),
+        ])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    let (_, summary) = json_lines(&r);
+    assert_eq!(summary["copied"], 300, "{summary}");
+    assert_eq!(summary["retries"], 220, "{summary}");
+}
+
 /// `--concurrency N` fixes the requests in flight: the summary says N.
 #[tokio::test]
 async fn a_fixed_concurrency_is_what_the_summary_says() {

@@ -231,7 +231,7 @@ struct Inner {
 /// A hold waiting for its request.
 struct Hold {
     matches: Box<dyn Fn(&Request) -> bool + Send + Sync>,
-    /// Which matching request is held, counting from 1.
+    /// Which matching request is held, counting from 1; 0: every one.
     nth: usize,
     /// Matching requests seen since the hold was made.
     seen: usize,
@@ -244,6 +244,20 @@ impl std::fmt::Debug for Hold {
             .field("gate", &self.gate.what)
             .field("seen", &self.seen)
             .finish()
+    }
+}
+
+impl GateState {
+    /// A request reached the hold point; the first one is what
+    /// [`Gate::arrived`] returns.
+    fn arrive(&self, request: &Request) {
+        self.arrived.send_if_modified(|held| {
+            let first = held.is_none();
+            if first {
+                *held = Some(request.clone());
+            }
+            first
+        });
     }
 }
 
@@ -394,6 +408,29 @@ impl Proxy {
         matches: impl Fn(&Request) -> bool + Send + Sync + 'static,
     ) -> Gate {
         assert!(nth >= 1, "requests are counted from 1");
+        self.hold_matching(at, what, nth, matches)
+    }
+
+    /// Holds, at `at`, every request (from now) for which `matches` is
+    /// true, sent again or not, until the gate is released or dropped;
+    /// [`Gate::arrived`] returns the first.
+    pub fn hold_every(
+        &self,
+        at: At,
+        what: &str,
+        matches: impl Fn(&Request) -> bool + Send + Sync + 'static,
+    ) -> Gate {
+        self.hold_matching(at, &format!("every {what}"), 0, matches)
+    }
+
+    /// [`Proxy::hold_where`]; `nth` 0 holds every match.
+    fn hold_matching(
+        &self,
+        at: At,
+        what: &str,
+        nth: usize,
+        matches: impl Fn(&Request) -> bool + Send + Sync + 'static,
+    ) -> Gate {
         let release = CancellationToken::new();
         let state = Arc::new(GateState {
             what: format!(
@@ -565,7 +602,8 @@ impl Inner {
                 At::Request => before.push(hold.gate.clone()),
                 At::Answer => after.push(hold.gate.clone()),
             }
-            false
+            // A hold of every match stays.
+            hold.nth == 0
         });
         (before, after)
     }
@@ -581,7 +619,7 @@ impl Inner {
         buf: &mut Vec<u8>,
     ) -> bool {
         for gate in gates {
-            gate.arrived.send_replace(Some(request.clone()));
+            gate.arrive(request);
             let mut chunk = [0u8; 8192];
             loop {
                 // A hang-up first: released or not, it is not forwarded.
@@ -603,7 +641,7 @@ impl Inner {
     /// until it is released (or the proxy dropped).
     async fn pause(&self, gates: &[Arc<GateState>], request: &Request) {
         for gate in gates {
-            gate.arrived.send_replace(Some(request.clone()));
+            gate.arrive(request);
             tokio::select! {
                 () = gate.release.cancelled() => {}
                 () = self.closed.cancelled() => {}
