@@ -86,6 +86,8 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand --bucket-key-enabled 'Use an S3 Bucket Key for SSE-KMS'
             cand --verify 'Require every copy to end proved identical to its source. What the source''s checksum or ETag cannot prove is proved by reading the source (its bytes pass through this machine once) and comparing its CRC64NVME with the one S3 computed for the destination'
             cand --no-overwrite 'Refuse to overwrite an existing destination: sends If-None-Match: * (atomic, no HEAD-then-copy race). AWS S3 honours it; moto and some S3-compatible stores ignore it on CopyObject and overwrite'
+            cand --skip-existing 'Skip an object whose destination already exists, whatever it holds: with --recursive the destination listing decides (no request per object); a single copy or --from-file sends one HEAD of the destination first, and nothing else when it exists. For reruns'
+            cand --skip-same 'Skip an object whose destination is the same as the source: the same size and ETag, or, where the ETags cannot tell (a multipart copy, SSE-KMS), the same full-object checksum (a HEAD of both). Anything else is copied over; -v says why. With --recursive the destination listing is walked beside the source''s'
             cand --json 'Print results as JSON Lines on stdout'
             cand -q 'Print nothing but errors; no progress bar'
             cand --quiet 'Print nothing but errors; no progress bar'

@@ -13,7 +13,7 @@ use futures::{Stream, StreamExt};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Bulk;
-use crate::copy::Engine;
+use crate::copy::{Checked, Engine};
 use crate::error::{Failure, S3Error};
 use crate::options::CopyOptions;
 use crate::progress::{Bar, Overall, Progress, Silent};
@@ -131,6 +131,26 @@ impl Batch<'_> {
             self.printer.object(&line, Some(&failure));
             return (Status::Failed, 0, None);
         }
+        // --skip-existing / --skip-same: what the listings (or a HEAD of
+        // the destination) say decides first.
+        let checked = self
+            .engine
+            .skip(job, item.listed.as_ref(), &item.existing, self.opts)
+            .await;
+        let decided = match checked {
+            Ok(Checked::Copy { requests }) => requests,
+            Ok(Checked::Skip(skipped)) => {
+                let line = CopyLine::skipped(job, self.opts, &skipped, self.dry_run);
+                self.printer.object(&line, None);
+                return (Status::Skipped, 0, None);
+            }
+            Err(e) => {
+                let failure = Failure::from_copy_error(e);
+                let line = CopyLine::failed(job, self.opts, Status::Failed, &failure, self.dry_run);
+                self.printer.object(&line, Some(&failure));
+                return (Status::Failed, 0, None);
+            }
+        };
         let progress: Box<dyn Progress> = if self.progress {
             Box::new(Bar::default())
         } else {
@@ -149,7 +169,8 @@ impl Batch<'_> {
             )
             .await;
         match result {
-            Ok(copied) => {
+            Ok(mut copied) => {
+                copied.requests += decided;
                 let line = CopyLine::copied(job, self.opts, &copied);
                 self.printer.object(&line, None);
                 (line.status, copied.size, line.verified)

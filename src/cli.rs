@@ -298,6 +298,21 @@ pub struct ObjectArgs {
     #[arg(long)]
     pub no_overwrite: bool,
 
+    /// Skip an object whose destination already exists, whatever it holds:
+    /// with --recursive the destination listing decides (no request per
+    /// object); a single copy or --from-file sends one HEAD of the
+    /// destination first, and nothing else when it exists. For reruns.
+    #[arg(long)]
+    pub skip_existing: bool,
+
+    /// Skip an object whose destination is the same as the source: the
+    /// same size and ETag, or, where the ETags cannot tell (a multipart
+    /// copy, SSE-KMS), the same full-object checksum (a HEAD of both).
+    /// Anything else is copied over; -v says why. With --recursive the
+    /// destination listing is walked beside the source's.
+    #[arg(long)]
+    pub skip_same: bool,
+
     /// Only '*': the same as --no-overwrite (If-None-Match: * on CopyObject
     /// and CompleteMultipartUpload), as in aws-cli. A condition on the
     /// source's ETag is --copy-source-if-none-match.

@@ -27,6 +27,7 @@ use crate::options::{
 };
 use crate::plan::{CopyMode, Limits, PlanError};
 use crate::select::{Filter, Filters, Shard, as_prefix};
+use crate::skip::Skip;
 use crate::uri::S3Uri;
 
 /// Environment variables holding SSE-C keys (base64), so that keys stay out
@@ -89,6 +90,16 @@ impl Mode {
     pub fn check_self_copy(&self, options: &CopyOptions) -> anyhow::Result<()> {
         match self {
             Mode::One(job) => job.check_self_copy(options),
+            Mode::Recursive { src, dst, .. }
+                if src.bucket == dst.bucket && src.key == dst.key && options.skip.is_some() =>
+            {
+                bail!(
+                    "{src} would be copied onto itself, where every destination exists and is \
+                     the same as its source: {} would skip every object; leave it out to \
+                     change them",
+                    options.skip.map_or("", Skip::flag)
+                )
+            }
             Mode::Recursive { src, dst, .. }
                 if src.bucket == dst.bucket && src.key == dst.key && !options.changes_object() =>
             {
@@ -233,6 +244,16 @@ impl Config {
                  an earlier --exclude left out. To copy only matching keys, put --exclude '*' \
                  first",
                 given.join(", ")
+            ));
+        }
+        let rewrites = options.changes_object()
+            || options.tagging.directive == crate::options::TaggingDirective::Replace;
+        if let (Some(skip), true) = (options.skip, rewrites) {
+            warnings.push(format!(
+                "{} compares the objects' bytes (size, ETag, checksum), not their metadata, \
+                 tags, storage class or encryption: a destination it skips keeps its own, and \
+                 what is given here applies only to the objects copied",
+                skip.flag()
             ));
         }
         let mode = match (&cli.bulk.from_file, &cli.src, &cli.dst) {
@@ -444,6 +465,8 @@ pub fn copy_options(
         checksum_algorithm,
         verify,
         no_overwrite,
+        skip_existing,
+        skip_same,
         if_none_match,
         if_match,
         request_payer,
@@ -460,6 +483,7 @@ pub fn copy_options(
              {other}, use --copy-source-if-none-match {other}"
         ),
     };
+    let skip = skip(*skip_existing, *skip_same, no_overwrite, if_match.is_some())?;
     let (encryption, sse_c, sse_c_source) = encryption(&cli.encryption, env)?;
     Ok(CopyOptions {
         metadata: metadata(&cli.metadata)?,
@@ -485,9 +509,49 @@ pub fn copy_options(
         conditions: conditions(&cli.conditions)?,
         destination_if_match: if_match.clone(),
         no_overwrite,
+        skip,
         request_payer: request_payer.as_deref().map(RequestPayer::from),
         expected_bucket_owner: expected_bucket_owner.clone(),
         expected_source_bucket_owner: expected_source_bucket_owner.clone(),
+    })
+}
+
+/// `--skip-existing` or `--skip-same`, refused where they contradict the
+/// destination conditions (`no_overwrite` as `--if-none-match '*'`
+/// resolves it). `--skip-existing` with `--no-overwrite` is fine: the
+/// listing (or HEAD) skips what exists, and `If-None-Match: *` still
+/// guards the write against a destination created meanwhile.
+fn skip(
+    existing: bool,
+    same: bool,
+    no_overwrite: bool,
+    if_match: bool,
+) -> anyhow::Result<Option<Skip>> {
+    if existing && same {
+        bail!(
+            "--skip-existing and --skip-same ask two different things: --skip-existing skips \
+             every destination that exists, --skip-same only one that is the same as its \
+             source (and copies over the others): give one of them"
+        );
+    }
+    if same && no_overwrite {
+        bail!(
+            "--skip-same copies over a destination that differs from its source, which \
+             --no-overwrite (If-None-Match: *) forbids: give --skip-existing --no-overwrite to \
+             never overwrite anything, or --skip-same alone to bring changed objects up to date"
+        );
+    }
+    if existing && if_match {
+        bail!(
+            "--skip-existing skips a destination that exists, and --if-match overwrites only an \
+             existing one, so nothing could be written: give --skip-same to overwrite it only \
+             when it differs, or leave --skip-existing out"
+        );
+    }
+    Ok(match (existing, same) {
+        (true, _) => Some(Skip::Existing),
+        (_, true) => Some(Skip::Same),
+        _ => None,
     })
 }
 
@@ -802,6 +866,82 @@ mod tests {
         let mut argv = vec!["s3cp"];
         argv.extend_from_slice(args);
         Config::from_cli(&Cli::parse_args(argv)?)
+    }
+
+    #[test]
+    fn skip_flags_are_refused_only_where_they_contradict() {
+        let skip = |args: &[&str]| config(args).map(|c| c.options.skip);
+        let one = ["s3://a/k", "s3://b/k"];
+        let with = |flags: &[&'static str]| [flags, &one[..]].concat();
+        assert_eq!(
+            skip(&with(&["--skip-existing"])).unwrap(),
+            Some(Skip::Existing)
+        );
+        assert_eq!(skip(&with(&["--skip-same"])).unwrap(), Some(Skip::Same));
+        assert_eq!(skip(&one).unwrap(), None);
+        // The listing (or HEAD) skips, If-None-Match: * guards a race.
+        assert_eq!(
+            skip(&with(&["--skip-existing", "--no-overwrite"])).unwrap(),
+            Some(Skip::Existing)
+        );
+        for (flags, fix) in [
+            (&["--skip-existing", "--skip-same"][..], "give one of them"),
+            (
+                &["--skip-same", "--no-overwrite"][..],
+                "--skip-existing --no-overwrite",
+            ),
+            (
+                &["--skip-same", "--if-none-match", "*"][..],
+                "--skip-existing --no-overwrite",
+            ),
+            (
+                &["--skip-existing", "--if-match", "e"][..],
+                "give --skip-same",
+            ),
+        ] {
+            let e = skip(&with(flags)).unwrap_err();
+            assert!(e.to_string().contains(fix), "{flags:?}: {e}");
+        }
+        assert_eq!(
+            skip(&with(&["--skip-same", "--if-match", "e"])).unwrap(),
+            Some(Skip::Same)
+        );
+        // Onto itself, every object would be skipped.
+        for flag in ["--skip-existing", "--skip-same"] {
+            let e =
+                config(&[flag, "--storage-class", "GLACIER", "s3://a/k", "s3://a/k"]).unwrap_err();
+            assert!(e.to_string().contains("always be skipped"), "{e}");
+            let e = config(&[
+                "-r",
+                flag,
+                "--storage-class",
+                "GLACIER",
+                "s3://a/p/",
+                "s3://a/p",
+            ])
+            .unwrap_err();
+            assert!(e.to_string().contains("would skip every object"), "{e}");
+        }
+        // Settings for the destination are not compared: said once.
+        let c = config(&[
+            "--skip-same",
+            "--storage-class",
+            "GLACIER",
+            "s3://a/k",
+            "s3://b/k",
+        ])
+        .unwrap();
+        assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
+        assert!(c.warnings[0].starts_with("--skip-same compares the objects' bytes"));
+        assert!(
+            config(&["--skip-same", "s3://a/k", "s3://b/k"])
+                .unwrap()
+                .warnings
+                .is_empty()
+        );
+        // A version restored onto its own key may differ from the current one.
+        assert!(config(&["--skip-same", "s3://a/k?versionId=v1", "s3://a/k"]).is_ok());
+        assert!(config(&["--skip-existing", "s3://a/k?versionId=v1", "s3://a/k"]).is_err());
     }
 
     #[test]

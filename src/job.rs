@@ -47,6 +47,20 @@ impl CopyJob {
                  destination always exists, so nothing would be written"
             );
         }
+        // A version restored onto its own key may differ from the current
+        // one: --skip-same then decides.
+        let skip_all = match options.skip {
+            Some(crate::skip::Skip::Existing) => true,
+            Some(crate::skip::Skip::Same) => src.version_id.is_none(),
+            None => false,
+        };
+        if same && skip_all {
+            bail!(
+                "{} cannot be given for a copy of {src} onto itself: the destination is the \
+                 source, so it would always be skipped",
+                options.skip.map_or("", crate::skip::Skip::flag)
+            );
+        }
         if same && src.version_id.is_none() && !options.changes_object() {
             bail!(
                 "{src} would be copied onto itself with nothing changed, which S3 refuses: \

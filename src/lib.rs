@@ -16,6 +16,12 @@
 //!   the percent-encoding of `x-amz-copy-source`.
 //! - [`select`]: what a bulk run copies: the streamed listing (which leaves
 //!   out s3cp's own output), manifests, filters, shards.
+//! - [`skip`]: pure decisions of `--skip-existing` / `--skip-same`: is the
+//!   destination there, is it the same as the source (size, ETag, then
+//!   full-object checksums).
+//! - [`merge`]: with `-r`, the destination prefix's listing walked beside
+//!   the source's (a merge of two sorted streams), so that a rerun knows
+//!   what is there without a request per object.
 //! - [`plan`]: pure decisions: one CopyObject or multipart, part size, ranges.
 //! - [`checksum`]: pure decisions about checksums: what a copy asks S3 to
 //!   compute (the source's algorithm, `FULL_OBJECT`), what proves the copy
@@ -54,6 +60,7 @@ pub mod crc;
 pub mod error;
 pub mod job;
 pub mod journal;
+pub mod merge;
 pub mod options;
 pub mod plan;
 pub mod progress;
@@ -61,23 +68,25 @@ pub mod region;
 pub mod report;
 pub mod request;
 pub mod select;
+pub mod skip;
 pub mod uploads;
 pub mod uri;
 
 use std::future::Future;
 use std::io::IsTerminal;
 
-use futures::Stream;
+use futures::{Stream, StreamExt};
 use tokio_util::sync::CancellationToken;
 
 use crate::batch::Batch;
 use crate::config::{Command, Config, Mode, Output};
-use crate::copy::Engine;
+use crate::copy::{Checked, Engine};
 use crate::error::{Exit, Failure};
 use crate::job::CopyJob;
 use crate::progress::{Bar, Progress, Silent};
 use crate::report::{CopyLine, Printer};
 use crate::select::{Listing, Selected};
+use crate::skip::Existing;
 
 /// Runs s3cp to the end and returns its exit code. `shutdown` resolves on
 /// Ctrl-C.
@@ -192,6 +201,21 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
                     same_store,
                 };
                 let items = listing.stream(source, &budget, &config.options, &source_endpoint);
+                // --skip-existing / --skip-same: the destination's listing
+                // beside the source's, with the destination's client.
+                let items = match config.options.skip {
+                    Some(_) => {
+                        let existing = merge::destination_pages(
+                            &regions,
+                            &budget,
+                            dst.clone(),
+                            &config.options,
+                            &endpoint,
+                        );
+                        merge::merge(items, existing).left_stream()
+                    }
+                    None => items.right_stream(),
+                };
                 many(
                     &engine, &config, items, printer, progress, &counter, &cancel,
                 )
@@ -254,6 +278,37 @@ async fn one(
         Box::new(Silent)
     };
     let dry_run = config.output.dry_run;
+    // A dry run is its own output: shown even with --quiet.
+    let shown = Printer {
+        quiet: printer.quiet && !dry_run,
+        ..printer
+    };
+    // --skip-existing / --skip-same: a HEAD of the destination first.
+    let decided = match engine
+        .skip(job, None, &Existing::Unknown, &config.options)
+        .await
+    {
+        Ok(Checked::Copy { requests }) => requests,
+        Ok(Checked::Skip(skipped)) => {
+            shown.object(
+                &CopyLine::skipped(job, &config.options, &skipped, dry_run),
+                None,
+            );
+            return Exit::Copied;
+        }
+        Err(e) => {
+            let failure = Failure::from_copy_error(e);
+            let line = CopyLine::failed(
+                job,
+                &config.options,
+                report::Status::Failed,
+                &failure,
+                dry_run,
+            );
+            printer.object(&line, Some(&failure));
+            return failure.exit();
+        }
+    };
     let result = engine
         .copy(
             job,
@@ -266,14 +321,10 @@ async fn one(
         )
         .await;
     match result {
-        Ok(copied) => {
+        Ok(mut copied) => {
+            copied.requests += decided;
             let line = CopyLine::copied(job, &config.options, &copied);
-            // A dry run is its own output: shown even with --quiet.
-            let printer = Printer {
-                quiet: printer.quiet && !dry_run,
-                ..printer
-            };
-            printer.object(&line, None);
+            shown.object(&line, None);
             Exit::Copied
         }
         Err(e) => {

@@ -353,6 +353,9 @@ pub struct CopyOptions {
     /// `--no-overwrite` (or `--if-none-match '*'`): `If-None-Match: *` on
     /// CopyObject and CompleteMultipartUpload.
     pub no_overwrite: bool,
+    /// `--skip-existing` or `--skip-same`: what is skipped instead of
+    /// copied ([`crate::skip`]).
+    pub skip: Option<crate::skip::Skip>,
     pub request_payer: Option<RequestPayer>,
     pub expected_bucket_owner: Option<String>,
     pub expected_source_bucket_owner: Option<String>,

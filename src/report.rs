@@ -10,11 +10,12 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::checksum::{By, Checksum};
-use crate::copy::Copied;
+use crate::copy::{Copied, Skipped};
 use crate::error::{ChecksumMismatch, Failure, NotVerified};
 use crate::job::CopyJob;
 use crate::options::CopyOptions;
 use crate::plan::Method;
+use crate::skip::Reason;
 
 /// Version of the JSON output schema; bumped on any incompatible change.
 pub const SCHEMA: u32 = 1;
@@ -48,7 +49,9 @@ pub enum Status {
     Copied,
     /// `--dry-run`: planned, nothing written.
     Planned,
-    /// `--no-overwrite` met an existing destination in a bulk run.
+    /// Not copied: `--skip-existing` or `--skip-same` found the
+    /// destination there (or the same), or `--no-overwrite` met an
+    /// existing destination in a bulk run.
     Skipped,
     Failed,
 }
@@ -99,7 +102,11 @@ pub struct CopyLine<'a> {
     pub unverified_reason: Option<String>,
     /// True when only planned (`--dry-run`): nothing was written.
     pub dry_run: bool,
-    /// Set when `status` is `failed` or `skipped`.
+    /// Why a `skipped` object was not copied: `exists` (`--skip-existing`,
+    /// `--no-overwrite`) or `same` (`--skip-same`); null otherwise.
+    pub skip_reason: Option<&'static str>,
+    /// Set when `status` is `failed`, or `skipped` by `--no-overwrite`'s
+    /// refused write.
     pub error: Option<ErrorDetail>,
 }
 
@@ -136,7 +143,34 @@ impl<'a> CopyLine<'a> {
             verified_by: None,
             unverified_reason: None,
             dry_run,
+            skip_reason: None,
             error: None,
+        }
+    }
+
+    /// An object skipped by `--skip-existing` or `--skip-same`: the
+    /// destination's size, ETag and (when read) checksum; a destination
+    /// found the same is proved identical, by ETag or checksum.
+    pub fn skipped(job: &CopyJob, opts: &CopyOptions, s: &'a Skipped, dry_run: bool) -> Self {
+        let by = match s.reason {
+            Reason::Same(by) => Some(by),
+            Reason::Exists => None,
+        };
+        CopyLine {
+            size: Some(s.size),
+            requests: Some(s.requests),
+            etag: Some(s.etag.as_str()).filter(|e| !e.is_empty()),
+            checksum: s.checksum.as_ref().map(ChecksumLine::new),
+            verified: by.map(|_| true),
+            verified_by: by.map(By::name),
+            skip_reason: Some(s.reason.name()),
+            ..Self::settings(
+                job.src.to_string(),
+                job.dst.to_string(),
+                opts,
+                Status::Skipped,
+                dry_run,
+            )
         }
     }
 
@@ -225,6 +259,8 @@ impl<'a> CopyLine<'a> {
     ) -> Self {
         CopyLine {
             error: Some(ErrorDetail::new(failure)),
+            // Only --no-overwrite's refused write is skipped with an error.
+            skip_reason: (status == Status::Skipped).then_some(Reason::Exists.name()),
             ..Self::settings(src, dst, opts, status, dry_run)
         }
     }
@@ -456,8 +492,11 @@ impl Printer {
                 line.requests.unwrap_or(0)
             ),
             Status::Skipped => format!(
-                "skipped {} -> {}: it already exists (--no-overwrite)",
-                line.src, line.dst
+                "skipped {} -> {}: {}{}",
+                line.src,
+                line.dst,
+                skipped_because(line),
+                if line.dry_run { " (--dry-run)" } else { "" }
             ),
             _ => format!(
                 "copied {} -> {} ({what}) in {:.2}s; {}; {settings}",
@@ -539,6 +578,19 @@ fn verification(line: &CopyLine<'_>) -> String {
                 .as_deref()
                 .unwrap_or("nothing proved it")
         ),
+    }
+}
+
+/// Why a skipped object was not copied, as its line says.
+fn skipped_because(line: &CopyLine<'_>) -> String {
+    let algorithm = line.checksum.as_ref().map_or("checksum", |c| c.algorithm);
+    match (line.skip_reason, line.verified_by) {
+        (Some("same"), Some("checksum")) => {
+            format!("the same as the source, by size and {algorithm} checksum (--skip-same)")
+        }
+        (Some("same"), _) => "the same as the source, by size and ETag (--skip-same)".to_owned(),
+        _ if line.error.is_some() => "it already exists (--no-overwrite)".to_owned(),
+        _ => "it already exists (--skip-existing)".to_owned(),
     }
 }
 

@@ -17,6 +17,7 @@ use crate::options::CopyOptions;
 use crate::plan::CopyMode;
 use crate::region::Regions;
 use crate::request;
+use crate::skip::Existing;
 use crate::uri::S3Uri;
 
 /// What a listing already says about an object, so that a small object can
@@ -39,6 +40,9 @@ pub struct Item {
     pub listed: Option<Listed>,
     /// A manifest line's `"mode"`, which overrides `--copy-mode` for it.
     pub mode: Option<CopyMode>,
+    /// What the destination listing says of its destination (`-r` with
+    /// `--skip-existing` or `--skip-same`, by [`crate::merge`]).
+    pub existing: Existing,
 }
 
 /// A manifest line or listing entry that cannot be copied.
@@ -241,6 +245,7 @@ impl Listing {
                     },
                 }),
                 mode: None,
+                existing: Existing::Unknown,
             });
         }
         (items, excluded)
@@ -384,7 +389,7 @@ impl Listing {
 }
 
 /// One ListObjectsV2 page, or why there is none.
-type Page = Result<
+pub(crate) type Page = Result<
     aws_sdk_s3::operation::list_objects_v2::ListObjectsV2Output,
     aws_sdk_s3::error::SdkError<
         aws_sdk_s3::operation::list_objects_v2::ListObjectsV2Error,
@@ -411,9 +416,9 @@ enum Pages<P> {
 /// The pages a task fetches ahead; the task ends with the listing (a run
 /// stopped early, by `--fail-fast` or Ctrl-C, sends no more of them).
 #[derive(Debug)]
-struct Ahead {
-    rx: tokio::sync::mpsc::Receiver<Page>,
-    task: tokio::task::JoinHandle<()>,
+pub(crate) struct Ahead {
+    pub(crate) rx: tokio::sync::mpsc::Receiver<Page>,
+    pub(crate) task: tokio::task::JoinHandle<()>,
 }
 
 impl Drop for Ahead {
@@ -553,6 +558,7 @@ pub fn parse_manifest_line(text: &str) -> anyhow::Result<Item> {
         job: CopyJob { src, dst },
         listed: None,
         mode,
+        existing: Existing::Unknown,
     })
 }
 

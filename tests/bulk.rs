@@ -50,7 +50,7 @@ fn json_lines(run: &Run) -> (Vec<Value>, Value) {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
         .collect();
     let (summary, copies) = lines.split_last().expect("at least a summary line");
-    const COPY_FIELDS: [&str; 25] = [
+    const COPY_FIELDS: [&str; 26] = [
         "type",
         "schema",
         "status",
@@ -75,6 +75,7 @@ fn json_lines(run: &Run) -> (Vec<Value>, Value) {
         "verified_by",
         "unverified_reason",
         "dry_run",
+        "skip_reason",
         "error",
     ];
     for line in copies {
@@ -84,7 +85,7 @@ fn json_lines(run: &Run) -> (Vec<Value>, Value) {
         for field in COPY_FIELDS {
             assert!(obj.contains_key(field), "{field} missing: {line}");
         }
-        assert_eq!(obj.len(), 25, "undocumented fields: {line}");
+        assert_eq!(obj.len(), 26, "undocumented fields: {line}");
         let status = line["status"].as_str().unwrap();
         assert!(
             ["copied", "planned", "skipped", "failed"].contains(&status),
@@ -94,7 +95,14 @@ fn json_lines(run: &Run) -> (Vec<Value>, Value) {
             for f in ["code", "message", "operation", "request_id", "exit_code"] {
                 assert!(line["error"].get(f).is_some(), "error.{f} missing: {line}");
             }
+        } else if status == "skipped" {
+            // What is at the destination; nothing was copied.
+            let reason = line["skip_reason"].as_str().unwrap_or_default();
+            assert!(["exists", "same"].contains(&reason), "{line}");
+            assert!(line["size"].is_u64() && line["method"].is_null(), "{line}");
+            assert!(line["requests"].is_u64(), "{line}");
         } else {
+            assert!(line["skip_reason"].is_null(), "{line}");
             assert!(line["error"].is_null(), "{line}");
             assert!(
                 line["size"].is_u64() && line["method"].is_string(),

@@ -277,6 +277,7 @@ async fn json_result_has_every_field() {
             "requests",
             "schema",
             "size",
+            "skip_reason",
             "source_version_id",
             "src",
             "status",

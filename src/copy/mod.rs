@@ -7,8 +7,10 @@ mod multipart;
 mod prove;
 mod read;
 mod single;
+mod skip;
 mod stream;
 
+pub use skip::{Checked, Skipped};
 pub use stream::Buffers;
 
 use std::future::Future;

@@ -661,6 +661,23 @@ pub fn list_objects(
         .set_expected_bucket_owner(opts.expected_source_bucket_owner.clone())
 }
 
+/// One ListObjectsV2 of the objects under the destination prefix
+/// (`--skip-existing` / `--skip-same` with `-r`: walked beside the
+/// source's listing; page it with `into_paginator()`), as the
+/// destination's reader: `--request-payer` and `--expected-bucket-owner`.
+pub fn list_destination(
+    client: &Client,
+    dst: &S3Uri,
+    opts: &CopyOptions,
+) -> ListObjectsV2FluentBuilder {
+    client
+        .list_objects_v2()
+        .bucket(&dst.bucket)
+        .prefix(&dst.key)
+        .set_request_payer(opts.request_payer.clone())
+        .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
+}
+
 /// The incomplete uploads under a bucket and prefix (`s3cp uploads`, and
 /// the copy's stray sweep), from the markers of the previous page (the SDK
 /// has no paginator for this one).

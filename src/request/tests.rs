@@ -123,6 +123,7 @@ fn everything() -> CopyOptions {
         // tested on its own below.
         destination_if_match: None,
         no_overwrite: true,
+        skip: None,
         request_payer: Some(RequestPayer::Requester),
         expected_bucket_owner: Some("111111111111".into()),
         expected_source_bucket_owner: Some("222222222222".into()),
@@ -733,6 +734,19 @@ fn listings_carry_the_payer_and_the_owner() {
         i.get_expected_bucket_owner().as_deref(),
         Some("222222222222"),
         "the source bucket's owner"
+    );
+    let dst = S3Uri::parse_destination("s3://dst/out/").unwrap();
+    let list = list_destination(&c, &dst, &o);
+    let i = list.as_input();
+    assert_eq!(
+        (i.get_bucket().as_deref(), i.get_prefix().as_deref()),
+        (Some("dst"), Some("out/"))
+    );
+    assert_eq!(i.get_request_payer(), &Some(RequestPayer::Requester));
+    assert_eq!(
+        i.get_expected_bucket_owner().as_deref(),
+        Some("111111111111"),
+        "the destination bucket's owner"
     );
     let plain = list_objects(&c, &src, &CopyOptions::default());
     assert_eq!(plain.as_input().get_request_payer(), &None);

@@ -1,0 +1,176 @@
+//! `--skip-existing` and `--skip-same` before a copy: the HEADs that
+//! [`crate::skip::decide`] asks for, and nothing else. What the destination
+//! listing said (`-r`) is used first; without it (a single copy, a
+//! manifest line) the destination is HEADed first, before anything of the
+//! source, so that an existing destination under `--skip-existing` costs
+//! that one request.
+
+use super::{Engine, source_error};
+use crate::checksum::Checksum;
+use crate::error::S3Error;
+use crate::job::CopyJob;
+use crate::options::CopyOptions;
+use crate::request::{self, SourceObject};
+use crate::select::Listed;
+use crate::skip::{Decision, Existing, Reason, Side, Skip, decide};
+
+/// An object not copied: why, and what its destination is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub skip: Skip,
+    pub reason: Reason,
+    /// The destination's size and ETag, as listed or HEADed.
+    pub size: u64,
+    pub etag: String,
+    /// The destination's checksum, when a HEAD read it.
+    pub checksum: Option<Checksum>,
+    /// The requests the decision took (0 when the listings decided).
+    pub requests: u64,
+}
+
+/// The outcome of the check before a copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Checked {
+    Skip(Skipped),
+    /// Copy it; `requests` were sent to decide.
+    Copy {
+        requests: u64,
+    },
+}
+
+impl Engine<'_> {
+    /// Whether `job` is skipped under `opts.skip`: `listed` is what the
+    /// source listing said of the source, `existing` what the destination
+    /// listing said of the destination.
+    pub async fn skip(
+        &self,
+        job: &CopyJob,
+        listed: Option<&Listed>,
+        existing: &Existing,
+        opts: &CopyOptions,
+    ) -> anyhow::Result<Checked> {
+        let Some(skip) = opts.skip else {
+            return Ok(Checked::Copy { requests: 0 });
+        };
+        let mut requests = 0;
+        let mut dst = match existing {
+            Existing::Absent => return Ok(Checked::Copy { requests }),
+            Existing::Listed { size, etag } => Side::listed(*size, etag),
+            Existing::Unknown => {
+                requests += 1;
+                match self.head_destination(job, opts, skip).await? {
+                    Some(side) => side,
+                    None => return Ok(Checked::Copy { requests }),
+                }
+            }
+        };
+        let mut src = match (skip, listed) {
+            // The source does not matter.
+            (Skip::Existing, _) => Side::default(),
+            (Skip::Same, Some(l)) => Side::listed(l.size, &l.etag),
+            (Skip::Same, None) => {
+                requests += 1;
+                self.head_source(job, opts).await?
+            }
+        };
+        loop {
+            match decide(skip, &src, &dst) {
+                Decision::Skip(reason) => {
+                    return Ok(Checked::Skip(Skipped {
+                        skip,
+                        reason,
+                        size: dst.size,
+                        etag: dst.etag,
+                        checksum: dst.checksum,
+                        requests,
+                    }));
+                }
+                Decision::Copy(why) => {
+                    tracing::info!("{} is copied over ({}): {why}", job.dst, skip.flag());
+                    return Ok(Checked::Copy { requests });
+                }
+                Decision::Compare => {
+                    tracing::debug!(
+                        "{}: the ETags do not tell whether it is the same as {}; reading both \
+                         checksums",
+                        job.dst,
+                        job.src
+                    );
+                    if !src.headed {
+                        requests += 1;
+                        src = self.head_source(job, opts).await?;
+                    }
+                    if !dst.headed {
+                        requests += 1;
+                        match self.head_destination(job, opts, skip).await? {
+                            Some(side) => dst = side,
+                            // Deleted since it was listed.
+                            None => return Ok(Checked::Copy { requests }),
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// HEAD of the destination with its checksum; `None` when there is
+    /// none (404).
+    async fn head_destination(
+        &self,
+        job: &CopyJob,
+        opts: &CopyOptions,
+        skip: Skip,
+    ) -> anyhow::Result<Option<Side>> {
+        let head = self
+            .send_to(&job.dst.bucket, |c| {
+                request::head_destination(c, job, opts, None).send()
+            })
+            .await;
+        match head {
+            Ok(head) => Ok(Some(side(&head))),
+            Err(err) => {
+                let e = S3Error::from_sdk("HeadObject", &err);
+                if e.status == Some(404) {
+                    return Ok(None);
+                }
+                let what = if e.is_unreachable() {
+                    crate::error::unreachable(self.endpoint, &format!("read {}", job.dst))
+                } else if e.status == Some(403) {
+                    format!(
+                        "cannot tell whether {} exists ({}): access was denied; S3 answers 403 \
+                         instead of 404 to whoever may not s3:ListBucket the bucket, so the \
+                         credentials need s3:GetObject and s3:ListBucket on the destination",
+                        job.dst,
+                        skip.flag()
+                    )
+                } else {
+                    format!("cannot tell whether {} exists ({})", job.dst, skip.flag())
+                };
+                Err(anyhow::Error::new(e).context(what))
+            }
+        }
+    }
+
+    /// HEAD of the source with its checksum.
+    async fn head_source(&self, job: &CopyJob, opts: &CopyOptions) -> anyhow::Result<Side> {
+        let head = self
+            .send_src(&job.src.bucket, |c| {
+                request::head_source(c, &job.src, opts).send()
+            })
+            .await
+            .map_err(|err| source_error(job, opts, self.source_endpoint, &err))?;
+        Ok(side(&head))
+    }
+}
+
+/// One side as its HEAD (with checksum mode) tells it.
+fn side(head: &aws_sdk_s3::operation::head_object::HeadObjectOutput) -> Side {
+    let object = SourceObject::from_head(head);
+    Side {
+        size: object.size,
+        etag: object.etag,
+        checksum: object.checksum,
+        keyed: object.keyed,
+        headed: true,
+    }
+}

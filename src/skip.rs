@@ -1,0 +1,316 @@
+//! `--skip-existing` and `--skip-same`: the pure decision whether one
+//! object is skipped, from what a listing or a HEAD says of its source and
+//! of its destination. No I/O here: the engine
+//! ([`crate::copy::Engine::skip`]) sends the HEADs this asks for, and
+//! [`crate::merge`] walks the destination listing beside the source's.
+//!
+//! - `--skip-existing`: any destination object skips the copy.
+//! - `--skip-same`: the sizes first (they differ: copy, nothing more to
+//!   ask); then the ETags (equal: the same bytes); where they differ or
+//!   cannot be compared (a multipart ETag on one side, SSE-KMS or a
+//!   customer key), the full-object checksums a HEAD with
+//!   `ChecksumMode=ENABLED` reads on both sides, of one algorithm and
+//!   type. What nothing settles is copied, and `-v` says why.
+
+use crate::checksum::{By, Checksum};
+
+/// What the user asked to skip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    /// `--skip-existing`: an object whose destination exists.
+    Existing,
+    /// `--skip-same`: an object whose destination is the same as it.
+    Same,
+}
+
+impl Skip {
+    /// The flag, for messages.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Skip::Existing => "--skip-existing",
+            Skip::Same => "--skip-same",
+        }
+    }
+}
+
+/// Why an object was skipped: the JSON line's `skip_reason`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// The destination exists (`--skip-existing`, or `--no-overwrite`'s
+    /// refused write).
+    Exists,
+    /// The destination is the same as the source (`--skip-same`), proved
+    /// by ETag or checksum.
+    Same(By),
+}
+
+impl Reason {
+    /// `exists` or `same`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Reason::Exists => "exists",
+            Reason::Same(_) => "same",
+        }
+    }
+}
+
+/// What the destination listing says of one object's destination, when
+/// `-r` walks it ([`crate::merge`]); a manifest or a single copy does not
+/// know, and a HEAD decides.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Existing {
+    /// Not looked up: a HEAD of the destination tells.
+    #[default]
+    Unknown,
+    /// The destination listing has no such key.
+    Absent,
+    /// The destination listing has it: its size and ETag.
+    Listed { size: u64, etag: String },
+}
+
+/// One side of the comparison: what a listing or a HEAD said of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Side {
+    pub size: u64,
+    pub etag: String,
+    /// Its checksum, as a HEAD with checksum mode read it (a listing never
+    /// gives the value).
+    pub checksum: Option<Checksum>,
+    /// Encrypted with SSE-KMS or a customer key (its ETag is not the MD5
+    /// of its bytes), as a HEAD tells; a listing does not.
+    pub keyed: bool,
+    /// Read by a HEAD (with checksum mode), not only listed.
+    pub headed: bool,
+}
+
+impl Side {
+    /// A side as a listing gives it.
+    pub fn listed(size: u64, etag: &str) -> Self {
+        Side {
+            size,
+            etag: etag.to_owned(),
+            ..Side::default()
+        }
+    }
+
+    /// An ETag that is the MD5 of the bytes: single-part, not under
+    /// SSE-KMS or a customer key (known only from a HEAD).
+    fn etag_is_md5(&self) -> bool {
+        self.headed
+            && !self.keyed
+            && !self.etag.is_empty()
+            && crate::plan::etag_parts(&self.etag).is_none()
+    }
+}
+
+/// What to do with one object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    Skip(Reason),
+    /// Copy it; why it is not skipped (said at `-v`).
+    Copy(String),
+    /// The ETags do not settle it: HEAD both sides with checksum mode and
+    /// decide again.
+    Compare,
+}
+
+/// Decides one object whose destination exists (`dst`); an absent
+/// destination is always copied.
+pub fn decide(skip: Skip, src: &Side, dst: &Side) -> Decision {
+    if skip == Skip::Existing {
+        return Decision::Skip(Reason::Exists);
+    }
+    if src.size != dst.size {
+        return Decision::Copy(format!(
+            "the destination is {} bytes and the source {}",
+            dst.size, src.size
+        ));
+    }
+    let unquote = |e: &str| e.trim_matches('"').to_owned();
+    if !src.etag.is_empty() && unquote(&src.etag) == unquote(&dst.etag) {
+        return Decision::Skip(Reason::Same(By::Etag));
+    }
+    if !(src.headed && dst.headed) {
+        return Decision::Compare;
+    }
+    match (&src.checksum, &dst.checksum) {
+        (Some(s), Some(d)) if s.comparable(d) && s.value == d.value => {
+            return Decision::Skip(Reason::Same(By::Checksum));
+        }
+        (Some(s), Some(d)) if s.comparable(d) => {
+            return Decision::Copy(format!(
+                "the {} checksums differ (source {}, destination {})",
+                s.algorithm, s.value, d.value
+            ));
+        }
+        _ => {}
+    }
+    if src.etag_is_md5() && dst.etag_is_md5() {
+        return Decision::Copy(format!(
+            "the ETags (MD5s) differ (source {}, destination {})",
+            src.etag, dst.etag
+        ));
+    }
+    let etags = match (src.etag_is_md5(), dst.etag_is_md5()) {
+        (false, _) => etag_why("source", src),
+        (_, false) => etag_why("destination", dst),
+        (true, true) => unreachable!("two MD5 ETags are compared above"),
+    };
+    let checksum = |c: &Option<Checksum>| match c {
+        Some(c) => format!("{} {}", c.algorithm, c.kind.name()),
+        None => "none".to_owned(),
+    };
+    Decision::Copy(format!(
+        "cannot tell whether it is the same: {etags}, and the checksums do not compare \
+         (source {}, destination {})",
+        checksum(&src.checksum),
+        checksum(&dst.checksum)
+    ))
+}
+
+/// Why one side's ETag is not the MD5 of its bytes.
+fn etag_why(which: &str, side: &Side) -> String {
+    if side.keyed {
+        format!(
+            "the {which} is encrypted with SSE-KMS or a customer key, so its ETag is not an MD5"
+        )
+    } else if side.etag.is_empty() {
+        format!("the {which} has no ETag")
+    } else {
+        format!(
+            "the {which}'s ETag {} is a multipart ETag, not an MD5",
+            side.etag
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checksum::{Algorithm, Kind};
+
+    fn headed(size: u64, etag: &str, checksum: Option<Checksum>) -> Side {
+        Side {
+            size,
+            etag: etag.to_owned(),
+            checksum,
+            keyed: false,
+            headed: true,
+        }
+    }
+
+    fn crc(algorithm: Algorithm, value: &str) -> Option<Checksum> {
+        Some(Checksum::full_object(algorithm, value.to_owned()))
+    }
+
+    #[test]
+    fn skip_existing_skips_any_destination() {
+        let (src, dst) = (Side::listed(1, "\"a\""), Side::listed(2, "\"b\""));
+        assert_eq!(
+            decide(Skip::Existing, &src, &dst),
+            Decision::Skip(Reason::Exists)
+        );
+    }
+
+    #[test]
+    fn another_size_is_copied_without_asking_more() {
+        let (src, dst) = (Side::listed(10, "\"a\""), Side::listed(11, "\"a\""));
+        let Decision::Copy(why) = decide(Skip::Same, &src, &dst) else {
+            panic!("copied")
+        };
+        assert!(why.contains("11 bytes"), "{why}");
+    }
+
+    #[test]
+    fn the_same_etag_is_the_same_object_quoted_or_not() {
+        let src = Side::listed(10, "\"abc\"");
+        for etag in ["\"abc\"", "abc"] {
+            assert_eq!(
+                decide(Skip::Same, &src, &Side::listed(10, etag)),
+                Decision::Skip(Reason::Same(By::Etag))
+            );
+        }
+        // Two multipart ETags alike: the same parts of the same bytes.
+        let parts = Side::listed(10, "\"abc-3\"");
+        assert_eq!(
+            decide(Skip::Same, &parts, &parts.clone()),
+            Decision::Skip(Reason::Same(By::Etag))
+        );
+        // No ETag at all proves nothing.
+        let none = Side::listed(10, "");
+        assert_eq!(decide(Skip::Same, &none, &none.clone()), Decision::Compare);
+    }
+
+    #[test]
+    fn listed_etags_that_differ_ask_for_the_checksums() {
+        // A multipart copy of a single-part source, or any other ETag: the
+        // listing cannot tell (the objects may be under SSE-KMS).
+        for dst in ["\"def\"", "\"abc-2\""] {
+            let (src, dst) = (Side::listed(10, "\"abc\""), Side::listed(10, dst));
+            assert_eq!(decide(Skip::Same, &src, &dst), Decision::Compare);
+        }
+        // One side HEADed is not enough.
+        let src = headed(10, "\"abc\"", crc(Algorithm::Crc32, "x"));
+        assert_eq!(
+            decide(Skip::Same, &src, &Side::listed(10, "\"abc-2\"")),
+            Decision::Compare
+        );
+    }
+
+    #[test]
+    fn equal_full_object_checksums_of_one_algorithm_are_the_same() {
+        let src = headed(10, "\"abc\"", crc(Algorithm::Crc32, "AAAA"));
+        let dst = headed(10, "\"zzz-2\"", crc(Algorithm::Crc32, "AAAA"));
+        assert_eq!(
+            decide(Skip::Same, &src, &dst),
+            Decision::Skip(Reason::Same(By::Checksum))
+        );
+        let changed = headed(10, "\"zzz-2\"", crc(Algorithm::Crc32, "BBBB"));
+        let Decision::Copy(why) = decide(Skip::Same, &src, &changed) else {
+            panic!("copied")
+        };
+        assert!(why.contains("CRC32 checksums differ"), "{why}");
+    }
+
+    #[test]
+    fn checksums_of_other_algorithms_or_composite_do_not_compare() {
+        let src = headed(10, "\"abc\"", crc(Algorithm::Crc32, "AAAA"));
+        let other = headed(10, "\"zzz-2\"", crc(Algorithm::Crc64Nvme, "AAAA"));
+        let composite = headed(
+            10,
+            "\"zzz-2\"",
+            Some(Checksum {
+                algorithm: Algorithm::Crc32,
+                kind: Kind::Composite,
+                value: "AAAA-2".into(),
+            }),
+        );
+        let none = headed(10, "\"zzz-2\"", None);
+        for dst in [other, composite, none] {
+            let Decision::Copy(why) = decide(Skip::Same, &src, &dst) else {
+                panic!("copied: {dst:?}")
+            };
+            assert!(why.starts_with("cannot tell"), "{why}");
+            assert!(why.contains("multipart ETag"), "{why}");
+        }
+    }
+
+    #[test]
+    fn two_md5_etags_that_differ_are_other_bytes() {
+        let src = headed(10, "\"abc\"", None);
+        let dst = headed(10, "\"def\"", crc(Algorithm::Crc32, "AAAA"));
+        let Decision::Copy(why) = decide(Skip::Same, &src, &dst) else {
+            panic!("copied")
+        };
+        assert!(why.contains("ETags (MD5s) differ"), "{why}");
+        // Under SSE-KMS the ETag is no MD5: nothing tells.
+        let kms = Side {
+            keyed: true,
+            ..dst.clone()
+        };
+        let Decision::Copy(why) = decide(Skip::Same, &src, &kms) else {
+            panic!("copied")
+        };
+        assert!(why.contains("SSE-KMS"), "{why}");
+    }
+}
