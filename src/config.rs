@@ -117,8 +117,8 @@ impl Mode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bulk {
     /// Objects in flight.
-    /// Objects in flight: `--jobs`, 64 with `--concurrency`; `None`:
-    /// twice the adaptive budget's requests in flight.
+    /// Objects in flight: `--jobs`; `None`: twice the requests in flight
+    /// (`--concurrency`, or the adaptive budget's as it moves).
     pub jobs: Option<usize>,
     pub shard: Option<Shard>,
     pub fail_fast: bool,
@@ -310,11 +310,8 @@ impl Config {
         Ok(Self {
             mode,
             bulk: Bulk {
-                // Adaptive requests in flight: objects follow them.
-                jobs: cli
-                    .bulk
-                    .jobs
-                    .or(cli.transfer.concurrency.map(|_| crate::plan::DEFAULT_JOBS)),
+                // Objects follow the requests in flight, fixed or adaptive.
+                jobs: cli.bulk.jobs,
                 shard: cli.bulk.shard.as_deref().map(Shard::parse).transpose()?,
                 fail_fast: cli.bulk.fail_fast,
             },

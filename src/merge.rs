@@ -50,6 +50,8 @@ pub fn merge<'a>(
         pages: Box::pin(destination),
         page: VecDeque::new(),
         done: false,
+        last_listed: None,
+        last_asked: None,
     };
     let items: Pin<Box<dyn Stream<Item = Selected> + 'a>> = Box::pin(items);
     futures::stream::unfold(Some((items, cursor)), |state| async move {
@@ -78,12 +80,23 @@ struct Cursor<'a> {
     page: VecDeque<Entry>,
     /// The listing has ended.
     done: bool,
+    /// The last key the listing gave, and the last asked for: each must
+    /// come after the one before (ListObjectsV2's byte order, which a
+    /// directory bucket or a store with a bug may not keep). Out of order,
+    /// an existing key would be passed over and copied over.
+    last_listed: Option<String>,
+    last_asked: Option<String>,
 }
 
 impl Cursor<'_> {
     /// The entry at `key`, if the listing has one; passes over every key
     /// before it. The keys asked for must come in ascending order.
     async fn find(&mut self, key: &str) -> Result<Option<Entry>, BadItem> {
+        if self.last_asked.as_deref().is_some_and(|last| last >= key) {
+            self.done = true;
+            return Err(self.out_of_order("the source", key));
+        }
+        self.last_asked = Some(key.to_owned());
         loop {
             while let Some(front) = self.page.front() {
                 match front.key.as_str().cmp(key) {
@@ -98,13 +111,48 @@ impl Cursor<'_> {
                 return Ok(None);
             }
             match self.pages.next().await {
-                Some(Ok(entries)) => self.page = entries.into(),
+                Some(Ok(entries)) => {
+                    for e in &entries {
+                        if self
+                            .last_listed
+                            .as_deref()
+                            .is_some_and(|last| last >= &*e.key)
+                        {
+                            self.done = true;
+                            return Err(self.out_of_order("the destination", &e.key));
+                        }
+                        self.last_listed = Some(e.key.clone());
+                    }
+                    self.page = entries.into();
+                }
                 Some(Err(bad)) => {
                     self.done = true;
                     return Err(bad);
                 }
                 None => self.done = true,
             }
+        }
+    }
+}
+
+impl Cursor<'_> {
+    /// `which` listing gave `key` after a key that sorts after it.
+    fn out_of_order(&self, which: &str, key: &str) -> BadItem {
+        let last = match which {
+            "the source" => &self.last_asked,
+            _ => &self.last_listed,
+        };
+        BadItem {
+            origin: "listing".into(),
+            src: None,
+            dst: None,
+            message: format!(
+                "{which} listing is not in byte order ({key:?} came after {:?}), so the two \
+                 listings cannot be walked together: copy without --skip-existing and \
+                 --skip-same, or list the objects in a manifest (--from-file), where a HEAD of \
+                 each destination decides",
+                last.as_deref().unwrap_or_default()
+            ),
         }
     }
 }
@@ -335,5 +383,28 @@ mod tests {
         );
         assert_eq!(got[1], Selected::Excluded(2));
         assert!(matches!(&got[2], Selected::Bad(b) if b.message == "cannot list"));
+    }
+
+    /// A listing out of byte order (a directory bucket's, or a store's
+    /// bug) stops the walk: an existing key passed over would be copied
+    /// over under --skip-existing.
+    #[tokio::test]
+    async fn a_listing_out_of_order_ends_the_walk() {
+        let items = futures::stream::iter(vec![copy("a"), copy("b"), copy("c")]);
+        let pages = futures::stream::iter(vec![Ok(vec![entry("c"), entry("b")])]);
+        let got: Vec<Selected> = merge(items, pages).collect().await;
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            matches!(&got[0], Selected::Bad(b) if b.message.contains("destination listing is not in byte order")),
+            "{got:?}"
+        );
+        let items = futures::stream::iter(vec![copy("b"), copy("a")]);
+        let pages = futures::stream::iter(vec![Ok(vec![entry("a"), entry("b")])]);
+        let got: Vec<Selected> = merge(items, pages).collect().await;
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(
+            matches!(&got[1], Selected::Bad(b) if b.message.contains("source listing is not in byte order")),
+            "{got:?}"
+        );
     }
 }

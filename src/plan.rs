@@ -102,10 +102,6 @@ impl CopyMode {
     }
 }
 
-/// Default number of objects in flight in a bulk run (enough to keep
-/// [`DEFAULT_CONCURRENCY`] requests busy with one-request small copies).
-pub const DEFAULT_JOBS: usize = 64;
-
 /// How one object is copied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {

@@ -133,6 +133,14 @@ pub fn decide(skip: Skip, src: &Side, dst: &Side) -> Decision {
     if !(src.headed && dst.headed) {
         return Decision::Compare;
     }
+    // Two MD5s that differ prove the bytes differ, whatever a 32-bit CRC
+    // says (two contents can share one; it can even be matched on purpose).
+    if src.etag_is_md5() && dst.etag_is_md5() {
+        return Decision::Copy(format!(
+            "the ETags (MD5s) differ (source {}, destination {})",
+            src.etag, dst.etag
+        ));
+    }
     match (&src.checksum, &dst.checksum) {
         (Some(s), Some(d)) if s.comparable(d) && s.value == d.value => {
             return Decision::Skip(Reason::Same(By::Checksum));
@@ -144,12 +152,6 @@ pub fn decide(skip: Skip, src: &Side, dst: &Side) -> Decision {
             ));
         }
         _ => {}
-    }
-    if src.etag_is_md5() && dst.etag_is_md5() {
-        return Decision::Copy(format!(
-            "the ETags (MD5s) differ (source {}, destination {})",
-            src.etag, dst.etag
-        ));
     }
     let etags = match (src.etag_is_md5(), dst.etag_is_md5()) {
         (false, _) => etag_why("source", src),
@@ -301,6 +303,12 @@ mod tests {
         let dst = headed(10, "\"def\"", crc(Algorithm::Crc32, "AAAA"));
         let Decision::Copy(why) = decide(Skip::Same, &src, &dst) else {
             panic!("copied")
+        };
+        assert!(why.contains("ETags (MD5s) differ"), "{why}");
+        // Even when a CRC of the two happens to be equal: the MD5s rule.
+        let same_crc = headed(10, "\"abc\"", crc(Algorithm::Crc32, "AAAA"));
+        let Decision::Copy(why) = decide(Skip::Same, &same_crc, &dst) else {
+            panic!("copied although the MD5s differ")
         };
         assert!(why.contains("ETags (MD5s) differ"), "{why}");
         // Under SSE-KMS the ETag is no MD5: nothing tells.

@@ -123,7 +123,7 @@ impl Engine<'_> {
     ) -> anyhow::Result<Option<Side>> {
         let head = self
             .send_to(&job.dst.bucket, |c| {
-                request::head_destination(c, job, opts, None).send()
+                request::head_existing(c, job, opts, skip == Skip::Same).send()
             })
             .await;
         match head {
@@ -139,9 +139,16 @@ impl Engine<'_> {
                     format!(
                         "cannot tell whether {} exists ({}): access was denied; S3 answers 403 \
                          instead of 404 to whoever may not s3:ListBucket the bucket, so the \
-                         credentials need s3:GetObject and s3:ListBucket on the destination",
+                         credentials need s3:GetObject and s3:ListBucket on the destination{}",
                         job.dst,
-                        skip.flag()
+                        skip.flag(),
+                        match skip {
+                            Skip::Same => {
+                                " (and kms:Decrypt when it is under SSE-KMS: reading its \
+                                 checksum needs it)"
+                            }
+                            Skip::Existing => "",
+                        }
                     )
                 } else {
                     format!("cannot tell whether {} exists ({})", job.dst, skip.flag())

@@ -632,6 +632,19 @@ pub fn head_destination(
         .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
 }
 
+/// HEAD of the destination for `--skip-existing` / `--skip-same`: with
+/// its checksum only when it is compared (whether it exists needs none,
+/// and reading an SSE-KMS object's checksum needs kms:Decrypt besides).
+pub fn head_existing(
+    client: &Client,
+    job: &CopyJob,
+    opts: &CopyOptions,
+    with_checksum: bool,
+) -> HeadObjectFluentBuilder {
+    head_destination(client, job, opts, None)
+        .set_checksum_mode(with_checksum.then_some(ChecksumMode::Enabled))
+}
+
 /// Aborts this copy's upload: [`abort_upload`] with the copy's payer and
 /// owner.
 pub fn abort_multipart_upload(
