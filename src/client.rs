@@ -76,6 +76,17 @@ pub async fn build_store(conn: &Connection, counter: &RequestCounter) -> Store {
                 .configure(&provider_config)
                 .build(),
         );
+    } else if ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]
+        .iter()
+        .all(|v| std::env::var_os(v).is_some_and(|v| !v.is_empty()))
+    {
+        // The default chain would take these first too; building the chain
+        // also builds its STS client, which reads and parses every CA
+        // certificate of the system: a few milliseconds of a small copy's
+        // whole run, for nothing.
+        loader = loader.credentials_provider(
+            aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
+        );
     }
     if let Some(region) = region {
         loader = loader.region(region);
@@ -134,6 +145,16 @@ pub async fn build_store(conn: &Connection, counter: &RequestCounter) -> Store {
         );
     if conn.path_style {
         s3 = s3.force_path_style(true);
+    }
+    if url.as_deref().is_some_and(|u| {
+        u.get(..7)
+            .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+    }) {
+        // A plain-HTTP store (a local one): the SDK's default client reads
+        // and parses every CA certificate of the system (the bundle and
+        // each file of /etc/ssl/certs) before the first request, a few
+        // milliseconds of a small copy's whole run, for no TLS at all.
+        s3 = s3.http_client(aws_smithy_http_client::Builder::new().build_http());
     }
     Store {
         client: aws_sdk_s3::Client::from_conf(s3.build()),
