@@ -16,6 +16,8 @@
 # peak RSS of the child) and prints the table. Sizes come from the
 # environment, e.g. a quick check:
 #   LOOP_OBJECTS=200 EMU_OBJECTS=2000 BIG_SIZE=10GiB SINGLE_RUNS=5 scripts/bench-throughput.sh
+# SECTIONS runs only those rows (e.g. SECTIONS="3 5"); the others show as
+# not measured.
 set -euo pipefail
 if [ -z "${S3CP_BENCH_CAPPED:-}" ]; then
   export S3CP_BENCH_CAPPED=1
@@ -36,6 +38,8 @@ WRITE_RATES=${WRITE_RATES:-"1000 3500"}
 BIG_SIZE=${BIG_SIZE:-100GiB}
 SINGLE_RUNS=${SINGLE_RUNS:-21}
 RUN_TIMEOUT=${RUN_TIMEOUT:-300}
+SECTIONS=${SECTIONS:-"1 2 3 4 5"}
+want() { [[ " $SECTIONS " == *" $1 "* ]]; }
 
 [ -x /usr/bin/time ] || die "GNU time (/usr/bin/time) is needed for the peak RSS"
 bench_setup # s3cp (release), Garage, the credentials
@@ -113,18 +117,18 @@ put() { # put PREFIX COUNT: COUNT objects of OBJECT_SIZE_KIB under s3cp-src/PREF
   log "putting $2 objects of $OBJECT_SIZE_KIB KiB under s3://s3cp-src/$1/"
   timeout 1800 "$PYTHON" "$here/s3tool.py" put-many s3cp-src "$1/" "$2" $((OBJECT_SIZE_KIB * 1024))
 }
-put loop "$LOOP_OBJECTS"
-put emu "$EMU_OBJECTS"
-put single 1
+if want 1 || want 2; then put loop "$LOOP_OBJECTS"; fi
+if want 2 || want 3; then put emu "$EMU_OBJECTS"; fi
+if want 5; then put single 1; fi
 
 # 1. Loopback Garage, peers alternating.
-for ((i = 1; i <= LOOP_RUNS; i++)); do
+want 1 && for ((i = 1; i <= LOOP_RUNS; i++)); do
   copy_prefix loop s3cp "$GARAGE" loop "loop-s3cp-$i"
   copy_prefix loop s5cmd "$GARAGE" loop "loop-s5cmd-$i"
 done
 
 # 2. Null copies at each latency (jitter a quarter of it), no rate limit.
-for ms in $LATENCIES; do
+want 2 && for ms in $LATENCIES; do
   emu=(--null-copy --write-rate 0 --latency-ms "$ms" --jitter-ms "$(awk "BEGIN{print $ms/4}")")
   tools="s3cp s5cmd"
   [[ " $AWS_LATENCIES " == *" $ms "* ]] && tools+=" aws-cli"
@@ -139,7 +143,7 @@ for ms in $LATENCIES; do
 done
 
 # 3. The write-rate limit (SlowDown beyond it).
-for wr in $WRITE_RATES; do
+want 3 && for wr in $WRITE_RATES; do
   for tool in s3cp s5cmd aws-cli; do
     emu_copy "rate-$wr" "$tool" emu "rate-$wr-$tool" -- \
       --null-copy --latency-ms 20 --jitter-ms 5 --write-rate "$wr"
@@ -147,6 +151,7 @@ for wr in $WRITE_RATES; do
 done
 
 # 4. One synthetic large object (S3's default write rate, 3,500/s).
+if want 4; then
 big=s3://s3cp-src/synthetic/big
 emu_big=(--null-copy --latency-ms 20 --jitter-ms 5 --copy-rate 150MiB --aggregate 3GiB
   --synthetic "$big=$BIG_SIZE")
@@ -162,12 +167,13 @@ emu_start "${emu_big[@]}"
 measure big aws-cli --stats "$EMU/__s3emu/stats" -- \
   "$AWS" --endpoint-url "$EMU" s3 cp --no-progress "$big" s3://s3cp-dst/synthetic/big-aws
 emu_stop
+fi
 
 # 5. One small copy, whole process: s3cp (HEAD + CopyObject), one signed
 # CopyObject by curl, s5cmd; interleaved so that they share the machine's moods.
 one=s3cp-src/single/000000
 empty_sha256=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-for ((i = 1; i <= SINGLE_RUNS; i++)); do
+want 5 && for ((i = 1; i <= SINGLE_RUNS; i++)); do
   measure single s3cp --no-rss -- "$S3CP" --endpoint-url "$GARAGE" --path-style "s3://$one" s3://s3cp-dst/single/s3cp
   measure single curl --no-rss -- "$(command -v curl)" -sS -o /dev/null -w '%{http_code}' -X PUT \
     --aws-sigv4 aws:amz:us-east-1:s3 --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
