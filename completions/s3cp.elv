@@ -21,7 +21,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand --include 'With --recursive: take back keys (relative to SRC) matching this glob that an earlier --exclude left out. Everything is included until an --exclude matches, so an --include alone changes nothing: for only the .txt keys, give --exclude ''*'' --include ''*.txt''. Repeatable; the last matching filter wins, as in aws-cli'
             cand --exclude 'With --recursive: skip keys (relative to SRC) matching this glob, unless a later --include matches too. Repeatable'
             cand --from-file 'Copy what a manifest lists, one copy per line: ''SRC DST'' or a JSON object {"src": ..., "dst": ...}; ''-'' reads standard input'
-            cand --jobs 'Objects copied at once in a bulk run (all their requests share --concurrency) [default: 512; 64 with --concurrency]'
+            cand --jobs 'Objects copied at once in a bulk run (all their requests share --concurrency) [default: twice the requests in flight]'
             cand --shard 'Copy only shard I of N (1-based): a stable hash of each source key picks its shard, so N runners that each take one shard copy every object exactly once'
             cand --region 'AWS region of the destination bucket, and of the source''s unless --source-region or --source-profile is given [default: from the environment or profile, else us-east-1]'
             cand --source-region 'AWS region of the source bucket, when it is not --region''s (as in aws-cli): the source''s HEAD, tags, ACL, listing and reads go there'
