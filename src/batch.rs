@@ -203,7 +203,11 @@ impl Batch<'_> {
     /// A manifest line or listing that could not be read: reported as a
     /// failed object.
     fn bad_item(&self, bad: &BadItem) -> (Status, u64, Option<bool>) {
-        let failure = Failure::Usage(anyhow::anyhow!("{}", bad.message));
+        let error = anyhow::anyhow!("{}", bad.message);
+        let failure = match bad.request_failed {
+            true => Failure::Copy(error),
+            false => Failure::Usage(error),
+        };
         let line = CopyLine::unparsed(
             bad.src.clone().unwrap_or_default(),
             bad.dst.clone().unwrap_or_default(),

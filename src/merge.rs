@@ -153,6 +153,7 @@ impl Cursor<'_> {
                  each destination decides",
                 last.as_deref().unwrap_or_default()
             ),
+            request_failed: true,
         }
     }
 }
@@ -261,6 +262,7 @@ fn entries(dst: &S3Uri, page: Page, endpoint: &str) -> Entries {
                 src: None,
                 dst: Some(dst.to_string()),
                 message: format!("{:#}", e.context(why)),
+                request_failed: true,
             })
         }
     }
@@ -374,6 +376,7 @@ mod tests {
             src: None,
             dst: Some("s3://b/dst/".into()),
             message: "cannot list".into(),
+            request_failed: true,
         };
         let pages = futures::stream::iter(vec![Ok(vec![entry("a")]), Err(bad)]);
         let got: Vec<Selected> = merge(items, pages).collect().await;

@@ -53,6 +53,9 @@ pub struct BadItem {
     pub src: Option<String>,
     pub dst: Option<String>,
     pub message: String,
+    /// A listing request failed (`Error`, exit 1), rather than bad input
+    /// (`UsageError`, exit 2).
+    pub request_failed: bool,
 }
 
 /// What a listing or a manifest yields, in order.
@@ -380,6 +383,7 @@ impl Listing {
                     src: Some(listing.src.to_string()),
                     dst: Some(listing.dst.to_string()),
                     message: format!("{:#}", e.context(why)),
+                    request_failed: true,
                 };
                 // A failed listing ends the run's items.
                 Some((futures::stream::iter(vec![Selected::Bad(bad)]), None))
@@ -468,6 +472,7 @@ pub fn manifest(
                 src: None,
                 dst: None,
                 message: format!("cannot read the manifest at line {n}: {e}"),
+                request_failed: false,
             })),
         })
     })
@@ -492,6 +497,7 @@ pub fn manifest_item(
             src,
             dst,
             message: format!("{origin}: {e:#}"),
+            request_failed: false,
         }
     });
     match item {

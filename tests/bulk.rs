@@ -828,6 +828,40 @@ async fn an_unreachable_listing_names_the_endpoint() {
     assert!(r.stdout.contains("1 failed"), "{r}");
 }
 
+/// A listing that S3 refuses is a failed request, not bad input: its JSON
+/// line says `Error` and exit code 1, as the run exits (it said
+/// `UsageError` and 2).
+#[tokio::test]
+async fn a_refused_listing_is_reported_with_the_runs_exit_code() {
+    let g = garage().await;
+    let proxy = Proxy::start(&g.endpoint).await;
+    proxy.answer(
+        "ListObjectsV2",
+        403,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code>\
+         <Message>Access Denied</Message></Error>",
+    );
+    let r = g
+        .via(&proxy)
+        .s3cp(&[
+            "-r",
+            "--json",
+            &format!("s3://{SRC_BUCKET}/denied/"),
+            &format!("s3://{DST_BUCKET}/denied/"),
+        ])
+        .await;
+    assert_eq!(r.code, 1, "{r}");
+    let (copies, summary) = json_lines(&r);
+    assert_eq!(summary["failed"], 1, "{summary}");
+    let error = &copies[0]["error"];
+    assert_eq!(error["code"], "Error", "{error}");
+    assert_eq!(error["exit_code"], 1, "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("AccessDenied"),
+        "{error}"
+    );
+}
+
 /// Without `--concurrency` the requests in flight adapt: when S3 answers
 /// SlowDown they back off below where they start (32), the copies all end
 /// well (with room to retry), and the summary says where the run settled.
