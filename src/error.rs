@@ -141,8 +141,11 @@ pub enum Kind {
     /// No answer came back: the endpoint could not be reached, or the
     /// request timed out.
     NoAnswer,
-    /// No credentials could be loaded, so nothing was sent.
+    /// No credentials were found anywhere, so nothing was sent.
     NoCredentials,
+    /// A credentials provider failed (a role that cannot be assumed, an
+    /// expired SSO session): nothing was sent.
+    CredentialsFailed,
     /// The request could not be built or sent for another reason.
     NotSent,
 }
@@ -263,9 +266,13 @@ impl S3Error {
                 let code = "ResponseError".to_owned();
                 (Kind::Unreadable, code, why, header_request_id())
             }
-            _ if credentials_error(err) => {
+            _ if credentials_error(err).is_some() => {
                 let code = sdk_kind(err).to_owned();
-                (Kind::NoCredentials, code, error_text(err), None)
+                let kind = match credentials_error(err) {
+                    Some(CredentialsError::CredentialsNotLoaded(_)) => Kind::NoCredentials,
+                    _ => Kind::CredentialsFailed,
+                };
+                (kind, code, error_text(err), None)
             }
             SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => (
                 Kind::NoAnswer,
@@ -296,6 +303,11 @@ impl S3Error {
 
     /// No credentials could be loaded: no request was sent.
     pub fn is_credentials(&self) -> bool {
+        matches!(self.kind, Kind::NoCredentials | Kind::CredentialsFailed)
+    }
+
+    /// No credentials were found at all (rather than a provider failing).
+    pub fn is_missing_credentials(&self) -> bool {
         self.kind == Kind::NoCredentials
     }
 
@@ -320,15 +332,17 @@ fn sdk_kind<E>(err: &SdkError<E, HttpResponse>) -> &'static str {
 /// Whether the error comes from the credentials chain (nothing could be
 /// loaded, a provider failed or timed out), found by its type anywhere in
 /// the error's sources.
-fn credentials_error<E: std::error::Error + 'static>(err: &SdkError<E, HttpResponse>) -> bool {
+fn credentials_error<E: std::error::Error + 'static>(
+    err: &SdkError<E, HttpResponse>,
+) -> Option<&CredentialsError> {
     let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(e) = next {
-        if e.is::<CredentialsError>() {
-            return true;
+        if let Some(c) = e.downcast_ref::<CredentialsError>() {
+            return Some(c);
         }
         next = e.source();
     }
-    false
+    None
 }
 
 /// The name a bodiless error answer's status gives it (HEAD answers
@@ -498,6 +512,9 @@ mod tests {
             .unwrap_err();
         let e = S3Error::from_sdk("HeadObject", &err);
         assert!(e.is_credentials() && !e.is_unreachable(), "{e:?}");
+        // A provider that failed is not "no credentials found".
+        assert!(!e.is_missing_credentials(), "{e:?}");
+        assert!(e.message.contains("the SSO session has expired"), "{e:?}");
 
         // A refused connection whose text happens to mention credentials.
         let refused: SdkError<aws_sdk_s3::operation::head_object::HeadObjectError, HttpResponse> =

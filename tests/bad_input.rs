@@ -25,6 +25,17 @@ async fn every_bad_input_is_refused_with_the_fix_and_writes_nothing() {
     let src = format!("s3://{SRC_BUCKET}/{p}src");
     let dst = format!("s3://{DST_BUCKET}/{p}dst");
     let state = tempfile::tempdir().unwrap();
+    // An SSO profile never logged in: its provider fails (no token in the
+    // cache under this HOME), which is not "no credentials found".
+    let sso_config = state.path().join("sso-config");
+    std::fs::write(
+        &sso_config,
+        "[profile sso]\nsso_session = s\nsso_account_id = 123456789012\n\
+         sso_role_name = reader\nregion = us-east-1\n\
+         [sso-session s]\nsso_region = us-east-1\n\
+         sso_start_url = https://example.awsapps.com/start\n",
+    )
+    .unwrap();
     let s = |v: &[&str]| -> Vec<String> { v.iter().map(|x| x.to_string()).collect() };
     let long_key = format!("s3://{SRC_BUCKET}/{}", "k".repeat(1025));
     let cases: Vec<Case> = vec![
@@ -403,6 +414,16 @@ async fn every_bad_input_is_refused_with_the_fix_and_writes_nothing() {
             ],
             1,
             "no AWS credentials were found",
+        ),
+        (
+            "credentials that cannot be loaded",
+            s(&["--profile", "sso", &src, &dst]),
+            vec![
+                ("AWS_CONFIG_FILE", sso_config.display().to_string()),
+                ("HOME", state.path().display().to_string()),
+            ],
+            1,
+            "the AWS credentials could not be loaded",
         ),
         (
             "unreachable endpoint",

@@ -616,10 +616,16 @@ fn source_error(
         .raw_response()
         .and_then(|r| r.headers().get("x-amz-delete-marker"))
         == Some("true");
-    let what = if e.is_credentials() {
+    let what = if e.is_missing_credentials() {
         "no AWS credentials were found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, \
          give --profile, or configure SSO or an instance role"
             .to_owned()
+    } else if e.is_credentials() {
+        format!(
+            "the AWS credentials could not be loaded ({}): check the profile (its role_arn, \
+             source_profile or SSO session: aws sso login) and that the role may be assumed",
+            e.message
+        )
     } else if e.is_unreachable() {
         crate::error::unreachable(endpoint, &format!("read {}", job.src))
     } else if e.status == Some(403) {
