@@ -137,8 +137,8 @@ impl Batch<'_> {
             .engine
             .skip(job, item.listed.as_ref(), &item.existing, self.opts)
             .await;
-        let decided = match checked {
-            Ok(Checked::Copy { requests }) => requests,
+        let (decided, headed) = match checked {
+            Ok(Checked::Copy { requests, source }) => (requests, source),
             Ok(Checked::Skip(skipped)) => {
                 let line = CopyLine::skipped(job, self.opts, &skipped, self.dry_run);
                 self.printer.object(&line, None);
@@ -160,7 +160,9 @@ impl Batch<'_> {
             .engine
             .copy(
                 job,
-                item.listed.as_ref(),
+                // What the decision's HEAD of the source read, else the
+                // listing's.
+                headed.as_ref().or(item.listed.as_ref()),
                 item.mode,
                 self.opts,
                 self.dry_run,

@@ -284,11 +284,11 @@ async fn one(
         ..printer
     };
     // --skip-existing / --skip-same: a HEAD of the destination first.
-    let decided = match engine
+    let (decided, headed) = match engine
         .skip(job, None, &Existing::Unknown, &config.options)
         .await
     {
-        Ok(Checked::Copy { requests }) => requests,
+        Ok(Checked::Copy { requests, source }) => (requests, source),
         Ok(Checked::Skip(skipped)) => {
             shown.object(
                 &CopyLine::skipped(job, &config.options, &skipped, dry_run),
@@ -309,10 +309,11 @@ async fn one(
             return failure.exit();
         }
     };
+    // What the decision's HEAD of the source read spares the copy its own.
     let result = engine
         .copy(
             job,
-            None,
+            headed.as_ref(),
             None,
             &config.options,
             dry_run,

@@ -481,6 +481,51 @@ async fn a_rerun_into_a_destination_inside_the_source_skips_its_own_output() {
     );
 }
 
+/// A single copy under `--skip-same` whose destination differs: the HEAD
+/// of the destination, the HEAD of the source that decided, and the
+/// CopyObject; the copy uses what the source's HEAD read instead of
+/// sending its own (4 requests before).
+#[tokio::test]
+async fn a_single_copy_that_differs_heads_the_source_once() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("skip-same-once");
+    put(&client, SRC_BUCKET, &format!("{p}k"), b"newer".to_vec()).await;
+    put(&client, DST_BUCKET, &format!("{p}k"), b"older".to_vec()).await;
+    let proxy = Proxy::start(&g.endpoint).await;
+    let r = g
+        .via(&proxy)
+        .s3cp(&[
+            "--skip-same",
+            "--json",
+            &s3(SRC_BUCKET, &format!("{p}k")),
+            &s3(DST_BUCKET, &format!("{p}k")),
+        ])
+        .await;
+    let line = r.json_ok();
+    assert_eq!(line["status"], "copied", "{line}");
+    assert_eq!(line["verified"], true, "{line}");
+    let sent: Vec<String> = proxy
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.operation(), r.bucket().unwrap()))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            format!("HeadObject {DST_BUCKET}"),
+            format!("HeadObject {SRC_BUCKET}"),
+            format!("CopyObject {DST_BUCKET}"),
+        ],
+        "{line}"
+    );
+    assert_eq!(line["requests"], 3, "{line}");
+    assert_eq!(
+        get_bytes(&client, DST_BUCKET, &format!("{p}k")).await,
+        b"newer".to_vec()
+    );
+}
+
 #[tokio::test]
 async fn a_single_copy_and_a_manifest_line_skip_an_existing_destination_for_one_head() {
     let g = garage().await;

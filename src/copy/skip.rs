@@ -32,9 +32,12 @@ pub struct Skipped {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Checked {
     Skip(Skipped),
-    /// Copy it; `requests` were sent to decide.
+    /// Copy it; `requests` were sent to decide. `source` is what a HEAD
+    /// of the source read to decide, for the copy to use instead of
+    /// sending its own (as it uses a listing's).
     Copy {
         requests: u64,
+        source: Option<Listed>,
     },
 }
 
@@ -50,17 +53,30 @@ impl Engine<'_> {
         opts: &CopyOptions,
     ) -> anyhow::Result<Checked> {
         let Some(skip) = opts.skip else {
-            return Ok(Checked::Copy { requests: 0 });
+            return Ok(Checked::Copy {
+                requests: 0,
+                source: None,
+            });
         };
         let mut requests = 0;
         let mut dst = match existing {
-            Existing::Absent => return Ok(Checked::Copy { requests }),
+            Existing::Absent => {
+                return Ok(Checked::Copy {
+                    requests,
+                    source: None,
+                });
+            }
             Existing::Listed { size, etag } => Side::listed(*size, etag),
             Existing::Unknown => {
                 requests += 1;
                 match self.head_destination(job, opts, skip).await? {
                     Some(side) => side,
-                    None => return Ok(Checked::Copy { requests }),
+                    None => {
+                        return Ok(Checked::Copy {
+                            requests,
+                            source: None,
+                        });
+                    }
                 }
             }
         };
@@ -87,7 +103,10 @@ impl Engine<'_> {
                 }
                 Decision::Copy(why) => {
                     tracing::info!("{} is copied over ({}): {why}", job.dst, skip.flag());
-                    return Ok(Checked::Copy { requests });
+                    return Ok(Checked::Copy {
+                        requests,
+                        source: src.as_listed(),
+                    });
                 }
                 Decision::Compare => {
                     tracing::debug!(
@@ -105,7 +124,12 @@ impl Engine<'_> {
                         match self.head_destination(job, opts, skip).await? {
                             Some(side) => dst = side,
                             // Deleted since it was listed.
-                            None => return Ok(Checked::Copy { requests }),
+                            None => {
+                                return Ok(Checked::Copy {
+                                    requests,
+                                    source: src.as_listed(),
+                                });
+                            }
                         }
                     }
                 }
@@ -167,6 +191,18 @@ impl Engine<'_> {
             .await
             .map_err(|err| source_error(job, opts, self.source_endpoint, &err))?;
         Ok(side(&head))
+    }
+}
+
+impl Side {
+    /// What a HEAD of the source read, as a listing would say it (for the
+    /// copy, which then needs no HEAD of its own); `None` unless HEADed.
+    fn as_listed(&self) -> Option<Listed> {
+        self.headed.then(|| Listed {
+            size: self.size,
+            etag: self.etag.clone(),
+            has_checksum: Some(self.checksum.is_some()),
+        })
     }
 }
 
