@@ -13,7 +13,7 @@ use futures::{Stream, StreamExt};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Bulk;
-use crate::copy::{Checked, Engine};
+use crate::copy::{Checked, Engine, Known};
 use crate::error::{Failure, S3Error};
 use crate::options::CopyOptions;
 use crate::progress::{Bar, Overall, Progress, Silent};
@@ -104,7 +104,11 @@ impl Batch<'_> {
                     .expect("summary")
                     .count(status, bytes, verified);
             })
-            .buffer_unordered(self.bulk.jobs.unwrap_or(crate::budget::MAX * 2))
+            .buffer_unordered(
+                self.bulk
+                    .jobs
+                    .unwrap_or(crate::budget::OBJECTS_PER_REQUEST * budget.max()),
+            )
             .for_each(|()| std::future::ready(()))
             .await;
         if let Some(o) = overall {
@@ -162,7 +166,11 @@ impl Batch<'_> {
                 job,
                 // What the decision's HEAD of the source read, else the
                 // listing's.
-                headed.as_ref().or(item.listed.as_ref()),
+                match (&headed, &item.listed) {
+                    (Some(head), _) => Known::Headed(head),
+                    (None, Some(listed)) => Known::Listed(listed),
+                    (None, None) => Known::Nothing,
+                },
                 item.mode,
                 self.opts,
                 self.dry_run,

@@ -108,13 +108,10 @@ pub async fn build_store(conn: &Connection, counter: &RequestCounter) -> Store {
         .retry_config()
         .cloned()
         .unwrap_or_else(RetryConfig::standard);
-    let attempts = conn.max_attempts.unwrap_or_else(|| {
-        if configured_max_attempts(&sdk) {
-            configured.max_attempts()
-        } else {
-            DEFAULT_MAX_ATTEMPTS
-        }
-    });
+    let attempts = conn
+        .max_attempts
+        .or_else(|| configured_max_attempts(&sdk))
+        .unwrap_or(DEFAULT_MAX_ATTEMPTS);
     let retry = match conn.adaptive_retries {
         Some(true) => RetryConfig::adaptive(),
         Some(false) => RetryConfig::standard(),
@@ -137,23 +134,31 @@ pub async fn build_store(conn: &Connection, counter: &RequestCounter) -> Store {
         // for good on each retry after a request's second attempt): in a
         // burst of SlowDown it ran dry and failed objects that still had
         // attempts left. s3cp's budget (budget.rs) is what slows down on
-        // throttling; each request stays bounded by its max attempts.
+        // throttling, so throttled retries cost nothing; the others keep
+        // the quota (a store that answers every request 500 is not retried
+        // without end), and each request stays bounded by its attempts.
         .retry_partition(
             RetryPartition::custom("s3cp")
-                .token_bucket(TokenBucket::unlimited())
+                .token_bucket(TokenBucket::builder().throttling_retry_cost(0).build())
                 .build(),
         );
     if conn.path_style {
         s3 = s3.force_path_style(true);
     }
-    if url.as_deref().is_some_and(|u| {
+    let proxied = ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|v| !v.is_empty()));
+    let plain = url.as_deref().is_some_and(|u| {
         u.get(..7)
             .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
-    }) {
+    });
+    if plain && !proxied {
         // A plain-HTTP store (a local one): the SDK's default client reads
         // and parses every CA certificate of the system (the bundle and
         // each file of /etc/ssl/certs) before the first request, a few
         // milliseconds of a small copy's whole run, for no TLS at all.
+        // Not with a proxy in the environment, which the default client
+        // honours and this one would not.
         s3 = s3.http_client(aws_smithy_http_client::Builder::new().build_http());
     }
     Store {
@@ -171,9 +176,10 @@ pub async fn build_store(conn: &Connection, counter: &RequestCounter) -> Store {
 /// thousand, 5 none. aws-cli's legacy mode also makes 5; s5cmd 11.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
 
-/// Whether `AWS_MAX_ATTEMPTS` or the profile's `max_attempts` is set (the
-/// loaded retry configuration looks the same either way).
-fn configured_max_attempts(sdk: &aws_config::SdkConfig) -> bool {
+/// `AWS_MAX_ATTEMPTS` or the profile's `max_attempts` (or their S3
+/// service-specific forms), when set: the loaded retry configuration says
+/// 3 either way when nothing is.
+fn configured_max_attempts(sdk: &aws_config::SdkConfig) -> Option<u32> {
     let key = aws_types::service_config::ServiceConfigKey::builder()
         .service_id("S3")
         .env("AWS_MAX_ATTEMPTS")
@@ -182,7 +188,8 @@ fn configured_max_attempts(sdk: &aws_config::SdkConfig) -> bool {
         .expect("every field is set");
     sdk.service_config()
         .and_then(|c| c.load_config(key))
-        .is_some()
+        .and_then(|v| v.trim().parse().ok())
+        .filter(|&n| n > 0)
 }
 
 /// The endpoint URL the S3 client will use, found as the SDK finds it

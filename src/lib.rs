@@ -80,7 +80,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::batch::Batch;
 use crate::config::{Command, Config, Mode, Output};
-use crate::copy::{Checked, Engine};
+use crate::copy::{Checked, Engine, Known};
 use crate::error::{Exit, Failure};
 use crate::job::CopyJob;
 use crate::progress::{Bar, Progress, Silent};
@@ -313,7 +313,7 @@ async fn one(
     let result = engine
         .copy(
             job,
-            headed.as_ref(),
+            headed.as_deref().map_or(Known::Nothing, Known::Headed),
             None,
             &config.options,
             dry_run,

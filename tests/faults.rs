@@ -564,11 +564,16 @@ async fn five_attempts_unless_told_otherwise() {
     let p = unique("default-attempts");
     put_random_source(&g.client(), &format!("{p}src"), 1000).await;
     let src = format!("s3://{SRC_BUCKET}/{p}src");
-    for (env, sent) in [(None, 5), (Some("2"), 2)] {
+    // The S3-specific form is read too, and its value used.
+    for (env, sent) in [
+        (None, 5),
+        (Some(("AWS_MAX_ATTEMPTS", "2")), 2),
+        (Some(("AWS_MAX_ATTEMPTS_S3", "4")), 4),
+    ] {
         let proxy = Proxy::start(&g.endpoint).await;
         proxy.fault("CopyObject", When::EveryNth(1), Fault::InternalError);
         let dst = format!("s3://{DST_BUCKET}/{p}dst");
-        let env: Vec<(&str, &str)> = env.map(|n| ("AWS_MAX_ATTEMPTS", n)).into_iter().collect();
+        let env: Vec<(&str, &str)> = env.into_iter().collect();
         let r = g.via(&proxy).s3cp_with(&[&src, &dst], &env).await;
         assert_eq!(r.code, 1, "{r}");
         assert!(r.stderr.contains("CopyObject failed: InternalError"), "{r}");

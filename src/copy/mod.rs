@@ -208,15 +208,17 @@ impl Engine<'_> {
     /// `dry_run`, only reads are sent (HEAD, and the source ACL for
     /// `--copy-acl`) and the plan is returned.
     ///
-    /// `listed` is what a listing said of the source: an object that one
-    /// CopyObject copies then needs no HEAD (one request per object), unless
-    /// MERGE needs the source's metadata. `mode` overrides `--copy-mode`
-    /// for this copy (a manifest line's `"mode"`).
+    /// `known` is what is known of the source already: a listing's entry
+    /// (an object that one CopyObject copies then needs no HEAD: one request
+    /// per object, unless MERGE needs the source's metadata), or the answer
+    /// to the HEAD the copy would send (sent to decide `--skip-same`).
+    /// `mode` overrides `--copy-mode` for this copy (a manifest line's
+    /// `"mode"`).
     #[allow(clippy::too_many_arguments)]
     pub async fn copy(
         &self,
         job: &CopyJob,
-        listed: Option<&Listed>,
+        known: Known<'_>,
         mode: Option<plan::CopyMode>,
         opts: &CopyOptions,
         dry_run: bool,
@@ -230,7 +232,7 @@ impl Engine<'_> {
         let mut size = None;
         let result = self
             .copy_source(
-                job, listed, streamed, opts, dry_run, progress, cancel, &mut size,
+                job, known, streamed, opts, dry_run, progress, cancel, &mut size,
             )
             .await;
         // Once the HEAD read it, a failed copy reports the source's size.
@@ -245,7 +247,7 @@ impl Engine<'_> {
     async fn copy_source(
         &self,
         job: &CopyJob,
-        listed: Option<&Listed>,
+        known: Known<'_>,
         streamed: bool,
         opts: &CopyOptions,
         dry_run: bool,
@@ -264,6 +266,11 @@ impl Engine<'_> {
         } else {
             self.limits
         };
+        let (listed, headed) = match known {
+            Known::Nothing => (None, None),
+            Known::Listed(l) => (Some(l), None),
+            Known::Headed(h) => (None, Some(h)),
+        };
         let known = listed.filter(|l| {
             !streamed
                 && l.size <= self.limits.threshold
@@ -271,13 +278,14 @@ impl Engine<'_> {
                 && !opts.checksums.verify
                 && !(self.limits.source_parts && plan::etag_parts(&l.etag).is_some())
         });
-        let source = match known {
-            Some(l) => SourceObject {
+        let source = match (known, headed) {
+            (Some(l), _) => SourceObject {
                 size: l.size,
                 etag: l.etag.clone(),
                 ..Default::default()
             },
-            None => {
+            (None, Some(head)) => head.clone(),
+            (None, None) => {
                 let head = self
                     .send_src(&job.src.bucket, |c| {
                         request::head_source(c, &job.src, opts).send()
@@ -371,7 +379,8 @@ impl Engine<'_> {
         };
         // A streamed copy reads the tags for its write, single or not.
         let tags_read = (multipart || streamed) && resumed.is_none();
-        let reads = u64::from(known.is_none())
+        // The HEAD, unless one was sent before (and counted there).
+        let reads = u64::from(known.is_none() && headed.is_none())
             + u64::from(opts.acl == Acl::CopySource)
             + u64::from(tags_read && opts.tagging.directive == TaggingDirective::Copy)
             + part_heads;
@@ -599,6 +608,17 @@ impl Engine<'_> {
             })?;
         Ok(request::grants_from_acl(out.grants()))
     }
+}
+
+/// What is known of a source before its copy.
+#[derive(Debug, Clone, Copy)]
+pub enum Known<'a> {
+    /// Nothing: the copy HEADs it.
+    Nothing,
+    /// A listing's entry.
+    Listed(&'a Listed),
+    /// The answer to the copy's own HEAD, sent before.
+    Headed(&'a SourceObject),
 }
 
 /// Explains a failed HEAD of the source, naming the fix where one is known.

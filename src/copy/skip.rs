@@ -32,12 +32,12 @@ pub struct Skipped {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Checked {
     Skip(Skipped),
-    /// Copy it; `requests` were sent to decide. `source` is what a HEAD
-    /// of the source read to decide, for the copy to use instead of
-    /// sending its own (as it uses a listing's).
+    /// Copy it; `requests` were sent to decide. `source` is what the HEAD
+    /// of the source read to decide (the copy's own HEAD, the same
+    /// request), for the copy to use instead of sending it again.
     Copy {
         requests: u64,
-        source: Option<Listed>,
+        source: Option<Box<SourceObject>>,
     },
 }
 
@@ -80,13 +80,18 @@ impl Engine<'_> {
                 }
             }
         };
+        // What the HEAD of the source read, once sent.
+        let mut headed: Option<SourceObject> = None;
         let mut src = match (skip, listed) {
             // The source does not matter.
             (Skip::Existing, _) => Side::default(),
             (Skip::Same, Some(l)) => Side::listed(l.size, &l.etag),
             (Skip::Same, None) => {
                 requests += 1;
-                self.head_source(job, opts).await?
+                let object = self.head_source(job, opts).await?;
+                let side = Side::from(&object);
+                headed = Some(object);
+                side
             }
         };
         loop {
@@ -105,7 +110,7 @@ impl Engine<'_> {
                     tracing::info!("{} is copied over ({}): {why}", job.dst, skip.flag());
                     return Ok(Checked::Copy {
                         requests,
-                        source: src.as_listed(),
+                        source: headed.map(Box::new),
                     });
                 }
                 Decision::Compare => {
@@ -117,7 +122,9 @@ impl Engine<'_> {
                     );
                     if !src.headed {
                         requests += 1;
-                        src = self.head_source(job, opts).await?;
+                        let object = self.head_source(job, opts).await?;
+                        src = Side::from(&object);
+                        headed = Some(object);
                     }
                     if !dst.headed {
                         requests += 1;
@@ -127,7 +134,7 @@ impl Engine<'_> {
                             None => {
                                 return Ok(Checked::Copy {
                                     requests,
-                                    source: src.as_listed(),
+                                    source: headed.map(Box::new),
                                 });
                             }
                         }
@@ -151,7 +158,7 @@ impl Engine<'_> {
             })
             .await;
         match head {
-            Ok(head) => Ok(Some(side(&head))),
+            Ok(head) => Ok(Some(Side::from(&SourceObject::from_head(&head)))),
             Err(err) => {
                 let e = S3Error::from_sdk("HeadObject", &err);
                 if e.status == Some(404) {
@@ -182,38 +189,28 @@ impl Engine<'_> {
         }
     }
 
-    /// HEAD of the source with its checksum.
-    async fn head_source(&self, job: &CopyJob, opts: &CopyOptions) -> anyhow::Result<Side> {
+    /// HEAD of the source with its checksum: the request a copy sends
+    /// first ([`request::head_source`]), so the copy can use its answer.
+    async fn head_source(&self, job: &CopyJob, opts: &CopyOptions) -> anyhow::Result<SourceObject> {
         let head = self
             .send_src(&job.src.bucket, |c| {
                 request::head_source(c, &job.src, opts).send()
             })
             .await
             .map_err(|err| source_error(job, opts, self.source_endpoint, &err))?;
-        Ok(side(&head))
+        Ok(SourceObject::from_head(&head))
     }
 }
 
-impl Side {
-    /// What a HEAD of the source read, as a listing would say it (for the
-    /// copy, which then needs no HEAD of its own); `None` unless HEADed.
-    fn as_listed(&self) -> Option<Listed> {
-        self.headed.then(|| Listed {
-            size: self.size,
-            etag: self.etag.clone(),
-            has_checksum: Some(self.checksum.is_some()),
-        })
-    }
-}
-
-/// One side as its HEAD (with checksum mode) tells it.
-fn side(head: &aws_sdk_s3::operation::head_object::HeadObjectOutput) -> Side {
-    let object = SourceObject::from_head(head);
-    Side {
-        size: object.size,
-        etag: object.etag,
-        checksum: object.checksum,
-        keyed: object.keyed,
-        headed: true,
+impl From<&SourceObject> for Side {
+    /// One side as its HEAD (with checksum mode) tells it.
+    fn from(object: &SourceObject) -> Side {
+        Side {
+            size: object.size,
+            etag: object.etag.clone(),
+            checksum: object.checksum.clone(),
+            keyed: object.keyed,
+            headed: true,
+        }
     }
 }
