@@ -31,35 +31,13 @@ RUN_TIMEOUT=${RUN_TIMEOUT:-300}
 
 [ -x /usr/bin/time ] || die "GNU time (/usr/bin/time) is needed for the peak RSS"
 bench_setup # s3cp (release), Garage, the credentials
-log "building s3emu (release)"
-timeout 3600 cargo build --release --locked -q -p s3emu
-S3EMU=${CARGO_TARGET_DIR:-$root/target}/release/s3emu
+bench_emulator # s3emu, stopped on exit
 state=$BENCH_STATE
 results=$state/results.jsonl
 GARAGE=$S3CP_TEST_GARAGE_ENDPOINT
 export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 export AWS_CONFIG_FILE=$state/no-config AWS_SHARED_CREDENTIALS_FILE=$state/no-credentials
 
-eval "set -- $(trap -p EXIT)"
-setup_cleanup=$3
-EMU_PID= emu_no=0
-trap 'emu_stop; '"$setup_cleanup" EXIT
-trap 'exit 143' TERM INT
-
-emu_start() { # emu_start S3EMU_FLAGS...: sets EMU (its address)
-  local out=$state/emu-$((++emu_no))
-  timeout $((RUN_TIMEOUT + 120)) "$S3EMU" --upstream "$GARAGE" "$@" >"$out.out" 2>"$out.err" &
-  EMU_PID=$!
-  wait_until 100 grep -q '^listening on ' "$out.out" || die "s3emu did not start: $(cat "$out.err")"
-  EMU=$(head -1 "$out.out" | awk '{print $3}')
-}
-emu_stop() {
-  if [ -n "$EMU_PID" ]; then
-    kill "$EMU_PID" 2>/dev/null || true
-    wait "$EMU_PID" 2>/dev/null || true
-    EMU_PID=
-  fi
-}
 
 # copy KEY SETTING ENDPOINT SRC: s3cp copies s3://s3cp-src/SRC/ with SETTING
 # ("adaptive" or a fixed --concurrency), recorded under KEY as tool SETTING.

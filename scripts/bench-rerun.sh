@@ -34,9 +34,7 @@ RUN_TIMEOUT=${RUN_TIMEOUT:-900}
 
 [ -x /usr/bin/time ] || die "GNU time (/usr/bin/time) is needed for the peak RSS"
 bench_setup # s3cp (release), Garage, the credentials
-log "building s3emu (release)"
-timeout 3600 cargo build --release --locked -q -p s3emu
-S3EMU=${CARGO_TARGET_DIR:-$root/target}/release/s3emu
+bench_emulator # s3emu, stopped on exit
 S5CMD=$(install_s5cmd)
 AWS=$(pyenv which aws 2>/dev/null || command -v aws) || die "aws-cli is not installed"
 state=$BENCH_STATE
@@ -46,31 +44,8 @@ GARAGE=$S3CP_TEST_GARAGE_ENDPOINT
 export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 export AWS_CONFIG_FILE=$state/no-config AWS_SHARED_CREDENTIALS_FILE=$state/no-credentials
 
-# Stop the emulator too on exit, then what bench_setup set up.
-eval "set -- $(trap -p EXIT)"
-setup_cleanup=$3
-EMU_PID= emu_no=0
-trap 'emu_stop; '"$setup_cleanup" EXIT
-trap 'exit 143' TERM INT
-
-# Starts a fresh s3emu in front of Garage (its counters are one run's);
-# sets EMU, its address.
-emu_start() {
-  local out=$state/emu-$((++emu_no))
-  timeout $((RUN_TIMEOUT + 120)) "$S3EMU" --upstream "$GARAGE" --null-copy \
-    --latency-ms "$LATENCY_MS" --jitter-ms "$(awk "BEGIN{print $LATENCY_MS/4}")" \
-    >"$out.out" 2>"$out.err" &
-  EMU_PID=$!
-  wait_until 100 grep -q '^listening on ' "$out.out" || die "s3emu did not start: $(cat "$out.err")"
-  EMU=$(head -1 "$out.out" | awk '{print $3}')
-}
-emu_stop() {
-  if [ -n "$EMU_PID" ]; then
-    kill "$EMU_PID" 2>/dev/null || true
-    wait "$EMU_PID" 2>/dev/null || true
-    EMU_PID=
-  fi
-}
+# A fresh s3emu per rerun (its counters are the run's).
+emu=(--null-copy --latency-ms "$LATENCY_MS" --jitter-ms "$(awk "BEGIN{print $LATENCY_MS/4}")")
 
 # measure KEY TOOL [--stats URL] -- CMD...: one timed run, recorded in $results.
 run_no=0
@@ -86,7 +61,7 @@ measure() {
 # s3://s3cp-dst/DST/ through a fresh emulator; WHAT is the row's tool.
 rerun() {
   local key=$1 what=$2 src=s3://s3cp-src/$3/ dst=s3://s3cp-dst/$4/
-  emu_start
+  emu_start "${emu[@]}"
   local stats=(--stats "$EMU/__s3emu/stats")
   local s3cp=("$S3CP" --endpoint-url "$EMU" --path-style --json -r)
   case $what in

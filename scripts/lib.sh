@@ -94,10 +94,39 @@ bench_setup() {
   cargo build --release --locked -q
   S3CP="$PWD/target/release/s3cp"
   BENCH_STATE=$(mktemp -d "${TMPDIR:-/tmp}/s3cp-bench.XXXXXX")
-  trap '"$here/servers.sh" stop "$BENCH_STATE"; rm -rf "$BENCH_STATE"' EXIT
+  BENCH_CLEANUP='"$here/servers.sh" stop "$BENCH_STATE"; rm -rf "$BENCH_STATE"'
+  trap "$BENCH_CLEANUP" EXIT
   "$here/servers.sh" start "$BENCH_STATE" 2>/dev/null
   . "$BENCH_STATE/env"
   export AWS_ACCESS_KEY_ID=$S3CP_TEST_GARAGE_ACCESS_KEY_ID
   export AWS_SECRET_ACCESS_KEY=$S3CP_TEST_GARAGE_SECRET_ACCESS_KEY
   export S3TOOL_ENDPOINT=$S3CP_TEST_GARAGE_ENDPOINT
+}
+
+# The benchmarks through s3emu, after bench_setup: builds s3emu (release)
+# and stops it too on exit. `emu_start FLAGS...` starts a fresh one in front
+# of the benchmark's Garage (its counters are then one run's) and sets EMU,
+# its address; `emu_stop` stops it. It lives RUN_TIMEOUT (300) + 120 s.
+bench_emulator() {
+  log "building s3emu (release)"
+  timeout 3600 cargo build --release --locked -q -p s3emu
+  S3EMU=${CARGO_TARGET_DIR:-$PWD/target}/release/s3emu
+  EMU_PID= EMU_NO=0
+  trap "emu_stop; $BENCH_CLEANUP" EXIT
+  trap 'exit 143' TERM INT
+}
+emu_start() {
+  local out=$BENCH_STATE/emu-$((++EMU_NO))
+  timeout $((${RUN_TIMEOUT:-300} + 120)) "$S3EMU" --upstream "$S3CP_TEST_GARAGE_ENDPOINT" "$@" \
+    >"$out.out" 2>"$out.err" &
+  EMU_PID=$!
+  wait_until 100 grep -q '^listening on ' "$out.out" || die "s3emu did not start: $(cat "$out.err")"
+  EMU=$(head -1 "$out.out" | awk '{print $3}')
+}
+emu_stop() {
+  if [ -n "$EMU_PID" ]; then
+    kill "$EMU_PID" 2>/dev/null || true
+    wait "$EMU_PID" 2>/dev/null || true
+    EMU_PID=
+  fi
 }
