@@ -989,3 +989,35 @@ async fn requests_that_waited_for_the_first_go_together() {
     let (_, summary) = json_lines(&r);
     assert_eq!(summary["copied"], 40, "{summary}");
 }
+
+/// A bucket's first request that is slow to answer (a large CopyObject, or
+/// one asleep in the SDK's backoff after a SlowDown) does not hold the
+/// others: after two seconds they go on without its answer. (They waited for
+/// it, however long.) The answer to the first CopyObject is held: the
+/// twelfth must still arrive, and the run ends whole once it is let go.
+#[tokio::test]
+async fn a_slow_first_request_does_not_hold_the_others() {
+    let g = garage().await;
+    let proxy = Proxy::start(&g.endpoint).await;
+    let p = unique("bulk-slow-first");
+    let keys: Vec<String> = (0..40).map(|i| format!("src/k{i:02}")).collect();
+    put_many(&g.client(), &p, &keys).await;
+    let first = proxy.hold_answer("CopyObject", 1);
+    let twelfth = proxy.hold("CopyObject", 12);
+    let mut child = g.via(&proxy).spawn(&[
+        "-r",
+        "--json",
+        &format!("s3://{SRC_BUCKET}/{p}src/"),
+        &format!("s3://{DST_BUCKET}/{p}dst/"),
+    ]);
+    child.before_exit(first.arrived()).await;
+    child
+        .before_exit(twelfth.arrived_within(std::time::Duration::from_secs(20)))
+        .await;
+    first.release();
+    twelfth.release();
+    let r = child.wait().await;
+    assert_eq!(r.code, 0, "{r}");
+    let (_, summary) = json_lines(&r);
+    assert_eq!(summary["copied"], 40, "{summary}");
+}

@@ -121,7 +121,8 @@ impl Engine<'_> {
     /// is remembered for the rest of the run and the request sent again
     /// there, once. While a bucket's region is not settled, its requests go
     /// one at a time (the first one's answer settles it for the others), so
-    /// a bulk copy collects at most one redirect per bucket.
+    /// a bulk copy collects at most one redirect per bucket; a first answer
+    /// slower than [`FIRST_ANSWER_WAIT`] no longer holds the others.
     pub(crate) async fn send_to<T, E, Fut>(
         &self,
         bucket: &str,
@@ -171,7 +172,28 @@ impl Engine<'_> {
             first = None;
         }
         let signed = regions.region_of(bucket);
-        let out = self.send(request(&regions.client_in(&signed))).await;
+        let sent = self.send(request(&regions.client_in(&signed)));
+        let out = match first.take() {
+            None => sent.await,
+            Some(guard) => {
+                tokio::pin!(sent);
+                tokio::select! {
+                    out = &mut sent => {
+                        first = Some(guard);
+                        out
+                    }
+                    () = tokio::time::sleep(FIRST_ANSWER_WAIT) => {
+                        // A slow first request (a large CopyObject, or one
+                        // asleep in the SDK's backoff after a SlowDown)
+                        // does not hold the others: they go on in the
+                        // region assumed, and a redirect still moves each.
+                        regions.confirm(bucket);
+                        drop(guard);
+                        sent.await
+                    }
+                }
+            }
+        };
         let moved = match &out {
             Ok(_) => None,
             Err(e) => crate::region::redirect(e, &signed),
@@ -609,6 +631,11 @@ impl Engine<'_> {
         Ok(request::grants_from_acl(out.grants()))
     }
 }
+
+/// How long the others wait for a bucket's first answer (which may teach
+/// its region) before they go on without it: first answers take tens of
+/// milliseconds; a 5 GiB CopyObject, or a SlowDown's backoff, seconds.
+const FIRST_ANSWER_WAIT: Duration = Duration::from_secs(2);
 
 /// What is known of a source before its copy.
 #[derive(Debug, Clone, Copy)]
