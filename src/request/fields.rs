@@ -42,59 +42,31 @@ fn sse_c_fields(key: Option<&SseCKey>) -> (Option<String>, Option<String>, Optio
     )
 }
 
-impl WithSseC for HeadObjectFluentBuilder {
-    fn sse_c(self, key: Option<&SseCKey>) -> Self {
-        let (algorithm, key, md5) = sse_c_fields(key);
-        self.set_sse_customer_algorithm(algorithm)
-            .set_sse_customer_key(key)
-            .set_sse_customer_key_md5(md5)
-    }
+/// [`WithSseC`] for builders whose three setters have the same names.
+macro_rules! with_sse_c {
+    ($($builder:ty),+ $(,)?) => {$(
+        impl WithSseC for $builder {
+            fn sse_c(self, key: Option<&SseCKey>) -> Self {
+                let (algorithm, key, md5) = sse_c_fields(key);
+                self.set_sse_customer_algorithm(algorithm)
+                    .set_sse_customer_key(key)
+                    .set_sse_customer_key_md5(md5)
+            }
+        }
+    )+};
 }
 
-impl WithSseC for CopyObjectFluentBuilder {
-    fn sse_c(self, key: Option<&SseCKey>) -> Self {
-        let (algorithm, key, md5) = sse_c_fields(key);
-        self.set_sse_customer_algorithm(algorithm)
-            .set_sse_customer_key(key)
-            .set_sse_customer_key_md5(md5)
-    }
-}
-
-impl WithSseC for CreateMultipartUploadFluentBuilder {
-    fn sse_c(self, key: Option<&SseCKey>) -> Self {
-        let (algorithm, key, md5) = sse_c_fields(key);
-        self.set_sse_customer_algorithm(algorithm)
-            .set_sse_customer_key(key)
-            .set_sse_customer_key_md5(md5)
-    }
-}
-
-impl WithSseC for UploadPartCopyFluentBuilder {
-    fn sse_c(self, key: Option<&SseCKey>) -> Self {
-        let (algorithm, key, md5) = sse_c_fields(key);
-        self.set_sse_customer_algorithm(algorithm)
-            .set_sse_customer_key(key)
-            .set_sse_customer_key_md5(md5)
-    }
-}
-
-impl WithSseC for CompleteMultipartUploadFluentBuilder {
-    fn sse_c(self, key: Option<&SseCKey>) -> Self {
-        let (algorithm, key, md5) = sse_c_fields(key);
-        self.set_sse_customer_algorithm(algorithm)
-            .set_sse_customer_key(key)
-            .set_sse_customer_key_md5(md5)
-    }
-}
-
-impl WithSseC for ListPartsFluentBuilder {
-    fn sse_c(self, key: Option<&SseCKey>) -> Self {
-        let (algorithm, key, md5) = sse_c_fields(key);
-        self.set_sse_customer_algorithm(algorithm)
-            .set_sse_customer_key(key)
-            .set_sse_customer_key_md5(md5)
-    }
-}
+with_sse_c!(
+    HeadObjectFluentBuilder,
+    CopyObjectFluentBuilder,
+    CreateMultipartUploadFluentBuilder,
+    UploadPartCopyFluentBuilder,
+    CompleteMultipartUploadFluentBuilder,
+    ListPartsFluentBuilder,
+    GetObjectFluentBuilder,
+    PutObjectFluentBuilder,
+    UploadPartFluentBuilder,
+);
 
 impl WithCopySourceSseC for CopyObjectFluentBuilder {
     fn copy_source_sse_c(self, key: Option<&SseCKey>) -> Self {
@@ -412,33 +384,6 @@ pub(super) fn sdk_algorithm(a: Algorithm) -> ChecksumAlgorithm {
     }
 }
 
-impl WithSseC for GetObjectFluentBuilder {
-    fn sse_c(self, key: Option<&SseCKey>) -> Self {
-        let (algorithm, key, md5) = sse_c_fields(key);
-        self.set_sse_customer_algorithm(algorithm)
-            .set_sse_customer_key(key)
-            .set_sse_customer_key_md5(md5)
-    }
-}
-
-impl WithSseC for PutObjectFluentBuilder {
-    fn sse_c(self, key: Option<&SseCKey>) -> Self {
-        let (algorithm, key, md5) = sse_c_fields(key);
-        self.set_sse_customer_algorithm(algorithm)
-            .set_sse_customer_key(key)
-            .set_sse_customer_key_md5(md5)
-    }
-}
-
-impl WithSseC for UploadPartFluentBuilder {
-    fn sse_c(self, key: Option<&SseCKey>) -> Self {
-        let (algorithm, key, md5) = sse_c_fields(key);
-        self.set_sse_customer_algorithm(algorithm)
-            .set_sse_customer_key(key)
-            .set_sse_customer_key_md5(md5)
-    }
-}
-
 /// A builder that takes a checksum's value as its `x-amz-checksum-*`
 /// header (`None`: none sent): the streamed writes, with the CRC computed
 /// in flight, and Complete, with the whole object's.
@@ -456,35 +401,25 @@ fn checksum_fields(checksum: Option<&Checksum>) -> [Option<String>; 5] {
     })
 }
 
-impl WithChecksumValue for PutObjectFluentBuilder {
-    fn checksum_value(self, checksum: Option<&Checksum>) -> Self {
-        let [crc32, crc32c, crc64nvme, sha1, sha256] = checksum_fields(checksum);
-        self.set_checksum_crc32(crc32)
-            .set_checksum_crc32_c(crc32c)
-            .set_checksum_crc64_nvme(crc64nvme)
-            .set_checksum_sha1(sha1)
-            .set_checksum_sha256(sha256)
-    }
+/// [`WithChecksumValue`] for builders whose five setters have the same
+/// names.
+macro_rules! with_checksum_value {
+    ($($builder:ty),+ $(,)?) => {$(
+        impl WithChecksumValue for $builder {
+            fn checksum_value(self, checksum: Option<&Checksum>) -> Self {
+                let [crc32, crc32c, crc64nvme, sha1, sha256] = checksum_fields(checksum);
+                self.set_checksum_crc32(crc32)
+                    .set_checksum_crc32_c(crc32c)
+                    .set_checksum_crc64_nvme(crc64nvme)
+                    .set_checksum_sha1(sha1)
+                    .set_checksum_sha256(sha256)
+            }
+        }
+    )+};
 }
 
-impl WithChecksumValue for UploadPartFluentBuilder {
-    fn checksum_value(self, checksum: Option<&Checksum>) -> Self {
-        let [crc32, crc32c, crc64nvme, sha1, sha256] = checksum_fields(checksum);
-        self.set_checksum_crc32(crc32)
-            .set_checksum_crc32_c(crc32c)
-            .set_checksum_crc64_nvme(crc64nvme)
-            .set_checksum_sha1(sha1)
-            .set_checksum_sha256(sha256)
-    }
-}
-
-impl WithChecksumValue for CompleteMultipartUploadFluentBuilder {
-    fn checksum_value(self, checksum: Option<&Checksum>) -> Self {
-        let [crc32, crc32c, crc64nvme, sha1, sha256] = checksum_fields(checksum);
-        self.set_checksum_crc32(crc32)
-            .set_checksum_crc32_c(crc32c)
-            .set_checksum_crc64_nvme(crc64nvme)
-            .set_checksum_sha1(sha1)
-            .set_checksum_sha256(sha256)
-    }
-}
+with_checksum_value!(
+    PutObjectFluentBuilder,
+    UploadPartFluentBuilder,
+    CompleteMultipartUploadFluentBuilder,
+);
