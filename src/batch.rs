@@ -13,7 +13,7 @@ use futures::{Stream, StreamExt};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Bulk;
-use crate::copy::{Checked, Engine, Known};
+use crate::copy::{Engine, Outcome};
 use crate::error::{Failure, S3Error};
 use crate::options::CopyOptions;
 use crate::progress::{Bar, Overall, Progress, Silent};
@@ -135,42 +135,19 @@ impl Batch<'_> {
             self.printer.object(&line, Some(&failure));
             return (Status::Failed, 0, None);
         }
-        // --skip-existing / --skip-same: what the listings (or a HEAD of
-        // the destination) say decides first.
-        let checked = self
-            .engine
-            .skip(job, item.listed.as_ref(), &item.existing, self.opts)
-            .await;
-        let (decided, headed) = match checked {
-            Ok(Checked::Copy { requests, source }) => (requests, source),
-            Ok(Checked::Skip(skipped)) => {
-                let line = CopyLine::skipped(job, self.opts, &skipped, self.dry_run);
-                self.printer.object(&line, None);
-                return (Status::Skipped, 0, None);
-            }
-            Err(e) => {
-                let failure = Failure::from_copy_error(e);
-                let line = CopyLine::failed(job, self.opts, Status::Failed, &failure, self.dry_run);
-                self.printer.object(&line, Some(&failure));
-                return (Status::Failed, 0, None);
-            }
-        };
         let progress: Box<dyn Progress> = if self.progress {
             Box::new(Bar::default())
         } else {
             Box::new(Silent)
         };
+        // --skip-existing / --skip-same: what the listings (or a HEAD of
+        // the destination) say decides first.
         let result = self
             .engine
-            .copy(
+            .copy_unless_skipped(
                 job,
-                // What the decision's HEAD of the source read, else the
-                // listing's.
-                match (&headed, &item.listed) {
-                    (Some(head), _) => Known::Headed(head),
-                    (None, Some(listed)) => Known::Listed(listed),
-                    (None, None) => Known::Nothing,
-                },
+                item.listed.as_ref(),
+                &item.existing,
                 item.mode,
                 self.opts,
                 self.dry_run,
@@ -179,8 +156,12 @@ impl Batch<'_> {
             )
             .await;
         match result {
-            Ok(mut copied) => {
-                copied.requests += decided;
+            Ok(Outcome::Skipped(skipped)) => {
+                let line = CopyLine::skipped(job, self.opts, &skipped, self.dry_run);
+                self.printer.object(&line, None);
+                (Status::Skipped, 0, None)
+            }
+            Ok(Outcome::Copied(copied)) => {
                 let line = CopyLine::copied(job, self.opts, &copied);
                 self.printer.object(&line, None);
                 (line.status, copied.size, line.verified)

@@ -80,7 +80,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::batch::Batch;
 use crate::config::{Command, Config, Mode, Output};
-use crate::copy::{Checked, Engine, Known};
+use crate::copy::{Engine, Outcome};
 use crate::error::{Exit, Failure};
 use crate::job::CopyJob;
 use crate::progress::{Bar, Progress, Silent};
@@ -284,36 +284,11 @@ async fn one(
         ..printer
     };
     // --skip-existing / --skip-same: a HEAD of the destination first.
-    let (decided, headed) = match engine
-        .skip(job, None, &Existing::Unknown, &config.options)
-        .await
-    {
-        Ok(Checked::Copy { requests, source }) => (requests, source),
-        Ok(Checked::Skip(skipped)) => {
-            shown.object(
-                &CopyLine::skipped(job, &config.options, &skipped, dry_run),
-                None,
-            );
-            return Exit::Copied;
-        }
-        Err(e) => {
-            let failure = Failure::from_copy_error(e);
-            let line = CopyLine::failed(
-                job,
-                &config.options,
-                report::Status::Failed,
-                &failure,
-                dry_run,
-            );
-            printer.object(&line, Some(&failure));
-            return failure.exit();
-        }
-    };
-    // What the decision's HEAD of the source read spares the copy its own.
     let result = engine
-        .copy(
+        .copy_unless_skipped(
             job,
-            headed.as_deref().map_or(Known::Nothing, Known::Headed),
+            None,
+            &Existing::Unknown,
             None,
             &config.options,
             dry_run,
@@ -322,8 +297,14 @@ async fn one(
         )
         .await;
     match result {
-        Ok(mut copied) => {
-            copied.requests += decided;
+        Ok(Outcome::Skipped(skipped)) => {
+            shown.object(
+                &CopyLine::skipped(job, &config.options, &skipped, dry_run),
+                None,
+            );
+            Exit::Copied
+        }
+        Ok(Outcome::Copied(copied)) => {
             let line = CopyLine::copied(job, &config.options, &copied);
             shown.object(&line, None);
             Exit::Copied

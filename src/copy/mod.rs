@@ -10,7 +10,7 @@ mod single;
 mod skip;
 mod stream;
 
-pub use skip::{Checked, Skipped};
+pub use skip::{Outcome, Skipped};
 pub use stream::Buffers;
 
 use std::future::Future;

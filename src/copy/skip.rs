@@ -5,11 +5,15 @@
 //! source, so that an existing destination under `--skip-existing` costs
 //! that one request.
 
-use super::{Engine, source_error};
+use tokio_util::sync::CancellationToken;
+
+use super::{Copied, Engine, Known, source_error};
 use crate::checksum::Checksum;
 use crate::error::S3Error;
 use crate::job::CopyJob;
 use crate::options::CopyOptions;
+use crate::plan::CopyMode;
+use crate::progress::Progress;
 use crate::request::{self, SourceObject};
 use crate::select::Listed;
 use crate::skip::{Decision, Existing, Reason, Side, Skip, decide};
@@ -30,7 +34,7 @@ pub struct Skipped {
 
 /// The outcome of the check before a copy.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Checked {
+enum Checked {
     Skip(Skipped),
     /// Copy it; `requests` were sent to decide. `source` is what the HEAD
     /// of the source read to decide (the copy's own HEAD, the same
@@ -41,11 +45,53 @@ pub enum Checked {
     },
 }
 
+/// What became of one object.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Left alone under `--skip-existing` / `--skip-same`.
+    Skipped(Skipped),
+    Copied(Box<Copied>),
+}
+
 impl Engine<'_> {
+    /// Copies `job` unless `opts.skip` leaves its destination alone: the
+    /// check first ([`Engine::skip`]), then [`Engine::copy`] with what is
+    /// known of the source (the check's HEAD of it, else the listing's
+    /// entry); the check's requests count among the copy's. `listed` and
+    /// `existing` are what the two listings said (`-r`); `mode` overrides
+    /// `--copy-mode` for this copy.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn copy_unless_skipped(
+        &self,
+        job: &CopyJob,
+        listed: Option<&Listed>,
+        existing: &Existing,
+        mode: Option<CopyMode>,
+        opts: &CopyOptions,
+        dry_run: bool,
+        progress: &dyn Progress,
+        cancel: &CancellationToken,
+    ) -> anyhow::Result<Outcome> {
+        let (decided, headed) = match self.skip(job, listed, existing, opts).await? {
+            Checked::Skip(skipped) => return Ok(Outcome::Skipped(skipped)),
+            Checked::Copy { requests, source } => (requests, source),
+        };
+        let known = match (headed.as_deref(), listed) {
+            (Some(head), _) => Known::Headed(head),
+            (None, Some(listed)) => Known::Listed(listed),
+            (None, None) => Known::Nothing,
+        };
+        let mut copied = self
+            .copy(job, known, mode, opts, dry_run, progress, cancel)
+            .await?;
+        copied.requests += decided;
+        Ok(Outcome::Copied(Box::new(copied)))
+    }
+
     /// Whether `job` is skipped under `opts.skip`: `listed` is what the
     /// source listing said of the source, `existing` what the destination
     /// listing said of the destination.
-    pub async fn skip(
+    async fn skip(
         &self,
         job: &CopyJob,
         listed: Option<&Listed>,
