@@ -116,8 +116,9 @@ impl Control {
         self.saturated = true;
     }
 
-    /// A request finished. Returns the new limit when an epoch ended and
-    /// it changed.
+    /// A request finished (every one, throttled on the way or not: each
+    /// runs down the quiet after a backoff). Returns the new limit when an
+    /// epoch ended and it changed.
     pub fn finished(&mut self, now: Instant) -> Option<usize> {
         self.done += 1;
         self.quiet = self.quiet.saturating_sub(1);
@@ -321,9 +322,13 @@ impl Budget {
         let mut s = state.lock().expect("budget");
         let now = Instant::now();
         let before = s.control.limit();
-        if !self.heed_throttles(&mut s, now) {
-            s.control.finished(now);
-        }
+        self.heed_throttles(&mut s, now);
+        // Every request that comes back counts, whether or not a SlowDown
+        // came since the last one: it runs down the quiet after a backoff.
+        // (Counted only when none had come, in a storm, where nearly every
+        // release sees a new one, the quiet never ran out and the budget
+        // backed off once.)
+        s.control.finished(now);
         self.apply(&mut s, before);
         if s.owed > 0 {
             s.owed -= 1;
@@ -559,6 +564,37 @@ mod tests {
         let fixed = Budget::fixed(3, Arc::default());
         assert!(!fixed.is_adaptive());
         assert_eq!(fixed.limit(), 3);
+    }
+
+    /// A throttling storm: every request that comes back has seen a new
+    /// SlowDown since the one before. Each backoff still waits only for a
+    /// round of requests (the limit's worth) to finish, so the limit keeps
+    /// falling, to the minimum. (The countdown ran only on releases that saw
+    /// no new SlowDown: in a storm it never reached 0, and the budget backed
+    /// off once, to 22.)
+    #[tokio::test]
+    async fn a_throttling_storm_backs_off_again_after_each_round() {
+        let throttles = Arc::new(AtomicU64::new(0));
+        let budget = Budget::adaptive(throttles.clone());
+        let mut limits = vec![budget.limit()];
+        for _ in 0..200 {
+            let permit = budget.acquire().await;
+            throttles.fetch_add(1, Ordering::Relaxed);
+            drop(permit);
+            if budget.limit() != *limits.last().unwrap() {
+                limits.push(budget.limit());
+            }
+        }
+        // 32, then 0.7 of it after each round of the limit's requests.
+        assert_eq!(limits, [START, 22, 15, 10, 7, MIN], "{limits:?}");
+        // The backoffs came a round apart, not one per SlowDown.
+        let budget = Budget::adaptive(throttles.clone());
+        for _ in 0..START {
+            let permit = budget.acquire().await;
+            throttles.fetch_add(1, Ordering::Relaxed);
+            drop(permit);
+        }
+        assert_eq!(budget.limit(), 22, "one backoff for the first round");
     }
 
     /// A throttled answer backs off before the next request goes, while
