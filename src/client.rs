@@ -129,6 +129,8 @@ pub async fn build_store(conn: &Connection, counter: &RequestCounter) -> Store {
         .interceptor(ListPartsRoot)
         // Keys made only of whitespace: see request::literal_key.
         .interceptor(crate::request::LiteralKeys)
+        // Keys XML cannot carry: see request::listed_keys.
+        .interceptor(crate::request::ListedKeys)
         .retry_config(retry)
         // The SDK rations retries per client (a 500-token quota, 5 spent
         // for good on each retry after a request's second attempt): in a
@@ -499,7 +501,9 @@ fn rename_list_parts_root(body: &[u8]) -> Option<Vec<u8>> {
 /// interceptors [`build_store`] installs (for tests of how answers are read).
 #[cfg(test)]
 pub(crate) fn canned_client(status: u16, body: &'static str) -> aws_sdk_s3::Client {
-    let conf = canned_config(status, body).interceptor(ListPartsRoot);
+    let conf = canned_config(status, body)
+        .interceptor(ListPartsRoot)
+        .interceptor(crate::request::ListedKeys);
     aws_sdk_s3::Client::from_conf(conf.build())
 }
 

@@ -24,7 +24,7 @@ use aws_sdk_s3::operation::upload_part::builders::UploadPartFluentBuilder;
 use aws_sdk_s3::operation::upload_part_copy::builders::UploadPartCopyFluentBuilder;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
-    ChecksumMode, CompletedMultipartUpload, CompletedPart, CopyObjectResult, Grant,
+    ChecksumMode, CompletedMultipartUpload, CompletedPart, CopyObjectResult, EncodingType, Grant,
     MetadataDirective as SdkMetadataDirective, Permission, ServerSideEncryption, StorageClass,
     TaggingDirective as SdkTaggingDirective, Type,
 };
@@ -41,12 +41,14 @@ use crate::plan::Part;
 use crate::uri::S3Uri;
 
 mod fields;
+mod listed_keys;
 mod literal_key;
 
 use fields::{
     Destination, WithChecksumValue, WithCopySourceSseC, WithDestination, WithObjectMetadata,
     WithSseC,
 };
+pub use listed_keys::{ListedKeys, Undecodable};
 pub use literal_key::{LiteralKeys, literal_key};
 
 /// What the source's HEAD says, kept for the copy: its identity (to pin every
@@ -660,7 +662,9 @@ pub fn abort_multipart_upload(
 
 /// One ListObjectsV2 of the objects under a source prefix (a bulk run's
 /// listing; page it with `into_paginator()`), as the source's reader:
-/// `--request-payer` and `--expected-source-bucket-owner`.
+/// `--request-payer` and `--expected-source-bucket-owner`. Every listing
+/// asks for url-encoded keys, which [`ListedKeys`] decodes: XML 1.0 cannot
+/// carry every key S3 stores.
 pub fn list_objects(
     client: &Client,
     src: &S3Uri,
@@ -670,6 +674,7 @@ pub fn list_objects(
         .list_objects_v2()
         .bucket(&src.bucket)
         .prefix(&src.key)
+        .encoding_type(EncodingType::Url)
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_source_bucket_owner.clone())
 }
@@ -687,13 +692,15 @@ pub fn list_destination(
         .list_objects_v2()
         .bucket(&dst.bucket)
         .prefix(&dst.key)
+        .encoding_type(EncodingType::Url)
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
 }
 
 /// The incomplete uploads under a bucket and prefix (`s3cp uploads`, and
 /// the copy's stray sweep), from the markers of the previous page (the SDK
-/// has no paginator for this one).
+/// has no paginator for this one); keys url-encoded, as every listing's
+/// ([`list_objects`]).
 pub fn list_uploads(
     client: &Client,
     at: &S3Uri,
@@ -704,6 +711,7 @@ pub fn list_uploads(
         .list_multipart_uploads()
         .bucket(&at.bucket)
         .prefix(&at.key)
+        .encoding_type(EncodingType::Url)
         .set_key_marker(key_marker)
         .set_upload_id_marker(upload_id_marker)
 }

@@ -754,6 +754,28 @@ fn listings_carry_the_payer_and_the_owner() {
     let ups = list_uploads(&c, &src, Some("k".into()), Some("u".into()));
     let i = ups.as_input();
     assert_eq!(i.get_prefix().as_deref(), Some("dir/"));
+    // Keys XML cannot carry come url-encoded (request::listed_keys).
+    let url = &Some(aws_sdk_s3::types::EncodingType::Url);
+    assert_eq!(i.get_encoding_type(), url);
+    assert_eq!(
+        list_objects(&c, &src, &o).as_input().get_encoding_type(),
+        url
+    );
+    assert_eq!(
+        list_destination(&c, &dst, &o)
+            .as_input()
+            .get_encoding_type(),
+        url
+    );
+    let uploads_of_a_copy = list_destination_uploads(
+        &c,
+        &CopyJob {
+            src: src.clone(),
+            dst: dst.clone(),
+        },
+        &o,
+    );
+    assert_eq!(uploads_of_a_copy.as_input().get_encoding_type(), url);
     assert_eq!(i.get_key_marker().as_deref(), Some("k"));
     assert_eq!(i.get_upload_id_marker().as_deref(), Some("u"));
     let abort = abort_upload(&c, "dst", "dir/k", "up-9");
