@@ -116,6 +116,12 @@ impl Known {
     }
 }
 
+/// The gate of a bucket whose region is not settled: its first request
+/// holds it until the answer; the flag says the gate was opened because
+/// that answer was overdue, so that every request goes through (in the
+/// region assumed) while the region stays unsettled.
+pub type Gate = Arc<tokio::sync::Mutex<bool>>;
+
 /// The clients of every region in use, and each bucket's region.
 #[derive(Debug)]
 pub struct Regions {
@@ -125,8 +131,8 @@ pub struct Regions {
     buckets: Mutex<HashMap<String, Known>>,
     /// Held by the first request to a bucket whose region is not known yet,
     /// so that the others wait for what it learns instead of each
-    /// collecting a redirect.
-    first: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// collecting a redirect ([`Regions::gate`]).
+    first: Mutex<HashMap<String, Gate>>,
 }
 
 impl Regions {
@@ -222,7 +228,7 @@ impl Regions {
 
     /// The gate of `bucket`'s first request: hold it while a request whose
     /// answer settles the bucket's region is in flight.
-    pub fn gate(&self, bucket: &str) -> Arc<tokio::sync::Mutex<()>> {
+    pub fn gate(&self, bucket: &str) -> Gate {
         self.first
             .lock()
             .expect("regions lock")

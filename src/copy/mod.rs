@@ -6,6 +6,8 @@
 mod multipart;
 mod prove;
 mod read;
+#[cfg(test)]
+mod routing_tests;
 mod single;
 mod skip;
 mod stream;
@@ -122,7 +124,8 @@ impl Engine<'_> {
     /// there, once. While a bucket's region is not settled, its requests go
     /// one at a time (the first one's answer settles it for the others), so
     /// a bulk copy collects at most one redirect per bucket; a first answer
-    /// slower than [`FIRST_ANSWER_WAIT`] no longer holds the others.
+    /// slower than [`FIRST_ANSWER_WAIT`] no longer holds the others (they
+    /// go on unsettled, in the region assumed).
     pub(crate) async fn send_to<T, E, Fut>(
         &self,
         bucket: &str,
@@ -166,16 +169,23 @@ impl Engine<'_> {
             None => None,
         };
         // Those that waited behind the first request go at once when its
-        // answer settled the region (holding the gate for their own send
-        // would serialise every request that arrived meanwhile).
-        if first.is_some() && regions.is_known(bucket) {
+        // answer settled the region, or when it was overdue and opened the
+        // gate (holding the gate for their own send would serialise every
+        // request that arrived meanwhile).
+        let open = first.as_ref().is_some_and(|open| **open);
+        if first.is_some() && (open || regions.is_known(bucket)) {
             first = None;
         }
         let signed = regions.region_of(bucket);
-        let sent = self.send(request(&regions.client_in(&signed)));
+        let client = regions.client_in(&signed);
         let out = match first.take() {
-            None => sent.await,
-            Some(guard) => {
+            None => self.send(request(&client)).await,
+            Some(mut guard) => {
+                // The wait for its answer starts once the request goes,
+                // with its permit: a first request queued behind a full
+                // budget has not been sent, and has nothing to answer yet.
+                let _permit = self.budget.acquire().await;
+                let sent = request(&client);
                 tokio::pin!(sent);
                 tokio::select! {
                     out = &mut sent => {
@@ -185,9 +195,11 @@ impl Engine<'_> {
                     () = tokio::time::sleep(FIRST_ANSWER_WAIT) => {
                         // A slow first request (a large CopyObject, or one
                         // asleep in the SDK's backoff after a SlowDown)
-                        // does not hold the others: they go on in the
-                        // region assumed, and a redirect still moves each.
-                        regions.confirm(bucket);
+                        // does not hold the others: the gate opens and they
+                        // go on in the region assumed. Nothing is learned
+                        // by that: the region stays unsettled until an
+                        // answer settles it, and a redirect still moves each.
+                        *guard = true;
                         drop(guard);
                         sent.await
                     }
@@ -633,9 +645,10 @@ impl Engine<'_> {
 }
 
 /// How long the others wait for a bucket's first answer (which may teach
-/// its region) before they go on without it: first answers take tens of
-/// milliseconds; a 5 GiB CopyObject, or a SlowDown's backoff, seconds.
-const FIRST_ANSWER_WAIT: Duration = Duration::from_secs(2);
+/// its region) before they go on without it, from the moment the first
+/// request is sent: first answers take tens of milliseconds; a 5 GiB
+/// CopyObject, or a SlowDown's backoff, seconds.
+pub(crate) const FIRST_ANSWER_WAIT: Duration = Duration::from_secs(2);
 
 /// What is known of a source before its copy.
 #[derive(Debug, Clone, Copy)]
