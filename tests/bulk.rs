@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use aws_sdk_s3::Client;
 use futures::StreamExt;
 use serde_json::Value;
-use support::proxy::{Fault, Proxy, When};
+use support::proxy::{Fault, Proxy, Rule, When};
 use support::*;
 
 /// Puts `keys` under `prefix` in the source bucket, each holding its own
@@ -862,36 +862,68 @@ async fn a_refused_listing_is_reported_with_the_runs_exit_code() {
     );
 }
 
-/// Without `--concurrency` the requests in flight adapt: when S3 answers
-/// SlowDown they back off below where they start (32), the copies all end
-/// well (with room to retry), and the summary says where the run settled.
+/// Without `--concurrency` the requests in flight adapt: under sustained
+/// SlowDown they back off round after round, far below where they start
+/// ([`START`]). Measured at the store (the proxy counts the requests open
+/// when each one arrives), not by what the summary says of itself. In a
+/// storm (three attempts in four answered SlowDown, so nearly every request
+/// that comes back has met a new one) the budget backed off once, to 22 of
+/// 32, and stayed there. The SlowDowns ask for a 5 ms wait
+/// (`x-amz-retry-after`) and each forwarded CopyObject is held 200 ms, so
+/// the requests spend their time at the store, not asleep in the SDK's
+/// backoff: what is open at the proxy is what s3cp has in flight. The storm
+/// ends at the 600th CopyObject, and every copy then ends well.
 #[tokio::test]
 async fn requests_in_flight_back_off_when_s3_slows_down() {
+    use s3cp::budget::START;
+    const STORM: usize = 600;
     let g = garage().await;
     let proxy = Proxy::start(&g.endpoint).await;
     let p = unique("bulk-adaptive");
     let keys: Vec<String> = (0..300).map(|i| format!("src/k{i:03}")).collect();
     put_many(&g.client(), &p, &keys).await;
-    proxy.fault("CopyObject", When::Probability(0.2), Fault::SlowDown);
-    let r = g
-        .via(&proxy)
-        .s3cp(&[
-            "-r",
-            "--json",
-            "--max-attempts",
-            "10",
-            &format!("s3://{SRC_BUCKET}/{p}src/"),
-            &format!("s3://{DST_BUCKET}/{p}dst/"),
-        ])
-        .await;
+    let slow = Fault::SlowDownRetryAfter(5);
+    proxy.inject(
+        7,
+        vec![Rule {
+            operation: Some("CopyObject"),
+            when: When::Probability(1.0),
+            faults: vec![slow, slow, slow, Fault::Delay(200)],
+        }],
+    );
+    let end = proxy.hold("CopyObject", STORM);
+    let mut child = g.via(&proxy).spawn(&[
+        "-r",
+        "--json",
+        // 3 in 4 refused: 50 attempts leave no object without a success.
+        "--max-attempts",
+        "50",
+        &format!("s3://{SRC_BUCKET}/{p}src/"),
+        &format!("s3://{DST_BUCKET}/{p}dst/"),
+    ]);
+    child.before_exit(end.arrived()).await;
+    proxy.heal();
+    end.release();
+    let r = child.wait().await;
     assert_eq!(r.code, 0, "{r}");
     let (_, summary) = json_lines(&r);
     assert_eq!(summary["copied"], 300, "{summary}");
-    assert!(summary["retries"].as_u64().unwrap() > 0, "{summary}");
-    let settled = summary["concurrency"].as_u64().unwrap();
+    let open: Vec<usize> = proxy
+        .open_on_arrival()
+        .into_iter()
+        .filter(|(r, _)| r.operation() == "CopyObject")
+        .map(|(_, open)| open)
+        .take(STORM)
+        .collect();
+    assert_eq!(open.len(), STORM);
+    // Early in the storm the store saw s3cp's first backoff (22 of 32),
+    // so the measure sees the limit; later, a fraction of it.
+    let early = open[..STORM / 4].iter().max().unwrap();
+    let later = open[STORM / 2..].iter().max().unwrap();
     assert!(
-        (4..32).contains(&settled),
-        "backed off below the start of 32 (at least 4): {summary}"
+        *early >= START / 2 && *later < START / 2,
+        "requests open at the store: at most {early} in the first quarter of the storm, \
+         {later} in its second half (less than half of {START} expected): {open:?}"
     );
 }
 
@@ -957,10 +989,15 @@ async fn a_fixed_concurrency_is_what_the_summary_says() {
 }
 
 /// The first request to a bucket goes alone (it may learn the bucket's
-/// region); those that arrived meanwhile wait for it, then go together,
-/// not one by one. (They went one at a time: a prefix copy through 20 ms of
-/// latency spent the latency once per waiting object.) The answer to the
-/// second CopyObject is held: the twelfth must still arrive.
+/// region); those that arrived meanwhile wait for its answer, then go
+/// together, at once. The first CopyObject's answer is held: nothing else
+/// reaches the store meanwhile. Once it is let go, the twelfth must arrive
+/// while the second's answer is still held (gone one by one, each behind
+/// the answer of the one before, the third would wait for it), and well
+/// before the wait for a first answer (2 s from the first's send) could
+/// have let anything through. (The test held only the second's answer and
+/// waited 20 s for the twelfth: the 2 s expiry let it through whether the
+/// waiters went together or not.)
 #[tokio::test]
 async fn requests_that_waited_for_the_first_go_together() {
     let g = garage().await;
@@ -968,6 +1005,7 @@ async fn requests_that_waited_for_the_first_go_together() {
     let p = unique("bulk-first-alone");
     let keys: Vec<String> = (0..40).map(|i| format!("src/k{i:02}")).collect();
     put_many(&g.client(), &p, &keys).await;
+    let first = proxy.hold_answer("CopyObject", 1);
     let second = proxy.hold_answer("CopyObject", 2);
     let twelfth = proxy.hold("CopyObject", 12);
     let mut child = g.via(&proxy).spawn(&[
@@ -978,9 +1016,17 @@ async fn requests_that_waited_for_the_first_go_together() {
         &format!("s3://{SRC_BUCKET}/{p}src/"),
         &format!("s3://{DST_BUCKET}/{p}dst/"),
     ]);
-    child.before_exit(second.arrived()).await;
+    child.before_exit(first.arrived()).await;
+    assert_eq!(
+        proxy.of("CopyObject").len(),
+        1,
+        "the first CopyObject goes alone"
+    );
+    first.release();
+    // Far less than the 2 s after which the others would go anyway: they
+    // go when the answer comes (in milliseconds), or not at all.
     child
-        .before_exit(twelfth.arrived_within(std::time::Duration::from_secs(20)))
+        .before_exit(twelfth.arrived_within(std::time::Duration::from_millis(1500)))
         .await;
     second.release();
     twelfth.release();

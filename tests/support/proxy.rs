@@ -94,6 +94,11 @@ pub const ARRIVAL_TIMEOUT: Duration = Duration::from_secs(60);
 pub enum Fault {
     /// 503 SlowDown, not forwarded.
     SlowDown,
+    /// 503 SlowDown with `x-amz-retry-after: MS`, not forwarded: the SDK
+    /// sleeps that long before its next attempt instead of its own backoff
+    /// (seconds in a storm). S3 does not send it; a test does, so that a
+    /// storm of SlowDowns keeps the requests at the proxy, not asleep.
+    SlowDownRetryAfter(u64),
     /// 500 InternalError, not forwarded.
     InternalError,
     /// 200 OK with an `<Error>` body, not forwarded (as S3 answers a copy
@@ -216,6 +221,10 @@ struct Inner {
     rewritten: Mutex<Vec<Rewritten>>,
     /// Requests in flight now, and the most ever in flight at once.
     in_flight: Mutex<(usize, usize)>,
+    /// Requests open now (arrived, not yet answered, whatever the answer),
+    /// and, for each recorded request, how many were open when it arrived
+    /// (itself included).
+    open: Mutex<(usize, Vec<usize>)>,
     faults: Mutex<Faults>,
     /// Holds that have not met their request yet.
     holds: Mutex<Vec<Hold>>,
@@ -354,6 +363,7 @@ impl Proxy {
             rewrites: Mutex::default(),
             rewritten: Mutex::default(),
             in_flight: Mutex::default(),
+            open: Mutex::default(),
             faults: Mutex::new(Faults {
                 rules: Vec::new(),
                 rng: StdRng::seed_from_u64(0),
@@ -572,6 +582,20 @@ impl Proxy {
         self.inner.in_flight.lock().unwrap().1
     }
 
+    /// Each recorded request, in order, with how many requests were open
+    /// at the proxy when it arrived (itself included): from its arrival
+    /// until its answer (canned, faulted or forwarded) was passed on. A
+    /// time series of the requests in flight, as seen from the store.
+    pub fn open_on_arrival(&self) -> Vec<(Request, usize)> {
+        let requests = self.inner.requests.lock().unwrap();
+        let open = self.inner.open.lock().unwrap();
+        requests
+            .iter()
+            .cloned()
+            .zip(open.1.iter().copied())
+            .collect()
+    }
+
     pub fn requests(&self) -> Vec<Request> {
         self.inner.requests.lock().unwrap().clone()
     }
@@ -786,8 +810,13 @@ impl Inner {
         let recorded = {
             let mut requests = self.requests.lock().unwrap();
             requests.push(request.clone());
+            let mut open = self.open.lock().unwrap();
+            open.0 += 1;
+            let now = open.0;
+            open.1.push(now);
             requests.len() - 1
         };
+        let _open = Open(&self.open);
         let (held_request, held_answer) = self.holds_for(&request);
         if !self
             .pause_request(&held_request, &request, &mut client, &mut buf)
@@ -845,9 +874,14 @@ impl Inner {
             .iter()
             .find(|a| a.operation == operation)
             .cloned();
-        let canned = match (answer, self.fault_for(operation)) {
+        let fault = self.fault_for(operation);
+        let retry_after = match fault {
+            Some(Fault::SlowDownRetryAfter(ms)) => format!("x-amz-retry-after: {ms}\r\n"),
+            _ => String::new(),
+        };
+        let canned = match (answer, fault) {
             (Some(a), _) => Some((a.status, a.body)),
-            (None, Some(Fault::SlowDown)) => Some((
+            (None, Some(Fault::SlowDown | Fault::SlowDownRetryAfter(_))) => Some((
                 503,
                 error_xml("SlowDown", "Please reduce your request rate."),
             )),
@@ -899,7 +933,7 @@ impl Inner {
         };
         if let Some((status, body)) = canned {
             let response = format!(
-                "HTTP/1.1 {status} Canned\r\ncontent-type: application/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                "HTTP/1.1 {status} Canned\r\n{retry_after}content-type: application/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
                 body.len(),
             );
             self.pause(&held_answer, &request).await;
@@ -1059,6 +1093,15 @@ impl Inner {
         client.set_linger(Some(Duration::ZERO))?;
         drop(client);
         Ok(())
+    }
+}
+
+/// One request open at the proxy, until its answer was passed on.
+struct Open<'a>(&'a Mutex<(usize, Vec<usize>)>);
+
+impl Drop for Open<'_> {
+    fn drop(&mut self) {
+        self.0.lock().unwrap().0 -= 1;
     }
 }
 
