@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: bulk copies of many small objects on a local Garage. Prints
 # objects/s, CPU seconds and peak memory (max RSS) of s3cp for each size, so
-# the flat-memory claim of the streamed listing is measured.
+# the flat-memory claim of the streamed listing is measured. A failed run, or
+# a destination without the n objects of 1 KiB, stops it before its row.
 #   scripts/bench-bulk.sh [SIZES] [JOBS] [CONCURRENCY]
 #   e.g. scripts/bench-bulk.sh "2000 20000" 64 32
 set -euo pipefail
@@ -24,8 +25,10 @@ printf '|---|---|---|---|---|---|---|\n'
 for n in $sizes; do
   log "putting $n objects"
   "$PYTHON" "$here/s3tool.py" put-many s3cp-src "bench-$n/" "$n" 1024
-  # Run s3cp as a child of Python to read its rusage (CPU and max RSS).
-  "$PYTHON" - "$s3cp" "$S3CP_TEST_GARAGE_ENDPOINT" "$n" "$jobs" "$concurrency" <<'PY'
+  # Run s3cp as a child of Python to read its rusage (CPU and max RSS); a
+  # failed run stops the benchmark, and the row is printed only once the
+  # destination holds the n objects of 1 KiB.
+  row=$("$PYTHON" - "$s3cp" "$S3CP_TEST_GARAGE_ENDPOINT" "$n" "$jobs" "$concurrency" <<'PY'
 import json, resource, subprocess, sys, time
 s3cp, endpoint, n, jobs, conc = sys.argv[1:]
 start = time.monotonic()
@@ -43,4 +46,7 @@ ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(f"| {n} | {wall:.1f} | {int(n) / wall:.0f} | {ru.ru_utime + ru.ru_stime:.1f} "
       f"| {ru.ru_maxrss / 1024:.1f} | {summary['requests']} | {summary['retries']} |")
 PY
+)
+  bench_check s3cp-dst "bench-$n/" "$n" 1024
+  printf '%s\n' "$row"
 done

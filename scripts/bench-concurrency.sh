@@ -42,10 +42,14 @@ export AWS_CONFIG_FILE=$state/no-config AWS_SHARED_CREDENTIALS_FILE=$state/no-cr
 # copy KEY SETTING ENDPOINT SRC: s3cp copies s3://s3cp-src/SRC/ with SETTING
 # ("adaptive" or a fixed --concurrency), recorded under KEY as tool SETTING.
 run_no=0
+# Every object of SRC must be copied, as the destination (or the emulator)
+# counts them.
 copy() {
-  local key=$1 setting=$2 endpoint=$3 src=$4 flags=() stats=()
+  local key=$1 setting=$2 endpoint=$3 src=$4 flags=() stats=() count=$LOOP_OBJECTS
   [ "$setting" = adaptive ] || flags=(--concurrency "$setting")
   [ "$endpoint" = "$GARAGE" ] || stats=(--stats "$endpoint/__s3emu/stats")
+  [ "$src" = emu ] && count=$EMU_OBJECTS
+  stats+=(--expect "$count" $((OBJECT_SIZE_KIB * 1024)) --dst "s3cp-dst/$key-$setting/")
   run_no=$((run_no + 1))
   "$PYTHON" "$here/bench-throughput.py" run "$results" "$key" "$setting" "$RUN_TIMEOUT" \
     "$state/run-$run_no" "${stats[@]}" -- "$S3CP" --endpoint-url "$endpoint" --path-style \

@@ -33,7 +33,9 @@ for ps in $part_sizes; do
     best=""
     for ((i = 0; i < repeat; i++)); do
       out=$("$s3cp" --endpoint-url "$S3CP_TEST_GARAGE_ENDPOINT" --path-style --json \
-        --part-size "$ps" --concurrency "$c" s3://s3cp-src/bench/6gib s3://s3cp-dst/bench/copy)
+        --part-size "$ps" --concurrency "$c" s3://s3cp-src/bench/6gib s3://s3cp-dst/bench/copy) \
+        || die "s3cp failed (--part-size $ps --concurrency $c): no figure"
+      bench_check s3cp-dst bench/copy 1 $((96 * 64 * 1024 * 1024))
       ms=$(printf '%s' "$out" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["duration_ms"])')
       parts=$(printf '%s' "$out" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["parts"])')
       tool delete s3cp-dst bench/copy

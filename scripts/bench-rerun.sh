@@ -12,7 +12,10 @@
 # objects show as copied, not skipped). A rerun of the SMALL_OBJECTS prefix
 # with --skip-same shows whether s3cp's memory grows with the count.
 # scripts/bench-throughput.py times each run (wall, CPU, peak RSS of the
-# child) and records the emulator's counters; the table is printed last.
+# child) and records the emulator's counters (a rerun must copy nothing,
+# --no-overwrite one CopyObject per object; a failed s3cp run stops the
+# benchmark); the table is printed last. The first copy is checked on
+# Garage (every object, of its size).
 # Sizes from the environment, e.g. a quick check:
 #   OBJECTS=2000 SMALL_OBJECTS=200 RUNS=1 scripts/bench-rerun.sh
 set -euo pipefail
@@ -64,12 +67,18 @@ rerun() {
   emu_start "${emu[@]}"
   local stats=(--stats "$EMU/__s3emu/stats")
   local s3cp=("$S3CP" --endpoint-url "$EMU" --path-style --json -r)
+  # A rerun copies nothing (the emulator counts the copies), except
+  # --no-overwrite's, one CopyObject per object (answered 412 on AWS).
+  local none=(--expect 0 $((OBJECT_SIZE_KIB * 1024)))
+  local count=$OBJECTS
+  [ "$key" = small ] && count=$SMALL_OBJECTS
   case $what in
-    skip-same) measure "$key" s3cp "${stats[@]}" -- "${s3cp[@]}" --skip-same "$src" "$dst" ;;
-    skip-existing) measure "$key" s3cp "${stats[@]}" -- "${s3cp[@]}" --skip-existing "$src" "$dst" ;;
-    no-overwrite) measure "$key" s3cp "${stats[@]}" -- "${s3cp[@]}" --no-overwrite "$src" "$dst" ;;
-    s5cmd) measure "$key" s5cmd "${stats[@]}" -- "$S5CMD" --endpoint-url "$EMU" sync "$src*" "$dst" ;;
-    aws-cli) measure "$key" aws-cli "${stats[@]}" -- \
+    skip-same) measure "$key" s3cp "${stats[@]}" "${none[@]}" -- "${s3cp[@]}" --skip-same "$src" "$dst" ;;
+    skip-existing) measure "$key" s3cp "${stats[@]}" "${none[@]}" -- "${s3cp[@]}" --skip-existing "$src" "$dst" ;;
+    no-overwrite) measure "$key" s3cp "${stats[@]}" --expect "$count" $((OBJECT_SIZE_KIB * 1024)) -- \
+      "${s3cp[@]}" --no-overwrite "$src" "$dst" ;;
+    s5cmd) measure "$key" s5cmd "${stats[@]}" "${none[@]}" -- "$S5CMD" --endpoint-url "$EMU" sync "$src*" "$dst" ;;
+    aws-cli) measure "$key" aws-cli "${stats[@]}" "${none[@]}" -- \
       "$AWS" --endpoint-url "$EMU" s3 sync --no-progress "$src" "$dst" ;;
   esac
   emu_stop
@@ -97,6 +106,8 @@ timeout "$RUN_TIMEOUT" "$S3CP" --endpoint-url "$GARAGE" --path-style -r -q \
   s3://s3cp-src/rerun/ s3://s3cp-dst/rerun/
 timeout "$RUN_TIMEOUT" "$S3CP" --endpoint-url "$GARAGE" --path-style -r -q \
   s3://s3cp-src/rerun-small/ s3://s3cp-dst/rerun-small/
+bench_check s3cp-dst rerun/ "$OBJECTS" $((OBJECT_SIZE_KIB * 1024))
+bench_check s3cp-dst rerun-small/ "$SMALL_OBJECTS" $((OBJECT_SIZE_KIB * 1024))
 
 # The reruns, interleaved so that they share the machine's moods.
 for ((i = 1; i <= RUNS; i++)); do

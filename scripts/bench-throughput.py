@@ -1,10 +1,17 @@
 """Helper of scripts/bench-throughput.sh (standard library only).
 
-  bench-throughput.py run RESULTS KEY TOOL LIMIT_S OUT [--stats URL] -- CMD...
+  bench-throughput.py run RESULTS KEY TOOL LIMIT_S OUT [--stats URL]
+                         [--expect COUNT SIZE] [--dst BUCKET/PREFIX] -- CMD...
       Runs CMD (stdout to OUT.out, stderr to OUT.err), killed after LIMIT_S
       seconds; appends one JSON record to RESULTS: wall time, the child's CPU
       and peak RSS (its rusage, from wait4), what it copied (read from the
       tool's output) and, with --stats, the emulator's counters after the run.
+      An s3cp run that exits non-zero (not killed at the limit) stops the
+      benchmark. With --expect, a run that ended well (any tool) must have copied
+      COUNT objects of SIZE bytes, measured by the store, not the tool: under
+      --dst (on S3TOOL_ENDPOINT, by scripts/s3tool.py check), or, through the
+      emulator (--stats, --null-copy), its count of copies and of bytes copied;
+      otherwise the benchmark stops, before any figure is printed.
   bench-throughput.py table RESULTS SETTINGS_JSON
       Prints the markdown table of issue 11's benchmarks from RESULTS.
   bench-throughput.py concurrency-table RESULTS SETTINGS_JSON
@@ -16,6 +23,7 @@ import os
 import re
 import signal
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -62,12 +70,16 @@ def copied_and_failed(tool, out, err, rc):
 def run(argv):
     results, key, tool, limit, out = argv[:5]
     rest = argv[5:]
-    stats_url, measure_rss = None, True
+    stats_url, measure_rss, expect, dst = None, True, None, None
     while rest[0] != "--":
         if rest[0] == "--stats":
             stats_url, rest = rest[1], rest[2:]
         elif rest[0] == "--no-rss":
             measure_rss, rest = False, rest[1:]
+        elif rest[0] == "--expect":
+            expect, rest = (int(rest[1]), int(rest[2])), rest[3:]
+        elif rest[0] == "--dst":
+            dst, rest = rest[1], rest[2:]
         else:
             raise SystemExit(f"unknown option {rest[0]}")
     cmd = rest[1:]
@@ -119,6 +131,32 @@ def run(argv):
     what = "timeout" if rec["timed_out"] else f"rc {rc}"
     print(f"  {key} {tool}: {what}, {wall:.2f} s, {copied} copied, {failed} failed",
           file=sys.stderr)
+    if kind == "s3cp" and rc != 0 and not rec["timed_out"]:
+        sys.exit(f"s3cp failed ({key} {tool}, rc {rc}): {text_err[-1000:]}")
+    # A peer's failure shows in its cell; what a run that ended well claims
+    # is checked.
+    if expect and not rec["timed_out"] and rc == 0:
+        check(key, tool, expect, dst, emu)
+
+
+def check(key, tool, expect, dst, emu):
+    """Stops the benchmark unless the run copied what `expect` says."""
+    count, size = expect
+    if emu is not None:
+        # --null-copy: the emulator answered each copy; its counters are
+        # what the store saw (an object of several parts counts its parts).
+        copies, copied_bytes = emu["null_copies"], emu["bytes_copied"]
+        if copies < count or copied_bytes != count * size:
+            sys.exit(f"{key} {tool}: the emulator saw {copies} copies of {copied_bytes} bytes "
+                     f"in all, not {count} objects of {size} bytes: no figure for it")
+    elif dst:
+        bucket, prefix = dst.split("/", 1)
+        tool_py = os.path.join(os.path.dirname(os.path.abspath(__file__)), "s3tool.py")
+        if subprocess.run([sys.executable, tool_py, "check", bucket, prefix,
+                           str(count), str(size)]).returncode != 0:
+            sys.exit(f"{key} {tool}: the destination does not hold what was copied")
+    else:
+        sys.exit("--expect needs --stats (the emulator) or --dst")
 
 
 # --- table -----------------------------------------------------------------

@@ -13,7 +13,9 @@
 # Every tool runs with its defaults (endpoint and credentials only), each run
 # killed after RUN_TIMEOUT seconds ("timeout" in its cell), the whole script
 # after SCRIPT_TIMEOUT. scripts/bench-throughput.py times each run (CPU and
-# peak RSS of the child) and prints the table. Sizes come from the
+# peak RSS of the child), checks that it copied every object (counted by the
+# destination, or by the emulator), stops on a failed s3cp run, and prints
+# the table. Sizes come from the
 # environment, e.g. a quick check:
 #   LOOP_OBJECTS=200 EMU_OBJECTS=2000 BIG_SIZE=10GiB SINGLE_RUNS=5 scripts/bench-throughput.sh
 # SECTIONS runs only those rows (e.g. SECTIONS="3 5"); the others show as
@@ -65,11 +67,15 @@ measure() {
 }
 
 # copy_prefix KEY TOOL ENDPOINT SRC DST: TOOL copies s3://s3cp-src/SRC/ to
-# s3://s3cp-dst/DST/ with its defaults; through the emulator if ENDPOINT is it.
+# s3://s3cp-dst/DST/ with its defaults; through the emulator if ENDPOINT is
+# it. The run must copy every object of SRC (loop: LOOP_OBJECTS, emu:
+# EMU_OBJECTS), as the destination (or the emulator) counts them.
 copy_prefix() {
   local key=$1 tool=$2 endpoint=$3 src=s3://s3cp-src/$4/ dst=s3://s3cp-dst/$5/
-  local stats=()
+  local stats=() count=$LOOP_OBJECTS
+  [ "$4" = emu ] && count=$EMU_OBJECTS
   [ "$endpoint" = "$GARAGE" ] || stats=(--stats "$endpoint/__s3emu/stats")
+  stats+=(--expect "$count" $((OBJECT_SIZE_KIB * 1024)) --dst "s3cp-dst/$5/")
   case $tool in
     s3cp) measure "$key" s3cp "${stats[@]}" -- \
       "$S3CP" --endpoint-url "$endpoint" --path-style --json -r "$src" "$dst" ;;
@@ -129,18 +135,24 @@ done
 # 4. One synthetic large object (S3's default write rate, 3,500/s).
 if want 4; then
 big=s3://s3cp-src/synthetic/big
+big_bytes=$(python3 -c '
+import sys
+units = {"KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
+big = sys.argv[1]
+num = big.rstrip("KMGTiB")
+print(int(float(num) * units.get(big[len(num):], 1)))' "$BIG_SIZE")
 emu_big=(--null-copy --latency-ms 20 --jitter-ms 5 --copy-rate 150MiB --aggregate 3GiB
   --synthetic "$big=$BIG_SIZE")
 emu_start "${emu_big[@]}"
-measure big s3cp --stats "$EMU/__s3emu/stats" -- \
+measure big s3cp --stats "$EMU/__s3emu/stats" --expect 1 "$big_bytes" -- \
   "$S3CP" --endpoint-url "$EMU" --path-style --json "$big" s3://s3cp-dst/synthetic/big-s3cp
 emu_stop
 emu_start "${emu_big[@]}"
-measure big s5cmd --stats "$EMU/__s3emu/stats" -- \
+measure big s5cmd --stats "$EMU/__s3emu/stats" --expect 1 "$big_bytes" -- \
   "$S5CMD" --endpoint-url "$EMU" cp "$big" s3://s3cp-dst/synthetic/big-s5cmd
 emu_stop
 emu_start "${emu_big[@]}"
-measure big aws-cli --stats "$EMU/__s3emu/stats" -- \
+measure big aws-cli --stats "$EMU/__s3emu/stats" --expect 1 "$big_bytes" -- \
   "$AWS" --endpoint-url "$EMU" s3 cp --no-progress "$big" s3://s3cp-dst/synthetic/big-aws
 emu_stop
 fi
@@ -149,13 +161,14 @@ fi
 # CopyObject by curl, s5cmd; interleaved so that they share the machine's moods.
 one=s3cp-src/single/000000
 empty_sha256=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+one_size=$((OBJECT_SIZE_KIB * 1024))
 want 5 && for ((i = 1; i <= SINGLE_RUNS; i++)); do
-  measure single s3cp --no-rss -- "$S3CP" --endpoint-url "$GARAGE" --path-style "s3://$one" s3://s3cp-dst/single/s3cp
-  measure single curl --no-rss -- "$(command -v curl)" -sS -o /dev/null -w '%{http_code}' -X PUT \
+  measure single s3cp --no-rss --expect 1 "$one_size" --dst s3cp-dst/single/s3cp -- "$S3CP" --endpoint-url "$GARAGE" --path-style "s3://$one" s3://s3cp-dst/single/s3cp
+  measure single curl --no-rss --expect 1 "$one_size" --dst s3cp-dst/single/curl -- "$(command -v curl)" -sS -o /dev/null -w '%{http_code}' -X PUT \
     --aws-sigv4 aws:amz:us-east-1:s3 --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
     -H "x-amz-copy-source: /$one" -H "x-amz-content-sha256: $empty_sha256" \
     "$GARAGE/s3cp-dst/single/curl"
-  measure single s5cmd --no-rss -- "$S5CMD" --endpoint-url "$GARAGE" cp "s3://$one" s3://s3cp-dst/single/s5cmd
+  measure single s5cmd --no-rss --expect 1 "$one_size" --dst s3cp-dst/single/s5cmd -- "$S5CMD" --endpoint-url "$GARAGE" cp "s3://$one" s3://s3cp-dst/single/s5cmd
 done
 
 settings=$("$PYTHON" - "$LOOP_OBJECTS" "$LOOP_RUNS" "$EMU_OBJECTS" "$OBJECT_SIZE_KIB" \

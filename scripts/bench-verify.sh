@@ -40,6 +40,7 @@ print(summary["duration_ms"], summary["requests"], copy["verified_by"] or "none"
     cat "$BENCH_STATE/s3cp.log" >&2
     exit 1
   fi
+  bench_check s3cp-dst bench/verify-copy 1 $((96 * 64 * 1024 * 1024)) >&2
   tool delete s3cp-dst bench/verify-copy
   printf '%s\n' "$out"
 }

@@ -103,6 +103,15 @@ bench_setup() {
   export S3TOOL_ENDPOINT=$S3CP_TEST_GARAGE_ENDPOINT
 }
 
+# bench_check BUCKET PREFIX COUNT SIZE: stops the benchmark unless the
+# store (S3TOOL_ENDPOINT) holds exactly COUNT objects of SIZE bytes under
+# s3://BUCKET/PREFIX: a figure stands only for a copy that wrote what it
+# claims. Called before each figure is printed.
+bench_check() {
+  "$PYTHON" "$(dirname "${BASH_SOURCE[0]}")/s3tool.py" check "$@" \
+    || die "the copy did not write what it should have: no figure for it"
+}
+
 # The benchmarks through s3emu, after bench_setup: builds s3emu (release)
 # and stops it too on exit. `emu_start FLAGS...` starts a fresh one in front
 # of the benchmark's Garage (its counters are then one run's) and sets EMU,

@@ -8,6 +8,8 @@
   s3tool.py delete BUCKET KEY
   s3tool.py size BUCKET KEY                       # the object's size in bytes (HEAD)
   s3tool.py uploads BUCKET                        # incomplete multipart uploads, one per line
+  s3tool.py check BUCKET PREFIX COUNT SIZE        # exit 1 unless PREFIX holds exactly COUNT
+                                                  # objects of SIZE bytes each (a benchmark's copy)
   s3tool.py make-buckets BUCKET...                # create the buckets that are not there yet
 
 Connection from the environment: S3TOOL_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.
@@ -15,6 +17,7 @@ Connection from the environment: S3TOOL_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_
 import argparse
 import concurrent.futures
 import os
+import sys
 
 import boto3
 from botocore.config import Config
@@ -83,6 +86,22 @@ def uploads(a):
         print(u["Key"], u["UploadId"])
 
 
+def check(a):
+    """A benchmark's figure stands only for a copy that wrote what it claims:
+    exactly COUNT objects under PREFIX, each of SIZE bytes."""
+    count, wrong = 0, []
+    pages = client().get_paginator("list_objects_v2").paginate(Bucket=a.bucket, Prefix=a.prefix)
+    for page in pages:
+        for o in page.get("Contents", []):
+            count += 1
+            if o["Size"] != a.size:
+                wrong.append(f"{o['Key']} ({o['Size']} bytes)")
+    if count != a.count or wrong:
+        sizes = f"; not {a.size} bytes: {', '.join(wrong[:5])}" if wrong else ""
+        sys.exit(f"s3://{a.bucket}/{a.prefix} holds {count} objects (expected {a.count} of "
+                 f"{a.size} bytes){sizes}")
+
+
 def make_buckets(a):
     c = client()
     for bucket in a.buckets:
@@ -114,6 +133,10 @@ s.set_defaults(f=size)
 s = sub.add_parser("uploads")
 s.add_argument("bucket")
 s.set_defaults(f=uploads)
+s = sub.add_parser("check")
+s.add_argument("bucket"); s.add_argument("prefix"); s.add_argument("count", type=int)
+s.add_argument("size", type=int)
+s.set_defaults(f=check)
 s = sub.add_parser("make-buckets")
 s.add_argument("buckets", nargs="+")
 s.set_defaults(f=make_buckets)
