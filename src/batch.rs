@@ -181,13 +181,18 @@ impl Batch<'_> {
     }
 
     /// `--no-overwrite` met an existing destination: in a bulk run that
-    /// object is skipped, not failed.
+    /// object is skipped, not failed. A CopyObject's 412 may also be a
+    /// source condition (`--copy-source-if-*`); a write of the bytes
+    /// (Complete, a stream's PutObject) carries none.
     fn already_exists(&self, failure: &Failure) -> bool {
         self.opts.no_overwrite
-            && self.opts.conditions.is_empty()
             && failure.s3_error().is_some_and(|e: &S3Error| {
                 e.status == Some(412)
-                    && matches!(e.operation, "CopyObject" | "CompleteMultipartUpload")
+                    && match e.operation {
+                        "CopyObject" => self.opts.conditions.is_empty(),
+                        "CompleteMultipartUpload" | "PutObject" => true,
+                        _ => false,
+                    }
             })
     }
 

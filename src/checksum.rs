@@ -156,6 +156,11 @@ pub struct Source<'a> {
     /// gives the destination the MD5 as ETag too: a single-part ETag (no
     /// `-N`), no SSE-KMS or customer key on either side.
     pub etag_is_md5: bool,
+    /// Whether the source's ETag alone is the MD5 of its bytes: single-part
+    /// (no `-N`), no SSE-KMS or customer key on the source. What a stream
+    /// compares the MD5 of the bytes it received with (the destination's
+    /// ETag plays no part there).
+    pub source_etag_is_md5: bool,
     pub etag: &'a str,
     /// Copied by a multipart upload.
     pub multipart: bool,
@@ -181,8 +186,13 @@ pub enum Proof {
     /// The destination's ETag must equal this one (the source's).
     Etag(String),
     /// The source is read and its checksum in this algorithm computed
-    /// (`--verify`), then compared with the destination's.
+    /// (`--verify`), then compared with the destination's. A read of its
+    /// own, separate from a stream's GETs.
     Read(Algorithm),
+    /// A streamed copy: the MD5 of the bytes as they arrived, in order,
+    /// must equal this (the source's ETag, the MD5 of its bytes), and the
+    /// destination's checksum the CRC sent with them.
+    Md5(String),
     /// Nothing proves it; why.
     None(String),
 }
@@ -333,10 +343,17 @@ pub fn plan(source: Source<'_>, options: ChecksumOptions) -> Plan {
 /// computes their CRC as they are read and sends it with every write, so
 /// that the destination store checks it (the user's algorithm, else the
 /// source's full-object CRC, else CRC64NVME; `FULL_OBJECT` on a multipart
-/// copy). The proof: the source's checksum where it is in that algorithm,
-/// else the CRC computed in flight ([`Proof::Read`]: the bytes were read).
-/// SHA1 or SHA256, named by the user, are computed per request by the SDK:
-/// only a single write's compares with a source's own.
+/// copy). SHA1 or SHA256, named by the user, are computed per request by
+/// the SDK.
+///
+/// That CRC is the transfer's own: a byte flipped on the way in is in it
+/// too, so it proves only that the destination holds what s3cp sent. What
+/// proves the copy is a value computed independently of this transfer,
+/// best first: the source's stored full-object checksum in that algorithm
+/// (only a single write's SHA compares); the source's ETag where it is the
+/// MD5 of its bytes, against the MD5 of the bytes as they arrive
+/// ([`Proof::Md5`]); a read of the source after the write under
+/// `--verify`; else nothing, and the copy is unverified, with why.
 pub fn plan_stream(source: Source<'_>, options: ChecksumOptions) -> Plan {
     let source_full = source
         .checksum
@@ -354,10 +371,30 @@ pub fn plan_stream(source: Source<'_>, options: ChecksumOptions) -> Plan {
     let same = source_full.filter(|c| c.algorithm == algorithm);
     let proof = match same {
         Some(c) if algorithm.is_crc() || !source.multipart => Proof::Checksum(c),
-        _ if algorithm.is_crc() => Proof::Read(algorithm),
-        _ => Proof::None(format!(
+        _ if !algorithm.is_crc() && source.multipart => Proof::None(format!(
             "the destination's {algorithm} is computed per part, which nothing compares with"
         )),
+        _ if !algorithm.is_crc() => Proof::None(format!(
+            "the source has no {algorithm} checksum to compare with the destination's"
+        )),
+        _ if source.source_etag_is_md5 => Proof::Md5(source.etag.to_owned()),
+        _ if options.verify => Proof::Read(algorithm),
+        _ => {
+            let checksum = match source.checksum {
+                Some(c) => format!(
+                    "the source's checksum is {} {}, not a full-object {algorithm}",
+                    c.algorithm,
+                    c.kind.name()
+                ),
+                None => format!("the source has no {algorithm} checksum"),
+            };
+            Proof::None(format!(
+                "{checksum} and its ETag is not the MD5 of its bytes (a multipart upload, or \
+                 encrypted with SSE-KMS or a customer key): nothing but the copy's own CRC of \
+                 what it received speaks for the bytes (--verify reads the source again to \
+                 prove it)"
+            ))
+        }
     };
     Plan {
         ask,
@@ -453,6 +490,7 @@ mod tests {
         Source {
             checksum,
             etag_is_md5: false,
+            source_etag_is_md5: false,
             etag: "\"abc\"",
             multipart,
             same_parts: false,
@@ -666,42 +704,70 @@ mod tests {
         }
     }
 
+    /// A stream computes the source's CRC (else CRC64NVME, or the user's),
+    /// `FULL_OBJECT` in parts. That CRC is its own: it never proves the
+    /// copy. What the source says does (its checksum in that algorithm, its
+    /// MD5 ETag against the bytes as they arrive), else a read under
+    /// --verify, else nothing.
     #[test]
-    fn a_stream_computes_the_source_crc_or_crc64nvme_and_is_proved_by_it() {
-        let opts = NONE;
-        let crc32 = full(Algorithm::Crc32, "AAAAAA==");
+    fn a_stream_is_proved_only_by_what_the_source_says_or_a_read() {
+        let (sha, crc32) = (full(Algorithm::Sha256, "x"), full(Algorithm::Crc32, "AA=="));
+        let crc32c = ChecksumOptions {
+            algorithm: Some(Algorithm::Crc32c),
+            verify: false,
+        };
         for multipart in [false, true] {
-            let plan = plan_stream(source(Some(&crc32), multipart), opts);
-            assert_eq!(plan.ask.algorithm, Some(Algorithm::Crc32));
-            assert_eq!(plan.ask.full_object, multipart);
-            assert_eq!(plan.proof, Proof::Checksum(crc32.clone()));
-            let plan = plan_stream(source(None, multipart), opts);
-            assert_eq!(plan.ask.algorithm, Some(Algorithm::Crc64Nvme));
-            assert_eq!(plan.proof, Proof::Read(Algorithm::Crc64Nvme));
+            let p = plan_stream(source(Some(&crc32), multipart), NONE);
+            let ask = |a| Ask {
+                algorithm: Some(a),
+                full_object: multipart,
+            };
+            assert_eq!(p.ask, ask(Algorithm::Crc32));
+            assert_eq!(p.proof, Proof::Checksum(crc32.clone()));
+            let p = plan_stream(source(Some(&crc32), multipart), crc32c);
+            assert_eq!(p.ask, ask(Algorithm::Crc32c));
+            let md5 = Source {
+                source_etag_is_md5: true,
+                ..source(None, multipart)
+            };
+            let p = plan_stream(md5, NONE);
+            assert_eq!(p.ask, ask(Algorithm::Crc64Nvme));
+            assert_eq!(p.proof, Proof::Md5("\"abc\"".to_owned()));
+            // --verify needs no read then.
+            assert_eq!(plan_stream(md5, VERIFY).proof, p.proof);
+            // Neither: nothing, or a read under --verify.
+            for (bare, opts) in [
+                (source(None, multipart), NONE),
+                (source(Some(&sha), multipart), NONE),
+                (source(Some(&crc32), multipart), crc32c),
+            ] {
+                let Proof::None(why) = plan_stream(bare, opts).proof else {
+                    panic!("{bare:?} is proved by the stream's own CRC");
+                };
+                assert!(why.contains("--verify"), "{why}");
+                let verify = ChecksumOptions {
+                    verify: true,
+                    ..opts
+                };
+                let want = opts.algorithm.unwrap_or(Algorithm::Crc64Nvme);
+                assert_eq!(plan_stream(bare, verify).proof, Proof::Read(want));
+            }
         }
-        // A SHA256 source: CRC64NVME is computed, and proves it.
-        let sha = full(Algorithm::Sha256, "x");
-        let plan = plan_stream(source(Some(&sha), false), opts);
-        assert_eq!(plan.proof, Proof::Read(Algorithm::Crc64Nvme));
-        // The user's SHA256: the same as the source's on a single write.
+        // The user's SHA256: the same as the source's on a single write;
+        // otherwise no CRC is sent to compare the destination with.
         let users = ChecksumOptions {
             algorithm: Some(Algorithm::Sha256),
             verify: false,
         };
         let plan = plan_stream(source(Some(&sha), false), users);
         assert_eq!(plan.proof, Proof::Checksum(sha.clone()));
-        assert!(matches!(
-            plan_stream(source(Some(&sha), true), users).proof,
-            Proof::None(_)
-        ));
-        // The user's CRC32C over the source's CRC32.
-        let users = ChecksumOptions {
-            algorithm: Some(Algorithm::Crc32c),
-            verify: false,
+        let md5_sha = Source {
+            source_etag_is_md5: true,
+            ..source(None, false)
         };
-        let plan = plan_stream(source(Some(&crc32), true), users);
-        assert_eq!(plan.ask.algorithm, Some(Algorithm::Crc32c));
-        assert_eq!(plan.proof, Proof::Read(Algorithm::Crc32c));
+        for other in [source(Some(&sha), true), md5_sha] {
+            assert!(matches!(plan_stream(other, users).proof, Proof::None(_)));
+        }
     }
 
     #[test]

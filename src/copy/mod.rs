@@ -429,12 +429,14 @@ impl Engine<'_> {
         if let Some(note) = &checks.note {
             tracing::info!("{}: {note}", job.dst);
         }
-        // --verify's read: one GET per range; a stream's: one per part
-        // (or the one write), which proves it too.
-        let gets = match (streamed, method, &checks.proof) {
-            (true, Method::Single, _) => u64::from(source.size > 0),
-            (true, Method::Multipart { parts, .. }, _) => parts,
-            (false, _, Proof::Read(_)) => source.size.div_ceil(read::RANGE),
+        // A stream's GETs: one per part (or the one write); --verify's
+        // read (a read of its own, after a stream's too): one per range.
+        let gets = match (streamed, method) {
+            (true, Method::Single) => u64::from(source.size > 0),
+            (true, Method::Multipart { parts, .. }) => parts,
+            (false, _) => 0,
+        } + match &checks.proof {
+            Proof::Read(_) => source.size.div_ceil(read::RANGE),
             _ => 0,
         };
         let requests = plan::requests(method) + reads + gets;
@@ -466,23 +468,28 @@ impl Engine<'_> {
             checks: &checks,
             headed: known.is_none(),
             keyed: false,
-            read_first: None,
+            source_read: None,
             listed_without_checksum: known.is_some_and(|l| l.has_checksum == Some(false)),
-            unread: None,
+            transfer: None,
         };
         // --verify's read of a source that the copy replaces (onto itself,
         // no versions): before the write, while it is still there.
         if let Proof::Read(algorithm) = checks.proof
-            && !streamed
             && self.onto_itself(job)
             && source.version_id.is_none()
         {
-            made.read_first = Some(self.read(&made, algorithm, progress, cancel).await?);
+            made.source_read = Some(self.read(&made, algorithm, progress, cancel).await?);
         }
-        let (mut copied, keyed, computed) = match method {
+        // A stream proved by the source's MD5 ETag hashes the bytes.
+        let md5 = matches!(checks.proof, Proof::Md5(_));
+        let (mut copied, keyed, transfer) = match method {
             Method::Single if streamed => {
-                self.put_streamed(job, &source, opts, &acl, checks.ask, progress, cancel)
-                    .await?
+                let (copied, keyed, transfer) = self
+                    .put_streamed(
+                        job, &source, opts, &acl, checks.ask, md5, started_at, progress, cancel,
+                    )
+                    .await?;
+                (copied, keyed, Some(transfer))
             }
             Method::Single => {
                 let (copied, keyed) =
@@ -501,6 +508,7 @@ impl Engine<'_> {
                     resume: resumed.as_ref(),
                     started: started_at,
                     streamed,
+                    md5,
                 };
                 task.run(progress, cancel).await?
             }
@@ -508,21 +516,9 @@ impl Engine<'_> {
         // The plan's requests; the proof adds the reads it sends.
         copied.requests = requests;
         made.keyed = keyed;
-        // A stream read every byte: what it computed is the read's proof.
-        // A resumed one whose store listed the finished parts without their
-        // checksums knows no whole CRC: proved only by reading it all again,
-        // which only --verify asks for.
-        if streamed && matches!(checks.proof, Proof::Read(_)) {
-            if computed.is_none() && resumed.is_some() && !opts.checksums.verify {
-                made.unread = Some(
-                    "resumed: the store listed the parts copied before without their \
-                     checksums, so the whole object's CRC is not known (--verify reads the \
-                     source to prove it)"
-                        .to_owned(),
-                );
-            }
-            made.read_first = computed;
-        }
+        // What a stream computed of the bytes it passed on: compared with
+        // what the source says, never a proof by itself.
+        made.transfer = transfer;
         self.prove(&made, &mut copied, progress, cancel).await?;
         copied.duration = started.elapsed();
         Ok(copied)
@@ -771,7 +767,8 @@ fn check_restored(job: &CopyJob, source: &SourceObject) -> anyhow::Result<()> {
     )
 }
 
-/// The message for a 412 from CopyObject or CompleteMultipartUpload:
+/// The message for a 412 from CopyObject, CompleteMultipartUpload or a
+/// stream's PutObject:
 /// `--no-overwrite` met an existing destination, or a source condition
 /// failed (they were checked at the HEAD, but the source may have changed
 /// since). `None` for other errors.
@@ -793,9 +790,12 @@ fn precondition_context(job: &CopyJob, opts: &CopyOptions, e: &S3Error) -> Optio
         "the source {} does not meet the --copy-source-if-* conditions given",
         job.src
     );
+    // A write of the bytes (Complete, a stream's PutObject) carries no
+    // source condition: its 412 is the destination's.
+    let writes_bytes = matches!(e.operation, "CompleteMultipartUpload" | "PutObject");
     let why = match (opts.destination_conditional(), opts.conditions.is_empty()) {
         (true, true) => exists,
-        (true, false) if e.operation == "CompleteMultipartUpload" => exists,
+        (true, false) if writes_bytes => exists,
         (true, false) => format!("{exists}, or {unmet}"),
         (false, _) => unmet,
     };

@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use std::time::SystemTime;
 
+use super::stream::{InOrderMd5, Transfer};
 use super::{Copied, Engine, EtagCheck, LastAttempts, OwnWrite, ServerClock, Written};
 use crate::checksum::{Algorithm, Ask, Checksum};
 use crate::client::{AttemptLog, Attempts};
@@ -43,6 +44,9 @@ pub(super) struct Task<'a> {
     /// The parts are streamed (GetObject, then UploadPart with the CRC
     /// computed in flight) instead of copied by UploadPartCopy.
     pub(super) streamed: bool,
+    /// A stream computes the MD5 of the bytes, part by part in order (to
+    /// compare with the source's MD5 ETag).
+    pub(super) md5: bool,
 }
 
 impl Task<'_> {
@@ -50,7 +54,7 @@ impl Task<'_> {
         &self,
         progress: &dyn Progress,
         cancel: &CancellationToken,
-    ) -> anyhow::Result<(Copied, bool, Option<Checksum>)> {
+    ) -> anyhow::Result<(Copied, bool, Option<Transfer>)> {
         let (job, source) = (self.job, self.source);
         let (upload_id, part_size, done) = match self.resume {
             Some(entry) => self.resume_point(entry).await?,
@@ -74,31 +78,57 @@ impl Task<'_> {
             .sum();
         progress.part_copied(done_bytes);
 
+        // A stream's MD5 covers every byte in order: only when this run
+        // reads every part.
+        let md5 = (self.streamed && self.md5 && done.is_empty()).then(InOrderMd5::new);
+        let copying = async {
+            match self.streamed {
+                true => {
+                    self.stream_parts(&upload_id, missing.into_iter(), md5.as_ref(), progress)
+                        .await
+                }
+                false => {
+                    self.copy_parts(&upload_id, missing.into_iter(), progress)
+                        .await
+                }
+            }
+        };
         // Ctrl-C stops the parts; Complete is never cut off half-way, since
         // S3 may have committed it already.
         let parts_done = tokio::select! {
-            r = self.copy_parts(&upload_id, missing.into_iter(), progress) => r,
+            r = copying => r,
             () = cancel.cancelled() => Err(anyhow::Error::new(Interrupted)),
         };
         // A stream sends the whole object's CRC, joined from the parts',
-        // for the store to check; it also proves the copy.
-        let mut computed = None;
+        // for the store to check (the transfer's own: no proof by itself).
+        let mut sent_crc = None;
         let result = match parts_done {
             Ok(mut completed) => {
                 completed.extend(done);
                 if self.streamed {
-                    computed = joined_crc(
+                    sent_crc = joined_crc(
                         self.checksum.algorithm.filter(|a| a.is_crc()),
                         &completed,
                         source.size,
                         part_size,
                     );
                 }
-                self.complete(&upload_id, completed, count, computed.as_ref())
+                self.complete(&upload_id, completed, count, sent_crc.as_ref())
                     .await
             }
             Err(e) => Err(e),
         };
+        let transfer = self.streamed.then(|| Transfer {
+            crc: sent_crc,
+            md5: match (md5, self.md5) {
+                (Some(md5), _) => md5.finish(count),
+                (None, true) => Err("resumed: the parts copied before were not read by this \
+                                     run, so the MD5 of the whole object is not known (--verify \
+                                     reads the source to prove it)"
+                    .to_owned()),
+                (None, false) => Err("the MD5 of the bytes was not computed".to_owned()),
+            },
+        });
         progress.finished();
         match result {
             Ok(Written {
@@ -127,7 +157,7 @@ impl Task<'_> {
                         streamed: self.streamed,
                     },
                     keyed,
-                    computed,
+                    transfer,
                 ))
             }
             Err(err) if self.engine.keep_partial && !self.source_changed(&err) => {
@@ -427,7 +457,8 @@ impl Task<'_> {
         }
     }
 
-    /// Copies every part, at most `concurrency` at once; returns the
+    /// Copies every part by UploadPartCopy (a stream's are
+    /// [`Task::stream_parts`]), at most `concurrency` at once; returns the
     /// completed parts (in completion order; Complete sorts them). The first
     /// failure stops the rest: dropping the stream cancels requests in flight.
     async fn copy_parts(
@@ -440,13 +471,6 @@ impl Task<'_> {
         // The destination's region is settled by CreateMultipartUpload.
         let client = self.engine.regions.client_for(&job.dst.bucket);
         let client = &client;
-        if self.streamed {
-            return futures::stream::iter(parts)
-                .map(|part| self.stream_part(upload_id, part, progress))
-                .buffer_unordered(self.engine.concurrency)
-                .try_collect()
-                .await;
-        }
         futures::stream::iter(parts)
             .map(|part| {
                 let req =

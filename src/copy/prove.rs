@@ -1,12 +1,16 @@
 //! Proving a copy identical to its source once it is made: the destination's
 //! checksum (from the copy's answer, else one HEAD) against the source's,
-//! the ETags, or the source's bytes read under `--verify`
-//! ([`super::read`]). What to compare is decided by [`crate::checksum`];
-//! this module only fetches what that needs and turns the verdict into the
-//! copy's outcome.
+//! the ETags, a stream's MD5 of the bytes against the source's MD5 ETag, or
+//! the source's bytes read under `--verify` ([`super::read`]). Every proof
+//! is a value computed independently of the transfer: what a stream
+//! computed of the bytes it passed on ([`super::stream::Transfer`]) is only
+//! ever compared with one. What to compare is decided by
+//! [`crate::checksum`]; this module only fetches what that needs and turns
+//! the verdict into the copy's outcome.
 
 use tokio_util::sync::CancellationToken;
 
+use super::stream::Transfer;
 use super::{Copied, Engine, Written, read};
 use crate::checksum::{self, By, Checksum, Kind, Proof, Verdict};
 use crate::error::Interrupted;
@@ -34,6 +38,7 @@ pub(super) fn facts<'a>(
     checksum::Source {
         checksum: source.checksum.as_ref(),
         etag_is_md5: unkeyed && (single_part_etag || same_parts),
+        source_etag_is_md5: !source.keyed && opts.sse_c_source.is_none() && single_part_etag,
         etag: &source.etag,
         multipart,
         same_parts,
@@ -54,15 +59,16 @@ pub(super) struct Made<'a> {
     /// The destination is encrypted with SSE-KMS or a customer key: its
     /// ETag is not an MD5.
     pub(super) keyed: bool,
-    /// The source's checksum, read before the copy (a copy onto itself
-    /// replaces what a read after it would need).
-    pub(super) read_first: Option<Checksum>,
+    /// The source's checksum, computed by `--verify`'s own read of the
+    /// source before the write (a copy onto itself replaces what a read
+    /// after it would need): a proof read from the source.
+    pub(super) source_read: Option<Checksum>,
     /// The listing said the source has no checksum (the store reports
     /// them, and named none for it).
     pub(super) listed_without_checksum: bool,
-    /// Why a planned read is not made (a resumed stream whose CRC is not
-    /// known, without --verify): the copy stays unproved.
-    pub(super) unread: Option<String>,
+    /// A streamed copy's own digests of the bytes it passed on: never a
+    /// proof by themselves ([`Transfer`]).
+    pub(super) transfer: Option<Transfer>,
 }
 
 impl Engine<'_> {
@@ -84,7 +90,10 @@ impl Engine<'_> {
         // A copy onto itself without versions replaced the source: it can
         // no longer be read or HEADed as it was.
         let source_gone = self.onto_itself(job) && copied.source_version_id.is_none();
-        let needs_checksum = matches!(made.checks.proof, Proof::Checksum(_) | Proof::Read(_));
+        let needs_checksum = matches!(
+            made.checks.proof,
+            Proof::Checksum(_) | Proof::Read(_) | Proof::Md5(_)
+        );
         let mut unreadable = None;
         if copied.checksum.is_none() && (needs_checksum || multipart) {
             unreadable = self.fetch_checksum(job, opts, copied).await;
@@ -97,11 +106,9 @@ impl Engine<'_> {
                     .to_owned(),
             ),
             Proof::Etag(etag) => checksum::compare_etags(etag, copied.etag.as_deref()),
-            Proof::Read(_) if made.read_first.is_none() && made.unread.is_some() => {
-                Verdict::Unproved(made.unread.clone().unwrap_or_default())
-            }
+            Proof::Md5(etag) => streamed_md5(etag, made.transfer.as_ref(), copied),
             Proof::Read(algorithm) => {
-                let read = match &made.read_first {
+                let read = match &made.source_read {
                     Some(read) => read.clone(),
                     None => self
                         .read(made, *algorithm, progress, cancel)
@@ -260,7 +267,7 @@ impl Engine<'_> {
             }
             Proof::Etag(_) if made.keyed => first,
             Proof::Etag(etag) => checksum::compare_etags(etag, copied.etag.as_deref()),
-            Proof::Read(_) | Proof::None(_) => match first {
+            Proof::Read(_) | Proof::Md5(_) | Proof::None(_) => match first {
                 Verdict::Mismatch { .. } => Verdict::Unproved(
                     "the source's ETag is not the MD5 of its bytes and it has no checksum \
                      comparable with the destination's"
@@ -295,6 +302,42 @@ impl Engine<'_> {
                 Some(e)
             }
         }
+    }
+}
+
+/// The verdict on a streamed copy by the source's MD5 ETag
+/// ([`Proof::Md5`]): the MD5 of the bytes as they arrived against it (they
+/// are the source's bytes), then the destination's checksum against the
+/// CRC sent with them (it holds what was sent).
+fn streamed_md5(etag: &str, transfer: Option<&Transfer>, copied: &Copied) -> Verdict {
+    let Some(transfer) = transfer else {
+        return Verdict::Unproved("the copy was not streamed".to_owned());
+    };
+    let md5 = match &transfer.md5 {
+        Ok(md5) => md5,
+        Err(why) => return Verdict::Unproved(why.clone()),
+    };
+    let etag = etag.trim_matches('"');
+    if !md5.eq_ignore_ascii_case(etag) {
+        return Verdict::Mismatch {
+            what: "MD5".to_owned(),
+            source: etag.to_owned(),
+            destination: md5.clone(),
+        };
+    }
+    match &transfer.crc {
+        Some(sent) => match checksum::compare(sent, copied.checksum.as_ref(), By::Etag) {
+            Verdict::Unproved(why) => Verdict::Unproved(format!(
+                "the bytes received are the source's (their MD5 is its ETag), but {why}, so \
+                 nothing shows the destination holds them"
+            )),
+            other => other,
+        },
+        None => Verdict::Unproved(
+            "the bytes received are the source's (their MD5 is its ETag), but no CRC of them \
+             was sent to compare the destination's checksum with"
+                .to_owned(),
+        ),
     }
 }
 

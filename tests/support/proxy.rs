@@ -7,7 +7,9 @@
 //! generator), it injects what S3 does under load: 503 SlowDown, 500
 //! InternalError, a 200 OK with an `<Error>` body (with and without
 //! whitespace before `<?xml`), a connection reset in the middle of a
-//! response or of its body ([`Fault::CutBody`]), a delay; and a 412 PreconditionFailed where S3 would send one.
+//! response or of its body ([`Fault::CutBody`]), a delay, a byte of a body
+//! flipped on the way ([`Fault::FlipByte`]); and a 412 PreconditionFailed
+//! where S3 would send one.
 //! It can add a header to the server's answers of one operation
 //! ([`Proxy::add_answer_header`]), to send what S3 sends and the test
 //! server does not (`x-amz-copy-source-version-id: null`, say).
@@ -121,6 +123,13 @@ pub enum Fault {
     /// `If-None-Match: *` when the key exists (neither test server checks
     /// it on CopyObject).
     PreconditionFailed,
+    /// Forwarded, and one byte of a successful answer's body flipped (all
+    /// its bits), at this offset (the last byte when the body is
+    /// shorter), its length and every header kept: a GetObject whose
+    /// bytes were corrupted on the way (a faulty link or proxy, a store's
+    /// bug) and that nothing in the answer shows. An answer with no body
+    /// passes as it came.
+    FlipByte(usize),
 }
 
 /// Which requests a rule hits.
@@ -923,6 +932,12 @@ impl Inner {
                     .reset_mid_response(client, upstream, &forwarded, &buf[head_end..], held)
                     .await;
             }
+            (None, Some(Fault::FlipByte(at))) => {
+                let held = (&held_answer[..], &request);
+                return self
+                    .flip_byte(client, upstream, &forwarded, &buf[head_end..], at, held)
+                    .await;
+            }
             (None, Some(Fault::CutBody(keep))) => {
                 let held = (&held_answer[..], &request);
                 return self
@@ -1102,6 +1117,42 @@ struct Open<'a>(&'a Mutex<(usize, Vec<usize>)>);
 impl Drop for Open<'_> {
     fn drop(&mut self) {
         self.0.lock().unwrap().0 -= 1;
+    }
+}
+
+impl Inner {
+    /// Forwards the request, reads the whole answer (the server closes
+    /// after it), flips the byte at `at` of its body (the last one when the
+    /// body is shorter) if it is a success with a body, and passes it on
+    /// with its length.
+    async fn flip_byte(
+        &self,
+        mut client: TcpStream,
+        upstream: &str,
+        head: &str,
+        body_start: &[u8],
+        at: usize,
+        (held_answer, request): (&[Arc<GateState>], &Request),
+    ) -> std::io::Result<()> {
+        let mut server = TcpStream::connect(upstream).await?;
+        server.write_all(head.as_bytes()).await?;
+        server.write_all(body_start).await?;
+        let mut answer = Vec::new();
+        tokio::time::timeout(Duration::from_secs(30), server.read_to_end(&mut answer))
+            .await
+            .map_err(|_| std::io::Error::other("the server's answer did not end"))??;
+        match answer::parse(&answer, request.method == "HEAD") {
+            Ok(mut parsed) if (200..300).contains(&parsed.status) && !parsed.body.is_empty() => {
+                let i = at.min(parsed.body.len() - 1);
+                parsed.body[i] ^= 0xff;
+                answer = parsed.to_bytes();
+            }
+            Ok(_) => {}
+            Err(e) => eprintln!("proxy: {} {}: {e}", request.operation(), request.target),
+        }
+        self.pause(held_answer, request).await;
+        client.write_all(&answer).await?;
+        client.shutdown().await
     }
 }
 
