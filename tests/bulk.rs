@@ -717,7 +717,7 @@ async fn interrupt_uploads_abort(json: bool) -> (Run, Vec<String>, String) {
     }
     let gate = proxy.hold("AbortMultipartUpload", 2);
     let at = format!("s3://{DST_BUCKET}/{p}");
-    let mut args = vec!["-v", "uploads", "abort", at.as_str()];
+    let mut args = vec!["-v", "uploads", "abort", at.as_str(), "--all"];
     if json {
         args.push("--json");
     }

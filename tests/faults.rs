@@ -218,7 +218,7 @@ async fn uploads_list_and_abort_clean_up_what_was_left() {
     assert!(r.stdout.contains("0 uploads, 0 aborted"), "{r}");
     assert_eq!(uploads(&client, DST_BUCKET, &p).await.len(), 2);
 
-    let r = g.s3cp(&["uploads", "abort", &at]).await;
+    let r = g.s3cp(&["uploads", "abort", &at, "--all"]).await;
     assert_eq!(r.code, 0, "{r}");
     assert!(r.stdout.contains("2 uploads, 2 aborted, 0 failed"), "{r}");
     assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
@@ -483,7 +483,12 @@ async fn a_second_ctrl_c_exits_at_once() {
     );
     // What the first abort did not finish, `uploads abort` cleans up.
     let r = g
-        .s3cp(&["uploads", "abort", &format!("s3://{DST_BUCKET}/{p}")])
+        .s3cp(&[
+            "uploads",
+            "abort",
+            &format!("s3://{DST_BUCKET}/{p}"),
+            "--all",
+        ])
         .await;
     assert_eq!(r.code, 0, "{r}");
     assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());

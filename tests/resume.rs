@@ -55,10 +55,15 @@ async fn interrupted_copy(server: &Server, p: &str, env: &[(&str, &str)]) -> (St
     assert_eq!(r.code, 130, "{r}");
     assert!(r.stderr.contains("kept"), "{r}");
     assert!(r.stderr.contains("s3cp --resume"), "{r}");
-    assert_eq!(
-        uploads(&client, DST_BUCKET, p).await.len(),
-        1,
-        "the upload is kept"
+    let kept = uploads(&client, DST_BUCKET, p).await;
+    assert_eq!(kept.len(), 1, "the upload is kept");
+    // The hint removes that upload, not every upload under the key as a
+    // prefix.
+    let id = kept[0].rsplit(' ').next().unwrap();
+    assert!(
+        r.stderr
+            .contains(&format!("s3cp uploads abort {dst} --upload-id {id}")),
+        "{r}"
     );
     (src, dst)
 }

@@ -133,12 +133,12 @@ impl Task<'_> {
             Err(err) if self.engine.keep_partial && !self.source_changed(&err) => {
                 let note = format!(
                     "upload {upload_id} of {} kept ({}): finish it with s3cp --resume {} {} \
-                     (and the same flags), or remove it with s3cp uploads abort {}",
+                     (and the same flags), or remove it with {}",
                     job.dst,
                     journal::path(job).display(),
                     job.src,
                     job.dst,
-                    job.dst
+                    abort_command(job, &upload_id)
                 );
                 tracing::warn!("{note}");
                 Err(err.context(note))
@@ -233,13 +233,12 @@ impl Task<'_> {
         {
             anyhow::bail!(
                 "{} changed since the interrupted copy (ETag {} then, {} now), so upload {} \
-                 cannot be finished: remove it with s3cp uploads abort {} and copy again \
-                 without --resume",
+                 cannot be finished: remove it with {} and copy again without --resume",
                 job.src,
                 entry.etag,
                 source.etag,
                 entry.upload_id,
-                job.dst
+                abort_command(job, &entry.upload_id)
             );
         }
         let done = self.list_parts(entry).await?;
@@ -507,15 +506,35 @@ impl Task<'_> {
                 tracing::info!("multipart upload {upload_id} is already gone")
             }
             Err(err) => tracing::error!(
-                "could not abort multipart upload {upload_id} of {} ({}); remove it with: \
-                 aws s3api abort-multipart-upload --bucket {} --key '{}' --upload-id {upload_id}",
+                "could not abort multipart upload {upload_id} of {} ({}); remove it with {}",
                 job.dst,
                 S3Error::from_sdk("AbortMultipartUpload", &err),
-                job.dst.bucket,
-                job.dst.key
+                abort_command(job, upload_id)
             ),
         }
     }
+}
+
+/// The command that removes exactly one upload of the destination: its
+/// key and id, never a prefix (which would match longer keys, and other
+/// writers' uploads of the same key).
+pub(super) fn abort_command(job: &CopyJob, upload_id: &str) -> String {
+    format!(
+        "s3cp uploads abort {} --upload-id {}",
+        shell_word(&job.dst.to_string()),
+        shell_word(upload_id)
+    )
+}
+
+/// `text` as one word for a POSIX shell, so that a command s3cp prints can
+/// be pasted as it is (keys may hold spaces, quotes, `*`): as it is when
+/// it is plain, else single-quoted.
+fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/:._-+=@%,".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        return text.to_owned();
+    }
+    format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 /// The whole object's CRC from its parts' (`parts`: every part, any
@@ -566,6 +585,15 @@ mod tests {
             _ => b.set_checksum_crc64_nvme(v),
         }
         .build()
+    }
+
+    #[test]
+    fn a_printed_command_is_pasted_as_one_word_each() {
+        assert_eq!(shell_word("s3://b/backup/db.dump"), "s3://b/backup/db.dump");
+        assert_eq!(shell_word("s3://b/a b"), "'s3://b/a b'");
+        assert_eq!(shell_word("s3://b/it's"), r"'s3://b/it'\''s'");
+        assert_eq!(shell_word("s3://b/*"), "'s3://b/*'");
+        assert_eq!(shell_word(""), "''");
     }
 
     #[test]
