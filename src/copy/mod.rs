@@ -25,7 +25,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::checksum::{self, By, Checksum, Proof};
 use crate::client::{AttemptLog, Attempts};
-use crate::error::{Interrupted, KnownSize, NothingToResume, S3Error, s3};
+use crate::error::{Interrupted, Learned, NothingToResume, S3Error, s3};
 use crate::job::CopyJob;
 use crate::options::{Acl, CopyOptions, MetadataDirective, TaggingDirective};
 use crate::plan::{self, Limits, Method};
@@ -59,6 +59,11 @@ pub struct Copied {
     /// The bytes passed through this machine (GetObject, then PutObject
     /// or UploadPart) instead of a server-side copy.
     pub streamed: bool,
+    /// Uploads of the destination key that an attempt of the copy's
+    /// CreateMultipartUpload whose answer was lost may have started, or
+    /// another writer did: nothing proves whose they are, so s3cp left
+    /// them and names them (ids).
+    pub possible_strays: Vec<String>,
 }
 
 /// What the SDK answers a request: its output, or why there is none.
@@ -259,7 +264,7 @@ impl Engine<'_> {
             .await;
         // Once the HEAD read it, a failed copy reports the source's size.
         result.map_err(|error| match size {
-            Some(size) => anyhow::Error::new(KnownSize { size, error }),
+            Some(size) => Learned::with_size(error, size),
             None => error,
         })
     }
@@ -440,6 +445,7 @@ impl Engine<'_> {
                 verified: None,
                 unverified: None,
                 streamed,
+                possible_strays: Vec::new(),
             });
         }
         // Ctrl-C while the source was being read: nothing written, nothing

@@ -3,6 +3,11 @@
 //! UploadPartCopy parts in parallel with bounded concurrency, each pinned to
 //! the HEADed object, then CompleteMultipartUpload. Any failure or Ctrl-C
 //! aborts the upload: no orphaned upload and no half-made object.
+//!
+//! s3cp aborts only an upload whose id it received. When an answer to
+//! CreateMultipartUpload was lost, the uploads that attempt may have
+//! started cannot be told from another writer's: they are named (with
+//! the command that removes each) and reported, never aborted.
 
 use anyhow::{Context, anyhow};
 use aws_sdk_s3::error::SdkError;
@@ -16,7 +21,7 @@ use super::{Copied, Engine, EtagCheck, LastAttempts, OwnWrite, ServerClock, Writ
 use crate::checksum::{Algorithm, Ask, Checksum};
 use crate::client::{AttemptLog, Attempts};
 use crate::crc::{self, Crc};
-use crate::error::{Interrupted, S3Error, s3};
+use crate::error::{Interrupted, Learned, S3Error, s3};
 use crate::job::CopyJob;
 use crate::journal;
 use crate::options::{Acl, CopyOptions};
@@ -51,11 +56,38 @@ impl Task<'_> {
         progress: &dyn Progress,
         cancel: &CancellationToken,
     ) -> anyhow::Result<(Copied, bool, Option<Checksum>)> {
-        let (job, source) = (self.job, self.source);
-        let (upload_id, part_size, done) = match self.resume {
-            Some(entry) => self.resume_point(entry).await?,
-            None => (self.create(cancel).await?, self.part_size, Vec::new()),
+        // Uploads that a lost CreateMultipartUpload answer may have left:
+        // named by the result, whatever it is.
+        let (upload_id, part_size, done, strays) = match self.resume {
+            Some(entry) => {
+                let (id, part_size, done) = self.resume_point(entry).await?;
+                (id, part_size, done, Vec::new())
+            }
+            None => {
+                let (id, strays) = self.create(cancel).await?;
+                (id, self.part_size, Vec::new(), strays)
+            }
         };
+        self.finish(upload_id, part_size, done, progress, cancel)
+            .await
+            .map(|(mut copied, keyed, computed)| {
+                copied.possible_strays = strays.clone();
+                (copied, keyed, computed)
+            })
+            .map_err(|e| Learned::with_strays(e, strays))
+    }
+
+    /// The parts not `done` yet, then Complete; on a failure, the upload
+    /// kept or aborted.
+    async fn finish(
+        &self,
+        upload_id: String,
+        part_size: u64,
+        done: Vec<CompletedPart>,
+        progress: &dyn Progress,
+        cancel: &CancellationToken,
+    ) -> anyhow::Result<(Copied, bool, Option<Checksum>)> {
+        let (job, source) = (self.job, self.source);
         let all_parts = plan::parts(source.size, part_size);
         let count = all_parts.len() as u64;
         let done_numbers: std::collections::HashSet<i32> =
@@ -125,6 +157,7 @@ impl Task<'_> {
                         verified: None,
                         unverified: None,
                         streamed: self.streamed,
+                        possible_strays: Vec::new(),
                     },
                     keyed,
                     computed,
@@ -163,8 +196,10 @@ impl Task<'_> {
     }
 
     /// CreateMultipartUpload (with the tags to carry), and the journal entry
-    /// that makes the copy resumable.
-    async fn create(&self, cancel: &CancellationToken) -> anyhow::Result<String> {
+    /// that makes the copy resumable. Returns the upload's id, and the
+    /// uploads that an attempt whose answer was lost may have started
+    /// ([`Task::sweep_strays`]); a failure carries those too.
+    async fn create(&self, cancel: &CancellationToken) -> anyhow::Result<(String, Vec<String>)> {
         let (job, source, opts) = (self.job, self.source, self.opts);
         let tags = self.engine.tags_to_write(job, source, opts).await?;
         // An attempt whose answer was lost may have started an upload that
@@ -187,12 +222,14 @@ impl Task<'_> {
                 && e.raw_response()
                     .is_some_and(|r| r.status().is_client_error())
         });
-        if log.sent > 1 || created.is_err() && log.sent > 0 && !refused {
-            self.sweep_strays(own_id, &log, answered).await;
-        }
+        let strays = match log.sent > 1 || created.is_err() && log.sent > 0 && !refused {
+            true => self.sweep_strays(own_id, &log, answered).await,
+            false => Vec::new(),
+        };
         let created = created
             .map_err(s3("CreateMultipartUpload"))
-            .with_context(|| format!("cannot start a multipart upload to {}", job.dst))?;
+            .with_context(|| format!("cannot start a multipart upload to {}", job.dst))
+            .map_err(|e| Learned::with_strays(e, strays.clone()))?;
         let upload_id = created
             .upload_id()
             .ok_or_else(|| anyhow!("CreateMultipartUpload returned no upload id"))?
@@ -200,7 +237,10 @@ impl Task<'_> {
         // Ctrl-C while CreateMultipartUpload was in flight: undo it now.
         if cancel.is_cancelled() {
             self.abort(&upload_id).await;
-            return Err(anyhow::Error::new(Interrupted));
+            return Err(Learned::with_strays(
+                anyhow::Error::new(Interrupted),
+                strays,
+            ));
         }
         let mut entry = journal::Entry::new(
             job,
@@ -217,7 +257,7 @@ impl Task<'_> {
                 journal::path(job).display()
             );
         }
-        Ok(upload_id)
+        Ok((upload_id, strays))
     }
 
     /// `--resume`: the upload, part size and finished parts of the copy
@@ -368,17 +408,26 @@ impl Task<'_> {
         Err(anyhow::Error::new(e).context(why))
     }
 
-    /// Aborts uploads to the destination key that this copy's
-    /// CreateMultipartUpload attempts started without knowing (an attempt
-    /// whose answer was lost, then sent again by the SDK, starts a second
-    /// upload): those of the same key, with another id than `own` (the one
-    /// that was answered, if any), initiated between the first attempt's
-    /// send and the answer by the server's clock, give or take the clock
-    /// allowance. No other upload is touched.
-    async fn sweep_strays(&self, own: Option<&str>, create: &AttemptLog, answered: SystemTime) {
+    /// The uploads of the destination key that this copy's
+    /// CreateMultipartUpload attempts may have started without knowing (an
+    /// attempt whose answer was lost, then sent again by the SDK, starts a
+    /// second upload): those of the same key, with another id than `own`
+    /// (the one that was answered, if any), initiated between the first
+    /// attempt's send and the answer by the server's clock, give or take
+    /// the clock allowance. Nothing in a listing says who started an
+    /// upload: another writer's upload of the same key started in that
+    /// window looks the same. So none is aborted (s3cp aborts only an
+    /// upload whose id it received): each is named, with the command that
+    /// removes it, and returned for the report (`possible_strays`).
+    async fn sweep_strays(
+        &self,
+        own: Option<&str>,
+        create: &AttemptLog,
+        answered: SystemTime,
+    ) -> Vec<String> {
         let job = self.job;
         let Some(first_sent) = create.first_sent else {
-            return;
+            return Vec::new();
         };
         let opts = self.opts;
         let client = self.engine.regions.client_for(&job.dst.bucket);
@@ -396,7 +445,7 @@ impl Task<'_> {
                     S3Error::from_sdk("ListMultipartUploads", &err),
                     job.dst
                 );
-                return;
+                return Vec::new();
             }
         };
         // The server's clock, from CreateMultipartUpload's answer if one came.
@@ -407,6 +456,7 @@ impl Task<'_> {
             .unwrap_or(ServerClock::from_log(create));
         let from = clock.server_time(first_sent) - clock.margin();
         let to = clock.server_time(answered) + clock.margin();
+        let mut strays = Vec::new();
         for upload in listed.uploads() {
             let (Some(key), Some(id)) = (upload.key(), upload.upload_id()) else {
                 continue;
@@ -414,16 +464,21 @@ impl Task<'_> {
             let initiated = upload
                 .initiated()
                 .and_then(|t| SystemTime::try_from(*t).ok());
-            let stray = key == job.dst.key
+            if key == job.dst.key
                 && Some(id) != own
-                && initiated.is_some_and(|t| from <= t && t <= to);
-            if stray {
-                tracing::info!(
-                    "aborting upload {id}, started by a CreateMultipartUpload sent again"
+                && initiated.is_some_and(|t| from <= t && t <= to)
+            {
+                tracing::warn!(
+                    "upload {id} of {} was started while this copy's CreateMultipartUpload \
+                     went unanswered: by that request, or by another writer; s3cp cannot tell, \
+                     so it leaves it. If it is not another writer's, remove it with {}",
+                    job.dst,
+                    abort_command(job, id)
                 );
-                self.abort(id).await;
+                strays.push(id.to_owned());
             }
         }
+        strays
     }
 
     /// Copies every part, at most `concurrency` at once; returns the

@@ -241,6 +241,7 @@ impl Engine<'_> {
                 verified: None,
                 unverified: None,
                 streamed: true,
+                possible_strays: Vec::new(),
             },
             keyed,
             computed,
