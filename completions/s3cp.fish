@@ -127,7 +127,7 @@ complete -c s3cp -n "__fish_s3cp_needs_command" -s r -l recursive -d 'Copy every
 complete -c s3cp -n "__fish_s3cp_needs_command" -l fail-fast -d 'Stop at the first failed object (by default the others go on)'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l keep-partial -d 'On Ctrl-C or a failure, keep the multipart upload (and its journal in the state directory) so that --resume can finish it, instead of aborting it'
-complete -c s3cp -n "__fish_s3cp_needs_command" -l resume -d 'Finish an interrupted multipart copy of SRC to DST (Ctrl-C with --keep-partial, kill -9, a crash): copies only the parts S3 does not have yet. Refused if the source changed since'
+complete -c s3cp -n "__fish_s3cp_needs_command" -l resume -d 'Finish an interrupted multipart copy of SRC to DST (Ctrl-C with --keep-partial, kill -9, a crash): copies only the parts S3 does not have yet. Refused if the source changed since. Implies --keep-partial: a failure or Ctrl-C keeps the upload and its journal'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l copy-acl -d 'Read the source\'s ACL and give the destination the same grants'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l bucket-key-enabled -d 'Use an S3 Bucket Key for SSE-KMS'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l verify -d 'Require every copy to end proved identical to its source. What the source\'s checksum or ETag cannot prove is proved by reading the source (its bytes pass through this machine once) and comparing its CRC64NVME with the one S3 computed for the destination'

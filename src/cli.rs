@@ -639,7 +639,8 @@ pub struct TransferArgs {
 
     /// Finish an interrupted multipart copy of SRC to DST (Ctrl-C with
     /// --keep-partial, kill -9, a crash): copies only the parts S3 does not
-    /// have yet. Refused if the source changed since.
+    /// have yet. Refused if the source changed since. Implies
+    /// --keep-partial: a failure or Ctrl-C keeps the upload and its journal.
     #[arg(long, conflicts_with_all = ["recursive", "from_file", "dry_run"])]
     pub resume: bool,
 }

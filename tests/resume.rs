@@ -6,7 +6,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::proxy::Proxy;
+use support::proxy::{Fault, Proxy, When};
 use support::*;
 
 /// Three parts (5, 5 and 1 MiB), copied one at a time.
@@ -167,4 +167,52 @@ async fn an_unreadable_list_parts_answer_names_the_operation_and_the_parse_error
         digest(&client, DST_BUCKET, &format!("{p}dst")).await
     );
     assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
+}
+
+/// A resumed copy whose part fails after its retries keeps what it
+/// continues: the upload (and part 1, copied before) and its journal, as
+/// `--keep-partial` does, so that the next `--resume` finishes it. (It
+/// aborted the upload and deleted the journal.)
+#[tokio::test]
+async fn a_resumed_copy_that_fails_keeps_the_upload_and_its_journal() {
+    let g = garage().await;
+    let client = g.client();
+    let state = tempfile::tempdir().unwrap();
+    let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
+    let p = unique("resume-fails");
+    let (src, dst) = interrupted_copy(&g, &p, &env).await;
+    let kept = uploads(&client, DST_BUCKET, &p).await;
+
+    let proxy = Proxy::start(&g.endpoint).await;
+    proxy.fault("UploadPartCopy", When::EveryNth(1), Fault::InternalError);
+    let mut args = vec!["--resume", "--max-attempts", "2"];
+    args.extend(PARTS);
+    args.extend([src.as_str(), dst.as_str()]);
+    let r = run(&g.via(&proxy), &args, &env, 120).await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains("UploadPartCopy failed"), "{r}");
+    assert!(r.stderr.contains("kept"), "{r}");
+    assert_eq!(proxy.of("UploadPartCopy").len(), 2, "the retries were made");
+    assert!(proxy.of("AbortMultipartUpload").is_empty(), "{r}");
+    assert_eq!(
+        uploads(&client, DST_BUCKET, &p).await,
+        kept,
+        "the upload is kept"
+    );
+    assert_eq!(journals(&state).len(), 1, "the journal is kept");
+
+    // The next --resume finishes it, from part 2.
+    let proxy = Proxy::start(&g.endpoint).await;
+    args = vec!["--resume", "--json"];
+    args.extend(PARTS);
+    args.extend([src.as_str(), dst.as_str()]);
+    let v = run(&g.via(&proxy), &args, &env, 120).await.json_ok();
+    assert_eq!(v["parts"], 3, "{v}");
+    assert_eq!(proxy.of("UploadPartCopy").len(), 2, "parts 2 and 3");
+    assert_eq!(
+        digest(&client, SRC_BUCKET, &format!("{p}src")).await,
+        digest(&client, DST_BUCKET, &format!("{p}dst")).await
+    );
+    assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
+    assert!(journals(&state).is_empty(), "journal removed");
 }

@@ -94,7 +94,8 @@ pub struct Engine<'a> {
     /// Parts of one object scheduled at once (at most the budget's size).
     pub concurrency: usize,
     /// Keep a failed or interrupted multipart upload (and its journal) for
-    /// `--resume` instead of aborting it.
+    /// `--resume` instead of aborting it. A copy that continues a journal
+    /// keeps them whatever this says.
     pub keep_partial: bool,
     /// Continue the multipart upload the journal recorded.
     pub resume: bool,

@@ -2,7 +2,9 @@
 //! carry: headers, metadata, tags, ACL, encryption, storage class, ...),
 //! UploadPartCopy parts in parallel with bounded concurrency, each pinned to
 //! the HEADed object, then CompleteMultipartUpload. Any failure or Ctrl-C
-//! aborts the upload: no orphaned upload and no half-made object.
+//! aborts the upload: no orphaned upload and no half-made object; unless
+//! it is kept for `--resume` (`--keep-partial`, or a run that continues a
+//! journal, which loses nothing).
 //!
 //! s3cp aborts only an upload whose id it received. When an answer to
 //! CreateMultipartUpload was lost, the uploads that attempt may have
@@ -163,7 +165,13 @@ impl Task<'_> {
                     computed,
                 ))
             }
-            Err(err) if self.engine.keep_partial && !self.source_changed(&err) => {
+            // A run that continues a journal loses nothing: it keeps the
+            // upload and its journal as --keep-partial does (unless the
+            // source changed: the upload can never be finished then).
+            Err(err)
+                if (self.engine.keep_partial || self.resume.is_some())
+                    && !self.source_changed(&err) =>
+            {
                 let note = format!(
                     "upload {upload_id} of {} kept ({}): finish it with s3cp --resume {} {} \
                      (and the same flags), or remove it with {}",
