@@ -433,9 +433,19 @@ async fn kill_9_then_resume_completes_and_a_changed_source_is_refused() {
                 r.stderr.contains("changed since the interrupted copy"),
                 "{r}"
             );
-            assert!(r.stderr.contains("s3cp uploads abort"), "{r}");
-            let r = g.s3cp(&["uploads", "abort", &dst]).await;
+            // The command the message gives removes that upload.
+            let hint = r
+                .stderr
+                .split("remove it with s3cp ")
+                .nth(1)
+                .and_then(|rest| rest.split(" and copy again").next())
+                .unwrap_or_else(|| panic!("no command to remove the upload: {r}"));
+            let words: Vec<&str> = hint.split_whitespace().collect();
+            assert_eq!(words[..3], ["uploads", "abort", dst.as_str()], "{r}");
+            assert_eq!(words[3], "--upload-id", "{r}");
+            let r = g.s3cp(&words).await;
             assert_eq!(r.code, 0, "{r}");
+            assert!(r.stdout.contains("1 upload, 1 aborted"), "{r}");
         } else {
             let r = g.s3cp_with(&args, &env).await;
             assert_eq!(r.code, 0, "{r}");
