@@ -104,7 +104,7 @@ pub async fn run(
                 "s3cp: interrupted while listing the uploads under {at}; nothing was aborted"
             );
             summary.interrupted = true;
-            print_summary(printer, &summary, abort);
+            print_summary(printer, &summary, pick.is_some());
             return Exit::Interrupted;
         }
     };
@@ -175,7 +175,7 @@ pub async fn run(
         };
         eprintln!("s3cp: interrupted; {done}; {left} {rest}");
     }
-    print_summary(printer, &summary, abort);
+    print_summary(printer, &summary, pick.is_some());
     if matches!(pick, Some(Abort::Unchosen)) && !summary.interrupted {
         let failure = Failure::Usage(anyhow::anyhow!(
             "nothing was aborted: s3cp uploads abort needs one of --all (every upload under \
