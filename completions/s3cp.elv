@@ -81,7 +81,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand --fail-fast 'Stop at the first failed object (by default the others go on)'
             cand --path-style 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
             cand --keep-partial 'On Ctrl-C or a failure, keep the multipart upload (and its journal in the state directory) so that --resume can finish it, instead of aborting it'
-            cand --resume 'Finish an interrupted multipart copy of SRC to DST (Ctrl-C with --keep-partial, kill -9, a crash): copies only the parts S3 does not have yet. Refused if the source changed since. Implies --keep-partial: a failure or Ctrl-C keeps the upload and its journal'
+            cand --resume 'Finish an interrupted multipart copy of SRC to DST (Ctrl-C with --keep-partial, kill -9, a crash): copies only the parts S3 does not have yet. Give the flags of the interrupted copy: other settings than the upload was created with are refused (exit 2), as is a source that changed since. Implies --keep-partial: a failure or Ctrl-C keeps the upload and its journal'
             cand --copy-acl 'Read the source''s ACL and give the destination the same grants'
             cand --bucket-key-enabled 'Use an S3 Bucket Key for SSE-KMS'
             cand --verify 'Require every copy to end proved identical to its source. What the source''s checksum or ETag cannot prove is proved by reading the source (its bytes pass through this machine once) and comparing its CRC64NVME with the one S3 computed for the destination'

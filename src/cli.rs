@@ -639,8 +639,10 @@ pub struct TransferArgs {
 
     /// Finish an interrupted multipart copy of SRC to DST (Ctrl-C with
     /// --keep-partial, kill -9, a crash): copies only the parts S3 does not
-    /// have yet. Refused if the source changed since. Implies
-    /// --keep-partial: a failure or Ctrl-C keeps the upload and its journal.
+    /// have yet. Give the flags of the interrupted copy: other settings
+    /// than the upload was created with are refused (exit 2), as is a
+    /// source that changed since. Implies --keep-partial: a failure or
+    /// Ctrl-C keeps the upload and its journal.
     #[arg(long, conflicts_with_all = ["recursive", "from_file", "dry_run"])]
     pub resume: bool,
 }

@@ -82,6 +82,7 @@ impl Failure {
             }
         } else if inner.downcast_ref::<crate::plan::PlanError>().is_some()
             || inner.downcast_ref::<NothingToResume>().is_some()
+            || inner.downcast_ref::<ResumeRefused>().is_some()
         {
             Failure::Usage(e)
         } else {
@@ -193,6 +194,14 @@ pub struct Interrupted;
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct NothingToResume(pub String);
+
+/// `--resume` cannot continue the journal's upload as asked: the journal
+/// cannot be used (corrupt, edited, of another version), or this run's
+/// flags differ from those the upload was created with. Bad input (exit
+/// 2): nothing was written.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ResumeRefused(pub String);
 
 /// What kind of failure an [`S3Error`] is, beyond its code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

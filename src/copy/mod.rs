@@ -25,8 +25,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::checksum::{self, By, Checksum, Proof};
 use crate::client::{AttemptLog, Attempts};
-use crate::error::{Interrupted, Learned, NothingToResume, S3Error, s3};
+use crate::error::{Interrupted, Learned, NothingToResume, ResumeRefused, S3Error, s3};
 use crate::job::CopyJob;
+use crate::journal;
 use crate::options::{Acl, CopyOptions, MetadataDirective, TaggingDirective};
 use crate::plan::{self, Limits, Method};
 use crate::progress::Progress;
@@ -336,17 +337,18 @@ impl Engine<'_> {
         // A resumed copy keeps the plan (and upload) it was started with.
         let resumed = match self.resume {
             false => None,
-            true => match crate::journal::read(job) {
-                Some(entry) if entry.part_size > 0 => Some(entry),
-                _ => {
+            true => match journal::read(job) {
+                Ok(Some(entry)) => Some(entry),
+                Ok(None) => {
                     return Err(anyhow::Error::new(NothingToResume(format!(
                         "there is no interrupted copy of {} to {} to resume (no journal at \
                          {}): copy it without --resume",
                         job.src,
                         job.dst,
-                        crate::journal::path(job).display()
+                        journal::path(job).display()
                     ))));
                 }
+                Err(why) => return Err(anyhow::Error::new(ResumeRefused(why))),
             },
         };
         let method = match &resumed {
@@ -364,22 +366,6 @@ impl Engine<'_> {
             },
             None => plan::plan(source.size, limits)?,
         };
-        if let Some(entry) = &resumed
-            && entry.streamed != streamed
-        {
-            anyhow::bail!(
-                "the interrupted copy of {} to {} was {}, and this one would be {}: resume it \
-                 with the same --copy-mode and --source-* flags",
-                job.src,
-                job.dst,
-                if entry.streamed {
-                    "streamed"
-                } else {
-                    "server-side"
-                },
-                if streamed { "streamed" } else { "server-side" }
-            );
-        }
         tracing::info!(
             "{} is {} bytes (ETag {}, version {}): {}",
             job.src,
@@ -414,12 +400,20 @@ impl Engine<'_> {
             + part_heads;
         // The source's own parts repeated: the ETags compare, unless a key
         // (KMS, SSE-C) makes them something else than MD5s.
-        let same_parts = multipart && limits.source_parts && resumed.is_none();
+        // (A resumed one too: its journal's part size is the source's, as
+        // --part-size source must be given again.)
+        let same_parts = multipart && limits.source_parts;
         let facts = prove::facts(&source, opts, multipart, same_parts);
         let checks = match streamed {
             true => checksum::plan_stream(facts, opts.checksums),
             false => checksum::plan(facts, opts.checksums),
         };
+        // What this run would create the upload with; a resume must match
+        // what the journal's upload was created with, before any write.
+        let settings = journal::Settings::of(opts, checks.ask, limits, streamed);
+        if let Some(entry) = &resumed {
+            refuse_other_settings(job, entry, &settings)?;
+        }
         if let Some(note) = &checks.note {
             tracing::info!("{}: {note}", job.dst);
         }
@@ -494,6 +488,7 @@ impl Engine<'_> {
                     part_size,
                     checksum: checks.ask,
                     resume: resumed.as_ref(),
+                    settings: &settings,
                     started: started_at,
                     streamed,
                 };
@@ -653,6 +648,33 @@ pub enum Known<'a> {
     Listed(&'a Listed),
     /// The answer to the copy's own HEAD, sent before.
     Headed(&'a SourceObject),
+}
+
+/// `--resume` with flags that would have created another upload than the
+/// journal's: refused (exit 2), each flag named with both values, so that
+/// the upload is never completed as if it had this run's settings.
+fn refuse_other_settings(
+    job: &CopyJob,
+    entry: &journal::Entry,
+    now: &journal::Settings,
+) -> anyhow::Result<()> {
+    let differences = entry.settings.differences(now);
+    if differences.is_empty() {
+        return Ok(());
+    }
+    let each: Vec<String> = differences
+        .iter()
+        .map(|d| format!("{}: {} then, {} now", d.flag, d.then, d.now))
+        .collect();
+    Err(anyhow::Error::new(ResumeRefused(format!(
+        "upload {} of {} was created with other settings than this run's ({}), and it keeps \
+         those it was created with: resume with the flags of the interrupted copy, or remove \
+         it with {} and copy again without --resume; nothing was written",
+        entry.upload_id,
+        job.dst,
+        each.join("; "),
+        multipart::abort_command(job, &entry.upload_id)
+    ))))
 }
 
 /// Explains a failed HEAD of the source, naming the fix where one is known.

@@ -45,6 +45,8 @@ pub(super) struct Task<'a> {
     pub(super) checksum: Ask,
     /// `--resume`: the journal of the upload to continue.
     pub(super) resume: Option<&'a journal::Entry>,
+    /// What the upload is created with, for the journal.
+    pub(super) settings: &'a journal::Settings,
     /// When the copy started, by this machine's clock.
     pub(super) started: SystemTime,
     /// The parts are streamed (GetObject, then UploadPart with the CRC
@@ -250,15 +252,16 @@ impl Task<'_> {
                 strays,
             ));
         }
-        let mut entry = journal::Entry::new(
+        let entry = journal::Entry::new(
             job,
             &upload_id,
             &source.etag,
             source.version_id.as_deref(),
             source.size,
             self.part_size,
+            self.streamed,
+            self.settings.clone(),
         );
-        entry.streamed = self.streamed;
         if let Err(e) = journal::write(job, &entry) {
             tracing::warn!(
                 "cannot write the resume journal {} ({e}); this copy cannot be resumed",
