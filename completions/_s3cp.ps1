@@ -84,7 +84,7 @@ Register-ArgumentCompleter -Native -CommandName 's3cp' -ScriptBlock {
             [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'Stop at the first failed object (by default the others go on)')
             [CompletionResult]::new('--path-style', '--path-style', [CompletionResultType]::ParameterName, 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need')
             [CompletionResult]::new('--keep-partial', '--keep-partial', [CompletionResultType]::ParameterName, 'On Ctrl-C or a failure, keep the multipart upload (and its journal in the state directory) so that --resume can finish it, instead of aborting it')
-            [CompletionResult]::new('--resume', '--resume', [CompletionResultType]::ParameterName, 'Finish an interrupted multipart copy of SRC to DST (Ctrl-C with --keep-partial, kill -9, a crash): copies only the parts S3 does not have yet. Refused if the source changed since')
+            [CompletionResult]::new('--resume', '--resume', [CompletionResultType]::ParameterName, 'Finish an interrupted multipart copy of SRC to DST (Ctrl-C with --keep-partial, kill -9, a crash): copies only the parts S3 does not have yet. Give the flags of the interrupted copy: other settings than the upload was created with are refused (exit 2), as is a source that changed since. Implies --keep-partial: a failure or Ctrl-C keeps the upload and its journal')
             [CompletionResult]::new('--copy-acl', '--copy-acl', [CompletionResultType]::ParameterName, 'Read the source''s ACL and give the destination the same grants')
             [CompletionResult]::new('--bucket-key-enabled', '--bucket-key-enabled', [CompletionResultType]::ParameterName, 'Use an S3 Bucket Key for SSE-KMS')
             [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Require every copy to end proved identical to its source. What the source''s checksum or ETag cannot prove is proved by reading the source (its bytes pass through this machine once) and comparing its CRC64NVME with the one S3 computed for the destination')
@@ -121,7 +121,7 @@ Register-ArgumentCompleter -Native -CommandName 's3cp' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]')
-            [CompletionResult]::new('abort', 'abort', [CompletionResultType]::ParameterValue, 'Abort the incomplete multipart uploads under s3://BUCKET[/PREFIX]')
+            [CompletionResult]::new('abort', 'abort', [CompletionResultType]::ParameterValue, 'Abort incomplete multipart uploads: one (--upload-id), or those under s3://BUCKET[/PREFIX] (--all, or --older-than). Without one of these, nothing is aborted: the uploads that would be are listed and s3cp exits 2')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -143,11 +143,13 @@ Register-ArgumentCompleter -Native -CommandName 's3cp' -ScriptBlock {
         }
         's3cp;uploads;abort' {
             [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Only uploads started longer ago than this: 30m, 12h, 7d')
+            [CompletionResult]::new('--upload-id', '--upload-id', [CompletionResultType]::ParameterName, 'Abort only this upload, of exactly the key given (not a prefix), as s3cp''s messages name it')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the destination bucket, and of the source''s unless --source-region or --source-profile is given [default: from the environment or profile, else us-east-1]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile from ~/.aws/config and ~/.aws/credentials (the destination''s, and the source''s unless --source-profile is given); its credentials are used even when AWS_ACCESS_KEY_ID is set')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too')
             [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'Attempts per request, the first included: no request is sent more than N times (the SDK''s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 5]')
             [CompletionResult]::new('--retry-mode', '--retry-mode', [CompletionResultType]::ParameterName, 'The SDK''s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile''s retry_mode, else standard]')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Abort every upload under the prefix (another writer''s live uploads too)')
             [CompletionResult]::new('--path-style', '--path-style', [CompletionResultType]::ParameterName, 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print results as JSON Lines on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors; no progress bar')
@@ -160,7 +162,7 @@ Register-ArgumentCompleter -Native -CommandName 's3cp' -ScriptBlock {
         }
         's3cp;uploads;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]')
-            [CompletionResult]::new('abort', 'abort', [CompletionResultType]::ParameterValue, 'Abort the incomplete multipart uploads under s3://BUCKET[/PREFIX]')
+            [CompletionResult]::new('abort', 'abort', [CompletionResultType]::ParameterValue, 'Abort incomplete multipart uploads: one (--upload-id), or those under s3://BUCKET[/PREFIX] (--all, or --older-than). Without one of these, nothing is aborted: the uploads that would be are listed and s3cp exits 2')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -180,7 +182,7 @@ Register-ArgumentCompleter -Native -CommandName 's3cp' -ScriptBlock {
         }
         's3cp;help;uploads' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]')
-            [CompletionResult]::new('abort', 'abort', [CompletionResultType]::ParameterValue, 'Abort the incomplete multipart uploads under s3://BUCKET[/PREFIX]')
+            [CompletionResult]::new('abort', 'abort', [CompletionResultType]::ParameterValue, 'Abort incomplete multipart uploads: one (--upload-id), or those under s3://BUCKET[/PREFIX] (--all, or --older-than). Without one of these, nothing is aborted: the uploads that would be are listed and s3cp exits 2')
             break
         }
         's3cp;help;uploads;list' {

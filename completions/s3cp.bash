@@ -409,13 +409,17 @@ _s3cp() {
             return 0
             ;;
         s3cp__subcmd__uploads__subcmd__abort)
-            opts="-q -v -h --older-than --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help"
+            opts="-q -v -h --all --older-than --upload-id --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upload-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -81,7 +81,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand --fail-fast 'Stop at the first failed object (by default the others go on)'
             cand --path-style 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
             cand --keep-partial 'On Ctrl-C or a failure, keep the multipart upload (and its journal in the state directory) so that --resume can finish it, instead of aborting it'
-            cand --resume 'Finish an interrupted multipart copy of SRC to DST (Ctrl-C with --keep-partial, kill -9, a crash): copies only the parts S3 does not have yet. Refused if the source changed since'
+            cand --resume 'Finish an interrupted multipart copy of SRC to DST (Ctrl-C with --keep-partial, kill -9, a crash): copies only the parts S3 does not have yet. Give the flags of the interrupted copy: other settings than the upload was created with are refused (exit 2), as is a source that changed since. Implies --keep-partial: a failure or Ctrl-C keeps the upload and its journal'
             cand --copy-acl 'Read the source''s ACL and give the destination the same grants'
             cand --bucket-key-enabled 'Use an S3 Bucket Key for SSE-KMS'
             cand --verify 'Require every copy to end proved identical to its source. What the source''s checksum or ETag cannot prove is proved by reading the source (its bytes pass through this machine once) and comparing its CRC64NVME with the one S3 computed for the destination'
@@ -117,7 +117,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand list 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
-            cand abort 'Abort the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
+            cand abort 'Abort incomplete multipart uploads: one (--upload-id), or those under s3://BUCKET[/PREFIX] (--all, or --older-than). Without one of these, nothing is aborted: the uploads that would be are listed and s3cp exits 2'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'s3cp;uploads;list'= {
@@ -137,11 +137,13 @@ set edit:completion:arg-completer[s3cp] = {|@words|
         }
         &'s3cp;uploads;abort'= {
             cand --older-than 'Only uploads started longer ago than this: 30m, 12h, 7d'
+            cand --upload-id 'Abort only this upload, of exactly the key given (not a prefix), as s3cp''s messages name it'
             cand --region 'AWS region of the destination bucket, and of the source''s unless --source-region or --source-profile is given [default: from the environment or profile, else us-east-1]'
             cand --profile 'Named profile from ~/.aws/config and ~/.aws/credentials (the destination''s, and the source''s unless --source-profile is given); its credentials are used even when AWS_ACCESS_KEY_ID is set'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too'
             cand --max-attempts 'Attempts per request, the first included: no request is sent more than N times (the SDK''s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 5]'
             cand --retry-mode 'The SDK''s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile''s retry_mode, else standard]'
+            cand --all 'Abort every upload under the prefix (another writer''s live uploads too)'
             cand --path-style 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
             cand --json 'Print results as JSON Lines on stdout'
             cand -q 'Print nothing but errors; no progress bar'
@@ -153,7 +155,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
         }
         &'s3cp;uploads;help'= {
             cand list 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
-            cand abort 'Abort the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
+            cand abort 'Abort incomplete multipart uploads: one (--upload-id), or those under s3://BUCKET[/PREFIX] (--all, or --older-than). Without one of these, nothing is aborted: the uploads that would be are listed and s3cp exits 2'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'s3cp;uploads;help;list'= {
@@ -168,7 +170,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
         }
         &'s3cp;help;uploads'= {
             cand list 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
-            cand abort 'Abort the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
+            cand abort 'Abort incomplete multipart uploads: one (--upload-id), or those under s3://BUCKET[/PREFIX] (--all, or --older-than). Without one of these, nothing is aborted: the uploads that would be are listed and s3cp exits 2'
         }
         &'s3cp;help;uploads;list'= {
         }

@@ -84,9 +84,12 @@ impl Batch<'_> {
                 if let Some(o) = &overall {
                     o.scheduled(listed);
                 }
-                let (status, bytes, verified) = match item {
+                let (status, bytes, verified, strays) = match item {
                     Ok(item) => self.copy(&item, cancel).await,
-                    Err(bad) => self.bad_item(&bad),
+                    Err(bad) => {
+                        let (status, bytes, verified) = self.bad_item(&bad);
+                        (status, bytes, verified, 0)
+                    }
                 };
                 if let Some(o) = &overall {
                     o.finished(bytes, listed);
@@ -99,10 +102,9 @@ impl Batch<'_> {
                         cut_short.store(true, Ordering::Relaxed);
                     }
                 }
-                summary
-                    .lock()
-                    .expect("summary")
-                    .count(status, bytes, verified);
+                let mut summary = summary.lock().expect("summary");
+                summary.count(status, bytes, verified);
+                summary.possible_strays += strays;
             })
             .buffer_unordered(
                 self.bulk
@@ -120,9 +122,13 @@ impl Batch<'_> {
         summary
     }
 
-    /// Copies one item and prints its line; returns its status, size and
-    /// whether it was verified (as its line says).
-    async fn copy(&self, item: &Item, cancel: &CancellationToken) -> (Status, u64, Option<bool>) {
+    /// Copies one item and prints its line; returns its status, size,
+    /// whether it was verified, and its possible strays (as its line says).
+    async fn copy(
+        &self,
+        item: &Item,
+        cancel: &CancellationToken,
+    ) -> (Status, u64, Option<bool>, u64) {
         let job = &item.job;
         let self_copy = match self.engine.same_store {
             true => job.check_self_copy(self.opts),
@@ -133,7 +139,7 @@ impl Batch<'_> {
             let failure = Failure::Usage(e);
             let line = CopyLine::failed(job, self.opts, Status::Failed, &failure, self.dry_run);
             self.printer.object(&line, Some(&failure));
-            return (Status::Failed, 0, None);
+            return (Status::Failed, 0, None, 0);
         }
         let progress: Box<dyn Progress> = if self.progress {
             Box::new(Bar::default())
@@ -159,12 +165,13 @@ impl Batch<'_> {
             Ok(Outcome::Skipped(skipped)) => {
                 let line = CopyLine::skipped(job, self.opts, &skipped, self.dry_run);
                 self.printer.object(&line, None);
-                (Status::Skipped, 0, None)
+                (Status::Skipped, 0, None, 0)
             }
             Ok(Outcome::Copied(copied)) => {
                 let line = CopyLine::copied(job, self.opts, &copied);
                 self.printer.object(&line, None);
-                (line.status, copied.size, line.verified)
+                let strays = line.possible_strays.len() as u64;
+                (line.status, copied.size, line.verified, strays)
             }
             Err(e) => {
                 let failure = Failure::from_copy_error(e);
@@ -175,7 +182,7 @@ impl Batch<'_> {
                 };
                 let line = CopyLine::failed(job, self.opts, status, &failure, self.dry_run);
                 self.printer.object(&line, Some(&failure));
-                (status, 0, line.verified)
+                (status, 0, line.verified, line.possible_strays.len() as u64)
             }
         }
     }

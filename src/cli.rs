@@ -406,15 +406,29 @@ pub enum UploadsCommand {
         #[arg(value_name = "S3_URI")]
         location: String,
     },
-    /// Abort the incomplete multipart uploads under s3://BUCKET[/PREFIX].
+    /// Abort incomplete multipart uploads: one (--upload-id), or those
+    /// under s3://BUCKET[/PREFIX] (--all, or --older-than). Without one of
+    /// these, nothing is aborted: the uploads that would be are listed and
+    /// s3cp exits 2.
     Abort {
-        /// s3://BUCKET or s3://BUCKET/PREFIX
+        /// s3://BUCKET or s3://BUCKET/PREFIX; with --upload-id,
+        /// s3://BUCKET/KEY, the upload's exact key
         #[arg(value_name = "S3_URI")]
         location: String,
+
+        /// Abort every upload under the prefix (another writer's live
+        /// uploads too).
+        #[arg(long)]
+        all: bool,
 
         /// Only uploads started longer ago than this: 30m, 12h, 7d.
         #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
         older_than: Option<std::time::Duration>,
+
+        /// Abort only this upload, of exactly the key given (not a prefix),
+        /// as s3cp's messages name it.
+        #[arg(long, value_name = "ID", conflicts_with_all = ["all", "older_than"])]
+        upload_id: Option<String>,
     },
 }
 
@@ -625,7 +639,10 @@ pub struct TransferArgs {
 
     /// Finish an interrupted multipart copy of SRC to DST (Ctrl-C with
     /// --keep-partial, kill -9, a crash): copies only the parts S3 does not
-    /// have yet. Refused if the source changed since.
+    /// have yet. Give the flags of the interrupted copy: other settings
+    /// than the upload was created with are refused (exit 2), as is a
+    /// source that changed since. Implies --keep-partial: a failure or
+    /// Ctrl-C keeps the upload and its journal.
     #[arg(long, conflicts_with_all = ["recursive", "from_file", "dry_run"])]
     pub resume: bool,
 }

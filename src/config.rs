@@ -153,14 +153,27 @@ pub struct Uploads {
     pub connection: Connection,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UploadsAction {
     List,
-    /// Abort what is listed; with `older_than`, only uploads started
-    /// longer ago than that.
-    Abort {
-        older_than: Option<Duration>,
-    },
+    /// Abort the uploads `Abort` picks.
+    Abort(Abort),
+}
+
+/// Which uploads `s3cp uploads abort` aborts. A prefix matches other keys
+/// too (`backup/db.dump` is a prefix of `backup/db.dump.2`), and the
+/// uploads under it may be other writers' live ones: aborting them all is
+/// chosen by a flag, never by leaving flags out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Abort {
+    /// No flag chose any (a bare prefix): the uploads that would be aborted
+    /// are listed, none is, and s3cp exits 2.
+    Unchosen,
+    /// Those under the prefix (`--all`); with `older_than`, only those
+    /// started longer ago than that.
+    Under { older_than: Option<Duration> },
+    /// One upload (`--upload-id`), of exactly the key given.
+    One { upload_id: String },
 }
 
 impl Uploads {
@@ -169,13 +182,21 @@ impl Uploads {
             UploadsCommand::List { location } => (location, UploadsAction::List),
             UploadsCommand::Abort {
                 location,
+                all,
                 older_than,
-            } => (
-                location,
-                UploadsAction::Abort {
-                    older_than: *older_than,
-                },
-            ),
+                upload_id,
+            } => {
+                let pick = match (upload_id, *all || older_than.is_some()) {
+                    (Some(id), _) => Abort::One {
+                        upload_id: id.clone(),
+                    },
+                    (None, true) => Abort::Under {
+                        older_than: *older_than,
+                    },
+                    (None, false) => Abort::Unchosen,
+                };
+                (location, UploadsAction::Abort(pick))
+            }
         };
         if connection.source_profile.is_some() || connection.source_endpoint_url.is_some() {
             bail!(
@@ -189,8 +210,22 @@ impl Uploads {
                  is --region"
             );
         }
+        let at = S3Uri::parse_destination(location)?;
+        if let UploadsAction::Abort(Abort::One { upload_id }) = &action {
+            if upload_id.trim().is_empty() {
+                bail!("--upload-id is empty: give the id of the upload to abort");
+            }
+            if at.key.is_empty() {
+                bail!(
+                    "--upload-id aborts one upload of exactly the key given, and {location} \
+                     names no key: give s3://{}/KEY (s3cp uploads list {location} shows each \
+                     upload's key and id)",
+                    at.bucket
+                );
+            }
+        }
         Ok(Self {
-            at: S3Uri::parse_destination(location)?,
+            at,
             action,
             connection: Connection::try_from(connection)?,
         })
@@ -1023,7 +1058,39 @@ mod tests {
         };
         assert_eq!((u.at.bucket.as_str(), u.at.key.as_str()), ("b", "p/"));
         let older_than = Some(Duration::from_secs(7200));
-        assert_eq!(u.action, UploadsAction::Abort { older_than });
+        assert_eq!(u.action, UploadsAction::Abort(Abort::Under { older_than }));
+        // Which uploads: a flag chooses; none chooses none.
+        let action = |args: &[&str]| -> Result<UploadsAction, String> {
+            let mut all = vec!["s3cp", "uploads", "abort"];
+            all.extend(args);
+            let cli = Cli::parse_args(all).map_err(|e| e.to_string())?;
+            match Command::from_cli(&cli).map_err(|e| e.to_string())? {
+                Command::Uploads(u) => Ok(u.action),
+                Command::Copy(_) => panic!("uploads"),
+            }
+        };
+        let abort = |a| Ok(UploadsAction::Abort(a));
+        assert_eq!(action(&["s3://b/p"]), abort(Abort::Unchosen));
+        assert_eq!(
+            action(&["s3://b/p", "--all"]),
+            abort(Abort::Under { older_than: None })
+        );
+        assert_eq!(
+            action(&["s3://b/k", "--upload-id", "U1"]),
+            abort(Abort::One {
+                upload_id: "U1".into()
+            })
+        );
+        let e = action(&["s3://b", "--upload-id", "U1"]).unwrap_err();
+        assert!(e.contains("names no key: give s3://b/KEY"), "{e}");
+        let e = action(&["s3://b/k", "--upload-id", ""]).unwrap_err();
+        assert!(e.contains("--upload-id is empty"), "{e}");
+        for other in [&["--all"][..], &["--older-than", "1h"]] {
+            let mut args = vec!["s3://b/k", "--upload-id", "U1"];
+            args.extend(other);
+            let e = action(&args).unwrap_err();
+            assert!(e.contains("cannot be used with"), "{e}");
+        }
         let cli = Cli::parse_args(["s3cp", "uploads", "list", "b/p"]).unwrap();
         let e = Command::from_cli(&cli).unwrap_err();
         assert!(e.to_string().contains("is not an S3 URI"), "{e}");

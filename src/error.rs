@@ -42,9 +42,13 @@ pub enum Failure {
     #[error(transparent)]
     Copy(anyhow::Error),
     /// Interrupted (exit 130); with what was kept for `--resume`, if
-    /// anything.
+    /// anything, and the uploads it may have started unknowingly
+    /// ([`Learned::possible_strays`]).
     #[error("interrupted")]
-    Interrupted(Option<String>),
+    Interrupted {
+        note: Option<String>,
+        possible_strays: Vec<String>,
+    },
 }
 
 impl Failure {
@@ -52,7 +56,7 @@ impl Failure {
         match self {
             Failure::Usage(_) => Exit::Usage,
             Failure::Copy(_) => Exit::CopyFailed,
-            Failure::Interrupted(_) => Exit::Interrupted,
+            Failure::Interrupted { .. } => Exit::Interrupted,
         }
     }
 
@@ -66,12 +70,19 @@ impl Failure {
     /// Sorts an engine error into its exit code: an interruption, input
     /// that planning refused, or a failed copy.
     pub fn from_copy_error(e: anyhow::Error) -> Failure {
-        let inner = e.downcast_ref::<KnownSize>().map_or(&e, |k| &k.error);
+        let inner = e.downcast_ref::<Learned>().map_or(&e, |k| &k.error);
         if inner.downcast_ref::<Interrupted>().is_some() {
             let note = inner.to_string();
-            Failure::Interrupted((note != "interrupted").then_some(note))
+            Failure::Interrupted {
+                note: (note != "interrupted").then_some(note),
+                possible_strays: e
+                    .downcast_ref::<Learned>()
+                    .map(|k| k.possible_strays.clone())
+                    .unwrap_or_default(),
+            }
         } else if inner.downcast_ref::<crate::plan::PlanError>().is_some()
             || inner.downcast_ref::<NothingToResume>().is_some()
+            || inner.downcast_ref::<ResumeRefused>().is_some()
         {
             Failure::Usage(e)
         } else {
@@ -83,37 +94,92 @@ impl Failure {
     pub fn error(&self) -> Option<&anyhow::Error> {
         match self {
             Failure::Usage(e) | Failure::Copy(e) => {
-                Some(e.downcast_ref::<KnownSize>().map_or(e, |k| &k.error))
+                Some(e.downcast_ref::<Learned>().map_or(e, |k| &k.error))
             }
-            Failure::Interrupted(_) => None,
+            Failure::Interrupted { .. } => None,
         }
     }
 
     /// The source's size, when it was read before the copy failed.
     pub fn size(&self) -> Option<u64> {
         match self {
-            Failure::Usage(e) | Failure::Copy(e) => e.downcast_ref::<KnownSize>().map(|k| k.size),
-            Failure::Interrupted(_) => None,
+            Failure::Usage(e) | Failure::Copy(e) => {
+                e.downcast_ref::<Learned>().and_then(|k| k.size)
+            }
+            Failure::Interrupted { .. } => None,
+        }
+    }
+
+    /// The uploads the copy may have started without knowing
+    /// ([`Learned::possible_strays`]).
+    pub fn possible_strays(&self) -> &[String] {
+        match self {
+            Failure::Usage(e) | Failure::Copy(e) => e
+                .downcast_ref::<Learned>()
+                .map_or(&[], |k| &k.possible_strays),
+            Failure::Interrupted {
+                possible_strays, ..
+            } => possible_strays,
         }
     }
 }
 
-/// A copy's error once the source's size is known, so that the report can
-/// give the size of an object that failed. [`Failure::error`] unwraps it;
-/// it reads as the error it carries.
+/// A copy's error with what the copy learned before it failed, for the
+/// report: the source's size once the HEAD read it, and the uploads that
+/// its CreateMultipartUpload may have started unknowingly (an attempt
+/// whose answer was lost). [`Failure::error`] unwraps it; it reads as the
+/// error it carries.
 #[derive(Debug)]
-pub struct KnownSize {
-    pub size: u64,
+pub struct Learned {
+    pub size: Option<u64>,
+    /// Ids of uploads of the destination key that an attempt of the copy's
+    /// CreateMultipartUpload whose answer was lost may have started, or
+    /// another writer did: s3cp cannot tell, so it left them.
+    pub possible_strays: Vec<String>,
     pub error: anyhow::Error,
 }
 
-impl fmt::Display for KnownSize {
+impl Learned {
+    /// `error` with the possible strays; an error that carried some
+    /// already keeps them.
+    pub fn with_strays(error: anyhow::Error, possible_strays: Vec<String>) -> anyhow::Error {
+        if possible_strays.is_empty() {
+            return error;
+        }
+        let mut learned = Learned::from(error);
+        learned.possible_strays.extend(possible_strays);
+        anyhow::Error::new(learned)
+    }
+
+    /// `error` with the source's size.
+    pub fn with_size(error: anyhow::Error, size: u64) -> anyhow::Error {
+        let mut learned = Learned::from(error);
+        learned.size = Some(size);
+        anyhow::Error::new(learned)
+    }
+}
+
+/// An error as a [`Learned`]: its own, when it is one already.
+impl From<anyhow::Error> for Learned {
+    fn from(error: anyhow::Error) -> Self {
+        match error.downcast::<Learned>() {
+            Ok(learned) => learned,
+            Err(error) => Learned {
+                size: None,
+                possible_strays: Vec::new(),
+                error,
+            },
+        }
+    }
+}
+
+impl fmt::Display for Learned {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.error, f)
     }
 }
 
-impl std::error::Error for KnownSize {
+impl std::error::Error for Learned {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.error.source()
     }
@@ -128,6 +194,14 @@ pub struct Interrupted;
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct NothingToResume(pub String);
+
+/// `--resume` cannot continue the journal's upload as asked: the journal
+/// cannot be used (corrupt, edited, of another version), or this run's
+/// flags differ from those the upload was created with. Bad input (exit
+/// 2): nothing was written.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ResumeRefused(pub String);
 
 /// What kind of failure an [`S3Error`] is, beyond its code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -531,7 +605,11 @@ mod tests {
         assert_eq!(Exit::CopyFailed as u8, 1);
         assert_eq!(Exit::Usage as u8, 2);
         assert_eq!(Exit::Interrupted as u8, 130);
-        assert_eq!(Failure::Interrupted(None).exit(), Exit::Interrupted);
+        let interrupted = Failure::Interrupted {
+            note: None,
+            possible_strays: Vec::new(),
+        };
+        assert_eq!(interrupted.exit(), Exit::Interrupted);
         assert_eq!(Failure::Usage(anyhow::anyhow!("x")).exit(), Exit::Usage);
     }
 }

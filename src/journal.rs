@@ -1,23 +1,37 @@
 //! The resume journal: one small JSON file per multipart copy in flight, in
-//! the user's state directory, naming the upload, the pinned source and the
-//! plan. Written when the upload is created, removed when it completes or
-//! is aborted; what is left after Ctrl-C with `--keep-partial`, `kill -9`, a
-//! crash or a lost network is what `s3cp --resume SRC DST` continues. Which
-//! parts are done is asked of S3 (ListParts), not recorded here.
+//! the user's state directory, naming the upload, the pinned source, the
+//! plan and what the upload was created with ([`Settings`]). Written when
+//! the upload is created, removed when it completes or is aborted; what is
+//! left after Ctrl-C with `--keep-partial`, `kill -9`, a crash or a lost
+//! network is what `s3cp --resume SRC DST` continues. Which parts are done
+//! is asked of S3 (ListParts), not recorded here.
+//!
+//! A resume must finish the upload as it was created: a run whose flags
+//! would have created another (another encryption, storage class,
+//! metadata, ACL, tags, checksum, part size) is refused, flag by flag
+//! ([`Settings::differences`]), before anything is written. A journal that
+//! cannot be trusted (unreadable, truncated, edited into a plan S3 would
+//! refuse, of another version) is an error that names its file, never a
+//! guess.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};
 
+use crate::checksum::Ask;
 use crate::job::CopyJob;
+use crate::options::{Acl, CopyOptions, MetadataOptions, TaggingOptions};
+use crate::plan::{self, Limits};
 
-/// Format version of a journal file.
-const VERSION: u32 = 1;
+/// Format version of a journal file. Version 1 recorded no [`Settings`].
+const VERSION: u32 = 2;
 
 /// One multipart copy that may be resumed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Entry {
     pub version: u32,
     pub src: String,
@@ -29,12 +43,14 @@ pub struct Entry {
     pub size: u64,
     pub part_size: u64,
     /// The parts are streamed (GetObject, UploadPart), not copied
-    /// server-side; absent in journals of s3cp before streaming.
-    #[serde(default)]
+    /// server-side.
     pub streamed: bool,
+    /// What the upload was created with.
+    pub settings: Settings,
 }
 
 impl Entry {
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         job: &CopyJob,
         upload_id: &str,
@@ -42,6 +58,8 @@ impl Entry {
         version: Option<&str>,
         size: u64,
         part_size: u64,
+        streamed: bool,
+        settings: Settings,
     ) -> Self {
         Entry {
             version: VERSION,
@@ -52,8 +70,248 @@ impl Entry {
             source_version_id: version.map(str::to_owned),
             size,
             part_size,
-            streamed: false,
+            streamed,
+            settings,
         }
+    }
+
+    /// Why this entry cannot be the journal of `job`'s copy, if it cannot:
+    /// another copy's, or a plan that no copy makes (S3 would refuse it, or
+    /// it would send millions of requests).
+    fn check(&self, job: &CopyJob) -> Result<(), String> {
+        if self.src != job.src.to_string() || self.dst != job.dst.to_string() {
+            return Err(format!(
+                "it is the journal of a copy of {} to {}",
+                self.src, self.dst
+            ));
+        }
+        if self.upload_id.trim().is_empty() {
+            return Err("it names no upload".to_owned());
+        }
+        if self.etag.is_empty() {
+            return Err("it names no source ETag".to_owned());
+        }
+        if self.size == 0 || self.size > plan::MAX_OBJECT_SIZE {
+            return Err(format!(
+                "its size, {} bytes, is not one of a multipart copy (1 byte to 48.8 TiB)",
+                self.size
+            ));
+        }
+        if !(plan::MIN_PART_SIZE..=plan::MAX_PART_SIZE).contains(&self.part_size) {
+            return Err(format!(
+                "its part size, {} bytes, is outside 5 MiB..5 GiB",
+                self.part_size
+            ));
+        }
+        let parts = self.size.div_ceil(self.part_size);
+        if parts > plan::MAX_PARTS {
+            return Err(format!(
+                "its plan has {parts} parts of {} bytes, above S3's 10,000",
+                self.part_size
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What CreateMultipartUpload was sent with, each under the flag that
+/// sets it (`--storage-class`: `STANDARD_IA`), as text: what a resume
+/// compares, and names, flag by flag. An SSE-C key is recorded by its MD5,
+/// the fingerprint S3 itself is sent, never the key.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Settings(BTreeMap<String, String>);
+
+/// A flag whose value differs between the upload and this run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    pub flag: String,
+    /// What the upload was created with.
+    pub then: String,
+    /// What this run would create it with.
+    pub now: String,
+}
+
+/// How a setting that was not given reads.
+const NOT_GIVEN: &str = "not given";
+
+impl Settings {
+    /// The settings a copy creates its upload with: `opts` (only what
+    /// reaches CreateMultipartUpload), the checksum asked, the part size
+    /// planned from (`limits`) and whether the parts are streamed.
+    pub fn of(opts: &CopyOptions, checksum: Ask, limits: Limits, streamed: bool) -> Self {
+        // The whole value, so that an option added to CopyOptions is
+        // placed here (recorded, or said not to shape the upload).
+        let CopyOptions {
+            metadata,
+            tagging,
+            acl,
+            encryption,
+            sse_c,
+            storage_class,
+            object_lock,
+            website_redirect,
+            // The upload's checksum is the one asked, below.
+            checksums: _,
+            // Reading the source, and Complete's conditions, are this run's.
+            sse_c_source: _,
+            conditions: _,
+            destination_if_match: _,
+            no_overwrite: _,
+            skip: _,
+            request_payer: _,
+            expected_bucket_owner: _,
+            expected_source_bucket_owner: _,
+        } = opts;
+        let text = |v: Option<&str>| v.unwrap_or(NOT_GIVEN).to_owned();
+        let mut s = BTreeMap::new();
+        let mut set = |flag: &str, value: String| {
+            s.insert(flag.to_owned(), value);
+        };
+        set(
+            "--copy-mode",
+            if streamed { "stream" } else { "server" }.to_owned(),
+        );
+        set(
+            "--part-size",
+            match limits.source_parts {
+                true => "source".to_owned(),
+                false => format!("{} bytes", limits.part_size),
+            },
+        );
+        set(
+            "--checksum-algorithm",
+            match checksum.algorithm {
+                Some(a) if checksum.full_object => format!("{} (FULL_OBJECT)", a.name()),
+                Some(a) => a.name().to_owned(),
+                None => NOT_GIVEN.to_owned(),
+            },
+        );
+        set("--sse", text(encryption.sse.as_ref().map(|s| s.as_str())));
+        set("--sse-kms-key-id", text(encryption.kms_key_id.as_deref()));
+        set(
+            "--sse-kms-encryption-context",
+            text(encryption.kms_context.as_deref()),
+        );
+        set(
+            "--bucket-key-enabled",
+            text(
+                encryption
+                    .bucket_key
+                    .map(|b| if b { "true" } else { "false" }),
+            ),
+        );
+        set(
+            "--sse-c",
+            match sse_c {
+                Some(k) => format!("{}, key MD5 {}", k.algorithm, k.key_md5_base64),
+                None => NOT_GIVEN.to_owned(),
+            },
+        );
+        set(
+            "--storage-class",
+            text(storage_class.as_ref().map(|c| c.as_str())),
+        );
+        let MetadataOptions {
+            directive,
+            // Whether the header is sent, not what it says.
+            explicit: _,
+            headers,
+            metadata,
+        } = metadata;
+        set("--metadata-directive", directive.name().to_owned());
+        let mut pairs: Vec<String> = metadata.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        pairs.sort();
+        set("--metadata", pairs.join(","));
+        set("--content-type", text(headers.content_type.as_deref()));
+        set("--cache-control", text(headers.cache_control.as_deref()));
+        set(
+            "--content-disposition",
+            text(headers.content_disposition.as_deref()),
+        );
+        set(
+            "--content-encoding",
+            text(headers.content_encoding.as_deref()),
+        );
+        set(
+            "--content-language",
+            text(headers.content_language.as_deref()),
+        );
+        set(
+            "--expires",
+            text(
+                headers
+                    .expires
+                    .map(|d| crate::options::http_date(&d))
+                    .as_deref(),
+            ),
+        );
+        set("--website-redirect", text(website_redirect.as_deref()));
+        set(
+            "--object-lock-mode",
+            text(object_lock.mode.as_ref().map(|m| m.as_str())),
+        );
+        set(
+            "--object-lock-retain-until-date",
+            text(
+                object_lock
+                    .retain_until
+                    .map(|d| crate::options::http_date(&d))
+                    .as_deref(),
+            ),
+        );
+        set(
+            "--object-lock-legal-hold",
+            text(object_lock.legal_hold.as_ref().map(|h| h.as_str())),
+        );
+        set(
+            "--acl, --grant-*, --copy-acl",
+            match acl {
+                Acl::Default => NOT_GIVEN.to_owned(),
+                other => other.to_string(),
+            },
+        );
+        let TaggingOptions {
+            directive,
+            explicit: _,
+            tags,
+        } = tagging;
+        set("--tagging-directive", directive.name().to_owned());
+        let mut pairs: Vec<String> = tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        pairs.sort();
+        set("--tagging", pairs.join("&"));
+        Settings(s)
+    }
+
+    /// The flags whose values differ, in flag order. A flag one side does
+    /// not record counts as not given there.
+    pub fn differences(&self, now: &Settings) -> Vec<Difference> {
+        let flags: std::collections::BTreeSet<&String> =
+            self.0.keys().chain(now.0.keys()).collect();
+        let value = |s: &Settings, flag: &String| {
+            s.0.get(flag)
+                .cloned()
+                .unwrap_or_else(|| NOT_GIVEN.to_owned())
+        };
+        flags
+            .into_iter()
+            .filter_map(|flag| {
+                let (then, now) = (value(self, flag), value(now, flag));
+                (then != now).then(|| Difference {
+                    flag: flag.clone(),
+                    then: shown(then),
+                    now: shown(now),
+                })
+            })
+            .collect()
+    }
+}
+
+/// A value as a message quotes it (an empty list reads as none).
+fn shown(value: String) -> String {
+    match value.is_empty() {
+        true => "none".to_owned(),
+        false => value,
     }
 }
 
@@ -99,13 +357,241 @@ pub fn write(job: &CopyJob, entry: &Entry) -> io::Result<()> {
     Ok(())
 }
 
-pub fn read(job: &CopyJob) -> Option<Entry> {
-    let text = std::fs::read(path(job)).ok()?;
-    serde_json::from_slice::<Entry>(&text).ok().filter(|e| {
-        e.version == VERSION && e.src == job.src.to_string() && e.dst == job.dst.to_string()
-    })
+/// The journal of `job`'s copy: `Ok(None)` when there is none; an error
+/// that names the file and says what to do when it is there and cannot be
+/// used (unreadable, corrupt, edited, written by another version).
+pub fn read(job: &CopyJob) -> Result<Option<Entry>, String> {
+    let path = path(job);
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(format!(
+                "cannot read the resume journal {}: {e}",
+                path.display()
+            ));
+        }
+    };
+    parse(&bytes, job, &path).map(Some)
+}
+
+/// A journal's bytes as `job`'s entry, checked ([`Entry::check`]).
+fn parse(bytes: &[u8], job: &CopyJob, path: &Path) -> Result<Entry, String> {
+    let corrupt = |why: String| {
+        format!(
+            "the resume journal {} is corrupt ({why}), so s3cp cannot tell what to resume: \
+             remove the file and copy again without --resume (s3cp uploads list {} shows the \
+             destination's uploads, which s3cp uploads abort {} --upload-id ID removes)",
+            path.display(),
+            job.dst,
+            job.dst
+        )
+    };
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| corrupt(format!("not JSON, truncated or edited: {e}")))?;
+    match value.get("version").and_then(serde_json::Value::as_u64) {
+        Some(v) if v == u64::from(VERSION) => {}
+        Some(1) => {
+            let upload = value
+                .get("upload_id")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("ID");
+            return Err(format!(
+                "the resume journal {} was written by an older s3cp (journal version 1), which \
+                 did not record what upload {upload} was created with (encryption, storage \
+                 class, metadata, ACL, tags, checksum), so this run cannot check that its flags \
+                 are the same: finish it with the s3cp that started it, or remove the upload \
+                 (s3cp uploads abort {} --upload-id {upload}) and the file, and copy again \
+                 without --resume",
+                path.display(),
+                job.dst
+            ));
+        }
+        Some(v) => {
+            return Err(format!(
+                "the resume journal {} has version {v}, which this s3cp does not know (a newer \
+                 s3cp wrote it?): resume with that s3cp",
+                path.display()
+            ));
+        }
+        None => return Err(corrupt("no version".to_owned())),
+    }
+    let entry: Entry = serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))?;
+    entry.check(job).map_err(corrupt)?;
+    Ok(entry)
 }
 
 pub fn remove(job: &CopyJob) {
     let _ = std::fs::remove_file(path(job));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checksum::Algorithm;
+    use crate::options::{MetadataDirective, SseCKey};
+    use aws_sdk_s3::types::StorageClass;
+
+    const MIB: u64 = 1 << 20;
+
+    fn job() -> CopyJob {
+        CopyJob::new("s3://a/big", "s3://b/big").unwrap()
+    }
+
+    fn settings(opts: &CopyOptions) -> Settings {
+        Settings::of(opts, Ask::default(), Limits::default(), false)
+    }
+
+    fn entry() -> Entry {
+        let job = job();
+        let settings = settings(&CopyOptions::default());
+        Entry::new(
+            &job,
+            "U1",
+            "\"e\"",
+            None,
+            11 * MIB,
+            5 * MIB,
+            false,
+            settings,
+        )
+    }
+
+    fn parsed(entry: &serde_json::Value) -> Result<Entry, String> {
+        let bytes = serde_json::to_vec(entry).unwrap();
+        parse(&bytes, &job(), Path::new("/state/j.json"))
+    }
+
+    #[test]
+    fn a_written_journal_reads_back_the_same() {
+        let e = entry();
+        let text = serde_json::to_vec_pretty(&e).unwrap();
+        assert_eq!(parse(&text, &job(), Path::new("j.json")), Ok(e));
+    }
+
+    #[test]
+    fn a_corrupt_or_edited_journal_is_an_error_naming_its_file() {
+        let good = serde_json::to_value(entry()).unwrap();
+        let edited = |field: &str, value: serde_json::Value| {
+            let mut v = good.clone();
+            v[field] = value;
+            v
+        };
+        let cases = [
+            (edited("part_size", 1.into()), "part size, 1 bytes"),
+            // 20,000 parts of 5 MiB.
+            (edited("size", (20_000 * 5 * MIB).into()), "20000 parts"),
+            (
+                {
+                    let mut v = edited("size", 0.into());
+                    v["part_size"] = 0.into();
+                    v
+                },
+                "its size, 0 bytes",
+            ),
+            (
+                edited("part_size", (6u64 << 30).into()),
+                "outside 5 MiB..5 GiB",
+            ),
+            (edited("upload_id", "".into()), "names no upload"),
+            (
+                edited("dst", "s3://b/other".into()),
+                "a copy of s3://a/big to s3://b/other",
+            ),
+            (edited("size", "eleven".into()), "invalid type"),
+            (edited("version", serde_json::Value::Null), "no version"),
+        ];
+        for (value, why) in cases {
+            let e = parsed(&value).unwrap_err();
+            assert!(e.contains("/state/j.json is corrupt"), "{e}");
+            assert!(e.contains(why), "{why}: {e}");
+            assert!(e.contains("remove the file"), "{e}");
+        }
+        // Truncated: half of a good journal.
+        let text = serde_json::to_vec_pretty(&entry()).unwrap();
+        let e = parse(&text[..text.len() / 2], &job(), Path::new("/state/j.json")).unwrap_err();
+        assert!(e.contains("/state/j.json is corrupt (not JSON"), "{e}");
+    }
+
+    #[test]
+    fn a_journal_of_another_version_is_refused_with_what_to_do() {
+        let mut old = serde_json::to_value(entry()).unwrap();
+        old["version"] = 1.into();
+        old.as_object_mut().unwrap().remove("settings");
+        let e = parsed(&old).unwrap_err();
+        assert!(
+            e.contains("written by an older s3cp (journal version 1)"),
+            "{e}"
+        );
+        assert!(
+            e.contains("s3cp uploads abort s3://b/big --upload-id U1"),
+            "{e}"
+        );
+        old["version"] = 3.into();
+        let e = parsed(&old).unwrap_err();
+        assert!(e.contains("has version 3"), "{e}");
+    }
+
+    #[test]
+    fn settings_differ_by_the_flags_that_shape_the_upload() {
+        let base = CopyOptions::default();
+        let same = settings(&base);
+        assert!(same.differences(&settings(&base)).is_empty());
+        // Flags that only this run uses do not count.
+        let mut this_run = base.clone();
+        this_run.no_overwrite = true;
+        this_run.checksums.verify = true;
+        assert!(same.differences(&settings(&this_run)).is_empty());
+
+        let mut other = base.clone();
+        other.storage_class = Some(StorageClass::StandardIa);
+        other.metadata.directive = MetadataDirective::Replace;
+        other.metadata.headers.content_type = Some("text/plain".into());
+        let d = same.differences(&settings(&other));
+        let flags: Vec<(&str, &str, &str)> = d
+            .iter()
+            .map(|d| (d.flag.as_str(), d.then.as_str(), d.now.as_str()))
+            .collect();
+        assert_eq!(
+            flags,
+            [
+                ("--content-type", NOT_GIVEN, "text/plain"),
+                ("--metadata-directive", "COPY", "REPLACE"),
+                ("--storage-class", NOT_GIVEN, "STANDARD_IA"),
+            ]
+        );
+
+        // The checksum asked, the part size, the copy mode.
+        let crc = Ask {
+            algorithm: Some(Algorithm::Crc32),
+            full_object: true,
+        };
+        let d = same.differences(&Settings::of(&base, crc, Limits::default(), false));
+        assert_eq!(d[0].now, "CRC32 (FULL_OBJECT)");
+        let limits = Limits::new(5 * MIB, 5 * MIB).unwrap();
+        let d = same.differences(&Settings::of(&base, Ask::default(), limits, true));
+        let flags: Vec<&str> = d.iter().map(|d| d.flag.as_str()).collect();
+        assert_eq!(flags, ["--copy-mode", "--part-size"]);
+    }
+
+    #[test]
+    fn an_sse_c_key_is_recorded_by_its_md5_only() {
+        let opts = CopyOptions {
+            sse_c: Some(SseCKey {
+                algorithm: "AES256".into(),
+                key_base64: "c2VjcmV0LWtleS1zZWNyZXQta2V5LXNlY3JldC1rZXk=".into(),
+                key_md5_base64: "bWQ1".into(),
+            }),
+            ..Default::default()
+        };
+        let s = settings(&opts);
+        let text = serde_json::to_string(&s).unwrap();
+        assert!(!text.contains("c2VjcmV0"), "{text}");
+        assert!(text.contains("AES256, key MD5 bWQ1"), "{text}");
+        let mut other = opts.clone();
+        other.sse_c.as_mut().unwrap().key_md5_base64 = "b3RoZXI=".into();
+        let d = s.differences(&settings(&other));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].flag, "--sse-c");
+    }
 }

@@ -108,6 +108,10 @@ pub struct CopyLine<'a> {
     /// Set when `status` is `failed`, or `skipped` by `--no-overwrite`'s
     /// refused write.
     pub error: Option<ErrorDetail>,
+    /// Ids of uploads of the destination key that a CreateMultipartUpload
+    /// whose answer was lost may have started, or another writer did:
+    /// left, since nothing proves whose they are (empty when none).
+    pub possible_strays: Vec<String>,
 }
 
 impl<'a> CopyLine<'a> {
@@ -145,6 +149,7 @@ impl<'a> CopyLine<'a> {
             dry_run,
             skip_reason: None,
             error: None,
+            possible_strays: Vec::new(),
         }
     }
 
@@ -202,6 +207,7 @@ impl<'a> CopyLine<'a> {
             verified: c.verified.map(|_| true),
             verified_by: c.verified.map(By::name),
             unverified_reason: c.unverified.clone(),
+            possible_strays: c.possible_strays.clone(),
             ..Self::settings(
                 job.src.to_string(),
                 job.dst.to_string(),
@@ -236,6 +242,7 @@ impl<'a> CopyLine<'a> {
             verified: made.map(|_| false),
             checksum: made.and_then(|(c, _)| c.as_ref().map(ChecksumLine::new)),
             etag: made.and_then(|(_, e)| e.as_deref()),
+            possible_strays: failure.possible_strays().to_vec(),
             ..Self::unparsed(
                 job.src.to_string(),
                 job.dst.to_string(),
@@ -319,14 +326,19 @@ impl ErrorDetail {
             (Some(e), _) => e.code.clone(),
             (None, _) if precondition => "PreconditionFailed".into(),
             (None, Failure::Usage(_)) => "UsageError".into(),
-            (None, Failure::Interrupted(_)) => "Interrupted".into(),
+            (None, Failure::Interrupted { .. }) => "Interrupted".into(),
             (None, Failure::Copy(_)) => "Error".into(),
         };
         Self {
             code,
             message: match (failure.error(), failure) {
                 (Some(e), _) => format!("{e:#}"),
-                (None, Failure::Interrupted(Some(note))) => format!("interrupted: {note}"),
+                (
+                    None,
+                    Failure::Interrupted {
+                        note: Some(note), ..
+                    },
+                ) => format!("interrupted: {note}"),
                 (None, _) => "interrupted".into(),
             },
             operation: s3.map(|e| e.operation),
@@ -374,6 +386,9 @@ pub struct Summary {
     pub duration_ms: u64,
     /// True when Ctrl-C stopped the run.
     pub interrupted: bool,
+    /// Uploads the copies may have started without knowing, or other
+    /// writers did (each named on its copy's line): left, not aborted.
+    pub possible_strays: u64,
 }
 
 impl Summary {
@@ -549,8 +564,15 @@ impl Printer {
             } else {
                 String::new()
             };
+            let strays = match s.possible_strays {
+                0 => String::new(),
+                n => format!(
+                    "; {n} possible stray upload{} left (named above)",
+                    plural(n)
+                ),
+            };
             self.stdout(&format!(
-                "summary: {done}{verified}, {} skipped, {} failed{excluded}; {}; {} requests ({} retries, {} in flight) in {:.2}s{}",
+                "summary: {done}{verified}, {} skipped, {} failed{excluded}; {}; {} requests ({} retries, {} in flight) in {:.2}s{strays}{}",
                 s.skipped,
                 s.failed,
                 human_size(s.bytes),
@@ -562,6 +584,10 @@ impl Printer {
             ));
         }
     }
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// `verified (CRC64NVME)`, `verified (ETag)`, `verified (CRC64NVME, read)`
@@ -605,7 +631,9 @@ fn error_text(failure: &Failure) -> String {
             text
         }
         None => match failure {
-            Failure::Interrupted(Some(note)) => format!("s3cp: interrupted; {note}\n"),
+            Failure::Interrupted {
+                note: Some(note), ..
+            } => format!("s3cp: interrupted; {note}\n"),
             _ => "s3cp: interrupted; multipart uploads in flight were aborted\n".to_owned(),
         },
     }

@@ -1,6 +1,12 @@
 //! `s3cp uploads list|abort s3://bucket[/prefix]`: find and clean up the
 //! incomplete multipart uploads that an interrupted copy (by s3cp or any
 //! other tool) left behind, and that S3 keeps billing for.
+//!
+//! `abort` aborts what a flag chose: one upload of an exact key
+//! (`--upload-id`, what s3cp's own messages suggest), or those under a
+//! prefix (`--all`, `--older-than`). A prefix also matches longer keys
+//! (`db.dump` matches `db.dump.2`) and other writers' live uploads, so a
+//! bare prefix aborts nothing: it lists what it would abort and exits 2.
 
 use std::time::{Duration, SystemTime};
 
@@ -8,7 +14,7 @@ use aws_sdk_s3::Client;
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{Uploads, UploadsAction};
+use crate::config::{Abort, Uploads, UploadsAction};
 use crate::error::{Exit, Failure, S3Error};
 use crate::report::{Printer, SCHEMA};
 use crate::request;
@@ -55,10 +61,20 @@ pub async fn run(
     cancel: &CancellationToken,
     endpoint: &str,
 ) -> Exit {
-    let (abort, older_than) = match command.action {
-        UploadsAction::List => (false, None),
-        UploadsAction::Abort { older_than } => (true, older_than),
+    let pick = match &command.action {
+        UploadsAction::List => None,
+        UploadsAction::Abort(pick) => Some(pick),
     };
+    let older_than = match pick {
+        Some(Abort::Under { older_than }) => *older_than,
+        _ => None,
+    };
+    let one = match pick {
+        Some(Abort::One { upload_id }) => Some(upload_id.as_str()),
+        _ => None,
+    };
+    // A bare prefix lists what it would abort, and aborts nothing.
+    let abort = matches!(pick, Some(Abort::Under { .. } | Abort::One { .. }));
     let at = &command.at;
     let mut summary = Summary {
         kind: "summary",
@@ -69,6 +85,12 @@ pub async fn run(
         biased;
         () = cancel.cancelled() => None,
         listed = list(client, at, endpoint) => Some(listed),
+    };
+    // --upload-id: that upload of exactly that key, or an error (the
+    // listing's prefix matches longer keys too).
+    let listed = match (listed, one) {
+        (Some(Ok(u)), Some(id)) => Some(only(u, at, id)),
+        (listed, _) => listed,
     };
     let uploads = match listed {
         Some(Ok(u)) => u,
@@ -82,7 +104,7 @@ pub async fn run(
                 "s3cp: interrupted while listing the uploads under {at}; nothing was aborted"
             );
             summary.interrupted = true;
-            print_summary(printer, &summary, abort);
+            print_summary(printer, &summary, pick.is_some());
             return Exit::Interrupted;
         }
     };
@@ -153,7 +175,18 @@ pub async fn run(
         };
         eprintln!("s3cp: interrupted; {done}; {left} {rest}");
     }
-    print_summary(printer, &summary, abort);
+    print_summary(printer, &summary, pick.is_some());
+    if matches!(pick, Some(Abort::Unchosen)) && !summary.interrupted {
+        let failure = Failure::Usage(anyhow::anyhow!(
+            "nothing was aborted: s3cp uploads abort needs one of --all (every upload under \
+             {at}: {} listed above), --older-than DURATION (only those started longer ago) or \
+             --upload-id ID (one upload, of exactly the key given); the uploads under a prefix \
+             may be other writers' live ones, or of longer keys that begin with it",
+            summary.listed
+        ));
+        printer.run_failure(&failure);
+        return failure.exit();
+    }
     if summary.interrupted {
         Exit::Interrupted
     } else if summary.failed > 0 {
@@ -183,6 +216,24 @@ fn print_summary(printer: Printer, summary: &Summary, abort: bool) {
             ""
         }
     ));
+}
+
+/// `--upload-id`: of the uploads listed under the key as a prefix, the one
+/// with that id and exactly that key; an error that says what to do when
+/// there is none.
+fn only(listed: Vec<Upload>, at: &S3Uri, upload_id: &str) -> anyhow::Result<Vec<Upload>> {
+    let found: Vec<Upload> = listed
+        .into_iter()
+        .filter(|u| u.key == at.key && u.upload_id == upload_id)
+        .collect();
+    if found.is_empty() {
+        anyhow::bail!(
+            "there is no incomplete upload {upload_id} of {at} (it was completed or aborted \
+             since, or it is another key's: the key must be exact); nothing was aborted; \
+             s3cp uploads list {at} lists the uploads of that key (and of the keys it begins)"
+        );
+    }
+    Ok(found)
 }
 
 /// Every incomplete upload under the bucket and prefix, page by page.

@@ -50,7 +50,7 @@ fn json_lines(run: &Run) -> (Vec<Value>, Value) {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
         .collect();
     let (summary, copies) = lines.split_last().expect("at least a summary line");
-    const COPY_FIELDS: [&str; 26] = [
+    const COPY_FIELDS: [&str; 27] = [
         "type",
         "schema",
         "status",
@@ -77,6 +77,7 @@ fn json_lines(run: &Run) -> (Vec<Value>, Value) {
         "dry_run",
         "skip_reason",
         "error",
+        "possible_strays",
     ];
     for line in copies {
         let obj = line.as_object().expect("object");
@@ -85,7 +86,7 @@ fn json_lines(run: &Run) -> (Vec<Value>, Value) {
         for field in COPY_FIELDS {
             assert!(obj.contains_key(field), "{field} missing: {line}");
         }
-        assert_eq!(obj.len(), 26, "undocumented fields: {line}");
+        assert_eq!(obj.len(), COPY_FIELDS.len(), "undocumented fields: {line}");
         let status = line["status"].as_str().unwrap();
         assert!(
             ["copied", "planned", "skipped", "failed"].contains(&status),
@@ -125,6 +126,7 @@ fn json_lines(run: &Run) -> (Vec<Value>, Value) {
         "retries",
         "duration_ms",
         "interrupted",
+        "possible_strays",
     ] {
         assert!(
             summary[f].is_u64() || summary[f].is_boolean(),
@@ -717,7 +719,7 @@ async fn interrupt_uploads_abort(json: bool) -> (Run, Vec<String>, String) {
     }
     let gate = proxy.hold("AbortMultipartUpload", 2);
     let at = format!("s3://{DST_BUCKET}/{p}");
-    let mut args = vec!["-v", "uploads", "abort", at.as_str()];
+    let mut args = vec!["-v", "uploads", "abort", at.as_str(), "--all"];
     if json {
         args.push("--json");
     }

@@ -274,6 +274,7 @@ async fn json_result_has_every_field() {
             "method",
             "part_size",
             "parts",
+            "possible_strays",
             "requests",
             "schema",
             "size",
@@ -295,6 +296,7 @@ async fn json_result_has_every_field() {
     assert_eq!(v["size"], 6 * MIB);
     assert_eq!(v["method"], "multipart");
     assert_eq!(v["parts"], 2);
+    assert_eq!(v["possible_strays"], serde_json::json!([]));
     assert!(v["duration_ms"].is_u64());
     assert!(v["etag"].is_string());
     assert_eq!(v["metadata_directive"], "COPY");

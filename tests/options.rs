@@ -1046,7 +1046,7 @@ async fn keys_made_only_of_spaces_are_copied_on_both_paths() {
         .expect("start an upload to a key of four spaces");
     assert_eq!(uploads(&client, &bucket, "").await.len(), 1);
     let r = m
-        .s3cp(&["uploads", "abort", &format!("s3://{bucket}")])
+        .s3cp(&["uploads", "abort", &format!("s3://{bucket}"), "--all"])
         .await;
     assert_eq!(r.code, 0, "{r}");
     assert!(r.stdout.contains("1 aborted, 0 failed"), "{r}");

@@ -6,7 +6,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::proxy::Proxy;
+use support::proxy::{Fault, Proxy, When};
 use support::*;
 
 /// Three parts (5, 5 and 1 MiB), copied one at a time.
@@ -55,10 +55,15 @@ async fn interrupted_copy(server: &Server, p: &str, env: &[(&str, &str)]) -> (St
     assert_eq!(r.code, 130, "{r}");
     assert!(r.stderr.contains("kept"), "{r}");
     assert!(r.stderr.contains("s3cp --resume"), "{r}");
-    assert_eq!(
-        uploads(&client, DST_BUCKET, p).await.len(),
-        1,
-        "the upload is kept"
+    let kept = uploads(&client, DST_BUCKET, p).await;
+    assert_eq!(kept.len(), 1, "the upload is kept");
+    // The hint removes that upload, not every upload under the key as a
+    // prefix.
+    let id = kept[0].rsplit(' ').next().unwrap();
+    assert!(
+        r.stderr
+            .contains(&format!("s3cp uploads abort {dst} --upload-id {id}")),
+        "{r}"
     );
     (src, dst)
 }
@@ -162,4 +167,154 @@ async fn an_unreadable_list_parts_answer_names_the_operation_and_the_parse_error
         digest(&client, DST_BUCKET, &format!("{p}dst")).await
     );
     assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
+}
+
+/// A resumed copy whose part fails after its retries keeps what it
+/// continues: the upload (and part 1, copied before) and its journal, as
+/// `--keep-partial` does, so that the next `--resume` finishes it. (It
+/// aborted the upload and deleted the journal.)
+#[tokio::test]
+async fn a_resumed_copy_that_fails_keeps_the_upload_and_its_journal() {
+    let g = garage().await;
+    let client = g.client();
+    let state = tempfile::tempdir().unwrap();
+    let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
+    let p = unique("resume-fails");
+    let (src, dst) = interrupted_copy(&g, &p, &env).await;
+    let kept = uploads(&client, DST_BUCKET, &p).await;
+
+    let proxy = Proxy::start(&g.endpoint).await;
+    proxy.fault("UploadPartCopy", When::EveryNth(1), Fault::InternalError);
+    let mut args = vec!["--resume", "--max-attempts", "2"];
+    args.extend(PARTS);
+    args.extend([src.as_str(), dst.as_str()]);
+    let r = run(&g.via(&proxy), &args, &env, 120).await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains("UploadPartCopy failed"), "{r}");
+    assert!(r.stderr.contains("kept"), "{r}");
+    assert_eq!(proxy.of("UploadPartCopy").len(), 2, "the retries were made");
+    assert!(proxy.of("AbortMultipartUpload").is_empty(), "{r}");
+    assert_eq!(
+        uploads(&client, DST_BUCKET, &p).await,
+        kept,
+        "the upload is kept"
+    );
+    assert_eq!(journals(&state).len(), 1, "the journal is kept");
+
+    // The next --resume finishes it, from part 2.
+    let proxy = Proxy::start(&g.endpoint).await;
+    args = vec!["--resume", "--json"];
+    args.extend(PARTS);
+    args.extend([src.as_str(), dst.as_str()]);
+    let v = run(&g.via(&proxy), &args, &env, 120).await.json_ok();
+    assert_eq!(v["parts"], 3, "{v}");
+    assert_eq!(proxy.of("UploadPartCopy").len(), 2, "parts 2 and 3");
+    assert_eq!(
+        digest(&client, SRC_BUCKET, &format!("{p}src")).await,
+        digest(&client, DST_BUCKET, &format!("{p}dst")).await
+    );
+    assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
+    assert!(journals(&state).is_empty(), "journal removed");
+}
+
+/// A resume whose flags would have created another upload than the one it
+/// continues is refused before anything is written (exit 2), each flag
+/// named with both values; it completed the upload as created and reported
+/// the second run's flags. The same resume with the first run's flags then
+/// finishes it.
+#[tokio::test]
+async fn a_resume_with_other_flags_than_the_upload_was_created_with_is_refused() {
+    let g = garage().await;
+    let client = g.client();
+    let state = tempfile::tempdir().unwrap();
+    let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
+    let p = unique("resume-other-flags");
+    let (src, dst) = interrupted_copy(&g, &p, &env).await;
+    let kept = uploads(&client, DST_BUCKET, &p).await;
+
+    let proxy = Proxy::start(&g.endpoint).await;
+    let mut args = vec![
+        "--resume",
+        "--metadata-directive",
+        "REPLACE",
+        "--content-type",
+        "text/plain",
+        "--storage-class",
+        "STANDARD_IA",
+    ];
+    args.extend(PARTS);
+    args.extend([src.as_str(), dst.as_str()]);
+    let r = run(&g.via(&proxy), &args, &env, 120).await;
+    assert_eq!(r.code, 2, "{r}");
+    for named in [
+        "--content-type: not given then, text/plain now",
+        "--metadata-directive: COPY then, REPLACE now",
+        "--storage-class: not given then, STANDARD_IA now",
+    ] {
+        assert!(r.stderr.contains(named), "{named}: {r}");
+    }
+    for write in [
+        "UploadPartCopy",
+        "CompleteMultipartUpload",
+        "AbortMultipartUpload",
+    ] {
+        assert!(proxy.of(write).is_empty(), "{write} sent: {r}");
+    }
+    assert_eq!(uploads(&client, DST_BUCKET, &p).await, kept);
+    assert_eq!(journals(&state).len(), 1, "the journal is kept");
+
+    let mut args = vec!["--resume", "--json"];
+    args.extend(PARTS);
+    args.extend([src.as_str(), dst.as_str()]);
+    let v = run(&g, &args, &env, 120).await.json_ok();
+    assert_eq!(v["metadata_directive"], "COPY", "{v}");
+    assert_eq!(
+        digest(&client, SRC_BUCKET, &format!("{p}src")).await,
+        digest(&client, DST_BUCKET, &format!("{p}dst")).await
+    );
+    assert!(journals(&state).is_empty(), "journal removed");
+}
+
+/// A truncated journal is an error that says so and names the file (exit
+/// 2, nothing sent that writes, the upload left); it read as no journal at
+/// all ("there is no interrupted copy to resume").
+#[tokio::test]
+async fn a_truncated_journal_is_a_clear_error_naming_the_file() {
+    let g = garage().await;
+    let client = g.client();
+    let state = tempfile::tempdir().unwrap();
+    let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
+    let p = unique("resume-truncated");
+    let (src, dst) = interrupted_copy(&g, &p, &env).await;
+    let kept = uploads(&client, DST_BUCKET, &p).await;
+    let name = journals(&state).pop().expect("a journal");
+    let path = state.path().join(&name);
+    let text = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &text[..text.len() / 2]).unwrap();
+
+    let proxy = Proxy::start(&g.endpoint).await;
+    let mut args = vec!["--resume", "--json"];
+    args.extend(PARTS);
+    args.extend([src.as_str(), dst.as_str()]);
+    let r = run(&g.via(&proxy), &args, &env, 120).await;
+    assert_eq!(r.code, 2, "{r}");
+    assert!(
+        r.stderr.contains(&format!("{} is corrupt", path.display())),
+        "{r}"
+    );
+    assert!(!r.stderr.contains("no interrupted copy"), "{r}");
+    assert_eq!(r.json()["error"]["exit_code"], 2, "{r}");
+    assert!(proxy.of("UploadPartCopy").is_empty(), "{r}");
+    assert!(proxy.of("AbortMultipartUpload").is_empty(), "{r}");
+    assert_eq!(uploads(&client, DST_BUCKET, &p).await, kept);
+    for id in kept.iter().map(|u| u.rsplit(' ').next().unwrap()) {
+        client
+            .abort_multipart_upload()
+            .bucket(DST_BUCKET)
+            .key(format!("{p}dst"))
+            .upload_id(id)
+            .send()
+            .await
+            .expect("clean up");
+    }
 }

@@ -27,8 +27,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::checksum::{self, By, Checksum, Proof};
 use crate::client::{AttemptLog, Attempts};
-use crate::error::{Interrupted, KnownSize, NothingToResume, S3Error, s3};
+use crate::error::{Interrupted, Learned, NothingToResume, ResumeRefused, S3Error, s3};
 use crate::job::CopyJob;
+use crate::journal;
 use crate::options::{Acl, CopyOptions, MetadataDirective, TaggingDirective};
 use crate::plan::{self, Limits, Method};
 use crate::progress::Progress;
@@ -61,6 +62,11 @@ pub struct Copied {
     /// The bytes passed through this machine (GetObject, then PutObject
     /// or UploadPart) instead of a server-side copy.
     pub streamed: bool,
+    /// Uploads of the destination key that an attempt of the copy's
+    /// CreateMultipartUpload whose answer was lost may have started, or
+    /// another writer did: nothing proves whose they are, so s3cp left
+    /// them and names them (ids).
+    pub possible_strays: Vec<String>,
 }
 
 /// What the SDK answers a request: its output, or why there is none.
@@ -91,7 +97,8 @@ pub struct Engine<'a> {
     /// Parts of one object scheduled at once (at most the budget's size).
     pub concurrency: usize,
     /// Keep a failed or interrupted multipart upload (and its journal) for
-    /// `--resume` instead of aborting it.
+    /// `--resume` instead of aborting it. A copy that continues a journal
+    /// keeps them whatever this says.
     pub keep_partial: bool,
     /// Continue the multipart upload the journal recorded.
     pub resume: bool,
@@ -271,7 +278,7 @@ impl Engine<'_> {
             .await;
         // Once the HEAD read it, a failed copy reports the source's size.
         result.map_err(|error| match size {
-            Some(size) => anyhow::Error::new(KnownSize { size, error }),
+            Some(size) => Learned::with_size(error, size),
             None => error,
         })
     }
@@ -342,17 +349,18 @@ impl Engine<'_> {
         // A resumed copy keeps the plan (and upload) it was started with.
         let resumed = match self.resume {
             false => None,
-            true => match crate::journal::read(job) {
-                Some(entry) if entry.part_size > 0 => Some(entry),
-                _ => {
+            true => match journal::read(job) {
+                Ok(Some(entry)) => Some(entry),
+                Ok(None) => {
                     return Err(anyhow::Error::new(NothingToResume(format!(
                         "there is no interrupted copy of {} to {} to resume (no journal at \
                          {}): copy it without --resume",
                         job.src,
                         job.dst,
-                        crate::journal::path(job).display()
+                        journal::path(job).display()
                     ))));
                 }
+                Err(why) => return Err(anyhow::Error::new(ResumeRefused(why))),
             },
         };
         let method = match &resumed {
@@ -370,22 +378,6 @@ impl Engine<'_> {
             },
             None => plan::plan(source.size, limits)?,
         };
-        if let Some(entry) = &resumed
-            && entry.streamed != streamed
-        {
-            anyhow::bail!(
-                "the interrupted copy of {} to {} was {}, and this one would be {}: resume it \
-                 with the same --copy-mode and --source-* flags",
-                job.src,
-                job.dst,
-                if entry.streamed {
-                    "streamed"
-                } else {
-                    "server-side"
-                },
-                if streamed { "streamed" } else { "server-side" }
-            );
-        }
         tracing::info!(
             "{} is {} bytes (ETag {}, version {}): {}",
             job.src,
@@ -420,12 +412,20 @@ impl Engine<'_> {
             + part_heads;
         // The source's own parts repeated: the ETags compare, unless a key
         // (KMS, SSE-C) makes them something else than MD5s.
-        let same_parts = multipart && limits.source_parts && resumed.is_none();
+        // (A resumed one too: its journal's part size is the source's, as
+        // --part-size source must be given again.)
+        let same_parts = multipart && limits.source_parts;
         let facts = prove::facts(&source, opts, multipart, same_parts);
         let checks = match streamed {
             true => checksum::plan_stream(facts, opts.checksums),
             false => checksum::plan(facts, opts.checksums),
         };
+        // What this run would create the upload with; a resume must match
+        // what the journal's upload was created with, before any write.
+        let settings = journal::Settings::of(opts, checks.ask, limits, streamed);
+        if let Some(entry) = &resumed {
+            refuse_other_settings(job, entry, &settings)?;
+        }
         if let Some(note) = &checks.note {
             tracing::info!("{}: {note}", job.dst);
         }
@@ -454,6 +454,7 @@ impl Engine<'_> {
                 verified: None,
                 unverified: None,
                 streamed,
+                possible_strays: Vec::new(),
             });
         }
         // Ctrl-C while the source was being read: nothing written, nothing
@@ -506,6 +507,7 @@ impl Engine<'_> {
                     part_size,
                     checksum: checks.ask,
                     resume: resumed.as_ref(),
+                    settings: &settings,
                     started: started_at,
                     streamed,
                     md5,
@@ -655,6 +657,33 @@ pub enum Known<'a> {
     Listed(&'a Listed),
     /// The answer to the copy's own HEAD, sent before.
     Headed(&'a SourceObject),
+}
+
+/// `--resume` with flags that would have created another upload than the
+/// journal's: refused (exit 2), each flag named with both values, so that
+/// the upload is never completed as if it had this run's settings.
+fn refuse_other_settings(
+    job: &CopyJob,
+    entry: &journal::Entry,
+    now: &journal::Settings,
+) -> anyhow::Result<()> {
+    let differences = entry.settings.differences(now);
+    if differences.is_empty() {
+        return Ok(());
+    }
+    let each: Vec<String> = differences
+        .iter()
+        .map(|d| format!("{}: {} then, {} now", d.flag, d.then, d.now))
+        .collect();
+    Err(anyhow::Error::new(ResumeRefused(format!(
+        "upload {} of {} was created with other settings than this run's ({}), and it keeps \
+         those it was created with: resume with the flags of the interrupted copy, or remove \
+         it with {} and copy again without --resume; nothing was written",
+        entry.upload_id,
+        job.dst,
+        each.join("; "),
+        multipart::abort_command(job, &entry.upload_id)
+    ))))
 }
 
 /// Explains a failed HEAD of the source, naming the fix where one is known.

@@ -2,7 +2,14 @@
 //! carry: headers, metadata, tags, ACL, encryption, storage class, ...),
 //! UploadPartCopy parts in parallel with bounded concurrency, each pinned to
 //! the HEADed object, then CompleteMultipartUpload. Any failure or Ctrl-C
-//! aborts the upload: no orphaned upload and no half-made object.
+//! aborts the upload: no orphaned upload and no half-made object; unless
+//! it is kept for `--resume` (`--keep-partial`, or a run that continues a
+//! journal, which loses nothing).
+//!
+//! s3cp aborts only an upload whose id it received. When an answer to
+//! CreateMultipartUpload was lost, the uploads that attempt may have
+//! started cannot be told from another writer's: they are named (with
+//! the command that removes each) and reported, never aborted.
 
 use anyhow::{Context, anyhow};
 use aws_sdk_s3::error::SdkError;
@@ -17,7 +24,7 @@ use super::{Copied, Engine, EtagCheck, LastAttempts, OwnWrite, ServerClock, Writ
 use crate::checksum::{Algorithm, Ask, Checksum};
 use crate::client::{AttemptLog, Attempts};
 use crate::crc::{self, Crc};
-use crate::error::{Interrupted, S3Error, s3};
+use crate::error::{Interrupted, Learned, S3Error, s3};
 use crate::job::CopyJob;
 use crate::journal;
 use crate::options::{Acl, CopyOptions};
@@ -39,6 +46,8 @@ pub(super) struct Task<'a> {
     pub(super) checksum: Ask,
     /// `--resume`: the journal of the upload to continue.
     pub(super) resume: Option<&'a journal::Entry>,
+    /// What the upload is created with, for the journal.
+    pub(super) settings: &'a journal::Settings,
     /// When the copy started, by this machine's clock.
     pub(super) started: SystemTime,
     /// The parts are streamed (GetObject, then UploadPart with the CRC
@@ -55,11 +64,38 @@ impl Task<'_> {
         progress: &dyn Progress,
         cancel: &CancellationToken,
     ) -> anyhow::Result<(Copied, bool, Option<Transfer>)> {
-        let (job, source) = (self.job, self.source);
-        let (upload_id, part_size, done) = match self.resume {
-            Some(entry) => self.resume_point(entry).await?,
-            None => (self.create(cancel).await?, self.part_size, Vec::new()),
+        // Uploads that a lost CreateMultipartUpload answer may have left:
+        // named by the result, whatever it is.
+        let (upload_id, part_size, done, strays) = match self.resume {
+            Some(entry) => {
+                let (id, part_size, done) = self.resume_point(entry).await?;
+                (id, part_size, done, Vec::new())
+            }
+            None => {
+                let (id, strays) = self.create(cancel).await?;
+                (id, self.part_size, Vec::new(), strays)
+            }
         };
+        self.finish(upload_id, part_size, done, progress, cancel)
+            .await
+            .map(|(mut copied, keyed, computed)| {
+                copied.possible_strays = strays.clone();
+                (copied, keyed, computed)
+            })
+            .map_err(|e| Learned::with_strays(e, strays))
+    }
+
+    /// The parts not `done` yet, then Complete; on a failure, the upload
+    /// kept or aborted.
+    async fn finish(
+        &self,
+        upload_id: String,
+        part_size: u64,
+        done: Vec<CompletedPart>,
+        progress: &dyn Progress,
+        cancel: &CancellationToken,
+    ) -> anyhow::Result<(Copied, bool, Option<Transfer>)> {
+        let (job, source) = (self.job, self.source);
         let all_parts = plan::parts(source.size, part_size);
         let count = all_parts.len() as u64;
         let done_numbers: std::collections::HashSet<i32> =
@@ -155,20 +191,27 @@ impl Task<'_> {
                         verified: None,
                         unverified: None,
                         streamed: self.streamed,
+                        possible_strays: Vec::new(),
                     },
                     keyed,
                     transfer,
                 ))
             }
-            Err(err) if self.engine.keep_partial && !self.source_changed(&err) => {
+            // A run that continues a journal loses nothing: it keeps the
+            // upload and its journal as --keep-partial does (unless the
+            // source changed: the upload can never be finished then).
+            Err(err)
+                if (self.engine.keep_partial || self.resume.is_some())
+                    && !self.source_changed(&err) =>
+            {
                 let note = format!(
                     "upload {upload_id} of {} kept ({}): finish it with s3cp --resume {} {} \
-                     (and the same flags), or remove it with s3cp uploads abort {}",
+                     (and the same flags), or remove it with {}",
                     job.dst,
                     journal::path(job).display(),
                     job.src,
                     job.dst,
-                    job.dst
+                    abort_command(job, &upload_id)
                 );
                 tracing::warn!("{note}");
                 Err(err.context(note))
@@ -193,8 +236,10 @@ impl Task<'_> {
     }
 
     /// CreateMultipartUpload (with the tags to carry), and the journal entry
-    /// that makes the copy resumable.
-    async fn create(&self, cancel: &CancellationToken) -> anyhow::Result<String> {
+    /// that makes the copy resumable. Returns the upload's id, and the
+    /// uploads that an attempt whose answer was lost may have started
+    /// ([`Task::sweep_strays`]); a failure carries those too.
+    async fn create(&self, cancel: &CancellationToken) -> anyhow::Result<(String, Vec<String>)> {
         let (job, source, opts) = (self.job, self.source, self.opts);
         let tags = self.engine.tags_to_write(job, source, opts).await?;
         // An attempt whose answer was lost may have started an upload that
@@ -217,12 +262,14 @@ impl Task<'_> {
                 && e.raw_response()
                     .is_some_and(|r| r.status().is_client_error())
         });
-        if log.sent > 1 || created.is_err() && log.sent > 0 && !refused {
-            self.sweep_strays(own_id, &log, answered).await;
-        }
+        let strays = match log.sent > 1 || created.is_err() && log.sent > 0 && !refused {
+            true => self.sweep_strays(own_id, &log, answered).await,
+            false => Vec::new(),
+        };
         let created = created
             .map_err(s3("CreateMultipartUpload"))
-            .with_context(|| format!("cannot start a multipart upload to {}", job.dst))?;
+            .with_context(|| format!("cannot start a multipart upload to {}", job.dst))
+            .map_err(|e| Learned::with_strays(e, strays.clone()))?;
         let upload_id = created
             .upload_id()
             .ok_or_else(|| anyhow!("CreateMultipartUpload returned no upload id"))?
@@ -230,24 +277,28 @@ impl Task<'_> {
         // Ctrl-C while CreateMultipartUpload was in flight: undo it now.
         if cancel.is_cancelled() {
             self.abort(&upload_id).await;
-            return Err(anyhow::Error::new(Interrupted));
+            return Err(Learned::with_strays(
+                anyhow::Error::new(Interrupted),
+                strays,
+            ));
         }
-        let mut entry = journal::Entry::new(
+        let entry = journal::Entry::new(
             job,
             &upload_id,
             &source.etag,
             source.version_id.as_deref(),
             source.size,
             self.part_size,
+            self.streamed,
+            self.settings.clone(),
         );
-        entry.streamed = self.streamed;
         if let Err(e) = journal::write(job, &entry) {
             tracing::warn!(
                 "cannot write the resume journal {} ({e}); this copy cannot be resumed",
                 journal::path(job).display()
             );
         }
-        Ok(upload_id)
+        Ok((upload_id, strays))
     }
 
     /// `--resume`: the upload, part size and finished parts of the copy
@@ -263,13 +314,12 @@ impl Task<'_> {
         {
             anyhow::bail!(
                 "{} changed since the interrupted copy (ETag {} then, {} now), so upload {} \
-                 cannot be finished: remove it with s3cp uploads abort {} and copy again \
-                 without --resume",
+                 cannot be finished: remove it with {} and copy again without --resume",
                 job.src,
                 entry.etag,
                 source.etag,
                 entry.upload_id,
-                job.dst
+                abort_command(job, &entry.upload_id)
             );
         }
         let done = self.list_parts(entry).await?;
@@ -399,17 +449,26 @@ impl Task<'_> {
         Err(anyhow::Error::new(e).context(why))
     }
 
-    /// Aborts uploads to the destination key that this copy's
-    /// CreateMultipartUpload attempts started without knowing (an attempt
-    /// whose answer was lost, then sent again by the SDK, starts a second
-    /// upload): those of the same key, with another id than `own` (the one
-    /// that was answered, if any), initiated between the first attempt's
-    /// send and the answer by the server's clock, give or take the clock
-    /// allowance. No other upload is touched.
-    async fn sweep_strays(&self, own: Option<&str>, create: &AttemptLog, answered: SystemTime) {
+    /// The uploads of the destination key that this copy's
+    /// CreateMultipartUpload attempts may have started without knowing (an
+    /// attempt whose answer was lost, then sent again by the SDK, starts a
+    /// second upload): those of the same key, with another id than `own`
+    /// (the one that was answered, if any), initiated between the first
+    /// attempt's send and the answer by the server's clock, give or take
+    /// the clock allowance. Nothing in a listing says who started an
+    /// upload: another writer's upload of the same key started in that
+    /// window looks the same. So none is aborted (s3cp aborts only an
+    /// upload whose id it received): each is named, with the command that
+    /// removes it, and returned for the report (`possible_strays`).
+    async fn sweep_strays(
+        &self,
+        own: Option<&str>,
+        create: &AttemptLog,
+        answered: SystemTime,
+    ) -> Vec<String> {
         let job = self.job;
         let Some(first_sent) = create.first_sent else {
-            return;
+            return Vec::new();
         };
         let opts = self.opts;
         let client = self.engine.regions.client_for(&job.dst.bucket);
@@ -427,7 +486,7 @@ impl Task<'_> {
                     S3Error::from_sdk("ListMultipartUploads", &err),
                     job.dst
                 );
-                return;
+                return Vec::new();
             }
         };
         // The server's clock, from CreateMultipartUpload's answer if one came.
@@ -438,6 +497,7 @@ impl Task<'_> {
             .unwrap_or(ServerClock::from_log(create));
         let from = clock.server_time(first_sent) - clock.margin();
         let to = clock.server_time(answered) + clock.margin();
+        let mut strays = Vec::new();
         for upload in listed.uploads() {
             let (Some(key), Some(id)) = (upload.key(), upload.upload_id()) else {
                 continue;
@@ -445,16 +505,21 @@ impl Task<'_> {
             let initiated = upload
                 .initiated()
                 .and_then(|t| SystemTime::try_from(*t).ok());
-            let stray = key == job.dst.key
+            if key == job.dst.key
                 && Some(id) != own
-                && initiated.is_some_and(|t| from <= t && t <= to);
-            if stray {
-                tracing::info!(
-                    "aborting upload {id}, started by a CreateMultipartUpload sent again"
+                && initiated.is_some_and(|t| from <= t && t <= to)
+            {
+                tracing::warn!(
+                    "upload {id} of {} was started while this copy's CreateMultipartUpload \
+                     went unanswered: by that request, or by another writer; s3cp cannot tell, \
+                     so it leaves it. If it is not another writer's, remove it with {}",
+                    job.dst,
+                    abort_command(job, id)
                 );
-                self.abort(id).await;
+                strays.push(id.to_owned());
             }
         }
+        strays
     }
 
     /// Copies every part by UploadPartCopy (a stream's are
@@ -531,15 +596,35 @@ impl Task<'_> {
                 tracing::info!("multipart upload {upload_id} is already gone")
             }
             Err(err) => tracing::error!(
-                "could not abort multipart upload {upload_id} of {} ({}); remove it with: \
-                 aws s3api abort-multipart-upload --bucket {} --key '{}' --upload-id {upload_id}",
+                "could not abort multipart upload {upload_id} of {} ({}); remove it with {}",
                 job.dst,
                 S3Error::from_sdk("AbortMultipartUpload", &err),
-                job.dst.bucket,
-                job.dst.key
+                abort_command(job, upload_id)
             ),
         }
     }
+}
+
+/// The command that removes exactly one upload of the destination: its
+/// key and id, never a prefix (which would match longer keys, and other
+/// writers' uploads of the same key).
+pub(super) fn abort_command(job: &CopyJob, upload_id: &str) -> String {
+    format!(
+        "s3cp uploads abort {} --upload-id {}",
+        shell_word(&job.dst.to_string()),
+        shell_word(upload_id)
+    )
+}
+
+/// `text` as one word for a POSIX shell, so that a command s3cp prints can
+/// be pasted as it is (keys may hold spaces, quotes, `*`): as it is when
+/// it is plain, else single-quoted.
+fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/:._-+=@%,".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        return text.to_owned();
+    }
+    format!("'{}'", text.replace('\'', r"'\''"))
 }
 
 /// The whole object's CRC from its parts' (`parts`: every part, any
@@ -590,6 +675,15 @@ mod tests {
             _ => b.set_checksum_crc64_nvme(v),
         }
         .build()
+    }
+
+    #[test]
+    fn a_printed_command_is_pasted_as_one_word_each() {
+        assert_eq!(shell_word("s3://b/backup/db.dump"), "s3://b/backup/db.dump");
+        assert_eq!(shell_word("s3://b/a b"), "'s3://b/a b'");
+        assert_eq!(shell_word("s3://b/it's"), r"'s3://b/it'\''s'");
+        assert_eq!(shell_word("s3://b/*"), "'s3://b/*'");
+        assert_eq!(shell_word(""), "''");
     }
 
     #[test]

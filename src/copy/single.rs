@@ -51,6 +51,7 @@ pub(super) async fn copy(
         verified: None,
         unverified: None,
         streamed: false,
+        possible_strays: Vec::new(),
     };
     let err = match engine.send_to(&job.dst.bucket, req).await {
         Ok(out) => {

@@ -362,6 +362,7 @@ impl Engine<'_> {
             verified: None,
             unverified: None,
             streamed: true,
+            possible_strays: Vec::new(),
         };
         let err = match out {
             Ok(out) => {

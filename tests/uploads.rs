@@ -1,0 +1,96 @@
+//! `s3cp uploads abort`: it aborts what a flag chose and nothing else. A
+//! prefix matches longer keys (`db.dump` matches `db.dump.2`) and other
+//! writers' uploads of the same key, so the command that s3cp's own
+//! messages suggest names one upload (`--upload-id`), and a bare prefix
+//! aborts nothing.
+
+mod support;
+
+use support::*;
+
+/// Upload ids under `prefix`, sorted.
+async fn ids(client: &aws_sdk_s3::Client, prefix: &str) -> Vec<String> {
+    let mut ids: Vec<String> = uploads(client, DST_BUCKET, prefix)
+        .await
+        .iter()
+        .map(|u| u.rsplit(' ').next().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn uploads_abort_takes_one_upload_by_its_exact_key_and_a_bare_prefix_aborts_nothing() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("abort-one");
+    let key = format!("{p}db.dump");
+    // Two uploads of the key (s3cp's kept one, another writer's live one)
+    // and one of a longer key that the key is a prefix of.
+    let kept = create_upload(&client, DST_BUCKET, &key, None).await;
+    let theirs = create_upload(&client, DST_BUCKET, &key, None).await;
+    let longer = create_upload(&client, DST_BUCKET, &format!("{key}.2"), None).await;
+    let mut all = vec![kept.clone(), theirs.clone(), longer.clone()];
+    all.sort();
+    let at = s3(DST_BUCKET, &key);
+
+    // A bare prefix: listed, none aborted, exit 2 naming the three flags.
+    let r = g.s3cp(&["uploads", "abort", &at]).await;
+    assert_eq!(r.code, 2, "{r}");
+    for flag in ["--all", "--older-than", "--upload-id"] {
+        assert!(r.stderr.contains(flag), "{flag} not named: {r}");
+    }
+    assert!(r.stderr.contains("nothing was aborted"), "{r}");
+    for id in &all {
+        assert!(r.stdout.contains(id.as_str()), "{id} not listed: {r}");
+    }
+    assert!(r.stdout.contains("3 uploads, 0 aborted"), "{r}");
+    assert_eq!(ids(&client, &p).await, all, "an upload was aborted");
+    // The same in JSON: the uploads listed, the summary, the error.
+    let r = g.s3cp(&["uploads", "abort", &at, "--json"]).await;
+    assert_eq!(r.code, 2, "{r}");
+    let lines = r.json_lines();
+    assert_eq!(lines.len(), 5, "{r}");
+    assert!(
+        lines[..3]
+            .iter()
+            .all(|l| l["type"] == "upload" && l["status"] == "listed"),
+        "{r}"
+    );
+    assert_eq!(lines[3]["type"], "summary", "{r}");
+    assert_eq!(lines[3]["aborted"], 0, "{r}");
+    assert_eq!(lines[4]["type"], "error", "{r}");
+    assert_eq!(lines[4]["error"]["exit_code"], 2, "{r}");
+    assert_eq!(ids(&client, &p).await, all, "an upload was aborted");
+
+    // --upload-id: that one upload, of exactly that key.
+    let r = g
+        .s3cp(&["uploads", "abort", &at, "--upload-id", &kept])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    assert!(r.stdout.contains("1 upload, 1 aborted, 0 failed"), "{r}");
+    let mut left = vec![theirs.clone(), longer.clone()];
+    left.sort();
+    assert_eq!(ids(&client, &p).await, left);
+
+    // An id that is not (or no longer) an upload of that exact key: an
+    // error that says so, and nothing aborted.
+    for (id, what) in [(&kept, "aborted already"), (&longer, "another key's")] {
+        let r = g.s3cp(&["uploads", "abort", &at, "--upload-id", id]).await;
+        assert_eq!(r.code, 1, "{what}: {r}");
+        assert!(
+            r.stderr
+                .contains(&format!("there is no incomplete upload {id} of {at}")),
+            "{what}: {r}"
+        );
+        assert_eq!(ids(&client, &p).await, left, "{what}");
+    }
+
+    // --all: every upload under the prefix.
+    let r = g
+        .s3cp(&["uploads", "abort", &s3(DST_BUCKET, &p), "--all"])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    assert!(r.stdout.contains("2 uploads, 2 aborted, 0 failed"), "{r}");
+    assert!(ids(&client, &p).await.is_empty());
+}
