@@ -28,7 +28,8 @@
 //!   identical (checksum, ETag, or a read under `--verify`), and the verdict.
 //! - [`request`]: the one place that maps a copy onto each S3 request.
 //! - [`copy`]: execution: HEAD, then [`copy`]'s single or multipart path, with
-//!   bounded concurrency and abort on any failure or Ctrl-C.
+//!   bounded concurrency and abort on any failure or Ctrl-C; its requests go
+//!   through [`region::Router`].
 //! - [`progress`]: the progress port the engine calls (indicatif or silent).
 //! - [`report`]: the human line, the `--json` object, error printing.
 //! - [`batch`]: runs many copies from what [`select`] yields, through the
@@ -40,7 +41,10 @@
 //!   resume) and the exit codes; it imports nothing of the engine.
 //! - [`client`]: the SDK client from the standard AWS configuration chain.
 //! - [`region`]: each bucket's region (given, or learned from S3's
-//!   redirect) and one client per region in use.
+//!   redirect), one client per region in use, and the routing that changes
+//!   them ([`region::Router`]): a request goes to its bucket's region within
+//!   the request budget, a redirect is learned and sent again there, and a
+//!   bucket's first request goes alone until its answer settles the region.
 //! - [`journal`]: what `--resume` needs of an interrupted multipart copy.
 //! - [`uploads`]: `s3cp uploads list|abort`, cleanup of incomplete uploads.
 //!

@@ -1,19 +1,36 @@
-//! Buckets in other regions than the configured one. S3 answers a request signed
-//! for the wrong region with 301 PermanentRedirect or 400
-//! AuthorizationHeaderMalformed / IllegalLocationConstraintException, with
-//! `x-amz-bucket-region` (a HEAD: no body, the header only); the Rust SDK
-//! follows none of them (aws-sdk-rust#1052). [`Regions`] keeps one client
-//! per region in use, all made from one configuration, learns each bucket's
-//! region from the first such answer, and lets the first request to a
-//! bucket go alone, so that a bulk copy collects at most one redirect per
-//! bucket. [`crate::copy::Engine::send_to`] and the listing use it.
+//! Buckets in other regions than the configured one, and the routing of
+//! every request to a bucket. S3 answers a request signed for the wrong
+//! region with 301 PermanentRedirect or 400 AuthorizationHeaderMalformed /
+//! IllegalLocationConstraintException, with `x-amz-bucket-region` (a HEAD:
+//! no body, the header only); the Rust SDK follows none of them
+//! (aws-sdk-rust#1052). [`Regions`] keeps one client per region in use, all
+//! made from one configuration, and each bucket's region as far as the run
+//! knows it. [`Router`] sends a request to a bucket with the client of its
+//! region, within the request budget, and is what changes that state: it
+//! lets the first request to a bucket go alone (for at most
+//! [`FIRST_ANSWER_WAIT`]), so that a bulk copy collects at most one
+//! redirect per bucket, learns the region a redirect names and sends the
+//! request again there, and settles the region on any other answer. The
+//! copy engine sends every request through it. The listings follow a
+//! redirect of their first page themselves, with [`Regions`] and
+//! [`redirect`] (a paginator is not one request that can be sent again).
+
+#[cfg(test)]
+mod routing_tests;
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::http::HttpResponse;
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+
+use crate::budget::Budget;
+
+/// What the SDK answers a request: its output, or why there is none.
+pub type Sent<T, E> = Result<T, SdkError<E, HttpResponse>>;
 
 /// The region S3 says a bucket is in, when `err` is its answer to a request
 /// signed for another region (`signed`): 301, or 400 with a region code (a
@@ -235,6 +252,128 @@ impl Regions {
             .entry(bucket.to_owned())
             .or_default()
             .clone()
+    }
+}
+
+/// How long the others wait for a bucket's first answer (which may teach
+/// its region) before they go on without it, from the moment the first
+/// request is sent: first answers take tens of milliseconds; a 5 GiB
+/// CopyObject, or a SlowDown's backoff, seconds.
+pub const FIRST_ANSWER_WAIT: Duration = Duration::from_secs(2);
+
+/// Sends requests to the buckets of one store ([`Regions`]), each with the
+/// client of its bucket's region, within the run's request budget.
+#[derive(Debug, Clone, Copy)]
+pub struct Router<'a> {
+    pub regions: &'a Regions,
+    /// Requests in flight, of every object and part together: each request
+    /// holds one permit for all of its attempts.
+    pub budget: &'a Budget,
+}
+
+impl<'a> Router<'a> {
+    pub fn new(regions: &'a Regions, budget: &'a Budget) -> Self {
+        Router { regions, budget }
+    }
+
+    /// Sends one request to `bucket`, built by `request` with the client of
+    /// the bucket's region, within the budget. When S3 answers that the
+    /// bucket is in another region (a 301, or a 400 naming it), the region
+    /// is remembered for the rest of the run and the request sent again
+    /// there, once. While a bucket's region is not settled, its requests go
+    /// one at a time (the first one's answer settles it for the others), so
+    /// a bulk copy collects at most one redirect per bucket; a first answer
+    /// slower than [`FIRST_ANSWER_WAIT`] no longer holds the others (they
+    /// go on unsettled, in the region assumed).
+    pub async fn send_to<T, E, Fut>(
+        &self,
+        bucket: &str,
+        request: impl Fn(&Client) -> Fut,
+    ) -> Sent<T, E>
+    where
+        Fut: Future<Output = Sent<T, E>>,
+        E: ProvideErrorMetadata,
+    {
+        let regions = self.regions;
+        let gate = (!regions.is_known(bucket)).then(|| regions.gate(bucket));
+        let mut first = match &gate {
+            Some(gate) => Some(gate.lock().await),
+            None => None,
+        };
+        // Those that waited behind the first request go at once when its
+        // answer settled the region, or when it was overdue and opened the
+        // gate (holding the gate for their own send would serialise every
+        // request that arrived meanwhile).
+        let open = first.as_ref().is_some_and(|open| **open);
+        if first.is_some() && (open || regions.is_known(bucket)) {
+            first = None;
+        }
+        let signed = regions.region_of(bucket);
+        let client = regions.client_in(&signed);
+        let out = match first.take() {
+            None => self.send(request(&client)).await,
+            Some(mut guard) => {
+                // The wait for its answer starts once the request goes,
+                // with its permit: a first request queued behind a full
+                // budget has not been sent, and has nothing to answer yet.
+                let _permit = self.budget.acquire().await;
+                let sent = request(&client);
+                tokio::pin!(sent);
+                tokio::select! {
+                    out = &mut sent => {
+                        first = Some(guard);
+                        out
+                    }
+                    () = tokio::time::sleep(FIRST_ANSWER_WAIT) => {
+                        // A slow first request (a large CopyObject, or one
+                        // asleep in the SDK's backoff after a SlowDown)
+                        // does not hold the others: the gate opens and they
+                        // go on in the region assumed. Nothing is learned
+                        // by that: the region stays unsettled until an
+                        // answer settles it, and a redirect still moves each.
+                        *guard = true;
+                        drop(guard);
+                        sent.await
+                    }
+                }
+            }
+        };
+        let moved = match &out {
+            Ok(_) => None,
+            Err(e) => redirect(e, &signed),
+        };
+        let Some(region) = moved else {
+            // Any answer but a redirect (a success, a 404, a 412) comes from
+            // the bucket's region and settles it; no answer at all does not.
+            if out
+                .as_ref()
+                .err()
+                .is_none_or(|e| e.raw_response().is_some())
+            {
+                regions.confirm(bucket);
+            }
+            return out;
+        };
+        if regions.learn(bucket, &region) {
+            tracing::info!("bucket {bucket} is in {region}: its requests go there");
+        }
+        drop(first);
+        let out = self.send(request(&regions.client_in(&region))).await;
+        if out
+            .as_ref()
+            .err()
+            .is_none_or(|e| e.raw_response().is_some())
+        {
+            regions.confirm(bucket);
+        }
+        out
+    }
+
+    /// Sends one request within the budget, holding one permit for all of
+    /// its attempts.
+    async fn send<T>(&self, request: impl Future<Output = T>) -> T {
+        let _permit = self.budget.acquire().await;
+        request.await
     }
 }
 

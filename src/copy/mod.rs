@@ -1,19 +1,22 @@
 //! Execution of one object copy: HEAD the source, plan, then either one
 //! CopyObject ([`single`]) or a parallel multipart copy ([`multipart`]).
-//! Every request is built by [`crate::request`]; progress goes to the
-//! [`Progress`] port; the Ctrl-C token is passed in so tests can fire it.
+//! Every request is built by [`crate::request`] and sent through
+//! [`Engine::send_to`] / [`Engine::send_src`], which leave the choice of
+//! region (redirects, a bucket's first request going alone) to
+//! [`crate::region::Router`]; progress goes to the [`Progress`] port; the
+//! Ctrl-C token is passed in so tests can fire it.
 
 mod multipart;
 mod prove;
 mod read;
-#[cfg(test)]
-mod routing_tests;
 mod single;
 mod skip;
 mod stream;
 
 pub use skip::{Outcome, Skipped};
 pub use stream::Buffers;
+// The engine's requests answer in the router's terms.
+pub(crate) use crate::region::Sent;
 
 use std::future::Future;
 use std::time::{Duration, Instant, SystemTime};
@@ -33,6 +36,7 @@ use crate::journal;
 use crate::options::{Acl, CopyOptions, MetadataDirective, TaggingDirective};
 use crate::plan::{self, Limits, Method};
 use crate::progress::Progress;
+use crate::region::Router;
 use crate::request::{self, SourceObject};
 use crate::select::Listed;
 
@@ -68,10 +72,6 @@ pub struct Copied {
     /// them and names them (ids).
     pub possible_strays: Vec<String>,
 }
-
-/// What the SDK answers a request: its output, or why there is none.
-pub(crate) type Sent<T, E> =
-    Result<T, aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>>;
 
 /// Engine settings that are the same for every object.
 #[derive(Debug, Clone, Copy)]
@@ -124,15 +124,9 @@ impl Engine<'_> {
         self.same_store && job.onto_itself()
     }
 
-    /// Sends one request to `bucket`, built by `request` with the client of
-    /// the bucket's region, within the budget. When S3 answers that the
-    /// bucket is in another region (a 301, or a 400 naming it), the region
-    /// is remembered for the rest of the run and the request sent again
-    /// there, once. While a bucket's region is not settled, its requests go
-    /// one at a time (the first one's answer settles it for the others), so
-    /// a bulk copy collects at most one redirect per bucket; a first answer
-    /// slower than [`FIRST_ANSWER_WAIT`] no longer holds the others (they
-    /// go on unsettled, in the region assumed).
+    /// Sends one request to `bucket` of the destination's store, in the
+    /// bucket's region, within the budget: [`Router::send_to`] (which
+    /// follows S3's redirects, and lets a bucket's first request go alone).
     pub(crate) async fn send_to<T, E, Fut>(
         &self,
         bucket: &str,
@@ -142,7 +136,9 @@ impl Engine<'_> {
         Fut: Future<Output = Sent<T, E>>,
         E: aws_sdk_s3::error::ProvideErrorMetadata,
     {
-        self.send_in(self.regions, bucket, request).await
+        Router::new(self.regions, self.budget)
+            .send_to(bucket, request)
+            .await
     }
 
     /// [`Engine::send_to`] for a read of the source bucket, in the
@@ -157,91 +153,9 @@ impl Engine<'_> {
         Fut: Future<Output = Sent<T, E>>,
         E: aws_sdk_s3::error::ProvideErrorMetadata,
     {
-        self.send_in(self.source, bucket, request).await
-    }
-
-    async fn send_in<T, E, Fut>(
-        &self,
-        regions: &crate::region::Regions,
-        bucket: &str,
-        request: impl Fn(&Client) -> Fut,
-    ) -> Sent<T, E>
-    where
-        Fut: Future<Output = Sent<T, E>>,
-        E: aws_sdk_s3::error::ProvideErrorMetadata,
-    {
-        let gate = (!regions.is_known(bucket)).then(|| regions.gate(bucket));
-        let mut first = match &gate {
-            Some(gate) => Some(gate.lock().await),
-            None => None,
-        };
-        // Those that waited behind the first request go at once when its
-        // answer settled the region, or when it was overdue and opened the
-        // gate (holding the gate for their own send would serialise every
-        // request that arrived meanwhile).
-        let open = first.as_ref().is_some_and(|open| **open);
-        if first.is_some() && (open || regions.is_known(bucket)) {
-            first = None;
-        }
-        let signed = regions.region_of(bucket);
-        let client = regions.client_in(&signed);
-        let out = match first.take() {
-            None => self.send(request(&client)).await,
-            Some(mut guard) => {
-                // The wait for its answer starts once the request goes,
-                // with its permit: a first request queued behind a full
-                // budget has not been sent, and has nothing to answer yet.
-                let _permit = self.budget.acquire().await;
-                let sent = request(&client);
-                tokio::pin!(sent);
-                tokio::select! {
-                    out = &mut sent => {
-                        first = Some(guard);
-                        out
-                    }
-                    () = tokio::time::sleep(FIRST_ANSWER_WAIT) => {
-                        // A slow first request (a large CopyObject, or one
-                        // asleep in the SDK's backoff after a SlowDown)
-                        // does not hold the others: the gate opens and they
-                        // go on in the region assumed. Nothing is learned
-                        // by that: the region stays unsettled until an
-                        // answer settles it, and a redirect still moves each.
-                        *guard = true;
-                        drop(guard);
-                        sent.await
-                    }
-                }
-            }
-        };
-        let moved = match &out {
-            Ok(_) => None,
-            Err(e) => crate::region::redirect(e, &signed),
-        };
-        let Some(region) = moved else {
-            // Any answer but a redirect (a success, a 404, a 412) comes from
-            // the bucket's region and settles it; no answer at all does not.
-            if out
-                .as_ref()
-                .err()
-                .is_none_or(|e| e.raw_response().is_some())
-            {
-                regions.confirm(bucket);
-            }
-            return out;
-        };
-        if regions.learn(bucket, &region) {
-            tracing::info!("bucket {bucket} is in {region}: its requests go there");
-        }
-        drop(first);
-        let out = self.send(request(&regions.client_in(&region))).await;
-        if out
-            .as_ref()
-            .err()
-            .is_none_or(|e| e.raw_response().is_some())
-        {
-            regions.confirm(bucket);
-        }
-        out
+        Router::new(self.source, self.budget)
+            .send_to(bucket, request)
+            .await
     }
 
     /// Copies one object. `cancel` is Ctrl-C: a multipart copy in flight is
@@ -641,12 +555,6 @@ impl Engine<'_> {
         Ok(request::grants_from_acl(out.grants()))
     }
 }
-
-/// How long the others wait for a bucket's first answer (which may teach
-/// its region) before they go on without it, from the moment the first
-/// request is sent: first answers take tens of milliseconds; a 5 GiB
-/// CopyObject, or a SlowDown's backoff, seconds.
-pub(crate) const FIRST_ANSWER_WAIT: Duration = Duration::from_secs(2);
 
 /// What is known of a source before its copy.
 #[derive(Debug, Clone, Copy)]

@@ -1,10 +1,12 @@
-//! Tests of a bucket's first request ([`super::Engine::send_to`]): it goes
+//! Tests of a bucket's first request ([`super::Router::send_to`]): it goes
 //! alone while the others wait for its answer, at most
 //! [`super::FIRST_ANSWER_WAIT`] from the moment it is sent; an overdue
 //! answer lets the others go without settling the region. The clock is
 //! tokio's paused one, and the store a connector that answers each request
 //! when the test says, so the order of events is the test's, not the
-//! machine's speed.
+//! machine's speed. (This file imports no module but `budget`, so that
+//! `region` stays below the modules that use it: tests/layout.rs reads
+//! test files too.)
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,9 +19,8 @@ use aws_smithy_runtime_api::client::http::{
 use aws_smithy_runtime_api::client::result::ConnectorError;
 use tokio::sync::{Mutex, mpsc, oneshot};
 
-use super::Engine;
+use super::{Regions, Router};
 use crate::budget::Budget;
-use crate::region::Regions;
 
 /// One request the store received: the region it was signed for, and
 /// where to send its answer.
@@ -67,7 +68,7 @@ struct Calls(Mutex<mpsc::UnboundedReceiver<(String, oneshot::Sender<HttpResponse
 
 impl Calls {
     /// The next request; fails if none comes within `within` (of the
-    /// paused clock: only the engine's own timers move it).
+    /// paused clock: only the router's own timers move it).
     async fn next(&self, within: Duration) -> Call {
         let mut rx = self.0.lock().await;
         match tokio::time::timeout(within, rx.recv()).await {
@@ -96,32 +97,23 @@ fn answer(status: u16, region: Option<&str>) -> HttpResponse {
 
 fn store() -> (Regions, Calls) {
     let (tx, rx) = mpsc::unbounded_channel();
-    let conf = crate::client::canned_config(200, "").http_client(Store(tx));
+    let conf = aws_sdk_s3::Config::builder()
+        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+        .region(aws_sdk_s3::config::Region::new("us-east-1"))
+        .endpoint_url("http://127.0.0.1:1")
+        .force_path_style(true)
+        .credentials_provider(aws_sdk_s3::config::Credentials::new(
+            "AKID", "SECRET", None, None, "test",
+        ))
+        .retry_config(aws_sdk_s3::config::retry::RetryConfig::disabled())
+        .http_client(Store(tx));
     let regions = Regions::new(Client::from_conf(conf.build()));
     (regions, Calls(Mutex::new(rx)))
 }
 
-fn engine<'a>(regions: &'a Regions, budget: &'a Budget, buffers: &'a super::Buffers) -> Engine<'a> {
-    Engine {
-        regions,
-        source: regions,
-        mode: crate::plan::CopyMode::Auto,
-        same_store: true,
-        stream_limits: crate::plan::Limits::default(),
-        buffers,
-        limits: crate::plan::Limits::default(),
-        budget,
-        concurrency: budget.max(),
-        keep_partial: false,
-        resume: false,
-        endpoint: "test",
-        source_endpoint: "test",
-    }
-}
-
 /// A HeadBucket of `b`, as any of a copy's requests to it.
-async fn head(engine: &Engine<'_>) -> bool {
-    engine
+async fn head(router: &Router<'_>) -> bool {
+    router
         .send_to("b", |c| c.head_bucket().bucket("b").send())
         .await
         .is_ok()
@@ -136,8 +128,7 @@ async fn head(engine: &Engine<'_>) -> bool {
 async fn the_wait_for_the_first_answer_starts_when_it_is_sent() {
     let (regions, calls) = store();
     let budget = Budget::fixed(1, Arc::default());
-    let buffers = super::Buffers::new(1, crate::plan::Limits::default());
-    let engine = engine(&regions, &budget, &buffers);
+    let router = Router::new(&regions, &budget);
     let full = budget.acquire().await;
     let script = async {
         // Long past the wait, with the one permit taken.
@@ -155,7 +146,7 @@ async fn the_wait_for_the_first_answer_starts_when_it_is_sent() {
             call.answer.send(answer(200, None)).unwrap();
         }
     };
-    let (first, second, ()) = tokio::join!(head(&engine), head(&engine), script);
+    let (first, second, ()) = tokio::join!(head(&router), head(&router), script);
     assert!(first && second);
     assert!(regions.is_known("b"));
     assert_eq!(regions.region_of("b"), "eu-west-1");
@@ -169,8 +160,7 @@ async fn the_wait_for_the_first_answer_starts_when_it_is_sent() {
 async fn an_overdue_first_answer_lets_the_others_go_unsettled() {
     let (regions, calls) = store();
     let budget = Budget::fixed(4, Arc::default());
-    let buffers = super::Buffers::new(4, crate::plan::Limits::default());
-    let engine = engine(&regions, &budget, &buffers);
+    let router = Router::new(&regions, &budget);
     let start = tokio::time::Instant::now();
     let script = async {
         let first = calls.next(Duration::from_millis(1)).await;
@@ -182,7 +172,7 @@ async fn an_overdue_first_answer_lets_the_others_go_unsettled() {
         assert_eq!(waited.signed, "us-east-1", "the region assumed");
         assert!(!regions.is_known("b"), "an overdue answer settles nothing");
         // A request that comes now goes at once: the gate is open.
-        let (late, ()) = tokio::join!(head(&engine), async {
+        let (late, ()) = tokio::join!(head(&router), async {
             let call = calls.next(Duration::from_millis(1)).await;
             assert_eq!(call.signed, "us-east-1");
             assert!(!regions.is_known("b"));
@@ -198,7 +188,7 @@ async fn an_overdue_first_answer_lets_the_others_go_unsettled() {
         first.answer.send(answer(200, None)).unwrap();
         waited.answer.send(answer(200, None)).unwrap();
     };
-    let (first, second, ()) = tokio::join!(head(&engine), head(&engine), script);
+    let (first, second, ()) = tokio::join!(head(&router), head(&router), script);
     assert!(first && second);
     assert_eq!(regions.region_of("b"), "eu-west-1");
 }
