@@ -1,5 +1,6 @@
 //! Error kinds, the S3 error details users need (operation, code, message,
-//! request id), and the mapping onto s3cp's documented exit codes.
+//! request id), and the mapping onto s3cp's documented exit codes; the
+//! messages that explain a copy's failures are in [`messages`].
 
 use std::fmt;
 use std::process::ExitCode;
@@ -11,6 +12,8 @@ use aws_sdk_s3::config::http::HttpResponse;
 use aws_sdk_s3::error::{ErrorMetadata, ProvideErrorMetadata, SdkError};
 
 use crate::checksum::Checksum;
+
+pub(crate) mod messages;
 
 /// s3cp's exit codes. Stable: scripts depend on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

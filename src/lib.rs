@@ -29,7 +29,9 @@
 //! - [`request`]: the one place that maps a copy onto each S3 request.
 //! - [`copy`]: execution: HEAD, then [`copy`]'s single or multipart path, with
 //!   bounded concurrency and abort on any failure or Ctrl-C; its requests go
-//!   through [`region::Router`].
+//!   through [`region::Router`]. Beside them: streaming, the proof, the
+//!   `--skip-*` checks, and the recognition of s3cp's own write after a lost
+//!   answer (`copy/own_write.rs`).
 //! - [`progress`]: the progress port the engine calls (indicatif or silent).
 //! - [`report`]: the human line, the `--json` object, error printing.
 //! - [`batch`]: runs many copies from what [`select`] yields, through the
@@ -38,7 +40,9 @@
 //!   combined across ranges, in S3's base64 form (`--verify` reading the
 //!   source).
 //! - [`error`]: the error types (S3 error details, interruption, nothing to
-//!   resume) and the exit codes; it imports nothing of the engine.
+//!   resume) and the exit codes, and the messages that explain a copy's
+//!   failures (`error/messages.rs`, which reads a job and its options); it
+//!   imports nothing of the engine.
 //! - [`client`]: the SDK client from the standard AWS configuration chain.
 //! - [`region`]: each bucket's region (given, or learned from S3's
 //!   redirect), one client per region in use, and the routing that changes

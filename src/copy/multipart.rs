@@ -19,12 +19,13 @@ use tokio_util::sync::CancellationToken;
 
 use std::time::SystemTime;
 
+use super::own_write::{EtagCheck, LastAttempts, OwnWrite, ServerClock, Written};
 use super::stream::{InOrderMd5, Transfer};
-use super::{Copied, Engine, EtagCheck, LastAttempts, OwnWrite, ServerClock, Written};
+use super::{Copied, Engine};
 use crate::checksum::{Algorithm, Ask, Checksum};
 use crate::client::{AttemptLog, Attempts};
 use crate::crc::{self, Crc};
-use crate::error::{Interrupted, Learned, S3Error, s3};
+use crate::error::{Interrupted, Learned, S3Error, messages, s3};
 use crate::job::CopyJob;
 use crate::journal;
 use crate::options::{Acl, CopyOptions};
@@ -444,7 +445,7 @@ impl Task<'_> {
                 return Ok(done);
             }
         }
-        let why = super::precondition_context(job, opts, &e)
+        let why = messages::precondition_context(job, opts, &e)
             .unwrap_or_else(|| format!("cannot complete the multipart upload to {}", job.dst));
         Err(anyhow::Error::new(e).context(why))
     }
@@ -550,12 +551,7 @@ impl Task<'_> {
                             part.range_header()
                         ));
                         if changed {
-                            e.context(format!(
-                                "the source {} changed during the copy (it no longer has ETag \
-                                 {}); the upload was aborted and nothing was written: run s3cp \
-                                 again to copy the current version",
-                                job.src, source.etag
-                            ))
+                            e.context(messages::changed_during_copy(job, source, true))
                         } else {
                             e
                         }

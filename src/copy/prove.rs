@@ -10,8 +10,9 @@
 
 use tokio_util::sync::CancellationToken;
 
+use super::own_write::Written;
 use super::stream::Transfer;
-use super::{Copied, Engine, Written, read};
+use super::{Copied, Engine, read};
 use crate::checksum::{self, By, Checksum, Kind, Proof, Verdict};
 use crate::error::Interrupted;
 use crate::error::{ChecksumMismatch, NotVerified, S3Error};

@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 use super::Engine;
 use crate::checksum::Algorithm;
 use crate::crc::{self, Crc};
-use crate::error::{Interrupted, S3Error};
+use crate::error::{Interrupted, S3Error, messages};
 use crate::job::CopyJob;
 use crate::options::CopyOptions;
 use crate::plan::{self, Part};
@@ -136,13 +136,13 @@ async fn read_range(
         .send(async {
             let out = req.send().await.map_err(|err| {
                 let e = S3Error::from_sdk("GetObject", &err);
-                let why = read_error(job, source, &e);
+                let why = messages::verify_read_error(job, source, &e);
                 anyhow::Error::new(e).context(which()).context(why)
             })?;
             let value = range_crc(out.body, algorithm, range, progress)
                 .await
                 .with_context(which)
-                .with_context(|| cannot_read(job))?;
+                .with_context(|| messages::cannot_read_to_verify(job))?;
             Ok((range, value))
         })
         .await
@@ -176,29 +176,6 @@ async fn range_crc(
         );
     }
     Ok(crc.value())
-}
-
-fn cannot_read(job: &CopyJob) -> String {
-    format!("cannot read the source {} to verify the copy", job.src)
-}
-
-/// What a failed ranged GET means for the copy: the source changed (412,
-/// the pinned ETag no longer matches) or was deleted since the HEAD, or it
-/// could not be read.
-fn read_error(job: &CopyJob, source: &SourceObject, e: &S3Error) -> String {
-    let what = if e.is_code("PreconditionFailed") || e.status == Some(412) {
-        "changed"
-    } else if e.is_code("NoSuchKey") || e.is_code("NoSuchVersion") {
-        "was deleted"
-    } else {
-        return cannot_read(job);
-    };
-    format!(
-        "the source {} {what} while it was read to verify the copy; the copy was made from \
-         ETag {}, which can no longer be read to prove it: run s3cp again to copy and verify \
-         the current version",
-        job.src, source.etag
-    )
 }
 
 /// The CRC of a whole object from the CRCs of its ranges (numbered from 1,

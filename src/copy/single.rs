@@ -2,10 +2,11 @@
 
 use std::time::SystemTime;
 
-use super::{Copied, Engine, EtagCheck, LastAttempts, OwnWrite};
+use super::own_write::{EtagCheck, LastAttempts, OwnWrite};
+use super::{Copied, Engine};
 use crate::checksum::Ask;
 
-use crate::error::S3Error;
+use crate::error::{S3Error, messages};
 use crate::job::CopyJob;
 use crate::options::{Acl, CopyOptions};
 use crate::plan::Method;
@@ -98,7 +99,7 @@ pub(super) async fn copy(
             ));
         }
     }
-    let why = super::precondition_context(job, opts, &e)
+    let why = messages::precondition_context(job, opts, &e)
         .unwrap_or_else(|| format!("cannot copy {} to {}", job.src, job.dst));
     Err(anyhow::Error::new(e).context(why))
 }

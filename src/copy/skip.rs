@@ -7,9 +7,10 @@
 
 use tokio_util::sync::CancellationToken;
 
-use super::{Copied, Engine, Known, source_error};
+use super::{Copied, Engine, Known};
 use crate::checksum::Checksum;
 use crate::error::S3Error;
+use crate::error::messages::source_error;
 use crate::job::CopyJob;
 use crate::options::CopyOptions;
 use crate::plan::CopyMode;

@@ -31,10 +31,11 @@ use md5::{Digest, Md5};
 use tokio::sync::{Semaphore, SemaphorePermit, watch};
 
 use super::multipart::Task;
-use super::{Copied, Engine, EtagCheck, LastAttempts, OwnWrite};
+use super::own_write::{EtagCheck, LastAttempts, OwnWrite};
+use super::{Copied, Engine};
 use crate::checksum::{Algorithm, Ask, Checksum};
 use crate::crc::{self, Crc};
-use crate::error::S3Error;
+use crate::error::{S3Error, messages};
 use crate::job::CopyJob;
 use crate::options::{Acl, CopyOptions};
 use crate::plan::{Limits, Method, Part};
@@ -173,25 +174,6 @@ fn crc_algorithm(ask: Ask) -> Option<Algorithm> {
     ask.algorithm.filter(|a| a.is_crc())
 }
 
-/// The message when a range cannot be read: the source changed or was
-/// deleted since its HEAD (nothing was written), or it cannot be read.
-fn read_error(job: &CopyJob, source: &SourceObject, e: &S3Error) -> String {
-    if e.is_code("PreconditionFailed") || e.status == Some(412) {
-        format!(
-            "the source {} changed during the copy (it no longer has ETag {}); nothing was \
-             written: run s3cp again to copy the current version",
-            job.src, source.etag
-        )
-    } else if e.is_code("NoSuchKey") || e.is_code("NoSuchVersion") {
-        format!(
-            "the source {} was deleted during the copy; nothing was written",
-            job.src
-        )
-    } else {
-        format!("cannot read the source {}", job.src)
-    }
-}
-
 impl Engine<'_> {
     /// Reads `range` of the source into memory, with its CRC in
     /// `algorithm` (if a CRC). The GET holds a permit of the request
@@ -229,7 +211,7 @@ impl Engine<'_> {
                 .send(async {
                     let out = req.send().await.map_err(|err| {
                         let e = S3Error::from_sdk("GetObject", &err);
-                        let why = read_error(job, source, &e);
+                        let why = messages::stream_read_error(job, source, &e);
                         anyhow::Error::new(e).context(which()).context(why)
                     })?;
                     Ok::<_, anyhow::Error>(body(out.body, range, algorithm).await)
@@ -408,7 +390,7 @@ impl Engine<'_> {
         }
         drop(fetched);
         progress.finished();
-        let why = super::precondition_context(job, opts, &e)
+        let why = messages::precondition_context(job, opts, &e)
             .unwrap_or_else(|| format!("cannot write {} (streamed from {})", job.dst, job.src));
         Err(anyhow::Error::new(e).context(why))
     }
