@@ -27,11 +27,15 @@
 //!   compute (the source's algorithm, `FULL_OBJECT`), what proves the copy
 //!   identical (checksum, ETag, or a read under `--verify`), and the verdict.
 //! - [`request`]: the one place that maps a copy onto each S3 request.
-//! - [`copy`]: execution: HEAD, then [`copy`]'s single or multipart path, with
-//!   bounded concurrency and abort on any failure or Ctrl-C; its requests go
-//!   through [`region::Router`]. Beside them: streaming, the proof, the
-//!   `--skip-*` checks, and the recognition of s3cp's own write after a lost
-//!   answer (`copy/own_write.rs`).
+//! - [`copy`]: execution of one copy in four steps: gather what must be read
+//!   first (the source's HEAD, a resume's journal, the source's parts and
+//!   ACL), prepare the plan from that alone (pure: method, checksums, the
+//!   requests it sends; `--dry-run` stops there), execute it (one
+//!   CopyObject, a streamed write, or a multipart copy with bounded
+//!   concurrency and abort on any failure or Ctrl-C), then prove the copy;
+//!   its requests go through [`region::Router`]; beside them:
+//!   streaming, the `--skip-*` checks, and the recognition of s3cp's own
+//!   write after a lost answer (`copy/own_write.rs`).
 //! - [`progress`]: the progress port the engine calls (indicatif or silent).
 //! - [`report`]: the human line, the `--json` object, error printing.
 //! - [`batch`]: runs many copies from what [`select`] yields, through the

@@ -1,5 +1,11 @@
-//! Execution of one object copy: HEAD the source, plan, then either one
-//! CopyObject ([`single`]) or a parallel multipart copy ([`multipart`]).
+//! Execution of one object copy, in four steps ([`Engine::copy`]): gather
+//! what must be read before anything is decided ([`gather`]: the source's
+//! HEAD or what is known of it, the journal of a resumed copy, the
+//! source's parts and ACL), prepare the plan from that alone ([`prepare`],
+//! pure: method, checksums, the requests it sends; `--dry-run` stops
+//! there), execute it (one CopyObject, [`single`]; a streamed PutObject,
+//! [`stream`]; or a multipart copy, [`multipart`]), then prove the copy
+//! identical to its source ([`prove`]).
 //! Every request is built by [`crate::request`] and sent through
 //! [`Engine::send_to`] / [`Engine::send_src`], which leave the choice of
 //! region (redirects, a bucket's first request going alone) to
@@ -13,8 +19,10 @@
 //! that explain a failed copy are with the error kinds
 //! ([`crate::error::messages`]).
 
+mod gather;
 mod multipart;
 mod own_write;
+mod prepare;
 mod prove;
 mod read;
 mod single;
@@ -23,23 +31,24 @@ mod stream;
 
 pub use skip::{Outcome, Skipped};
 pub use stream::Buffers;
+
+use prepare::{Gathered, Plan};
+use stream::Transfer;
+
 // The engine's requests answer in the router's terms.
 pub(crate) use crate::region::Sent;
 
 use std::future::Future;
 use std::time::{Duration, Instant, SystemTime};
 
-use anyhow::Context;
 use aws_sdk_s3::Client;
-use futures::{StreamExt, TryStreamExt};
 use tokio_util::sync::CancellationToken;
 
-use crate::checksum::{self, By, Checksum, Proof};
-use crate::error::messages::{check_restored, source_error};
-use crate::error::{Interrupted, Learned, NothingToResume, ResumeRefused, S3Error, s3};
+use crate::checksum::{By, Checksum, Proof};
+use crate::error::{Interrupted, Learned, ResumeRefused, S3Error};
 use crate::job::CopyJob;
 use crate::journal;
-use crate::options::{Acl, CopyOptions, MetadataDirective, TaggingDirective};
+use crate::options::CopyOptions;
 use crate::plan::{self, Limits, Method};
 use crate::progress::Progress;
 use crate::region::Router;
@@ -166,8 +175,9 @@ impl Engine<'_> {
 
     /// Copies one object. `cancel` is Ctrl-C: a multipart copy in flight is
     /// aborted and [`crate::error::Interrupted`] returned. With
-    /// `dry_run`, only reads are sent (HEAD, and the source ACL for
-    /// `--copy-acl`) and the plan is returned.
+    /// `dry_run`, only the reads that the plan is made from are sent
+    /// ([`gather`]: the HEAD, the parts' HEADs for `--part-size source`,
+    /// the source ACL for `--copy-acl`) and the plan is returned.
     ///
     /// `known` is what is known of the source already: a listing's entry
     /// (an object that one CopyObject copies then needs no HEAD: one request
@@ -203,7 +213,9 @@ impl Engine<'_> {
         })
     }
 
-    /// [`Engine::copy`], which sets `size` once the source's size is known.
+    /// [`Engine::copy`], which sets `size` once the source's size is known:
+    /// gather what must be read first, prepare the plan from it (pure; a
+    /// dry run stops there), execute it, prove the copy.
     #[allow(clippy::too_many_arguments)]
     async fn copy_source(
         &self,
@@ -218,163 +230,30 @@ impl Engine<'_> {
     ) -> anyhow::Result<Copied> {
         let started = Instant::now();
         let started_at = SystemTime::now();
-        // --verify needs the source's checksum before the copy, to know
-        // whether a read must prove it: always a HEAD then. With
-        // --part-size source, a multipart source needs its parts read.
-        // A streamed copy writes the source's headers itself: always a HEAD.
-        let limits = if streamed {
-            self.stream_limits
-        } else {
-            self.limits
+        let limits = match streamed {
+            true => self.stream_limits,
+            false => self.limits,
         };
-        let (listed, headed) = match known {
-            Known::Nothing => (None, None),
-            Known::Listed(l) => (Some(l), None),
-            Known::Headed(h) => (None, Some(h)),
-        };
-        let known = listed.filter(|l| {
-            !streamed
-                && l.size <= self.limits.threshold
-                && opts.metadata.directive != MetadataDirective::Merge
-                && !opts.checksums.verify
-                && !(self.limits.source_parts && plan::etag_parts(&l.etag).is_some())
-        });
-        let source = match (known, headed) {
-            (Some(l), _) => SourceObject {
-                size: l.size,
-                etag: l.etag.clone(),
-                ..Default::default()
-            },
-            (None, Some(head)) => head.clone(),
-            (None, None) => {
-                let head = self
-                    .send_src(&job.src.bucket, |c| {
-                        request::head_source(c, &job.src, opts).send()
-                    })
-                    .await
-                    .map_err(|err| source_error(job, opts, self.source_endpoint, &err))?;
-                SourceObject::from_head(&head)
-            }
-        };
+        let (source, seen) = self.know_source(job, known, streamed, opts).await?;
         *size = Some(source.size);
-        check_restored(job, &source)?;
-        // S3 checks the conditions on CopyObject itself; the multipart path
-        // must check them here (see SourceConditions::check). Checking on
-        // both paths gives one message and writes nothing either way (a
-        // listed object has no HEAD: S3's own check on CopyObject decides).
-        if known.is_none() {
-            opts.conditions
-                .check(&source.etag, source.last_modified.as_ref())?;
-        }
-        // A resumed copy keeps the plan (and upload) it was started with.
-        let resumed = match self.resume {
-            false => None,
-            true => match journal::read(job) {
-                Ok(Some(entry)) => Some(entry),
-                Ok(None) => {
-                    return Err(anyhow::Error::new(NothingToResume(format!(
-                        "there is no interrupted copy of {} to {} to resume (no journal at \
-                         {}): copy it without --resume",
-                        job.src,
-                        job.dst,
-                        journal::path(job).display()
-                    ))));
-                }
-                Err(why) => return Err(anyhow::Error::new(ResumeRefused(why))),
-            },
-        };
-        let method = match &resumed {
-            Some(e) => Method::Multipart {
-                part_size: e.part_size,
-                parts: e.size.div_ceil(e.part_size),
-            },
-            None if limits.source_parts => match self.source_parts(job, &source, opts).await? {
-                // A streamed single write holds the object in memory: only
-                // up to the threshold.
-                Method::Single if streamed && source.size > limits.threshold => {
-                    plan::plan(source.size, limits)?
-                }
-                m => m,
-            },
-            None => plan::plan(source.size, limits)?,
-        };
+        let gathered = self.gather(job, source, seen, opts, limits).await?;
+        let plan = prepare::prepare(job, &gathered, opts, limits, streamed)?;
+        let source = &gathered.source;
         tracing::info!(
             "{} is {} bytes (ETag {}, version {}): {}",
             job.src,
             source.size,
             source.etag,
             source.version_id.as_deref().unwrap_or("none"),
-            match (streamed, method) {
-                (false, _) => method.to_string(),
-                (true, Method::Single) => "streamed, one GetObject and one PutObject".to_owned(),
-                (true, Method::Multipart { part_size, parts }) => {
-                    format!("streamed in {parts} parts of {part_size} bytes")
-                }
-            }
+            plan.how()
         );
-        let acl = match &opts.acl {
-            Acl::CopySource => Acl::Grants(self.source_acl(job, &source, opts).await?),
-            other => other.clone(),
-        };
-        // HEAD, GetObjectAcl, and for a multipart copy GetObjectTagging.
-        let multipart = matches!(method, Method::Multipart { .. });
-        // --part-size source: one HEAD per part of the source.
-        let part_heads = match method {
-            Method::Multipart { parts, .. } if limits.source_parts && resumed.is_none() => parts,
-            _ => 0,
-        };
-        // A streamed copy reads the tags for its write, single or not.
-        let tags_read = (multipart || streamed) && resumed.is_none();
-        // The HEAD, unless one was sent before (and counted there).
-        let reads = u64::from(known.is_none() && headed.is_none())
-            + u64::from(opts.acl == Acl::CopySource)
-            + u64::from(tags_read && opts.tagging.directive == TaggingDirective::Copy)
-            + part_heads;
-        // The source's own parts repeated: the ETags compare, unless a key
-        // (KMS, SSE-C) makes them something else than MD5s.
-        // (A resumed one too: its journal's part size is the source's, as
-        // --part-size source must be given again.)
-        let same_parts = multipart && limits.source_parts;
-        let facts = prove::facts(&source, opts, multipart, same_parts);
-        let checks = match streamed {
-            true => checksum::plan_stream(facts, opts.checksums),
-            false => checksum::plan(facts, opts.checksums),
-        };
-        // What this run would create the upload with; a resume must match
-        // what the journal's upload was created with, before any write.
-        let settings = journal::Settings::of(opts, checks.ask, limits, streamed);
-        if let Some(entry) = &resumed {
-            refuse_other_settings(job, entry, &settings)?;
-        }
-        if let Some(note) = &checks.note {
+        if let Some(note) = &plan.checks.note {
             tracing::info!("{}: {note}", job.dst);
         }
-        // A stream's GETs: one per part (or the one write); --verify's
-        // read (a read of its own, after a stream's too): one per range.
-        let gets = match (streamed, method) {
-            (true, Method::Single) => u64::from(source.size > 0),
-            (true, Method::Multipart { parts, .. }) => parts,
-            (false, _) => 0,
-        } + match &checks.proof {
-            Proof::Read(_) => source.size.div_ceil(read::RANGE),
-            _ => 0,
-        };
-        let requests = plan::requests(method) + reads + gets;
         if dry_run {
             return Ok(Copied {
-                requests,
-                size: source.size,
-                method,
-                etag: None,
-                version_id: None,
-                source_version_id: source.version_id.clone(),
                 duration: started.elapsed(),
-                dry_run: true,
-                checksum: None,
-                verified: None,
-                unverified: None,
-                streamed,
-                possible_strays: Vec::new(),
+                ..plan.dry_run(source)
             });
         }
         // Ctrl-C while the source was being read: nothing written, nothing
@@ -382,61 +261,13 @@ impl Engine<'_> {
         if cancel.is_cancelled() {
             return Err(anyhow::Error::new(Interrupted));
         }
-        let mut made = prove::Made {
-            job,
-            source: &source,
-            opts,
-            checks: &checks,
-            headed: known.is_none(),
-            keyed: false,
-            source_read: None,
-            listed_without_checksum: known.is_some_and(|l| l.has_checksum == Some(false)),
-            transfer: None,
-        };
-        // --verify's read of a source that the copy replaces (onto itself,
-        // no versions): before the write, while it is still there.
-        if let Proof::Read(algorithm) = checks.proof
-            && self.onto_itself(job)
-            && source.version_id.is_none()
-        {
-            made.source_read = Some(self.read(&made, algorithm, progress, cancel).await?);
-        }
-        // A stream proved by the source's MD5 ETag hashes the bytes.
-        let md5 = matches!(checks.proof, Proof::Md5(_));
-        let (mut copied, keyed, transfer) = match method {
-            Method::Single if streamed => {
-                let (copied, keyed, transfer) = self
-                    .put_streamed(
-                        job, &source, opts, &acl, checks.ask, md5, started_at, progress, cancel,
-                    )
-                    .await?;
-                (copied, keyed, Some(transfer))
-            }
-            Method::Single => {
-                let (copied, keyed) =
-                    single::copy(self, job, &source, opts, &acl, checks.ask, started_at).await?;
-                (copied, keyed, None)
-            }
-            Method::Multipart { part_size, .. } => {
-                let task = multipart::Task {
-                    engine: self,
-                    job,
-                    source: &source,
-                    opts,
-                    acl: &acl,
-                    part_size,
-                    checksum: checks.ask,
-                    resume: resumed.as_ref(),
-                    settings: &settings,
-                    started: started_at,
-                    streamed,
-                    md5,
-                };
-                task.run(progress, cancel).await?
-            }
-        };
+        let mut made = prove::Made::new(job, &gathered, opts, &plan.checks);
+        made.source_read = self.read_before_write(&made, progress, cancel).await?;
+        let (mut copied, keyed, transfer) = self
+            .execute(job, &gathered, &plan, opts, started_at, progress, cancel)
+            .await?;
         // The plan's requests; the proof adds the reads it sends.
-        copied.requests = requests;
+        copied.requests = plan.requests.total();
         made.keyed = keyed;
         // What a stream computed of the bytes it passed on: compared with
         // what the source says, never a proof by itself.
@@ -446,54 +277,55 @@ impl Engine<'_> {
         Ok(copied)
     }
 
-    /// `--part-size source`: the plan that repeats the source's parts. A
-    /// single-part source is copied by CopyObject (whose ETag is the
-    /// source's already); a multipart one (ETag `-N`) with the sizes of its
-    /// parts, each read by a HEAD with `partNumber` (part 1 first, for the
-    /// count; the others in parallel within the request budget): only
-    /// every size shows parts that cannot be repeated, which are refused
-    /// before anything is written (exit 2).
-    async fn source_parts(
+    /// The writes of `plan`: one CopyObject, a streamed PutObject, or a
+    /// multipart [`multipart::Task`] (copied or streamed parts). Returns
+    /// what was written, whether the destination is encrypted with SSE-KMS
+    /// or a customer key (its ETag is then no MD5), and a stream's own
+    /// digests of the bytes it passed on.
+    #[allow(clippy::too_many_arguments)]
+    async fn execute(
         &self,
         job: &CopyJob,
-        source: &SourceObject,
+        gathered: &Gathered,
+        plan: &Plan,
         opts: &CopyOptions,
-    ) -> anyhow::Result<Method> {
-        let Some(parts) = plan::etag_parts(&source.etag) else {
-            return Ok(Method::Single);
-        };
-        let part_size = |n: i32| async move {
-            let head = self
-                .send_src(&job.src.bucket, |c| {
-                    request::head_source_part(c, &job.src, source, opts, n).send()
-                })
-                .await
-                .map_err(s3("HeadObject"))
-                .with_context(|| {
-                    format!(
-                        "cannot read the size of part {n} of {} for --part-size source",
-                        job.src
-                    )
-                })?;
-            Ok::<_, anyhow::Error>((
-                head.content_length().unwrap_or(0).max(0) as u64,
-                head.parts_count().map(|c| c.max(0) as u64),
-            ))
-        };
-        let (first, count) = part_size(1).await?;
-        let parts = count.unwrap_or(parts).min(plan::MAX_PARTS) as i32;
-        let rest: Vec<u64> = futures::stream::iter(2..=parts)
-            .map(|n| async move { part_size(n).await.map(|(bytes, _)| bytes) })
-            .buffered(self.concurrency.max(1))
-            .try_collect()
-            .await?;
-        let sizes: Vec<u64> = std::iter::once(first).chain(rest).collect();
-        let method = plan::source_parts(source.size, &sizes)?;
-        tracing::info!(
-            "{} has {parts} parts of {first} bytes: copied with the same parts",
-            job.src
-        );
-        Ok(method)
+        started: SystemTime,
+        progress: &dyn Progress,
+        cancel: &CancellationToken,
+    ) -> anyhow::Result<(Copied, bool, Option<Transfer>)> {
+        let (source, acl, ask) = (&gathered.source, &gathered.acl, plan.checks.ask);
+        // A stream proved by the source's MD5 ETag hashes the bytes.
+        let md5 = matches!(plan.checks.proof, Proof::Md5(_));
+        match plan.method {
+            Method::Single if plan.streamed => {
+                let (copied, keyed, transfer) = self
+                    .put_streamed(job, source, opts, acl, ask, md5, started, progress, cancel)
+                    .await?;
+                Ok((copied, keyed, Some(transfer)))
+            }
+            Method::Single => {
+                let (copied, keyed) =
+                    single::copy(self, job, source, opts, acl, ask, started).await?;
+                Ok((copied, keyed, None))
+            }
+            Method::Multipart { part_size, .. } => {
+                let task = multipart::Task {
+                    engine: self,
+                    job,
+                    source,
+                    opts,
+                    acl,
+                    part_size,
+                    checksum: ask,
+                    resume: gathered.resumed.as_ref(),
+                    settings: &plan.settings,
+                    started,
+                    streamed: plan.streamed,
+                    md5,
+                };
+                task.run(progress, cancel).await
+            }
+        }
     }
 
     /// The source's tags, read from the same version that was HEADed. A
@@ -537,28 +369,6 @@ impl Engine<'_> {
                 Err(anyhow::Error::new(e).context(hint))
             }
         }
-    }
-
-    async fn source_acl(
-        &self,
-        job: &CopyJob,
-        source: &SourceObject,
-        opts: &CopyOptions,
-    ) -> anyhow::Result<crate::options::Grants> {
-        let out = self
-            .send_src(&job.src.bucket, |c| {
-                request::get_source_acl(c, &job.src, source, opts).send()
-            })
-            .await
-            .map_err(s3("GetObjectAcl"))
-            .with_context(|| {
-                format!(
-                    "cannot read the ACL of {} for --copy-acl (the s3:GetObjectAcl permission \
-                     is needed); leave --copy-acl out to copy without it",
-                    job.src
-                )
-            })?;
-        Ok(request::grants_from_acl(out.grants()))
     }
 }
 

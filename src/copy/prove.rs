@@ -11,6 +11,7 @@
 use tokio_util::sync::CancellationToken;
 
 use super::own_write::Written;
+use super::prepare::{Gathered, Seen, facts};
 use super::stream::Transfer;
 use super::{Copied, Engine, read};
 use crate::checksum::{self, By, Checksum, Kind, Proof, Verdict};
@@ -21,30 +22,6 @@ use crate::options::CopyOptions;
 use crate::plan::Method;
 use crate::progress::Progress;
 use crate::request::{self, SourceObject};
-
-/// What [`checksum::plan`] needs to know of a source: its checksum, and
-/// whether ETags are MD5s here. `same_parts`: a multipart copy repeating the
-/// source's own parts, whose multipart ETags then compare.
-pub(super) fn facts<'a>(
-    source: &'a SourceObject,
-    opts: &CopyOptions,
-    multipart: bool,
-    same_parts: bool,
-) -> checksum::Source<'a> {
-    let unkeyed = !source.keyed
-        && opts.sse_c.is_none()
-        && opts.sse_c_source.is_none()
-        && !request::kms(opts.encryption.sse.as_ref());
-    let single_part_etag = !source.etag.is_empty() && !source.etag.contains('-');
-    checksum::Source {
-        checksum: source.checksum.as_ref(),
-        etag_is_md5: unkeyed && (single_part_etag || same_parts),
-        source_etag_is_md5: !source.keyed && opts.sse_c_source.is_none() && single_part_etag,
-        etag: &source.etag,
-        multipart,
-        same_parts,
-    }
-}
 
 /// One copy to prove, as it was made.
 #[derive(Debug)]
@@ -70,6 +47,34 @@ pub(super) struct Made<'a> {
     /// A streamed copy's own digests of the bytes it passed on: never a
     /// proof by themselves ([`Transfer`]).
     pub(super) transfer: Option<Transfer>,
+}
+
+impl<'a> Made<'a> {
+    /// The copy of `gathered.source` to prove by `checks`, before it is
+    /// made: what the write and a read before it tell is added then.
+    pub(super) fn new(
+        job: &'a CopyJob,
+        gathered: &'a Gathered,
+        opts: &'a CopyOptions,
+        checks: &'a checksum::Plan,
+    ) -> Self {
+        Made {
+            job,
+            source: &gathered.source,
+            opts,
+            checks,
+            headed: !matches!(gathered.seen, Seen::Listed { .. }),
+            keyed: false,
+            source_read: None,
+            listed_without_checksum: matches!(
+                gathered.seen,
+                Seen::Listed {
+                    without_checksum: true
+                }
+            ),
+            transfer: None,
+        }
+    }
 }
 
 impl Engine<'_> {
@@ -109,14 +114,14 @@ impl Engine<'_> {
             Proof::Etag(etag) => checksum::compare_etags(etag, copied.etag.as_deref()),
             Proof::Md5(etag) => streamed_md5(etag, made.transfer.as_ref(), copied),
             Proof::Read(algorithm) => {
-                let read = match &made.source_read {
+                let source_read = match &made.source_read {
                     Some(read) => read.clone(),
                     None => self
                         .read(made, *algorithm, progress, cancel)
                         .await
                         .map_err(|e| unreadable_source(job, copied, e))?,
                 };
-                checksum::compare(&read, copied.checksum.as_ref(), By::Read)
+                checksum::compare(&source_read, copied.checksum.as_ref(), By::Read)
             }
             Proof::None(why) => Verdict::Unproved(why.clone()),
         };
@@ -138,11 +143,11 @@ impl Engine<'_> {
                 .filter(|c| c.kind == Kind::FullObject && c.algorithm.is_crc())
                 .map(|c| c.algorithm);
             if let Some(algorithm) = crc {
-                let read = self
+                let source_read = self
                     .read(made, algorithm, progress, cancel)
                     .await
                     .map_err(|e| unreadable_source(job, copied, e))?;
-                verdict = checksum::compare(&read, copied.checksum.as_ref(), By::Read);
+                verdict = checksum::compare(&source_read, copied.checksum.as_ref(), By::Read);
             }
         }
         if let (Verdict::Unproved(why), Some(e)) = (&mut verdict, &unreadable) {
@@ -180,6 +185,25 @@ impl Engine<'_> {
                 copied.unverified = Some(why);
                 Ok(())
             }
+        }
+    }
+
+    /// `--verify`'s read of a source that the copy replaces (onto itself,
+    /// no versions), when the plan's proof is a read: before the write,
+    /// while the source is still there to read.
+    pub(super) async fn read_before_write(
+        &self,
+        made: &Made<'_>,
+        progress: &dyn Progress,
+        cancel: &CancellationToken,
+    ) -> anyhow::Result<Option<Checksum>> {
+        match made.checks.proof {
+            Proof::Read(algorithm)
+                if self.onto_itself(made.job) && made.source.version_id.is_none() =>
+            {
+                Ok(Some(self.read(made, algorithm, progress, cancel).await?))
+            }
+            _ => Ok(None),
         }
     }
 
@@ -289,12 +313,12 @@ impl Engine<'_> {
     ) -> Option<S3Error> {
         let version = copied.version_id.clone();
         copied.requests += 1;
-        let head = self.send_to(&job.dst.bucket, |c| {
+        let destination = self.send_to(&job.dst.bucket, |c| {
             request::head_destination(c, job, opts, version.clone()).send()
         });
-        match head.await {
-            Ok(head) => {
-                copied.checksum = Written::from_head(&head).checksum;
+        match destination.await {
+            Ok(destination) => {
+                copied.checksum = Written::from_head(&destination).checksum;
                 None
             }
             Err(err) => {

@@ -107,7 +107,7 @@ pub(super) async fn copy(
 /// The ETag a CopyObject gives the destination, where it is known: the
 /// source's, when that is the MD5 of the bytes on both sides.
 fn copied_etag(source: &SourceObject, opts: &CopyOptions) -> EtagCheck {
-    if super::prove::facts(source, opts, false, false).etag_is_md5 {
+    if super::prepare::facts(source, opts, false, false).etag_is_md5 {
         EtagCheck::Equals(source.etag.clone())
     } else {
         EtagCheck::Any

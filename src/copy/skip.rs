@@ -5,6 +5,7 @@
 //! source, so that an existing destination under `--skip-existing` costs
 //! that one request.
 
+use aws_sdk_s3::operation::head_object::HeadObjectOutput;
 use tokio_util::sync::CancellationToken;
 
 use super::{Copied, Engine, Known};
@@ -199,13 +200,13 @@ impl Engine<'_> {
         opts: &CopyOptions,
         skip: Skip,
     ) -> anyhow::Result<Option<Side>> {
-        let head = self
+        let destination = self
             .send_to(&job.dst.bucket, |c| {
                 request::head_existing(c, job, opts, skip == Skip::Same).send()
             })
             .await;
-        match head {
-            Ok(head) => Ok(Some(Side::from(&SourceObject::from_head(&head)))),
+        match destination {
+            Ok(destination) => Ok(Some(destination_side(&destination))),
             Err(err) => {
                 let e = S3Error::from_sdk("HeadObject", &err);
                 if e.status == Some(404) {
@@ -249,8 +250,22 @@ impl Engine<'_> {
     }
 }
 
+/// The destination as its HEAD (with checksum mode) tells it.
+fn destination_side(destination: &HeadObjectOutput) -> Side {
+    Side {
+        size: destination.content_length().unwrap_or(0).max(0) as u64,
+        etag: destination.e_tag().unwrap_or_default().to_owned(),
+        checksum: request::object_checksum(destination),
+        keyed: request::keyed(
+            destination.server_side_encryption(),
+            destination.sse_customer_algorithm(),
+        ),
+        headed: true,
+    }
+}
+
 impl From<&SourceObject> for Side {
-    /// One side as its HEAD (with checksum mode) tells it.
+    /// The source as its HEAD (with checksum mode) tells it.
     fn from(object: &SourceObject) -> Side {
         Side {
             size: object.size,

@@ -108,7 +108,7 @@ impl SourceObject {
             storage_class: head.storage_class().cloned(),
             restore: head.restore().map(str::to_owned),
             archive_status: head.archive_status().map(|a| a.as_str().to_owned()),
-            checksum: source_checksum(head),
+            checksum: object_checksum(head),
             keyed: keyed(head.server_side_encryption(), head.sse_customer_algorithm()),
         }
     }
@@ -126,13 +126,14 @@ pub fn keyed(sse: Option<&ServerSideEncryption>, customer_algorithm: Option<&str
     kms(sse) || customer_algorithm.is_some()
 }
 
-/// The source's checksum as its HEAD reports it. A HEAD without
+/// An object's checksum as its HEAD reports it: the source's, or a
+/// destination's that `--skip-same` compares with it. A HEAD without
 /// `ChecksumType` (moto) leaves the kind to be inferred: a multipart
 /// object's CRC32, CRC32C, SHA1 or SHA256 may be composite even without a
 /// `-N` (moto gives it so), so it is taken as composite, which compares
 /// with nothing, rather than risk a false mismatch. CRC64NVME is only ever
 /// full-object.
-fn source_checksum(head: &HeadObjectOutput) -> Option<Checksum> {
+pub fn object_checksum(head: &HeadObjectOutput) -> Option<Checksum> {
     let mut checksum = head_checksum(head)?;
     let multipart = head
         .e_tag()

@@ -1,0 +1,202 @@
+//! Gathering what a copy must read before anything is decided: the source
+//! (its HEAD, or what a listing or an earlier HEAD told), whether it can be
+//! copied at all (restored from an archive, the `--copy-source-if-*`
+//! conditions), the journal of a resumed copy, the sizes of the source's
+//! parts (`--part-size source`) and its ACL (`--copy-acl`). The plan is
+//! then made from this alone ([`super::prepare`]), so that `--dry-run`
+//! sends these reads and nothing else.
+
+use anyhow::Context;
+use futures::{StreamExt, TryStreamExt};
+
+use super::prepare::{Gathered, Seen};
+use super::{Engine, Known};
+use crate::error::messages::{check_restored, source_error};
+use crate::error::{NothingToResume, ResumeRefused, s3};
+use crate::job::CopyJob;
+use crate::journal;
+use crate::options::{Acl, CopyOptions, MetadataDirective};
+use crate::plan::{self, Limits, Method};
+use crate::request::{self, SourceObject};
+
+impl Engine<'_> {
+    /// The source as `known` tells it, or as its HEAD does: a listed
+    /// object that one CopyObject copies needs no HEAD (one request per
+    /// object), unless the copy needs what only a HEAD tells: `--verify`
+    /// the source's checksum, before the copy, to know whether a read must
+    /// prove it; MERGE its metadata; `--part-size source` a multipart
+    /// source's parts; a streamed copy writes the source's headers itself.
+    pub(super) async fn know_source(
+        &self,
+        job: &CopyJob,
+        known: Known<'_>,
+        streamed: bool,
+        opts: &CopyOptions,
+    ) -> anyhow::Result<(SourceObject, Seen)> {
+        let (listed, headed) = match known {
+            Known::Nothing => (None, None),
+            Known::Listed(l) => (Some(l), None),
+            Known::Headed(h) => (None, Some(h)),
+        };
+        let listed = listed.filter(|l| {
+            !streamed
+                && l.size <= self.limits.threshold
+                && opts.metadata.directive != MetadataDirective::Merge
+                && !opts.checksums.verify
+                && !(self.limits.source_parts && plan::etag_parts(&l.etag).is_some())
+        });
+        Ok(match (listed, headed) {
+            (Some(l), _) => (
+                SourceObject {
+                    size: l.size,
+                    etag: l.etag.clone(),
+                    ..Default::default()
+                },
+                Seen::Listed {
+                    without_checksum: l.has_checksum == Some(false),
+                },
+            ),
+            (None, Some(head)) => (head.clone(), Seen::HeadedBefore),
+            (None, None) => {
+                let head = self
+                    .send_src(&job.src.bucket, |c| {
+                        request::head_source(c, &job.src, opts).send()
+                    })
+                    .await
+                    .map_err(|err| source_error(job, opts, self.source_endpoint, &err))?;
+                (SourceObject::from_head(&head), Seen::Headed)
+            }
+        })
+    }
+
+    /// Everything else the plan is made from, read in this order: whether
+    /// `source` can be copied, the journal (`--resume`), the source's parts
+    /// (`--part-size source`, unless resumed) and its ACL (`--copy-acl`).
+    /// `limits`: the copy's (the stream's, for a streamed copy).
+    pub(super) async fn gather(
+        &self,
+        job: &CopyJob,
+        source: SourceObject,
+        seen: Seen,
+        opts: &CopyOptions,
+        limits: Limits,
+    ) -> anyhow::Result<Gathered> {
+        check_restored(job, &source)?;
+        // S3 checks the conditions on CopyObject itself; the multipart path
+        // must check them here (see SourceConditions::check). Checking on
+        // both paths gives one message and writes nothing either way (a
+        // listed object has no HEAD: S3's own check on CopyObject decides).
+        if !matches!(seen, Seen::Listed { .. }) {
+            opts.conditions
+                .check(&source.etag, source.last_modified.as_ref())?;
+        }
+        let resumed = match self.resume {
+            true => Some(read_journal(job)?),
+            false => None,
+        };
+        let source_parts = match limits.source_parts && resumed.is_none() {
+            true => Some(self.source_parts(job, &source, opts).await?),
+            false => None,
+        };
+        let acl = match &opts.acl {
+            Acl::CopySource => Acl::Grants(self.source_acl(job, &source, opts).await?),
+            other => other.clone(),
+        };
+        Ok(Gathered {
+            source,
+            seen,
+            resumed,
+            source_parts,
+            acl,
+        })
+    }
+
+    /// `--part-size source`: the plan that repeats the source's parts. A
+    /// single-part source is copied by CopyObject (whose ETag is the
+    /// source's already); a multipart one (ETag `-N`) with the sizes of its
+    /// parts, each read by a HEAD with `partNumber` (part 1 first, for the
+    /// count; the others in parallel within the request budget): only
+    /// every size shows parts that cannot be repeated, which are refused
+    /// before anything is written (exit 2).
+    async fn source_parts(
+        &self,
+        job: &CopyJob,
+        source: &SourceObject,
+        opts: &CopyOptions,
+    ) -> anyhow::Result<Method> {
+        let Some(parts) = plan::etag_parts(&source.etag) else {
+            return Ok(Method::Single);
+        };
+        let part_size = |n: i32| async move {
+            let head = self
+                .send_src(&job.src.bucket, |c| {
+                    request::head_source_part(c, &job.src, source, opts, n).send()
+                })
+                .await
+                .map_err(s3("HeadObject"))
+                .with_context(|| {
+                    format!(
+                        "cannot read the size of part {n} of {} for --part-size source",
+                        job.src
+                    )
+                })?;
+            Ok::<_, anyhow::Error>((
+                head.content_length().unwrap_or(0).max(0) as u64,
+                head.parts_count().map(|c| c.max(0) as u64),
+            ))
+        };
+        let (first, count) = part_size(1).await?;
+        let parts = count.unwrap_or(parts).min(plan::MAX_PARTS) as i32;
+        let rest: Vec<u64> = futures::stream::iter(2..=parts)
+            .map(|n| async move { part_size(n).await.map(|(bytes, _)| bytes) })
+            .buffered(self.concurrency.max(1))
+            .try_collect()
+            .await?;
+        let sizes: Vec<u64> = std::iter::once(first).chain(rest).collect();
+        let method = plan::source_parts(source.size, &sizes)?;
+        tracing::info!(
+            "{} has {parts} parts of {first} bytes: copied with the same parts",
+            job.src
+        );
+        Ok(method)
+    }
+
+    /// `--copy-acl`: the source's ACL, read from the version HEADed.
+    async fn source_acl(
+        &self,
+        job: &CopyJob,
+        source: &SourceObject,
+        opts: &CopyOptions,
+    ) -> anyhow::Result<crate::options::Grants> {
+        let out = self
+            .send_src(&job.src.bucket, |c| {
+                request::get_source_acl(c, &job.src, source, opts).send()
+            })
+            .await
+            .map_err(s3("GetObjectAcl"))
+            .with_context(|| {
+                format!(
+                    "cannot read the ACL of {} for --copy-acl (the s3:GetObjectAcl permission \
+                     is needed); leave --copy-acl out to copy without it",
+                    job.src
+                )
+            })?;
+        Ok(request::grants_from_acl(out.grants()))
+    }
+}
+
+/// `--resume`: the journal of the interrupted copy of `job`, whose plan
+/// (and upload) the copy keeps.
+fn read_journal(job: &CopyJob) -> anyhow::Result<journal::Entry> {
+    match journal::read(job) {
+        Ok(Some(entry)) => Ok(entry),
+        Ok(None) => Err(anyhow::Error::new(NothingToResume(format!(
+            "there is no interrupted copy of {} to {} to resume (no journal at {}): copy it \
+             without --resume",
+            job.src,
+            job.dst,
+            journal::path(job).display()
+        )))),
+        Err(why) => Err(anyhow::Error::new(ResumeRefused(why))),
+    }
+}
