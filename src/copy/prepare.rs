@@ -161,8 +161,11 @@ pub(super) fn prepare(
                 && resumed.is_none()
                 && opts.tagging.directive == TaggingDirective::Copy,
         ),
-        part_heads: match method {
-            Method::Multipart { parts, .. } if limits.source_parts && resumed.is_none() => parts,
+        // Sent only for a source that is itself multipart (its parts were
+        // HEADed to repeat them); a single-part source's plan needed none,
+        // even when a stream then cuts it in parts.
+        part_heads: match (resumed, *source_parts) {
+            (None, Some(Method::Multipart { parts, .. })) => parts,
             _ => 0,
         },
         writes: plan::requests(method),
@@ -609,6 +612,23 @@ mod tests {
         let plan = plan_of(&resumed, &CopyOptions::default(), limits, false);
         assert_eq!(plan.method, parts);
         assert_eq!((plan.requests.part_heads, plan.requests.total()), (0, 6));
+        // A stream of a single-part source above the stream's threshold is
+        // cut in parts, but no part of the source was HEADed: HEAD, tags,
+        // Create, 2 x (GetObject, UploadPart), Complete (it counted 2 part
+        // HEADs never sent).
+        let mut streamed = headed(24 * MIB, "\"abc\"");
+        streamed.source_parts = Some(Method::Single);
+        let stream_limits = Limits {
+            source_parts: true,
+            ..stream()
+        };
+        let plan = plan_of(&streamed, &CopyOptions::default(), stream_limits, true);
+        assert!(
+            matches!(plan.method, Method::Multipart { parts: 2, .. }),
+            "{:?}",
+            plan.method
+        );
+        assert_eq!((plan.requests.part_heads, plan.requests.total()), (0, 8));
     }
 
     #[test]
