@@ -39,6 +39,8 @@ def client():
 def put_random(a):
     meta = dict(kv.split("=", 1) for kv in a.meta)
     extra = {"ContentType": a.content_type} if a.content_type else {}
+    if a.checksum:
+        extra["ChecksumAlgorithm"] = a.checksum
     client().put_object(Bucket=a.bucket, Key=a.key, Body=os.urandom(a.size), Metadata=meta, **extra)
 
 
@@ -116,6 +118,7 @@ sub = p.add_subparsers(dest="cmd", required=True)
 s = sub.add_parser("put-random")
 s.add_argument("bucket"); s.add_argument("key"); s.add_argument("size", type=int)
 s.add_argument("--content-type"); s.add_argument("--meta", action="append", default=[])
+s.add_argument("--checksum")
 s.set_defaults(f=put_random)
 s = sub.add_parser("assemble")
 s.add_argument("bucket"); s.add_argument("key"); s.add_argument("base"); s.add_argument("copies", type=int)
