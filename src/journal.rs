@@ -180,7 +180,10 @@ impl Settings {
             },
         );
         set(
-            "--checksum-algorithm",
+            // What the upload was created with: the user's algorithm, or
+            // the one s3cp chose (the source's CRC, or CRC64NVME for
+            // --verify's read), so both flags can change it.
+            "--checksum-algorithm, --verify",
             match checksum.algorithm {
                 Some(a) if checksum.full_object => format!("{} (FULL_OBJECT)", a.name()),
                 Some(a) => a.name().to_owned(),
@@ -383,8 +386,8 @@ fn parse(bytes: &[u8], job: &CopyJob, path: &Path) -> Result<Entry, String> {
              remove the file and copy again without --resume (s3cp uploads list {} shows the \
              destination's uploads, which s3cp uploads abort {} --upload-id ID removes)",
             path.display(),
-            job.dst,
-            job.dst
+            crate::uri::shell_word(&job.dst.to_string()),
+            crate::uri::shell_word(&job.dst.to_string())
         )
     };
     let value: serde_json::Value = serde_json::from_slice(bytes)
@@ -401,10 +404,11 @@ fn parse(bytes: &[u8], job: &CopyJob, path: &Path) -> Result<Entry, String> {
                  did not record what upload {upload} was created with (encryption, storage \
                  class, metadata, ACL, tags, checksum), so this run cannot check that its flags \
                  are the same: finish it with the s3cp that started it, or remove the upload \
-                 (s3cp uploads abort {} --upload-id {upload}) and the file, and copy again \
+                 (s3cp uploads abort {} --upload-id {}) and the file, and copy again \
                  without --resume",
                 path.display(),
-                job.dst
+                crate::uri::shell_word(&job.dst.to_string()),
+                crate::uri::shell_word(upload)
             ));
         }
         Some(v) => {

@@ -161,9 +161,29 @@ impl fmt::Display for S3Uri {
     }
 }
 
+/// `text` as one word for a POSIX shell, so that a command s3cp prints can
+/// be pasted as it is (keys may hold spaces, quotes, `*`): as it is when
+/// it is plain, else single-quoted.
+pub fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/:._-+=@%,".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        return text.to_owned();
+    }
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_printed_command_is_pasted_as_one_word_each() {
+        assert_eq!(shell_word("s3://b/backup/db.dump"), "s3://b/backup/db.dump");
+        assert_eq!(shell_word("s3://b/a b"), "'s3://b/a b'");
+        assert_eq!(shell_word("s3://b/it's"), r"'s3://b/it'\''s'");
+        assert_eq!(shell_word("s3://b/*"), "'s3://b/*'");
+        assert_eq!(shell_word(""), "''");
+    }
 
     #[test]
     fn parses_bucket_key_and_version() {

@@ -217,6 +217,39 @@ async fn a_resumed_copy_that_fails_keeps_the_upload_and_its_journal() {
     assert!(journals(&state).is_empty(), "journal removed");
 }
 
+/// An upload that disappears during a resumed copy (aborted by someone, or
+/// expired by an AbortIncompleteMultipartUpload lifecycle rule): a part
+/// meets NoSuchUpload. Nothing is kept, whatever --resume implies, and the
+/// message does not say it was: the journal is removed, no abort is sent,
+/// and the copy is to be made again. (It said the upload was kept, to be
+/// finished with --resume, and kept a journal of an upload that was gone.)
+#[tokio::test]
+async fn an_upload_gone_during_a_resume_is_not_reported_kept() {
+    let g = garage().await;
+    let state = tempfile::tempdir().unwrap();
+    let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
+    let p = unique("resume-gone");
+    let (src, dst) = interrupted_copy(&g, &p, &env).await;
+    assert_eq!(journals(&state).len(), 1, "the interrupted copy's journal");
+
+    let proxy = Proxy::start(&g.endpoint).await;
+    proxy.answer(
+        "UploadPartCopy",
+        404,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchUpload</Code>\
+         <Message>The specified upload does not exist.</Message></Error>",
+    );
+    let mut args = vec!["--resume"];
+    args.extend(PARTS);
+    args.extend([src.as_str(), dst.as_str()]);
+    let r = run(&g.via(&proxy), &args, &env, 120).await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains("no longer exists"), "{r}");
+    assert!(!r.stderr.contains("finish it with"), "{r}");
+    assert!(proxy.of("AbortMultipartUpload").is_empty(), "{r}");
+    assert!(journals(&state).is_empty(), "the journal is removed");
+}
+
 /// A resume whose flags would have created another upload than the one it
 /// continues is refused before anything is written (exit 2), each flag
 /// named with both values; it completed the upload as created and reported

@@ -198,6 +198,19 @@ impl Task<'_> {
                     transfer,
                 ))
             }
+            // The upload is gone (aborted, or expired by a lifecycle rule,
+            // since it was created): nothing to keep or abort, and its
+            // journal leads nowhere.
+            Err(err) if upload_gone(&err) => {
+                journal::remove(job);
+                let note = format!(
+                    "upload {upload_id} of {} no longer exists (aborted since, or expired by a \
+                     lifecycle rule): nothing of this copy was kept; copy it again",
+                    job.dst
+                );
+                tracing::warn!("{note}");
+                Err(err.context(note))
+            }
             // A run that continues a journal loses nothing: it keeps the
             // upload and its journal as --keep-partial does (unless the
             // source changed: the upload can never be finished then).
@@ -210,8 +223,8 @@ impl Task<'_> {
                      (and the same flags), or remove it with {}",
                     job.dst,
                     journal::path(job).display(),
-                    job.src,
-                    job.dst,
+                    crate::uri::shell_word(&job.src.to_string()),
+                    crate::uri::shell_word(&job.dst.to_string()),
                     abort_command(job, &upload_id)
                 );
                 tracing::warn!("{note}");
@@ -607,20 +620,21 @@ impl Task<'_> {
 pub(super) fn abort_command(job: &CopyJob, upload_id: &str) -> String {
     format!(
         "s3cp uploads abort {} --upload-id {}",
-        shell_word(&job.dst.to_string()),
-        shell_word(upload_id)
+        crate::uri::shell_word(&job.dst.to_string()),
+        crate::uri::shell_word(upload_id)
     )
 }
 
-/// `text` as one word for a POSIX shell, so that a command s3cp prints can
-/// be pasted as it is (keys may hold spaces, quotes, `*`): as it is when
-/// it is plain, else single-quoted.
-fn shell_word(text: &str) -> String {
-    let plain = |c: char| c.is_ascii_alphanumeric() || "/:._-+=@%,".contains(c);
-    if !text.is_empty() && text.chars().all(plain) {
-        return text.to_owned();
-    }
-    format!("'{}'", text.replace('\'', r"'\''"))
+/// A part, or Complete, met NoSuchUpload: the upload is no longer there.
+fn upload_gone(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|c| c.downcast_ref::<S3Error>())
+        .any(|e| {
+            matches!(
+                e.operation,
+                "UploadPartCopy" | "UploadPart" | "CompleteMultipartUpload"
+            ) && e.is_code("NoSuchUpload")
+        })
 }
 
 /// The whole object's CRC from its parts' (`parts`: every part, any
@@ -671,15 +685,6 @@ mod tests {
             _ => b.set_checksum_crc64_nvme(v),
         }
         .build()
-    }
-
-    #[test]
-    fn a_printed_command_is_pasted_as_one_word_each() {
-        assert_eq!(shell_word("s3://b/backup/db.dump"), "s3://b/backup/db.dump");
-        assert_eq!(shell_word("s3://b/a b"), "'s3://b/a b'");
-        assert_eq!(shell_word("s3://b/it's"), r"'s3://b/it'\''s'");
-        assert_eq!(shell_word("s3://b/*"), "'s3://b/*'");
-        assert_eq!(shell_word(""), "''");
     }
 
     #[test]
