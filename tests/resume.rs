@@ -105,6 +105,9 @@ async fn resume_copies_only_the_missing_parts(server: &Server) {
         "only parts 2 and 3 are copied"
     );
     assert!(proxy.of("CreateMultipartUpload").is_empty());
+    // What it says it sent is what it sent (it counted a Create never sent
+    // and the part found done).
+    assert_eq!(v["requests"], proxy.requests().len(), "{v}");
     assert_eq!(
         digest(&client, SRC_BUCKET, &format!("{p}src")).await,
         digest(&client, DST_BUCKET, &format!("{p}dst")).await

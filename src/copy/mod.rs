@@ -86,6 +86,17 @@ pub struct Copied {
     /// another writer did: nothing proves whose they are, so s3cp left
     /// them and names them (ids).
     pub possible_strays: Vec<String>,
+    /// What a resumed copy found of its upload (none for a copy that
+    /// started one).
+    pub resumed: Option<Resumed>,
+}
+
+/// What a resumed multipart copy found of its upload: the parts already
+/// there (not copied again) and the ListParts pages that told it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resumed {
+    pub parts_done: u64,
+    pub list_pages: u64,
 }
 
 /// Engine settings that are the same for every object.
@@ -266,8 +277,9 @@ impl Engine<'_> {
         let (mut copied, keyed, transfer) = self
             .execute(job, &gathered, &plan, opts, started_at, progress, cancel)
             .await?;
-        // The plan's requests; the proof adds the reads it sends.
-        copied.requests = plan.requests.total();
+        // The plan's requests (a resumed copy's as far as its upload was
+        // found done); the proof adds the reads it sends.
+        copied.requests = plan.requests.sent(copied.resumed);
         made.keyed = keyed;
         // What a stream computed of the bytes it passed on: compared with
         // what the source says, never a proof by itself.

@@ -21,7 +21,7 @@ use std::time::SystemTime;
 
 use super::own_write::{EtagCheck, LastAttempts, OwnWrite, ServerClock, Written};
 use super::stream::{InOrderMd5, Transfer};
-use super::{Copied, Engine};
+use super::{Copied, Engine, Resumed};
 use crate::checksum::{Algorithm, Ask, Checksum};
 use crate::client::{AttemptLog, Attempts};
 use crate::crc::{self, Crc};
@@ -67,20 +67,21 @@ impl Task<'_> {
     ) -> anyhow::Result<(Copied, bool, Option<Transfer>)> {
         // Uploads that a lost CreateMultipartUpload answer may have left:
         // named by the result, whatever it is.
-        let (upload_id, part_size, done, strays) = match self.resume {
+        let (upload_id, part_size, done, strays, resumed) = match self.resume {
             Some(entry) => {
-                let (id, part_size, done) = self.resume_point(entry).await?;
-                (id, part_size, done, Vec::new())
+                let (id, part_size, done, resumed) = self.resume_point(entry).await?;
+                (id, part_size, done, Vec::new(), Some(resumed))
             }
             None => {
                 let (id, strays) = self.create(cancel).await?;
-                (id, self.part_size, Vec::new(), strays)
+                (id, self.part_size, Vec::new(), strays, None)
             }
         };
         self.finish(upload_id, part_size, done, progress, cancel)
             .await
             .map(|(mut copied, keyed, computed)| {
                 copied.possible_strays = strays.clone();
+                copied.resumed = resumed;
                 (copied, keyed, computed)
             })
             .map_err(|e| Learned::with_strays(e, strays))
@@ -193,6 +194,7 @@ impl Task<'_> {
                         unverified: None,
                         streamed: self.streamed,
                         possible_strays: Vec::new(),
+                        resumed: None,
                     },
                     keyed,
                     transfer,
@@ -320,7 +322,7 @@ impl Task<'_> {
     async fn resume_point(
         &self,
         entry: &journal::Entry,
-    ) -> anyhow::Result<(String, u64, Vec<CompletedPart>)> {
+    ) -> anyhow::Result<(String, u64, Vec<CompletedPart>, Resumed)> {
         let (job, source) = (self.job, self.source);
         if entry.etag != source.etag
             || entry.source_version_id != source.version_id
@@ -336,19 +338,26 @@ impl Task<'_> {
                 abort_command(job, &entry.upload_id)
             );
         }
-        let done = self.list_parts(entry).await?;
+        let (done, list_pages) = self.list_parts(entry).await?;
         tracing::info!(
             "resuming upload {}: {} parts already copied",
             entry.upload_id,
             done.len()
         );
-        Ok((entry.upload_id.clone(), entry.part_size, done))
+        let resumed = Resumed {
+            parts_done: done.len() as u64,
+            list_pages,
+        };
+        Ok((entry.upload_id.clone(), entry.part_size, done, resumed))
     }
 
     /// The parts S3 has for the upload, kept only where they are whole
     /// (their size is the planned size of that part). Each page is one
     /// request within the shared budget, to the destination's region.
-    async fn list_parts(&self, entry: &journal::Entry) -> anyhow::Result<Vec<CompletedPart>> {
+    async fn list_parts(
+        &self,
+        entry: &journal::Entry,
+    ) -> anyhow::Result<(Vec<CompletedPart>, u64)> {
         let (job, opts) = (self.job, self.opts);
         let planned: std::collections::HashMap<i32, u64> = plan::parts(entry.size, entry.part_size)
             .map(|p| (p.number, p.bytes()))
@@ -358,7 +367,9 @@ impl Task<'_> {
         // may be the one that learns its region.
         let mut done = Vec::new();
         let mut marker = None;
+        let mut pages = 0;
         loop {
+            pages += 1;
             let page = self.engine.send_to(&job.dst.bucket, |c| {
                 request::list_parts(c, job, opts, &entry.upload_id)
                     .set_part_number_marker(marker.clone())
@@ -402,7 +413,7 @@ impl Task<'_> {
             }
             marker = page.next_part_number_marker().map(str::to_owned);
             if !page.is_truncated().unwrap_or(false) || marker.is_none() {
-                return Ok(done);
+                return Ok((done, pages));
             }
         }
     }

@@ -10,8 +10,8 @@
 //! what a failure or the proof adds (a HEAD of the destination for its
 //! checksum) is counted where it is sent.
 
-use super::Copied;
 use super::read::RANGE;
+use super::{Copied, Resumed};
 use crate::checksum::{self, Proof};
 use crate::job::CopyJob;
 use crate::journal;
@@ -93,6 +93,19 @@ pub(super) struct Requests {
 }
 
 impl Requests {
+    /// The requests a copy sent: the plan's, and for a resumed copy the
+    /// plan's less what its upload already had (the parts found done,
+    /// each one write and, streamed, one GET), with ListParts' pages in
+    /// place of CreateMultipartUpload. A dry run cannot know those: it
+    /// counts every part.
+    pub(super) fn sent(&self, resumed: Option<Resumed>) -> u64 {
+        let Some(r) = resumed else {
+            return self.total();
+        };
+        let per_part = 1 + u64::from(self.stream_gets > 0);
+        (self.total() + r.list_pages).saturating_sub(1 + r.parts_done * per_part)
+    }
+
     pub(super) fn total(&self) -> u64 {
         self.head
             + self.acl
@@ -206,6 +219,7 @@ impl Plan {
             unverified: None,
             streamed: self.streamed,
             possible_strays: Vec::new(),
+            resumed: None,
         }
     }
 
@@ -549,6 +563,41 @@ mod tests {
             }
         );
         assert_eq!(plan.requests.total(), 8);
+        // What it sent, once ListParts (one page) found 2 of the 5 parts:
+        // HEAD, ListParts, 3 UploadPartCopy, Complete (it reported 8: a
+        // CreateMultipartUpload never sent and the 2 parts not copied).
+        let found = Resumed {
+            parts_done: 2,
+            list_pages: 1,
+        };
+        assert_eq!(plan.requests.sent(Some(found)), 6);
+        assert_eq!(plan.requests.sent(None), 8);
+        // Streamed, each part found is a GET and an UploadPart not sent.
+        let mut streamed = headed(40 * MIB, "\"e-5\"");
+        // Its journal as the interrupted stream wrote it: 8 MiB parts, the
+        // checksum a stream asks for.
+        let ask = plan_of(&streamed, &opts, stream(), true).checks.ask;
+        let settings = journal::Settings::of(&opts, ask, stream(), true);
+        let entry = journal::Entry::new(
+            &job(),
+            "U1",
+            "\"e-5\"",
+            None,
+            40 * MIB,
+            8 * MIB,
+            true,
+            settings,
+        );
+        streamed.resumed = Some(entry);
+        let plan = plan_of(&streamed, &opts, stream(), true);
+        // HEAD, Create, 5 x (GET, UploadPart), Complete.
+        assert_eq!(plan.requests.total(), 13);
+        // HEAD, 2 ListParts pages, 3 x (GET, UploadPart), Complete.
+        let found = Resumed {
+            parts_done: 2,
+            list_pages: 2,
+        };
+        assert_eq!(plan.requests.sent(Some(found)), 10);
     }
 
     #[test]

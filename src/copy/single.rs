@@ -53,6 +53,7 @@ pub(super) async fn copy(
         unverified: None,
         streamed: false,
         possible_strays: Vec::new(),
+        resumed: None,
     };
     let err = match engine.send_to(&job.dst.bucket, req).await {
         Ok(out) => {

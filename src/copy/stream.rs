@@ -345,6 +345,7 @@ impl Engine<'_> {
             unverified: None,
             streamed: true,
             possible_strays: Vec::new(),
+            resumed: None,
         };
         let err = match out {
             Ok(out) => {
