@@ -888,6 +888,7 @@ impl Inner {
             Some(Fault::SlowDownRetryAfter(ms)) => format!("x-amz-retry-after: {ms}\r\n"),
             _ => String::new(),
         };
+        let mut flip = None;
         let canned = match (answer, fault) {
             (Some(a), _) => Some((a.status, a.body)),
             (None, Some(Fault::SlowDown | Fault::SlowDownRetryAfter(_))) => Some((
@@ -932,11 +933,11 @@ impl Inner {
                     .reset_mid_response(client, upstream, &forwarded, &buf[head_end..], held)
                     .await;
             }
+            // Forwarded as any request; its answer is read whole and the
+            // byte flipped below, with the rewrites.
             (None, Some(Fault::FlipByte(at))) => {
-                let held = (&held_answer[..], &request);
-                return self
-                    .flip_byte(client, upstream, &forwarded, &buf[head_end..], at, held)
-                    .await;
+                flip = Some(at);
+                None
             }
             (None, Some(Fault::CutBody(keep))) => {
                 let held = (&held_answer[..], &request);
@@ -983,6 +984,7 @@ impl Inner {
             if held_answer.is_empty()
                 && added.is_empty()
                 && edits.is_empty()
+                && flip.is_none()
                 && region_header.is_none()
             {
                 client.write_all(&first[..n]).await?;
@@ -1009,6 +1011,9 @@ impl Inner {
                 let changed;
                 (answer, changed) = answer::rewrite(answer, &request, &edits);
                 self.rewritten.lock().unwrap().extend(changed);
+            }
+            if let Some(at) = flip {
+                answer = answer::flip_byte(answer, &request, at);
             }
             if let Some(region) = &region_header {
                 match answer::parse(&answer, true) {
@@ -1117,42 +1122,6 @@ struct Open<'a>(&'a Mutex<(usize, Vec<usize>)>);
 impl Drop for Open<'_> {
     fn drop(&mut self) {
         self.0.lock().unwrap().0 -= 1;
-    }
-}
-
-impl Inner {
-    /// Forwards the request, reads the whole answer (the server closes
-    /// after it), flips the byte at `at` of its body (the last one when the
-    /// body is shorter) if it is a success with a body, and passes it on
-    /// with its length.
-    async fn flip_byte(
-        &self,
-        mut client: TcpStream,
-        upstream: &str,
-        head: &str,
-        body_start: &[u8],
-        at: usize,
-        (held_answer, request): (&[Arc<GateState>], &Request),
-    ) -> std::io::Result<()> {
-        let mut server = TcpStream::connect(upstream).await?;
-        server.write_all(head.as_bytes()).await?;
-        server.write_all(body_start).await?;
-        let mut answer = Vec::new();
-        tokio::time::timeout(Duration::from_secs(30), server.read_to_end(&mut answer))
-            .await
-            .map_err(|_| std::io::Error::other("the server's answer did not end"))??;
-        match answer::parse(&answer, request.method == "HEAD") {
-            Ok(mut parsed) if (200..300).contains(&parsed.status) && !parsed.body.is_empty() => {
-                let i = at.min(parsed.body.len() - 1);
-                parsed.body[i] ^= 0xff;
-                answer = parsed.to_bytes();
-            }
-            Ok(_) => {}
-            Err(e) => eprintln!("proxy: {} {}: {e}", request.operation(), request.target),
-        }
-        self.pause(held_answer, request).await;
-        client.write_all(&answer).await?;
-        client.shutdown().await
     }
 }
 

@@ -100,6 +100,24 @@ pub fn rewrite(raw: Vec<u8>, request: &Request, edits: &[Edit]) -> (Vec<u8>, Vec
     (parsed.to_bytes(), changed)
 }
 
+/// A successful answer with the byte at `at` of its body flipped (the
+/// last one when the body is shorter), its length and headers kept
+/// ([`super::Fault::FlipByte`]); any other answer as it came.
+pub fn flip_byte(raw: Vec<u8>, request: &Request, at: usize) -> Vec<u8> {
+    match parse(&raw, request.method == "HEAD") {
+        Ok(mut parsed) if (200..300).contains(&parsed.status) && !parsed.body.is_empty() => {
+            let i = at.min(parsed.body.len() - 1);
+            parsed.body[i] ^= 0xff;
+            parsed.to_bytes()
+        }
+        Ok(_) => raw,
+        Err(e) => {
+            eprintln!("proxy: {} {}: {e}", request.operation(), request.target);
+            raw
+        }
+    }
+}
+
 /// Takes apart an answer read whole; `to_head` when the request was a HEAD
 /// (whose answer has no body whatever its Content-Length says).
 pub fn parse(raw: &[u8], to_head: bool) -> io::Result<Parsed> {
