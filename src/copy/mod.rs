@@ -91,6 +91,35 @@ pub struct Copied {
     pub resumed: Option<Resumed>,
 }
 
+impl Copied {
+    /// A copy of `size` bytes made by `method` from the source version
+    /// `source_version_id`, before anything of its answer or proof is
+    /// known: each path fills in what its write told.
+    pub(crate) fn made(
+        size: u64,
+        method: Method,
+        streamed: bool,
+        source_version_id: Option<String>,
+    ) -> Self {
+        Copied {
+            size,
+            method,
+            etag: None,
+            version_id: None,
+            source_version_id,
+            duration: Duration::ZERO,
+            dry_run: false,
+            requests: 0,
+            checksum: None,
+            verified: None,
+            unverified: None,
+            streamed,
+            possible_strays: Vec::new(),
+            resumed: None,
+        }
+    }
+}
+
 /// What a resumed multipart copy found of its upload: the parts already
 /// there (not copied again) and the ListParts pages that told it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

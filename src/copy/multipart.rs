@@ -178,23 +178,18 @@ impl Task<'_> {
                 journal::remove(job);
                 Ok((
                     Copied {
-                        size: source.size,
-                        method: Method::Multipart {
-                            part_size,
-                            parts: count,
-                        },
                         etag,
                         version_id,
-                        source_version_id: source.version_id.clone(),
-                        duration: Default::default(),
-                        dry_run: false,
-                        requests: 0,
                         checksum,
-                        verified: None,
-                        unverified: None,
-                        streamed: self.streamed,
-                        possible_strays: Vec::new(),
-                        resumed: None,
+                        ..Copied::made(
+                            source.size,
+                            Method::Multipart {
+                                part_size,
+                                parts: count,
+                            },
+                            self.streamed,
+                            source.version_id.clone(),
+                        )
                     },
                     keyed,
                     transfer,

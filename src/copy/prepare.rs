@@ -206,20 +206,14 @@ impl Plan {
     /// written (its duration is the caller's to say).
     pub(super) fn dry_run(&self, source: &SourceObject) -> Copied {
         Copied {
-            size: source.size,
-            method: self.method,
-            etag: None,
-            version_id: None,
-            source_version_id: source.version_id.clone(),
-            duration: Default::default(),
             dry_run: true,
             requests: self.requests.total(),
-            checksum: None,
-            verified: None,
-            unverified: None,
-            streamed: self.streamed,
-            possible_strays: Vec::new(),
-            resumed: None,
+            ..Copied::made(
+                source.size,
+                self.method,
+                self.streamed,
+                source.version_id.clone(),
+            )
         }
     }
 

@@ -40,20 +40,9 @@ pub(super) async fn copy(
         }
     };
     let copied = |etag: Option<String>, version_id: Option<String>, source_version| Copied {
-        size: source.size,
-        method: Method::Single,
         etag,
         version_id,
-        source_version_id: source_version,
-        duration: Default::default(),
-        dry_run: false,
-        requests: 0,
-        checksum: None,
-        verified: None,
-        unverified: None,
-        streamed: false,
-        possible_strays: Vec::new(),
-        resumed: None,
+        ..Copied::made(source.size, Method::Single, false, source_version)
     };
     let err = match engine.send_to(&job.dst.bucket, req).await {
         Ok(out) => {

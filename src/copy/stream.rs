@@ -332,20 +332,10 @@ impl Engine<'_> {
         let (out, hashed) = tokio::join!(self.send_to(&job.dst.bucket, req), hashed);
         let mut transfer = Transfer { crc, md5: hashed };
         let copied = |etag: Option<String>, version_id, checksum| Copied {
-            size: source.size,
-            method: Method::Single,
             etag,
             version_id,
-            source_version_id: source.version_id.clone(),
-            duration: Default::default(),
-            dry_run: false,
-            requests: 0,
             checksum,
-            verified: None,
-            unverified: None,
-            streamed: true,
-            possible_strays: Vec::new(),
-            resumed: None,
+            ..Copied::made(source.size, Method::Single, true, source.version_id.clone())
         };
         let err = match out {
             Ok(out) => {
