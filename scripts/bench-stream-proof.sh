@@ -25,21 +25,7 @@ repeat=${2:-1}
 [ $((mib % 64)) -eq 0 ] && [ "$mib" -gt 0 ] || die "SIZE_MIB must be a multiple of 64"
 size=$((mib << 20))
 
-install_garage
-install_moto # the venv's boto3 runs s3tool.py
-cargo build --release --locked -q
-s3cp="$PWD/target/release/s3cp"
-
-state=$(mktemp -d "${TMPDIR:-/tmp}/s3cp-bench-proof.XXXXXX")
-trap '"$here/servers.sh" stop "$state/g1"; "$here/servers.sh" stop "$state/g2"; rm -rf "$state"' EXIT
-"$here/servers.sh" start "$state/g1" garage
-"$here/servers.sh" start "$state/g2" garage
-g1=$(. "$state/g1/env"; echo "$S3CP_TEST_GARAGE_ENDPOINT")
-g2=$(. "$state/g2/env"; echo "$S3CP_TEST_GARAGE_ENDPOINT")
-. "$state/g1/env"
-export AWS_ACCESS_KEY_ID=$S3CP_TEST_GARAGE_ACCESS_KEY_ID
-export AWS_SECRET_ACCESS_KEY=$S3CP_TEST_GARAGE_SECRET_ACCESS_KEY
-tool() { S3TOOL_ENDPOINT=$1 "$PYTHON" "$here/s3tool.py" "${@:2}"; }
+bench_two_garages bench-proof
 
 log "sources of $mib MiB in $g1"
 tool "$g1" put-random s3cp-src proof/checksum "$size" --checksum CRC64NVME
@@ -51,11 +37,8 @@ tool "$g1" assemble s3cp-src proof/multipart proof/base $((mib / 64))
 # a failed copy, another proof than expected, or a wrong size stops it.
 copy() {
   local key=$1 want=$2 flags=("${@:3}") out
-  if ! out=$(printf 's3://s3cp-src/proof/%s s3://s3cp-dst/proof/copy\n' "$key" |
-    timeout 900 /usr/bin/time -f '%M %U %S' -o "$state/rusage" \
-      "$s3cp" --endpoint-url "$g2" --source-endpoint-url "$g1" --path-style \
-      --copy-mode stream "${flags[@]}" --json --from-file - 2>"$state/s3cp.log" |
-    "$PYTHON" -c '
+  stream_copy "proof/$key" proof/copy "${flags[@]}" || true
+  if ! out=$("$PYTHON" -c '
 import json, sys
 size, want = int(sys.argv[1]), sys.argv[2]
 lines = [json.loads(l) for l in sys.stdin]
@@ -67,7 +50,7 @@ if copy.get("status") != "copied" or copy.get("size") != size:
 by = copy.get("verified_by") or "none"
 if by != want:
     sys.exit(f"proved by {by}, not {want}: {copy}")
-print(summary["duration_ms"], summary["requests"], by)' "$size" "$want"); then
+print(summary["duration_ms"], summary["requests"], by)' "$size" "$want" <"$state/out.jsonl"); then
     tail -n 20 "$state/s3cp.log" >&2
     exit 1
   fi
@@ -87,7 +70,8 @@ echo '|---|---|---|---|---|---|---|---|'
 row() {
   local label=$1 key=$2 want=$3 flags=("${@:4}") best="" cpu="" rss="" reqs=""
   for ((i = 0; i < repeat; i++)); do
-    read -r ms r by kib secs <<<"$(copy "$key" "$want" "${flags[@]}")"
+    result=$(copy "$key" "$want" "${flags[@]}") # a failed copy stops the script (set -e)
+    read -r ms r by kib secs <<<"$result"
     if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms cpu=$secs reqs=$r; fi
     if [ -z "$rss" ] || [ "$kib" -gt "$rss" ]; then rss=$kib; fi
   done

@@ -41,27 +41,8 @@ PY
 [ $((size % base)) -eq 0 ] && [ "$size" -gt 0 ] || die "BENCH_SIZE must be a multiple of 64 MiB"
 copies=$((size / base))
 
-install_garage
-install_moto # the venv's boto3 runs s3tool.py
-cargo build --release --locked -q
-s3cp="$PWD/target/release/s3cp"
-"$s3cp" --help | grep -q -- '--copy-mode' \
-  || die "this s3cp has no --copy-mode: streaming is not merged yet"
-
-# Two Garage instances, each in a directory of its own (servers.sh picks free
-# ports and imports the fixed test key, so the one set of credentials reads
-# the first and writes the second, as the command below assumes).
-state=$(mktemp -d "${TMPDIR:-/tmp}/s3cp-bench-stream.XXXXXX")
-trap '"$here/servers.sh" stop "$state/g1"; "$here/servers.sh" stop "$state/g2"; rm -rf "$state"' EXIT
-"$here/servers.sh" start "$state/g1" garage
-"$here/servers.sh" start "$state/g2" garage
-g1=$(. "$state/g1/env"; echo "$S3CP_TEST_GARAGE_ENDPOINT")
-g2=$(. "$state/g2/env"; echo "$S3CP_TEST_GARAGE_ENDPOINT")
-. "$state/g1/env"
-export AWS_ACCESS_KEY_ID=$S3CP_TEST_GARAGE_ACCESS_KEY_ID
-export AWS_SECRET_ACCESS_KEY=$S3CP_TEST_GARAGE_SECRET_ACCESS_KEY
+bench_two_garages bench-stream
 log "source store $g1, destination store $g2"
-tool() { S3TOOL_ENDPOINT=$1 "$PYTHON" "$here/s3tool.py" "${@:2}"; }
 
 log "building the source: $copies x 64 MiB ($((size >> 20)) MiB) in the first store"
 tool "$g1" put-random s3cp-src bench/base "$base"
@@ -78,12 +59,8 @@ copy() {
   local ps=$1 c=$2 out flags=()
   [ "$ps" = default ] || flags+=(--part-size "$ps")
   [ "$c" = default ] || flags+=(--concurrency "$c")
-  if ! out=$(printf 's3://s3cp-src/bench/object s3://s3cp-dst/bench/copy\n' |
-    timeout "${BENCH_TIMEOUT:-900}" /usr/bin/time -f '%M %U %S' -o "$state/rusage" \
-      "$s3cp" --endpoint-url "$g2" --source-endpoint-url "$g1" --path-style \
-      --copy-mode stream "${flags[@]}" --json -v \
-      --from-file - 2>"$state/s3cp.log" |
-    "$PYTHON" -c '
+  stream_copy bench/object bench/copy "${flags[@]}" -v || true
+  if ! out=$("$PYTHON" -c '
 import json, sys
 size = int(sys.argv[1])
 lines = [json.loads(l) for l in sys.stdin]
@@ -93,7 +70,7 @@ copy, summary = lines[0], lines[-1]
 want = {"type": "copy", "status": "copied", "method": "stream", "size": size, "verified": True}
 if any(copy.get(k) != v for k, v in want.items()):
     sys.exit(f"copy failed or not proved: {copy}")
-print(summary["duration_ms"], summary["requests"], summary["retries"])' "$size"); then
+print(summary["duration_ms"], summary["requests"], summary["retries"])' "$size" <"$state/out.jsonl"); then
     tail -n 40 "$state/s3cp.log" >&2
     exit 1
   fi

@@ -139,3 +139,39 @@ emu_stop() {
     EMU_PID=
   fi
 }
+
+# For the streaming benchmarks: installs the servers (moto's venv runs
+# s3tool.py), builds s3cp in release mode (s3cp), and starts two Garage
+# instances in a temporary directory (state), stopped on exit; g1 and g2 are
+# their endpoints. servers.sh imports the one fixed test key into both, so
+# the exported credentials read the first and write the second. `tool
+# ENDPOINT ARGS...` runs s3tool.py against one of them.
+bench_two_garages() {
+  install_garage
+  install_moto
+  cargo build --release --locked -q
+  s3cp="$PWD/target/release/s3cp"
+  state=$(mktemp -d "${TMPDIR:-/tmp}/s3cp-$1.XXXXXX")
+  trap '"$here/servers.sh" stop "$state/g1"; "$here/servers.sh" stop "$state/g2"; rm -rf "$state"' EXIT
+  "$here/servers.sh" start "$state/g1" garage
+  "$here/servers.sh" start "$state/g2" garage
+  g1=$(. "$state/g1/env"; echo "$S3CP_TEST_GARAGE_ENDPOINT")
+  g2=$(. "$state/g2/env"; echo "$S3CP_TEST_GARAGE_ENDPOINT")
+  . "$state/g1/env"
+  export AWS_ACCESS_KEY_ID=$S3CP_TEST_GARAGE_ACCESS_KEY_ID
+  export AWS_SECRET_ACCESS_KEY=$S3CP_TEST_GARAGE_SECRET_ACCESS_KEY
+}
+tool() { S3TOOL_ENDPOINT=$1 "$PYTHON" "$here/s3tool.py" "${@:2}"; }
+
+# After bench_two_garages: one streamed copy from g1's s3cp-src/SRC_KEY to
+# g2's s3cp-dst/DST_KEY (FLAGS... added), through a one-line manifest so
+# that the summary counts the requests sent. Its JSON lines go to
+# $state/out.jsonl, its log to $state/s3cp.log, and "peak_kib user_s sys_s"
+# (/usr/bin/time) to $state/rusage; killed after BENCH_TIMEOUT seconds (900).
+stream_copy() {
+  local src=$1 dst=$2
+  printf 's3://s3cp-src/%s s3://s3cp-dst/%s\n' "$src" "$dst" |
+    timeout "${BENCH_TIMEOUT:-900}" /usr/bin/time -f '%M %U %S' -o "$state/rusage" \
+      "$s3cp" --endpoint-url "$g2" --source-endpoint-url "$g1" --path-style \
+      --copy-mode stream "${@:3}" --json --from-file - >"$state/out.jsonl" 2>"$state/s3cp.log"
+}
