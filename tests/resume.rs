@@ -6,7 +6,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::proxy::{Fault, Proxy, When};
+use support::proxy::{Fault, Gate, Proxy, When};
 use support::*;
 
 /// Three parts (5, 5 and 1 MiB), copied one at a time.
@@ -32,7 +32,11 @@ async fn run(server: &Server, args: &[&str], env: &[(&str, &str)], secs: u64) ->
 /// Starts a copy of an 11 MiB source with `--keep-partial` and presses
 /// Ctrl-C while the proxy holds part 2: part 1 is done, the upload and its
 /// journal are kept. Returns the source and destination URIs.
-async fn interrupted_copy(server: &Server, p: &str, env: &[(&str, &str)]) -> (String, String) {
+async fn interrupted_copy(
+    server: &Server,
+    p: &str,
+    env: &[(&str, &str)],
+) -> (String, String, (Proxy, Gate)) {
     let client = server.client();
     put_random_source(&client, &format!("{p}src"), 11 * MIB).await;
     let (src, dst) = (
@@ -65,7 +69,9 @@ async fn interrupted_copy(server: &Server, p: &str, env: &[(&str, &str)]) -> (St
             .contains(&format!("s3cp uploads abort {dst} --upload-id {id}")),
         "{r}"
     );
-    (src, dst)
+    // The proxy and its hold of part 2 go back to the test: dropped, either
+    // would let the held part 2 go to the store.
+    (src, dst, (proxy, part2))
 }
 
 /// The journal files in the state directory (no temporary files beside
@@ -84,7 +90,7 @@ async fn resume_copies_only_the_missing_parts(server: &Server) {
     let state = tempfile::tempdir().unwrap();
     let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
     let p = unique("resume-both");
-    let (src, dst) = interrupted_copy(server, &p, &env).await;
+    let (src, dst, _first) = interrupted_copy(server, &p, &env).await;
     let kept = journals(&state);
     assert!(
         kept.len() == 1 && kept[0].ends_with(".json"),
@@ -138,7 +144,7 @@ async fn an_unreadable_list_parts_answer_names_the_operation_and_the_parse_error
     let state = tempfile::tempdir().unwrap();
     let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
     let p = unique("resume-unreadable");
-    let (src, dst) = interrupted_copy(&g, &p, &env).await;
+    let (src, dst, _first) = interrupted_copy(&g, &p, &env).await;
 
     let proxy = Proxy::start(&g.endpoint).await;
     proxy.answer(
@@ -183,7 +189,7 @@ async fn a_resumed_copy_that_fails_keeps_the_upload_and_its_journal() {
     let state = tempfile::tempdir().unwrap();
     let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
     let p = unique("resume-fails");
-    let (src, dst) = interrupted_copy(&g, &p, &env).await;
+    let (src, dst, _first) = interrupted_copy(&g, &p, &env).await;
     let kept = uploads(&client, DST_BUCKET, &p).await;
 
     let proxy = Proxy::start(&g.endpoint).await;
@@ -232,7 +238,7 @@ async fn an_upload_gone_during_a_resume_is_not_reported_kept() {
     let state = tempfile::tempdir().unwrap();
     let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
     let p = unique("resume-gone");
-    let (src, dst) = interrupted_copy(&g, &p, &env).await;
+    let (src, dst, _first) = interrupted_copy(&g, &p, &env).await;
     assert_eq!(journals(&state).len(), 1, "the interrupted copy's journal");
 
     let proxy = Proxy::start(&g.endpoint).await;
@@ -265,7 +271,7 @@ async fn a_resume_with_other_flags_than_the_upload_was_created_with_is_refused()
     let state = tempfile::tempdir().unwrap();
     let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
     let p = unique("resume-other-flags");
-    let (src, dst) = interrupted_copy(&g, &p, &env).await;
+    let (src, dst, _first) = interrupted_copy(&g, &p, &env).await;
     let kept = uploads(&client, DST_BUCKET, &p).await;
 
     let proxy = Proxy::start(&g.endpoint).await;
@@ -321,7 +327,7 @@ async fn a_truncated_journal_is_a_clear_error_naming_the_file() {
     let state = tempfile::tempdir().unwrap();
     let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
     let p = unique("resume-truncated");
-    let (src, dst) = interrupted_copy(&g, &p, &env).await;
+    let (src, dst, _first) = interrupted_copy(&g, &p, &env).await;
     let kept = uploads(&client, DST_BUCKET, &p).await;
     let name = journals(&state).pop().expect("a journal");
     let path = state.path().join(&name);

@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use aws_sdk_s3::types::ChecksumAlgorithm;
 use serde_json::Value;
-use support::proxy::{At, Fault, Proxy, Request, When};
+use support::proxy::{At, Fault, Gate, Proxy, Request, When};
 use support::*;
 
 /// Three parts of 5 MiB at most, one in flight at a time: the stream
@@ -658,7 +658,7 @@ async fn interrupted_stream(
     p: &str,
     extra: &[&str],
     env: &[(&str, &str)],
-) -> (Run, Proxy, String, String) {
+) -> (Run, (Proxy, Gate), String, String) {
     let key = format!("{p}src");
     let data = random_bytes(11 * MIB as usize);
     put(&src.client(), SRC_BUCKET, &key, data).await;
@@ -686,14 +686,16 @@ async fn interrupted_stream(
         abort.release();
     }
     let r = child.wait().await;
-    (r, proxy, s, d)
+    // The gate goes back with the proxy: dropped, it would let go the part
+    // 2 it holds, which may then still reach the store.
+    (r, (proxy, part2), s, d)
 }
 
 #[tokio::test]
 async fn ctrl_c_mid_stream_exits_130_and_aborts_the_upload() {
     let (g, m) = (garage().await, moto().await);
     let p = unique("stream-sigint");
-    let (r, proxy, _, _) = interrupted_stream((&g, &m, &g), &p, &[], &[]).await;
+    let (r, (proxy, _part2), _, _) = interrupted_stream((&g, &m, &g), &p, &[], &[]).await;
     assert_eq!(r.code, 130, "{r}");
     assert!(r.stderr.contains("interrupted"), "{r}");
     assert_eq!(
@@ -734,9 +736,9 @@ async fn keep_partial_then_resume(src: &Server, dst: &Server, keys: &Server) {
     let state = tempfile::tempdir().unwrap();
     let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
     let p = unique(&format!("stream-resume-{}", dst.name));
-    // The first run's proxy lives to the end: dropping it would forward
-    // the part 2 it holds (a dropped proxy lets its held requests go) to a
-    // store that may not yet have seen s3cp hang up.
+    // The first run's proxy and its hold of part 2 live to the end:
+    // dropped, either would let the held part 2 go to the store (seen
+    // twice under load: the resume then found part 2 done).
     let (r, _first, src_uri, dst_uri) =
         interrupted_stream((src, dst, keys), &p, &["--keep-partial"], &env).await;
     assert_eq!(r.code, 130, "{r}");
