@@ -32,6 +32,11 @@ Examples:
     subcommand_negates_reqs = true
 )]
 pub struct Cli {
+    /// The arguments as given (with the program's name), for hints that
+    /// print the command again.
+    #[arg(skip)]
+    pub argv: Vec<std::ffi::OsString>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 
@@ -503,8 +508,10 @@ impl Cli {
         T: Into<std::ffi::OsString> + Clone,
     {
         use clap::{CommandFactory, FromArgMatches};
-        let matches = Cli::command().try_get_matches_from(args)?;
+        let argv: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+        let matches = Cli::command().try_get_matches_from(&argv)?;
         let mut cli = Cli::from_arg_matches(&matches)?;
+        cli.argv = argv;
         let mut filters: Vec<(usize, Filter)> = Vec::new();
         for (name, make) in [
             ("include", Filter::Include as fn(String) -> Filter),
@@ -632,19 +639,24 @@ pub struct TransferArgs {
     pub concurrency: Option<usize>,
 
     /// On Ctrl-C or a failure, keep the multipart upload (and its journal in
-    /// the state directory) so that --resume can finish it, instead of
-    /// aborting it.
+    /// the state directory) so that the next run of the same command can
+    /// finish it, instead of aborting it. (A run that continues an upload
+    /// keeps it anyway.)
     #[arg(long)]
     pub keep_partial: bool,
 
-    /// Finish an interrupted multipart copy of SRC to DST (Ctrl-C with
-    /// --keep-partial, kill -9, a crash): copies only the parts S3 does not
-    /// have yet. Give the flags of the interrupted copy: other settings
-    /// than the upload was created with are refused (exit 2), as is a
-    /// source that changed since. Implies --keep-partial: a failure or
-    /// Ctrl-C keeps the upload and its journal.
-    #[arg(long, conflicts_with_all = ["recursive", "from_file", "dry_run"])]
+    /// Insist on finishing an interrupted multipart copy of SRC to DST:
+    /// exit 2 when there is none to finish (a plain rerun finishes it
+    /// too, and copies afresh what it cannot finish). With -r or
+    /// --from-file: exit 2 when no copy of the run was interrupted. A
+    /// source that changed since is refused.
+    #[arg(long, conflicts_with_all = ["dry_run", "no_resume"])]
     pub resume: bool,
+
+    /// Copy afresh even where an interrupted copy could be finished:
+    /// abort the upload its journal names (s3cp's own) first.
+    #[arg(long)]
+    pub no_resume: bool,
 }
 
 /// What s3cp prints.

@@ -248,10 +248,12 @@ pub struct Config {
     /// Requests in flight, shared by all objects and parts: fixed by
     /// `--concurrency`, else adaptive ([`crate::budget`]).
     pub concurrency: Option<usize>,
-    /// Keep failed multipart uploads for `--resume`.
+    /// Keep failed multipart uploads for the next run to finish.
     pub keep_partial: bool,
-    /// Continue an interrupted multipart copy.
-    pub resume: bool,
+    /// What a copy does with an interrupted copy's journal.
+    pub resume: crate::journal::Resume,
+    /// This command line, for the hints that say to run it again.
+    pub rerun: String,
     pub output: Output,
     /// Flags that were accepted but change nothing, said on stderr.
     pub warnings: Vec<String>,
@@ -357,11 +359,55 @@ impl Config {
             copy_mode,
             concurrency: cli.transfer.concurrency,
             keep_partial: cli.transfer.keep_partial,
-            resume: cli.transfer.resume,
+            resume: match (cli.transfer.resume, cli.transfer.no_resume) {
+                (true, _) => crate::journal::Resume::Required,
+                (false, true) => crate::journal::Resume::Never,
+                (false, false) => crate::journal::Resume::Auto,
+            },
+            rerun: rerun_command(&cli.argv),
             output: Output::from(&cli.output),
             warnings,
         })
     }
+}
+
+/// The command line `argv` as a shell reads it back, for hints that say
+/// to run it again: each argument quoted where it must be, and an SSE-C
+/// key given on it (`--sse-c-key`, `--sse-c-copy-source-key`) replaced by
+/// a placeholder, since secrets are never printed.
+fn rerun_command(argv: &[std::ffi::OsString]) -> String {
+    const SECRET: [&str; 2] = ["--sse-c-key", "--sse-c-copy-source-key"];
+    const HIDDEN: &str = "KEY";
+    let mut words = Vec::with_capacity(argv.len());
+    let mut secret_next = false;
+    let mut flags = true;
+    for (i, arg) in argv.iter().enumerate() {
+        let arg = arg.to_string_lossy();
+        let word = if i == 0 {
+            // The program as it was run: the same one runs the hint.
+            crate::uri::shell_word(&arg)
+        } else if std::mem::take(&mut secret_next) {
+            HIDDEN.to_owned()
+        } else if flags && arg == "--" {
+            flags = false;
+            arg.into_owned()
+        } else if let Some(flag) = SECRET
+            .iter()
+            .find(|f| flags && (arg == **f || arg.starts_with(&format!("{f}="))))
+        {
+            match arg.len() == flag.len() {
+                true => {
+                    secret_next = true;
+                    arg.into_owned()
+                }
+                false => format!("{flag}={HIDDEN}"),
+            }
+        } else {
+            crate::uri::shell_word(&arg)
+        };
+        words.push(word);
+    }
+    words.join(" ")
 }
 
 impl Connection {
@@ -893,6 +939,39 @@ fn limits(a: &TransferArgs, stream: bool) -> anyhow::Result<Limits> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_rerun_command_is_the_command_line_with_no_key() {
+        let argv = |a: &[&str]| -> Vec<std::ffi::OsString> { a.iter().map(Into::into).collect() };
+        assert_eq!(
+            rerun_command(&argv(&[
+                "/usr/bin/s3cp",
+                "--endpoint-url",
+                "http://127.0.0.1:3900",
+                "--profile",
+                "ci",
+                "s3://a/big file",
+                "s3://b/",
+            ])),
+            "/usr/bin/s3cp --endpoint-url http://127.0.0.1:3900 --profile ci 's3://a/big file' s3://b/"
+        );
+        let secret = "c2VjcmV0LWtleS1zZWNyZXQta2V5LXNlY3JldC1rZXk=";
+        let line = rerun_command(&argv(&[
+            "s3cp",
+            "--sse-c",
+            "AES256",
+            "--sse-c-key",
+            secret,
+            &format!("--sse-c-copy-source-key={secret}"),
+            "s3://a/k",
+            "s3://b/k",
+        ]));
+        assert!(!line.contains(secret), "{line}");
+        assert_eq!(
+            line,
+            "s3cp --sse-c AES256 --sse-c-key KEY --sse-c-copy-source-key=KEY s3://a/k s3://b/k"
+        );
+    }
 
     fn config(args: &[&str]) -> anyhow::Result<Config> {
         let mut argv = vec!["s3cp"];

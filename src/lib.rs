@@ -158,6 +158,36 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
     let source_endpoint = source_store
         .as_ref()
         .map_or_else(|| endpoint.clone(), |s| s.endpoint.clone());
+    // Journals of interrupted copies, keyed by the stores of both ends.
+    let journals = journal::Journals::new(journal::Stores::new(
+        source_store.as_ref().unwrap_or(&store).url.as_deref(),
+        store.url.as_deref(),
+    ));
+    // A bulk run resumes each object that has a journal and copies the
+    // rest; --resume insists only that there is something to resume.
+    let resume = match (&config.mode, config.resume) {
+        (Mode::One(_), resume) => resume,
+        (mode, journal::Resume::Required) => {
+            let under = |prefix: &uri::S3Uri, uri: &str| uri.starts_with(&prefix.to_string());
+            let any = match mode {
+                Mode::Recursive { src, dst, .. } => {
+                    journals.any(|s, d| under(src, s) && under(dst, d))
+                }
+                _ => journals.any(|_, _| true),
+            };
+            if !any {
+                let failure = Failure::Usage(anyhow::Error::new(error::NothingToResume(format!(
+                    "--resume: no copy of this run was interrupted (no journal of it in \
+                         {}): run without --resume",
+                    journal::dir().display()
+                ))));
+                printer.run_failure(&failure);
+                return failure.exit();
+            }
+            journal::Resume::Auto
+        }
+        (_, resume) => resume,
+    };
     // Every bucket's requests go to its region: given by --source-region /
     // --region, else learned from S3's first redirect (one client per
     // region, all from this configuration: credentials resolved once).
@@ -196,7 +226,9 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
         budget: &budget,
         concurrency: budget.max(),
         keep_partial: config.keep_partial,
-        resume: config.resume,
+        resume,
+        journals: &journals,
+        rerun: &config.rerun,
         endpoint: &endpoint,
     };
     let progress = show_progress(&config);

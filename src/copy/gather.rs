@@ -12,9 +12,8 @@ use futures::{StreamExt, TryStreamExt};
 use super::prepare::{Gathered, Seen};
 use super::{Engine, Known};
 use crate::error::messages::{check_restored, source_error};
-use crate::error::{NothingToResume, ResumeRefused, s3};
+use crate::error::s3;
 use crate::job::CopyJob;
-use crate::journal;
 use crate::options::{Acl, CopyOptions, MetadataDirective};
 use crate::plan::{self, Limits, Method};
 use crate::request::{self, SourceObject};
@@ -70,9 +69,11 @@ impl Engine<'_> {
     }
 
     /// Everything else the plan is made from, read in this order: whether
-    /// `source` can be copied, the journal (`--resume`), the source's parts
-    /// (`--part-size source`, unless resumed) and its ACL (`--copy-acl`).
-    /// `limits`: the copy's (the stream's, for a streamed copy).
+    /// `source` can be copied, an interrupted copy to continue (its journal
+    /// and its upload's parts, under the copy's lock: [`Engine::rerun_of`];
+    /// not for a dry run), the source's parts (`--part-size source`, unless
+    /// resumed) and its ACL (`--copy-acl`). `limits`: the copy's (the
+    /// stream's, for a streamed copy).
     pub(super) async fn gather(
         &self,
         job: &CopyJob,
@@ -80,6 +81,7 @@ impl Engine<'_> {
         seen: Seen,
         opts: &CopyOptions,
         limits: Limits,
+        dry_run: bool,
     ) -> anyhow::Result<Gathered> {
         check_restored(job, &source)?;
         // S3 checks the conditions on CopyObject itself; the multipart path
@@ -90,9 +92,9 @@ impl Engine<'_> {
             opts.conditions
                 .check(&source.etag, source.last_modified.as_ref())?;
         }
-        let resumed = match self.resume {
-            true => Some(read_journal(job)?),
-            false => None,
+        let (lock, resumed) = match dry_run {
+            false => self.rerun_of(job, &source, opts, limits).await?,
+            true => (None, None),
         };
         let source_parts = match limits.source_parts && resumed.is_none() {
             true => Some(self.source_parts(job, &source, opts).await?),
@@ -108,6 +110,7 @@ impl Engine<'_> {
             resumed,
             source_parts,
             acl,
+            lock,
         })
     }
 
@@ -182,21 +185,5 @@ impl Engine<'_> {
                 )
             })?;
         Ok(request::grants_from_acl(out.grants()))
-    }
-}
-
-/// `--resume`: the journal of the interrupted copy of `job`, whose plan
-/// (and upload) the copy keeps.
-fn read_journal(job: &CopyJob) -> anyhow::Result<journal::Entry> {
-    match journal::read(job) {
-        Ok(Some(entry)) => Ok(entry),
-        Ok(None) => Err(anyhow::Error::new(NothingToResume(format!(
-            "there is no interrupted copy of {} to {} to resume (no journal at {}): copy it \
-             without --resume",
-            job.src,
-            job.dst,
-            journal::path(job).display()
-        )))),
-        Err(why) => Err(anyhow::Error::new(ResumeRefused(why))),
     }
 }

@@ -25,6 +25,7 @@ mod own_write;
 mod prepare;
 mod prove;
 mod read;
+mod rerun;
 mod single;
 mod skip;
 mod stream;
@@ -152,11 +153,15 @@ pub struct Engine<'a> {
     /// Parts of one object scheduled at once (at most the budget's size).
     pub concurrency: usize,
     /// Keep a failed or interrupted multipart upload (and its journal) for
-    /// `--resume` instead of aborting it. A copy that continues a journal
-    /// keeps them whatever this says.
+    /// the next run instead of aborting it. A copy that continues a
+    /// journal keeps them whatever this says.
     pub keep_partial: bool,
-    /// Continue the multipart upload the journal recorded.
-    pub resume: bool,
+    /// What a copy does with an interrupted copy's journal.
+    pub resume: journal::Resume,
+    /// Where the journals are, keyed by this run's stores.
+    pub journals: &'a journal::Journals,
+    /// This run's command line, for the hint that says to run it again.
+    pub rerun: &'a str,
     /// Where requests go, for messages: the endpoint URL, or "the AWS S3
     /// endpoint for region R".
     pub endpoint: &'a str,
@@ -276,7 +281,9 @@ impl Engine<'_> {
         };
         let (source, seen) = self.know_source(job, known, streamed, opts).await?;
         *size = Some(source.size);
-        let gathered = self.gather(job, source, seen, opts, limits).await?;
+        let gathered = self
+            .gather(job, source, seen, opts, limits, dry_run)
+            .await?;
         let plan = prepare::prepare(job, &gathered, opts, limits, streamed)?;
         let source = &gathered.source;
         tracing::info!(
@@ -424,9 +431,10 @@ pub enum Known<'a> {
     Headed(&'a SourceObject),
 }
 
-/// `--resume` with flags that would have created another upload than the
-/// journal's: refused (exit 2), each flag named with both values, so that
-/// the upload is never completed as if it had this run's settings.
+/// A rerun (or `--resume`) with flags that would have created another
+/// upload than the journal's: refused (exit 2), each flag named with both
+/// values, so that the upload is never completed as if it had this run's
+/// settings.
 fn refuse_other_settings(
     job: &CopyJob,
     entry: &journal::Entry,
@@ -441,13 +449,13 @@ fn refuse_other_settings(
         .map(|d| format!("{}: {} then, {} now", d.flag, d.then, d.now))
         .collect();
     Err(anyhow::Error::new(ResumeRefused(format!(
-        "upload {} of {} was created with other settings than this run's ({}), and it keeps \
-         those it was created with: resume with the flags of the interrupted copy, or remove \
-         it with {} and copy again without --resume; nothing was written",
+        "upload {} of {} (an interrupted copy, which this run would finish) was created with \
+         other settings than this run's ({}), and it keeps those it was created with: run \
+         with the flags of the interrupted copy to finish it, or give --no-resume (instead of \
+         --resume) to abort it and copy afresh with these; nothing was written",
         entry.upload_id,
         job.dst,
-        each.join("; "),
-        multipart::abort_command(job, &entry.upload_id)
+        each.join("; ")
     ))))
 }
 

@@ -3,8 +3,8 @@
 //! UploadPartCopy parts in parallel with bounded concurrency, each pinned to
 //! the HEADed object, then CompleteMultipartUpload. Any failure or Ctrl-C
 //! aborts the upload: no orphaned upload and no half-made object; unless
-//! it is kept for `--resume` (`--keep-partial`, or a run that continues a
-//! journal, which loses nothing).
+//! it is kept for the next run to finish (`--keep-partial`, or a run that
+//! continues a journal, which loses nothing).
 //!
 //! s3cp aborts only an upload whose id it received. When an answer to
 //! CreateMultipartUpload was lost, the uploads that attempt may have
@@ -20,6 +20,7 @@ use tokio_util::sync::CancellationToken;
 use std::time::SystemTime;
 
 use super::own_write::{EtagCheck, LastAttempts, OwnWrite, ServerClock, Written};
+use super::rerun::ResumePoint;
 use super::stream::{InOrderMd5, Transfer};
 use super::{Copied, Engine, Resumed};
 use crate::checksum::{Algorithm, Ask, Checksum};
@@ -45,8 +46,8 @@ pub(super) struct Task<'a> {
     pub(super) part_size: u64,
     /// The checksum S3 is asked to compute (CreateMultipartUpload).
     pub(super) checksum: Ask,
-    /// `--resume`: the journal of the upload to continue.
-    pub(super) resume: Option<&'a journal::Entry>,
+    /// The interrupted copy this one continues ([`Engine::rerun_of`]).
+    pub(super) resume: Option<&'a ResumePoint>,
     /// What the upload is created with, for the journal.
     pub(super) settings: &'a journal::Settings,
     /// When the copy started, by this machine's clock.
@@ -68,10 +69,16 @@ impl Task<'_> {
         // Uploads that a lost CreateMultipartUpload answer may have left:
         // named by the result, whatever it is.
         let (upload_id, part_size, done, strays, resumed) = match self.resume {
-            Some(entry) => {
-                let (id, part_size, done, resumed) = self.resume_point(entry).await?;
-                (id, part_size, done, Vec::new(), Some(resumed))
-            }
+            Some(point) => (
+                point.entry.upload_id.clone(),
+                point.entry.part_size,
+                point.done.clone(),
+                Vec::new(),
+                Some(Resumed {
+                    parts_done: point.done.len() as u64,
+                    list_pages: point.list_pages,
+                }),
+            ),
             None => {
                 let (id, strays) = self.create(cancel).await?;
                 (id, self.part_size, Vec::new(), strays, None)
@@ -175,7 +182,7 @@ impl Task<'_> {
                 checksum,
                 keyed,
             }) => {
-                journal::remove(job);
+                self.engine.journals.remove(job);
                 Ok((
                     Copied {
                         etag,
@@ -199,7 +206,7 @@ impl Task<'_> {
             // since it was created): nothing to keep or abort, and its
             // journal leads nowhere.
             Err(err) if upload_gone(&err) => {
-                journal::remove(job);
+                self.engine.journals.remove(job);
                 let note = format!(
                     "upload {upload_id} of {} no longer exists (aborted since, or expired by a \
                      lifecycle rule): nothing of this copy was kept; copy it again",
@@ -216,12 +223,11 @@ impl Task<'_> {
                     && !self.source_changed(&err) =>
             {
                 let note = format!(
-                    "upload {upload_id} of {} kept ({}): finish it with s3cp --resume {} {} \
-                     (and the same flags), or remove it with {}",
+                    "upload {upload_id} of {} kept ({}): run the same command again to finish \
+                     it, sending only the parts it lacks: {}; or remove it with {}",
                     job.dst,
-                    journal::path(job).display(),
-                    crate::uri::shell_word(&job.src.to_string()),
-                    crate::uri::shell_word(&job.dst.to_string()),
+                    self.engine.journals.path(job).display(),
+                    self.engine.rerun,
                     abort_command(job, &upload_id)
                 );
                 tracing::warn!("{note}");
@@ -229,7 +235,7 @@ impl Task<'_> {
             }
             Err(err) => {
                 self.abort(&upload_id).await;
-                journal::remove(job);
+                self.engine.journals.remove(job);
                 Err(err)
             }
         }
@@ -294,6 +300,7 @@ impl Task<'_> {
             ));
         }
         let entry = journal::Entry::new(
+            self.engine.journals.stores(),
             job,
             &upload_id,
             &source.etag,
@@ -303,114 +310,13 @@ impl Task<'_> {
             self.streamed,
             self.settings.clone(),
         );
-        if let Err(e) = journal::write(job, &entry) {
+        if let Err(e) = self.engine.journals.write(job, &entry) {
             tracing::warn!(
                 "cannot write the resume journal {} ({e}); this copy cannot be resumed",
-                journal::path(job).display()
+                self.engine.journals.path(job).display()
             );
         }
         Ok((upload_id, strays))
-    }
-
-    /// `--resume`: the upload, part size and finished parts of the copy
-    /// the journal recorded, if the source is still the same object.
-    async fn resume_point(
-        &self,
-        entry: &journal::Entry,
-    ) -> anyhow::Result<(String, u64, Vec<CompletedPart>, Resumed)> {
-        let (job, source) = (self.job, self.source);
-        if entry.etag != source.etag
-            || entry.source_version_id != source.version_id
-            || entry.size != source.size
-        {
-            anyhow::bail!(
-                "{} changed since the interrupted copy (ETag {} then, {} now), so upload {} \
-                 cannot be finished: remove it with {} and copy again without --resume",
-                job.src,
-                entry.etag,
-                source.etag,
-                entry.upload_id,
-                abort_command(job, &entry.upload_id)
-            );
-        }
-        let (done, list_pages) = self.list_parts(entry).await?;
-        tracing::info!(
-            "resuming upload {}: {} parts already copied",
-            entry.upload_id,
-            done.len()
-        );
-        let resumed = Resumed {
-            parts_done: done.len() as u64,
-            list_pages,
-        };
-        Ok((entry.upload_id.clone(), entry.part_size, done, resumed))
-    }
-
-    /// The parts S3 has for the upload, kept only where they are whole
-    /// (their size is the planned size of that part). Each page is one
-    /// request within the shared budget, to the destination's region.
-    async fn list_parts(
-        &self,
-        entry: &journal::Entry,
-    ) -> anyhow::Result<(Vec<CompletedPart>, u64)> {
-        let (job, opts) = (self.job, self.opts);
-        let planned: std::collections::HashMap<i32, u64> = plan::parts(entry.size, entry.part_size)
-            .map(|p| (p.number, p.bytes()))
-            .collect();
-        // Page by page from the part-number marker, each page through
-        // send_to: the first request of a resumed copy to the destination
-        // may be the one that learns its region.
-        let mut done = Vec::new();
-        let mut marker = None;
-        let mut pages = 0;
-        loop {
-            pages += 1;
-            let page = self.engine.send_to(&job.dst.bucket, |c| {
-                request::list_parts(c, job, opts, &entry.upload_id)
-                    .set_part_number_marker(marker.clone())
-                    .send()
-            });
-            let page = page.await.map_err(|err| {
-                let e = S3Error::from_sdk("ListParts", &err);
-                let gone = e.is_code("NoSuchUpload");
-                let e = anyhow::Error::new(e);
-                if gone {
-                    journal::remove(job);
-                    e.context(format!(
-                        "upload {} no longer exists (completed or aborted since): copy \
-                         again without --resume",
-                        entry.upload_id
-                    ))
-                } else {
-                    e.context(format!(
-                        "cannot list the parts of upload {}",
-                        entry.upload_id
-                    ))
-                }
-            })?;
-            for part in page.parts() {
-                let (Some(n), Some(size)) = (part.part_number(), part.size()) else {
-                    continue;
-                };
-                if planned.get(&n) == Some(&(size.max(0) as u64)) {
-                    done.push(
-                        CompletedPart::builder()
-                            .part_number(n)
-                            .set_e_tag(part.e_tag().map(str::to_owned))
-                            .set_checksum_crc32(part.checksum_crc32().map(str::to_owned))
-                            .set_checksum_crc32_c(part.checksum_crc32_c().map(str::to_owned))
-                            .set_checksum_crc64_nvme(part.checksum_crc64_nvme().map(str::to_owned))
-                            .set_checksum_sha1(part.checksum_sha1().map(str::to_owned))
-                            .set_checksum_sha256(part.checksum_sha256().map(str::to_owned))
-                            .build(),
-                    );
-                }
-            }
-            marker = page.next_part_number_marker().map(str::to_owned);
-            if !page.is_truncated().unwrap_or(false) || marker.is_none() {
-                return Ok((done, pages));
-            }
-        }
     }
 
     /// CompleteMultipartUpload, with its outcome resolved rather than
@@ -599,13 +505,23 @@ impl Task<'_> {
             .await
     }
 
-    /// Aborts the upload. If even that fails, the user is told exactly which
-    /// upload to remove, since s3cp must not leave one behind silently.
+    /// Aborts the upload ([`Engine::abort_upload`]).
     async fn abort(&self, upload_id: &str) {
-        let job = self.job;
-        let client = self.engine.regions.client_for(&job.dst.bucket);
-        let req = request::abort_multipart_upload(&client, job, self.opts, upload_id);
-        match self.engine.send(req.send()).await {
+        self.engine
+            .abort_upload(self.job, self.opts, upload_id)
+            .await;
+    }
+}
+
+impl Engine<'_> {
+    /// Aborts an upload of s3cp's own (its id came from
+    /// CreateMultipartUpload, or from the journal of such an upload). If
+    /// even that fails, the user is told exactly which upload to remove,
+    /// since s3cp must not leave one behind silently.
+    pub(super) async fn abort_upload(&self, job: &CopyJob, opts: &CopyOptions, upload_id: &str) {
+        let client = self.regions.client_for(&job.dst.bucket);
+        let req = request::abort_multipart_upload(&client, job, opts, upload_id);
+        match self.send(req.send()).await {
             Ok(_) => tracing::info!("aborted multipart upload {upload_id}"),
             Err(err) if S3Error::from_sdk("", &err).is_code("NoSuchUpload") => {
                 tracing::info!("multipart upload {upload_id} is already gone")

@@ -11,6 +11,7 @@
 //! checksum) is counted where it is sent.
 
 use super::read::RANGE;
+use super::rerun::ResumePoint;
 use super::{Copied, Resumed};
 use crate::checksum::{self, Proof};
 use crate::job::CopyJob;
@@ -20,14 +21,15 @@ use crate::plan::{self, Limits, Method};
 use crate::request::{self, SourceObject};
 
 /// What a copy reads before anything is decided.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(super) struct Gathered {
     /// The source, as its HEAD or a listing tells it.
     pub(super) source: SourceObject,
     /// How the source came to be known.
     pub(super) seen: Seen,
-    /// `--resume`: the journal of the upload to continue.
-    pub(super) resumed: Option<journal::Entry>,
+    /// An interrupted copy this one continues: its journal and the parts
+    /// its upload has.
+    pub(super) resumed: Option<ResumePoint>,
     /// `--part-size source` (not resumed): the method that repeats the
     /// source's own parts, as HEADs of its parts told it (one CopyObject
     /// for a single-part source, which needs none).
@@ -35,6 +37,11 @@ pub(super) struct Gathered {
     /// The ACL the write carries: the source's grants under `--copy-acl`
     /// (read), else what was given.
     pub(super) acl: Acl,
+    /// The copy's lock, held until it ends ([`Engine::rerun_of`]).
+    ///
+    /// [`Engine::rerun_of`]: super::Engine::rerun_of
+    #[allow(dead_code, reason = "held for as long as the copy runs, not read")]
+    pub(super) lock: Option<journal::Lock>,
 }
 
 /// How the source came to be known.
@@ -135,7 +142,7 @@ pub(super) fn prepare(
         ..
     } = gathered;
     // A resumed copy keeps the plan (and upload) it was started with.
-    let method = match (resumed, *source_parts) {
+    let method = match (resumed.as_ref().map(|r| &r.entry), *source_parts) {
         (Some(e), _) => Method::Multipart {
             part_size: e.part_size,
             parts: e.size.div_ceil(e.part_size),
@@ -162,8 +169,8 @@ pub(super) fn prepare(
     // What this run would create the upload with; a resume must match
     // what the journal's upload was created with, before any write.
     let settings = journal::Settings::of(opts, checks.ask, limits, streamed);
-    if let Some(entry) = resumed {
-        super::refuse_other_settings(job, entry, &settings)?;
+    if let Some(r) = resumed {
+        super::refuse_other_settings(job, &r.entry, &settings)?;
     }
     let requests = Requests {
         head: u64::from(*seen == Seen::Headed),
@@ -279,6 +286,7 @@ mod tests {
             },
             seen,
             resumed: None,
+            lock: None,
             source_parts: None,
             acl: Acl::Default,
         }
@@ -517,11 +525,21 @@ mod tests {
         assert_eq!(md5.requests.verify_gets, 0);
     }
 
+    /// An interrupted copy to continue, as its journal and upload tell it.
+    fn point(entry: journal::Entry) -> ResumePoint {
+        ResumePoint {
+            entry,
+            done: Vec::new(),
+            list_pages: 1,
+        }
+    }
+
     /// The journal of an interrupted copy of `size` bytes in parts of
     /// `part_size`, created with `opts`'s settings.
-    fn journal(size: u64, part_size: u64, opts: &CopyOptions, limits: Limits) -> journal::Entry {
+    fn journal(size: u64, part_size: u64, opts: &CopyOptions, limits: Limits) -> ResumePoint {
         let settings = journal::Settings::of(opts, Ask::default(), limits, false);
-        journal::Entry::new(
+        point(journal::Entry::new(
+            &journal::Stores::new(None, None),
             &job(),
             "U1",
             "\"e-5\"",
@@ -530,7 +548,7 @@ mod tests {
             part_size,
             false,
             settings,
-        )
+        ))
     }
 
     #[test]
@@ -573,6 +591,7 @@ mod tests {
         let ask = plan_of(&streamed, &opts, stream(), true).checks.ask;
         let settings = journal::Settings::of(&opts, ask, stream(), true);
         let entry = journal::Entry::new(
+            &journal::Stores::new(None, None),
             &job(),
             "U1",
             "\"e-5\"",
@@ -582,7 +601,7 @@ mod tests {
             true,
             settings,
         );
-        streamed.resumed = Some(entry);
+        streamed.resumed = Some(point(entry));
         let plan = plan_of(&streamed, &opts, stream(), true);
         // HEAD, Create, 5 x (GET, UploadPart), Complete.
         assert_eq!(plan.requests.total(), 13);

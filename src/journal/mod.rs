@@ -3,8 +3,14 @@
 //! plan and what the upload was created with ([`Settings`]). Written when
 //! the upload is created, removed when it completes or is aborted; what is
 //! left after Ctrl-C with `--keep-partial`, `kill -9`, a crash or a lost
-//! network is what `s3cp --resume SRC DST` continues. Which parts are done
-//! is asked of S3 (ListParts), not recorded here.
+//! network is what the next run of the same copy continues (a plain rerun,
+//! or `--resume`, which insists). Which parts are done is asked of S3
+//! (ListParts), not recorded here.
+//!
+//! A journal is keyed by the stores of both ends (their endpoints, or AWS)
+//! and the source and destination ([`Journals::path`]), and a run holds its
+//! [`Lock`] while it continues or starts the upload, so that two runs of
+//! the same copy never write one upload together.
 //!
 //! A resume must finish the upload as it was created: a run whose flags
 //! would have created another (another encryption, storage class,
@@ -26,15 +32,38 @@ use crate::job::CopyJob;
 use crate::options::{Acl, CopyOptions, MetadataOptions, TaggingOptions};
 use crate::plan::{self, Limits};
 
-/// Format version of a journal file. Version 1 recorded no [`Settings`].
-const VERSION: u32 = 2;
+mod lock;
+
+pub use lock::Lock;
+
+/// Format version of a journal file. Version 1 recorded no [`Settings`],
+/// version 2 not the stores.
+const VERSION: u32 = 3;
+
+/// What a copy does with the journal a run before it left.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Resume {
+    /// A plain run: finish the interrupted copy if it can be finished,
+    /// else (the source changed, the upload is gone) copy afresh.
+    #[default]
+    Auto,
+    /// `--resume`: finish it, or refuse (exit 2) when there is nothing to
+    /// finish or it cannot be finished.
+    Required,
+    /// `--no-resume`: abort the journal's upload and copy afresh.
+    Never,
+}
 
 /// One multipart copy that may be resumed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub version: u32,
+    /// The source's store: its endpoint URL, or `aws`.
+    pub source_store: String,
     pub src: String,
+    /// The destination's store.
+    pub destination_store: String,
     pub dst: String,
     pub upload_id: String,
     /// The source the parts are pinned to.
@@ -52,6 +81,7 @@ pub struct Entry {
 impl Entry {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
+        stores: &Stores,
         job: &CopyJob,
         upload_id: &str,
         etag: &str,
@@ -63,7 +93,9 @@ impl Entry {
     ) -> Self {
         Entry {
             version: VERSION,
+            source_store: stores.source.clone(),
             src: job.src.to_string(),
+            destination_store: stores.destination.clone(),
             dst: job.dst.to_string(),
             upload_id: upload_id.to_owned(),
             etag: etag.to_owned(),
@@ -78,11 +110,17 @@ impl Entry {
     /// Why this entry cannot be the journal of `job`'s copy, if it cannot:
     /// another copy's, or a plan that no copy makes (S3 would refuse it, or
     /// it would send millions of requests).
-    fn check(&self, job: &CopyJob) -> Result<(), String> {
+    fn check(&self, stores: &Stores, job: &CopyJob) -> Result<(), String> {
         if self.src != job.src.to_string() || self.dst != job.dst.to_string() {
             return Err(format!(
                 "it is the journal of a copy of {} to {}",
                 self.src, self.dst
+            ));
+        }
+        if self.source_store != stores.source || self.destination_store != stores.destination {
+            return Err(format!(
+                "it is the journal of a copy from {} to {}",
+                self.source_store, self.destination_store
             ));
         }
         if self.upload_id.trim().is_empty() {
@@ -339,47 +377,152 @@ fn state_base() -> PathBuf {
     }
 }
 
-/// The journal file of a copy: named by a hash of its source and
-/// destination, so the same command line finds it again.
-pub fn path(job: &CopyJob) -> PathBuf {
-    let digest = Md5::digest(format!("{}\n{}", job.src, job.dst).as_bytes());
-    let name: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    dir().join(format!("{name}.json"))
+/// The stores of a copy's two ends, as journals name them: the endpoint
+/// URL (lower case, no trailing `/`), or `aws`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stores {
+    pub source: String,
+    pub destination: String,
 }
 
-/// Writes the entry atomically: a temporary file in the same directory,
-/// persisted (renamed) into place, so a crash leaves the old entry or the
-/// new one, never half of one.
-pub fn write(job: &CopyJob, entry: &Entry) -> io::Result<()> {
-    let path = path(job);
-    let dir = path.parent().expect("journal dir");
-    std::fs::create_dir_all(dir)?;
-    let mut file = tempfile::NamedTempFile::new_in(dir)?;
-    file.write_all(&serde_json::to_vec_pretty(entry)?)?;
-    file.persist(&path).map_err(|e| e.error)?;
-    Ok(())
-}
-
-/// The journal of `job`'s copy: `Ok(None)` when there is none; an error
-/// that names the file and says what to do when it is there and cannot be
-/// used (unreadable, corrupt, edited, written by another version).
-pub fn read(job: &CopyJob) -> Result<Option<Entry>, String> {
-    let path = path(job);
-    let bytes = match std::fs::read(&path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(format!(
-                "cannot read the resume journal {}: {e}",
-                path.display()
-            ));
+impl Stores {
+    /// From the endpoint URLs (`None`: AWS).
+    pub fn new(source: Option<&str>, destination: Option<&str>) -> Self {
+        let name = |url: Option<&str>| {
+            url.map_or_else(
+                || "aws".to_owned(),
+                |u| u.trim_end_matches('/').to_ascii_lowercase(),
+            )
+        };
+        Stores {
+            source: name(source),
+            destination: name(destination),
         }
-    };
-    parse(&bytes, job, &path).map(Some)
+    }
+}
+
+/// The journals of a run's copies: in [`dir`], keyed by the run's stores.
+#[derive(Debug, Clone)]
+pub struct Journals {
+    dir: PathBuf,
+    stores: Stores,
+}
+
+/// Another run holds the lock of a copy: it is writing that copy now.
+#[derive(Debug, thiserror::Error)]
+#[error("another s3cp run holds {}", .0.display())]
+pub struct Busy(pub PathBuf);
+
+impl Journals {
+    /// The journals in the state directory ([`dir`]).
+    pub fn new(stores: Stores) -> Self {
+        Journals { dir: dir(), stores }
+    }
+
+    pub fn stores(&self) -> &Stores {
+        &self.stores
+    }
+
+    /// The journal file of a copy: named by a hash of both stores, its
+    /// source and its destination, so the same copy finds it again (and
+    /// the same names on other stores do not).
+    pub fn path(&self, job: &CopyJob) -> PathBuf {
+        self.dir.join(format!("{}.json", self.name(job)))
+    }
+
+    fn name(&self, job: &CopyJob) -> String {
+        let key = format!(
+            "{}\n{}\n{}\n{}",
+            self.stores.source, job.src, self.stores.destination, job.dst
+        );
+        Md5::digest(key.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// Whether `job` has a journal file (readable or not).
+    pub fn exists(&self, job: &CopyJob) -> bool {
+        self.path(job).exists()
+    }
+
+    /// The lock of `job`'s copy, held until dropped; [`Busy`] when another
+    /// run holds it.
+    pub fn lock(&self, job: &CopyJob) -> anyhow::Result<Lock> {
+        std::fs::create_dir_all(&self.dir).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot create the state directory {} ({e}): set S3CP_STATE_DIR to a \
+                 writable directory",
+                self.dir.display()
+            )
+        })?;
+        let path = self.dir.join(format!("{}.lock", self.name(job)));
+        match Lock::take(&path) {
+            Ok(Some(lock)) => Ok(lock),
+            Ok(None) => Err(anyhow::Error::new(Busy(path))),
+            Err(e) => Err(anyhow::anyhow!(
+                "cannot lock {} ({e}): set S3CP_STATE_DIR to a writable directory",
+                path.display()
+            )),
+        }
+    }
+
+    /// Writes the entry atomically: a temporary file in the same directory,
+    /// persisted (renamed) into place, so a crash leaves the old entry or
+    /// the new one, never half of one.
+    pub fn write(&self, job: &CopyJob, entry: &Entry) -> io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        let mut file = tempfile::NamedTempFile::new_in(&self.dir)?;
+        file.write_all(&serde_json::to_vec_pretty(entry)?)?;
+        file.persist(self.path(job)).map_err(|e| e.error)?;
+        Ok(())
+    }
+
+    /// The journal of `job`'s copy: `Ok(None)` when there is none; an
+    /// error that names the file and says what to do when it is there and
+    /// cannot be used (unreadable, corrupt, edited, written by another
+    /// version).
+    pub fn read(&self, job: &CopyJob) -> Result<Option<Entry>, String> {
+        let path = self.path(job);
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => {
+                return Err(format!(
+                    "cannot read the resume journal {}: {e}",
+                    path.display()
+                ));
+            }
+        };
+        parse(&bytes, &self.stores, job, &path).map(Some)
+    }
+
+    pub fn remove(&self, job: &CopyJob) {
+        let _ = std::fs::remove_file(self.path(job));
+    }
+
+    /// Whether any journal of these stores names a copy that `wanted`
+    /// takes (by its source and destination URIs): `-r --resume` and
+    /// `--from-file --resume` have something to resume. Files that cannot
+    /// be read count as none.
+    pub fn any(&self, wanted: impl Fn(&str, &str) -> bool) -> bool {
+        let Ok(dir) = std::fs::read_dir(&self.dir) else {
+            return false;
+        };
+        dir.filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+            .filter_map(|e| std::fs::read(e.path()).ok())
+            .filter_map(|b| serde_json::from_slice::<Entry>(&b).ok())
+            .any(|e| {
+                e.source_store == self.stores.source
+                    && e.destination_store == self.stores.destination
+                    && wanted(&e.src, &e.dst)
+            })
+    }
 }
 
 /// A journal's bytes as `job`'s entry, checked ([`Entry::check`]).
-fn parse(bytes: &[u8], job: &CopyJob, path: &Path) -> Result<Entry, String> {
+fn parse(bytes: &[u8], stores: &Stores, job: &CopyJob, path: &Path) -> Result<Entry, String> {
     let corrupt = |why: String| {
         format!(
             "the resume journal {} is corrupt ({why}), so s3cp cannot tell what to resume: \
@@ -394,18 +537,17 @@ fn parse(bytes: &[u8], job: &CopyJob, path: &Path) -> Result<Entry, String> {
         .map_err(|e| corrupt(format!("not JSON, truncated or edited: {e}")))?;
     match value.get("version").and_then(serde_json::Value::as_u64) {
         Some(v) if v == u64::from(VERSION) => {}
-        Some(1) => {
+        Some(v @ (1 | 2)) => {
             let upload = value
                 .get("upload_id")
                 .and_then(serde_json::Value::as_str)
                 .unwrap_or("ID");
             return Err(format!(
-                "the resume journal {} was written by an older s3cp (journal version 1), which \
-                 did not record what upload {upload} was created with (encryption, storage \
-                 class, metadata, ACL, tags, checksum), so this run cannot check that its flags \
-                 are the same: finish it with the s3cp that started it, or remove the upload \
-                 (s3cp uploads abort {} --upload-id {}) and the file, and copy again \
-                 without --resume",
+                "the resume journal {} was written by an older s3cp (journal version {v}), \
+                 which did not record all that upload {upload} was created with, so this run \
+                 cannot check that it would finish the same copy: finish it with the s3cp \
+                 that started it, or remove the upload (s3cp uploads abort {} --upload-id {}) \
+                 and the file, and copy again without --resume",
                 path.display(),
                 crate::uri::shell_word(&job.dst.to_string()),
                 crate::uri::shell_word(upload)
@@ -421,12 +563,8 @@ fn parse(bytes: &[u8], job: &CopyJob, path: &Path) -> Result<Entry, String> {
         None => return Err(corrupt("no version".to_owned())),
     }
     let entry: Entry = serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))?;
-    entry.check(job).map_err(corrupt)?;
+    entry.check(stores, job).map_err(corrupt)?;
     Ok(entry)
-}
-
-pub fn remove(job: &CopyJob) {
-    let _ = std::fs::remove_file(path(job));
 }
 
 #[cfg(test)]
@@ -442,6 +580,10 @@ mod tests {
         CopyJob::new("s3://a/big", "s3://b/big").unwrap()
     }
 
+    fn stores() -> Stores {
+        Stores::new(None, Some("http://127.0.0.1:3900/"))
+    }
+
     fn settings(opts: &CopyOptions) -> Settings {
         Settings::of(opts, Ask::default(), Limits::default(), false)
     }
@@ -450,6 +592,7 @@ mod tests {
         let job = job();
         let settings = settings(&CopyOptions::default());
         Entry::new(
+            &stores(),
             &job,
             "U1",
             "\"e\"",
@@ -463,14 +606,52 @@ mod tests {
 
     fn parsed(entry: &serde_json::Value) -> Result<Entry, String> {
         let bytes = serde_json::to_vec(entry).unwrap();
-        parse(&bytes, &job(), Path::new("/state/j.json"))
+        parse(&bytes, &stores(), &job(), Path::new("/state/j.json"))
+    }
+
+    #[test]
+    fn journals_are_keyed_by_both_stores_and_both_ends() {
+        let here = Journals {
+            dir: PathBuf::from("/state"),
+            stores: stores(),
+        };
+        let names = |stores: Stores, src: &str, dst: &str| {
+            let j = Journals {
+                dir: PathBuf::from("/state"),
+                stores,
+            };
+            j.path(&CopyJob::new(src, dst).unwrap())
+        };
+        let path = here.path(&job());
+        assert_eq!(path, names(stores(), "s3://a/big", "s3://b/big"));
+        // The same URL written otherwise is the same store.
+        assert_eq!(
+            path,
+            names(
+                Stores::new(None, Some("HTTP://127.0.0.1:3900")),
+                "s3://a/big",
+                "s3://b/big"
+            )
+        );
+        for other in [
+            names(Stores::new(None, None), "s3://a/big", "s3://b/big"),
+            names(
+                Stores::new(Some("http://127.0.0.1:3900"), Some("http://127.0.0.1:3900")),
+                "s3://a/big",
+                "s3://b/big",
+            ),
+            names(stores(), "s3://a/big", "s3://b/big2"),
+            names(stores(), "s3://a/big2", "s3://b/big"),
+        ] {
+            assert_ne!(path, other);
+        }
     }
 
     #[test]
     fn a_written_journal_reads_back_the_same() {
         let e = entry();
         let text = serde_json::to_vec_pretty(&e).unwrap();
-        assert_eq!(parse(&text, &job(), Path::new("j.json")), Ok(e));
+        assert_eq!(parse(&text, &stores(), &job(), Path::new("j.json")), Ok(e));
     }
 
     #[test]
@@ -502,6 +683,10 @@ mod tests {
                 edited("dst", "s3://b/other".into()),
                 "a copy of s3://a/big to s3://b/other",
             ),
+            (
+                edited("destination_store", "aws".into()),
+                "a copy from aws to aws",
+            ),
             (edited("size", "eleven".into()), "invalid type"),
             (edited("version", serde_json::Value::Null), "no version"),
         ];
@@ -513,7 +698,13 @@ mod tests {
         }
         // Truncated: half of a good journal.
         let text = serde_json::to_vec_pretty(&entry()).unwrap();
-        let e = parse(&text[..text.len() / 2], &job(), Path::new("/state/j.json")).unwrap_err();
+        let e = parse(
+            &text[..text.len() / 2],
+            &stores(),
+            &job(),
+            Path::new("/state/j.json"),
+        )
+        .unwrap_err();
         assert!(e.contains("/state/j.json is corrupt (not JSON"), "{e}");
     }
 
@@ -531,9 +722,12 @@ mod tests {
             e.contains("s3cp uploads abort s3://b/big --upload-id U1"),
             "{e}"
         );
-        old["version"] = 3.into();
+        old["version"] = 2.into();
         let e = parsed(&old).unwrap_err();
-        assert!(e.contains("has version 3"), "{e}");
+        assert!(e.contains("(journal version 2)"), "{e}");
+        old["version"] = 4.into();
+        let e = parsed(&old).unwrap_err();
+        assert!(e.contains("has version 4"), "{e}");
     }
 
     #[test]
