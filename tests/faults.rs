@@ -353,21 +353,18 @@ async fn keep_partial_then_resume_copies_only_the_missing_parts() {
     let r = child.wait().await;
     assert_eq!(r.code, 130, "{r}");
     assert!(r.stderr.contains("kept"), "{r}");
-    assert!(r.stderr.contains("s3cp --resume"), "{r}");
+    assert!(r.stderr.contains("run the same command again"), "{r}");
     let before = parts_done(&client, &dst_key).await;
     assert!(
         before > 0 && before < 80,
         "{before} parts done before the resume"
     );
     assert_eq!(before, 2, "the parts before the held one");
-    assert_eq!(
-        std::fs::read_dir(state.path()).unwrap().count(),
-        1,
-        "one journal"
-    );
+    assert_eq!(journals(&state).len(), 1, "one journal");
 
-    // --resume, through the proxy to count what it sends.
-    let proxy = Proxy::start(&g.endpoint).await;
+    // --resume, through the same proxy (the endpoint keys the journal),
+    // counted alone.
+    proxy.reset();
     let mut args = vec!["--json", "--resume"];
     args.extend(SLOW);
     args.extend([src.as_str(), dst.as_str()]);
@@ -384,11 +381,7 @@ async fn keep_partial_then_resume_copies_only_the_missing_parts() {
         digest(&client, DST_BUCKET, &dst_key).await
     );
     assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
-    assert_eq!(
-        std::fs::read_dir(state.path()).unwrap().count(),
-        0,
-        "journal removed"
-    );
+    assert!(state_files(&state).is_empty(), "journal and lock removed");
 
     // Nothing left to resume: a usage error.
     let r = g.s3cp_with(&["--resume", &src, &dst], &env).await;
@@ -396,8 +389,16 @@ async fn keep_partial_then_resume_copies_only_the_missing_parts() {
     assert!(r.stderr.contains("no interrupted copy"), "{r}");
 }
 
+/// A CI job killed mid-copy (kill -9: no journal or upload cleaned up)
+/// and retried with the same command: the rerun finishes the upload the
+/// first run left, sending only the parts it lacks, and leaves no upload
+/// behind. (A plain rerun copied every part again, deleted the journal and
+/// left the old upload billed.) When the source changed in between, the
+/// rerun aborts that upload (its own, by the journal's id) and copies the
+/// new source afresh; `--resume` refuses it instead, naming the command
+/// that removes that one upload.
 #[tokio::test]
-async fn kill_9_then_resume_completes_and_a_changed_source_is_refused() {
+async fn kill_9_then_the_same_command_finishes_the_copy() {
     let g = garage().await;
     let client = g.client();
     let state = tempfile::tempdir().unwrap();
@@ -405,59 +406,101 @@ async fn kill_9_then_resume_completes_and_a_changed_source_is_refused() {
     let p = unique("kill9");
     let src_key = slow_copy_source(&g, &p).await;
     let src = format!("s3://{SRC_BUCKET}/{src_key}");
-    for (i, change_source) in [(1, true), (2, false)] {
+    for (i, change_source) in [(1, false), (2, true), (3, true)] {
         let dst_key = format!("{p}dst{i}");
         let dst = format!("s3://{DST_BUCKET}/{dst_key}");
         let mut args = SLOW.to_vec();
         args.extend([src.as_str(), dst.as_str()]);
-        // kill -9 while the third part waits in the proxy; given up by
-        // s3cp, it never reaches the server.
+        // kill -9 while the third part waits in the proxy; the proxy and
+        // its hold live to the end of the case, so that part never
+        // reaches the server.
         let proxy = Proxy::start(&g.endpoint).await;
         let third = proxy.hold("UploadPartCopy", 3);
         let mut child = g.via(&proxy).spawn_env(&args, &env);
         third.arrived().await;
         child.kill().await.expect("kill -9");
-        assert!(parts_done(&client, &dst_key).await < 80);
         assert_eq!(parts_done(&client, &dst_key).await, 2);
+        let left = uploads(&client, DST_BUCKET, &dst_key).await;
+        assert_eq!(left.len(), 1, "the killed run's upload");
+        let left_id = left[0].rsplit(' ').next().unwrap().to_owned();
+        assert_eq!(journals(&state).len(), 1, "its journal");
 
-        let mut args = vec!["--resume"];
-        args.extend(SLOW);
-        args.extend([src.as_str(), dst.as_str()]);
         if change_source {
             // The source is overwritten with other bytes.
-            put_random_source(&client, &format!("{p}base2"), 5 * MIB).await;
-            assemble(&client, SRC_BUCKET, &src_key, &format!("{p}base2"), 80).await;
-            let r = g.s3cp_with(&args, &env).await;
-            assert_eq!(r.code, 1, "{r}");
-            assert!(
-                r.stderr.contains("changed since the interrupted copy"),
-                "{r}"
-            );
-            // The command the message gives removes that upload.
-            let hint = r
-                .stderr
-                .split("remove it with s3cp ")
-                .nth(1)
-                .and_then(|rest| rest.split(" and copy again").next())
-                .unwrap_or_else(|| panic!("no command to remove the upload: {r}"));
-            let words: Vec<&str> = hint.split_whitespace().collect();
-            assert!(
-                words.len() == 5 && words[..4] == ["uploads", "abort", &dst, "--upload-id"],
-                "not one upload: {hint}"
-            );
-            let r = g.s3cp(&words).await;
-            assert_eq!(r.code, 0, "{r}");
-            assert!(r.stdout.contains("1 upload, 1 aborted"), "{r}");
-        } else {
-            let r = g.s3cp_with(&args, &env).await;
-            assert_eq!(r.code, 0, "{r}");
-            assert_eq!(
-                digest(&client, SRC_BUCKET, &src_key).await,
-                digest(&client, DST_BUCKET, &dst_key).await
-            );
+            put_random_source(&client, &format!("{p}base{i}"), 5 * MIB).await;
+            assemble(&client, SRC_BUCKET, &src_key, &format!("{p}base{i}"), 80).await;
         }
+        // Through the same endpoint, which keys the journal.
+        proxy.reset();
+        let rerun = &proxy;
+        match (i, change_source) {
+            (3, _) => {
+                let mut strict = vec!["--resume"];
+                strict.extend(&args);
+                let r = g.via(&rerun).s3cp_with(&strict, &env).await;
+                assert_eq!(r.code, 1, "{r}");
+                assert!(
+                    r.stderr.contains("changed since the interrupted copy"),
+                    "{r}"
+                );
+                assert!(rerun.of("AbortMultipartUpload").is_empty(), "{r}");
+                // The command the message gives removes that upload.
+                let hint = r
+                    .stderr
+                    .split("remove it with s3cp ")
+                    .nth(1)
+                    .and_then(|rest| rest.lines().next())
+                    .unwrap_or_else(|| panic!("no command to remove the upload: {r}"));
+                let words: Vec<&str> = hint.split_whitespace().collect();
+                assert_eq!(
+                    words,
+                    ["uploads", "abort", &dst, "--upload-id", &left_id],
+                    "not that one upload: {hint}"
+                );
+                let r = g.s3cp(&words).await;
+                assert_eq!(r.code, 0, "{r}");
+                assert!(r.stdout.contains("1 upload, 1 aborted"), "{r}");
+                std::fs::remove_file(state.path().join(&journals(&state)[0])).unwrap();
+                continue;
+            }
+            (_, true) => {
+                let r = g.via(&rerun).s3cp_with(&args, &env).await;
+                assert_eq!(r.code, 0, "{r}");
+                assert!(
+                    r.stderr.contains("changed since the interrupted copy"),
+                    "{r}"
+                );
+                let aborted = rerun.of("AbortMultipartUpload");
+                assert_eq!(aborted.len(), 1, "{r}");
+                assert_eq!(
+                    aborted[0].query("uploadId").as_deref(),
+                    Some(left_id.as_str())
+                );
+                assert_eq!(rerun.of("CreateMultipartUpload").len(), 1);
+                assert_eq!(rerun.of("UploadPartCopy").len(), 80, "afresh");
+            }
+            (_, false) => {
+                let r = g.via(&rerun).s3cp_with(&args, &env).await;
+                assert_eq!(r.code, 0, "{r}");
+                assert!(rerun.of("CreateMultipartUpload").is_empty(), "{r}");
+                assert!(rerun.of("AbortMultipartUpload").is_empty(), "{r}");
+                assert_eq!(
+                    rerun.of("UploadPartCopy").len(),
+                    78,
+                    "only the parts the killed run had not copied"
+                );
+            }
+        }
+        assert_eq!(
+            digest(&client, SRC_BUCKET, &src_key).await,
+            digest(&client, DST_BUCKET, &dst_key).await
+        );
+        assert!(journals(&state).is_empty(), "journal removed");
+        drop((proxy, third));
     }
     assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
+    // What kill -9 left of the lock is gone with the rerun's release.
+    assert!(state_files(&state).is_empty(), "{:?}", state_files(&state));
 }
 
 #[tokio::test]

@@ -58,7 +58,7 @@ async fn interrupted_copy(
     let r = child.wait().await;
     assert_eq!(r.code, 130, "{r}");
     assert!(r.stderr.contains("kept"), "{r}");
-    assert!(r.stderr.contains("s3cp --resume"), "{r}");
+    assert!(r.stderr.contains("run the same command again"), "{r}");
     let kept = uploads(&client, DST_BUCKET, p).await;
     assert_eq!(kept.len(), 1, "the upload is kept");
     // The hint removes that upload, not every upload under the key as a
@@ -74,15 +74,11 @@ async fn interrupted_copy(
     (src, dst, (proxy, part2))
 }
 
-/// The journal files in the state directory (no temporary files beside
-/// them).
-fn journals(state: &tempfile::TempDir) -> Vec<String> {
-    std::fs::read_dir(state.path())
-        .map(|d| {
-            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default()
+/// The first run's proxy, as new, for a rerun: the same endpoint (which
+/// keys the copy's journal), counted alone.
+fn rerun_through(first: &(Proxy, Gate)) -> Proxy {
+    first.0.reset();
+    first.0.clone()
 }
 
 async fn resume_copies_only_the_missing_parts(server: &Server) {
@@ -90,16 +86,16 @@ async fn resume_copies_only_the_missing_parts(server: &Server) {
     let state = tempfile::tempdir().unwrap();
     let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
     let p = unique("resume-both");
-    let (src, dst, _first) = interrupted_copy(server, &p, &env).await;
+    let (src, dst, first) = interrupted_copy(server, &p, &env).await;
     let kept = journals(&state);
     assert!(
         kept.len() == 1 && kept[0].ends_with(".json"),
         "one journal: {kept:?}"
     );
 
-    // --resume, through a proxy to count what it sends.
-    let proxy = Proxy::start(&server.endpoint).await;
-    let mut args = vec!["--json", "--resume"];
+    // The same command again (no flag), counted at the same endpoint.
+    let proxy = rerun_through(&first);
+    let mut args = vec!["--json", "--keep-partial"];
     args.extend(PARTS);
     args.extend([src.as_str(), dst.as_str()]);
     let v = run(&server.via(&proxy), &args, &env, 120).await.json_ok();
@@ -119,16 +115,18 @@ async fn resume_copies_only_the_missing_parts(server: &Server) {
         digest(&client, DST_BUCKET, &format!("{p}dst")).await
     );
     assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
-    assert!(journals(&state).is_empty(), "journal removed");
+    assert!(state_files(&state).is_empty(), "journal and lock removed");
 }
 
+/// The same command run again after Ctrl-C with --keep-partial finishes
+/// the upload, without --resume: only the missing parts are sent.
 #[tokio::test]
 async fn resume_after_ctrl_c_copies_only_the_missing_parts_on_garage() {
     resume_copies_only_the_missing_parts(&garage().await).await;
 }
 
 /// moto names the root of its ListParts answer `ListPartsResponse`, which
-/// aws-sdk-s3 refused: `--resume` ended with "ListParts failed: HTTP200".
+/// aws-sdk-s3 refused: a resume ended with "ListParts failed: HTTP200".
 #[tokio::test]
 async fn resume_after_ctrl_c_copies_only_the_missing_parts_on_moto() {
     resume_copies_only_the_missing_parts(&moto().await).await;
@@ -144,9 +142,9 @@ async fn an_unreadable_list_parts_answer_names_the_operation_and_the_parse_error
     let state = tempfile::tempdir().unwrap();
     let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
     let p = unique("resume-unreadable");
-    let (src, dst, _first) = interrupted_copy(&g, &p, &env).await;
+    let (src, dst, first) = interrupted_copy(&g, &p, &env).await;
 
-    let proxy = Proxy::start(&g.endpoint).await;
+    let proxy = rerun_through(&first);
     proxy.answer(
         "ListParts",
         200,
@@ -170,7 +168,8 @@ async fn an_unreadable_list_parts_answer_names_the_operation_and_the_parse_error
 
     // The same resume against the real answer finishes the copy.
     args.extend(["--json"]);
-    run(&g, &args, &env, 120).await.json_ok();
+    let proxy = rerun_through(&first);
+    run(&g.via(&proxy), &args, &env, 120).await.json_ok();
     assert_eq!(
         digest(&client, SRC_BUCKET, &format!("{p}src")).await,
         digest(&client, DST_BUCKET, &format!("{p}dst")).await
@@ -189,10 +188,10 @@ async fn a_resumed_copy_that_fails_keeps_the_upload_and_its_journal() {
     let state = tempfile::tempdir().unwrap();
     let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
     let p = unique("resume-fails");
-    let (src, dst, _first) = interrupted_copy(&g, &p, &env).await;
+    let (src, dst, first) = interrupted_copy(&g, &p, &env).await;
     let kept = uploads(&client, DST_BUCKET, &p).await;
 
-    let proxy = Proxy::start(&g.endpoint).await;
+    let proxy = rerun_through(&first);
     proxy.fault("UploadPartCopy", When::EveryNth(1), Fault::InternalError);
     let mut args = vec!["--resume", "--max-attempts", "2"];
     args.extend(PARTS);
@@ -211,7 +210,7 @@ async fn a_resumed_copy_that_fails_keeps_the_upload_and_its_journal() {
     assert_eq!(journals(&state).len(), 1, "the journal is kept");
 
     // The next --resume finishes it, from part 2.
-    let proxy = Proxy::start(&g.endpoint).await;
+    let proxy = rerun_through(&first);
     args = vec!["--resume", "--json"];
     args.extend(PARTS);
     args.extend([src.as_str(), dst.as_str()]);
@@ -238,10 +237,10 @@ async fn an_upload_gone_during_a_resume_is_not_reported_kept() {
     let state = tempfile::tempdir().unwrap();
     let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
     let p = unique("resume-gone");
-    let (src, dst, _first) = interrupted_copy(&g, &p, &env).await;
+    let (src, dst, first) = interrupted_copy(&g, &p, &env).await;
     assert_eq!(journals(&state).len(), 1, "the interrupted copy's journal");
 
-    let proxy = Proxy::start(&g.endpoint).await;
+    let proxy = rerun_through(&first);
     proxy.answer(
         "UploadPartCopy",
         404,
@@ -271,10 +270,10 @@ async fn a_resume_with_other_flags_than_the_upload_was_created_with_is_refused()
     let state = tempfile::tempdir().unwrap();
     let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
     let p = unique("resume-other-flags");
-    let (src, dst, _first) = interrupted_copy(&g, &p, &env).await;
+    let (src, dst, first) = interrupted_copy(&g, &p, &env).await;
     let kept = uploads(&client, DST_BUCKET, &p).await;
 
-    let proxy = Proxy::start(&g.endpoint).await;
+    let proxy = rerun_through(&first);
     let mut args = vec![
         "--resume",
         "--metadata-directive",
@@ -308,7 +307,8 @@ async fn a_resume_with_other_flags_than_the_upload_was_created_with_is_refused()
     let mut args = vec!["--resume", "--json"];
     args.extend(PARTS);
     args.extend([src.as_str(), dst.as_str()]);
-    let v = run(&g, &args, &env, 120).await.json_ok();
+    let proxy = rerun_through(&first);
+    let v = run(&g.via(&proxy), &args, &env, 120).await.json_ok();
     assert_eq!(v["metadata_directive"], "COPY", "{v}");
     assert_eq!(
         digest(&client, SRC_BUCKET, &format!("{p}src")).await,
@@ -327,14 +327,14 @@ async fn a_truncated_journal_is_a_clear_error_naming_the_file() {
     let state = tempfile::tempdir().unwrap();
     let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
     let p = unique("resume-truncated");
-    let (src, dst, _first) = interrupted_copy(&g, &p, &env).await;
+    let (src, dst, first) = interrupted_copy(&g, &p, &env).await;
     let kept = uploads(&client, DST_BUCKET, &p).await;
     let name = journals(&state).pop().expect("a journal");
     let path = state.path().join(&name);
     let text = std::fs::read(&path).unwrap();
     std::fs::write(&path, &text[..text.len() / 2]).unwrap();
 
-    let proxy = Proxy::start(&g.endpoint).await;
+    let proxy = rerun_through(&first);
     let mut args = vec!["--resume", "--json"];
     args.extend(PARTS);
     args.extend([src.as_str(), dst.as_str()]);
@@ -359,4 +359,155 @@ async fn a_truncated_journal_is_a_clear_error_naming_the_file() {
             .await
             .expect("clean up");
     }
+}
+
+/// Two runs of the same copy at once: the second stops at once (exit 1),
+/// saying another run is copying it, and writes nothing; the first
+/// finishes its upload alone. (Both wrote the one journal, and a rerun
+/// could continue an upload the other was still writing.)
+#[tokio::test]
+async fn a_second_run_of_the_same_copy_stops_while_the_first_writes_it() {
+    let g = garage().await;
+    let client = g.client();
+    let state = tempfile::tempdir().unwrap();
+    let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
+    let p = unique("resume-locked");
+    put_random_source(&client, &format!("{p}src"), 11 * MIB).await;
+    let (src, dst) = (
+        format!("s3://{SRC_BUCKET}/{p}src"),
+        format!("s3://{DST_BUCKET}/{p}dst"),
+    );
+    let proxy = Proxy::start(&g.endpoint).await;
+    let part2 = proxy.hold("UploadPartCopy", 2);
+    let mut args = vec!["--json"];
+    args.extend(PARTS);
+    args.extend([src.as_str(), dst.as_str()]);
+    let first = g
+        .via(&proxy)
+        .with_timeout(Duration::from_secs(60))
+        .spawn_env(&args, &env);
+    part2.arrived().await;
+    let before = proxy.requests().len();
+
+    let r = run(&g.via(&proxy), &args, &env, 60).await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(
+        r.stderr
+            .contains(&format!("another s3cp run is copying {src} to {dst} now")),
+        "{r}"
+    );
+    let second: Vec<String> = proxy.requests()[before..]
+        .iter()
+        .map(|r| r.operation().to_owned())
+        .collect();
+    assert_eq!(second, ["HeadObject"], "the second run wrote nothing");
+
+    part2.release();
+    let r = first.wait().await;
+    let v = r.json_ok();
+    assert_eq!(v["parts"], 3, "{v}");
+    assert_eq!(proxy.of("CreateMultipartUpload").len(), 1);
+    assert_eq!(
+        digest(&client, SRC_BUCKET, &format!("{p}src")).await,
+        digest(&client, DST_BUCKET, &format!("{p}dst")).await
+    );
+    assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
+    assert!(state_files(&state).is_empty(), "journal and lock removed");
+}
+
+/// `--no-resume` starts afresh: it aborts the interrupted copy's upload
+/// (its own, by the journal's id) before creating another, and leaves no
+/// upload behind.
+#[tokio::test]
+async fn no_resume_aborts_the_journal_upload_and_copies_afresh() {
+    let g = garage().await;
+    let client = g.client();
+    let state = tempfile::tempdir().unwrap();
+    let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
+    let p = unique("resume-no");
+    let (src, dst, first) = interrupted_copy(&g, &p, &env).await;
+    let kept = uploads(&client, DST_BUCKET, &p).await;
+    let id = kept[0].rsplit(' ').next().unwrap().to_owned();
+
+    let proxy = rerun_through(&first);
+    let mut args = vec!["--json", "--no-resume"];
+    args.extend(PARTS);
+    args.extend([src.as_str(), dst.as_str()]);
+    let v = run(&g.via(&proxy), &args, &env, 120).await.json_ok();
+    assert_eq!(v["parts"], 3, "{v}");
+    let ops: Vec<String> = proxy
+        .requests()
+        .iter()
+        .map(|r| r.operation().to_owned())
+        .filter(|o| o.contains("Upload"))
+        .collect();
+    assert_eq!(
+        ops[..2],
+        ["AbortMultipartUpload", "CreateMultipartUpload"],
+        "{ops:?}"
+    );
+    assert_eq!(
+        proxy.of("AbortMultipartUpload")[0].query("uploadId"),
+        Some(id)
+    );
+    assert_eq!(proxy.of("UploadPartCopy").len(), 3, "every part, afresh");
+    assert!(proxy.of("ListParts").is_empty());
+    assert_eq!(
+        digest(&client, SRC_BUCKET, &format!("{p}src")).await,
+        digest(&client, DST_BUCKET, &format!("{p}dst")).await
+    );
+    assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
+    assert!(state_files(&state).is_empty());
+}
+
+/// A journal whose upload is gone (aborted by someone, or expired by a
+/// lifecycle rule): a plain rerun removes it, says so under -v, and copies
+/// afresh; `--resume` insists, and fails saying the upload is gone.
+#[tokio::test]
+async fn a_rerun_whose_upload_is_gone_copies_afresh_and_resume_says_so() {
+    let g = garage().await;
+    let client = g.client();
+    let state = tempfile::tempdir().unwrap();
+    let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
+    let p = unique("resume-gone-rerun");
+    let (src, dst, first) = interrupted_copy(&g, &p, &env).await;
+    for id in uploads(&client, DST_BUCKET, &p).await {
+        client
+            .abort_multipart_upload()
+            .bucket(DST_BUCKET)
+            .key(format!("{p}dst"))
+            .upload_id(id.rsplit(' ').next().unwrap())
+            .send()
+            .await
+            .expect("abort behind s3cp's back");
+    }
+    let name = journals(&state)[0].clone();
+    let journal = std::fs::read(state.path().join(&name)).unwrap();
+
+    let proxy = rerun_through(&first);
+    let mut args = vec!["--resume"];
+    args.extend(PARTS);
+    args.extend([src.as_str(), dst.as_str()]);
+    let r = run(&g.via(&proxy), &args, &env, 120).await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains("no longer exists"), "{r}");
+    assert!(proxy.of("CreateMultipartUpload").is_empty(), "{r}");
+    assert!(journals(&state).is_empty(), "the journal is removed");
+
+    // The journal put back, a plain rerun copies afresh.
+    std::fs::write(state.path().join(&name), &journal).unwrap();
+    let proxy = rerun_through(&first);
+    let mut args = vec!["-v", "--json"];
+    args.extend(PARTS);
+    args.extend([src.as_str(), dst.as_str()]);
+    let r = run(&g.via(&proxy), &args, &env, 120).await;
+    let v = r.json_ok();
+    assert_eq!(v["parts"], 3, "{v}");
+    assert!(r.stderr.contains("no longer exists"), "{r}");
+    assert!(r.stderr.contains("its journal is removed"), "{r}");
+    assert_eq!(proxy.of("ListParts").len(), 1);
+    assert_eq!(proxy.of("CreateMultipartUpload").len(), 1);
+    assert_eq!(proxy.of("UploadPartCopy").len(), 3);
+    assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
+    assert!(state_files(&state).is_empty());
 }

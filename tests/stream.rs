@@ -658,11 +658,12 @@ async fn interrupted_stream(
     p: &str,
     extra: &[&str],
     env: &[(&str, &str)],
-) -> (Run, (Proxy, Gate), String, String) {
+) -> (Run, (Proxy, Gate, Proxy), String, String) {
     let key = format!("{p}src");
     let data = random_bytes(11 * MIB as usize);
     put(&src.client(), SRC_BUCKET, &key, data).await;
     let proxy = Proxy::start(&dst.endpoint).await;
+    let src_proxy = Proxy::start(&src.endpoint).await;
     // Every send of part 2: held past the SDK's stalled-stream grace
     // (5 s, under load), the part is sent again, and that one must not
     // get through either.
@@ -672,7 +673,7 @@ async fn interrupted_stream(
     let keep = extra.contains(&"--keep-partial");
     let abort = (!keep).then(|| proxy.hold("AbortMultipartUpload", 1));
     let (s, d) = (s3(SRC_BUCKET, &key), s3(DST_BUCKET, &format!("{p}dst")));
-    let mut args = vec!["--source-endpoint-url", src.endpoint.as_str()];
+    let mut args = vec!["--source-endpoint-url", src_proxy.endpoint.as_str()];
     args.extend_from_slice(extra);
     args.extend(PARTS_ONE_AT_A_TIME);
     args.extend([s.as_str(), d.as_str()]);
@@ -687,15 +688,17 @@ async fn interrupted_stream(
     }
     let r = child.wait().await;
     // The gate goes back with the proxy: dropped, it would let go the part
-    // 2 it holds, which may then still reach the store.
-    (r, (proxy, part2), s, d)
+    // 2 it holds, which may then still reach the store. The source's proxy
+    // goes back too: a rerun must reach the same endpoints, which key the
+    // copy's journal.
+    (r, (proxy, part2, src_proxy), s, d)
 }
 
 #[tokio::test]
 async fn ctrl_c_mid_stream_exits_130_and_aborts_the_upload() {
     let (g, m) = (garage().await, moto().await);
     let p = unique("stream-sigint");
-    let (r, (proxy, _part2), _, _) = interrupted_stream((&g, &m, &g), &p, &[], &[]).await;
+    let (r, (proxy, _part2, _), _, _) = interrupted_stream((&g, &m, &g), &p, &[], &[]).await;
     assert_eq!(r.code, 130, "{r}");
     assert!(r.stderr.contains("interrupted"), "{r}");
     assert_eq!(
@@ -720,16 +723,6 @@ fn part_numbers(requests: &[Request]) -> Vec<u32> {
     parts
 }
 
-/// The journal files in the state directory.
-fn journals(state: &tempfile::TempDir) -> Vec<String> {
-    std::fs::read_dir(state.path())
-        .map(|d| {
-            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// `--keep-partial`, Ctrl-C after part 1, then `--resume`: only parts 2 and
 /// 3 are read from the source and written; the result is whole and proved.
 async fn keep_partial_then_resume(src: &Server, dst: &Server, keys: &Server) {
@@ -739,11 +732,11 @@ async fn keep_partial_then_resume(src: &Server, dst: &Server, keys: &Server) {
     // The first run's proxy and its hold of part 2 live to the end:
     // dropped, either would let the held part 2 go to the store (seen
     // twice under load: the resume then found part 2 done).
-    let (r, _first, src_uri, dst_uri) =
+    let (r, (dst_proxy, _part2, src_proxy), src_uri, dst_uri) =
         interrupted_stream((src, dst, keys), &p, &["--keep-partial"], &env).await;
     assert_eq!(r.code, 130, "{r}");
     assert!(r.stderr.contains("kept"), "{r}");
-    assert!(r.stderr.contains("s3cp --resume"), "{r}");
+    assert!(r.stderr.contains("run the same command again"), "{r}");
     let dc = dst.client();
     assert_eq!(
         uploads(&dc, DST_BUCKET, &p).await.len(),
@@ -756,11 +749,11 @@ async fn keep_partial_then_resume(src: &Server, dst: &Server, keys: &Server) {
         "one journal: {kept:?}"
     );
 
-    let (src_proxy, dst_proxy) = (
-        Proxy::start(&src.endpoint).await,
-        Proxy::start(&dst.endpoint).await,
-    );
-    let mut args = vec!["--json", "--resume"];
+    // The same command again, through the same endpoints (which key the
+    // journal), counted alone.
+    dst_proxy.reset();
+    src_proxy.reset();
+    let mut args = vec!["--json", "--keep-partial"];
     args.extend(PARTS_ONE_AT_A_TIME);
     args.extend([src_uri.as_str(), dst_uri.as_str()]);
     let r = writing_to(keys, &dst_proxy.endpoint)

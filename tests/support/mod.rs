@@ -914,6 +914,24 @@ pub async fn tags(server: &Server, bucket: &str, key: &str) -> Vec<(String, Stri
     tags
 }
 
+/// The resume journals in a state directory (`S3CP_STATE_DIR`).
+pub fn journals(state: &tempfile::TempDir) -> Vec<String> {
+    state_files(state)
+        .into_iter()
+        .filter(|n| n.ends_with(".json"))
+        .collect()
+}
+
+/// Every file in a state directory: journals, locks, temporary files.
+pub fn state_files(state: &tempfile::TempDir) -> Vec<String> {
+    std::fs::read_dir(state.path())
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Sends SIGINT (Ctrl-C) to a running s3cp.
 pub fn interrupt(child: &Spawned) {
     child.interrupt();

@@ -609,6 +609,27 @@ impl Proxy {
         self.inner.requests.lock().unwrap().clone()
     }
 
+    /// The proxy as if new, at the same endpoint: what was recorded is
+    /// forgotten, and the answers, faults, rewrites and holds set up are
+    /// gone (a request held already stays held until its gate is released
+    /// or dropped). For a rerun that must reach the same endpoint (which
+    /// keys a copy's journal) as the run it continues, counted alone.
+    pub fn reset(&self) {
+        let inner = &self.inner;
+        inner.holds.lock().unwrap().clear();
+        inner.requests.lock().unwrap().clear();
+        inner.open.lock().unwrap().1.clear();
+        inner.misdirected.lock().unwrap().clear();
+        inner.rewritten.lock().unwrap().clear();
+        inner.answers.lock().unwrap().clear();
+        inner.added_headers.lock().unwrap().clear();
+        inner.rewrites.lock().unwrap().clear();
+        let mut faults = inner.faults.lock().unwrap();
+        faults.rules.clear();
+        faults.seen.clear();
+        faults.injected.clear();
+    }
+
     /// The recorded requests of one operation.
     pub fn of(&self, operation: &str) -> Vec<Request> {
         self.requests()
