@@ -511,3 +511,79 @@ async fn a_rerun_whose_upload_is_gone_copies_afresh_and_resume_says_so() {
     assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
     assert!(state_files(&state).is_empty());
 }
+
+/// A bulk copy killed mid-way (kill -9, a lost CI runner) and run again:
+/// each object with a journal is finished with only its missing parts,
+/// the others copied as usual. `-r --resume` insists: with no interrupted
+/// copy under the prefixes it exits 2 and sends nothing.
+#[tokio::test]
+async fn a_recursive_rerun_finishes_each_interrupted_object() {
+    let g = garage().await;
+    let client = g.client();
+    let state = tempfile::tempdir().unwrap();
+    let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
+    let p = unique("resume-r");
+    put_random_source(&client, &format!("{p}in/big"), 11 * MIB).await;
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}in/small"),
+        random_bytes(1024),
+    )
+    .await;
+    let (src, dst) = (
+        format!("s3://{SRC_BUCKET}/{p}in/"),
+        format!("s3://{DST_BUCKET}/{p}out/"),
+    );
+    let proxy = Proxy::start(&g.endpoint).await;
+    let part2 = proxy.hold("UploadPartCopy", 2);
+    let mut args = vec!["-r", "--json"];
+    args.extend(PARTS);
+    args.extend([src.as_str(), dst.as_str()]);
+    let mut child = g
+        .via(&proxy)
+        .with_timeout(Duration::from_secs(60))
+        .spawn_env(&args, &env);
+    part2.arrived().await;
+    child.kill().await.expect("kill -9");
+    assert_eq!(journals(&state).len(), 1, "the big object's journal");
+
+    // --resume where nothing was interrupted: exit 2, nothing sent.
+    proxy.reset();
+    let other = format!("s3://{SRC_BUCKET}/{p}elsewhere/");
+    let r = run(&g.via(&proxy), &["-r", "--resume", &other, &dst], &env, 60).await;
+    assert_eq!(r.code, 2, "{r}");
+    assert!(
+        r.stderr.contains("no copy of this run was interrupted"),
+        "{r}"
+    );
+    assert!(proxy.requests().is_empty(), "{:?}", proxy.requests());
+
+    // The same command again.
+    proxy.reset();
+    let r = run(&g.via(&proxy), &args, &env, 120).await;
+    assert_eq!(r.code, 0, "{r}");
+    assert!(proxy.of("CreateMultipartUpload").is_empty(), "{r}");
+    assert_eq!(proxy.of("ListParts").len(), 1, "{r}");
+    assert_eq!(
+        proxy.of("UploadPartCopy").len(),
+        2,
+        "parts 2 and 3 of the big object: {r}"
+    );
+    for key in ["big", "small"] {
+        assert_eq!(
+            digest(&client, SRC_BUCKET, &format!("{p}in/{key}")).await,
+            digest(&client, DST_BUCKET, &format!("{p}out/{key}")).await
+        );
+    }
+    assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
+    assert!(state_files(&state).is_empty(), "{:?}", state_files(&state));
+
+    // Done: --resume has nothing left to finish.
+    proxy.reset();
+    let mut strict = vec!["--resume"];
+    strict.extend(&args);
+    let r = run(&g.via(&proxy), &strict, &env, 60).await;
+    assert_eq!(r.code, 2, "{r}");
+    assert!(proxy.requests().is_empty());
+}
