@@ -1,3 +1,12 @@
+# The profile names of the AWS config files (for --profile).
+function __s3cp_aws_profiles
+    set -l config ~/.aws/config
+    set -q AWS_CONFIG_FILE; and set config $AWS_CONFIG_FILE
+    set -l credentials ~/.aws/credentials
+    set -q AWS_SHARED_CREDENTIALS_FILE; and set credentials $AWS_SHARED_CREDENTIALS_FILE
+    begin; command sed -n -e 's/^[[:space:]]*\[[[:space:]]*default[[:space:]]*\].*/default/p' -e 's/^[[:space:]]*\[[[:space:]]*profile[[:space:]][[:space:]]*\([^][:space:]][^][:space:]]*\)[[:space:]]*\].*/\1/p' $config 2>/dev/null; command sed -n -e 's/^[[:space:]]*\[[[:space:]]*\([^][:space:]][^][:space:]]*\)[[:space:]]*\].*/\1/p' $credentials 2>/dev/null; end | command sort -u
+end
+
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_s3cp_global_optspecs
     string join \n r/recursive include= exclude= from-file= jobs= shard= fail-fast region= source-region= profile= source-profile= endpoint-url= source-endpoint-url= path-style max-attempts= retry-mode= multipart-threshold= part-size= copy-mode= concurrency= keep-partial resume metadata-directive= metadata= content-type= cache-control= content-disposition= content-encoding= content-language= expires= tagging-directive= tagging= acl= grant-read= grant-read-acp= grant-write-acp= grant-full-control= copy-acl sse= sse-kms-key-id= sse-kms-encryption-context= bucket-key-enabled sse-c= sse-c-key= sse-c-key-file= sse-c-copy-source= sse-c-copy-source-key= sse-c-copy-source-key-file= storage-class= object-lock-mode= object-lock-retain-until-date= object-lock-legal-hold= website-redirect= checksum-algorithm= verify no-overwrite skip-existing skip-same if-none-match= if-match= request-payer= expected-bucket-owner= expected-source-bucket-owner= copy-source-if-match= copy-source-if-none-match= copy-source-if-modified-since= copy-source-if-unmodified-since= if-modified-since= if-unmodified-since= json q/quiet v/verbose dry-run h/help V/version
@@ -31,8 +40,8 @@ complete -c s3cp -n "__fish_s3cp_needs_command" -l jobs -d 'Objects copied at on
 complete -c s3cp -n "__fish_s3cp_needs_command" -l shard -d 'Copy only shard I of N (1-based): a stable hash of each source key picks its shard, so N runners that each take one shard copy every object exactly once' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l region -d 'AWS region of the destination bucket (and of the source\'s)' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l source-region -d 'AWS region of the source bucket, when it is not --region\'s (as in aws-cli): the source\'s HEAD, tags, ACL, listing and reads go there' -r
-complete -c s3cp -n "__fish_s3cp_needs_command" -l profile -d 'Named profile of ~/.aws/config and ~/.aws/credentials' -r
-complete -c s3cp -n "__fish_s3cp_needs_command" -l source-profile -d 'Profile of the source, when another identity or store reads it (a bucket of another account, another store): its credentials, region and endpoint_url. The destination keeps --profile' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l profile -d 'Named profile of ~/.aws/config and ~/.aws/credentials' -r -f -a "(__s3cp_aws_profiles)"
+complete -c s3cp -n "__fish_s3cp_needs_command" -l source-profile -d 'Profile of the source, when another identity or store reads it (a bucket of another account, another store): its credentials, region and endpoint_url. The destination keeps --profile' -r -f -a "(__s3cp_aws_profiles)"
 complete -c s3cp -n "__fish_s3cp_needs_command" -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store)' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l source-endpoint-url -d 'The source\'s endpoint, when it lives in another store than the destination (MinIO, Garage, another provider): the copy is then streamed through this machine (--copy-mode). The destination keeps --endpoint-url' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l max-attempts -d 'Attempts per request, the first included: no request is sent more than N times (the SDK\'s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 5]' -r
@@ -143,7 +152,7 @@ complete -c s3cp -n "__fish_s3cp_needs_command" -s V -l version -d 'Print versio
 complete -c s3cp -n "__fish_s3cp_needs_command" -a "uploads" -d 'Show or clean up incomplete multipart uploads'
 complete -c s3cp -n "__fish_s3cp_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l region -d 'AWS region of the destination bucket (and of the source\'s)' -r
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l profile -d 'Named profile of ~/.aws/config and ~/.aws/credentials' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l profile -d 'Named profile of ~/.aws/config and ~/.aws/credentials' -r -f -a "(__s3cp_aws_profiles)"
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store)' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l max-attempts -d 'Attempts per request, the first included: no request is sent more than N times (the SDK\'s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 5]' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
@@ -157,7 +166,7 @@ complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_s
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -f -a "abort" -d 'Abort incomplete multipart uploads: one (--upload-id), or those under s3://BUCKET[/PREFIX] (--all, or --older-than). Without one of these, nothing is aborted: the uploads that would be are listed and s3cp exits 2'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l region -d 'AWS region of the destination bucket (and of the source\'s)' -r
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l profile -d 'Named profile of ~/.aws/config and ~/.aws/credentials' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l profile -d 'Named profile of ~/.aws/config and ~/.aws/credentials' -r -f -a "(__s3cp_aws_profiles)"
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store)' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l max-attempts -d 'Attempts per request, the first included: no request is sent more than N times (the SDK\'s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 5]' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
@@ -170,7 +179,7 @@ complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subco
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l older-than -d 'Only uploads started longer ago than this: 30m, 12h, 7d' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l upload-id -d 'Abort only this upload, of exactly the key given (not a prefix), as s3cp\'s messages name it' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l region -d 'AWS region of the destination bucket (and of the source\'s)' -r
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l profile -d 'Named profile of ~/.aws/config and ~/.aws/credentials' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l profile -d 'Named profile of ~/.aws/config and ~/.aws/credentials' -r -f -a "(__s3cp_aws_profiles)"
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store)' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l max-attempts -d 'Attempts per request, the first included: no request is sent more than N times (the SDK\'s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 5]' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''

@@ -21,12 +21,135 @@ fn generated() -> Vec<(PathBuf, Vec<u8>)> {
     ] {
         let mut out = Vec::new();
         clap_complete::generate(shell, &mut Cli::command(), "s3cp", &mut out);
-        files.push((root.join("completions").join(shell.file_name("s3cp")), out));
+        let out = with_profile_completion(shell, String::from_utf8(out).unwrap());
+        files.push((
+            root.join("completions").join(shell.file_name("s3cp")),
+            out.into_bytes(),
+        ));
     }
     for (name, page) in man_pages() {
         files.push((root.join("man").join(name), page));
     }
     files
+}
+
+/// The options whose value is a profile name of the AWS config files.
+const PROFILE_FLAGS: &[&str] = &["profile", "source-profile"];
+
+/// The profile names of the AWS config files, one per line, sorted, for sh
+/// (bash, zsh) and fish alike (single-quoted sed scripts mean the same in
+/// both): `[default]` and `[profile NAME]` of `$AWS_CONFIG_FILE` (else
+/// ~/.aws/config; not its `[sso-session X]` or `[services X]`), and each
+/// `[NAME]` of `$AWS_SHARED_CREDENTIALS_FILE` (else ~/.aws/credentials).
+fn profiles_pipeline(config: &str, credentials: &str) -> String {
+    const NAME: &str = r"\([^][:space:]][^][:space:]]*\)";
+    let open = r"^[[:space:]]*\[[[:space:]]*";
+    let close = r"[[:space:]]*\].*";
+    format!(
+        "{{ command sed -n -e 's/{open}default{close}/default/p' \
+            -e 's/{open}profile[[:space:]][[:space:]]*{NAME}{close}/\\1/p' {config} 2>/dev/null; \
+          command sed -n -e 's/{open}{NAME}{close}/\\1/p' {credentials} 2>/dev/null; }} | command sort -u"
+    )
+}
+
+/// clap_complete completes a `--profile` value as a file name: the
+/// completions of bash, zsh and fish offer the profiles of the AWS config
+/// files instead (see [`profiles_pipeline`]). Panics when the generated
+/// script no longer has the shape edited here, so that a new clap_complete
+/// cannot drop the profiles unseen.
+fn with_profile_completion(shell: Shell, script: String) -> String {
+    let sh_files = (
+        r#""${AWS_CONFIG_FILE:-$HOME/.aws/config}""#,
+        r#""${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials}""#,
+    );
+    let mut edited = 0;
+    let mut out = String::new();
+    let mut after_flag = false;
+    for line in script.lines() {
+        let mut line = line.to_owned();
+        match shell {
+            Shell::Bash => {
+                // `--profile)` then `COMPREPLY=($(compgen -f "${cur}"))`.
+                let file_names = r#"COMPREPLY=($(compgen -f "${cur}"))"#;
+                if after_flag && line.trim() == file_names {
+                    line = line.replace(
+                        file_names,
+                        r#"COMPREPLY=($(compgen -W "$(_s3cp_aws_profiles)" -- "${cur}"))"#,
+                    );
+                    edited += 1;
+                }
+                after_flag = PROFILE_FLAGS
+                    .iter()
+                    .any(|f| line.trim() == format!("--{f})"));
+            }
+            Shell::Zsh => {
+                // '--profile=[HELP]:NAME:_default' \
+                if PROFILE_FLAGS
+                    .iter()
+                    .any(|f| line.trim_start().starts_with(&format!("'--{f}=[")))
+                    && line.ends_with(":NAME:_default' \\")
+                {
+                    line = line.replace(":NAME:_default'", ":NAME:_s3cp_aws_profiles'");
+                    edited += 1;
+                }
+                if line == r#"if [ "$funcstack[1]" = "_s3cp" ]; then"# {
+                    out.push_str(&format!(
+                        "(( $+functions[_s3cp_aws_profiles] )) ||\n\
+                         _s3cp_aws_profiles() {{\n\
+                         \x20   local -a profiles\n\
+                         \x20   profiles=(${{(f)\"$({})\"}})\n\
+                         \x20   _wanted profiles expl 'AWS profile' compadd -a profiles\n\
+                         }}\n\n",
+                        profiles_pipeline(sh_files.0, sh_files.1)
+                    ));
+                }
+            }
+            Shell::Fish => {
+                // complete -c s3cp -n "..." -l profile -d '...' -r
+                if PROFILE_FLAGS
+                    .iter()
+                    .any(|f| line.contains(&format!(" -l {f} -d ")))
+                    && line.ends_with(" -r")
+                {
+                    line.push_str(" -f -a \"(__s3cp_aws_profiles)\"");
+                    edited += 1;
+                }
+            }
+            _ => {}
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    match shell {
+        Shell::Bash => {
+            out = format!(
+                "# The profile names of the AWS config files (for --profile).\n\
+                 _s3cp_aws_profiles() {{\n    {}\n}}\n\n{out}",
+                profiles_pipeline(sh_files.0, sh_files.1)
+            );
+        }
+        Shell::Fish => {
+            out = format!(
+                "# The profile names of the AWS config files (for --profile).\n\
+                 function __s3cp_aws_profiles\n\
+                 \x20   set -l config ~/.aws/config\n\
+                 \x20   set -q AWS_CONFIG_FILE; and set config $AWS_CONFIG_FILE\n\
+                 \x20   set -l credentials ~/.aws/credentials\n\
+                 \x20   set -q AWS_SHARED_CREDENTIALS_FILE; and set credentials $AWS_SHARED_CREDENTIALS_FILE\n\
+                 \x20   {}\n\
+                 end\n\n{out}",
+                profiles_pipeline("$config", "$credentials")
+                    .replace("{ ", "begin; ")
+                    .replace("; }", "; end")
+            );
+        }
+        _ => return out,
+    }
+    assert!(
+        edited >= PROFILE_FLAGS.len(),
+        "{shell}: the --profile completions were not found ({edited} edited)"
+    );
+    out
 }
 
 /// One page per command, as `clap_mangen::generate_to` makes them: `s3cp.1`,
@@ -202,5 +325,89 @@ fn completions_and_man_page_match_the_cli_definition() {
     assert!(
         stale.is_empty(),
         "out of date: {stale:?}; regenerate with: S3CP_REGENERATE=1 cargo test --test generated"
+    );
+}
+
+/// The completions of `s3cp WORDS...` (the last word being completed) by
+/// the committed bash script, run by bash with `env` as its whole
+/// environment (PATH aside).
+fn bash_completes(words: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Vec<String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/s3cp.bash");
+    let mut cmd = std::process::Command::new("timeout");
+    cmd.args(["30", "bash", "--norc", "--noprofile", "-c"])
+        .arg(
+            r#"source "$0" || exit 9
+            COMP_WORDS=("$@"); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+            COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+            _s3cp s3cp "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+            printf '%s\n' "${COMPREPLY[@]}""#,
+        )
+        .arg(&script)
+        .args(words)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .envs(env.iter().copied());
+    let out = cmd.output().expect("run bash");
+    assert!(out.status.success(), "bash: {out:?}");
+    let mut offered: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    offered.sort();
+    offered
+}
+
+#[test]
+fn bash_completes_profile_names_from_the_aws_config_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    let credentials = dir.path().join("credentials");
+    std::fs::write(
+        &config,
+        "[default]\nregion = eu-west-1\n\n[profile dev]\nregion = us-east-1\n\
+         [ profile  staging ]\nrole_arn = arn:aws:iam::1:role/x\n\
+         [sso-session corp]\nsso_region = us-east-1\n[services local]\ns3 =\n  endpoint_url = http://x\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &credentials,
+        "[default]\naws_access_key_id = A\n[ci-deploy]\naws_access_key_id = B\n",
+    )
+    .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let files = [
+        ("HOME", home.path().as_os_str()),
+        ("AWS_CONFIG_FILE", config.as_os_str()),
+        ("AWS_SHARED_CREDENTIALS_FILE", credentials.as_os_str()),
+    ];
+    // Every profile of both files, once; no sso-session or services section.
+    assert_eq!(
+        bash_completes(&["s3cp", "--profile", ""], &files),
+        ["ci-deploy", "default", "dev", "staging"]
+    );
+    assert_eq!(
+        bash_completes(&["s3cp", "-r", "--source-profile", "st"], &files),
+        ["staging"]
+    );
+    assert_eq!(
+        bash_completes(&["s3cp", "uploads", "list", "--profile", "d"], &files),
+        ["default", "dev"]
+    );
+    // Without the variables: ~/.aws/config and ~/.aws/credentials.
+    std::fs::create_dir(home.path().join(".aws")).unwrap();
+    std::fs::write(home.path().join(".aws/config"), "[profile mine]\n").unwrap();
+    std::fs::write(home.path().join(".aws/credentials"), "[theirs]\n").unwrap();
+    assert_eq!(
+        bash_completes(&["s3cp", "--profile", ""], &files[..1]),
+        ["mine", "theirs"]
+    );
+    // Other values are still completed as before (a file name).
+    std::fs::write(home.path().join("key.bin"), "k").unwrap();
+    let key = home.path().join("ke");
+    assert_eq!(
+        bash_completes(&["s3cp", "--sse-c-key-file", key.to_str().unwrap()], &files),
+        [home.path().join("key.bin").display().to_string()]
     );
 }
