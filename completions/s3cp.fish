@@ -197,3 +197,11 @@ complete -c s3cp -n "__fish_s3cp_using_subcommand help; and not __fish_seen_subc
 complete -c s3cp -n "__fish_s3cp_using_subcommand help; and not __fish_seen_subcommand_from uploads help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c s3cp -n "__fish_s3cp_using_subcommand help; and __fish_seen_subcommand_from uploads" -f -a "list" -d 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
 complete -c s3cp -n "__fish_s3cp_using_subcommand help; and __fish_seen_subcommand_from uploads" -f -a "abort" -d 'Abort incomplete multipart uploads: one (--upload-id), or those under s3://BUCKET[/PREFIX] (--all, or --older-than). Without one of these, nothing is aborted: the uploads that would be are listed and s3cp exits 2'
+
+# `s3cp --profile <TAB>`: the conditions above fail on a flag whose value
+# is the word being completed.
+function __s3cp_completing_a_profile
+    set -l words (commandline -opc)
+    contains -- "$words[-1]" --profile --source-profile
+end
+complete -c s3cp -n __s3cp_completing_a_profile -f -a "(__s3cp_aws_profiles)"

@@ -142,6 +142,19 @@ fn with_profile_completion(shell: Shell, script: String) -> String {
                     .replace("{ ", "begin; ")
                     .replace("; }", "; end")
             );
+            // The `-l profile` lines' conditions parse the words before the
+            // cursor with argparse, which fails on `--profile` without its
+            // value: they hold for `--profile=<TAB>` only. This one holds
+            // for `--profile <TAB>`.
+            out.push_str(
+                "\n# `s3cp --profile <TAB>`: the conditions above fail on a flag whose value\n\
+                 # is the word being completed.\n\
+                 function __s3cp_completing_a_profile\n\
+                 \x20   set -l words (commandline -opc)\n\
+                 \x20   contains -- \"$words[-1]\" --profile --source-profile\n\
+                 end\n\
+                 complete -c s3cp -n __s3cp_completing_a_profile -f -a \"(__s3cp_aws_profiles)\"\n",
+            );
         }
         _ => return out,
     }
