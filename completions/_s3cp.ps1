@@ -126,6 +126,7 @@ Register-ArgumentCompleter -Native -CommandName 's3cp' -ScriptBlock {
             break
         }
         's3cp;uploads;list' {
+            [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Only uploads started longer ago than this: 30m, 12h, 7d')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region of the destination bucket (and of the source''s)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Named profile of ~/.aws/config and ~/.aws/credentials')
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send requests to this endpoint instead of AWS (an S3-compatible store)')
@@ -150,6 +151,8 @@ Register-ArgumentCompleter -Native -CommandName 's3cp' -ScriptBlock {
             [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'Attempts per request, the first included: no request is sent more than N times (the SDK''s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 5]')
             [CompletionResult]::new('--retry-mode', '--retry-mode', [CompletionResultType]::ParameterName, 'The SDK''s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile''s retry_mode, else standard]')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Abort every upload under the prefix (another writer''s live uploads too)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'List the uploads that would be aborted, and abort none')
+            [CompletionResult]::new('--dryrun', '--dryrun', [CompletionResultType]::ParameterName, 'List the uploads that would be aborted, and abort none')
             [CompletionResult]::new('--path-style', '--path-style', [CompletionResultType]::ParameterName, 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print results as JSON Lines on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but errors; no progress bar')

@@ -414,7 +414,7 @@ _s3cp() {
             return 0
             ;;
         s3cp__subcmd__uploads__subcmd__abort)
-            opts="-q -v -h --all --older-than --upload-id --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help"
+            opts="-q -v -h --all --older-than --upload-id --dryrun --dry-run --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -512,12 +512,16 @@ _s3cp() {
             return 0
             ;;
         s3cp__subcmd__uploads__subcmd__list)
-            opts="-q -v -h --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help"
+            opts="-q -v -h --older-than --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --region)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -121,6 +121,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'s3cp;uploads;list'= {
+            cand --older-than 'Only uploads started longer ago than this: 30m, 12h, 7d'
             cand --region 'AWS region of the destination bucket (and of the source''s)'
             cand --profile 'Named profile of ~/.aws/config and ~/.aws/credentials'
             cand --endpoint-url 'Send requests to this endpoint instead of AWS (an S3-compatible store)'
@@ -144,6 +145,8 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand --max-attempts 'Attempts per request, the first included: no request is sent more than N times (the SDK''s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 5]'
             cand --retry-mode 'The SDK''s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile''s retry_mode, else standard]'
             cand --all 'Abort every upload under the prefix (another writer''s live uploads too)'
+            cand --dry-run 'List the uploads that would be aborted, and abort none'
+            cand --dryrun 'List the uploads that would be aborted, and abort none'
             cand --path-style 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
             cand --json 'Print results as JSON Lines on stdout'
             cand -q 'Print nothing but errors; no progress bar'

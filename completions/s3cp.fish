@@ -165,6 +165,7 @@ complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_s
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -f -a "list" -d 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -f -a "abort" -d 'Abort incomplete multipart uploads: one (--upload-id), or those under s3://BUCKET[/PREFIX] (--all, or --older-than). Without one of these, nothing is aborted: the uploads that would be are listed and s3cp exits 2'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l older-than -d 'Only uploads started longer ago than this: 30m, 12h, 7d' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l region -d 'AWS region of the destination bucket (and of the source\'s)' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l profile -d 'Named profile of ~/.aws/config and ~/.aws/credentials' -r -f -a "(__s3cp_aws_profiles)"
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store)' -r
@@ -185,6 +186,7 @@ complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subco
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
 adaptive\t''"
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l all -d 'Abort every upload under the prefix (another writer\'s live uploads too)'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l dry-run -l dryrun -d 'List the uploads that would be aborted, and abort none'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l json -d 'Print results as JSON Lines on stdout'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -s q -l quiet -d 'Print nothing but errors; no progress bar'

@@ -448,6 +448,10 @@ pub enum UploadsCommand {
         /// s3://BUCKET or s3://BUCKET/PREFIX
         #[arg(value_name = "S3_URI")]
         location: String,
+
+        /// Only uploads started longer ago than this: 30m, 12h, 7d.
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        older_than: Option<std::time::Duration>,
     },
     /// Abort incomplete multipart uploads: one (--upload-id), or those
     /// under s3://BUCKET[/PREFIX] (--all, or --older-than). Without one of
@@ -472,6 +476,10 @@ pub enum UploadsCommand {
         /// as s3cp's messages name it.
         #[arg(long, value_name = "ID", conflicts_with_all = ["all", "older_than"])]
         upload_id: Option<String>,
+
+        /// List the uploads that would be aborted, and abort none.
+        #[arg(long, visible_alias = "dryrun")]
+        dry_run: bool,
     },
 }
 
