@@ -1118,7 +1118,10 @@ mod tests {
             })
         };
         let all = Abort::Under { older_than: None };
-        assert_eq!(action(&["s3://b/p", "--all", "--dry-run"]), dry(all.clone()));
+        assert_eq!(
+            action(&["s3://b/p", "--all", "--dry-run"]),
+            dry(all.clone())
+        );
         assert_eq!(action(&["s3://b/p", "--all", "--dryrun"]), dry(all.clone()));
         let cli = Cli::parse_args(["s3cp", "--dry-run", "uploads", "abort", "s3://b/p", "--all"]);
         let Command::Uploads(u) = Command::from_cli(&cli.unwrap()).unwrap() else {

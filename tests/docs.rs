@@ -112,9 +112,7 @@ fn broken_tables(markdown: &str) -> Vec<String> {
     };
     let delimiter = |line: &str| {
         line.starts_with('|')
-            && line
-                .chars()
-                .all(|c| matches!(c, '|' | '-' | ':' | ' '))
+            && line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
             && line.contains("---")
     };
     let lines: Vec<&str> = markdown.lines().collect();

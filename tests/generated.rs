@@ -104,16 +104,15 @@ fn with_profile_completion(shell: Shell, script: String) -> String {
                     ));
                 }
             }
-            Shell::Fish => {
-                // complete -c s3cp -n "..." -l profile -d '...' -r
+            // complete -c s3cp -n "..." -l profile -d '...' -r
+            Shell::Fish
                 if PROFILE_FLAGS
                     .iter()
                     .any(|f| line.contains(&format!(" -l {f} -d ")))
-                    && line.ends_with(" -r")
-                {
-                    line.push_str(" -f -a \"(__s3cp_aws_profiles)\"");
-                    edited += 1;
-                }
+                    && line.ends_with(" -r") =>
+            {
+                line.push_str(" -f -a \"(__s3cp_aws_profiles)\"");
+                edited += 1;
             }
             _ => {}
         }
@@ -206,7 +205,10 @@ fn with_environment_and_files(page: Vec<u8>) -> Vec<u8> {
         }
     }
     let page = String::from_utf8(page).expect("utf-8");
-    let at = page.find("\n.SH VERSION").expect("s3cp(1) has a VERSION section") + 1;
+    let at = page
+        .find("\n.SH VERSION")
+        .expect("s3cp(1) has a VERSION section")
+        + 1;
     let mut out = page[..at].to_owned();
     out.push_str(&roff.to_roff());
     out.push_str(&page[at..]);
@@ -269,7 +271,12 @@ fn the_man_page_lists_every_variable_the_code_reads() {
     let read = variables_read_by_the_code();
     // The scan sees what it must: a variable read by `var_os`, one of an
     // array, and one read through a constant.
-    for seen in ["S3CP_STATE_DIR", "AWS_ACCESS_KEY_ID", "S3CP_SSE_C_KEY", "NO_COLOR"] {
+    for seen in [
+        "S3CP_STATE_DIR",
+        "AWS_ACCESS_KEY_ID",
+        "S3CP_SSE_C_KEY",
+        "NO_COLOR",
+    ] {
         assert!(read.contains_key(seen), "the scan missed {seen}: {read:?}");
     }
     let unlisted: Vec<&String> = read
@@ -288,9 +295,9 @@ fn the_man_page_lists_every_variable_the_code_reads() {
         .collect();
     assert!(stale.is_empty(), "listed but never read: {stale:?}");
     // And the page has them.
-    let page = String::from_utf8(std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("man/s3cp.1"),
-    ).unwrap())
+    let page = String::from_utf8(
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("man/s3cp.1")).unwrap(),
+    )
     .unwrap()
     .replace("\\-", "-")
     .replace("\\~", "~");

@@ -134,12 +134,19 @@ async fn uploads_list_takes_older_than_and_abort_dry_run_lists_what_it_would_abo
         (&["--older-than", "7d", "--dry-run"][..], vec![old.clone()]),
         (&["--all", "--dry-run"][..], both.clone()),
         (&["--all", "--dryrun"][..], both.clone()),
-        (&["--upload-id", new.as_str(), "--dry-run"][..], vec![new.clone()]),
+        (
+            &["--upload-id", new.as_str(), "--dry-run"][..],
+            vec![new.clone()],
+        ),
     ] {
         let mut all = vec!["uploads", "abort"];
         let one = format!("{p}b-new");
         let key = s3(DST_BUCKET, &one);
-        all.push(if args.contains(&"--upload-id") { &key } else { &at });
+        all.push(if args.contains(&"--upload-id") {
+            &key
+        } else {
+            &at
+        });
         all.extend(args);
         let r = g.s3cp(&all).await;
         assert_eq!(r.code, 0, "{args:?}: {r}");
@@ -150,10 +157,16 @@ async fn uploads_list_takes_older_than_and_abort_dry_run_lists_what_it_would_abo
                 "{args:?}: {id}: {r}"
             );
         }
-        let lines = r.stdout.lines().filter(|l| l.starts_with("would abort s3://"));
+        let lines = r
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("would abort s3://"));
         assert_eq!(lines.count(), chosen.len(), "{args:?}: {r}");
         assert!(r.stdout.contains("0 aborted"), "{args:?}: {r}");
-        assert!(r.stdout.contains("dry run: nothing was aborted"), "{args:?}: {r}");
+        assert!(
+            r.stdout.contains("dry run: nothing was aborted"),
+            "{args:?}: {r}"
+        );
         assert_eq!(ids(&client, &p).await, both, "{args:?} aborted one");
     }
     let r = g
@@ -166,8 +179,15 @@ async fn uploads_list_takes_older_than_and_abort_dry_run_lists_what_it_would_abo
     assert_eq!(lines[2]["type"], "summary", "{r}");
     assert_eq!(lines[2]["dry_run"], true, "{r}");
     assert_eq!(lines[2]["aborted"], 0, "{r}");
-    assert_eq!(ids(&client, &p).await, both, "--dry-run before the command aborted one");
-    assert!(proxy.of("AbortMultipartUpload").is_empty(), "an abort was sent");
+    assert_eq!(
+        ids(&client, &p).await,
+        both,
+        "--dry-run before the command aborted one"
+    );
+    assert!(
+        proxy.of("AbortMultipartUpload").is_empty(),
+        "an abort was sent"
+    );
 
     // Without --dry-run, --older-than aborts the old one alone.
     let r = g
@@ -175,7 +195,7 @@ async fn uploads_list_takes_older_than_and_abort_dry_run_lists_what_it_would_abo
         .await;
     assert_eq!(r.code, 0, "{r}");
     assert!(r.stdout.contains("1 upload, 1 aborted, 0 failed"), "{r}");
-    assert_eq!(ids(&client, &p).await, [new.clone()]);
+    assert_eq!(ids(&client, &p).await, vec![new]);
     let r = g.s3cp(&["uploads", "abort", &at, "--all"]).await;
     assert_eq!(r.code, 0, "{r}");
 }
