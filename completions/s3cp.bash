@@ -1,3 +1,8 @@
+# The profile names of the AWS config files (for --profile).
+_s3cp_aws_profiles() {
+    { command sed -n -e 's/^[[:space:]]*\[[[:space:]]*default[[:space:]]*\].*/default/p' -e 's/^[[:space:]]*\[[[:space:]]*profile[[:space:]][[:space:]]*\([^][:space:]][^][:space:]]*\)[[:space:]]*\].*/\1/p' "${AWS_CONFIG_FILE:-$HOME/.aws/config}" 2>/dev/null; command sed -n -e 's/^[[:space:]]*\[[[:space:]]*\([^][:space:]][^][:space:]]*\)[[:space:]]*\].*/\1/p' "${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials}" 2>/dev/null; } | command sort -u
+}
+
 _s3cp() {
     local i cur prev opts cmd
     COMPREPLY=()
@@ -94,11 +99,11 @@ _s3cp() {
                     return 0
                     ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(_s3cp_aws_profiles)" -- "${cur}"))
                     return 0
                     ;;
                 --source-profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(_s3cp_aws_profiles)" -- "${cur}"))
                     return 0
                     ;;
                 --endpoint-url)
@@ -386,7 +391,7 @@ _s3cp() {
                     return 0
                     ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(_s3cp_aws_profiles)" -- "${cur}"))
                     return 0
                     ;;
                 --endpoint-url)
@@ -409,7 +414,7 @@ _s3cp() {
             return 0
             ;;
         s3cp__subcmd__uploads__subcmd__abort)
-            opts="-q -v -h --all --older-than --upload-id --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help"
+            opts="-q -v -h --all --older-than --upload-id --dryrun --dry-run --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -428,7 +433,7 @@ _s3cp() {
                     return 0
                     ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(_s3cp_aws_profiles)" -- "${cur}"))
                     return 0
                     ;;
                 --endpoint-url)
@@ -507,18 +512,22 @@ _s3cp() {
             return 0
             ;;
         s3cp__subcmd__uploads__subcmd__list)
-            opts="-q -v -h --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help"
+            opts="-q -v -h --older-than --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --region)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(_s3cp_aws_profiles)" -- "${cur}"))
                     return 0
                     ;;
                 --endpoint-url)

@@ -1,3 +1,12 @@
+# The profile names of the AWS config files (for --profile).
+function __s3cp_aws_profiles
+    set -l config ~/.aws/config
+    set -q AWS_CONFIG_FILE; and set config $AWS_CONFIG_FILE
+    set -l credentials ~/.aws/credentials
+    set -q AWS_SHARED_CREDENTIALS_FILE; and set credentials $AWS_SHARED_CREDENTIALS_FILE
+    begin; command sed -n -e 's/^[[:space:]]*\[[[:space:]]*default[[:space:]]*\].*/default/p' -e 's/^[[:space:]]*\[[[:space:]]*profile[[:space:]][[:space:]]*\([^][:space:]][^][:space:]]*\)[[:space:]]*\].*/\1/p' $config 2>/dev/null; command sed -n -e 's/^[[:space:]]*\[[[:space:]]*\([^][:space:]][^][:space:]]*\)[[:space:]]*\].*/\1/p' $credentials 2>/dev/null; end | command sort -u
+end
+
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_s3cp_global_optspecs
     string join \n r/recursive include= exclude= from-file= jobs= shard= fail-fast region= source-region= profile= source-profile= endpoint-url= source-endpoint-url= path-style max-attempts= retry-mode= multipart-threshold= part-size= copy-mode= concurrency= keep-partial resume metadata-directive= metadata= content-type= cache-control= content-disposition= content-encoding= content-language= expires= tagging-directive= tagging= acl= grant-read= grant-read-acp= grant-write-acp= grant-full-control= copy-acl sse= sse-kms-key-id= sse-kms-encryption-context= bucket-key-enabled sse-c= sse-c-key= sse-c-key-file= sse-c-copy-source= sse-c-copy-source-key= sse-c-copy-source-key-file= storage-class= object-lock-mode= object-lock-retain-until-date= object-lock-legal-hold= website-redirect= checksum-algorithm= verify no-overwrite skip-existing skip-same if-none-match= if-match= request-payer= expected-bucket-owner= expected-source-bucket-owner= copy-source-if-match= copy-source-if-none-match= copy-source-if-modified-since= copy-source-if-unmodified-since= if-modified-since= if-unmodified-since= json q/quiet v/verbose dry-run h/help V/version
@@ -26,14 +35,14 @@ end
 
 complete -c s3cp -n "__fish_s3cp_needs_command" -l include -d 'With --recursive: take back keys (relative to SRC) matching this glob that an earlier --exclude left out. Everything is included until an --exclude matches, so an --include alone changes nothing: for only the .txt keys, give --exclude \'*\' --include \'*.txt\'. Repeatable; the last matching filter wins, as in aws-cli' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l exclude -d 'With --recursive: skip keys (relative to SRC) matching this glob, unless a later --include matches too. Repeatable' -r
-complete -c s3cp -n "__fish_s3cp_needs_command" -l from-file -d 'Copy what a manifest lists, one copy per line: \'SRC DST\' or a JSON object {"src": ..., "dst": ...}; \'-\' reads standard input' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l from-file -d 'Copy what a manifest lists, one \'SRC DST\' per line (\'-\': stdin)' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l jobs -d 'Objects copied at once in a bulk run (all their requests share --concurrency) [default: twice the requests in flight]' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l shard -d 'Copy only shard I of N (1-based): a stable hash of each source key picks its shard, so N runners that each take one shard copy every object exactly once' -r
-complete -c s3cp -n "__fish_s3cp_needs_command" -l region -d 'AWS region of the destination bucket, and of the source\'s unless --source-region or --source-profile is given [default: from the environment or profile, else us-east-1]' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l region -d 'AWS region of the destination bucket (and of the source\'s)' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l source-region -d 'AWS region of the source bucket, when it is not --region\'s (as in aws-cli): the source\'s HEAD, tags, ACL, listing and reads go there' -r
-complete -c s3cp -n "__fish_s3cp_needs_command" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials (the destination\'s, and the source\'s unless --source-profile is given); its credentials are used even when AWS_ACCESS_KEY_ID is set' -r
-complete -c s3cp -n "__fish_s3cp_needs_command" -l source-profile -d 'Profile of the source, when another identity or store reads it (a bucket of another account, another store): its credentials, region and endpoint_url. The destination keeps --profile' -r
-complete -c s3cp -n "__fish_s3cp_needs_command" -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l profile -d 'Named profile of ~/.aws/config and ~/.aws/credentials' -r -f -a "(__s3cp_aws_profiles)"
+complete -c s3cp -n "__fish_s3cp_needs_command" -l source-profile -d 'Profile of the source, when another identity or store reads it (a bucket of another account, another store): its credentials, region and endpoint_url. The destination keeps --profile' -r -f -a "(__s3cp_aws_profiles)"
+complete -c s3cp -n "__fish_s3cp_needs_command" -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store)' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l source-endpoint-url -d 'The source\'s endpoint, when it lives in another store than the destination (MinIO, Garage, another provider): the copy is then streamed through this machine (--copy-mode). The destination keeps --endpoint-url' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l max-attempts -d 'Attempts per request, the first included: no request is sent more than N times (the SDK\'s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 5]' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
@@ -123,7 +132,7 @@ complete -c s3cp -n "__fish_s3cp_needs_command" -l copy-source-if-modified-since
 complete -c s3cp -n "__fish_s3cp_needs_command" -l copy-source-if-unmodified-since -d 'Copy only if the source did not change after this date' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l if-modified-since -d 'The old name of --copy-source-if-modified-since: refused with the new name, so a script written for it does not copy unconditionally' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l if-unmodified-since -d 'The old name of --copy-source-if-unmodified-since (refused)' -r
-complete -c s3cp -n "__fish_s3cp_needs_command" -s r -l recursive -d 'Copy every object under the SRC prefix to the DST prefix, keeping the key paths relative to SRC'
+complete -c s3cp -n "__fish_s3cp_needs_command" -s r -l recursive -d 'Copy every object under the SRC prefix to the DST prefix'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l fail-fast -d 'Stop at the first failed object (by default the others go on)'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l keep-partial -d 'On Ctrl-C or a failure, keep the multipart upload (and its journal in the state directory) so that --resume can finish it, instead of aborting it'
@@ -136,55 +145,65 @@ complete -c s3cp -n "__fish_s3cp_needs_command" -l skip-existing -d 'Skip an obj
 complete -c s3cp -n "__fish_s3cp_needs_command" -l skip-same -d 'Skip an object whose destination is the same as the source: the same size and ETag, or, where the ETags cannot tell (a multipart copy, SSE-KMS), the same full-object checksum (a HEAD of both). Anything else is copied over; -v says why. With --recursive the destination listing is walked beside the source\'s'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l json -d 'Print results as JSON Lines on stdout'
 complete -c s3cp -n "__fish_s3cp_needs_command" -s q -l quiet -d 'Print nothing but errors; no progress bar'
-complete -c s3cp -n "__fish_s3cp_needs_command" -s v -l verbose -d 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK\'s own logs. RUST_LOG overrides'
-complete -c s3cp -n "__fish_s3cp_needs_command" -l dry-run -l dryrun -d 'Print the plan (method, parts, directives, ACL, encryption) and send no write request'
+complete -c s3cp -n "__fish_s3cp_needs_command" -s v -l verbose -d 'More detail on stderr: -v, -vv, -vvv'
+complete -c s3cp -n "__fish_s3cp_needs_command" -l dry-run -l dryrun -d 'Print the plan and send no write request'
 complete -c s3cp -n "__fish_s3cp_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c s3cp -n "__fish_s3cp_needs_command" -s V -l version -d 'Print version'
-complete -c s3cp -n "__fish_s3cp_needs_command" -a "uploads" -d 'Show or clean up incomplete multipart uploads (what an interrupted copy by any tool leaves behind, and keeps paying storage for)'
+complete -c s3cp -n "__fish_s3cp_needs_command" -a "uploads" -d 'Show or clean up incomplete multipart uploads'
 complete -c s3cp -n "__fish_s3cp_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l region -d 'AWS region of the destination bucket, and of the source\'s unless --source-region or --source-profile is given [default: from the environment or profile, else us-east-1]' -r
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials (the destination\'s, and the source\'s unless --source-profile is given); its credentials are used even when AWS_ACCESS_KEY_ID is set' -r
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l region -d 'AWS region of the destination bucket (and of the source\'s)' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l profile -d 'Named profile of ~/.aws/config and ~/.aws/credentials' -r -f -a "(__s3cp_aws_profiles)"
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store)' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l max-attempts -d 'Attempts per request, the first included: no request is sent more than N times (the SDK\'s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 5]' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
 adaptive\t''"
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l json -d 'Print results as JSON Lines on stdout'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -s q -l quiet -d 'Print nothing but errors; no progress bar'
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -s v -l verbose -d 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK\'s own logs. RUST_LOG overrides'
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -s h -l help -d 'Print help'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -s v -l verbose -d 'More detail on stderr: -v, -vv, -vvv'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -f -a "list" -d 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -f -a "abort" -d 'Abort incomplete multipart uploads: one (--upload-id), or those under s3://BUCKET[/PREFIX] (--all, or --older-than). Without one of these, nothing is aborted: the uploads that would be are listed and s3cp exits 2'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l region -d 'AWS region of the destination bucket, and of the source\'s unless --source-region or --source-profile is given [default: from the environment or profile, else us-east-1]' -r
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials (the destination\'s, and the source\'s unless --source-profile is given); its credentials are used even when AWS_ACCESS_KEY_ID is set' -r
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l older-than -d 'Only uploads started longer ago than this: 30m, 12h, 7d' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l region -d 'AWS region of the destination bucket (and of the source\'s)' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l profile -d 'Named profile of ~/.aws/config and ~/.aws/credentials' -r -f -a "(__s3cp_aws_profiles)"
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store)' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l max-attempts -d 'Attempts per request, the first included: no request is sent more than N times (the SDK\'s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 5]' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
 adaptive\t''"
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l json -d 'Print results as JSON Lines on stdout'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but errors; no progress bar'
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK\'s own logs. RUST_LOG overrides'
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr: -v, -vv, -vvv'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l older-than -d 'Only uploads started longer ago than this: 30m, 12h, 7d' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l upload-id -d 'Abort only this upload, of exactly the key given (not a prefix), as s3cp\'s messages name it' -r
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l region -d 'AWS region of the destination bucket, and of the source\'s unless --source-region or --source-profile is given [default: from the environment or profile, else us-east-1]' -r
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l profile -d 'Named profile from ~/.aws/config and ~/.aws/credentials (the destination\'s, and the source\'s unless --source-profile is given); its credentials are used even when AWS_ACCESS_KEY_ID is set' -r
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l region -d 'AWS region of the destination bucket (and of the source\'s)' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l profile -d 'Named profile of ~/.aws/config and ~/.aws/credentials' -r -f -a "(__s3cp_aws_profiles)"
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store)' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l max-attempts -d 'Attempts per request, the first included: no request is sent more than N times (the SDK\'s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 5]' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
 adaptive\t''"
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l all -d 'Abort every upload under the prefix (another writer\'s live uploads too)'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l dry-run -l dryrun -d 'List the uploads that would be aborted, and abort none'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l json -d 'Print results as JSON Lines on stdout'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -s q -l quiet -d 'Print nothing but errors; no progress bar'
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -s v -l verbose -d 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK\'s own logs. RUST_LOG overrides'
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -s h -l help -d 'Print help'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -s v -l verbose -d 'More detail on stderr: -v, -vv, -vvv'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from help" -f -a "abort" -d 'Abort incomplete multipart uploads: one (--upload-id), or those under s3://BUCKET[/PREFIX] (--all, or --older-than). Without one of these, nothing is aborted: the uploads that would be are listed and s3cp exits 2'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c s3cp -n "__fish_s3cp_using_subcommand help; and not __fish_seen_subcommand_from uploads help" -f -a "uploads" -d 'Show or clean up incomplete multipart uploads (what an interrupted copy by any tool leaves behind, and keeps paying storage for)'
+complete -c s3cp -n "__fish_s3cp_using_subcommand help; and not __fish_seen_subcommand_from uploads help" -f -a "uploads" -d 'Show or clean up incomplete multipart uploads'
 complete -c s3cp -n "__fish_s3cp_using_subcommand help; and not __fish_seen_subcommand_from uploads help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c s3cp -n "__fish_s3cp_using_subcommand help; and __fish_seen_subcommand_from uploads" -f -a "list" -d 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
 complete -c s3cp -n "__fish_s3cp_using_subcommand help; and __fish_seen_subcommand_from uploads" -f -a "abort" -d 'Abort incomplete multipart uploads: one (--upload-id), or those under s3://BUCKET[/PREFIX] (--all, or --older-than). Without one of these, nothing is aborted: the uploads that would be are listed and s3cp exits 2'
+
+# `s3cp --profile <TAB>`: the conditions above fail on a flag whose value
+# is the word being completed.
+function __s3cp_completing_a_profile
+    set -l words (commandline -opc)
+    contains -- "$words[-1]" --profile --source-profile
+end
+complete -c s3cp -n __s3cp_completing_a_profile -f -a "(__s3cp_aws_profiles)"

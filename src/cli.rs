@@ -9,7 +9,17 @@ use aws_sdk_s3::types::{
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
+/// The end of `-h`: a few examples, and where the rest is.
 const AFTER_HELP: &str = "\
+Examples:
+  s3cp s3://src-bucket/data/file.bin s3://dst-bucket/backup/
+  s3cp -r --skip-same s3://src-bucket/data/ s3://dst-bucket/data/
+  s3cp --endpoint-url http://localhost:3900 --path-style s3://a/k s3://b/k
+
+Every option, exit status and more examples: s3cp --help; man s3cp";
+
+/// The end of `--help` (and the man page's EXTRA section).
+const AFTER_LONG_HELP: &str = "\
 Exit status:
   0    the object was copied
   1    the copy failed (nothing half-made is left behind)
@@ -19,7 +29,34 @@ Exit status:
 Examples:
   s3cp s3://src-bucket/data/file.bin s3://dst-bucket/backup/
   s3cp 's3://src-bucket/file.bin?versionId=3HL4kqtJ' s3://dst-bucket/file.bin
-  s3cp --json s3://a/big.iso s3://b/big.iso | jq .parts";
+  s3cp --json s3://a/big.iso s3://b/big.iso | jq .parts
+  s3cp -r --skip-same s3://src-bucket/data/ s3://dst-bucket/data/
+  s3cp --endpoint-url http://localhost:3900 --path-style s3://a/k s3://b/k
+
+Environment variables (AWS_PROFILE, AWS_REGION, S3CP_STATE_DIR...) and
+files (~/.aws/config, the journal directory): man s3cp";
+
+/// The options `-h` shows (by argument id); `--help` shows them all. Kept
+/// short so that `-h` fits a screen (tests/docs.rs holds it to 40 lines at
+/// 100 columns): a new flag appears under `--help` only, unless it is
+/// added here.
+const SHORT_HELP: &[&str] = &[
+    "recursive",
+    "from_file",
+    "region",
+    "profile",
+    "endpoint_url",
+    "json",
+    "quiet",
+    "verbose",
+    "dry_run",
+];
+
+/// Hides from `-h` every option that [`SHORT_HELP`] does not name.
+fn short_help_only_common(arg: clap::Arg) -> clap::Arg {
+    let common = arg.is_positional() || SHORT_HELP.contains(&arg.get_id().as_str());
+    arg.hide_short_help(!common)
+}
 
 /// Server-side copy of an S3 object: one CopyObject up to 5 GiB, a parallel
 /// multipart copy (UploadPartCopy) above, with the same result either way.
@@ -29,7 +66,9 @@ Examples:
     version,
     about,
     after_help = AFTER_HELP,
-    subcommand_negates_reqs = true
+    after_long_help = AFTER_LONG_HELP,
+    subcommand_negates_reqs = true,
+    mut_args = short_help_only_common
 )]
 pub struct Cli {
     /// The arguments as given (with the program's name), for hints that
@@ -40,14 +79,16 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// The object to copy: s3://BUCKET/KEY, optionally ending in
-    /// ?versionId=ID to copy one version. With --recursive, a prefix.
+    /// The object to copy: s3://BUCKET/KEY (with --recursive, a prefix).
+    ///
+    /// It may end in ?versionId=ID to copy one version.
     #[arg(value_name = "SRC", required_unless_present = "from_file")]
     pub src: Option<String>,
 
-    /// Where to copy it: s3://BUCKET/KEY. A bucket alone or a key ending in
-    /// '/' receives the source key's last path segment. With --recursive, a
-    /// prefix.
+    /// Where to copy it: s3://BUCKET/KEY (with --recursive, a prefix).
+    ///
+    /// A bucket alone or a key ending in '/' receives the source key's last
+    /// path segment.
     #[arg(value_name = "DST", required_unless_present = "from_file")]
     pub dst: Option<String>,
 
@@ -397,8 +438,10 @@ impl std::str::FromStr for Secret {
 /// Commands besides copying.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Show or clean up incomplete multipart uploads (what an interrupted
-    /// copy by any tool leaves behind, and keeps paying storage for).
+    /// Show or clean up incomplete multipart uploads.
+    ///
+    /// What an interrupted copy by any tool leaves behind, and keeps paying
+    /// storage for.
     #[command(subcommand)]
     Uploads(UploadsCommand),
 }
@@ -410,6 +453,10 @@ pub enum UploadsCommand {
         /// s3://BUCKET or s3://BUCKET/PREFIX
         #[arg(value_name = "S3_URI")]
         location: String,
+
+        /// Only uploads started longer ago than this: 30m, 12h, 7d.
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        older_than: Option<std::time::Duration>,
     },
     /// Abort incomplete multipart uploads: one (--upload-id), or those
     /// under s3://BUCKET[/PREFIX] (--all, or --older-than). Without one of
@@ -434,6 +481,10 @@ pub enum UploadsCommand {
         /// as s3cp's messages name it.
         #[arg(long, value_name = "ID", conflicts_with_all = ["all", "older_than"])]
         upload_id: Option<String>,
+
+        /// List the uploads that would be aborted, and abort none.
+        #[arg(long, visible_alias = "dryrun")]
+        dry_run: bool,
     },
 }
 
@@ -447,8 +498,9 @@ fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Bulk copies")]
 pub struct BulkArgs {
-    /// Copy every object under the SRC prefix to the DST prefix, keeping
-    /// the key paths relative to SRC.
+    /// Copy every object under the SRC prefix to the DST prefix.
+    ///
+    /// The keys keep their paths relative to SRC.
     #[arg(short, long, conflicts_with = "from_file")]
     pub recursive: bool,
 
@@ -465,8 +517,10 @@ pub struct BulkArgs {
     #[arg(long, value_name = "GLOB", requires = "recursive", action = ArgAction::Append)]
     pub exclude: Vec<String>,
 
-    /// Copy what a manifest lists, one copy per line: 'SRC DST' or a JSON
-    /// object {"src": ..., "dst": ...}; '-' reads standard input.
+    /// Copy what a manifest lists, one 'SRC DST' per line ('-': stdin).
+    ///
+    /// One copy per line: 'SRC DST' or a JSON object {"src": ..., "dst":
+    /// ...}; '-' reads standard input.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["src", "dst"])]
     pub from_file: Option<String>,
 
@@ -534,9 +588,10 @@ impl Cli {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Connection")]
 pub struct ConnectionArgs {
-    /// AWS region of the destination bucket, and of the source's unless
-    /// --source-region or --source-profile is given [default: from the
-    /// environment or profile, else us-east-1].
+    /// AWS region of the destination bucket (and of the source's).
+    ///
+    /// The source's too, unless --source-region or --source-profile is
+    /// given [default: from the environment or profile, else us-east-1].
     #[arg(long, value_name = "REGION", global = true)]
     pub region: Option<String>,
 
@@ -545,9 +600,10 @@ pub struct ConnectionArgs {
     #[arg(long, value_name = "REGION")]
     pub source_region: Option<String>,
 
-    /// Named profile from ~/.aws/config and ~/.aws/credentials (the
-    /// destination's, and the source's unless --source-profile is given);
-    /// its credentials are used even when AWS_ACCESS_KEY_ID is set.
+    /// Named profile of ~/.aws/config and ~/.aws/credentials.
+    ///
+    /// The destination's, and the source's unless --source-profile is
+    /// given; its credentials are used even when AWS_ACCESS_KEY_ID is set.
     #[arg(long, value_name = "NAME", global = true)]
     pub profile: Option<String>,
 
@@ -557,8 +613,9 @@ pub struct ConnectionArgs {
     #[arg(long, value_name = "NAME")]
     pub source_profile: Option<String>,
 
-    /// Send requests to this endpoint instead of AWS (an S3-compatible
-    /// store). AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too.
+    /// Send requests to this endpoint instead of AWS (an S3-compatible store).
+    ///
+    /// AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too.
     #[arg(long, value_name = "URL", global = true)]
     pub endpoint_url: Option<String>,
 
@@ -671,13 +728,16 @@ pub struct OutputArgs {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
-    /// More detail on stderr: -v what s3cp does, -vv each request, -vvv the
-    /// SDK's own logs. RUST_LOG overrides.
+    /// More detail on stderr: -v, -vv, -vvv.
+    ///
+    /// -v what s3cp does, -vv each request, -vvv the SDK's own logs.
+    /// RUST_LOG overrides.
     #[arg(short, long, action = ArgAction::Count, global = true)]
     pub verbose: u8,
 
-    /// Print the plan (method, parts, directives, ACL, encryption) and send
-    /// no write request.
+    /// Print the plan and send no write request.
+    ///
+    /// The plan: method, parts, directives, ACL, encryption.
     #[arg(long, visible_alias = "dryrun")]
     pub dry_run: bool,
 }

@@ -137,7 +137,15 @@ impl Command {
     pub fn from_cli(cli: &Cli) -> anyhow::Result<Self> {
         Ok(match &cli.command {
             Some(crate::cli::Command::Uploads(command)) => {
-                Command::Uploads(Box::new(Uploads::from_cli(command, &cli.connection)?))
+                // `s3cp --dry-run uploads abort`: the copy's --dry-run,
+                // given before the command, is a dry run of the abort too
+                // (never an abort that the user believed was not sent).
+                let dry_run = cli.output.dry_run;
+                Command::Uploads(Box::new(Uploads::from_cli(
+                    command,
+                    &cli.connection,
+                    dry_run,
+                )?))
             }
             None => Command::Copy(Box::new(Config::from_cli(cli)?)),
         })
@@ -155,9 +163,11 @@ pub struct Uploads {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UploadsAction {
-    List,
-    /// Abort the uploads `Abort` picks.
-    Abort(Abort),
+    /// List the uploads; with `older_than`, only those started longer ago.
+    List { older_than: Option<Duration> },
+    /// Abort the uploads `pick` chooses; with `dry_run`, list them and
+    /// abort none.
+    Abort { pick: Abort, dry_run: bool },
 }
 
 /// Which uploads `s3cp uploads abort` aborts. A prefix matches other keys
@@ -177,14 +187,27 @@ pub enum Abort {
 }
 
 impl Uploads {
-    fn from_cli(command: &UploadsCommand, connection: &ConnectionArgs) -> anyhow::Result<Self> {
+    fn from_cli(
+        command: &UploadsCommand,
+        connection: &ConnectionArgs,
+        dry_run_before: bool,
+    ) -> anyhow::Result<Self> {
         let (location, action) = match command {
-            UploadsCommand::List { location } => (location, UploadsAction::List),
+            UploadsCommand::List {
+                location,
+                older_than,
+            } => (
+                location,
+                UploadsAction::List {
+                    older_than: *older_than,
+                },
+            ),
             UploadsCommand::Abort {
                 location,
                 all,
                 older_than,
                 upload_id,
+                dry_run,
             } => {
                 let pick = match (upload_id, *all || older_than.is_some()) {
                     (Some(id), _) => Abort::One {
@@ -195,7 +218,8 @@ impl Uploads {
                     },
                     (None, false) => Abort::Unchosen,
                 };
-                (location, UploadsAction::Abort(pick))
+                let dry_run = *dry_run || dry_run_before;
+                (location, UploadsAction::Abort { pick, dry_run })
             }
         };
         if connection.source_profile.is_some() || connection.source_endpoint_url.is_some() {
@@ -211,7 +235,11 @@ impl Uploads {
             );
         }
         let at = S3Uri::parse_destination(location)?;
-        if let UploadsAction::Abort(Abort::One { upload_id }) = &action {
+        if let UploadsAction::Abort {
+            pick: Abort::One { upload_id },
+            ..
+        } = &action
+        {
             if upload_id.trim().is_empty() {
                 bail!("--upload-id is empty: give the id of the upload to abort");
             }
@@ -1137,7 +1165,14 @@ mod tests {
         };
         assert_eq!((u.at.bucket.as_str(), u.at.key.as_str()), ("b", "p/"));
         let older_than = Some(Duration::from_secs(7200));
-        assert_eq!(u.action, UploadsAction::Abort(Abort::Under { older_than }));
+        let pick = Abort::Under { older_than };
+        assert_eq!(
+            u.action,
+            UploadsAction::Abort {
+                pick,
+                dry_run: false
+            }
+        );
         // Which uploads: a flag chooses; none chooses none.
         let action = |args: &[&str]| -> Result<UploadsAction, String> {
             let mut all = vec!["s3cp", "uploads", "abort"];
@@ -1148,7 +1183,37 @@ mod tests {
                 Command::Copy(_) => panic!("uploads"),
             }
         };
-        let abort = |a| Ok(UploadsAction::Abort(a));
+        let abort = |pick| {
+            Ok(UploadsAction::Abort {
+                pick,
+                dry_run: false,
+            })
+        };
+        // --dry-run, after the command or before it (the copy's flag).
+        let dry = |pick| {
+            Ok(UploadsAction::Abort {
+                pick,
+                dry_run: true,
+            })
+        };
+        let all = Abort::Under { older_than: None };
+        assert_eq!(
+            action(&["s3://b/p", "--all", "--dry-run"]),
+            dry(all.clone())
+        );
+        assert_eq!(action(&["s3://b/p", "--all", "--dryrun"]), dry(all.clone()));
+        let cli = Cli::parse_args(["s3cp", "--dry-run", "uploads", "abort", "s3://b/p", "--all"]);
+        let Command::Uploads(u) = Command::from_cli(&cli.unwrap()).unwrap() else {
+            panic!("uploads")
+        };
+        assert_eq!(Ok(u.action), dry(all));
+        // `uploads list` takes --older-than as `uploads abort` does.
+        let cli = Cli::parse_args(["s3cp", "uploads", "list", "s3://b/p", "--older-than", "7d"]);
+        let Command::Uploads(u) = Command::from_cli(&cli.unwrap()).unwrap() else {
+            panic!("uploads")
+        };
+        let week = Some(Duration::from_secs(7 * 86400));
+        assert_eq!(u.action, UploadsAction::List { older_than: week });
         assert_eq!(action(&["s3://b/p"]), abort(Abort::Unchosen));
         assert_eq!(
             action(&["s3://b/p", "--all"]),

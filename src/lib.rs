@@ -55,6 +55,8 @@
 //!   bucket's first request goes alone until its answer settles the region.
 //! - [`journal`]: what `--resume` needs of an interrupted multipart copy.
 //! - [`uploads`]: `s3cp uploads list|abort`, cleanup of incomplete uploads.
+//! - [`manual`]: the man page's ENVIRONMENT and FILES (every variable and
+//!   file s3cp reads), as plain text; read by no other module.
 //!
 //! This file only wires them together: flags to config, config to a copy,
 //! a batch or the uploads command, and Ctrl-C to all of them.
@@ -72,6 +74,7 @@ pub mod crc;
 pub mod error;
 pub mod job;
 pub mod journal;
+pub mod manual;
 pub mod merge;
 pub mod options;
 pub mod plan;

@@ -7,6 +7,9 @@
 //! prefix (`--all`, `--older-than`). A prefix also matches longer keys
 //! (`db.dump` matches `db.dump.2`) and other writers' live uploads, so a
 //! bare prefix aborts nothing: it lists what it would abort and exits 2.
+//! `--dry-run` lists what the flags chose and aborts none of it; `list`
+//! takes `--older-than` as `abort` does, so that the list a user checks is
+//! the one the abort would take.
 
 use std::time::{Duration, SystemTime};
 
@@ -49,6 +52,9 @@ struct Summary {
     /// True when Ctrl-C stopped the run: the uploads reported as aborted
     /// were aborted, the others were left as they were.
     interrupted: bool,
+    /// `uploads abort --dry-run`: the uploads listed are those that would
+    /// be aborted; none was.
+    dry_run: bool,
 }
 
 /// Lists (and with `abort`, aborts) the uploads. `cancel` is Ctrl-C: the
@@ -61,24 +67,28 @@ pub async fn run(
     cancel: &CancellationToken,
     endpoint: &str,
 ) -> Exit {
-    let pick = match &command.action {
-        UploadsAction::List => None,
-        UploadsAction::Abort(pick) => Some(pick),
+    let (pick, dry_run) = match &command.action {
+        UploadsAction::List { .. } => (None, false),
+        UploadsAction::Abort { pick, dry_run } => (Some(pick), *dry_run),
     };
-    let older_than = match pick {
-        Some(Abort::Under { older_than }) => *older_than,
+    let older_than = match (&command.action, pick) {
+        (UploadsAction::List { older_than }, _) => *older_than,
+        (_, Some(Abort::Under { older_than })) => *older_than,
         _ => None,
     };
     let one = match pick {
         Some(Abort::One { upload_id }) => Some(upload_id.as_str()),
         _ => None,
     };
-    // A bare prefix lists what it would abort, and aborts nothing.
-    let abort = matches!(pick, Some(Abort::Under { .. } | Abort::One { .. }));
+    // A bare prefix lists what it would abort, and aborts nothing; so does
+    // --dry-run.
+    let chosen = matches!(pick, Some(Abort::Under { .. } | Abort::One { .. }));
+    let abort = chosen && !dry_run;
     let at = &command.at;
     let mut summary = Summary {
         kind: "summary",
         schema: SCHEMA,
+        dry_run: chosen && dry_run,
         ..Default::default()
     };
     let listed = tokio::select! {
@@ -145,7 +155,11 @@ pub async fn run(
         if printer.json {
             printer.json_line(&upload);
         } else if upload.status != "failed" {
-            let verb = if abort { "aborted " } else { "" };
+            let verb = match (abort, summary.dry_run) {
+                (true, _) => "aborted ",
+                (false, true) => "would abort ",
+                (false, false) => "",
+            };
             printer.human(&format!(
                 "{verb}s3://{}/{}\t{}\tstarted {} ({} ago)",
                 upload.bucket,
@@ -202,13 +216,18 @@ fn print_summary(printer: Printer, summary: &Summary, abort: bool) {
         return;
     }
     printer.human(&format!(
-        "{} upload{}{}{}",
+        "{} upload{}{}{}{}",
         summary.listed,
         if summary.listed == 1 { "" } else { "s" },
         if abort {
             format!(", {} aborted, {} failed", summary.aborted, summary.failed)
         } else {
             String::new()
+        },
+        if summary.dry_run {
+            " (dry run: nothing was aborted)"
+        } else {
+            ""
         },
         if summary.interrupted {
             "; interrupted"

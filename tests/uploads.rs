@@ -6,6 +6,7 @@
 
 mod support;
 
+use support::proxy::{Edit, Proxy};
 use support::*;
 
 /// Upload ids under `prefix`, sorted.
@@ -93,4 +94,108 @@ async fn uploads_abort_takes_one_upload_by_its_exact_key_and_a_bare_prefix_abort
     assert_eq!(r.code, 0, "{r}");
     assert!(r.stdout.contains("2 uploads, 2 aborted, 0 failed"), "{r}");
     assert!(ids(&client, &p).await.is_empty());
+}
+
+#[tokio::test]
+async fn uploads_list_takes_older_than_and_abort_dry_run_lists_what_it_would_abort() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("older-than");
+    let old = create_upload(&client, DST_BUCKET, &format!("{p}a-old"), None).await;
+    let new = create_upload(&client, DST_BUCKET, &format!("{p}b-new"), None).await;
+    let mut both = vec![old.clone(), new.clone()];
+    both.sort();
+    // The listing says the first upload (a-old's, keys come in order) was
+    // started in 2020.
+    let proxy = Proxy::start(&g.endpoint).await;
+    proxy.rewrite_answer(
+        "ListMultipartUploads",
+        |_| true,
+        Edit::xml("Initiated", "2020-01-01T00:00:00.000Z"),
+    );
+    let g = g.via(&proxy);
+    let at = s3(DST_BUCKET, &p);
+
+    // list --older-than: the old one only; without it, both.
+    let r = g
+        .s3cp(&["uploads", "list", &at, "--older-than", "7d"])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    assert!(r.stdout.contains(old.as_str()), "{r}");
+    assert!(!r.stdout.contains(new.as_str()), "{r}");
+    assert!(r.stdout.contains("1 upload\n"), "{r}");
+    let r = g.s3cp(&["uploads", "list", &at]).await;
+    assert_eq!(r.code, 0, "{r}");
+    assert!(r.stdout.contains("2 uploads\n"), "{r}");
+
+    // abort --dry-run: lists what the flags choose, as it would be
+    // aborted, and aborts none; so does the copy's --dry-run given before.
+    for (args, chosen) in [
+        (&["--older-than", "7d", "--dry-run"][..], vec![old.clone()]),
+        (&["--all", "--dry-run"][..], both.clone()),
+        (&["--all", "--dryrun"][..], both.clone()),
+        (
+            &["--upload-id", new.as_str(), "--dry-run"][..],
+            vec![new.clone()],
+        ),
+    ] {
+        let mut all = vec!["uploads", "abort"];
+        let one = format!("{p}b-new");
+        let key = s3(DST_BUCKET, &one);
+        all.push(if args.contains(&"--upload-id") {
+            &key
+        } else {
+            &at
+        });
+        all.extend(args);
+        let r = g.s3cp(&all).await;
+        assert_eq!(r.code, 0, "{args:?}: {r}");
+        for id in &both {
+            assert_eq!(
+                r.stdout.contains(&format!("{id}\t")),
+                chosen.contains(id),
+                "{args:?}: {id}: {r}"
+            );
+        }
+        let lines = r
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("would abort s3://"));
+        assert_eq!(lines.count(), chosen.len(), "{args:?}: {r}");
+        assert!(r.stdout.contains("0 aborted"), "{args:?}: {r}");
+        assert!(
+            r.stdout.contains("dry run: nothing was aborted"),
+            "{args:?}: {r}"
+        );
+        assert_eq!(ids(&client, &p).await, both, "{args:?} aborted one");
+    }
+    let r = g
+        .s3cp(&["--dry-run", "uploads", "abort", &at, "--all", "--json"])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    let lines = r.json_lines();
+    assert_eq!(lines.len(), 3, "{r}");
+    assert!(lines[..2].iter().all(|l| l["status"] == "listed"), "{r}");
+    assert_eq!(lines[2]["type"], "summary", "{r}");
+    assert_eq!(lines[2]["dry_run"], true, "{r}");
+    assert_eq!(lines[2]["aborted"], 0, "{r}");
+    assert_eq!(
+        ids(&client, &p).await,
+        both,
+        "--dry-run before the command aborted one"
+    );
+    assert!(
+        proxy.of("AbortMultipartUpload").is_empty(),
+        "an abort was sent"
+    );
+
+    // Without --dry-run, --older-than aborts the old one alone.
+    let r = g
+        .s3cp(&["uploads", "abort", &at, "--older-than", "7d"])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    assert!(r.stdout.contains("1 upload, 1 aborted, 0 failed"), "{r}");
+    assert_eq!(ids(&client, &p).await, vec![new]);
+    let r = g.s3cp(&["uploads", "abort", &at, "--all"]).await;
+    assert_eq!(r.code, 0, "{r}");
 }
