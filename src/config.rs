@@ -359,6 +359,7 @@ impl Config {
             _ => bail!("give SRC and DST, or --from-file FILE"),
         };
         let connection = Connection::try_from(&cli.connection)?;
+        let rerun = rerun_command(&cli.argv, &connection, &|name| std::env::var(name).ok());
         // The same names on two stores are two objects: whether they are
         // one store is known once the clients are built (a profile may name
         // an endpoint), and checked then.
@@ -392,7 +393,7 @@ impl Config {
                 (false, true) => crate::journal::Resume::Never,
                 (false, false) => crate::journal::Resume::Auto,
             },
-            rerun: rerun_command(&cli.argv),
+            rerun,
             output: Output::from(&cli.output),
             warnings,
         })
@@ -400,10 +401,39 @@ impl Config {
 }
 
 /// The command line `argv` as a shell reads it back, for hints that say
-/// to run it again: each argument quoted where it must be, and an SSE-C
-/// key given on it (`--sse-c-key`, `--sse-c-copy-source-key`) replaced by
-/// a placeholder, since secrets are never printed.
-fn rerun_command(argv: &[std::ffi::OsString]) -> String {
+/// to run it again, on this machine or another CI runner: each argument
+/// quoted where it must be; the endpoint, region and profile that came
+/// from the environment (`AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL`,
+/// `AWS_REGION`, `AWS_DEFAULT_REGION`, `AWS_PROFILE`) given as the flags
+/// that were not; and an SSE-C key given on it (`--sse-c-key`,
+/// `--sse-c-copy-source-key`) replaced by a placeholder, since secrets are
+/// never printed.
+fn rerun_command(
+    argv: &[std::ffi::OsString],
+    connection: &Connection,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    let from_env = |flag: &str, given: &Option<String>, vars: &[&str]| {
+        let value = vars.iter().find_map(|v| env(v).filter(|x| !x.is_empty()));
+        match (given, value) {
+            (None, Some(value)) => vec![flag.to_owned(), crate::uri::shell_word(&value)],
+            _ => Vec::new(),
+        }
+    };
+    let implied = [
+        from_env(
+            "--endpoint-url",
+            &connection.endpoint_url,
+            &["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"],
+        ),
+        from_env(
+            "--region",
+            &connection.region,
+            &["AWS_REGION", "AWS_DEFAULT_REGION"],
+        ),
+        from_env("--profile", &connection.profile, &["AWS_PROFILE"]),
+    ]
+    .concat();
     const SECRET: [&str; 2] = ["--sse-c-key", "--sse-c-copy-source-key"];
     const HIDDEN: &str = "KEY";
     let mut words = Vec::with_capacity(argv.len());
@@ -434,6 +464,9 @@ fn rerun_command(argv: &[std::ffi::OsString]) -> String {
             crate::uri::shell_word(&arg)
         };
         words.push(word);
+        if i == 0 {
+            words.extend(implied.iter().cloned());
+        }
     }
     words.join(" ")
 }
@@ -971,33 +1004,62 @@ mod tests {
     #[test]
     fn the_rerun_command_is_the_command_line_with_no_key() {
         let argv = |a: &[&str]| -> Vec<std::ffi::OsString> { a.iter().map(Into::into).collect() };
+        let none = |_: &str| None;
+        let given = Connection::default();
         assert_eq!(
-            rerun_command(&argv(&[
-                "/usr/bin/s3cp",
-                "--endpoint-url",
-                "http://127.0.0.1:3900",
-                "--profile",
-                "ci",
-                "s3://a/big file",
-                "s3://b/",
-            ])),
+            rerun_command(
+                &argv(&[
+                    "/usr/bin/s3cp",
+                    "--endpoint-url",
+                    "http://127.0.0.1:3900",
+                    "--profile",
+                    "ci",
+                    "s3://a/big file",
+                    "s3://b/",
+                ]),
+                &given,
+                &none
+            ),
             "/usr/bin/s3cp --endpoint-url http://127.0.0.1:3900 --profile ci 's3://a/big file' s3://b/"
         );
         let secret = "c2VjcmV0LWtleS1zZWNyZXQta2V5LXNlY3JldC1rZXk=";
-        let line = rerun_command(&argv(&[
-            "s3cp",
-            "--sse-c",
-            "AES256",
-            "--sse-c-key",
-            secret,
-            &format!("--sse-c-copy-source-key={secret}"),
-            "s3://a/k",
-            "s3://b/k",
-        ]));
+        let line = rerun_command(
+            &argv(&[
+                "s3cp",
+                "--sse-c",
+                "AES256",
+                "--sse-c-key",
+                secret,
+                &format!("--sse-c-copy-source-key={secret}"),
+                "s3://a/k",
+                "s3://b/k",
+            ]),
+            &given,
+            &none,
+        );
         assert!(!line.contains(secret), "{line}");
         assert_eq!(
             line,
             "s3cp --sse-c AES256 --sse-c-key KEY --sse-c-copy-source-key=KEY s3://a/k s3://b/k"
+        );
+        // What the environment set is given as flags, unless a flag was.
+        let env = |name: &str| match name {
+            "AWS_ENDPOINT_URL" => Some("http://minio:9000".to_owned()),
+            "AWS_DEFAULT_REGION" => Some("eu-west-1".to_owned()),
+            "AWS_PROFILE" => Some("ci".to_owned()),
+            _ => None,
+        };
+        let with_region = Connection {
+            region: Some("us-east-2".into()),
+            ..Connection::default()
+        };
+        assert_eq!(
+            rerun_command(
+                &argv(&["s3cp", "--region", "us-east-2", "s3://a/k", "s3://b/k"]),
+                &with_region,
+                &env
+            ),
+            "s3cp --endpoint-url http://minio:9000 --profile ci --region us-east-2 s3://a/k s3://b/k"
         );
     }
 

@@ -28,7 +28,8 @@
 //!   identical (checksum, ETag, or a read under `--verify`), and the verdict.
 //! - [`request`]: the one place that maps a copy onto each S3 request.
 //! - [`copy`]: execution of one copy in four steps: gather what must be read
-//!   first (the source's HEAD, a resume's journal, the source's parts and
+//!   first (the source's HEAD, an interrupted run's journal and upload
+//!   parts under the copy's lock (`copy/rerun.rs`), the source's parts and
 //!   ACL), prepare the plan from that alone (pure: method, checksums, the
 //!   requests it sends; `--dry-run` stops there), execute it (one
 //!   CopyObject, a streamed write, or a multipart copy with bounded
@@ -53,7 +54,10 @@
 //!   them ([`region::Router`]): a request goes to its bucket's region within
 //!   the request budget, a redirect is learned and sent again there, and a
 //!   bucket's first request goes alone until its answer settles the region.
-//! - [`journal`]: what `--resume` needs of an interrupted multipart copy.
+//! - [`journal`]: what the next run needs to finish an interrupted
+//!   multipart copy (a rerun continues it by itself; `--resume` insists,
+//!   `--no-resume` starts afresh), keyed by both stores and both ends, and
+//!   the lock that lets one run at a time write a copy's upload.
 //! - [`uploads`]: `s3cp uploads list|abort`, cleanup of incomplete uploads.
 //! - [`manual`]: the man page's ENVIRONMENT and FILES (every variable and
 //!   file s3cp reads), as plain text; read by no other module.

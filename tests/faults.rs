@@ -437,7 +437,7 @@ async fn kill_9_then_the_same_command_finishes_the_copy() {
             (3, _) => {
                 let mut strict = vec!["--resume"];
                 strict.extend(&args);
-                let r = g.via(&rerun).s3cp_with(&strict, &env).await;
+                let r = g.via(rerun).s3cp_with(&strict, &env).await;
                 assert_eq!(r.code, 1, "{r}");
                 assert!(
                     r.stderr.contains("changed since the interrupted copy"),
@@ -464,7 +464,7 @@ async fn kill_9_then_the_same_command_finishes_the_copy() {
                 continue;
             }
             (_, true) => {
-                let r = g.via(&rerun).s3cp_with(&args, &env).await;
+                let r = g.via(rerun).s3cp_with(&args, &env).await;
                 assert_eq!(r.code, 0, "{r}");
                 assert!(
                     r.stderr.contains("changed since the interrupted copy"),
@@ -480,7 +480,7 @@ async fn kill_9_then_the_same_command_finishes_the_copy() {
                 assert_eq!(rerun.of("UploadPartCopy").len(), 80, "afresh");
             }
             (_, false) => {
-                let r = g.via(&rerun).s3cp_with(&args, &env).await;
+                let r = g.via(rerun).s3cp_with(&args, &env).await;
                 assert_eq!(r.code, 0, "{r}");
                 assert!(rerun.of("CreateMultipartUpload").is_empty(), "{r}");
                 assert!(rerun.of("AbortMultipartUpload").is_empty(), "{r}");

@@ -58,7 +58,24 @@ async fn interrupted_copy(
     let r = child.wait().await;
     assert_eq!(r.code, 130, "{r}");
     assert!(r.stderr.contains("kept"), "{r}");
-    assert!(r.stderr.contains("run the same command again"), "{r}");
+    // The hint is the whole command, to be run again as it is.
+    let hint = r
+        .stderr
+        .split("sending only the parts it lacks: ")
+        .nth(1)
+        .and_then(|rest| rest.split("; or remove it").next())
+        .unwrap_or_else(|| panic!("no command to run again: {r}"));
+    let (program, given) = hint.split_once(' ').expect("a program and its arguments");
+    assert!(program.ends_with("s3cp"), "{hint}");
+    assert_eq!(
+        given,
+        format!(
+            "--endpoint-url {} --path-style {}",
+            proxy.endpoint,
+            args.join(" ")
+        ),
+        "{r}"
+    );
     let kept = uploads(&client, DST_BUCKET, p).await;
     assert_eq!(kept.len(), 1, "the upload is kept");
     // The hint removes that upload, not every upload under the key as a
