@@ -604,3 +604,35 @@ async fn a_recursive_rerun_finishes_each_interrupted_object() {
     assert_eq!(r.code, 2, "{r}");
     assert!(proxy.requests().is_empty());
 }
+
+/// A state directory that cannot be written (a read-only home in a
+/// container) costs the copy its journal and lock, not the copy: it is
+/// made, and a warning says what is lost.
+#[tokio::test]
+async fn an_unwritable_state_directory_warns_and_copies() {
+    let g = garage().await;
+    let client = g.client();
+    let dir = tempfile::tempdir().unwrap();
+    // A file where the directory should be.
+    let state = dir.path().join("state");
+    std::fs::write(&state, b"").unwrap();
+    let env = [("S3CP_STATE_DIR", state.to_str().unwrap())];
+    let p = unique("resume-unwritable");
+    put_random_source(&client, &format!("{p}src"), 11 * MIB).await;
+    let (src, dst) = (
+        format!("s3://{SRC_BUCKET}/{p}src"),
+        format!("s3://{DST_BUCKET}/{p}dst"),
+    );
+    let mut args = vec!["--json"];
+    args.extend(PARTS);
+    args.extend([src.as_str(), dst.as_str()]);
+    let r = run(&g, &args, &env, 120).await;
+    let v = r.json_ok();
+    assert_eq!(v["parts"], 3, "{v}");
+    assert!(r.stderr.contains("cannot lock"), "{r}");
+    assert!(r.stderr.contains("S3CP_STATE_DIR"), "{r}");
+    assert_eq!(
+        digest(&client, SRC_BUCKET, &format!("{p}src")).await,
+        digest(&client, DST_BUCKET, &format!("{p}dst")).await
+    );
+}

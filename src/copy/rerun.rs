@@ -58,25 +58,24 @@ impl Engine<'_> {
         if !there && !multipart {
             return Ok((None, None));
         }
-        let lock = journals.lock(job).map_err(|e| match e.downcast::<Busy>() {
-            Ok(busy) => anyhow::anyhow!(
+        let lock = journals.lock(job).map_err(|busy: Busy| {
+            anyhow::anyhow!(
                 "another s3cp run is copying {} to {} now ({busy}): this run leaves that copy \
                  to it; run this command again once that run has ended",
                 job.src,
                 job.dst
-            ),
-            Err(e) => e,
+            )
         })?;
         let entry = match (journals.read(job), self.resume) {
             (Ok(Some(entry)), _) => entry,
             // Finished by the run that held the lock just before.
             (Ok(None), Resume::Required) => return Err(nothing_to_resume(self, job)),
-            (Ok(None), _) => return Ok((Some(lock), None)),
+            (Ok(None), _) => return Ok((lock, None)),
             (Err(why), Resume::Required) => return Err(anyhow::Error::new(ResumeRefused(why))),
             (Err(why), _) => {
                 tracing::warn!("{why}; it is removed, and the copy is made afresh");
                 journals.remove(job);
-                return Ok((Some(lock), None));
+                return Ok((lock, None));
             }
         };
         let changed = entry.etag != source.etag
@@ -91,7 +90,7 @@ impl Engine<'_> {
                     job.dst
                 );
                 self.abort_journaled(job, opts, &entry).await;
-                return Ok((Some(lock), None));
+                return Ok((lock, None));
             }
             (Resume::Required, true) => anyhow::bail!(
                 "{} changed since the interrupted copy (ETag {} then, {} now), so upload {} \
@@ -114,7 +113,7 @@ impl Engine<'_> {
                     entry.upload_id
                 );
                 self.abort_journaled(job, opts, &entry).await;
-                return Ok((Some(lock), None));
+                return Ok((lock, None));
             }
             (_, false) => {}
         }
@@ -127,7 +126,7 @@ impl Engine<'_> {
                     done.len()
                 );
                 Ok((
-                    Some(lock),
+                    lock,
                     Some(ResumePoint {
                         entry,
                         done,
@@ -151,7 +150,7 @@ impl Engine<'_> {
                             entry.upload_id,
                             job.dst
                         );
-                        Ok((Some(lock), None))
+                        Ok((lock, None))
                     }
                 }
             }

@@ -446,24 +446,25 @@ impl Journals {
         self.path(job).exists()
     }
 
-    /// The lock of `job`'s copy, held until dropped; [`Busy`] when another
-    /// run holds it.
-    pub fn lock(&self, job: &CopyJob) -> anyhow::Result<Lock> {
-        std::fs::create_dir_all(&self.dir).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot create the state directory {} ({e}): set S3CP_STATE_DIR to a \
-                 writable directory",
-                self.dir.display()
-            )
-        })?;
+    /// The lock of `job`'s copy, held until dropped: `Ok(None)` when it
+    /// cannot be taken (a state directory that cannot be written: the
+    /// journal cannot be written either, and a warning says so); [`Busy`]
+    /// when another run holds it.
+    pub fn lock(&self, job: &CopyJob) -> Result<Option<Lock>, Busy> {
         let path = self.dir.join(format!("{}.lock", self.name(job)));
-        match Lock::take(&path) {
-            Ok(Some(lock)) => Ok(lock),
-            Ok(None) => Err(anyhow::Error::new(Busy(path))),
-            Err(e) => Err(anyhow::anyhow!(
-                "cannot lock {} ({e}): set S3CP_STATE_DIR to a writable directory",
-                path.display()
-            )),
+        let taken = std::fs::create_dir_all(&self.dir).and_then(|()| Lock::take(&path));
+        match taken {
+            Ok(Some(lock)) => Ok(Some(lock)),
+            Ok(None) => Err(Busy(path)),
+            Err(e) => {
+                tracing::warn!(
+                    "cannot lock {} ({e}): nothing keeps another run from writing this copy \
+                     at the same time, and it cannot be resumed (set S3CP_STATE_DIR to a \
+                     writable directory)",
+                    path.display()
+                );
+                Ok(None)
+            }
         }
     }
 
