@@ -432,10 +432,21 @@ pub enum UploadsCommand {
     },
 }
 
-/// Parses `30m`, `12h`, `7d`, `1h 30m`.
+/// Parses `30m`, `12h`, `7d`, `1h 30m`; a bare number is seconds.
 fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    if let Ok(seconds) = text.trim().parse::<u64>() {
+        return Ok(std::time::Duration::from_secs(seconds));
+    }
     humantime::parse_duration(text)
         .map_err(|e| format!("{e}: write a duration such as 30m, 12h or 7d"))
+}
+
+/// `--progress-interval`: a duration ([`parse_duration`]) above zero.
+fn parse_interval(text: &str) -> Result<std::time::Duration, String> {
+    match parse_duration(text)? {
+        d if d.is_zero() => Err("the interval must be above zero: write 10s, 1m or 500ms".into()),
+        d => Ok(d),
+    }
 }
 
 /// Copies of many objects.
@@ -581,6 +592,17 @@ pub struct ConnectionArgs {
     pub retry_mode: Option<RetryModeArg>,
 }
 
+/// `--progress`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressArg {
+    /// A bar redrawn in place (only drawn on a terminal).
+    Bar,
+    /// A line every --progress-interval, for logs.
+    Lines,
+    /// No progress.
+    None,
+}
+
 /// `--copy-mode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CopyModeArg {
@@ -658,6 +680,22 @@ pub struct OutputArgs {
     /// Print nothing but errors; no progress bar.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+
+    /// Print failures and the bulk summary only (aws-cli's name): no line
+    /// per copied object, no progress.
+    #[arg(long, global = true)]
+    pub only_show_errors: bool,
+
+    /// Progress on stderr: a bar (on a terminal), a line every
+    /// --progress-interval (for logs), or none. Default: bar on a
+    /// terminal, lines otherwise.
+    #[arg(long, value_name = "STYLE", value_enum, ignore_case = true, global = true)]
+    pub progress: Option<ProgressArg>,
+
+    /// How often --progress lines prints a line: 30s, 1m, 500ms; a bare
+    /// number is seconds. A run shorter than this prints none.
+    #[arg(long, value_name = "DURATION", value_parser = parse_interval, default_value = "10s", global = true)]
+    pub progress_interval: std::time::Duration,
 
     /// More detail on stderr: -v what s3cp does, -vv each request, -vvv the
     /// SDK's own logs. RUST_LOG overrides.

@@ -95,7 +95,7 @@ use crate::config::{Command, Config, Mode, Output};
 use crate::copy::{Engine, Outcome};
 use crate::error::{Exit, Failure};
 use crate::job::CopyJob;
-use crate::progress::{Bar, Progress, Silent};
+use crate::progress::ProgressMode;
 use crate::report::{CopyLine, Printer};
 use crate::select::{Listing, Selected};
 use crate::skip::Existing;
@@ -107,6 +107,9 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
     let printer = Printer {
         json: output.json,
         quiet: output.quiet,
+        only_errors: output.only_errors,
+        verbose: output.verbose > 0,
+        bulk: false,
     };
     let config = match Command::from_cli(&cli) {
         Ok(Command::Copy(c)) => c,
@@ -281,18 +284,15 @@ async fn one(
     config: &Config,
     job: &CopyJob,
     printer: Printer,
-    progress: bool,
+    progress: ProgressMode,
     cancel: &CancellationToken,
 ) -> Exit {
-    let bar: Box<dyn Progress> = if progress {
-        Box::new(Bar::default())
-    } else {
-        Box::new(Silent)
-    };
+    let bar = progress::for_one(progress, config.output.progress_interval);
     let dry_run = config.output.dry_run;
     // A dry run is its own output: shown even with --quiet.
     let shown = Printer {
         quiet: printer.quiet && !dry_run,
+        only_errors: printer.only_errors && !dry_run,
         ..printer
     };
     // --skip-existing / --skip-same: a HEAD of the destination first.
@@ -319,6 +319,7 @@ async fn one(
         Ok(Outcome::Copied(copied)) => {
             let line = CopyLine::copied(job, &config.options, &copied);
             shown.object(&line, None);
+            printer.uncompared(u64::from(copied.uncompared), engine.limits.source_parts);
             Exit::Copied
         }
         Err(e) => {
@@ -342,10 +343,15 @@ async fn many(
     config: &Config,
     items: impl Stream<Item = Selected>,
     printer: Printer,
-    progress: bool,
+    progress: ProgressMode,
     counter: &client::RequestCounter,
     cancel: &CancellationToken,
 ) -> Exit {
+    let printer = Printer {
+        bulk: true,
+        ..printer
+    };
+    printer.settings(&config.options, config.output.dry_run);
     let run = Batch {
         engine,
         opts: &config.options,
@@ -353,6 +359,7 @@ async fn many(
         dry_run: config.output.dry_run,
         printer,
         progress,
+        progress_interval: config.output.progress_interval,
     };
     let mut summary = run.run(items, cancel).await;
     (summary.requests, summary.retries) = counter.counts();
@@ -365,6 +372,7 @@ async fn many(
         );
     }
     printer.summary(&summary);
+    printer.uncompared(summary.uncompared, engine.limits.source_parts);
     if summary.interrupted {
         Exit::Interrupted
     } else if summary.failed > 0 {
@@ -374,6 +382,8 @@ async fn many(
     }
 }
 
-fn show_progress(config: &Config) -> bool {
-    !config.output.quiet && !config.output.json && std::io::stderr().is_terminal()
+/// Bars on a terminal, lines for logs (`--progress` chooses); with
+/// `--json` too, since progress goes to stderr and results to stdout.
+fn show_progress(config: &Config) -> ProgressMode {
+    config.output.progress(std::io::stderr().is_terminal())
 }

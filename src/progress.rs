@@ -1,12 +1,27 @@
 //! The progress port: a trait the copy engine calls, with an indicatif
-//! implementation for terminals and a silent one for everything else. Log
-//! lines go through [`LogWriter`], which hides the bars while it writes so
-//! that a log line never tears a bar.
+//! implementation for terminals, one that prints a line every interval for
+//! logs (CI, where a bar is never drawn and a long run would otherwise say
+//! nothing until its end), and a silent one. Log lines go through
+//! [`LogWriter`], which hides the bars while it writes so that a log line
+//! never tears a bar.
 
 use std::io::{self, Write};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::report::human_size;
+
+/// How progress is shown (`--progress`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgressMode {
+    /// Bars redrawn in place; indicatif draws them only on a terminal.
+    Bar,
+    /// A line on stderr every interval, for logs.
+    Lines,
+    None,
+}
 
 /// What the engine reports while it copies.
 pub trait Progress: Send + Sync {
@@ -22,7 +37,7 @@ pub trait Progress: Send + Sync {
     fn finished(&self) {}
 }
 
-/// Reports nothing: `--quiet`, `--json`, or stderr is not a terminal.
+/// Reports nothing: `--progress none`, `--quiet`, `--only-show-errors`.
 #[derive(Debug, Default)]
 pub struct Silent;
 
@@ -90,63 +105,338 @@ impl Progress for Bar {
     }
 }
 
-/// The overall bar of a bulk run: bytes done of those known so far (a
-/// listing streams, so the total grows), rate, ETA, and objects done.
+/// The overall progress of a bulk run: bytes done of those known so far (a
+/// listing streams, so the total grows), rate, objects done, and an ETA
+/// only once the listing has ended (before, it would be the time to finish
+/// what is listed so far: "ETA 1s" for a run that has minutes to go). A bar
+/// or a line every interval, from one [`Tally`].
 #[derive(Debug)]
 pub struct Overall {
-    bar: ProgressBar,
-    /// Objects scheduled and finished, for the message.
-    counts: Mutex<(u64, u64)>,
+    tally: Arc<Mutex<Tally>>,
+    /// With [`ProgressMode::Bar`].
+    bar: Option<ProgressBar>,
+    /// With [`ProgressMode::Lines`].
+    ticker: Option<Ticker>,
+}
+
+/// The bar's template: no ETA while the total still grows.
+fn overall_template(listed: bool) -> &'static str {
+    match listed {
+        false => {
+            "[{elapsed_precise}] {wide_bar} {binary_bytes}/{binary_total_bytes} \
+             {binary_bytes_per_sec} ({msg})"
+        }
+        true => {
+            "[{elapsed_precise}] {wide_bar} {binary_bytes}/{binary_total_bytes} \
+             {binary_bytes_per_sec} ETA {eta} ({msg})"
+        }
+    }
 }
 
 impl Overall {
-    pub fn new() -> Self {
-        let style = ProgressStyle::with_template(
-            "[{elapsed_precise}] {wide_bar} {binary_bytes}/{binary_total_bytes} \
-             {binary_bytes_per_sec} ETA {eta} ({msg})",
-        )
-        .expect("valid progress template");
-        let bar = bars().insert(0, ProgressBar::new(0).with_style(style));
-        Self {
-            bar,
-            counts: Mutex::new((0, 0)),
+    /// The overall progress shown as `mode` says (`interval` between
+    /// lines); `None` for [`ProgressMode::None`].
+    pub fn new(mode: ProgressMode, interval: Duration) -> Option<Self> {
+        let tally = Arc::new(Mutex::new(Tally::bulk()));
+        let (bar, ticker) = match mode {
+            ProgressMode::None => return None,
+            ProgressMode::Bar => {
+                let style = ProgressStyle::with_template(overall_template(false))
+                    .expect("valid progress template");
+                let bar = bars().insert(0, ProgressBar::new(0).with_style(style));
+                (Some(bar), None)
+            }
+            ProgressMode::Lines => (None, Some(Ticker::start(tally.clone(), interval))),
+        };
+        Some(Self { tally, bar, ticker })
+    }
+
+    fn tally(&self) -> std::sync::MutexGuard<'_, Tally> {
+        self.tally.lock().expect("progress lock")
+    }
+
+    fn show_counts(&self, t: &Tally) {
+        if let Some(bar) = &self.bar {
+            let listing = if t.listed { "" } else { ", listing" };
+            bar.set_message(format!(
+                "{}/{} objects{listing}",
+                t.objects_done, t.objects
+            ));
         }
     }
 
     /// An object was scheduled; `size` when the listing told it.
     pub fn scheduled(&self, size: Option<u64>) {
-        if let Some(size) = size {
-            self.bar.inc_length(size);
+        let mut t = self.tally();
+        t.objects += 1;
+        match size {
+            Some(size) => t.bytes += size,
+            None => t.sizeless += 1,
         }
-        let mut c = self.counts.lock().expect("progress lock");
-        c.0 += 1;
-        self.bar.set_message(format!("{}/{} objects", c.1, c.0));
+        if let (Some(bar), Some(size)) = (&self.bar, size) {
+            bar.inc_length(size);
+        }
+        self.show_counts(&t);
     }
 
     /// An object finished with `bytes` copied (`listed`: its size was
     /// already counted in the total).
     pub fn finished(&self, bytes: u64, listed: Option<u64>) {
-        match listed {
-            Some(size) => self.bar.inc(size),
+        let mut t = self.tally();
+        t.objects_done += 1;
+        let done = match listed {
+            Some(size) => size,
             None => {
-                self.bar.inc_length(bytes);
-                self.bar.inc(bytes);
+                t.bytes += bytes;
+                if let Some(bar) = &self.bar {
+                    bar.inc_length(bytes);
+                }
+                bytes
             }
+        };
+        t.bytes_done += done;
+        if let Some(bar) = &self.bar {
+            bar.inc(done);
         }
-        let mut c = self.counts.lock().expect("progress lock");
-        c.1 += 1;
-        self.bar.set_message(format!("{}/{} objects", c.1, c.0));
+        self.show_counts(&t);
+    }
+
+    /// The listing (or manifest) has ended: the totals are final, so an
+    /// ETA means something from now on.
+    pub fn listing_complete(&self) {
+        let mut t = self.tally();
+        t.listed = true;
+        if let Some(bar) = &self.bar {
+            bar.set_style(
+                ProgressStyle::with_template(overall_template(true))
+                    .expect("valid progress template"),
+            );
+        }
+        self.show_counts(&t);
     }
 
     pub fn clear(self) {
-        self.bar.finish_and_clear();
-        bars().remove(&self.bar);
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+            bars().remove(bar);
+        }
+        if let Some(ticker) = self.ticker {
+            ticker.stop();
+        }
     }
 }
 
-impl Default for Overall {
-    fn default() -> Self {
-        Self::new()
+/// What a progress line says: a bulk run's objects and bytes, or one
+/// copy's parts and bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Tally {
+    /// A bulk run (objects), or one copy (parts).
+    bulk: bool,
+    /// Objects scheduled, and finished.
+    objects: u64,
+    objects_done: u64,
+    /// Objects scheduled whose size is not known until they are copied (a
+    /// manifest's): the ETA then goes by objects, not bytes.
+    sizeless: u64,
+    /// Bytes known (listed, or of objects done), and done.
+    bytes: u64,
+    bytes_done: u64,
+    /// One copy's parts, and those done (0: not a multipart copy, or not
+    /// started).
+    parts: u64,
+    parts_done: u64,
+    /// One copy: `--verify` is reading the source.
+    reading: bool,
+    /// The listing has ended (one copy: always): the totals are final.
+    listed: bool,
+}
+
+impl Tally {
+    fn bulk() -> Self {
+        Tally {
+            bulk: true,
+            objects: 0,
+            objects_done: 0,
+            sizeless: 0,
+            bytes: 0,
+            bytes_done: 0,
+            parts: 0,
+            parts_done: 0,
+            reading: false,
+            listed: false,
+        }
+    }
+
+    fn one() -> Self {
+        Tally {
+            bulk: false,
+            listed: true,
+            ..Self::bulk()
+        }
+    }
+
+    /// The line printed `elapsed` into the run.
+    fn line(&self, elapsed: Duration) -> String {
+        let secs = elapsed.as_secs_f64().max(0.001);
+        let rate = format!("{}/s", human_size((self.bytes_done as f64 / secs) as u64));
+        let bytes = format!(
+            "{} of {}",
+            human_size(self.bytes_done),
+            human_size(self.bytes)
+        );
+        let (what, fraction) = if self.bulk {
+            let what = match self.listed {
+                true => format!("{} of {} objects, {bytes}", self.objects_done, self.objects),
+                false => format!(
+                    "{} of {} objects listed so far (listing), {bytes}",
+                    self.objects_done, self.objects
+                ),
+            };
+            let fraction = match self.sizeless {
+                0 => ratio(self.bytes_done, self.bytes),
+                _ => ratio(self.objects_done, self.objects),
+            };
+            (what, fraction)
+        } else if self.reading {
+            (
+                format!("reading the source to verify the copy, {bytes}"),
+                ratio(self.bytes_done, self.bytes),
+            )
+        } else if self.parts > 0 {
+            (
+                format!("{} of {} parts, {bytes}", self.parts_done, self.parts),
+                ratio(self.bytes_done, self.bytes),
+            )
+        } else {
+            ("copying".to_owned(), None)
+        };
+        let eta = match fraction {
+            Some(f) if self.listed && f > 0.0 => {
+                let left = secs * (1.0 - f) / f;
+                format!(", ETA {}", seconds(left.round() as u64))
+            }
+            _ => String::new(),
+        };
+        let rate = match self.bulk || self.parts > 0 || self.reading {
+            true => format!(", {rate}"),
+            false => String::new(),
+        };
+        format!(
+            "s3cp: progress after {}: {what}{rate}{eta}\n",
+            seconds(elapsed.as_secs())
+        )
+    }
+}
+
+/// `done / total`, when there is a total.
+fn ratio(done: u64, total: u64) -> Option<f64> {
+    (total > 0).then(|| (done as f64 / total as f64).min(1.0))
+}
+
+/// `1m 10s`, `2h 3m 4s`.
+fn seconds(s: u64) -> String {
+    humantime::format_duration(Duration::from_secs(s)).to_string()
+}
+
+/// Prints the tally's line on stderr every interval, until stopped; the
+/// first one interval after the start, so a shorter run prints none.
+#[derive(Debug)]
+struct Ticker {
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Ticker {
+    fn start(tally: Arc<Mutex<Tally>>, interval: Duration) -> Self {
+        let started = Instant::now();
+        let task = tokio::spawn(async move {
+            let first = tokio::time::Instant::now() + interval;
+            let mut ticks = tokio::time::interval_at(first, interval);
+            // A stalled runtime catches up with one line, not a burst.
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                let line = tally.lock().expect("progress lock").line(started.elapsed());
+                suspend(|| {
+                    let _ = io::stderr().lock().write_all(line.as_bytes());
+                });
+            }
+        });
+        Self { task }
+    }
+
+    fn stop(&self) {
+        self.task.abort();
+    }
+}
+
+impl Drop for Ticker {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// One copy's progress as lines (`--progress lines`): parts and bytes
+/// done of a multipart copy, or of the read that proves it.
+#[derive(Debug)]
+pub struct Lines {
+    tally: Arc<Mutex<Tally>>,
+    ticker: Ticker,
+}
+
+impl Lines {
+    /// Starts printing a line every `interval`.
+    pub fn start(interval: Duration) -> Self {
+        let tally = Arc::new(Mutex::new(Tally::one()));
+        let ticker = Ticker::start(tally.clone(), interval);
+        Self { tally, ticker }
+    }
+
+    fn tally(&self) -> std::sync::MutexGuard<'_, Tally> {
+        self.tally.lock().expect("progress lock")
+    }
+}
+
+impl Progress for Lines {
+    fn multipart_started(&self, total: u64, parts: u64) {
+        let mut t = self.tally();
+        *t = Tally {
+            bytes: total,
+            parts,
+            ..Tally::one()
+        };
+    }
+
+    fn part_copied(&self, bytes: u64) {
+        let mut t = self.tally();
+        t.parts_done += 1;
+        t.bytes_done += bytes;
+    }
+
+    fn reading_started(&self, total: u64) {
+        let mut t = self.tally();
+        *t = Tally {
+            bytes: total,
+            reading: true,
+            ..Tally::one()
+        };
+    }
+
+    fn bytes_read(&self, bytes: u64) {
+        self.tally().bytes_done += bytes;
+    }
+
+    fn finished(&self) {
+        self.ticker.stop();
+    }
+}
+
+/// One copy's progress as `mode` says (for a bulk run's objects, only a
+/// bar: their lines are the overall ones).
+pub fn for_one(mode: ProgressMode, interval: Duration) -> Box<dyn Progress> {
+    match mode {
+        ProgressMode::Bar => Box::new(Bar::default()),
+        ProgressMode::Lines => Box::new(Lines::start(interval)),
+        ProgressMode::None => Box::new(Silent),
     }
 }
 
