@@ -29,6 +29,10 @@ pub trait Progress: Send + Sync {
     fn multipart_started(&self, _total: u64, _parts: u64) {}
     /// One part of `bytes` bytes was copied.
     fn part_copied(&self, _bytes: u64) {}
+    /// A resumed copy found `parts` parts of `bytes` bytes already done.
+    fn parts_resumed(&self, _parts: u64, bytes: u64) {
+        self.part_copied(bytes);
+    }
     /// `--verify` started reading the `total` bytes of the source.
     fn reading_started(&self, _total: u64) {}
     /// `bytes` more of the source were read.
@@ -144,6 +148,10 @@ impl Overall {
                 let style = ProgressStyle::with_template(overall_template(false))
                     .expect("valid progress template");
                 let bar = bars().insert(0, ProgressBar::new(0).with_style(style));
+                bar.set_message("0/0 objects, listing");
+                // Redrawn while nothing ends (a slow listing, one large
+                // copy), so that the clock and the rate move.
+                bar.enable_steady_tick(Duration::from_millis(500));
                 (Some(bar), None)
             }
             ProgressMode::Lines => (None, Some(Ticker::start(tally.clone(), interval))),
@@ -412,6 +420,12 @@ impl Progress for Lines {
         t.bytes_done += bytes;
     }
 
+    fn parts_resumed(&self, parts: u64, bytes: u64) {
+        let mut t = self.tally();
+        t.parts_done += parts;
+        t.bytes_done += bytes;
+    }
+
     fn reading_started(&self, total: u64) {
         let mut t = self.tally();
         *t = Tally {
@@ -458,5 +472,59 @@ impl Write for LogWriter {
 
     fn flush(&mut self) -> io::Result<()> {
         io::stderr().flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bulk_line_says_no_eta_until_the_listing_ends() {
+        let mut t = Tally::bulk();
+        t.objects = 4;
+        t.objects_done = 1;
+        t.bytes = 4 << 20;
+        t.bytes_done = 1 << 20;
+        let line = t.line(Duration::from_secs(20));
+        assert_eq!(
+            line,
+            "s3cp: progress after 20s: 1 of 4 objects listed so far (listing), 1 MiB of 4 MiB, \
+             51.20 KiB/s\n"
+        );
+        t.listed = true;
+        let line = t.line(Duration::from_secs(20));
+        assert_eq!(
+            line,
+            "s3cp: progress after 20s: 1 of 4 objects, 1 MiB of 4 MiB, 51.20 KiB/s, ETA 1m\n"
+        );
+        // Sizes not known (a manifest): the ETA goes by objects.
+        t.sizeless = 1;
+        t.objects_done = 2;
+        let line = t.line(Duration::from_secs(20));
+        assert!(line.ends_with(", ETA 20s\n"), "{line}");
+    }
+
+    #[test]
+    fn one_copy_line_says_parts_and_bytes() {
+        let mut t = Tally::one();
+        assert_eq!(
+            t.line(Duration::from_secs(10)),
+            "s3cp: progress after 10s: copying\n"
+        );
+        t.parts = 24;
+        t.parts_done = 6;
+        t.bytes = 6 << 30;
+        t.bytes_done = 3 << 29;
+        assert_eq!(
+            t.line(Duration::from_secs(30)),
+            "s3cp: progress after 30s: 6 of 24 parts, 1.50 GiB of 6 GiB, 51.20 MiB/s, ETA 1m 30s\n"
+        );
+    }
+
+    #[test]
+    fn the_overall_bar_has_an_eta_only_once_listed() {
+        assert!(!overall_template(false).contains("{eta}"));
+        assert!(overall_template(true).contains("{eta}"));
     }
 }

@@ -386,9 +386,9 @@ async fn keys_sorting_around_slash_and_unicode_and_extra_keys_are_walked_in_byte
         ops.keys().all(|op| *op == "ListObjectsV2"),
         "only the listings: {ops:?}"
     );
-    // The human dry run says the same.
+    // The human dry run says the same (the skipped objects under -v).
     let r = g
-        .s3cp(&["-r", "--skip-existing", "--dry-run", &src, &dst])
+        .s3cp(&["-r", "-v", "--skip-existing", "--dry-run", &src, &dst])
         .await;
     assert_eq!(r.code, 0, "{r}");
     assert!(

@@ -38,14 +38,20 @@ impl Engine<'_> {
             Known::Listed(l) => (Some(l), None),
             Known::Headed(h) => (None, Some(h)),
         };
+        // An in-place edit that replaces the metadata: what the source has
+        // that the edit drops is told before writing, so its HEAD is sent.
+        let in_place_replace = self.same_store
+            && job.onto_itself()
+            && opts.metadata.directive == MetadataDirective::Replace;
         let listed = listed.filter(|l| {
             !streamed
+                && !in_place_replace
                 && l.size <= self.limits.threshold
                 && opts.metadata.directive != MetadataDirective::Merge
                 && !opts.checksums.verify
                 && !(self.limits.source_parts && plan::etag_parts(&l.etag).is_some())
         });
-        Ok(match (listed, headed) {
+        let known = match (listed, headed) {
             (Some(l), _) => (
                 SourceObject {
                     size: l.size,
@@ -66,7 +72,11 @@ impl Engine<'_> {
                     .map_err(|err| source_error(job, opts, self.source_endpoint, &err))?;
                 (SourceObject::from_head(&head), Seen::Headed)
             }
-        })
+        };
+        if in_place_replace && let Some(dropped) = in_place_losses(&known.0, opts) {
+            tracing::warn!("{}: {dropped}", job.src);
+        }
+        Ok(known)
     }
 
     /// Everything else the plan is made from, read in this order: whether
@@ -185,6 +195,69 @@ impl Engine<'_> {
     }
 }
 
+/// What an in-place edit under `--metadata-directive REPLACE` takes away
+/// from `source`: its Content-* headers and user metadata not given again,
+/// and its storage class (S3 writes STANDARD unless `--storage-class` says
+/// otherwise); `None` when it loses nothing.
+fn in_place_losses(source: &SourceObject, opts: &CopyOptions) -> Option<String> {
+    let (had, given) = (&source.meta.headers, &opts.metadata.headers);
+    let mut lost: Vec<String> = [
+        ("Content-Type", &had.content_type, &given.content_type),
+        ("Cache-Control", &had.cache_control, &given.cache_control),
+        (
+            "Content-Disposition",
+            &had.content_disposition,
+            &given.content_disposition,
+        ),
+        (
+            "Content-Encoding",
+            &had.content_encoding,
+            &given.content_encoding,
+        ),
+        (
+            "Content-Language",
+            &had.content_language,
+            &given.content_language,
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, had, given)| had.is_some() && given.is_none())
+    .map(|(name, had, _)| format!("{name} {}", had.as_deref().unwrap_or_default()))
+    .collect();
+    if had.expires.is_some() && given.expires.is_none() {
+        lost.push("Expires".to_owned());
+    }
+    let mut keys: Vec<&String> = source
+        .meta
+        .metadata
+        .keys()
+        .filter(|k| !opts.metadata.metadata.contains_key(*k))
+        .collect();
+    keys.sort();
+    lost.extend(keys.into_iter().map(|k| format!("metadata {k}")));
+    let class = source
+        .storage_class
+        .as_ref()
+        .filter(|c| c.as_str() != "STANDARD" && opts.storage_class.is_none());
+    let mut said = Vec::new();
+    if !lost.is_empty() {
+        said.push(format!(
+            "this edit replaces the metadata (REPLACE) and drops what is not given again: {}; \
+             --metadata-directive MERGE keeps the source's and changes only what is given",
+            lost.join(", ")
+        ));
+    }
+    if let Some(class) = class {
+        said.push(format!(
+            "S3 rewrites the object in storage class STANDARD (it is {}) unless \
+             --storage-class is given: add --storage-class {} to keep it",
+            class.as_str(),
+            class.as_str()
+        ));
+    }
+    (!said.is_empty()).then(|| said.join("; "))
+}
+
 /// `--resume`: the journal of the interrupted copy of `job`, whose plan
 /// (and upload) the copy keeps.
 fn read_journal(job: &CopyJob) -> anyhow::Result<journal::Entry> {
@@ -198,5 +271,55 @@ fn read_journal(job: &CopyJob) -> anyhow::Result<journal::Entry> {
             journal::path(job).display()
         )))),
         Err(why) => Err(anyhow::Error::new(ResumeRefused(why))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use aws_sdk_s3::types::StorageClass;
+
+    use super::*;
+
+    fn source() -> SourceObject {
+        let mut source = SourceObject::default();
+        source.meta.headers.content_type = Some("text/csv".into());
+        source.meta.metadata =
+            HashMap::from([("owner".into(), "ann".into()), ("team".into(), "x".into())]);
+        source
+    }
+
+    #[test]
+    fn an_in_place_replace_names_what_it_drops() {
+        let mut opts = CopyOptions::default();
+        opts.metadata.directive = MetadataDirective::Replace;
+        opts.metadata.metadata = HashMap::from([("team".into(), "y".into())]);
+        let said = in_place_losses(&source(), &opts).expect("a warning");
+        assert!(said.contains("Content-Type text/csv"), "{said}");
+        assert!(said.contains("metadata owner"), "{said}");
+        assert!(!said.contains("metadata team"), "given again: {said}");
+        assert!(said.contains("--metadata-directive MERGE"), "{said}");
+        // STANDARD (or no class): nothing about the class.
+        assert!(!said.contains("--storage-class"), "{said}");
+    }
+
+    #[test]
+    fn an_in_place_replace_names_the_storage_class_it_resets() {
+        let mut opts = CopyOptions::default();
+        opts.metadata.directive = MetadataDirective::Replace;
+        let mut glacier = SourceObject {
+            storage_class: Some(StorageClass::GlacierIr),
+            ..SourceObject::default()
+        };
+        let said = in_place_losses(&glacier, &opts).expect("a warning");
+        assert!(said.contains("--storage-class GLACIER_IR"), "{said}");
+        opts.storage_class = Some(StorageClass::StandardIa);
+        assert_eq!(in_place_losses(&glacier, &opts), None);
+        // Given everything again: nothing lost.
+        glacier = source();
+        opts.metadata.headers.content_type = Some("text/plain".into());
+        opts.metadata.metadata = glacier.meta.metadata.clone();
+        assert_eq!(in_place_losses(&glacier, &opts), None);
     }
 }
