@@ -59,7 +59,7 @@ _s3cp() {
 
     case "${cmd}" in
         s3cp)
-            opts="-r -q -v -h -V --recursive --include --exclude --from-file --jobs --shard --fail-fast --region --source-region --profile --source-profile --endpoint-url --source-endpoint-url --path-style --max-attempts --retry-mode --multipart-threshold --part-size --copy-mode --concurrency --keep-partial --resume --metadata-directive --metadata --content-type --cache-control --content-disposition --content-encoding --content-language --expires --tagging-directive --tagging --acl --grant-read --grant-read-acp --grant-write-acp --grant-full-control --copy-acl --sse --sse-kms-key-id --sse-kms-encryption-context --bucket-key-enabled --sse-c --sse-c-key --sse-c-key-file --sse-c-copy-source --sse-c-copy-source-key --sse-c-copy-source-key-file --storage-class --object-lock-mode --object-lock-retain-until-date --object-lock-legal-hold --website-redirect --checksum-algorithm --verify --no-overwrite --skip-existing --skip-same --if-none-match --if-match --request-payer --expected-bucket-owner --expected-source-bucket-owner --copy-source-if-match --copy-source-if-none-match --copy-source-if-modified-since --copy-source-if-unmodified-since --if-modified-since --if-unmodified-since --json --quiet --verbose --dryrun --dry-run --help --version uploads help"
+            opts="-r -q -v -h -V --recursive --include --exclude --from-file --jobs --shard --fail-fast --region --source-region --profile --source-profile --endpoint-url --source-endpoint-url --path-style --max-attempts --retry-mode --multipart-threshold --part-size --copy-mode --concurrency --keep-partial --resume --metadata-directive --metadata --content-type --cache-control --content-disposition --content-encoding --content-language --expires --tagging-directive --tagging --acl --grant-read --grant-read-acp --grant-write-acp --grant-full-control --copy-acl --sse --sse-kms-key-id --sse-kms-encryption-context --bucket-key-enabled --sse-c --sse-c-key --sse-c-key-file --sse-c-copy-source --sse-c-copy-source-key --sse-c-copy-source-key-file --storage-class --object-lock-mode --object-lock-retain-until-date --object-lock-legal-hold --website-redirect --checksum-algorithm --verify --no-overwrite --skip-existing --skip-same --if-none-match --if-match --request-payer --expected-bucket-owner --expected-source-bucket-owner --copy-source-if-match --copy-source-if-none-match --copy-source-if-modified-since --copy-source-if-unmodified-since --if-modified-since --if-unmodified-since --json --quiet --only-show-errors --progress --progress-interval --verbose --dryrun --dry-run --help --version uploads help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -297,6 +297,14 @@ _s3cp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "bar lines none" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -375,7 +383,7 @@ _s3cp() {
             return 0
             ;;
         s3cp__subcmd__uploads)
-            opts="-q -v -h --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help list abort help"
+            opts="-q -v -h --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --only-show-errors --progress --progress-interval --verbose --help list abort help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -401,6 +409,14 @@ _s3cp() {
                     COMPREPLY=($(compgen -W "standard adaptive" -- "${cur}"))
                     return 0
                     ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "bar lines none" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -409,7 +425,7 @@ _s3cp() {
             return 0
             ;;
         s3cp__subcmd__uploads__subcmd__abort)
-            opts="-q -v -h --all --older-than --upload-id --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help"
+            opts="-q -v -h --all --older-than --upload-id --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --only-show-errors --progress --progress-interval --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -441,6 +457,14 @@ _s3cp() {
                     ;;
                 --retry-mode)
                     COMPREPLY=($(compgen -W "standard adaptive" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "bar lines none" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -507,7 +531,7 @@ _s3cp() {
             return 0
             ;;
         s3cp__subcmd__uploads__subcmd__list)
-            opts="-q -v -h --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help"
+            opts="-q -v -h --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --only-show-errors --progress --progress-interval --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -531,6 +555,14 @@ _s3cp() {
                     ;;
                 --retry-mode)
                     COMPREPLY=($(compgen -W "standard adaptive" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "bar lines none" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

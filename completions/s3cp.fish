@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_s3cp_global_optspecs
-    string join \n r/recursive include= exclude= from-file= jobs= shard= fail-fast region= source-region= profile= source-profile= endpoint-url= source-endpoint-url= path-style max-attempts= retry-mode= multipart-threshold= part-size= copy-mode= concurrency= keep-partial resume metadata-directive= metadata= content-type= cache-control= content-disposition= content-encoding= content-language= expires= tagging-directive= tagging= acl= grant-read= grant-read-acp= grant-write-acp= grant-full-control= copy-acl sse= sse-kms-key-id= sse-kms-encryption-context= bucket-key-enabled sse-c= sse-c-key= sse-c-key-file= sse-c-copy-source= sse-c-copy-source-key= sse-c-copy-source-key-file= storage-class= object-lock-mode= object-lock-retain-until-date= object-lock-legal-hold= website-redirect= checksum-algorithm= verify no-overwrite skip-existing skip-same if-none-match= if-match= request-payer= expected-bucket-owner= expected-source-bucket-owner= copy-source-if-match= copy-source-if-none-match= copy-source-if-modified-since= copy-source-if-unmodified-since= if-modified-since= if-unmodified-since= json q/quiet v/verbose dry-run h/help V/version
+    string join \n r/recursive include= exclude= from-file= jobs= shard= fail-fast region= source-region= profile= source-profile= endpoint-url= source-endpoint-url= path-style max-attempts= retry-mode= multipart-threshold= part-size= copy-mode= concurrency= keep-partial resume metadata-directive= metadata= content-type= cache-control= content-disposition= content-encoding= content-language= expires= tagging-directive= tagging= acl= grant-read= grant-read-acp= grant-write-acp= grant-full-control= copy-acl sse= sse-kms-key-id= sse-kms-encryption-context= bucket-key-enabled sse-c= sse-c-key= sse-c-key-file= sse-c-copy-source= sse-c-copy-source-key= sse-c-copy-source-key-file= storage-class= object-lock-mode= object-lock-retain-until-date= object-lock-legal-hold= website-redirect= checksum-algorithm= verify no-overwrite skip-existing skip-same if-none-match= if-match= request-payer= expected-bucket-owner= expected-source-bucket-owner= copy-source-if-match= copy-source-if-none-match= copy-source-if-modified-since= copy-source-if-unmodified-since= if-modified-since= if-unmodified-since= json q/quiet only-show-errors progress= progress-interval= v/verbose dry-run h/help V/version
 end
 
 function __fish_s3cp_needs_command
@@ -123,6 +123,10 @@ complete -c s3cp -n "__fish_s3cp_needs_command" -l copy-source-if-modified-since
 complete -c s3cp -n "__fish_s3cp_needs_command" -l copy-source-if-unmodified-since -d 'Copy only if the source did not change after this date' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l if-modified-since -d 'The old name of --copy-source-if-modified-since: refused with the new name, so a script written for it does not copy unconditionally' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l if-unmodified-since -d 'The old name of --copy-source-if-unmodified-since (refused)' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l progress -d 'Progress on stderr: a bar (on a terminal), a line every --progress-interval (for logs), or none. Default: bar on a terminal, lines otherwise' -r -f -a "bar\t'A bar redrawn in place (only drawn on a terminal)'
+lines\t'A line every --progress-interval, for logs'
+none\t'No progress'"
+complete -c s3cp -n "__fish_s3cp_needs_command" -l progress-interval -d 'How often --progress lines prints a line: 30s, 1m, 500ms; a bare number is seconds. A run shorter than this prints none' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -s r -l recursive -d 'Copy every object under the SRC prefix to the DST prefix, keeping the key paths relative to SRC'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l fail-fast -d 'Stop at the first failed object (by default the others go on)'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
@@ -136,6 +140,7 @@ complete -c s3cp -n "__fish_s3cp_needs_command" -l skip-existing -d 'Skip an obj
 complete -c s3cp -n "__fish_s3cp_needs_command" -l skip-same -d 'Skip an object whose destination is the same as the source: the same size and ETag, or, where the ETags cannot tell (a multipart copy, SSE-KMS), the same full-object checksum (a HEAD of both). Anything else is copied over; -v says why. With --recursive the destination listing is walked beside the source\'s'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l json -d 'Print results as JSON Lines on stdout'
 complete -c s3cp -n "__fish_s3cp_needs_command" -s q -l quiet -d 'Print nothing but errors; no progress bar'
+complete -c s3cp -n "__fish_s3cp_needs_command" -l only-show-errors -d 'Print failures and the bulk summary only (aws-cli\'s name): no line per copied object, no progress'
 complete -c s3cp -n "__fish_s3cp_needs_command" -s v -l verbose -d 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK\'s own logs. RUST_LOG overrides'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l dry-run -l dryrun -d 'Print the plan (method, parts, directives, ACL, encryption) and send no write request'
 complete -c s3cp -n "__fish_s3cp_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -148,11 +153,16 @@ complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_s
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l max-attempts -d 'Attempts per request, the first included: no request is sent more than N times (the SDK\'s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 5]' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
 adaptive\t''"
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l progress -d 'Progress on stderr: a bar (on a terminal), a line every --progress-interval (for logs), or none. Default: bar on a terminal, lines otherwise' -r -f -a "bar\t'A bar redrawn in place (only drawn on a terminal)'
+lines\t'A line every --progress-interval, for logs'
+none\t'No progress'"
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l progress-interval -d 'How often --progress lines prints a line: 30s, 1m, 500ms; a bare number is seconds. A run shorter than this prints none' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l json -d 'Print results as JSON Lines on stdout'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -s q -l quiet -d 'Print nothing but errors; no progress bar'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l only-show-errors -d 'Print failures and the bulk summary only (aws-cli\'s name): no line per copied object, no progress'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -s v -l verbose -d 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK\'s own logs. RUST_LOG overrides'
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -s h -l help -d 'Print help'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -f -a "list" -d 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -f -a "abort" -d 'Abort incomplete multipart uploads: one (--upload-id), or those under s3://BUCKET[/PREFIX] (--all, or --older-than). Without one of these, nothing is aborted: the uploads that would be are listed and s3cp exits 2'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -162,11 +172,16 @@ complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subco
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l max-attempts -d 'Attempts per request, the first included: no request is sent more than N times (the SDK\'s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 5]' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
 adaptive\t''"
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l progress -d 'Progress on stderr: a bar (on a terminal), a line every --progress-interval (for logs), or none. Default: bar on a terminal, lines otherwise' -r -f -a "bar\t'A bar redrawn in place (only drawn on a terminal)'
+lines\t'A line every --progress-interval, for logs'
+none\t'No progress'"
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l progress-interval -d 'How often --progress lines prints a line: 30s, 1m, 500ms; a bare number is seconds. A run shorter than this prints none' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l json -d 'Print results as JSON Lines on stdout'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but errors; no progress bar'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l only-show-errors -d 'Print failures and the bulk summary only (aws-cli\'s name): no line per copied object, no progress'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK\'s own logs. RUST_LOG overrides'
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l older-than -d 'Only uploads started longer ago than this: 30m, 12h, 7d' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l upload-id -d 'Abort only this upload, of exactly the key given (not a prefix), as s3cp\'s messages name it' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l region -d 'AWS region of the destination bucket, and of the source\'s unless --source-region or --source-profile is given [default: from the environment or profile, else us-east-1]' -r
@@ -175,12 +190,17 @@ complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subco
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l max-attempts -d 'Attempts per request, the first included: no request is sent more than N times (the SDK\'s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 5]' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
 adaptive\t''"
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l progress -d 'Progress on stderr: a bar (on a terminal), a line every --progress-interval (for logs), or none. Default: bar on a terminal, lines otherwise' -r -f -a "bar\t'A bar redrawn in place (only drawn on a terminal)'
+lines\t'A line every --progress-interval, for logs'
+none\t'No progress'"
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l progress-interval -d 'How often --progress lines prints a line: 30s, 1m, 500ms; a bare number is seconds. A run shorter than this prints none' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l all -d 'Abort every upload under the prefix (another writer\'s live uploads too)'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l json -d 'Print results as JSON Lines on stdout'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -s q -l quiet -d 'Print nothing but errors; no progress bar'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l only-show-errors -d 'Print failures and the bulk summary only (aws-cli\'s name): no line per copied object, no progress'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -s v -l verbose -d 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK\'s own logs. RUST_LOG overrides'
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -s h -l help -d 'Print help'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from help" -f -a "abort" -d 'Abort incomplete multipart uploads: one (--upload-id), or those under s3://BUCKET[/PREFIX] (--all, or --older-than). Without one of these, nothing is aborted: the uploads that would be are listed and s3cp exits 2'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

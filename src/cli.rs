@@ -689,7 +689,13 @@ pub struct OutputArgs {
     /// Progress on stderr: a bar (on a terminal), a line every
     /// --progress-interval (for logs), or none. Default: bar on a
     /// terminal, lines otherwise.
-    #[arg(long, value_name = "STYLE", value_enum, ignore_case = true, global = true)]
+    #[arg(
+        long,
+        value_name = "STYLE",
+        value_enum,
+        ignore_case = true,
+        global = true
+    )]
     pub progress: Option<ProgressArg>,
 
     /// How often --progress lines prints a line: 30s, 1m, 500ms; a bare
@@ -800,6 +806,24 @@ mod tests {
                 Filter::Exclude("tmp/*".into())
             ]
         );
+    }
+
+    #[test]
+    fn progress_interval_takes_a_duration_a_bare_number_being_seconds() {
+        use std::time::Duration;
+        let interval = |v: &str| {
+            Cli::try_parse_from(["s3cp", "--progress-interval", v, "s3://a/b", "s3://c/d"])
+                .map(|c| c.output.progress_interval)
+        };
+        assert_eq!(interval("30").unwrap(), Duration::from_secs(30));
+        assert_eq!(interval("1m").unwrap(), Duration::from_secs(60));
+        assert_eq!(interval("200ms").unwrap(), Duration::from_millis(200));
+        let zero = interval("0").unwrap_err().to_string();
+        assert!(zero.contains("above zero"), "{zero}");
+        assert!(interval("soon").is_err());
+        let default = Cli::try_parse_from(["s3cp", "s3://a/b", "s3://c/d"]).unwrap();
+        assert_eq!(default.output.progress_interval, Duration::from_secs(10));
+        assert_eq!(default.output.progress, None);
     }
 
     #[test]

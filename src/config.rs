@@ -1348,4 +1348,35 @@ mod tests {
         assert_eq!(c.stream_limits.threshold, 8 << 20);
         assert_eq!(c.limits.threshold, crate::plan::DEFAULT_THRESHOLD);
     }
+
+    #[test]
+    fn progress_is_a_bar_on_a_terminal_lines_otherwise_and_silenced() {
+        let parse = |args: &[&str]| {
+            let cli = <Cli as clap::Parser>::try_parse_from(
+                [&["s3cp"], args, &["s3://a/b", "s3://c/d"]].concat(),
+            )
+            .unwrap();
+            Output::from(&cli.output)
+        };
+        let plain = parse(&[]);
+        assert_eq!(plain.progress(true), ProgressMode::Bar);
+        assert_eq!(plain.progress(false), ProgressMode::Lines);
+        // --json: lines on stderr all the same.
+        assert_eq!(parse(&["--json"]).progress(false), ProgressMode::Lines);
+        assert_eq!(
+            parse(&["--progress", "lines"]).progress(true),
+            ProgressMode::Lines
+        );
+        for silenced in [
+            &["-q"][..],
+            &["--only-show-errors"],
+            &["--progress", "none"],
+            &["--progress", "lines", "-q"],
+            &["--progress", "bar", "--only-show-errors"],
+        ] {
+            let out = parse(silenced);
+            assert_eq!(out.progress(true), ProgressMode::None, "{silenced:?}");
+            assert_eq!(out.progress(false), ProgressMode::None, "{silenced:?}");
+        }
+    }
 }

@@ -166,10 +166,7 @@ impl Overall {
     fn show_counts(&self, t: &Tally) {
         if let Some(bar) = &self.bar {
             let listing = if t.listed { "" } else { ", listing" };
-            bar.set_message(format!(
-                "{}/{} objects{listing}",
-                t.objects_done, t.objects
-            ));
+            bar.set_message(format!("{}/{} objects{listing}", t.objects_done, t.objects));
         }
     }
 

@@ -663,7 +663,11 @@ fn uncompared_text(count: u64, source_parts: bool) -> String {
          the same as {} source (multipart or SSE-KMS ETags, and no comparable full-object \
          checksum on both sides; -v names each){fix}\n",
         plural(count),
-        if count == 1 { "its destination was" } else { "their destinations were" },
+        if count == 1 {
+            "its destination was"
+        } else {
+            "their destinations were"
+        },
         if count == 1 { "its" } else { "their" },
     )
 }

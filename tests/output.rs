@@ -47,11 +47,12 @@ async fn a_bulk_run_prints_the_settings_once_and_a_short_line_per_copy() {
     ];
     let mut copies: Vec<&str> = lines[1..lines.len() - 1].to_vec();
     copies.sort();
-    want.extend(
-        ["a", "b", "c"]
-            .iter()
-            .map(|k| format!("copied {src}{k} -> {dst}{k} ({} B, single CopyObject)", size(k))),
-    );
+    want.extend(["a", "b", "c"].iter().map(|k| {
+        format!(
+            "copied {src}{k} -> {dst}{k} ({} B, single CopyObject)",
+            size(k)
+        )
+    }));
     assert_eq!(
         [&lines[..1], &copies[..]].concat(),
         want.iter().map(String::as_str).collect::<Vec<_>>(),
@@ -65,14 +66,22 @@ async fn a_bulk_run_prints_the_settings_once_and_a_short_line_per_copy() {
     assert_eq!(r.code, 0, "{r}");
     let lines: Vec<&str> = r.stdout.lines().collect();
     assert_eq!(lines.len(), 2, "the settings and the summary: {r}");
-    assert!(lines[1].starts_with("summary: 0 copied, 3 skipped, 0 failed"), "{r}");
+    assert!(
+        lines[1].starts_with("summary: 0 copied, 3 skipped, 0 failed"),
+        "{r}"
+    );
     let r = g.s3cp(&["-r", "-v", "--skip-existing", &src, &dst]).await;
     assert_eq!(
-        r.stdout.lines().filter(|l| l.starts_with("skipped ")).count(),
+        r.stdout
+            .lines()
+            .filter(|l| l.starts_with("skipped "))
+            .count(),
         3,
         "{r}"
     );
-    let r = g.s3cp(&["-r", "--json", "--skip-existing", &src, &dst]).await;
+    let r = g
+        .s3cp(&["-r", "--json", "--skip-existing", &src, &dst])
+        .await;
     let skipped = r
         .json_lines()
         .iter()
@@ -105,16 +114,13 @@ async fn a_long_run_off_a_terminal_prints_progress_lines_on_stderr_only() {
     // The listing held: lines come, and say no ETA while it goes on.
     let proxy = Proxy::start(&g.endpoint).await;
     let listing = proxy.hold("ListObjectsV2", 1);
-    let mut child = g.via(&proxy).spawn(&[
-        "-r",
-        "--json",
-        "--progress-interval",
-        "200ms",
-        &src,
-        &dst,
-    ]);
+    let mut child =
+        g.via(&proxy)
+            .spawn(&["-r", "--json", "--progress-interval", "200ms", &src, &dst]);
     child.before_exit(listing.arrived()).await;
-    child.wait_for_stderr("objects listed so far (listing)").await;
+    child
+        .wait_for_stderr("objects listed so far (listing)")
+        .await;
     listing.release();
     // One copy held once the listing is done: the others finish, and the
     // lines say so with an ETA.
@@ -142,7 +148,8 @@ async fn a_long_run_off_a_terminal_prints_progress_lines_on_stderr_only() {
         assert!(!r.stdout.contains("progress"), "{r}");
         match held_at {
             "listing" => {
-                let listing: Vec<&&str> = lines.iter().filter(|l| l.contains("(listing)")).collect();
+                let listing: Vec<&&str> =
+                    lines.iter().filter(|l| l.contains("(listing)")).collect();
                 assert!(!listing.is_empty(), "{r}");
                 assert!(listing.iter().all(|l| !l.contains("ETA")), "{r}");
             }
@@ -181,14 +188,9 @@ async fn a_short_run_or_a_silenced_one_prints_no_progress_line() {
         let proxy = Proxy::start(&g.endpoint).await;
         let gate = proxy.hold("CopyObject", 1);
         let dst = format!("s3://{DST_BUCKET}/{p}silent{i}/");
-        let child = g.via(&proxy).spawn(&[
-            "-r",
-            flag,
-            "--progress-interval",
-            "200ms",
-            &src,
-            &dst,
-        ]);
+        let child = g
+            .via(&proxy)
+            .spawn(&["-r", flag, "--progress-interval", "200ms", &src, &dst]);
         gate.arrived().await;
         silenced.push((flag, proxy, gate, child));
     }
@@ -297,8 +299,7 @@ async fn a_skip_same_rerun_says_how_many_it_could_not_compare_and_what_helps() {
     let dst = format!("s3://{DST_BUCKET}/{p}dst/");
     let lowered = ["--multipart-threshold", "5MiB", "--part-size", "5MiB"];
     let run = |extra: &'static [&'static str]| {
-        let args: Vec<&str> = [&["-r", "--skip-same"][..], &lowered, extra, &[&src, &dst]]
-            .concat();
+        let args: Vec<&str> = [&["-r", "--skip-same"][..], &lowered, extra, &[&src, &dst]].concat();
         let g = g.clone();
         async move { g.s3cp(&args).await }
     };
@@ -393,5 +394,8 @@ async fn an_in_place_replace_warns_what_it_drops_before_writing() {
         .await;
     assert_eq!(r.code, 0, "{r}");
     assert!(r.stderr.contains("metadata team"), "{r}");
-    assert!(!r.stderr.contains("--storage-class STANDARD_IA"), "given: {r}");
+    assert!(
+        !r.stderr.contains("--storage-class STANDARD_IA"),
+        "given: {r}"
+    );
 }

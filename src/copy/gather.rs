@@ -43,9 +43,9 @@ impl Engine<'_> {
         let in_place_replace = self.same_store
             && job.onto_itself()
             && opts.metadata.directive == MetadataDirective::Replace;
+        let listed = listed.filter(|_| !in_place_replace);
         let listed = listed.filter(|l| {
             !streamed
-                && !in_place_replace
                 && l.size <= self.limits.threshold
                 && opts.metadata.directive != MetadataDirective::Merge
                 && !opts.checksums.verify
