@@ -380,7 +380,17 @@ async fn an_in_place_replace_warns_what_it_drops_before_writing() {
     }
     assert!(!r.stderr.contains("metadata team"), "given again: {r}");
 
-    // The same edit of a prefix (listed objects): said too.
+    // The same edit of a prefix (listed objects): said too, once for the
+    // run, not for each object.
+    client
+        .put_object()
+        .bucket(SRC_BUCKET)
+        .key(format!("{p}other"))
+        .body(b"data".to_vec().into())
+        .metadata("team", "x")
+        .send()
+        .await
+        .expect("put");
     let r = m
         .s3cp(&[
             "-r",
@@ -394,6 +404,8 @@ async fn an_in_place_replace_warns_what_it_drops_before_writing() {
         .await;
     assert_eq!(r.code, 0, "{r}");
     assert!(r.stderr.contains("metadata team"), "{r}");
+    let warnings = r.stderr.matches("drops what is not given again").count();
+    assert_eq!(warnings, 1, "{r}");
     assert!(
         !r.stderr.contains("--storage-class STANDARD_IA"),
         "given: {r}"

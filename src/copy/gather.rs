@@ -6,6 +6,8 @@
 //! then made from this alone ([`super::prepare`]), so that `--dry-run`
 //! sends these reads and nothing else.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use anyhow::Context;
 use futures::{StreamExt, TryStreamExt};
 
@@ -74,7 +76,13 @@ impl Engine<'_> {
             }
         };
         if in_place_replace && let Some(dropped) = in_place_losses(&known.0, opts) {
-            tracing::warn!("{}: {dropped}", job.src);
+            // Once a run: a prefix edited in place would say it of every
+            // object; -v names each.
+            static WARNED: AtomicBool = AtomicBool::new(false);
+            match WARNED.swap(true, Ordering::Relaxed) {
+                false => tracing::warn!("{}: {dropped}", job.src),
+                true => tracing::info!("{}: {dropped}", job.src),
+            }
         }
         Ok(known)
     }
