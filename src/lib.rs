@@ -36,7 +36,8 @@
 //!   its requests go through [`region::Router`]; beside them:
 //!   streaming, the `--skip-*` checks, and the recognition of s3cp's own
 //!   write after a lost answer (`copy/own_write.rs`).
-//! - [`progress`]: the progress port the engine calls (indicatif or silent).
+//! - [`progress`]: the progress port the engine calls (indicatif bars on a
+//!   terminal, a line every interval for logs, or silent).
 //! - [`report`]: the human line, the `--json` object, error printing.
 //! - [`batch`]: runs many copies from what [`select`] yields, through the
 //!   engine, reporting each one as it ends (it sits after both).
@@ -308,6 +309,8 @@ async fn one(
             cancel,
         )
         .await;
+    // No progress line after the result's.
+    drop(bar);
     match result {
         Ok(Outcome::Skipped(skipped)) => {
             shown.object(

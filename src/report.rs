@@ -522,10 +522,11 @@ impl Printer {
         };
         let text = match line.status {
             Status::Planned if self.bulk => format!(
-                "would copy {} -> {} ({what}, {} requests)",
+                "would copy {} -> {} ({what}, {} request{})",
                 line.src,
                 line.dst,
-                line.requests.unwrap_or(0)
+                line.requests.unwrap_or(0),
+                plural(line.requests.unwrap_or(0))
             ),
             Status::Copied if self.bulk => format!("copied {} -> {} ({what})", line.src, line.dst),
             Status::Planned => format!(
@@ -660,7 +661,7 @@ fn uncompared_text(count: u64, source_parts: bool) -> String {
     };
     format!(
         "s3cp: note: {count} object{} copied again: --skip-same could not tell whether {} \
-         the same as {} source (multipart or SSE-KMS ETags, and no comparable full-object \
+         the same as {} source{} (multipart or SSE-KMS ETags, and no comparable full-object \
          checksum on both sides; -v names each){fix}\n",
         plural(count),
         if count == 1 {
@@ -669,6 +670,7 @@ fn uncompared_text(count: u64, source_parts: bool) -> String {
             "their destinations were"
         },
         if count == 1 { "its" } else { "their" },
+        plural(count),
     )
 }
 
