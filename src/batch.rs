@@ -16,7 +16,7 @@ use crate::config::Bulk;
 use crate::copy::{Engine, Outcome};
 use crate::error::{Failure, S3Error};
 use crate::options::CopyOptions;
-use crate::progress::{Bar, Overall, Progress, ProgressMode, Silent};
+use crate::progress::{Bar, Overall, Progress, ProgressMode, Share, Silent};
 use crate::report::{CopyLine, Printer, Status, Summary};
 use crate::select::{BadItem, Item, Selected};
 
@@ -110,15 +110,21 @@ impl Batch<'_> {
                     .ok()
                     .and_then(|i| i.listed.as_ref())
                     .map(|l| l.size);
+                // Its parts' bytes, counted in the progress lines as they
+                // are copied.
+                let mut share = None;
                 let (status, bytes, verified, strays, uncompared) = match item {
-                    Ok(item) => self.copy(&item, cancel).await,
+                    Ok(item) => {
+                        share = overall.as_ref().and_then(|o| o.share(listed));
+                        self.copy(&item, share.as_ref(), cancel).await
+                    }
                     Err(bad) => {
                         let (status, bytes, verified) = self.bad_item(&bad);
                         (status, bytes, verified, 0, false)
                     }
                 };
                 if let Some(o) = &overall {
-                    o.finished(bytes, listed);
+                    o.finished(bytes, listed, share.as_ref());
                 }
                 if status == Status::Failed {
                     failed.store(true, Ordering::Relaxed);
@@ -155,6 +161,7 @@ impl Batch<'_> {
     async fn copy(
         &self,
         item: &Item,
+        share: Option<&Share>,
         cancel: &CancellationToken,
     ) -> (Status, u64, Option<bool>, u64, bool) {
         let job = &item.job;
@@ -170,9 +177,11 @@ impl Batch<'_> {
             return (Status::Failed, 0, None, 0, false);
         }
         // Lines say the whole run's progress, not each object's.
-        let progress: Box<dyn Progress> = match self.progress {
-            ProgressMode::Bar => Box::new(Bar::default()),
-            ProgressMode::Lines | ProgressMode::None => Box::new(Silent),
+        let bar = Bar::default();
+        let progress: &dyn Progress = match (self.progress, share) {
+            (ProgressMode::Bar, _) => &bar,
+            (_, Some(share)) => share,
+            _ => &Silent,
         };
         // --skip-existing / --skip-same: what the listings (or a HEAD of
         // the destination) say decides first.
@@ -185,7 +194,7 @@ impl Batch<'_> {
                 item.mode,
                 self.opts,
                 self.dry_run,
-                progress.as_ref(),
+                progress,
                 cancel,
             )
             .await;

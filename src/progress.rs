@@ -6,6 +6,7 @@
 //! never tears a bar.
 
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -184,11 +185,28 @@ impl Overall {
         self.show_counts(&t);
     }
 
+    /// For the lines: an object of `listed` size (counted in the total)
+    /// whose parts count as done as they are copied, so that a run of a
+    /// few large objects moves between them. `None` for the bars, or an
+    /// object whose size is not known yet.
+    pub fn share(&self, listed: Option<u64>) -> Option<Share> {
+        match (&self.ticker, listed) {
+            (Some(_), Some(_)) => Some(Share {
+                tally: self.tally.clone(),
+                done: AtomicU64::new(0),
+            }),
+            _ => None,
+        }
+    }
+
     /// An object finished with `bytes` copied (`listed`: its size was
-    /// already counted in the total).
-    pub fn finished(&self, bytes: u64, listed: Option<u64>) {
+    /// already counted in the total); `share`: what of it its parts
+    /// counted already.
+    pub fn finished(&self, bytes: u64, listed: Option<u64>, share: Option<&Share>) {
         let mut t = self.tally();
         t.objects_done += 1;
+        let counted = share.map_or(0, |s| s.done.load(Ordering::Relaxed));
+        t.bytes_done -= counted.min(t.bytes_done);
         let done = match listed {
             Some(size) => size,
             None => {
@@ -228,6 +246,22 @@ impl Overall {
         if let Some(ticker) = self.ticker {
             ticker.stop();
         }
+    }
+}
+
+/// One listed object of a bulk run, for the lines: its parts' bytes count
+/// as done while it runs (its size is in the total already).
+#[derive(Debug)]
+pub struct Share {
+    tally: Arc<Mutex<Tally>>,
+    /// Bytes of its parts counted, taken back when it finishes.
+    done: AtomicU64,
+}
+
+impl Progress for Share {
+    fn part_copied(&self, bytes: u64) {
+        self.done.fetch_add(bytes, Ordering::Relaxed);
+        self.tally.lock().expect("progress lock").bytes_done += bytes;
     }
 }
 
@@ -523,5 +557,27 @@ mod tests {
     fn the_overall_bar_has_an_eta_only_once_listed() {
         assert!(!overall_template(false).contains("{eta}"));
         assert!(overall_template(true).contains("{eta}"));
+    }
+
+    #[tokio::test]
+    async fn a_bulk_objects_parts_count_as_they_are_copied_and_once() {
+        let o = Overall::new(ProgressMode::Lines, Duration::from_secs(3600)).expect("lines");
+        o.scheduled(Some(10 << 20));
+        o.scheduled(Some(1));
+        let share = o.share(Some(10 << 20)).expect("a share");
+        share.part_copied(5 << 20);
+        assert_eq!(o.tally().bytes_done, 5 << 20);
+        o.finished(10 << 20, Some(10 << 20), Some(&share));
+        o.finished(1, Some(1), None);
+        let t = o.tally().clone();
+        assert_eq!(
+            (t.bytes_done, t.bytes, t.objects_done),
+            ((10 << 20) + 1, (10 << 20) + 1, 2)
+        );
+        o.clear();
+        // The bars count whole objects only.
+        let bar = Overall::new(ProgressMode::Bar, Duration::from_secs(1)).expect("bar");
+        assert!(bar.share(Some(1)).is_none());
+        bar.clear();
     }
 }

@@ -246,6 +246,29 @@ async fn one_multipart_copy_off_a_terminal_prints_its_parts() {
         .expect("a line")
         .to_owned();
     assert!(line.contains(", ETA "), "{line}");
+
+    // In a bulk run, the parts copied count before the object ends.
+    put_random_source(&client, &format!("{p}dir/big"), 15 * MIB).await;
+    let proxy = Proxy::start(&g.endpoint).await;
+    let part = proxy.hold("UploadPartCopy", 3);
+    let child = g.via(&proxy).spawn(&[
+        "-r",
+        "--multipart-threshold",
+        "5MiB",
+        "--part-size",
+        "5MiB",
+        "--progress-interval",
+        "200ms",
+        &format!("s3://{SRC_BUCKET}/{p}dir/"),
+        &format!("s3://{DST_BUCKET}/{p}bulk/"),
+    ]);
+    part.arrived().await;
+    child
+        .wait_for_stderr("0 of 1 objects, 10 MiB of 15 MiB, ")
+        .await;
+    part.release();
+    let r = child.wait().await;
+    assert_eq!(r.code, 0, "{r}");
 }
 
 #[tokio::test]
