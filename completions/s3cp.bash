@@ -383,7 +383,7 @@ _s3cp() {
             return 0
             ;;
         s3cp__subcmd__uploads)
-            opts="-q -v -h --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --only-show-errors --progress --progress-interval --verbose --help list abort help"
+            opts="-q -v -h --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help list abort help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -409,14 +409,6 @@ _s3cp() {
                     COMPREPLY=($(compgen -W "standard adaptive" -- "${cur}"))
                     return 0
                     ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "bar lines none" -- "${cur}"))
-                    return 0
-                    ;;
-                --progress-interval)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -425,7 +417,7 @@ _s3cp() {
             return 0
             ;;
         s3cp__subcmd__uploads__subcmd__abort)
-            opts="-q -v -h --all --older-than --upload-id --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --only-show-errors --progress --progress-interval --verbose --help"
+            opts="-q -v -h --all --older-than --upload-id --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -457,14 +449,6 @@ _s3cp() {
                     ;;
                 --retry-mode)
                     COMPREPLY=($(compgen -W "standard adaptive" -- "${cur}"))
-                    return 0
-                    ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "bar lines none" -- "${cur}"))
-                    return 0
-                    ;;
-                --progress-interval)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -531,7 +515,7 @@ _s3cp() {
             return 0
             ;;
         s3cp__subcmd__uploads__subcmd__list)
-            opts="-q -v -h --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --only-show-errors --progress --progress-interval --verbose --help"
+            opts="-q -v -h --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -555,14 +539,6 @@ _s3cp() {
                     ;;
                 --retry-mode)
                     COMPREPLY=($(compgen -W "standard adaptive" -- "${cur}"))
-                    return 0
-                    ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "bar lines none" -- "${cur}"))
-                    return 0
-                    ;;
-                --progress-interval)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -153,16 +153,11 @@ complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_s
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l max-attempts -d 'Attempts per request, the first included: no request is sent more than N times (the SDK\'s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 5]' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
 adaptive\t''"
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l progress -d 'Progress on stderr: a bar (on a terminal), a line every --progress-interval (for logs), or none. Default: bar on a terminal, lines otherwise' -r -f -a "bar\t'A bar redrawn in place (only drawn on a terminal)'
-lines\t'A line every --progress-interval, for logs'
-none\t'No progress'"
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l progress-interval -d 'How often --progress lines prints a line: 30s, 1m, 500ms; a bare number is seconds. A run shorter than this prints none' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l json -d 'Print results as JSON Lines on stdout'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -s q -l quiet -d 'Print nothing but errors; no progress bar'
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l only-show-errors -d 'Print failures and the bulk summary only (aws-cli\'s name): no line per copied object, no progress'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -s v -l verbose -d 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK\'s own logs. RUST_LOG overrides'
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -s h -l help -d 'Print help'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -f -a "list" -d 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -f -a "abort" -d 'Abort incomplete multipart uploads: one (--upload-id), or those under s3://BUCKET[/PREFIX] (--all, or --older-than). Without one of these, nothing is aborted: the uploads that would be are listed and s3cp exits 2'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -172,16 +167,11 @@ complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subco
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l max-attempts -d 'Attempts per request, the first included: no request is sent more than N times (the SDK\'s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 5]' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
 adaptive\t''"
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l progress -d 'Progress on stderr: a bar (on a terminal), a line every --progress-interval (for logs), or none. Default: bar on a terminal, lines otherwise' -r -f -a "bar\t'A bar redrawn in place (only drawn on a terminal)'
-lines\t'A line every --progress-interval, for logs'
-none\t'No progress'"
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l progress-interval -d 'How often --progress lines prints a line: 30s, 1m, 500ms; a bare number is seconds. A run shorter than this prints none' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l json -d 'Print results as JSON Lines on stdout'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but errors; no progress bar'
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l only-show-errors -d 'Print failures and the bulk summary only (aws-cli\'s name): no line per copied object, no progress'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK\'s own logs. RUST_LOG overrides'
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l older-than -d 'Only uploads started longer ago than this: 30m, 12h, 7d' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l upload-id -d 'Abort only this upload, of exactly the key given (not a prefix), as s3cp\'s messages name it' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l region -d 'AWS region of the destination bucket, and of the source\'s unless --source-region or --source-profile is given [default: from the environment or profile, else us-east-1]' -r
@@ -190,17 +180,12 @@ complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subco
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l max-attempts -d 'Attempts per request, the first included: no request is sent more than N times (the SDK\'s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 5]' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
 adaptive\t''"
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l progress -d 'Progress on stderr: a bar (on a terminal), a line every --progress-interval (for logs), or none. Default: bar on a terminal, lines otherwise' -r -f -a "bar\t'A bar redrawn in place (only drawn on a terminal)'
-lines\t'A line every --progress-interval, for logs'
-none\t'No progress'"
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l progress-interval -d 'How often --progress lines prints a line: 30s, 1m, 500ms; a bare number is seconds. A run shorter than this prints none' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l all -d 'Abort every upload under the prefix (another writer\'s live uploads too)'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l json -d 'Print results as JSON Lines on stdout'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -s q -l quiet -d 'Print nothing but errors; no progress bar'
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l only-show-errors -d 'Print failures and the bulk summary only (aws-cli\'s name): no line per copied object, no progress'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -s v -l verbose -d 'More detail on stderr: -v what s3cp does, -vv each request, -vvv the SDK\'s own logs. RUST_LOG overrides'
-complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -s h -l help -d 'Print help'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from help" -f -a "abort" -d 'Abort incomplete multipart uploads: one (--upload-id), or those under s3://BUCKET[/PREFIX] (--all, or --older-than). Without one of these, nothing is aborted: the uploads that would be are listed and s3cp exits 2'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

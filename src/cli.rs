@@ -683,24 +683,18 @@ pub struct OutputArgs {
 
     /// Print failures and the bulk summary only (aws-cli's name): no line
     /// per copied object, no progress.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub only_show_errors: bool,
 
     /// Progress on stderr: a bar (on a terminal), a line every
     /// --progress-interval (for logs), or none. Default: bar on a
     /// terminal, lines otherwise.
-    #[arg(
-        long,
-        value_name = "STYLE",
-        value_enum,
-        ignore_case = true,
-        global = true
-    )]
+    #[arg(long, value_name = "STYLE", value_enum, ignore_case = true)]
     pub progress: Option<ProgressArg>,
 
     /// How often --progress lines prints a line: 30s, 1m, 500ms; a bare
     /// number is seconds. A run shorter than this prints none.
-    #[arg(long, value_name = "DURATION", value_parser = parse_interval, default_value = "10s", global = true)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_interval, default_value = "10s")]
     pub progress_interval: std::time::Duration,
 
     /// More detail on stderr: -v what s3cp does, -vv each request, -vvv the
