@@ -176,7 +176,8 @@ impl Batch<'_> {
             self.printer.object(&line, Some(&failure));
             return (Status::Failed, 0, None, 0, false);
         }
-        // Lines say the whole run's progress, not each object's.
+        // A bar per multipart copy; lines are the whole run's, where the
+        // parts of this object count as they are copied (its share).
         let bar = Bar::default();
         let progress: &dyn Progress = match (self.progress, share) {
             (ProgressMode::Bar, _) => &bar,
