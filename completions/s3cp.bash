@@ -64,7 +64,7 @@ _s3cp() {
 
     case "${cmd}" in
         s3cp)
-            opts="-r -q -v -h -V --recursive --include --exclude --from-file --jobs --shard --fail-fast --region --source-region --profile --source-profile --endpoint-url --source-endpoint-url --path-style --max-attempts --retry-mode --multipart-threshold --part-size --copy-mode --concurrency --keep-partial --resume --no-resume --metadata-directive --metadata --content-type --cache-control --content-disposition --content-encoding --content-language --expires --tagging-directive --tagging --acl --grant-read --grant-read-acp --grant-write-acp --grant-full-control --copy-acl --sse --sse-kms-key-id --sse-kms-encryption-context --bucket-key-enabled --sse-c --sse-c-key --sse-c-key-file --sse-c-copy-source --sse-c-copy-source-key --sse-c-copy-source-key-file --storage-class --object-lock-mode --object-lock-retain-until-date --object-lock-legal-hold --website-redirect --checksum-algorithm --verify --no-overwrite --skip-existing --skip-same --if-none-match --if-match --request-payer --expected-bucket-owner --expected-source-bucket-owner --copy-source-if-match --copy-source-if-none-match --copy-source-if-modified-since --copy-source-if-unmodified-since --if-modified-since --if-unmodified-since --json --quiet --verbose --dryrun --dry-run --help --version uploads help"
+            opts="-r -q -v -h -V --recursive --include --exclude --from-file --jobs --shard --fail-fast --region --source-region --profile --source-profile --endpoint-url --source-endpoint-url --path-style --max-attempts --retry-mode --multipart-threshold --part-size --copy-mode --concurrency --keep-partial --resume --no-resume --metadata-directive --metadata --content-type --cache-control --content-disposition --content-encoding --content-language --expires --tagging-directive --tagging --acl --grant-read --grant-read-acp --grant-write-acp --grant-full-control --copy-acl --sse --sse-kms-key-id --sse-kms-encryption-context --bucket-key-enabled --sse-c --sse-c-key --sse-c-key-file --sse-c-copy-source --sse-c-copy-source-key --sse-c-copy-source-key-file --storage-class --object-lock-mode --object-lock-retain-until-date --object-lock-legal-hold --website-redirect --checksum-algorithm --verify --no-overwrite --skip-existing --skip-same --if-none-match --if-match --request-payer --expected-bucket-owner --expected-source-bucket-owner --copy-source-if-match --copy-source-if-none-match --copy-source-if-modified-since --copy-source-if-unmodified-since --if-modified-since --if-unmodified-since --json --quiet --only-show-errors --progress --progress-interval --verbose --dryrun --dry-run --help --version uploads help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -299,6 +299,14 @@ _s3cp() {
                     return 0
                     ;;
                 --if-unmodified-since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "bar lines none" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress-interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -9,7 +9,7 @@ end
 
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_s3cp_global_optspecs
-    string join \n r/recursive include= exclude= from-file= jobs= shard= fail-fast region= source-region= profile= source-profile= endpoint-url= source-endpoint-url= path-style max-attempts= retry-mode= multipart-threshold= part-size= copy-mode= concurrency= keep-partial resume no-resume metadata-directive= metadata= content-type= cache-control= content-disposition= content-encoding= content-language= expires= tagging-directive= tagging= acl= grant-read= grant-read-acp= grant-write-acp= grant-full-control= copy-acl sse= sse-kms-key-id= sse-kms-encryption-context= bucket-key-enabled sse-c= sse-c-key= sse-c-key-file= sse-c-copy-source= sse-c-copy-source-key= sse-c-copy-source-key-file= storage-class= object-lock-mode= object-lock-retain-until-date= object-lock-legal-hold= website-redirect= checksum-algorithm= verify no-overwrite skip-existing skip-same if-none-match= if-match= request-payer= expected-bucket-owner= expected-source-bucket-owner= copy-source-if-match= copy-source-if-none-match= copy-source-if-modified-since= copy-source-if-unmodified-since= if-modified-since= if-unmodified-since= json q/quiet v/verbose dry-run h/help V/version
+    string join \n r/recursive include= exclude= from-file= jobs= shard= fail-fast region= source-region= profile= source-profile= endpoint-url= source-endpoint-url= path-style max-attempts= retry-mode= multipart-threshold= part-size= copy-mode= concurrency= keep-partial resume no-resume metadata-directive= metadata= content-type= cache-control= content-disposition= content-encoding= content-language= expires= tagging-directive= tagging= acl= grant-read= grant-read-acp= grant-write-acp= grant-full-control= copy-acl sse= sse-kms-key-id= sse-kms-encryption-context= bucket-key-enabled sse-c= sse-c-key= sse-c-key-file= sse-c-copy-source= sse-c-copy-source-key= sse-c-copy-source-key-file= storage-class= object-lock-mode= object-lock-retain-until-date= object-lock-legal-hold= website-redirect= checksum-algorithm= verify no-overwrite skip-existing skip-same if-none-match= if-match= request-payer= expected-bucket-owner= expected-source-bucket-owner= copy-source-if-match= copy-source-if-none-match= copy-source-if-modified-since= copy-source-if-unmodified-since= if-modified-since= if-unmodified-since= json q/quiet only-show-errors progress= progress-interval= v/verbose dry-run h/help V/version
 end
 
 function __fish_s3cp_needs_command
@@ -132,6 +132,10 @@ complete -c s3cp -n "__fish_s3cp_needs_command" -l copy-source-if-modified-since
 complete -c s3cp -n "__fish_s3cp_needs_command" -l copy-source-if-unmodified-since -d 'Copy only if the source did not change after this date' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l if-modified-since -d 'The old name of --copy-source-if-modified-since: refused with the new name, so a script written for it does not copy unconditionally' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l if-unmodified-since -d 'The old name of --copy-source-if-unmodified-since (refused)' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l progress -d 'Progress on stderr: a bar (on a terminal), a line every --progress-interval (for logs), or none. Default: bar on a terminal, lines otherwise' -r -f -a "bar\t'A bar redrawn in place (only drawn on a terminal)'
+lines\t'A line every --progress-interval, for logs'
+none\t'No progress'"
+complete -c s3cp -n "__fish_s3cp_needs_command" -l progress-interval -d 'How often --progress lines prints a line: 30s, 1m, 500ms; a bare number is seconds. A run shorter than this prints none' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -s r -l recursive -d 'Copy every object under the SRC prefix to the DST prefix'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l fail-fast -d 'Stop at the first failed object (by default the others go on)'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
@@ -146,6 +150,7 @@ complete -c s3cp -n "__fish_s3cp_needs_command" -l skip-existing -d 'Skip an obj
 complete -c s3cp -n "__fish_s3cp_needs_command" -l skip-same -d 'Skip an object whose destination is the same as the source: the same size and ETag, or, where the ETags cannot tell (a multipart copy, SSE-KMS), the same full-object checksum (a HEAD of both). Anything else is copied over; -v says why. With --recursive the destination listing is walked beside the source\'s'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l json -d 'Print results as JSON Lines on stdout'
 complete -c s3cp -n "__fish_s3cp_needs_command" -s q -l quiet -d 'Print nothing but errors; no progress bar'
+complete -c s3cp -n "__fish_s3cp_needs_command" -l only-show-errors -d 'Print failures and the bulk summary only (aws-cli\'s name): no line per copied object, no progress'
 complete -c s3cp -n "__fish_s3cp_needs_command" -s v -l verbose -d 'More detail on stderr: -v, -vv, -vvv'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l dry-run -l dryrun -d 'Print the plan and send no write request'
 complete -c s3cp -n "__fish_s3cp_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'

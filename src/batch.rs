@@ -7,7 +7,7 @@
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures::{Stream, StreamExt};
 use tokio_util::sync::CancellationToken;
@@ -16,9 +16,19 @@ use crate::config::Bulk;
 use crate::copy::{Engine, Outcome};
 use crate::error::{Failure, S3Error};
 use crate::options::CopyOptions;
-use crate::progress::{Bar, Overall, Progress, Silent};
+use crate::progress::{Bar, Overall, Progress, ProgressMode, Share, Silent};
 use crate::report::{CopyLine, Printer, Status, Summary};
 use crate::select::{BadItem, Item, Selected};
+
+/// An item the overall progress counts (`Some`, with its listed size if
+/// known); excluded keys are not.
+fn scheduled(selected: &Selected) -> Option<Option<u64>> {
+    match selected {
+        Selected::Copy(item) => Some(item.listed.as_ref().map(|l| l.size)),
+        Selected::Bad(_) => Some(None),
+        Selected::Excluded(_) => None,
+    }
+}
 
 /// Everything a bulk run needs besides its items.
 #[derive(Debug)]
@@ -28,8 +38,9 @@ pub struct Batch<'a> {
     pub bulk: Bulk,
     pub dry_run: bool,
     pub printer: Printer,
-    /// Draw progress bars (stderr is a terminal, not `--quiet`/`--json`).
-    pub progress: bool,
+    /// How progress is shown: bars, or a line every `progress_interval`.
+    pub progress: ProgressMode,
+    pub progress_interval: Duration,
 }
 
 impl Batch<'_> {
@@ -45,7 +56,25 @@ impl Batch<'_> {
         // Ctrl-C left something undone: an item not started, or a copy it
         // stopped. A Ctrl-C after the last copy ended interrupts nothing.
         let cut_short = AtomicBool::new(false);
-        let overall = self.progress.then(Overall::new);
+        let overall = Overall::new(self.progress, self.progress_interval);
+        // The end of the listing (or manifest) makes the totals final: the
+        // progress may then say an ETA.
+        let overall_ref = overall.as_ref();
+        // Counted as they are listed, so the totals are whole when the
+        // listing ends.
+        let items = items.inspect(|selected| {
+            if let (Some(o), Some(listed)) = (overall_ref, scheduled(selected)) {
+                o.scheduled(listed);
+            }
+        });
+        let items = items.chain(
+            futures::stream::once(async move {
+                if let Some(o) = overall_ref {
+                    o.listing_complete();
+                }
+            })
+            .filter_map(|()| std::future::ready(None)),
+        );
         // Without --jobs, objects in flight follow the adaptive budget: an
         // item is taken only once it has a place.
         let budget = self.engine.budget;
@@ -81,18 +110,21 @@ impl Batch<'_> {
                     .ok()
                     .and_then(|i| i.listed.as_ref())
                     .map(|l| l.size);
-                if let Some(o) = &overall {
-                    o.scheduled(listed);
-                }
-                let (status, bytes, verified, strays) = match item {
-                    Ok(item) => self.copy(&item, cancel).await,
+                // Its parts' bytes, counted in the progress lines as they
+                // are copied.
+                let mut share = None;
+                let (status, bytes, verified, strays, uncompared) = match item {
+                    Ok(item) => {
+                        share = overall.as_ref().and_then(|o| o.share(listed));
+                        self.copy(&item, share.as_ref(), cancel).await
+                    }
                     Err(bad) => {
                         let (status, bytes, verified) = self.bad_item(&bad);
-                        (status, bytes, verified, 0)
+                        (status, bytes, verified, 0, false)
                     }
                 };
                 if let Some(o) = &overall {
-                    o.finished(bytes, listed);
+                    o.finished(bytes, listed, share.as_ref());
                 }
                 if status == Status::Failed {
                     failed.store(true, Ordering::Relaxed);
@@ -105,6 +137,7 @@ impl Batch<'_> {
                 let mut summary = summary.lock().expect("summary");
                 summary.count(status, bytes, verified);
                 summary.possible_strays += strays;
+                summary.uncompared += u64::from(uncompared);
             })
             .buffer_unordered(
                 self.bulk
@@ -123,12 +156,14 @@ impl Batch<'_> {
     }
 
     /// Copies one item and prints its line; returns its status, size,
-    /// whether it was verified, and its possible strays (as its line says).
+    /// whether it was verified, its possible strays (as its line says), and
+    /// whether `--skip-same` copied it for want of a comparison.
     async fn copy(
         &self,
         item: &Item,
+        share: Option<&Share>,
         cancel: &CancellationToken,
-    ) -> (Status, u64, Option<bool>, u64) {
+    ) -> (Status, u64, Option<bool>, u64, bool) {
         let job = &item.job;
         let self_copy = match self.engine.same_store {
             true => job.check_self_copy(self.opts),
@@ -139,12 +174,15 @@ impl Batch<'_> {
             let failure = Failure::Usage(e);
             let line = CopyLine::failed(job, self.opts, Status::Failed, &failure, self.dry_run);
             self.printer.object(&line, Some(&failure));
-            return (Status::Failed, 0, None, 0);
+            return (Status::Failed, 0, None, 0, false);
         }
-        let progress: Box<dyn Progress> = if self.progress {
-            Box::new(Bar::default())
-        } else {
-            Box::new(Silent)
+        // A bar per multipart copy; lines are the whole run's, where the
+        // parts of this object count as they are copied (its share).
+        let bar = Bar::default();
+        let progress: &dyn Progress = match (self.progress, share) {
+            (ProgressMode::Bar, _) => &bar,
+            (_, Some(share)) => share,
+            _ => &Silent,
         };
         // --skip-existing / --skip-same: what the listings (or a HEAD of
         // the destination) say decides first.
@@ -157,7 +195,7 @@ impl Batch<'_> {
                 item.mode,
                 self.opts,
                 self.dry_run,
-                progress.as_ref(),
+                progress,
                 cancel,
             )
             .await;
@@ -165,13 +203,19 @@ impl Batch<'_> {
             Ok(Outcome::Skipped(skipped)) => {
                 let line = CopyLine::skipped(job, self.opts, &skipped, self.dry_run);
                 self.printer.object(&line, None);
-                (Status::Skipped, 0, None, 0)
+                (Status::Skipped, 0, None, 0, false)
             }
             Ok(Outcome::Copied(copied)) => {
                 let line = CopyLine::copied(job, self.opts, &copied);
                 self.printer.object(&line, None);
                 let strays = line.possible_strays.len() as u64;
-                (line.status, copied.size, line.verified, strays)
+                (
+                    line.status,
+                    copied.size,
+                    line.verified,
+                    strays,
+                    copied.uncompared,
+                )
             }
             Err(e) => {
                 let failure = Failure::from_copy_error(e);
@@ -182,7 +226,8 @@ impl Batch<'_> {
                 };
                 let line = CopyLine::failed(job, self.opts, status, &failure, self.dry_run);
                 self.printer.object(&line, Some(&failure));
-                (status, 0, line.verified, line.possible_strays.len() as u64)
+                let strays = line.possible_strays.len() as u64;
+                (status, 0, line.verified, strays, false)
             }
         }
     }

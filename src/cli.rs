@@ -488,10 +488,21 @@ pub enum UploadsCommand {
     },
 }
 
-/// Parses `30m`, `12h`, `7d`, `1h 30m`.
+/// Parses `30m`, `12h`, `7d`, `1h 30m`; a bare number is seconds.
 fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    if let Ok(seconds) = text.trim().parse::<u64>() {
+        return Ok(std::time::Duration::from_secs(seconds));
+    }
     humantime::parse_duration(text)
         .map_err(|e| format!("{e}: write a duration such as 30m, 12h or 7d"))
+}
+
+/// `--progress-interval`: a duration ([`parse_duration`]) above zero.
+fn parse_interval(text: &str) -> Result<std::time::Duration, String> {
+    match parse_duration(text)? {
+        d if d.is_zero() => Err("the interval must be above zero: write 10s, 1m or 500ms".into()),
+        d => Ok(d),
+    }
 }
 
 /// Copies of many objects.
@@ -645,6 +656,17 @@ pub struct ConnectionArgs {
     pub retry_mode: Option<RetryModeArg>,
 }
 
+/// `--progress`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressArg {
+    /// A bar redrawn in place (only drawn on a terminal).
+    Bar,
+    /// A line every --progress-interval, for logs.
+    Lines,
+    /// No progress.
+    None,
+}
+
 /// `--copy-mode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CopyModeArg {
@@ -727,6 +749,22 @@ pub struct OutputArgs {
     /// Print nothing but errors; no progress bar.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+
+    /// Print failures and the bulk summary only (aws-cli's name): no line
+    /// per copied object, no progress.
+    #[arg(long)]
+    pub only_show_errors: bool,
+
+    /// Progress on stderr: a bar (on a terminal), a line every
+    /// --progress-interval (for logs), or none. Default: bar on a
+    /// terminal, lines otherwise.
+    #[arg(long, value_name = "STYLE", value_enum, ignore_case = true)]
+    pub progress: Option<ProgressArg>,
+
+    /// How often --progress lines prints a line: 30s, 1m, 500ms; a bare
+    /// number is seconds. A run shorter than this prints none.
+    #[arg(long, value_name = "DURATION", value_parser = parse_interval, default_value = "10s")]
+    pub progress_interval: std::time::Duration,
 
     /// More detail on stderr: -v, -vv, -vvv.
     ///
@@ -834,6 +872,24 @@ mod tests {
                 Filter::Exclude("tmp/*".into())
             ]
         );
+    }
+
+    #[test]
+    fn progress_interval_takes_a_duration_a_bare_number_being_seconds() {
+        use std::time::Duration;
+        let interval = |v: &str| {
+            Cli::try_parse_from(["s3cp", "--progress-interval", v, "s3://a/b", "s3://c/d"])
+                .map(|c| c.output.progress_interval)
+        };
+        assert_eq!(interval("30").unwrap(), Duration::from_secs(30));
+        assert_eq!(interval("1m").unwrap(), Duration::from_secs(60));
+        assert_eq!(interval("200ms").unwrap(), Duration::from_millis(200));
+        let zero = interval("0").unwrap_err().to_string();
+        assert!(zero.contains("above zero"), "{zero}");
+        assert!(interval("soon").is_err());
+        let default = Cli::try_parse_from(["s3cp", "s3://a/b", "s3://c/d"]).unwrap();
+        assert_eq!(default.output.progress_interval, Duration::from_secs(10));
+        assert_eq!(default.output.progress, None);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use md5::{Digest, Md5};
 use crate::checksum::{Algorithm, ChecksumOptions};
 use crate::cli::{
     AclArgs, Cli, ConditionArgs, ConnectionArgs, EncryptionArgs, MetadataArgs,
-    MetadataDirectiveArg, ObjectArgs, OutputArgs, PartSize, Secret, Size, TaggingArgs,
+    MetadataDirectiveArg, ObjectArgs, OutputArgs, PartSize, ProgressArg, Secret, Size, TaggingArgs,
     TaggingDirectiveArg, TransferArgs, UploadsCommand,
 };
 use crate::job::{CopyJob, SELF_COPY_FIX};
@@ -26,6 +26,7 @@ use crate::options::{
     ObjectLock, SourceConditions, SseCKey, TaggingDirective, TaggingOptions, parse_date,
 };
 use crate::plan::{CopyMode, Limits, PlanError};
+use crate::progress::ProgressMode;
 use crate::select::{Filter, Filters, Shard, as_prefix};
 use crate::skip::Skip;
 use crate::uri::S3Uri;
@@ -62,9 +63,29 @@ pub struct Connection {
 pub struct Output {
     pub json: bool,
     pub quiet: bool,
+    /// `--only-show-errors`: failures and the bulk summary only.
+    pub only_errors: bool,
     pub verbose: u8,
     /// Plan only: no write request is sent.
     pub dry_run: bool,
+    /// `--progress`; `None`: bar on a terminal, lines otherwise (the
+    /// caller knows whether stderr is one).
+    pub progress: Option<ProgressMode>,
+    /// `--progress-interval`: how often a progress line is printed.
+    pub progress_interval: Duration,
+}
+
+impl Output {
+    /// The progress to show, given whether stderr is a terminal: none with
+    /// `--quiet` or `--only-show-errors` whatever `--progress` says.
+    pub fn progress(&self, terminal: bool) -> ProgressMode {
+        match self.progress {
+            _ if self.quiet || self.only_errors => ProgressMode::None,
+            Some(style) => style,
+            None if terminal => ProgressMode::Bar,
+            None => ProgressMode::Lines,
+        }
+    }
 }
 
 /// What to copy.
@@ -560,8 +581,15 @@ impl From<&OutputArgs> for Output {
         Self {
             json: a.json,
             quiet: a.quiet,
+            only_errors: a.only_show_errors,
             verbose: a.verbose,
             dry_run: a.dry_run,
+            progress: a.progress.map(|p| match p {
+                ProgressArg::Bar => ProgressMode::Bar,
+                ProgressArg::Lines => ProgressMode::Lines,
+                ProgressArg::None => ProgressMode::None,
+            }),
+            progress_interval: a.progress_interval,
         }
     }
 }
@@ -1525,5 +1553,36 @@ mod tests {
         let c = config(&["--part-size", "8MiB", "s3://a/k", "s3://b/k"]).unwrap();
         assert_eq!(c.stream_limits.threshold, 8 << 20);
         assert_eq!(c.limits.threshold, crate::plan::DEFAULT_THRESHOLD);
+    }
+
+    #[test]
+    fn progress_is_a_bar_on_a_terminal_lines_otherwise_and_silenced() {
+        let parse = |args: &[&str]| {
+            let cli = <Cli as clap::Parser>::try_parse_from(
+                [&["s3cp"], args, &["s3://a/b", "s3://c/d"]].concat(),
+            )
+            .unwrap();
+            Output::from(&cli.output)
+        };
+        let plain = parse(&[]);
+        assert_eq!(plain.progress(true), ProgressMode::Bar);
+        assert_eq!(plain.progress(false), ProgressMode::Lines);
+        // --json: lines on stderr all the same.
+        assert_eq!(parse(&["--json"]).progress(false), ProgressMode::Lines);
+        assert_eq!(
+            parse(&["--progress", "lines"]).progress(true),
+            ProgressMode::Lines
+        );
+        for silenced in [
+            &["-q"][..],
+            &["--only-show-errors"],
+            &["--progress", "none"],
+            &["--progress", "lines", "-q"],
+            &["--progress", "bar", "--only-show-errors"],
+        ] {
+            let out = parse(silenced);
+            assert_eq!(out.progress(true), ProgressMode::None, "{silenced:?}");
+            assert_eq!(out.progress(false), ProgressMode::None, "{silenced:?}");
+        }
     }
 }

@@ -37,7 +37,8 @@
 //!   its requests go through [`region::Router`]; beside them:
 //!   streaming, the `--skip-*` checks, and the recognition of s3cp's own
 //!   write after a lost answer (`copy/own_write.rs`).
-//! - [`progress`]: the progress port the engine calls (indicatif or silent).
+//! - [`progress`]: the progress port the engine calls (indicatif bars on a
+//!   terminal, a line every interval for logs, or silent).
 //! - [`report`]: the human line, the `--json` object, error printing.
 //! - [`batch`]: runs many copies from what [`select`] yields, through the
 //!   engine, reporting each one as it ends (it sits after both).
@@ -102,7 +103,7 @@ use crate::config::{Command, Config, Mode, Output};
 use crate::copy::{Engine, Outcome};
 use crate::error::{Exit, Failure};
 use crate::job::CopyJob;
-use crate::progress::{Bar, Progress, Silent};
+use crate::progress::ProgressMode;
 use crate::report::{CopyLine, Printer};
 use crate::select::{Listing, Selected};
 use crate::skip::Existing;
@@ -114,6 +115,9 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
     let printer = Printer {
         json: output.json,
         quiet: output.quiet,
+        only_errors: output.only_errors,
+        verbose: output.verbose > 0,
+        bulk: false,
     };
     let config = match Command::from_cli(&cli) {
         Ok(Command::Copy(c)) => c,
@@ -320,18 +324,15 @@ async fn one(
     config: &Config,
     job: &CopyJob,
     printer: Printer,
-    progress: bool,
+    progress: ProgressMode,
     cancel: &CancellationToken,
 ) -> Exit {
-    let bar: Box<dyn Progress> = if progress {
-        Box::new(Bar::default())
-    } else {
-        Box::new(Silent)
-    };
+    let bar = progress::for_one(progress, config.output.progress_interval);
     let dry_run = config.output.dry_run;
     // A dry run is its own output: shown even with --quiet.
     let shown = Printer {
         quiet: printer.quiet && !dry_run,
+        only_errors: printer.only_errors && !dry_run,
         ..printer
     };
     // --skip-existing / --skip-same: a HEAD of the destination first.
@@ -347,6 +348,8 @@ async fn one(
             cancel,
         )
         .await;
+    // No progress line after the result's.
+    drop(bar);
     match result {
         Ok(Outcome::Skipped(skipped)) => {
             shown.object(
@@ -358,6 +361,7 @@ async fn one(
         Ok(Outcome::Copied(copied)) => {
             let line = CopyLine::copied(job, &config.options, &copied);
             shown.object(&line, None);
+            printer.uncompared(u64::from(copied.uncompared), engine.limits.source_parts);
             Exit::Copied
         }
         Err(e) => {
@@ -381,10 +385,15 @@ async fn many(
     config: &Config,
     items: impl Stream<Item = Selected>,
     printer: Printer,
-    progress: bool,
+    progress: ProgressMode,
     counter: &client::RequestCounter,
     cancel: &CancellationToken,
 ) -> Exit {
+    let printer = Printer {
+        bulk: true,
+        ..printer
+    };
+    printer.settings(&config.options, config.output.dry_run);
     let run = Batch {
         engine,
         opts: &config.options,
@@ -392,6 +401,7 @@ async fn many(
         dry_run: config.output.dry_run,
         printer,
         progress,
+        progress_interval: config.output.progress_interval,
     };
     let mut summary = run.run(items, cancel).await;
     (summary.requests, summary.retries) = counter.counts();
@@ -404,6 +414,7 @@ async fn many(
         );
     }
     printer.summary(&summary);
+    printer.uncompared(summary.uncompared, engine.limits.source_parts);
     if summary.interrupted {
         Exit::Interrupted
     } else if summary.failed > 0 {
@@ -413,6 +424,8 @@ async fn many(
     }
 }
 
-fn show_progress(config: &Config) -> bool {
-    !config.output.quiet && !config.output.json && std::io::stderr().is_terminal()
+/// Bars on a terminal, lines for logs (`--progress` chooses); with
+/// `--json` too, since progress goes to stderr and results to stdout.
+fn show_progress(config: &Config) -> ProgressMode {
+    config.output.progress(std::io::stderr().is_terminal())
 }

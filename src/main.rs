@@ -53,6 +53,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
         let printer = s3cp::report::Printer {
             json: true,
             quiet: true,
+            ..Default::default()
         };
         // clap prints its own message below; only the JSON line here.
         printer.json_only_failure(&failure);

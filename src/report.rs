@@ -389,6 +389,11 @@ pub struct Summary {
     /// Uploads the copies may have started without knowing, or other
     /// writers did (each named on its copy's line): left, not aborted.
     pub possible_strays: u64,
+    /// Objects `--skip-same` copied because nothing could tell whether
+    /// their destination was the same: said on stderr
+    /// ([`Printer::uncompared`]), not in the JSON summary.
+    #[serde(skip)]
+    pub uncompared: u64,
 }
 
 impl Summary {
@@ -422,10 +427,30 @@ impl Summary {
 
 /// Prints results as they come, human or JSON, through the progress bars
 /// (hidden while a line is written).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Printer {
     pub json: bool,
     pub quiet: bool,
+    /// `--only-show-errors`: failures and the bulk summary.
+    pub only_errors: bool,
+    /// `-v`: a bulk run's skipped objects get a line too.
+    pub verbose: bool,
+    /// A bulk run: short human lines (the settings, the same for every
+    /// object, are said once by [`Printer::settings`]), and no line for a
+    /// skipped object unless `verbose`. JSON lines are the same either way.
+    pub bulk: bool,
+}
+
+/// The settings every object of a run gets, as the human lines say them.
+fn settings_text(line: &CopyLine<'_>) -> String {
+    format!(
+        "metadata {}, tags {}, ACL {}, encryption {}, storage class {}",
+        line.metadata_directive,
+        line.tagging_directive,
+        line.acl,
+        line.encryption,
+        line.storage_class
+    )
 }
 
 impl Printer {
@@ -466,17 +491,13 @@ impl Printer {
             self.stdout(&serde_json::to_string(line).expect("serializable"));
             return;
         }
-        if self.quiet || line.status == Status::Failed {
+        if self.quiet || self.only_errors || line.status == Status::Failed {
             return;
         }
-        let settings = format!(
-            "metadata {}, tags {}, ACL {}, encryption {}, storage class {}",
-            line.metadata_directive,
-            line.tagging_directive,
-            line.acl,
-            line.encryption,
-            line.storage_class
-        );
+        if self.bulk && line.status == Status::Skipped && !self.verbose {
+            return;
+        }
+        let settings = settings_text(line);
         let streamed = line.method == Some("stream");
         let what = match (line.size, line.method, line.parts, line.part_size) {
             (Some(size), Some(_), Some(parts), Some(part)) if streamed => format!(
@@ -500,6 +521,14 @@ impl Printer {
             _ => String::new(),
         };
         let text = match line.status {
+            Status::Planned if self.bulk => format!(
+                "would copy {} -> {} ({what}, {} request{})",
+                line.src,
+                line.dst,
+                line.requests.unwrap_or(0),
+                plural(line.requests.unwrap_or(0))
+            ),
+            Status::Copied if self.bulk => format!("copied {} -> {} ({what})", line.src, line.dst),
             Status::Planned => format!(
                 "would copy {} -> {} ({what}, {} requests); {settings}; nothing written (--dry-run)",
                 line.src,
@@ -522,6 +551,35 @@ impl Printer {
             ),
         };
         self.stdout(&text);
+    }
+
+    /// A bulk run's first human line: the settings every object gets
+    /// (said once, not on each object's line).
+    pub fn settings(&self, opts: &CopyOptions, dry_run: bool) {
+        if self.json || self.quiet || self.only_errors {
+            return;
+        }
+        let line = CopyLine::settings(String::new(), String::new(), opts, Status::Planned, dry_run);
+        self.stdout(&format!(
+            "settings for every object: {}{}",
+            settings_text(&line),
+            if dry_run {
+                "; nothing written (--dry-run)"
+            } else {
+                ""
+            }
+        ));
+    }
+
+    /// The one line at the end of a `--skip-same` run that copied
+    /// `count` objects again for want of a comparison: how many, and what
+    /// lets a rerun skip them (`source_parts`: the run already repeated
+    /// the sources' parts). On stderr, with `--json` too; not with `-q`.
+    pub fn uncompared(&self, count: u64, source_parts: bool) {
+        if count == 0 || self.quiet {
+            return;
+        }
+        self.stderr(&uncompared_text(count, source_parts));
     }
 
     /// A failure of the whole run, not of one object.
@@ -588,6 +646,32 @@ impl Printer {
 
 fn plural(n: u64) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+fn uncompared_text(count: u64, source_parts: bool) -> String {
+    let fix = match source_parts {
+        false => {
+            "; copied once with --part-size source, a destination gets its source's ETag \
+             (the same parts), and later --skip-same reruns skip it"
+        }
+        true => {
+            "; objects under SSE-KMS or a customer key compare only by a full-object \
+             checksum of one algorithm on both sides"
+        }
+    };
+    format!(
+        "s3cp: note: {count} object{} copied again: --skip-same could not tell whether {} \
+         the same as {} source{} (multipart or SSE-KMS ETags, and no comparable full-object \
+         checksum on both sides; -v names each){fix}\n",
+        plural(count),
+        if count == 1 {
+            "its destination was"
+        } else {
+            "their destinations were"
+        },
+        if count == 1 { "its" } else { "their" },
+        plural(count),
+    )
 }
 
 /// `verified (CRC64NVME)`, `verified (ETag)`, `verified (CRC64NVME, read)`

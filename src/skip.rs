@@ -109,6 +109,11 @@ pub enum Decision {
     Skip(Reason),
     /// Copy it; why it is not skipped (said at `-v`).
     Copy(String),
+    /// Copy it: nothing tells whether the destination is the same (a
+    /// multipart or SSE-KMS ETag, and no full-object checksum of one
+    /// algorithm on both sides); why. A run counts these and says, once,
+    /// what would let a rerun skip them.
+    CannotTell(String),
     /// The ETags do not settle it: HEAD both sides with checksum mode and
     /// decide again.
     Compare,
@@ -162,7 +167,7 @@ pub fn decide(skip: Skip, src: &Side, dst: &Side) -> Decision {
         Some(c) => format!("{} {}", c.algorithm, c.kind.name()),
         None => "none".to_owned(),
     };
-    Decision::Copy(format!(
+    Decision::CannotTell(format!(
         "cannot tell whether it is the same: {etags}, and the checksums do not compare \
          (source {}, destination {})",
         checksum(&src.checksum),
@@ -289,7 +294,7 @@ mod tests {
         );
         let none = headed(10, "\"zzz-2\"", None);
         for dst in [other, composite, none] {
-            let Decision::Copy(why) = decide(Skip::Same, &src, &dst) else {
+            let Decision::CannotTell(why) = decide(Skip::Same, &src, &dst) else {
                 panic!("copied: {dst:?}")
             };
             assert!(why.starts_with("cannot tell"), "{why}");
@@ -316,7 +321,7 @@ mod tests {
             keyed: true,
             ..dst.clone()
         };
-        let Decision::Copy(why) = decide(Skip::Same, &src, &kms) else {
+        let Decision::CannotTell(why) = decide(Skip::Same, &src, &kms) else {
             panic!("copied")
         };
         assert!(why.contains("SSE-KMS"), "{why}");

@@ -211,7 +211,8 @@ async fn prefix_copy_with_filters() {
         assert_eq!(got.as_ref(), format!("{p}src/{k}").as_bytes());
     }
 
-    // Human output: one line per object and a summary; --quiet: nothing.
+    // Human output: the settings once, one short line per object and a
+    // summary; --quiet: nothing.
     let r = g
         .s3cp(&[
             "-r",
@@ -227,13 +228,21 @@ async fn prefix_copy_with_filters() {
         .await;
     assert_eq!(r.code, 0, "{r}");
     let lines: Vec<&str> = r.stdout.lines().collect();
-    assert_eq!(lines.len(), 25 + 1, "{r}");
-    assert!(
-        lines[..25].iter().all(|l| l.starts_with("copied s3://")),
+    assert_eq!(lines.len(), 1 + 25 + 1, "{r}");
+    assert_eq!(
+        lines[0],
+        "settings for every object: metadata COPY, tags COPY, ACL private (default), \
+         encryption bucket default, storage class STANDARD (default)",
         "{r}"
     );
     assert!(
-        lines[25]
+        lines[1..=25].iter().all(|l| l.starts_with("copied s3://")
+            && l.ends_with(" B, single CopyObject)")
+            && !l.contains("metadata")),
+        "{r}"
+    );
+    assert!(
+        lines[26]
             .starts_with("summary: 25 copied (25 verified, 0 unverified), 0 skipped, 0 failed;"),
         "{r}"
     );

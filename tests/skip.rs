@@ -386,9 +386,9 @@ async fn keys_sorting_around_slash_and_unicode_and_extra_keys_are_walked_in_byte
         ops.keys().all(|op| *op == "ListObjectsV2"),
         "only the listings: {ops:?}"
     );
-    // The human dry run says the same.
+    // The human dry run says the same (the skipped objects under -v).
     let r = g
-        .s3cp(&["-r", "--skip-existing", "--dry-run", &src, &dst])
+        .s3cp(&["-r", "-v", "--skip-existing", "--dry-run", &src, &dst])
         .await;
     assert_eq!(r.code, 0, "{r}");
     assert!(
@@ -872,9 +872,11 @@ async fn no_overwrite_guards_what_the_listing_did_not_see_and_says_it_exists() {
     assert_eq!(summary["skipped"], 1);
     let copy = &proxy.of("CopyObject")[0];
     assert_eq!(copy.header("if-none-match"), Some("*"));
+    // Said under -v (a bulk run's skipped objects are only counted
+    // without it).
     let r = g
         .via(&proxy)
-        .s3cp(&["-r", "--skip-existing", "--no-overwrite", &src, &dst])
+        .s3cp(&["-r", "-v", "--skip-existing", "--no-overwrite", &src, &dst])
         .await;
     assert!(
         r.stdout.contains("it already exists (--no-overwrite)"),

@@ -6,6 +6,8 @@
 //! then made from this alone ([`super::prepare`]), so that `--dry-run`
 //! sends these reads and nothing else.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use anyhow::Context;
 use futures::{StreamExt, TryStreamExt};
 
@@ -37,6 +39,12 @@ impl Engine<'_> {
             Known::Listed(l) => (Some(l), None),
             Known::Headed(h) => (None, Some(h)),
         };
+        // An in-place edit that replaces the metadata: what the source has
+        // that the edit drops is told before writing, so its HEAD is sent.
+        let in_place_replace = self.same_store
+            && job.onto_itself()
+            && opts.metadata.directive == MetadataDirective::Replace;
+        let listed = listed.filter(|_| !in_place_replace);
         let listed = listed.filter(|l| {
             !streamed
                 && l.size <= self.limits.threshold
@@ -44,7 +52,7 @@ impl Engine<'_> {
                 && !opts.checksums.verify
                 && !(self.limits.source_parts && plan::etag_parts(&l.etag).is_some())
         });
-        Ok(match (listed, headed) {
+        let known = match (listed, headed) {
             (Some(l), _) => (
                 SourceObject {
                     size: l.size,
@@ -65,7 +73,17 @@ impl Engine<'_> {
                     .map_err(|err| source_error(job, opts, self.source_endpoint, &err))?;
                 (SourceObject::from_head(&head), Seen::Headed)
             }
-        })
+        };
+        if in_place_replace && let Some(dropped) = in_place_losses(&known.0, opts) {
+            // Once a run: a prefix edited in place would say it of every
+            // object; -v names each.
+            static WARNED: AtomicBool = AtomicBool::new(false);
+            match WARNED.swap(true, Ordering::Relaxed) {
+                false => tracing::warn!("{}: {dropped}", job.src),
+                true => tracing::info!("{}: {dropped}", job.src),
+            }
+        }
+        Ok(known)
     }
 
     /// Everything else the plan is made from, read in this order: whether
@@ -186,4 +204,67 @@ impl Engine<'_> {
             })?;
         Ok(request::grants_from_acl(out.grants()))
     }
+}
+
+/// What an in-place edit under `--metadata-directive REPLACE` takes away
+/// from `source`: its Content-* headers and user metadata not given again,
+/// and its storage class (S3 writes STANDARD unless `--storage-class` says
+/// otherwise); `None` when it loses nothing.
+fn in_place_losses(source: &SourceObject, opts: &CopyOptions) -> Option<String> {
+    let (had, given) = (&source.meta.headers, &opts.metadata.headers);
+    let mut lost: Vec<String> = [
+        ("Content-Type", &had.content_type, &given.content_type),
+        ("Cache-Control", &had.cache_control, &given.cache_control),
+        (
+            "Content-Disposition",
+            &had.content_disposition,
+            &given.content_disposition,
+        ),
+        (
+            "Content-Encoding",
+            &had.content_encoding,
+            &given.content_encoding,
+        ),
+        (
+            "Content-Language",
+            &had.content_language,
+            &given.content_language,
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, had, given)| had.is_some() && given.is_none())
+    .map(|(name, had, _)| format!("{name} {}", had.as_deref().unwrap_or_default()))
+    .collect();
+    if had.expires.is_some() && given.expires.is_none() {
+        lost.push("Expires".to_owned());
+    }
+    let mut keys: Vec<&String> = source
+        .meta
+        .metadata
+        .keys()
+        .filter(|k| !opts.metadata.metadata.contains_key(*k))
+        .collect();
+    keys.sort();
+    lost.extend(keys.into_iter().map(|k| format!("metadata {k}")));
+    let class = source
+        .storage_class
+        .as_ref()
+        .filter(|c| c.as_str() != "STANDARD" && opts.storage_class.is_none());
+    let mut said = Vec::new();
+    if !lost.is_empty() {
+        said.push(format!(
+            "this edit replaces the metadata (REPLACE) and drops what is not given again: {}; \
+             --metadata-directive MERGE keeps the source's and changes only what is given",
+            lost.join(", ")
+        ));
+    }
+    if let Some(class) = class {
+        said.push(format!(
+            "S3 rewrites the object in storage class STANDARD (it is {}) unless \
+             --storage-class is given: add --storage-class {} to keep it",
+            class.as_str(),
+            class.as_str()
+        ));
+    }
+    (!said.is_empty()).then(|| said.join("; "))
 }

@@ -90,6 +90,9 @@ pub struct Copied {
     /// What a resumed copy found of its upload (none for a copy that
     /// started one).
     pub resumed: Option<Resumed>,
+    /// `--skip-same` could not tell whether the destination was the same
+    /// (multipart or SSE-KMS ETags, no comparable checksum): copied again.
+    pub uncompared: bool,
 }
 
 impl Copied {
@@ -117,6 +120,7 @@ impl Copied {
             streamed,
             possible_strays: Vec::new(),
             resumed: None,
+            uncompared: false,
         }
     }
 }

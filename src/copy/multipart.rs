@@ -121,7 +121,7 @@ impl Task<'_> {
             .filter(|p| done_numbers.contains(&p.number))
             .map(|p| p.bytes())
             .sum();
-        progress.part_copied(done_bytes);
+        progress.parts_resumed(done_numbers.len() as u64, done_bytes);
 
         // A stream's MD5 covers every byte in order: only when this run
         // reads every part.

@@ -44,6 +44,9 @@ enum Checked {
     Copy {
         requests: u64,
         source: Option<Box<SourceObject>>,
+        /// `--skip-same` could not tell whether the destination is the
+        /// same ([`Decision::CannotTell`]).
+        uncompared: bool,
     },
 }
 
@@ -74,9 +77,13 @@ impl Engine<'_> {
         progress: &dyn Progress,
         cancel: &CancellationToken,
     ) -> anyhow::Result<Outcome> {
-        let (decided, headed) = match self.skip(job, listed, existing, opts).await? {
+        let (decided, headed, uncompared) = match self.skip(job, listed, existing, opts).await? {
             Checked::Skip(skipped) => return Ok(Outcome::Skipped(skipped)),
-            Checked::Copy { requests, source } => (requests, source),
+            Checked::Copy {
+                requests,
+                source,
+                uncompared,
+            } => (requests, source, uncompared),
         };
         let known = match (headed.as_deref(), listed) {
             (Some(head), _) => Known::Headed(head),
@@ -87,6 +94,7 @@ impl Engine<'_> {
             .copy(job, known, mode, opts, dry_run, progress, cancel)
             .await?;
         copied.requests += decided;
+        copied.uncompared = uncompared && !dry_run;
         Ok(Outcome::Copied(Box::new(copied)))
     }
 
@@ -104,6 +112,7 @@ impl Engine<'_> {
             return Ok(Checked::Copy {
                 requests: 0,
                 source: None,
+                uncompared: false,
             });
         };
         let mut requests = 0;
@@ -112,6 +121,7 @@ impl Engine<'_> {
                 return Ok(Checked::Copy {
                     requests,
                     source: None,
+                    uncompared: false,
                 });
             }
             Existing::Listed { size, etag } => Side::listed(*size, etag),
@@ -123,6 +133,7 @@ impl Engine<'_> {
                         return Ok(Checked::Copy {
                             requests,
                             source: None,
+                            uncompared: false,
                         });
                     }
                 }
@@ -159,6 +170,15 @@ impl Engine<'_> {
                     return Ok(Checked::Copy {
                         requests,
                         source: headed.map(Box::new),
+                        uncompared: false,
+                    });
+                }
+                Decision::CannotTell(why) => {
+                    tracing::info!("{} is copied over ({}): {why}", job.dst, skip.flag());
+                    return Ok(Checked::Copy {
+                        requests,
+                        source: headed.map(Box::new),
+                        uncompared: true,
                     });
                 }
                 Decision::Compare => {
@@ -183,6 +203,7 @@ impl Engine<'_> {
                                 return Ok(Checked::Copy {
                                     requests,
                                     source: headed.map(Box::new),
+                                    uncompared: false,
                                 });
                             }
                         }
