@@ -68,6 +68,13 @@ impl Batch<'_> {
             })
             .map(|(selected, slot)| async {
                 let _slot = slot;
+                // The run stopped early: what is left is counted, not
+                // copied (a listing stops by itself; a manifest is read to
+                // its end, which sends nothing).
+                if self.engine.stop.is_tripped() && !matches!(selected, Selected::Excluded(_)) {
+                    summary.lock().expect("summary").not_attempted += 1;
+                    return;
+                }
                 let item = match selected {
                     Selected::Copy(item) => Ok(item),
                     Selected::Bad(bad) => Err(bad),
@@ -85,7 +92,13 @@ impl Batch<'_> {
                     o.scheduled(listed);
                 }
                 let (status, bytes, verified, strays) = match item {
-                    Ok(item) => self.copy(&item, cancel).await,
+                    Ok(item) => match self.copy(&item, cancel).await {
+                        Some(done) => done,
+                        None => {
+                            summary.lock().expect("summary").not_attempted += 1;
+                            return;
+                        }
+                    },
                     Err(bad) => {
                         let (status, bytes, verified) = self.bad_item(&bad);
                         (status, bytes, verified, 0)
@@ -123,12 +136,13 @@ impl Batch<'_> {
     }
 
     /// Copies one item and prints its line; returns its status, size,
-    /// whether it was verified, and its possible strays (as its line says).
+    /// whether it was verified, and its possible strays (as its line says);
+    /// `None` when the run's early stop held it back (no line).
     async fn copy(
         &self,
         item: &Item,
         cancel: &CancellationToken,
-    ) -> (Status, u64, Option<bool>, u64) {
+    ) -> Option<(Status, u64, Option<bool>, u64)> {
         let job = &item.job;
         let self_copy = match self.engine.same_store {
             true => job.check_self_copy(self.opts),
@@ -139,7 +153,7 @@ impl Batch<'_> {
             let failure = Failure::Usage(e);
             let line = CopyLine::failed(job, self.opts, Status::Failed, &failure, self.dry_run);
             self.printer.object(&line, Some(&failure));
-            return (Status::Failed, 0, None, 0);
+            return Some((Status::Failed, 0, None, 0));
         }
         let progress: Box<dyn Progress> = if self.progress {
             Box::new(Bar::default())
@@ -165,14 +179,17 @@ impl Batch<'_> {
             Ok(Outcome::Skipped(skipped)) => {
                 let line = CopyLine::skipped(job, self.opts, &skipped, self.dry_run);
                 self.printer.object(&line, None);
-                (Status::Skipped, 0, None, 0)
+                Some((Status::Skipped, 0, None, 0))
             }
             Ok(Outcome::Copied(copied)) => {
                 let line = CopyLine::copied(job, self.opts, &copied);
                 self.printer.object(&line, None);
                 let strays = line.possible_strays.len() as u64;
-                (line.status, copied.size, line.verified, strays)
+                Some((line.status, copied.size, line.verified, strays))
             }
+            // Held back by the run's early stop: not a failure of its own
+            // (the stop's cause is named once, at the end).
+            Err(e) if self.engine.stop.is_tripped() && stopped(&e) => None,
             Err(e) => {
                 let failure = Failure::from_copy_error(e);
                 let status = if self.already_exists(&failure) {
@@ -182,7 +199,7 @@ impl Batch<'_> {
                 };
                 let line = CopyLine::failed(job, self.opts, status, &failure, self.dry_run);
                 self.printer.object(&line, Some(&failure));
-                (status, 0, line.verified, line.possible_strays.len() as u64)
+                Some((status, 0, line.verified, line.possible_strays.len() as u64))
             }
         }
     }
@@ -222,4 +239,14 @@ impl Batch<'_> {
         self.printer.object(&line, Some(&failure));
         (Status::Failed, 0, None)
     }
+}
+
+/// The copy failed because a request of it was held back by the run's
+/// early stop ([`crate::stop::Stopped`]: the SDK's construction failure,
+/// which [`S3Error`] names `ConstructionFailure`).
+fn stopped(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<S3Error>()
+            .is_some_and(|s| s.message.contains(&crate::stop::Stopped.to_string()))
+    })
 }

@@ -223,12 +223,22 @@ pub struct RequestCounter {
     /// Attempts answered 503 (SlowDown) or 429: read by
     /// [`crate::budget::Budget`], which backs off.
     throttles: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The last attempt that ended found no server to connect to (set on
+    /// a connector error without an answer, cleared by any answer): read
+    /// by [`crate::stop::Stop`], so that a bucket's first request retrying
+    /// it keeps the others waiting.
+    unreachable: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl RequestCounter {
     /// The count of throttled attempts, shared.
     pub fn throttles(&self) -> std::sync::Arc<std::sync::atomic::AtomicU64> {
         self.throttles.clone()
+    }
+
+    /// Whether the last attempt found no server, shared.
+    pub fn unreachable(&self) -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+        self.unreachable.clone()
     }
 
     /// (requests sent, of which retries).
@@ -262,6 +272,8 @@ impl aws_sdk_s3::config::Intercept for RequestCounter {
         _components: &aws_sdk_s3::config::RuntimeComponents,
         _cfg: &mut aws_sdk_s3::config::ConfigBag,
     ) -> Result<(), BoxError> {
+        self.unreachable
+            .store(false, std::sync::atomic::Ordering::Relaxed);
         if matches!(context.response().status().as_u16(), 503 | 429) {
             self.throttles
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -277,6 +289,25 @@ impl aws_sdk_s3::config::Intercept for RequestCounter {
     ) -> Result<(), BoxError> {
         self.attempts
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn read_after_attempt(
+        &self,
+        context: &aws_sdk_s3::config::interceptors::FinalizerInterceptorContextRef<'_>,
+        _components: &aws_sdk_s3::config::RuntimeComponents,
+        _cfg: &mut aws_sdk_s3::config::ConfigBag,
+    ) -> Result<(), BoxError> {
+        let no_server = context.response().is_none()
+            && context
+                .output_or_error()
+                .and_then(Result::err)
+                .and_then(|e| e.as_connector_error())
+                .is_some_and(|c| c.is_io() || c.is_timeout());
+        if no_server {
+            self.unreachable
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         Ok(())
     }
 }

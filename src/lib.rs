@@ -81,6 +81,7 @@ pub mod report;
 pub mod request;
 pub mod select;
 pub mod skip;
+pub mod stop;
 pub mod uploads;
 pub mod uri;
 
@@ -184,6 +185,9 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
         config.concurrency.unwrap_or(budget::START),
         config.stream_limits,
     );
+    // The run's early stop: an error every object would meet stops it.
+    let bulk = !matches!(config.mode, Mode::One(_));
+    let stop = stop::Stop::new(counter.unreachable(), bulk);
     let engine = Engine {
         regions: &regions,
         source,
@@ -198,6 +202,7 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
         keep_partial: config.keep_partial,
         resume: config.resume,
         endpoint: &endpoint,
+        stop: &stop,
     };
     let progress = show_progress(&config);
     let cancel = CancellationToken::new();
@@ -212,7 +217,8 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
                     shard: config.bulk.shard,
                     same_store,
                 };
-                let items = listing.stream(source, &budget, &config.options, &source_endpoint);
+                let items =
+                    listing.stream(source, &budget, &config.options, &source_endpoint, &stop);
                 // --skip-existing / --skip-same: the destination's listing
                 // beside the source's, with the destination's client.
                 let items = match config.options.skip {
@@ -322,6 +328,14 @@ async fn one(
             Exit::Copied
         }
         Err(e) => {
+            // What every request would have met (a missing bucket, refused
+            // credentials) is said first.
+            let e = match engine.stop.cause() {
+                Some(cause) if !e.chain().any(|c| c.to_string() == cause) => {
+                    error::Learned::context(e, cause.to_owned())
+                }
+                _ => e,
+            };
             let failure = Failure::from_copy_error(e);
             let line = CopyLine::failed(
                 job,
@@ -364,10 +378,14 @@ async fn many(
             engine.budget.peak()
         );
     }
+    if let Some(cause) = engine.stop.cause() {
+        // Named once, with its fix, whatever the objects' lines said.
+        printer.stop_line(cause, summary.not_attempted);
+    }
     printer.summary(&summary);
     if summary.interrupted {
         Exit::Interrupted
-    } else if summary.failed > 0 {
+    } else if summary.failed > 0 || summary.not_attempted > 0 {
         Exit::CopyFailed
     } else {
         Exit::Copied

@@ -368,6 +368,11 @@ pub struct Summary {
     pub planned: u64,
     pub skipped: u64,
     pub failed: u64,
+    /// Objects the run did not copy because it stopped early on an error
+    /// that every object would meet ([`crate::stop`]): those it had
+    /// selected (a manifest's every remaining line; a listing stops too,
+    /// so only the keys it had listed).
+    pub not_attempted: u64,
     /// Keys left out of the listing because they lie under the destination
     /// prefix, inside the source prefix (s3cp's own output).
     pub excluded: u64,
@@ -542,6 +547,15 @@ impl Printer {
         }
     }
 
+    /// The cause of a run's early stop, once, with its fix.
+    pub fn stop_line(&self, cause: &str, not_attempted: u64) {
+        self.stderr(&format!(
+            "s3cp: error: stopped early, since every object would fail the same way: {cause}; \
+             {not_attempted} object{} not attempted\n",
+            plural(not_attempted)
+        ));
+    }
+
     pub fn summary(&self, s: &Summary) {
         if self.json {
             self.stdout(&serde_json::to_string(s).expect("serializable"));
@@ -550,6 +564,10 @@ impl Printer {
                 format!("{} planned", s.planned)
             } else {
                 format!("{} copied", s.copied)
+            };
+            let not_attempted = match s.not_attempted {
+                0 => String::new(),
+                n => format!(", {n} not attempted"),
             };
             let excluded = if s.excluded > 0 {
                 format!(
@@ -572,7 +590,7 @@ impl Printer {
                 ),
             };
             self.stdout(&format!(
-                "summary: {done}{verified}, {} skipped, {} failed{excluded}; {}; {} requests ({} retries, {} in flight) in {:.2}s{strays}{}",
+                "summary: {done}{verified}, {} skipped, {} failed{not_attempted}{excluded}; {}; {} requests ({} retries, {} in flight) in {:.2}s{strays}{}",
                 s.skipped,
                 s.failed,
                 human_size(s.bytes),

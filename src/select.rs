@@ -266,6 +266,7 @@ impl Listing {
         budget: &'a crate::budget::Budget,
         opts: &'a CopyOptions,
         endpoint: &'a str,
+        stop: &'a crate::stop::Stop,
     ) -> impl Stream<Item = Selected> + 'a {
         if let Some(out) = self.own_output() {
             tracing::info!(
@@ -283,6 +284,10 @@ impl Listing {
         let pages = Pages::Now(pages);
         futures::stream::unfold(Some((self, pages, false, true)), move |state| async move {
             let (listing, pages, reports_checksums, first) = state?;
+            // A run stopped early lists no further.
+            if stop.is_tripped() {
+                return None;
+            }
             let (mut pages, mut page) = match pages {
                 Pages::Now(mut pages) => {
                     let _permit = budget.acquire().await;
@@ -328,8 +333,11 @@ impl Listing {
             let next = match page.is_ok() {
                 true => {
                     let (tx, rx) = tokio::sync::mpsc::channel(1);
+                    let stop = stop.clone();
                     let task = tokio::spawn(async move {
-                        while let Some(page) = pages.next().await {
+                        while !stop.is_tripped()
+                            && let Some(page) = pages.next().await
+                        {
                             if tx.send(page).await.is_err() {
                                 break;
                             }
@@ -371,12 +379,17 @@ impl Listing {
                 ))
             }
             Err(e) => {
-                let unreachable = e
-                    .downcast_ref::<crate::error::S3Error>()
-                    .is_some_and(crate::error::S3Error::is_unreachable);
-                let why = match unreachable {
-                    true => crate::error::unreachable(endpoint, &format!("list {}", listing.src)),
-                    false => format!("cannot list {}", listing.src),
+                let s3 = e.downcast_ref::<crate::error::S3Error>();
+                let unreachable = s3.is_some_and(crate::error::S3Error::is_unreachable);
+                // A missing bucket or refused credentials: said first.
+                let cause =
+                    s3.and_then(|s3| crate::stop::listing_cause(s3, &listing.src.bucket, endpoint));
+                let why = match (unreachable, cause) {
+                    (true, _) => {
+                        crate::error::unreachable(endpoint, &format!("list {}", listing.src))
+                    }
+                    (false, Some(cause)) => format!("cannot list {}: {cause}", listing.src),
+                    (false, None) => format!("cannot list {}", listing.src),
                 };
                 let bad = BadItem {
                     origin: format!("listing {}", listing.src),

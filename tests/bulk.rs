@@ -118,6 +118,7 @@ fn json_lines(run: &Run) -> (Vec<Value>, Value) {
         "planned",
         "skipped",
         "failed",
+        "not_attempted",
         "excluded",
         "verified",
         "unverified",

@@ -20,6 +20,7 @@ pub(crate) fn source_error(
     job: &CopyJob,
     opts: &CopyOptions,
     endpoint: &str,
+    bucket_missing: bool,
     err: &aws_sdk_s3::error::SdkError<
         aws_sdk_s3::operation::head_object::HeadObjectError,
         aws_sdk_s3::config::http::HttpResponse,
@@ -61,7 +62,7 @@ pub(crate) fn source_error(
              aws s3api list-object-versions)",
             job.src, job.src
         )
-    } else if crate::region::unnamed_redirect(err) {
+    } else if super::unnamed_redirect(err) {
         format!(
             "the source bucket {} is in another region, which S3 did not name: give it with \
              --source-region",
@@ -75,6 +76,8 @@ pub(crate) fn source_error(
              that region with --source-region",
             job.src
         )
+    } else if e.status == Some(404) && bucket_missing {
+        super::missing_bucket(&job.src.bucket, "source")
     } else if e.status == Some(404) && job.src.key.ends_with('/') {
         format!(
             "the source {} does not exist: a key ending in '/' names one object (a folder \
