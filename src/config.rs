@@ -646,6 +646,15 @@ fn tagging(a: &TaggingArgs) -> anyhow::Result<TaggingOptions> {
                     "--tagging '{text}' has a tag without a key: write --tagging 'key=value&key2=value2'"
                 );
             }
+            // What S3 would refuse (InvalidTag), refused before any request.
+            if let Some(problem) = crate::options::tag_problem(&tags) {
+                bail!(
+                    "--tagging '{text}': {problem}: it takes at most 10 tags as \
+                     'key=value&key2=value2' (URL-encoded, as aws-cli's --tagging), keys of 1 to \
+                     128 and values of up to 256 letters, digits, spaces and _ . : / = + - @, \
+                     each key once and none starting with 'aws:'"
+                );
+            }
             tags
         }
         None => Vec::new(),

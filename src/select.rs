@@ -537,10 +537,16 @@ fn raw_pair(text: &str) -> (Option<String>, Option<String>) {
     }
 }
 
-/// `SRC DST`: split before the second `s3://`, so that keys may contain
+/// `SRC DST`: split before the second `s3://` that follows a space or a
+/// tab (a spreadsheet's or `paste`'s separator), so that keys may contain
 /// spaces.
 fn split_pair(text: &str) -> Option<(&str, &str)> {
-    let at = text.get(5..)?.find(" s3://")? + 5;
+    let rest = text.get(5..)?;
+    let at = rest
+        .match_indices("s3://")
+        .map(|(i, _)| i)
+        .find(|&i| rest[..i].ends_with([' ', '\t']))?
+        + 5;
     Some((text[..at].trim(), text[at..].trim()))
 }
 
@@ -739,6 +745,24 @@ mod tests {
         let bad = items[3].as_ref().unwrap_err();
         assert!(bad.message.contains("manifest line 6"), "{bad:?}");
         assert_eq!(bad.src.as_deref(), Some("s3://a/x"));
+    }
+
+    /// A tab separates SRC and DST as a space does (a spreadsheet's
+    /// export, `paste`); it was taken for part of the source key.
+    #[test]
+    fn a_tab_separates_a_manifest_line() {
+        for line in [
+            "s3://a/k\ts3://b/k2",
+            "s3://a/k \t s3://b/k2",
+            "s3://a/k\t\ts3://b/k2",
+        ] {
+            let item = parse_manifest_line(line).unwrap_or_else(|e| panic!("{line:?}: {e:#}"));
+            assert_eq!(item.job.src.to_string(), "s3://a/k", "{line:?}");
+            assert_eq!(item.job.dst.to_string(), "s3://b/k2", "{line:?}");
+        }
+        let item = parse_manifest_line("s3://a/with space.txt\ts3://b/out/").unwrap();
+        assert_eq!(item.job.src.key, "with space.txt");
+        assert_eq!(item.job.dst.key, "out/with space.txt");
     }
 
     #[test]
