@@ -44,6 +44,39 @@ impl Store {
     }
 }
 
+/// Refuses a `--profile` (or `--source-profile`) that the AWS config files
+/// do not define, before any request: the SDK would only say, at the first
+/// request, that no credential provider was enabled. Names the profile,
+/// the files read and the profiles they have. A file that cannot be read
+/// or parsed is left to the SDK's own error.
+pub async fn check_profile(name: &str, flag: &str) -> anyhow::Result<()> {
+    use aws_runtime::env_config::file::EnvConfigFiles;
+    use aws_types::os_shim_internal::{Env, Fs};
+    let files = EnvConfigFiles::default();
+    let Ok(set) = aws_config::profile::load(&Fs::real(), &Env::real(), &files, None).await else {
+        return Ok(());
+    };
+    if set.get_profile(name).is_some() {
+        return Ok(());
+    }
+    let file = |var: &str, default: &str| match std::env::var(var) {
+        Ok(path) if !path.is_empty() => format!("{path} ({var})"),
+        _ => default.to_owned(),
+    };
+    let mut known: Vec<&str> = set.profiles().collect();
+    known.sort_unstable();
+    let known = match known.is_empty() {
+        true => "they define none".to_owned(),
+        false => format!("they define {}", known.join(", ")),
+    };
+    anyhow::bail!(
+        "the profile '{name}' ({flag}) is not in the AWS config files read, {} and {} \
+         ({known}): check its name, or create it with aws configure --profile {name}",
+        file("AWS_CONFIG_FILE", "~/.aws/config"),
+        file("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"),
+    )
+}
+
 /// The client, counting its requests into `counter`, and where its
 /// requests go (for messages, and to tell two stores apart).
 pub async fn build_store(conn: &Connection, counter: &RequestCounter) -> Store {

@@ -248,6 +248,15 @@ pub fn unreachable(endpoint: &str, doing: &str) -> String {
     )
 }
 
+/// What to say when no credentials were found at all.
+pub fn no_credentials() -> String {
+    "no credentials: none were found in the environment (AWS_ACCESS_KEY_ID and \
+     AWS_SECRET_ACCESS_KEY), the AWS config files (~/.aws/config, ~/.aws/credentials) or \
+     the instance metadata service: set them, give --profile, or configure SSO (aws \
+     configure sso) or an instance role"
+        .to_owned()
+}
+
 /// What to say of a bucket that does not exist; `end` is `source` or
 /// `destination`.
 pub fn missing_bucket(bucket: &str, end: &str) -> String {
@@ -366,11 +375,18 @@ impl S3Error {
             }
             _ if credentials_error(err).is_some() => {
                 let code = sdk_kind(err).to_owned();
+                let text = error_text(err);
+                // The default chain asks the instance metadata service
+                // last, once nothing else (environment, config files, SSO,
+                // web identity, container) had credentials: its failure
+                // off EC2 (refused, timed out, "IMDS is disabled") means
+                // that none were found, not a role problem.
                 let kind = match credentials_error(err) {
                     Some(CredentialsError::CredentialsNotLoaded(_)) => Kind::NoCredentials,
+                    _ if text.contains("IMDS") => Kind::NoCredentials,
                     _ => Kind::CredentialsFailed,
                 };
-                (kind, code, error_text(err), None)
+                (kind, code, text, None)
             }
             SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => (
                 Kind::NoAnswer,

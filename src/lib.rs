@@ -112,6 +112,11 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
     let config = match Command::from_cli(&cli) {
         Ok(Command::Copy(c)) => c,
         Ok(Command::Uploads(command)) => {
+            if let Err(e) = check_profiles(&command.connection).await {
+                let failure = Failure::Usage(e);
+                printer.run_failure(&failure);
+                return failure.exit();
+            }
             let counter = client::RequestCounter::default();
             let client::Store {
                 client, endpoint, ..
@@ -128,6 +133,11 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
     };
     for warning in &config.warnings {
         tracing::warn!("{warning}");
+    }
+    if let Err(e) = check_profiles(&config.connection).await {
+        let failure = Failure::Usage(e);
+        printer.run_failure(&failure);
+        return failure.exit();
     }
     let counter = client::RequestCounter::default();
     let store = client::build_store(&config.connection, &counter).await;
@@ -255,6 +265,17 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
         }
     };
     until_interrupted(work, shutdown, &cancel).await
+}
+
+/// The profiles the flags name exist (exit 2 before any request if not).
+async fn check_profiles(connection: &config::Connection) -> anyhow::Result<()> {
+    if let Some(p) = &connection.profile {
+        client::check_profile(p, "--profile").await?;
+    }
+    if let Some(p) = &connection.source_profile {
+        client::check_profile(p, "--source-profile").await?;
+    }
+    Ok(())
 }
 
 /// Runs `work` to its end; on Ctrl-C (`shutdown`), cancels it, lets it undo

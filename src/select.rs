@@ -388,7 +388,7 @@ impl Listing {
                     (true, _) => {
                         crate::error::unreachable(endpoint, &format!("list {}", listing.src))
                     }
-                    (false, Some(cause)) => format!("cannot list {}: {cause}", listing.src),
+                    (false, Some(cause)) => format!("{cause} (listing {})", listing.src),
                     (false, None) => format!("cannot list {}", listing.src),
                 };
                 let bad = BadItem {

@@ -229,7 +229,7 @@ fn run_wide(e: &S3Error, bucket: &str, end: End, endpoint: &str) -> Judged {
     let message = e.message.to_ascii_lowercase();
     let signature = message.contains("signature") || message.contains("forbidden: no such key");
     if e.is_missing_credentials() {
-        Judged::Stop(no_credentials())
+        Judged::Stop(crate::error::no_credentials())
     } else if e.is_credentials() {
         Judged::Stop(format!(
             "the AWS credentials could not be loaded ({}): check the profile (its role_arn, \
@@ -281,14 +281,6 @@ fn cannot_connect(e: &S3Error) -> bool {
     ]
     .iter()
     .any(|s| m.contains(s))
-}
-
-/// Where no credentials were found at all.
-pub fn no_credentials() -> String {
-    "no credentials: none were found in the environment (AWS_ACCESS_KEY_ID and \
-     AWS_SECRET_ACCESS_KEY), the AWS config files or SSO: set them, give --profile, or \
-     configure SSO or an instance role"
-        .to_owned()
 }
 
 fn missing_bucket(bucket: &str, end: End) -> String {

@@ -477,7 +477,30 @@ async fn every_bad_input_is_refused_with_the_fix_and_writes_nothing() {
             s(&[&src, "s3://s3cp-no-such-bucket/x"]),
             vec![],
             1,
-            "NoSuchBucket",
+            "s3cp: error: the destination bucket s3cp-no-such-bucket does not exist: check its \
+             name",
+        ),
+        (
+            "missing source bucket",
+            s(&["s3://s3cp-no-such-bucket/k", &dst]),
+            vec![],
+            1,
+            "s3cp: error: the source bucket s3cp-no-such-bucket does not exist: check its name",
+        ),
+        (
+            "unknown profile",
+            s(&["--profile", "nosuch", &src, &dst]),
+            vec![],
+            2,
+            "s3cp: error: the profile 'nosuch' (--profile) is not in the AWS config files read, \
+             ~/.aws/config and ~/.aws/credentials (they define none): check its name",
+        ),
+        (
+            "unknown source profile, AWS_CONFIG_FILE",
+            s(&["--source-profile", "theirs", &src, &dst]),
+            vec![("AWS_CONFIG_FILE", sso_config.display().to_string())],
+            2,
+            "(--source-profile) is not in the AWS config files read",
         ),
         (
             "wrong credentials",
@@ -494,7 +517,21 @@ async fn every_bad_input_is_refused_with_the_fix_and_writes_nothing() {
                 ("AWS_SECRET_ACCESS_KEY", String::new()),
             ],
             1,
-            "no AWS credentials were found",
+            "s3cp: error: no credentials: none were found",
+        ),
+        (
+            // As on a machine with no AWS_* variables: the SDK's chain
+            // ends with the instance metadata service, whose failure is
+            // not a role problem.
+            "no credentials at all, the instance metadata service asked",
+            s(&[&src, &dst]),
+            vec![
+                ("AWS_ACCESS_KEY_ID", String::new()),
+                ("AWS_SECRET_ACCESS_KEY", String::new()),
+                ("AWS_EC2_METADATA_DISABLED", String::new()),
+            ],
+            1,
+            "s3cp: error: no credentials: none were found",
         ),
         (
             "credentials that cannot be loaded",

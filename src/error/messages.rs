@@ -32,9 +32,7 @@ pub(crate) fn source_error(
         .and_then(|r| r.headers().get("x-amz-delete-marker"))
         == Some("true");
     let what = if e.is_missing_credentials() {
-        "no AWS credentials were found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, \
-         give --profile, or configure SSO or an instance role"
-            .to_owned()
+        super::no_credentials()
     } else if e.is_credentials() {
         format!(
             "the AWS credentials could not be loaded ({}): check the profile (its role_arn, \
