@@ -79,6 +79,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand -r 'Copy every object under the SRC prefix to the DST prefix, keeping the key paths relative to SRC'
             cand --recursive 'Copy every object under the SRC prefix to the DST prefix, keeping the key paths relative to SRC'
             cand --fail-fast 'Stop at the first failed object (by default the others go on)'
+            cand --require-objects 'Exit 1 when the run selects no object (a prefix with nothing under it, filters or a shard that leave nothing, an empty manifest): a CI job that copied nothing fails instead of passing'
             cand --path-style 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
             cand --keep-partial 'On Ctrl-C or a failure, keep the multipart upload (and its journal in the state directory) so that --resume can finish it, instead of aborting it'
             cand --resume 'Finish an interrupted multipart copy of SRC to DST (Ctrl-C with --keep-partial, kill -9, a crash): copies only the parts S3 does not have yet. Give the flags of the interrupted copy: other settings than the upload was created with are refused (exit 2), as is a source that changed since. Implies --keep-partial: a failure or Ctrl-C keeps the upload and its journal'

@@ -122,6 +122,8 @@ pub struct Bulk {
     pub jobs: Option<usize>,
     pub shard: Option<Shard>,
     pub fail_fast: bool,
+    /// `--require-objects`: a run that selects no object fails (exit 1).
+    pub require_objects: bool,
 }
 
 /// What s3cp was asked to do.
@@ -309,6 +311,11 @@ impl Config {
                     filters: Filters::new(&filters)?,
                 }
             }
+            (None, Some(_), Some(_)) if cli.bulk.require_objects => bail!(
+                "--require-objects fails a bulk run (--recursive or --from-file) that selects \
+                 no object; a single copy names its object, and fails if it is missing: leave \
+                 --require-objects out, or add --recursive to copy a prefix"
+            ),
             (None, Some(_), Some(_)) if cli.bulk.shard.is_some() => bail!(
                 "--shard splits a bulk run (--recursive or --from-file) between runners; a \
                  single copy has nothing to split: leave --shard out, or add --recursive to \
@@ -349,6 +356,7 @@ impl Config {
                 jobs: cli.bulk.jobs,
                 shard: cli.bulk.shard.as_deref().map(Shard::parse).transpose()?,
                 fail_fast: cli.bulk.fail_fast,
+                require_objects: cli.bulk.require_objects,
             },
             options,
             connection,

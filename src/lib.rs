@@ -244,15 +244,41 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
                     }
                     None => items.right_stream(),
                 };
+                // What a run that selects nothing says it looked at.
+                let left = match (filters.given(), config.bulk.shard) {
+                    (Some(f), Some(s)) => {
+                        format!(
+                            "the filters {f} and --shard {}/{} left none",
+                            s.index + 1,
+                            s.count
+                        )
+                    }
+                    (Some(f), None) => format!("the filters {f} left none"),
+                    (None, Some(s)) => format!("--shard {}/{} left none", s.index + 1, s.count),
+                    (None, None) => {
+                        "the listing found none (keys are case-sensitive: check the prefix)"
+                            .to_owned()
+                    }
+                };
+                let nothing = format!("no object under {src} to copy: {left}");
                 many(
-                    &engine, &config, items, printer, progress, &counter, &cancel,
+                    &engine, &config, items, printer, progress, &counter, &cancel, &nothing,
                 )
                 .await
             }
             Mode::Manifest(path) => match select::read_manifest(path, config.bulk.shard).await {
                 Ok(items) => {
+                    let shard = match config.bulk.shard {
+                        Some(s) => format!(" in --shard {}/{}", s.index + 1, s.count),
+                        None => String::new(),
+                    };
+                    let manifest = match path.as_str() {
+                        "-" => "the manifest on standard input".to_owned(),
+                        path => format!("the manifest {path}"),
+                    };
+                    let nothing = format!("{manifest} lists no object to copy{shard}");
                     many(
-                        &engine, &config, items, printer, progress, &counter, &cancel,
+                        &engine, &config, items, printer, progress, &counter, &cancel, &nothing,
                     )
                     .await
                 }
@@ -372,6 +398,9 @@ async fn one(
 }
 
 /// A bulk run: per-object lines, then the summary; exit 1 if any failed.
+/// `nothing` says what was looked at, for a run that selects no object
+/// (a warning, or with `--require-objects` an error and exit 1).
+#[allow(clippy::too_many_arguments)]
 async fn many(
     engine: &Engine<'_>,
     config: &Config,
@@ -380,6 +409,7 @@ async fn many(
     progress: bool,
     counter: &client::RequestCounter,
     cancel: &CancellationToken,
+    nothing: &str,
 ) -> Exit {
     let run = Batch {
         engine,
@@ -399,6 +429,26 @@ async fn many(
             engine.budget.peak()
         );
     }
+    let selected =
+        summary.copied + summary.planned + summary.skipped + summary.failed + summary.not_attempted;
+    let none = selected == 0 && !summary.interrupted;
+    if none {
+        let excluded = match summary.excluded {
+            0 => String::new(),
+            n => format!(
+                " ({n} key{} under the destination prefix left out)",
+                if n == 1 { "" } else { "s" }
+            ),
+        };
+        let text = format!("{nothing}{excluded}");
+        match config.bulk.require_objects {
+            true => printer.run_failure(&Failure::Copy(anyhow::anyhow!(
+                "{text} (--require-objects)"
+            ))),
+            false => printer.warning(&text),
+        }
+    }
+    let required = none && config.bulk.require_objects;
     if let Some(cause) = engine.stop.cause() {
         // Named once, with its fix, whatever the objects' lines said.
         printer.stop_line(cause, summary.not_attempted);
@@ -406,7 +456,7 @@ async fn many(
     printer.summary(&summary);
     if summary.interrupted {
         Exit::Interrupted
-    } else if summary.failed > 0 || summary.not_attempted > 0 {
+    } else if summary.failed > 0 || summary.not_attempted > 0 || required {
         Exit::CopyFailed
     } else {
         Exit::Copied

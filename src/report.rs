@@ -547,6 +547,13 @@ impl Printer {
         }
     }
 
+    /// A warning on stderr (`s3cp: warning: ...`), unless `--quiet`.
+    pub fn warning(&self, text: &str) {
+        if !self.quiet {
+            self.stderr(&format!("s3cp: warning: {text}\n"));
+        }
+    }
+
     /// The cause of a run's early stop, once, with its fix.
     pub fn stop_line(&self, cause: &str, not_attempted: u64) {
         self.stderr(&format!(

@@ -94,6 +94,9 @@ pub enum Filter {
 #[derive(Debug, Clone, Default)]
 pub struct Filters {
     rules: Vec<(bool, GlobMatcher)>,
+    /// The filters as given (`--exclude '*' --include '*.csv'`), for the
+    /// message of a run they left nothing to.
+    given: String,
 }
 
 impl Filters {
@@ -111,7 +114,20 @@ impl Filters {
                 Ok((include, glob.compile_matcher()))
             })
             .collect::<anyhow::Result<_>>()?;
-        Ok(Self { rules })
+        let given = filters
+            .iter()
+            .map(|f| match f {
+                Filter::Include(p) => format!("--include '{p}'"),
+                Filter::Exclude(p) => format!("--exclude '{p}'"),
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        Ok(Self { rules, given })
+    }
+
+    /// The filters as given, if any.
+    pub fn given(&self) -> Option<&str> {
+        (!self.given.is_empty()).then_some(self.given.as_str())
     }
 
     /// The `--include` patterns given before any `--exclude`: they change

@@ -417,6 +417,13 @@ async fn every_bad_input_is_refused_with_the_fix_and_writes_nothing() {
             "a single copy has nothing to split: leave --shard out",
         ),
         (
+            "--require-objects on a single copy",
+            s(&["--require-objects", &src, &dst]),
+            vec![],
+            2,
+            "leave --require-objects out, or add --recursive",
+        ),
+        (
             "--include without -r",
             s(&["--include", "*.txt", &src, &dst]),
             vec![],
