@@ -198,7 +198,16 @@ impl Batch<'_> {
                     Status::Failed
                 };
                 let line = CopyLine::failed(job, self.opts, status, &failure, self.dry_run);
-                self.printer.object(&line, Some(&failure));
+                // Once the run stopped, the requests that were in flight
+                // fail the same way: three lines say it, the stop line
+                // counts the rest.
+                let stopped = self.engine.stop.is_tripped() && status == Status::Failed;
+                if !stopped || self.engine.stop.show_failure() {
+                    self.printer.object(&line, Some(&failure));
+                } else if self.printer.json {
+                    // Every object keeps its JSON line.
+                    self.printer.json_line(&line);
+                }
                 Some((status, 0, line.verified, line.possible_strays.len() as u64))
             }
         }

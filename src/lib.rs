@@ -451,7 +451,7 @@ async fn many(
     let required = none && config.bulk.require_objects;
     if let Some(cause) = engine.stop.cause() {
         // Named once, with its fix, whatever the objects' lines said.
-        printer.stop_line(cause, summary.not_attempted);
+        printer.stop_line(cause, summary.not_attempted, engine.stop.unshown());
     }
     printer.summary(&summary);
     if summary.interrupted {

@@ -555,10 +555,19 @@ impl Printer {
     }
 
     /// The cause of a run's early stop, once, with its fix.
-    pub fn stop_line(&self, cause: &str, not_attempted: u64) {
+    /// `unshown`: objects that failed the same way once the run had
+    /// stopped (in flight then) without a line of their own.
+    pub fn stop_line(&self, cause: &str, not_attempted: u64, unshown: u64) {
+        let unshown = match unshown {
+            0 => String::new(),
+            n => format!(
+                "; {n} more object{} in flight failed the same way (not shown)",
+                plural(n)
+            ),
+        };
         self.stderr(&format!(
             "s3cp: error: stopped early, since every object would fail the same way: {cause}; \
-             {not_attempted} object{} not attempted\n",
+             {not_attempted} object{} not attempted{unshown}\n",
             plural(not_attempted)
         ));
     }

@@ -66,7 +66,14 @@ struct Inner {
     /// Ask HeadBucket whether an AccessDenied is the bucket's (a bulk
     /// run); a single copy has no others to spare.
     check_denied: bool,
+    /// Objects that failed once the run had stopped (requests in flight
+    /// when it stopped): the first [`SHOWN`] are reported one by one.
+    failed_after: std::sync::atomic::AtomicU64,
 }
+
+/// How many objects failing once the run has stopped get a line of their
+/// own: the others failed the same way, and are counted.
+pub const SHOWN: u64 = 3;
 
 /// A request that was not sent because the run had stopped.
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +108,21 @@ impl Stop {
     /// Why the run stopped, with the fix.
     pub fn cause(&self) -> Option<&str> {
         self.inner.cause.get().map(String::as_str)
+    }
+
+    /// An object failed after the run stopped: whether it gets its own
+    /// line (the first [`SHOWN`] do).
+    pub fn show_failure(&self) -> bool {
+        self.inner.failed_after.fetch_add(1, Ordering::Relaxed) < SHOWN
+    }
+
+    /// Objects that failed after the run stopped without a line of their
+    /// own.
+    pub fn unshown(&self) -> u64 {
+        self.inner
+            .failed_after
+            .load(Ordering::Relaxed)
+            .saturating_sub(SHOWN)
     }
 
     /// `bucket` was seen not to exist.
@@ -305,6 +327,16 @@ mod tests {
 
     fn judge(e: &S3Error) -> Judged {
         run_wide(e, "b", End::Destination, "http://s")
+    }
+
+    /// Requests in flight when the run stopped fail the same way: three
+    /// are shown, the rest counted.
+    #[test]
+    fn three_failures_after_the_stop_are_shown() {
+        let stop = Stop::new(Arc::default(), true);
+        let shown: Vec<bool> = (0..5).map(|_| stop.show_failure()).collect();
+        assert_eq!(shown, [true, true, true, false, false]);
+        assert_eq!(stop.unshown(), 2);
     }
 
     #[test]

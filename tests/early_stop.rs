@@ -210,3 +210,59 @@ async fn one_key_denied_lets_the_others_go_on() {
     assert!(r.stderr.contains(&denied), "{r}");
     assert!(!exists(&g.client(), DST_BUCKET, &denied).await);
 }
+
+/// Credentials refused once the destination's region is settled (its
+/// listing, for --skip-existing, answered): the copies go many at once and
+/// those in flight when the first answer stops the run fail the same way.
+/// Three of them are shown, the others counted on the stop line; none is
+/// sent after it.
+#[tokio::test]
+async fn failures_in_flight_when_the_run_stops_are_shown_three_times() {
+    let g = garage().await;
+    let prefix = unique("early-stop-in-flight");
+    put_many(&g.client(), &prefix, 300).await;
+    let proxy = Proxy::start(&g.endpoint).await;
+    proxy.answer(
+        "CopyObject",
+        403,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>InvalidAccessKeyId</Code>\
+         <Message>The AWS Access Key Id you provided does not exist in our records.</Message>\
+         </Error>",
+    );
+    let r = g
+        .via(&proxy)
+        .s3cp(&[
+            "-r",
+            "--skip-existing",
+            &s3(SRC_BUCKET, &prefix),
+            &s3(DST_BUCKET, &prefix),
+        ])
+        .await;
+    assert_eq!(r.code, 1, "{r}");
+    let copies = proxy.of("CopyObject").len();
+    let shown = r.stderr.matches("InvalidAccessKeyId").count();
+    // The failed objects' lines (three at most), and the stop line.
+    assert!(shown <= 3 + 1, "{r}");
+    let stop_line = r
+        .stderr
+        .lines()
+        .find(|l| l.contains("stopped early"))
+        .unwrap_or_else(|| panic!("{r}"));
+    assert!(
+        stop_line.contains("the store refused the credentials"),
+        "{r}"
+    );
+    match copies {
+        0 => panic!("no CopyObject: {r}"),
+        1..=3 => assert!(!stop_line.contains("not shown"), "{r}"),
+        n => assert!(
+            stop_line.contains(&format!("{} more objects in flight failed", n - 3)),
+            "{n} CopyObjects: {r}"
+        ),
+    }
+    // Nothing after the stop: at most what was in flight (the budget).
+    assert!(
+        copies <= s3cp::budget::START * 2,
+        "{copies} CopyObjects: {r}"
+    );
+}
