@@ -1,9 +1,11 @@
 //! Running many copies: copies the items [`crate::select`] yields (a
 //! listing or a manifest) with at most `jobs` objects in flight, every
 //! request within the engine's shared budget, and reports each as it ends
-//! (so it comes after both [`crate::copy`] and [`crate::report`]). One object's failure does not stop the others unless
-//! `--fail-fast`; Ctrl-C (the `cancel` token) stops scheduling and aborts the
-//! multipart uploads in flight.
+//! (so it comes after both [`crate::copy`] and [`crate::report`]). One
+//! object's failure does not stop the others unless `--fail-fast`, or
+//! unless every object would meet it ([`crate::stop`]: what is left is then
+//! counted as not attempted); Ctrl-C (the `cancel` token) stops scheduling
+//! and aborts the multipart uploads in flight.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -53,6 +53,11 @@
 //!   them ([`region::Router`]): a request goes to its bucket's region within
 //!   the request budget, a redirect is learned and sent again there, and a
 //!   bucket's first request goes alone until its answer settles the region.
+//! - [`stop`]: a bulk run's early stop on an error every object would meet
+//!   (a missing bucket, refused credentials, no server, a denied bucket):
+//!   the router judges each failed answer and, once the latch is tripped,
+//!   sends nothing more; the listing stops and the batch counts the rest
+//!   as not attempted.
 //! - [`journal`]: what `--resume` needs of an interrupted multipart copy.
 //! - [`uploads`]: `s3cp uploads list|abort`, cleanup of incomplete uploads.
 //!

@@ -8,10 +8,14 @@
 //! knows it. [`Router`] sends a request to a bucket with the client of its
 //! region, within the request budget, and is what changes that state: it
 //! lets the first request to a bucket go alone (for at most
-//! [`FIRST_ANSWER_WAIT`]), so that a bulk copy collects at most one
+//! [`FIRST_ANSWER_WAIT`], or while it retries a connection that no server
+//! answered), so that a bulk copy collects at most one
 //! redirect per bucket, learns the region a redirect names and sends the
 //! request again there, and settles the region on any other answer. The
-//! copy engine sends every request through it. The listings follow a
+//! copy engine sends every request through it, and it judges each failed
+//! answer for the run's early stop ([`crate::stop`]) before the requests
+//! waiting behind a bucket's first one go (none goes once the run has
+//! stopped). The listings follow a
 //! redirect of their first page themselves, with [`Regions`] and
 //! [`redirect`] (a paginator is not one request that can be sent again).
 
