@@ -81,6 +81,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand -r 'Copy every object under the SRC prefix to the DST prefix'
             cand --recursive 'Copy every object under the SRC prefix to the DST prefix'
             cand --fail-fast 'Stop at the first failed object (by default the others go on)'
+            cand --require-objects 'Exit 1 when the run selects no object (a prefix with nothing under it, filters or a shard that leave nothing, an empty manifest): a CI job that copied nothing fails instead of passing'
             cand --path-style 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
             cand --keep-partial 'On Ctrl-C or a failure, keep the multipart upload (and its journal in the state directory) so that the next run of the same command can finish it, instead of aborting it. (A run that continues an upload keeps it anyway.)'
             cand --resume 'Insist on finishing an interrupted multipart copy of SRC to DST: exit 2 when there is none to finish (a plain rerun finishes it too, and copies afresh what it cannot finish). With -r or --from-file: exit 2 when no copy of the run was interrupted. A source that changed since is refused'

@@ -1,9 +1,11 @@
 //! Running many copies: copies the items [`crate::select`] yields (a
 //! listing or a manifest) with at most `jobs` objects in flight, every
 //! request within the engine's shared budget, and reports each as it ends
-//! (so it comes after both [`crate::copy`] and [`crate::report`]). One object's failure does not stop the others unless
-//! `--fail-fast`; Ctrl-C (the `cancel` token) stops scheduling and aborts the
-//! multipart uploads in flight.
+//! (so it comes after both [`crate::copy`] and [`crate::report`]). One
+//! object's failure does not stop the others unless `--fail-fast`, or
+//! unless every object would meet it ([`crate::stop`]: what is left is then
+//! counted as not attempted); Ctrl-C (the `cancel` token) stops scheduling
+//! and aborts the multipart uploads in flight.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -97,6 +99,13 @@ impl Batch<'_> {
             })
             .map(|(selected, slot)| async {
                 let _slot = slot;
+                // The run stopped early: what is left is counted, not
+                // copied (a listing stops by itself; a manifest is read to
+                // its end, which sends nothing).
+                if self.engine.stop.is_tripped() && !matches!(selected, Selected::Excluded(_)) {
+                    summary.lock().expect("summary").not_attempted += 1;
+                    return;
+                }
                 let item = match selected {
                     Selected::Copy(item) => Ok(item),
                     Selected::Bad(bad) => Err(bad),
@@ -116,7 +125,13 @@ impl Batch<'_> {
                 let (status, bytes, verified, strays, uncompared) = match item {
                     Ok(item) => {
                         share = overall.as_ref().and_then(|o| o.share(listed));
-                        self.copy(&item, share.as_ref(), cancel).await
+                        match self.copy(&item, share.as_ref(), cancel).await {
+                            Some(done) => done,
+                            None => {
+                                summary.lock().expect("summary").not_attempted += 1;
+                                return;
+                            }
+                        }
                     }
                     Err(bad) => {
                         let (status, bytes, verified) = self.bad_item(&bad);
@@ -157,13 +172,14 @@ impl Batch<'_> {
 
     /// Copies one item and prints its line; returns its status, size,
     /// whether it was verified, its possible strays (as its line says), and
-    /// whether `--skip-same` copied it for want of a comparison.
+    /// whether `--skip-same` copied it for want of a comparison; `None`
+    /// when the run's early stop held it back (no line).
     async fn copy(
         &self,
         item: &Item,
         share: Option<&Share>,
         cancel: &CancellationToken,
-    ) -> (Status, u64, Option<bool>, u64, bool) {
+    ) -> Option<(Status, u64, Option<bool>, u64, bool)> {
         let job = &item.job;
         let self_copy = match self.engine.same_store {
             true => job.check_self_copy(self.opts),
@@ -174,7 +190,7 @@ impl Batch<'_> {
             let failure = Failure::Usage(e);
             let line = CopyLine::failed(job, self.opts, Status::Failed, &failure, self.dry_run);
             self.printer.object(&line, Some(&failure));
-            return (Status::Failed, 0, None, 0, false);
+            return Some((Status::Failed, 0, None, 0, false));
         }
         // A bar per multipart copy; lines are the whole run's, where the
         // parts of this object count as they are copied (its share).
@@ -203,20 +219,23 @@ impl Batch<'_> {
             Ok(Outcome::Skipped(skipped)) => {
                 let line = CopyLine::skipped(job, self.opts, &skipped, self.dry_run);
                 self.printer.object(&line, None);
-                (Status::Skipped, 0, None, 0, false)
+                Some((Status::Skipped, 0, None, 0, false))
             }
             Ok(Outcome::Copied(copied)) => {
                 let line = CopyLine::copied(job, self.opts, &copied);
                 self.printer.object(&line, None);
                 let strays = line.possible_strays.len() as u64;
-                (
+                Some((
                     line.status,
                     copied.size,
                     line.verified,
                     strays,
                     copied.uncompared,
-                )
+                ))
             }
+            // Held back by the run's early stop: not a failure of its own
+            // (the stop's cause is named once, at the end).
+            Err(e) if self.engine.stop.is_tripped() && stopped(&e) => None,
             Err(e) => {
                 let failure = Failure::from_copy_error(e);
                 let status = if self.already_exists(&failure) {
@@ -225,9 +244,18 @@ impl Batch<'_> {
                     Status::Failed
                 };
                 let line = CopyLine::failed(job, self.opts, status, &failure, self.dry_run);
-                self.printer.object(&line, Some(&failure));
+                // Once the run stopped, the requests that were in flight
+                // fail the same way: three lines say it, the stop line
+                // counts the rest.
+                let stopped = self.engine.stop.is_tripped() && status == Status::Failed;
+                if !stopped || self.engine.stop.show_failure() {
+                    self.printer.object(&line, Some(&failure));
+                } else if self.printer.json {
+                    // Every object keeps its JSON line.
+                    self.printer.json_line(&line);
+                }
                 let strays = line.possible_strays.len() as u64;
-                (status, 0, line.verified, strays, false)
+                Some((status, 0, line.verified, strays, false))
             }
         }
     }
@@ -267,4 +295,14 @@ impl Batch<'_> {
         self.printer.object(&line, Some(&failure));
         (Status::Failed, 0, None)
     }
+}
+
+/// The copy failed because a request of it was held back by the run's
+/// early stop ([`crate::stop::Stopped`]: the SDK's construction failure,
+/// which [`S3Error`] names `ConstructionFailure`).
+fn stopped(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<S3Error>()
+            .is_some_and(|s| s.message.contains(&crate::stop::Stopped.to_string()))
+    })
 }

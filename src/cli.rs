@@ -551,6 +551,12 @@ pub struct BulkArgs {
     #[arg(long)]
     pub fail_fast: bool,
 
+    /// Exit 1 when the run selects no object (a prefix with nothing under
+    /// it, filters or a shard that leave nothing, an empty manifest): a CI
+    /// job that copied nothing fails instead of passing.
+    #[arg(long)]
+    pub require_objects: bool,
+
     /// Include and exclude filters in command-line order (filled in by
     /// [`Cli::parse_args`], since clap keeps the two lists apart).
     #[arg(skip)]

@@ -44,6 +44,39 @@ impl Store {
     }
 }
 
+/// Refuses a `--profile` (or `--source-profile`) that the AWS config files
+/// do not define, before any request: the SDK would only say, at the first
+/// request, that no credential provider was enabled. Names the profile,
+/// the files read and the profiles they have. A file that cannot be read
+/// or parsed is left to the SDK's own error.
+pub async fn check_profile(name: &str, flag: &str) -> anyhow::Result<()> {
+    use aws_runtime::env_config::file::EnvConfigFiles;
+    use aws_types::os_shim_internal::{Env, Fs};
+    let files = EnvConfigFiles::default();
+    let Ok(set) = aws_config::profile::load(&Fs::real(), &Env::real(), &files, None).await else {
+        return Ok(());
+    };
+    if set.get_profile(name).is_some() {
+        return Ok(());
+    }
+    let file = |var: &str, default: &str| match std::env::var(var) {
+        Ok(path) if !path.is_empty() => format!("{path} ({var})"),
+        _ => default.to_owned(),
+    };
+    let mut known: Vec<&str> = set.profiles().collect();
+    known.sort_unstable();
+    let known = match known.is_empty() {
+        true => "they define none".to_owned(),
+        false => format!("they define {}", known.join(", ")),
+    };
+    anyhow::bail!(
+        "the profile '{name}' ({flag}) is not in the AWS config files read, {} and {} \
+         ({known}): check its name, or create it with aws configure --profile {name}",
+        file("AWS_CONFIG_FILE", "~/.aws/config"),
+        file("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"),
+    )
+}
+
 /// The client, counting its requests into `counter`, and where its
 /// requests go (for messages, and to tell two stores apart).
 pub async fn build_store(conn: &Connection, counter: &RequestCounter) -> Store {
@@ -223,12 +256,22 @@ pub struct RequestCounter {
     /// Attempts answered 503 (SlowDown) or 429: read by
     /// [`crate::budget::Budget`], which backs off.
     throttles: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The last attempt that ended found no server to connect to (set on
+    /// a connector error without an answer, cleared by any answer): read
+    /// by [`crate::stop::Stop`], so that a bucket's first request retrying
+    /// it keeps the others waiting.
+    unreachable: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl RequestCounter {
     /// The count of throttled attempts, shared.
     pub fn throttles(&self) -> std::sync::Arc<std::sync::atomic::AtomicU64> {
         self.throttles.clone()
+    }
+
+    /// Whether the last attempt found no server, shared.
+    pub fn unreachable(&self) -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+        self.unreachable.clone()
     }
 
     /// (requests sent, of which retries).
@@ -262,6 +305,8 @@ impl aws_sdk_s3::config::Intercept for RequestCounter {
         _components: &aws_sdk_s3::config::RuntimeComponents,
         _cfg: &mut aws_sdk_s3::config::ConfigBag,
     ) -> Result<(), BoxError> {
+        self.unreachable
+            .store(false, std::sync::atomic::Ordering::Relaxed);
         if matches!(context.response().status().as_u16(), 503 | 429) {
             self.throttles
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -277,6 +322,25 @@ impl aws_sdk_s3::config::Intercept for RequestCounter {
     ) -> Result<(), BoxError> {
         self.attempts
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn read_after_attempt(
+        &self,
+        context: &aws_sdk_s3::config::interceptors::FinalizerInterceptorContextRef<'_>,
+        _components: &aws_sdk_s3::config::RuntimeComponents,
+        _cfg: &mut aws_sdk_s3::config::ConfigBag,
+    ) -> Result<(), BoxError> {
+        let no_server = context.response().is_none()
+            && context
+                .output_or_error()
+                .and_then(Result::err)
+                .and_then(|e| e.as_connector_error())
+                .is_some_and(|c| c.is_io() || c.is_timeout());
+        if no_server {
+            self.unreachable
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         Ok(())
     }
 }

@@ -143,6 +143,8 @@ pub struct Bulk {
     pub jobs: Option<usize>,
     pub shard: Option<Shard>,
     pub fail_fast: bool,
+    /// `--require-objects`: a run that selects no object fails (exit 1).
+    pub require_objects: bool,
 }
 
 /// What s3cp was asked to do.
@@ -360,6 +362,11 @@ impl Config {
                     filters: Filters::new(&filters)?,
                 }
             }
+            (None, Some(_), Some(_)) if cli.bulk.require_objects => bail!(
+                "--require-objects fails a bulk run (--recursive or --from-file) that selects \
+                 no object; a single copy names its object, and fails if it is missing: leave \
+                 --require-objects out, or add --recursive to copy a prefix"
+            ),
             (None, Some(_), Some(_)) if cli.bulk.shard.is_some() => bail!(
                 "--shard splits a bulk run (--recursive or --from-file) between runners; a \
                  single copy has nothing to split: leave --shard out, or add --recursive to \
@@ -401,6 +408,7 @@ impl Config {
                 jobs: cli.bulk.jobs,
                 shard: cli.bulk.shard.as_deref().map(Shard::parse).transpose()?,
                 fail_fast: cli.bulk.fail_fast,
+                require_objects: cli.bulk.require_objects,
             },
             options,
             connection,
@@ -779,6 +787,15 @@ fn tagging(a: &TaggingArgs) -> anyhow::Result<TaggingOptions> {
             if tags.iter().any(|(k, _)| k.is_empty()) {
                 bail!(
                     "--tagging '{text}' has a tag without a key: write --tagging 'key=value&key2=value2'"
+                );
+            }
+            // What S3 would refuse (InvalidTag), refused before any request.
+            if let Some(problem) = crate::options::tag_problem(&tags) {
+                bail!(
+                    "--tagging '{text}': {problem}: it takes at most 10 tags as \
+                     'key=value&key2=value2' (URL-encoded, as aws-cli's --tagging), keys of 1 to \
+                     128 and values of up to 256 letters, digits, spaces and _ . : / = + - @, \
+                     each key once and none starting with 'aws:'"
                 );
             }
             tags

@@ -154,6 +154,18 @@ impl Learned {
         anyhow::Error::new(learned)
     }
 
+    /// `error` under `context`, which reads first; what was learned is
+    /// kept.
+    pub fn context(error: anyhow::Error, context: String) -> anyhow::Error {
+        match error.downcast::<Learned>() {
+            Ok(mut learned) => {
+                learned.error = learned.error.context(context);
+                anyhow::Error::new(learned)
+            }
+            Err(error) => error.context(context),
+        }
+    }
+
     /// `error` with the source's size.
     pub fn with_size(error: anyhow::Error, size: u64) -> anyhow::Error {
         let mut learned = Learned::from(error);
@@ -233,6 +245,24 @@ pub fn unreachable(endpoint: &str, doing: &str) -> String {
     format!(
         "cannot reach S3 at {endpoint} to {doing}: check --endpoint-url (or AWS_ENDPOINT_URL), \
          the region and the network"
+    )
+}
+
+/// What to say when no credentials were found at all.
+pub fn no_credentials() -> String {
+    "no credentials: none were found in the environment (AWS_ACCESS_KEY_ID and \
+     AWS_SECRET_ACCESS_KEY), the AWS config files (~/.aws/config, ~/.aws/credentials) or \
+     the instance metadata service: set them, give --profile, or configure SSO (aws \
+     configure sso) or an instance role"
+        .to_owned()
+}
+
+/// What to say of a bucket that does not exist; `end` is `source` or
+/// `destination`.
+pub fn missing_bucket(bucket: &str, end: &str) -> String {
+    format!(
+        "the {end} bucket {bucket} does not exist: check its name (and --endpoint-url, or the \
+         store the profile points to), or create it first"
     )
 }
 
@@ -328,8 +358,8 @@ impl S3Error {
                     let mut message = meta.message().unwrap_or("").to_owned();
                     // A region redirect that names no region cannot be
                     // followed: say which flag names it.
-                    if crate::region::unnamed_redirect(err) {
-                        let fix = crate::region::unnamed_fix(operation);
+                    if unnamed_redirect(err) {
+                        let fix = unnamed_fix(operation);
                         message = match message.is_empty() {
                             true => fix,
                             false => format!("{message}; {fix}"),
@@ -345,11 +375,18 @@ impl S3Error {
             }
             _ if credentials_error(err).is_some() => {
                 let code = sdk_kind(err).to_owned();
+                let text = error_text(err);
+                // The default chain asks the instance metadata service
+                // last, once nothing else (environment, config files, SSO,
+                // web identity, container) had credentials: its failure
+                // off EC2 (refused, timed out, "IMDS is disabled") means
+                // that none were found, not a role problem.
                 let kind = match credentials_error(err) {
                     Some(CredentialsError::CredentialsNotLoaded(_)) => Kind::NoCredentials,
+                    _ if text.contains("IMDS") => Kind::NoCredentials,
                     _ => Kind::CredentialsFailed,
                 };
-                (kind, code, error_text(err), None)
+                (kind, code, text, None)
             }
             SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => (
                 Kind::NoAnswer,
@@ -392,6 +429,62 @@ impl S3Error {
     pub fn is_unreachable(&self) -> bool {
         self.kind == Kind::NoAnswer
     }
+}
+
+/// Whether `err` is S3 saying that a bucket is in another region without
+/// saying which: a 301 (or 307), or a 400 AuthorizationHeaderMalformed /
+/// IllegalLocationConstraintException, without `x-amz-bucket-region` (an
+/// endpoint or a proxy that drops the header). [`crate::region::redirect`] cannot follow
+/// it; the error then names the flag that gives the region ([`unnamed_fix`]).
+/// A HEAD's bodiless 400 is not taken for one: nothing tells it from other
+/// 400s (an SSE-C object read without its key).
+pub fn unnamed_redirect<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>) -> bool {
+    let Some(raw) = err.raw_response() else {
+        return false;
+    };
+    if raw
+        .headers()
+        .get("x-amz-bucket-region")
+        .is_some_and(|r| !r.is_empty())
+    {
+        return false;
+    }
+    let code = match err {
+        SdkError::ServiceError(e) => e.err().code(),
+        _ => None,
+    };
+    match raw.status().as_u16() {
+        301 | 307 => true,
+        400 => matches!(
+            code,
+            Some("AuthorizationHeaderMalformed" | "IllegalLocationConstraintException")
+        ),
+        _ => false,
+    }
+}
+
+/// What to do about an [`unnamed_redirect`] answer to `operation`: the
+/// flag that names the region of the bucket it was sent to. The source's
+/// reads (and its listing) name `--source-region`, every other request
+/// goes to the destination and names `--region`; a HeadObject may be
+/// either.
+pub fn unnamed_fix(operation: &str) -> String {
+    let flag = match operation {
+        "GetObject" | "GetObjectTagging" | "GetObjectAcl" | "ListObjectsV2" => {
+            "give the source bucket's region with --source-region"
+        }
+        "HeadObject" => {
+            "give the source bucket's region with --source-region, the destination bucket's \
+             with --region"
+        }
+        // `s3cp uploads list` (a copy lists uploads only on --resume).
+        "ListMultipartUploads" => "give the bucket's region with --region",
+        _ => "give the destination bucket's region with --region",
+    };
+    format!(
+        "the bucket is in another region than the request was signed for, and S3's answer \
+         did not say which (no x-amz-bucket-region): {flag}"
+    )
 }
 
 /// The SDK's name for an error that carries no S3 code.

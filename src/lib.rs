@@ -55,6 +55,11 @@
 //!   them ([`region::Router`]): a request goes to its bucket's region within
 //!   the request budget, a redirect is learned and sent again there, and a
 //!   bucket's first request goes alone until its answer settles the region.
+//! - [`stop`]: a bulk run's early stop on an error every object would meet
+//!   (a missing bucket, refused credentials, no server, a denied bucket):
+//!   the router judges each failed answer and, once the latch is tripped,
+//!   sends nothing more; the listing stops and the batch counts the rest
+//!   as not attempted.
 //! - [`journal`]: what the next run needs to finish an interrupted
 //!   multipart copy (a rerun continues it by itself; `--resume` insists,
 //!   `--no-resume` starts afresh), keyed by both stores and both ends, and
@@ -89,6 +94,7 @@ pub mod report;
 pub mod request;
 pub mod select;
 pub mod skip;
+pub mod stop;
 pub mod uploads;
 pub mod uri;
 
@@ -122,6 +128,11 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
     let config = match Command::from_cli(&cli) {
         Ok(Command::Copy(c)) => c,
         Ok(Command::Uploads(command)) => {
+            if let Err(e) = check_profiles(&command.connection).await {
+                let failure = Failure::Usage(e);
+                printer.run_failure(&failure);
+                return failure.exit();
+            }
             let counter = client::RequestCounter::default();
             let client::Store {
                 client, endpoint, ..
@@ -138,6 +149,11 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
     };
     for warning in &config.warnings {
         tracing::warn!("{warning}");
+    }
+    if let Err(e) = check_profiles(&config.connection).await {
+        let failure = Failure::Usage(e);
+        printer.run_failure(&failure);
+        return failure.exit();
     }
     let counter = client::RequestCounter::default();
     let store = client::build_store(&config.connection, &counter).await;
@@ -225,6 +241,9 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
         config.concurrency.unwrap_or(budget::START),
         config.stream_limits,
     );
+    // The run's early stop: an error every object would meet stops it.
+    let bulk = !matches!(config.mode, Mode::One(_));
+    let stop = stop::Stop::new(counter.unreachable(), bulk);
     let engine = Engine {
         regions: &regions,
         source,
@@ -241,6 +260,7 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
         journals: &journals,
         rerun: &config.rerun,
         endpoint: &endpoint,
+        stop: &stop,
     };
     let progress = show_progress(&config);
     let cancel = CancellationToken::new();
@@ -255,7 +275,8 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
                     shard: config.bulk.shard,
                     same_store,
                 };
-                let items = listing.stream(source, &budget, &config.options, &source_endpoint);
+                let items =
+                    listing.stream(source, &budget, &config.options, &source_endpoint, &stop);
                 // --skip-existing / --skip-same: the destination's listing
                 // beside the source's, with the destination's client.
                 let items = match config.options.skip {
@@ -271,15 +292,41 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
                     }
                     None => items.right_stream(),
                 };
+                // What a run that selects nothing says it looked at.
+                let left = match (filters.given(), config.bulk.shard) {
+                    (Some(f), Some(s)) => {
+                        format!(
+                            "the filters {f} and --shard {}/{} left none",
+                            s.index + 1,
+                            s.count
+                        )
+                    }
+                    (Some(f), None) => format!("the filters {f} left none"),
+                    (None, Some(s)) => format!("--shard {}/{} left none", s.index + 1, s.count),
+                    (None, None) => {
+                        "the listing found none (keys are case-sensitive: check the prefix)"
+                            .to_owned()
+                    }
+                };
+                let nothing = format!("no object under {src} to copy: {left}");
                 many(
-                    &engine, &config, items, printer, progress, &counter, &cancel,
+                    &engine, &config, items, printer, progress, &counter, &cancel, &nothing,
                 )
                 .await
             }
             Mode::Manifest(path) => match select::read_manifest(path, config.bulk.shard).await {
                 Ok(items) => {
+                    let shard = match config.bulk.shard {
+                        Some(s) => format!(" in --shard {}/{}", s.index + 1, s.count),
+                        None => String::new(),
+                    };
+                    let manifest = match path.as_str() {
+                        "-" => "the manifest on standard input".to_owned(),
+                        path => format!("the manifest {path}"),
+                    };
+                    let nothing = format!("{manifest} lists no object to copy{shard}");
                     many(
-                        &engine, &config, items, printer, progress, &counter, &cancel,
+                        &engine, &config, items, printer, progress, &counter, &cancel, &nothing,
                     )
                     .await
                 }
@@ -292,6 +339,17 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
         }
     };
     until_interrupted(work, shutdown, &cancel).await
+}
+
+/// The profiles the flags name exist (exit 2 before any request if not).
+async fn check_profiles(connection: &config::Connection) -> anyhow::Result<()> {
+    if let Some(p) = &connection.profile {
+        client::check_profile(p, "--profile").await?;
+    }
+    if let Some(p) = &connection.source_profile {
+        client::check_profile(p, "--source-profile").await?;
+    }
+    Ok(())
 }
 
 /// Runs `work` to its end; on Ctrl-C (`shutdown`), cancels it, lets it undo
@@ -365,6 +423,14 @@ async fn one(
             Exit::Copied
         }
         Err(e) => {
+            // What every request would have met (a missing bucket, refused
+            // credentials) is said first.
+            let e = match engine.stop.cause() {
+                Some(cause) if !e.chain().any(|c| c.to_string() == cause) => {
+                    error::Learned::context(e, cause.to_owned())
+                }
+                _ => e,
+            };
             let failure = Failure::from_copy_error(e);
             let line = CopyLine::failed(
                 job,
@@ -380,6 +446,9 @@ async fn one(
 }
 
 /// A bulk run: per-object lines, then the summary; exit 1 if any failed.
+/// `nothing` says what was looked at, for a run that selects no object
+/// (a warning, or with `--require-objects` an error and exit 1).
+#[allow(clippy::too_many_arguments)]
 async fn many(
     engine: &Engine<'_>,
     config: &Config,
@@ -388,6 +457,7 @@ async fn many(
     progress: ProgressMode,
     counter: &client::RequestCounter,
     cancel: &CancellationToken,
+    nothing: &str,
 ) -> Exit {
     let printer = Printer {
         bulk: true,
@@ -413,11 +483,35 @@ async fn many(
             engine.budget.peak()
         );
     }
+    let selected =
+        summary.copied + summary.planned + summary.skipped + summary.failed + summary.not_attempted;
+    let none = selected == 0 && !summary.interrupted;
+    if none {
+        let excluded = match summary.excluded {
+            0 => String::new(),
+            n => format!(
+                " ({n} key{} under the destination prefix left out)",
+                if n == 1 { "" } else { "s" }
+            ),
+        };
+        let text = format!("{nothing}{excluded}");
+        match config.bulk.require_objects {
+            true => printer.run_failure(&Failure::Copy(anyhow::anyhow!(
+                "{text} (--require-objects)"
+            ))),
+            false => printer.warning(&text),
+        }
+    }
+    let required = none && config.bulk.require_objects;
+    if let Some(cause) = engine.stop.cause() {
+        // Named once, with its fix, whatever the objects' lines said.
+        printer.stop_line(cause, summary.not_attempted, engine.stop.unshown());
+    }
     printer.summary(&summary);
     printer.uncompared(summary.uncompared, engine.limits.source_parts);
     if summary.interrupted {
         Exit::Interrupted
-    } else if summary.failed > 0 {
+    } else if summary.failed > 0 || summary.not_attempted > 0 || required {
         Exit::CopyFailed
     } else {
         Exit::Copied

@@ -58,8 +58,109 @@ fn usage_error(e: clap::Error) -> ExitCode {
         // clap prints its own message below; only the JSON line here.
         printer.json_only_failure(&failure);
     }
-    let _ = e.print();
+    match unknown_flag(&e) {
+        Some(text) => eprint!("{text}"),
+        None => {
+            let _ = e.print();
+        }
+    }
     Exit::Usage.into()
+}
+
+/// clap's message for an unknown flag, with its tip replaced by the
+/// nearest real flag: clap suggests `-- --flag` (pass it as a value) when
+/// no flag is close, which is never what was meant. `None` for other
+/// errors, which clap prints as they are.
+fn unknown_flag(e: &clap::Error) -> Option<String> {
+    use clap::CommandFactory;
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let Some(ContextValue::String(given)) = e.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let name = given.split('=').next().unwrap_or(given);
+    if !name.starts_with("--") {
+        return None;
+    }
+    // The flags of the command given (`uploads list`) and of those above
+    // it, whose flags it takes too.
+    let command = s3cp::cli::Cli::command();
+    let mut flags: Vec<String> = Vec::new();
+    let mut current = &command;
+    let mut path = String::from("s3cp");
+    let mut args = std::env::args().skip(1);
+    loop {
+        for a in current.get_arguments() {
+            flags.extend(
+                a.get_long_and_visible_aliases()
+                    .into_iter()
+                    .flatten()
+                    .map(|l| format!("--{l}")),
+            );
+        }
+        let Some(next) = args.find_map(|a| current.find_subcommand(&a)) else {
+            break;
+        };
+        current = next;
+        path = format!("{path} {}", next.get_name());
+    }
+    flags.sort();
+    flags.dedup();
+    // The start of a real flag (the shortest that it starts), else the
+    // flag at the least edit distance if close enough to be a typo (at
+    // most a third of its letters off, or 3).
+    let started = flags
+        .iter()
+        .filter(|f| f.starts_with(name))
+        .min_by_key(|f| f.len());
+    let nearest = flags
+        .iter()
+        .map(|f| (edit_distance(name, f), f))
+        .min_by_key(|(d, _)| *d)
+        .filter(|(d, _)| *d <= (name.len() / 3).max(3))
+        .map(|(_, f)| f);
+    let tip = match started.or(nearest) {
+        Some(flag) => format!("  tip: did you mean {flag}?"),
+        None => format!("  tip: s3cp has no flag like '{name}': {path} --help lists them all"),
+    };
+    let text = e.render().to_string();
+    let mut out: Vec<String> = Vec::new();
+    let mut tipped = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("tip:") {
+            if !tipped {
+                out.push(tip.clone());
+                tipped = true;
+            }
+            continue;
+        }
+        out.push(line.to_owned());
+    }
+    if !tipped {
+        out.insert(1.min(out.len()), String::new());
+        out.insert(2.min(out.len()), tip);
+    }
+    Some(out.join("\n") + "\n")
+}
+
+/// Levenshtein distance between two flags, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(above + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 /// Resolves on the first SIGINT; a second one exits at once with 130. The

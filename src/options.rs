@@ -147,6 +147,65 @@ pub struct TaggingOptions {
     pub tags: Vec<(String, String)>,
 }
 
+/// S3's rules for an object's tags
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html>):
+/// at most 10, each key 1 to 128 characters and each value 0 to 256,
+/// made of letters, digits, spaces and `_ . : / = + - @`, no key under
+/// the reserved `aws:` prefix, no key twice. S3 refuses the copy of a tag
+/// set that breaks one (InvalidTag); s3cp refuses it before any request.
+pub const MAX_TAGS: usize = 10;
+const MAX_TAG_KEY: usize = 128;
+const MAX_TAG_VALUE: usize = 256;
+
+/// What is wrong with `tags` by S3's rules, if anything (the first
+/// problem found), said as the fix.
+pub fn tag_problem(tags: &[(String, String)]) -> Option<String> {
+    fn bad_char(text: &str) -> Option<char> {
+        text.chars()
+            .find(|&c| !(c.is_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c)))
+    }
+    if tags.len() > MAX_TAGS {
+        return Some(format!(
+            "{} tags, and S3 takes at most {MAX_TAGS} on an object",
+            tags.len()
+        ));
+    }
+    for (i, (key, value)) in tags.iter().enumerate() {
+        if key.is_empty() {
+            return Some("a tag has no key".to_owned());
+        }
+        if key.chars().count() > MAX_TAG_KEY {
+            return Some(format!(
+                "the key '{key}' is longer than {MAX_TAG_KEY} characters"
+            ));
+        }
+        if value.chars().count() > MAX_TAG_VALUE {
+            return Some(format!(
+                "the value of '{key}' is longer than {MAX_TAG_VALUE} characters"
+            ));
+        }
+        if key.to_ascii_lowercase().starts_with("aws:") {
+            return Some(format!(
+                "the key '{key}' starts with 'aws:', which S3 keeps for its own tags"
+            ));
+        }
+        if let Some(c) = bad_char(key) {
+            return Some(format!(
+                "the key '{key}' has '{c}', which S3 does not allow in tags"
+            ));
+        }
+        if let Some(c) = bad_char(value) {
+            return Some(format!(
+                "the value of '{key}' ('{value}') has '{c}', which S3 does not allow in tags"
+            ));
+        }
+        if tags[..i].iter().any(|(k, _)| k == key) {
+            return Some(format!("the key '{key}' is given twice"));
+        }
+    }
+    None
+}
+
 /// Grant headers (`id="..", uri=".."` lists), as S3 takes them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Grants {
@@ -402,6 +461,72 @@ impl CopyOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tags_that_s3_refuses_are_named() {
+        let tags = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            tag_problem(&tags(&[
+                ("team", "data eng"),
+                ("path", "a/b:c=d+e-f@g_h.i")
+            ])),
+            None
+        );
+        assert_eq!(tag_problem(&tags(&[("empty", "")])), None);
+        assert_eq!(tag_problem(&tags(&[("équipe", "données")])), None);
+        let eleven: Vec<(String, String)> =
+            (0..11).map(|i| (format!("k{i}"), String::new())).collect();
+        assert!(tag_problem(&eleven).unwrap().contains("at most 10"));
+        let ten = &eleven[..10];
+        assert_eq!(tag_problem(ten), None);
+        assert!(tag_problem(&tags(&[("", "v")])).unwrap().contains("no key"));
+        let long_key = "k".repeat(129);
+        assert!(
+            tag_problem(&tags(&[(&long_key, "v")]))
+                .unwrap()
+                .contains("128")
+        );
+        assert_eq!(
+            tag_problem(&tags(&[(&"k".repeat(128), &"v".repeat(256))])),
+            None
+        );
+        assert!(
+            tag_problem(&tags(&[("k", &"v".repeat(257))]))
+                .unwrap()
+                .contains("256")
+        );
+        assert!(
+            tag_problem(&tags(&[("aws:cost", "1")]))
+                .unwrap()
+                .contains("'aws:'")
+        );
+        assert!(
+            tag_problem(&tags(&[("AWS:cost", "1")]))
+                .unwrap()
+                .contains("'aws:'")
+        );
+        // aws-cli's other form, or a comma list, read as k=v&k2=v2.
+        assert!(
+            tag_problem(&tags(&[("a", "1,b=2")]))
+                .unwrap()
+                .contains("','")
+        );
+        assert!(
+            tag_problem(&tags(&[("{\"TagSet\":[]}", "")]))
+                .unwrap()
+                .contains("'{'")
+        );
+        assert!(
+            tag_problem(&tags(&[("k", "1"), ("k", "2")]))
+                .unwrap()
+                .contains("twice")
+        );
+    }
 
     fn source() -> ObjectMetadata {
         ObjectMetadata {

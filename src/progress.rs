@@ -12,7 +12,10 @@ use std::time::{Duration, Instant};
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::report::human_size;
+/// Sizes as people read them: `12 MiB`, `6 GiB`.
+pub fn human_size(bytes: u64) -> String {
+    humansize::format_size(bytes, humansize::BINARY)
+}
 
 /// How progress is shown (`--progress`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,10 +8,14 @@
 //! knows it. [`Router`] sends a request to a bucket with the client of its
 //! region, within the request budget, and is what changes that state: it
 //! lets the first request to a bucket go alone (for at most
-//! [`FIRST_ANSWER_WAIT`]), so that a bulk copy collects at most one
+//! [`FIRST_ANSWER_WAIT`], or while it retries a connection that no server
+//! answered), so that a bulk copy collects at most one
 //! redirect per bucket, learns the region a redirect names and sends the
 //! request again there, and settles the region on any other answer. The
-//! copy engine sends every request through it. The listings follow a
+//! copy engine sends every request through it, and it judges each failed
+//! answer for the run's early stop ([`crate::stop`]) before the requests
+//! waiting behind a bucket's first one go (none goes once the run has
+//! stopped). The listings follow a
 //! redirect of their first page themselves, with [`Regions`] and
 //! [`redirect`] (a paginator is not one request that can be sent again).
 
@@ -28,6 +32,10 @@ use aws_sdk_s3::config::http::HttpResponse;
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 
 use crate::budget::Budget;
+// Kept with the error messages that use them (error must not import
+// this module, which imports the run's early stop).
+pub use crate::error::{unnamed_fix, unnamed_redirect};
+use crate::stop::{End, Stop, Stopped};
 
 /// What the SDK answers a request: its output, or why there is none.
 pub type Sent<T, E> = Result<T, SdkError<E, HttpResponse>>;
@@ -58,62 +66,6 @@ pub fn redirect<E: ProvideErrorMetadata>(
         _ => false,
     };
     wrong_region.then(|| region.to_owned())
-}
-
-/// Whether `err` is S3 saying that a bucket is in another region without
-/// saying which: a 301 (or 307), or a 400 AuthorizationHeaderMalformed /
-/// IllegalLocationConstraintException, without `x-amz-bucket-region` (an
-/// endpoint or a proxy that drops the header). [`redirect`] cannot follow
-/// it; the error then names the flag that gives the region ([`unnamed_fix`]).
-/// A HEAD's bodiless 400 is not taken for one: nothing tells it from other
-/// 400s (an SSE-C object read without its key).
-pub fn unnamed_redirect<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>) -> bool {
-    let Some(raw) = err.raw_response() else {
-        return false;
-    };
-    if raw
-        .headers()
-        .get("x-amz-bucket-region")
-        .is_some_and(|r| !r.is_empty())
-    {
-        return false;
-    }
-    let code = match err {
-        SdkError::ServiceError(e) => e.err().code(),
-        _ => None,
-    };
-    match raw.status().as_u16() {
-        301 | 307 => true,
-        400 => matches!(
-            code,
-            Some("AuthorizationHeaderMalformed" | "IllegalLocationConstraintException")
-        ),
-        _ => false,
-    }
-}
-
-/// What to do about an [`unnamed_redirect`] answer to `operation`: the
-/// flag that names the region of the bucket it was sent to. The source's
-/// reads (and its listing) name `--source-region`, every other request
-/// goes to the destination and names `--region`; a HeadObject may be
-/// either.
-pub fn unnamed_fix(operation: &str) -> String {
-    let flag = match operation {
-        "GetObject" | "GetObjectTagging" | "GetObjectAcl" | "ListObjectsV2" => {
-            "give the source bucket's region with --source-region"
-        }
-        "HeadObject" => {
-            "give the source bucket's region with --source-region, the destination bucket's \
-             with --region"
-        }
-        // `s3cp uploads list` (a copy lists uploads only on --resume).
-        "ListMultipartUploads" => "give the bucket's region with --region",
-        _ => "give the destination bucket's region with --region",
-    };
-    format!(
-        "the bucket is in another region than the request was signed for, and S3's answer \
-         did not say which (no x-amz-bucket-region): {flag}"
-    )
 }
 
 /// One bucket's region, as far as the run knows it.
@@ -269,11 +221,54 @@ pub struct Router<'a> {
     /// Requests in flight, of every object and part together: each request
     /// holds one permit for all of its attempts.
     pub budget: &'a Budget,
+    /// The run's early stop, when it has one: each failed answer is judged
+    /// ([`Stop::judge`]) before the others go, and once it is tripped
+    /// nothing more is sent.
+    pub watch: Option<Watch<'a>>,
+}
+
+/// What a [`Router`] needs to judge a failure for the run's [`Stop`].
+#[derive(Debug, Clone, Copy)]
+pub struct Watch<'a> {
+    pub stop: &'a Stop,
+    /// Which end of the copy this store's buckets are.
+    pub end: End,
+    /// Where the requests go, for messages.
+    pub endpoint: &'a str,
 }
 
 impl<'a> Router<'a> {
     pub fn new(regions: &'a Regions, budget: &'a Budget) -> Self {
-        Router { regions, budget }
+        Router {
+            regions,
+            budget,
+            watch: None,
+        }
+    }
+
+    /// A router whose failures are judged for the run's early stop.
+    pub fn watched(regions: &'a Regions, budget: &'a Budget, watch: Watch<'a>) -> Self {
+        Router {
+            regions,
+            budget,
+            watch: Some(watch),
+        }
+    }
+
+    /// The run has stopped: no request is sent any more.
+    fn stopped(&self) -> bool {
+        self.watch.is_some_and(|w| w.stop.is_tripped())
+    }
+
+    /// Judges a failed answer for the run's early stop (before the others
+    /// waiting behind it go).
+    async fn judge<T, E>(&self, out: &Sent<T, E>, bucket: &str, client: &Client)
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        if let (Some(w), Err(e)) = (self.watch, out) {
+            w.stop.judge(e, bucket, w.end, w.endpoint, client).await;
+        }
     }
 
     /// Sends one request to `bucket`, built by `request` with the client of
@@ -292,7 +287,7 @@ impl<'a> Router<'a> {
     ) -> Sent<T, E>
     where
         Fut: Future<Output = Sent<T, E>>,
-        E: ProvideErrorMetadata,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         let regions = self.regions;
         let gate = (!regions.is_known(bucket)).then(|| regions.gate(bucket));
@@ -308,15 +303,23 @@ impl<'a> Router<'a> {
         if first.is_some() && (open || regions.is_known(bucket)) {
             first = None;
         }
+        // Those that waited behind a first request whose answer stopped
+        // the run go no further.
+        if self.stopped() {
+            return Err(SdkError::construction_failure(Stopped));
+        }
         let signed = regions.region_of(bucket);
         let client = regions.client_in(&signed);
         let out = match first.take() {
-            None => self.send(request(&client)).await,
+            None => self.send_unless_stopped(request(&client)).await,
             Some(mut guard) => {
                 // The wait for its answer starts once the request goes,
                 // with its permit: a first request queued behind a full
                 // budget has not been sent, and has nothing to answer yet.
                 let _permit = self.budget.acquire().await;
+                if self.stopped() {
+                    return Err(SdkError::construction_failure(Stopped));
+                }
                 let sent = request(&client);
                 tokio::pin!(sent);
                 tokio::select! {
@@ -324,7 +327,7 @@ impl<'a> Router<'a> {
                         first = Some(guard);
                         out
                     }
-                    () = tokio::time::sleep(FIRST_ANSWER_WAIT) => {
+                    () = self.overdue() => {
                         // A slow first request (a large CopyObject, or one
                         // asleep in the SDK's backoff after a SlowDown)
                         // does not hold the others: the gate opens and they
@@ -342,6 +345,9 @@ impl<'a> Router<'a> {
             Ok(_) => None,
             Err(e) => redirect(e, &signed),
         };
+        if moved.is_none() {
+            self.judge(&out, bucket, &client).await;
+        }
         let Some(region) = moved else {
             // Any answer but a redirect (a success, a 404, a 412) comes from
             // the bucket's region and settles it; no answer at all does not.
@@ -358,7 +364,9 @@ impl<'a> Router<'a> {
             tracing::info!("bucket {bucket} is in {region}: its requests go there");
         }
         drop(first);
-        let out = self.send(request(&regions.client_in(&region))).await;
+        let client = regions.client_in(&region);
+        let out = self.send_unless_stopped(request(&client)).await;
+        self.judge(&out, bucket, &client).await;
         if out
             .as_ref()
             .err()
@@ -370,10 +378,28 @@ impl<'a> Router<'a> {
     }
 
     /// Sends one request within the budget, holding one permit for all of
-    /// its attempts.
-    async fn send<T>(&self, request: impl Future<Output = T>) -> T {
+    /// its attempts; not once the run has stopped (checked again when the
+    /// permit is had: the stop may have come while it waited).
+    async fn send_unless_stopped<T, E>(
+        &self,
+        request: impl Future<Output = Sent<T, E>>,
+    ) -> Sent<T, E> {
         let _permit = self.budget.acquire().await;
+        if self.stopped() {
+            return Err(SdkError::construction_failure(Stopped));
+        }
         request.await
+    }
+
+    /// Resolves when a bucket's first answer is overdue: after
+    /// [`FIRST_ANSWER_WAIT`], and not while that request is retrying a
+    /// connection no server answered (the others would meet the same
+    /// failure; with the run's early stop, they are then not sent at all).
+    async fn overdue(&self) {
+        tokio::time::sleep(FIRST_ANSWER_WAIT).await;
+        while self.watch.is_some_and(|w| w.stop.unreachable_now()) {
+            tokio::time::sleep(FIRST_ANSWER_WAIT / 20).await;
+        }
     }
 }
 

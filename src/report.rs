@@ -20,10 +20,9 @@ use crate::skip::Reason;
 /// Version of the JSON output schema; bumped on any incompatible change.
 pub const SCHEMA: u32 = 1;
 
-/// Sizes as people read them: `12 MiB`, `6 GiB`.
-pub fn human_size(bytes: u64) -> String {
-    humansize::format_size(bytes, humansize::BINARY)
-}
+/// Sizes as people read them (defined beside the progress port, which
+/// prints them too and must not import this module).
+pub use crate::progress::human_size;
 
 /// A plan as the result line and `-v` say it: `single CopyObject`,
 /// `multipart, 24 parts of 256 MiB`. (Formatting lives here, so that
@@ -368,6 +367,11 @@ pub struct Summary {
     pub planned: u64,
     pub skipped: u64,
     pub failed: u64,
+    /// Objects the run did not copy because it stopped early on an error
+    /// that every object would meet ([`crate::stop`]): those it had
+    /// selected (a manifest's every remaining line; a listing stops too,
+    /// so only the keys it had listed).
+    pub not_attempted: u64,
     /// Keys left out of the listing because they lie under the destination
     /// prefix, inside the source prefix (s3cp's own output).
     pub excluded: u64,
@@ -600,6 +604,31 @@ impl Printer {
         }
     }
 
+    /// A warning on stderr (`s3cp: warning: ...`), unless `--quiet`.
+    pub fn warning(&self, text: &str) {
+        if !self.quiet {
+            self.stderr(&format!("s3cp: warning: {text}\n"));
+        }
+    }
+
+    /// The cause of a run's early stop, once, with its fix.
+    /// `unshown`: objects that failed the same way once the run had
+    /// stopped (in flight then) without a line of their own.
+    pub fn stop_line(&self, cause: &str, not_attempted: u64, unshown: u64) {
+        let unshown = match unshown {
+            0 => String::new(),
+            n => format!(
+                "; {n} more object{} in flight failed the same way (not shown)",
+                plural(n)
+            ),
+        };
+        self.stderr(&format!(
+            "s3cp: error: stopped early, since every object would fail the same way: {cause}; \
+             {not_attempted} object{} not attempted{unshown}\n",
+            plural(not_attempted)
+        ));
+    }
+
     pub fn summary(&self, s: &Summary) {
         if self.json {
             self.stdout(&serde_json::to_string(s).expect("serializable"));
@@ -608,6 +637,10 @@ impl Printer {
                 format!("{} planned", s.planned)
             } else {
                 format!("{} copied", s.copied)
+            };
+            let not_attempted = match s.not_attempted {
+                0 => String::new(),
+                n => format!(", {n} not attempted"),
             };
             let excluded = if s.excluded > 0 {
                 format!(
@@ -630,7 +663,7 @@ impl Printer {
                 ),
             };
             self.stdout(&format!(
-                "summary: {done}{verified}, {} skipped, {} failed{excluded}; {}; {} requests ({} retries, {} in flight) in {:.2}s{strays}{}",
+                "summary: {done}{verified}, {} skipped, {} failed{not_attempted}{excluded}; {}; {} requests ({} retries, {} in flight) in {:.2}s{strays}{}",
                 s.skipped,
                 s.failed,
                 human_size(s.bytes),

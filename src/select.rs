@@ -94,6 +94,9 @@ pub enum Filter {
 #[derive(Debug, Clone, Default)]
 pub struct Filters {
     rules: Vec<(bool, GlobMatcher)>,
+    /// The filters as given (`--exclude '*' --include '*.csv'`), for the
+    /// message of a run they left nothing to.
+    given: String,
 }
 
 impl Filters {
@@ -111,7 +114,20 @@ impl Filters {
                 Ok((include, glob.compile_matcher()))
             })
             .collect::<anyhow::Result<_>>()?;
-        Ok(Self { rules })
+        let given = filters
+            .iter()
+            .map(|f| match f {
+                Filter::Include(p) => format!("--include '{p}'"),
+                Filter::Exclude(p) => format!("--exclude '{p}'"),
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        Ok(Self { rules, given })
+    }
+
+    /// The filters as given, if any.
+    pub fn given(&self) -> Option<&str> {
+        (!self.given.is_empty()).then_some(self.given.as_str())
     }
 
     /// The `--include` patterns given before any `--exclude`: they change
@@ -266,6 +282,7 @@ impl Listing {
         budget: &'a crate::budget::Budget,
         opts: &'a CopyOptions,
         endpoint: &'a str,
+        stop: &'a crate::stop::Stop,
     ) -> impl Stream<Item = Selected> + 'a {
         if let Some(out) = self.own_output() {
             tracing::info!(
@@ -283,6 +300,10 @@ impl Listing {
         let pages = Pages::Now(pages);
         futures::stream::unfold(Some((self, pages, false, true)), move |state| async move {
             let (listing, pages, reports_checksums, first) = state?;
+            // A run stopped early lists no further.
+            if stop.is_tripped() {
+                return None;
+            }
             let (mut pages, mut page) = match pages {
                 Pages::Now(mut pages) => {
                     let _permit = budget.acquire().await;
@@ -328,8 +349,11 @@ impl Listing {
             let next = match page.is_ok() {
                 true => {
                     let (tx, rx) = tokio::sync::mpsc::channel(1);
+                    let stop = stop.clone();
                     let task = tokio::spawn(async move {
-                        while let Some(page) = pages.next().await {
+                        while !stop.is_tripped()
+                            && let Some(page) = pages.next().await
+                        {
                             if tx.send(page).await.is_err() {
                                 break;
                             }
@@ -371,12 +395,17 @@ impl Listing {
                 ))
             }
             Err(e) => {
-                let unreachable = e
-                    .downcast_ref::<crate::error::S3Error>()
-                    .is_some_and(crate::error::S3Error::is_unreachable);
-                let why = match unreachable {
-                    true => crate::error::unreachable(endpoint, &format!("list {}", listing.src)),
-                    false => format!("cannot list {}", listing.src),
+                let s3 = e.downcast_ref::<crate::error::S3Error>();
+                let unreachable = s3.is_some_and(crate::error::S3Error::is_unreachable);
+                // A missing bucket or refused credentials: said first.
+                let cause =
+                    s3.and_then(|s3| crate::stop::listing_cause(s3, &listing.src.bucket, endpoint));
+                let why = match (unreachable, cause) {
+                    (true, _) => {
+                        crate::error::unreachable(endpoint, &format!("list {}", listing.src))
+                    }
+                    (false, Some(cause)) => format!("{cause} (listing {})", listing.src),
+                    (false, None) => format!("cannot list {}", listing.src),
                 };
                 let bad = BadItem {
                     origin: format!("listing {}", listing.src),
@@ -524,10 +553,16 @@ fn raw_pair(text: &str) -> (Option<String>, Option<String>) {
     }
 }
 
-/// `SRC DST`: split before the second `s3://`, so that keys may contain
+/// `SRC DST`: split before the second `s3://` that follows a space or a
+/// tab (a spreadsheet's or `paste`'s separator), so that keys may contain
 /// spaces.
 fn split_pair(text: &str) -> Option<(&str, &str)> {
-    let at = text.get(5..)?.find(" s3://")? + 5;
+    let rest = text.get(5..)?;
+    let at = rest
+        .match_indices("s3://")
+        .map(|(i, _)| i)
+        .find(|&i| rest[..i].ends_with([' ', '\t']))?
+        + 5;
     Some((text[..at].trim(), text[at..].trim()))
 }
 
@@ -726,6 +761,24 @@ mod tests {
         let bad = items[3].as_ref().unwrap_err();
         assert!(bad.message.contains("manifest line 6"), "{bad:?}");
         assert_eq!(bad.src.as_deref(), Some("s3://a/x"));
+    }
+
+    /// A tab separates SRC and DST as a space does (a spreadsheet's
+    /// export, `paste`); it was taken for part of the source key.
+    #[test]
+    fn a_tab_separates_a_manifest_line() {
+        for line in [
+            "s3://a/k\ts3://b/k2",
+            "s3://a/k \t s3://b/k2",
+            "s3://a/k\t\ts3://b/k2",
+        ] {
+            let item = parse_manifest_line(line).unwrap_or_else(|e| panic!("{line:?}: {e:#}"));
+            assert_eq!(item.job.src.to_string(), "s3://a/k", "{line:?}");
+            assert_eq!(item.job.dst.to_string(), "s3://b/k2", "{line:?}");
+        }
+        let item = parse_manifest_line("s3://a/with space.txt\ts3://b/out/").unwrap();
+        assert_eq!(item.job.src.key, "with space.txt");
+        assert_eq!(item.job.dst.key, "out/with space.txt");
     }
 
     #[test]

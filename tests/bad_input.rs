@@ -180,6 +180,87 @@ async fn every_bad_input_is_refused_with_the_fix_and_writes_nothing() {
             "use --tagging-directive REPLACE",
         ),
         (
+            "tags in aws s3api's JSON form",
+            s(&[
+                "--tagging",
+                r#"{"TagSet":[{"Key":"a","Value":"1"}]}"#,
+                &src,
+                &dst,
+            ]),
+            vec![],
+            2,
+            "which S3 does not allow in tags: it takes at most 10 tags as \
+             'key=value&key2=value2' (URL-encoded, as aws-cli's --tagging)",
+        ),
+        (
+            "tags separated by commas",
+            s(&["--tagging", "a=1,b=2", &src, &dst]),
+            vec![],
+            2,
+            "the value of 'a' ('1,b=2') has ','",
+        ),
+        (
+            "eleven tags",
+            s(&[
+                "--tagging",
+                "a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8&i=9&j=10&k=11",
+                &src,
+                &dst,
+            ]),
+            vec![],
+            2,
+            "11 tags, and S3 takes at most 10",
+        ),
+        (
+            "a tag under aws:",
+            s(&["--tagging", "aws:team=data", &src, &dst]),
+            vec![],
+            2,
+            "the key 'aws:team' starts with 'aws:'",
+        ),
+        (
+            "a tag key twice",
+            s(&["--tagging", "team=a&team=b", &src, &dst]),
+            vec![],
+            2,
+            "the key 'team' is given twice",
+        ),
+        (
+            "a tag key too long",
+            s(&["--tagging", &format!("{}=v", "k".repeat(129)), &src, &dst]),
+            vec![],
+            2,
+            "is longer than 128 characters",
+        ),
+        (
+            "a mistyped flag",
+            s(&["--tagging-directiv", "COPY", &src, &dst]),
+            vec![],
+            2,
+            "tip: did you mean --tagging-directive?",
+        ),
+        (
+            "the start of a flag",
+            s(&["--storag", "STANDARD", &src, &dst]),
+            vec![],
+            2,
+            "tip: did you mean --storage-class?",
+        ),
+        (
+            "a flag like none",
+            s(&["--zzzq", &src, &dst]),
+            vec![],
+            2,
+            "tip: s3cp has no flag like '--zzzq': s3cp --help lists them all",
+        ),
+        (
+            "a mistyped flag of uploads list",
+            s(&["uploads", "list", "--prefx", &dst]),
+            vec![],
+            2,
+            "s3cp uploads list --help lists them all",
+        ),
+        (
             "canned ACL and grants",
             s(&["--acl", "private", "--grant-read", "id=x", &src, &dst]),
             vec![],
@@ -336,6 +417,13 @@ async fn every_bad_input_is_refused_with_the_fix_and_writes_nothing() {
             "a single copy has nothing to split: leave --shard out",
         ),
         (
+            "--require-objects on a single copy",
+            s(&["--require-objects", &src, &dst]),
+            vec![],
+            2,
+            "leave --require-objects out, or add --recursive",
+        ),
+        (
             "--include without -r",
             s(&["--include", "*.txt", &src, &dst]),
             vec![],
@@ -396,7 +484,30 @@ async fn every_bad_input_is_refused_with_the_fix_and_writes_nothing() {
             s(&[&src, "s3://s3cp-no-such-bucket/x"]),
             vec![],
             1,
-            "NoSuchBucket",
+            "s3cp: error: the destination bucket s3cp-no-such-bucket does not exist: check its \
+             name",
+        ),
+        (
+            "missing source bucket",
+            s(&["s3://s3cp-no-such-bucket/k", &dst]),
+            vec![],
+            1,
+            "s3cp: error: the source bucket s3cp-no-such-bucket does not exist: check its name",
+        ),
+        (
+            "unknown profile",
+            s(&["--profile", "nosuch", &src, &dst]),
+            vec![],
+            2,
+            "s3cp: error: the profile 'nosuch' (--profile) is not in the AWS config files read, \
+             ~/.aws/config and ~/.aws/credentials (they define none): check its name",
+        ),
+        (
+            "unknown source profile, AWS_CONFIG_FILE",
+            s(&["--source-profile", "theirs", &src, &dst]),
+            vec![("AWS_CONFIG_FILE", sso_config.display().to_string())],
+            2,
+            "(--source-profile) is not in the AWS config files read",
         ),
         (
             "wrong credentials",
@@ -413,7 +524,21 @@ async fn every_bad_input_is_refused_with_the_fix_and_writes_nothing() {
                 ("AWS_SECRET_ACCESS_KEY", String::new()),
             ],
             1,
-            "no AWS credentials were found",
+            "s3cp: error: no credentials: none were found",
+        ),
+        (
+            // As on a machine with no AWS_* variables: the SDK's chain
+            // ends with the instance metadata service, whose failure is
+            // not a role problem.
+            "no credentials at all, the instance metadata service asked",
+            s(&[&src, &dst]),
+            vec![
+                ("AWS_ACCESS_KEY_ID", String::new()),
+                ("AWS_SECRET_ACCESS_KEY", String::new()),
+                ("AWS_EC2_METADATA_DISABLED", String::new()),
+            ],
+            1,
+            "s3cp: error: no credentials: none were found",
         ),
         (
             "credentials that cannot be loaded",
@@ -517,6 +642,9 @@ async fn every_bad_input_is_refused_with_the_fix_and_writes_nothing() {
         assert_eq!(r.code, *code, "{name}: {r}");
         assert!(r.stderr.contains(message), "{name}: want {message:?}\n{r}");
         assert!(r.stdout.is_empty(), "{name}: {r}");
+        // clap's tip for an unknown flag, pass it as a value, is never
+        // what was meant.
+        assert!(!r.stderr.contains("-- --"), "{name}: {r}");
         assert!(
             !r.stderr.contains("0123456789abcdef0123456789abcdef"),
             "{name}: key echoed"

@@ -118,6 +118,7 @@ fn json_lines(run: &Run) -> (Vec<Value>, Value) {
         "planned",
         "skipped",
         "failed",
+        "not_attempted",
         "excluded",
         "verified",
         "unverified",
@@ -1077,4 +1078,68 @@ async fn a_slow_first_request_does_not_hold_the_others() {
     assert_eq!(r.code, 0, "{r}");
     let (_, summary) = json_lines(&r);
     assert_eq!(summary["copied"], 40, "{summary}");
+}
+
+/// A recursive copy that selects nothing says so on stderr, naming the
+/// prefix and what left nothing (exit 0: nothing failed); with
+/// `--require-objects` it is an error (exit 1, a JSON error line before the
+/// summary), for CI jobs that must have copied something. It printed only
+/// a summary of zeros.
+#[tokio::test]
+async fn a_run_that_selects_nothing_says_so_and_require_objects_fails_it() {
+    let g = garage().await;
+    let p = unique("selects-nothing");
+    put(&g.client(), SRC_BUCKET, &format!("{p}a.txt"), b"a".to_vec()).await;
+    let (src, dst) = (s3(SRC_BUCKET, &p), s3(DST_BUCKET, &p));
+    let filters = ["--exclude", "*", "--include", "*.csv"];
+    let mut args = vec!["-r"];
+    args.extend(filters);
+    args.extend([src.as_str(), dst.as_str()]);
+    let r = g.s3cp(&args).await;
+    assert_eq!(r.code, 0, "{r}");
+    let said = format!(
+        "s3cp: warning: no object under {src} to copy: the filters --exclude '*' --include \
+         '*.csv' left none"
+    );
+    assert!(r.stderr.contains(&said), "{r}");
+    // A prefix with nothing under it (keys are case-sensitive).
+    let upper = s3(SRC_BUCKET, &p.to_uppercase());
+    let r = g.s3cp(&["-r", &upper, &dst]).await;
+    assert_eq!(r.code, 0, "{r}");
+    assert!(
+        r.stderr.contains(&format!(
+            "no object under {upper} to copy: the listing found none"
+        )),
+        "{r}"
+    );
+    // --require-objects: exit 1, said as an error, in JSON too.
+    args.extend(["--require-objects", "--json"]);
+    let r = g.s3cp(&args).await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains("s3cp: error: no object under"), "{r}");
+    let lines = r.json_lines();
+    assert_eq!(lines.len(), 2, "{r}");
+    assert_eq!(lines[0]["type"], "error", "{r}");
+    assert!(
+        lines[0]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("left none (--require-objects)"),
+        "{r}"
+    );
+    assert_eq!(lines[1]["type"], "summary", "{r}");
+    // A run that copies something passes with it.
+    let r = g.s3cp(&["-r", "--require-objects", &src, &dst]).await;
+    assert_eq!(r.code, 0, "{r}");
+    assert!(!r.stderr.contains("no object"), "{r}");
+    // An empty manifest says so too.
+    let r = g
+        .s3cp_stdin(&["--from-file", "-", "--require-objects"], "")
+        .await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(
+        r.stderr
+            .contains("the manifest on standard input lists no object to copy"),
+        "{r}"
+    );
 }

@@ -70,7 +70,15 @@ impl Engine<'_> {
                         request::head_source(c, &job.src, opts).send()
                     })
                     .await
-                    .map_err(|err| source_error(job, opts, self.source_endpoint, &err))?;
+                    .map_err(|err| {
+                        source_error(
+                            job,
+                            opts,
+                            self.source_endpoint,
+                            self.stop.is_missing(&job.src.bucket),
+                            &err,
+                        )
+                    })?;
                 (SourceObject::from_head(&head), Seen::Headed)
             }
         };

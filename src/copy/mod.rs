@@ -52,9 +52,10 @@ use crate::journal;
 use crate::options::CopyOptions;
 use crate::plan::{self, Limits, Method};
 use crate::progress::Progress;
-use crate::region::Router;
+use crate::region::{Router, Watch};
 use crate::request::{self, SourceObject};
 use crate::select::Listed;
+use crate::stop::End;
 
 /// What a finished copy did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,6 +172,9 @@ pub struct Engine<'a> {
     pub endpoint: &'a str,
     /// The same for the source's store.
     pub source_endpoint: &'a str,
+    /// The run's early stop: every request's failure is judged by it, and
+    /// once it is tripped nothing more is sent ([`crate::stop`]).
+    pub stop: &'a crate::stop::Stop,
 }
 
 impl Engine<'_> {
@@ -198,9 +202,14 @@ impl Engine<'_> {
     ) -> Sent<T, E>
     where
         Fut: Future<Output = Sent<T, E>>,
-        E: aws_sdk_s3::error::ProvideErrorMetadata,
+        E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
     {
-        Router::new(self.regions, self.budget)
+        let watch = Watch {
+            stop: self.stop,
+            end: End::Destination,
+            endpoint: self.endpoint,
+        };
+        Router::watched(self.regions, self.budget, watch)
             .send_to(bucket, request)
             .await
     }
@@ -215,9 +224,14 @@ impl Engine<'_> {
     ) -> Sent<T, E>
     where
         Fut: Future<Output = Sent<T, E>>,
-        E: aws_sdk_s3::error::ProvideErrorMetadata,
+        E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
     {
-        Router::new(self.source, self.budget)
+        let watch = Watch {
+            stop: self.stop,
+            end: End::Source,
+            endpoint: self.source_endpoint,
+        };
+        Router::watched(self.source, self.budget, watch)
             .send_to(bucket, request)
             .await
     }

@@ -20,6 +20,7 @@ pub(crate) fn source_error(
     job: &CopyJob,
     opts: &CopyOptions,
     endpoint: &str,
+    bucket_missing: bool,
     err: &aws_sdk_s3::error::SdkError<
         aws_sdk_s3::operation::head_object::HeadObjectError,
         aws_sdk_s3::config::http::HttpResponse,
@@ -31,9 +32,7 @@ pub(crate) fn source_error(
         .and_then(|r| r.headers().get("x-amz-delete-marker"))
         == Some("true");
     let what = if e.is_missing_credentials() {
-        "no AWS credentials were found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, \
-         give --profile, or configure SSO or an instance role"
-            .to_owned()
+        super::no_credentials()
     } else if e.is_credentials() {
         format!(
             "the AWS credentials could not be loaded ({}): check the profile (its role_arn, \
@@ -61,7 +60,7 @@ pub(crate) fn source_error(
              aws s3api list-object-versions)",
             job.src, job.src
         )
-    } else if crate::region::unnamed_redirect(err) {
+    } else if super::unnamed_redirect(err) {
         format!(
             "the source bucket {} is in another region, which S3 did not name: give it with \
              --source-region",
@@ -75,6 +74,8 @@ pub(crate) fn source_error(
              that region with --source-region",
             job.src
         )
+    } else if e.status == Some(404) && bucket_missing {
+        super::missing_bucket(&job.src.bucket, "source")
     } else if e.status == Some(404) && job.src.key.ends_with('/') {
         format!(
             "the source {} does not exist: a key ending in '/' names one object (a folder \

@@ -159,6 +159,8 @@ pub struct Answer {
     pub operation: &'static str,
     pub status: u16,
     pub body: String,
+    /// Only requests for this key (any key when `None`).
+    pub key: Option<String>,
 }
 
 /// A rewrite rule waiting for answers.
@@ -482,6 +484,18 @@ impl Proxy {
             operation,
             status,
             body: body.to_owned(),
+            key: None,
+        });
+    }
+
+    /// Answer the requests of `operation` for `key` alone (one object
+    /// denied among many, say) with this status and body.
+    pub fn answer_key(&self, operation: &'static str, key: &str, status: u16, body: &str) {
+        self.inner.answers.lock().unwrap().push(Answer {
+            operation,
+            status,
+            body: body.to_owned(),
+            key: Some(key.to_owned()),
         });
     }
 
@@ -902,7 +916,12 @@ impl Inner {
             .lock()
             .unwrap()
             .iter()
-            .find(|a| a.operation == operation)
+            .find(|a| {
+                a.operation == operation
+                    && a.key
+                        .as_ref()
+                        .is_none_or(|k| request.key().as_deref() == Some(k))
+            })
             .cloned();
         let fault = self.fault_for(operation);
         let retry_after = match fault {
