@@ -91,6 +91,17 @@ async fn interrupted_copy(
     (src, dst, (proxy, part2))
 }
 
+/// The copy of `{p}src` to `{p}dst` is done: the same bytes, no upload
+/// left, and neither journal nor lock.
+async fn assert_finished(client: &aws_sdk_s3::Client, p: &str, state: &tempfile::TempDir) {
+    assert_eq!(
+        digest(client, SRC_BUCKET, &format!("{p}src")).await,
+        digest(client, DST_BUCKET, &format!("{p}dst")).await
+    );
+    assert!(uploads(client, DST_BUCKET, p).await.is_empty());
+    assert!(state_files(state).is_empty(), "{:?}", state_files(state));
+}
+
 /// The first run's proxy, as new, for a rerun: the same endpoint (which
 /// keys the copy's journal), counted alone.
 fn rerun_through(first: &(Proxy, Gate)) -> Proxy {
@@ -127,12 +138,7 @@ async fn resume_copies_only_the_missing_parts(server: &Server) {
     // What it says it sent is what it sent (it counted a Create never sent
     // and the part found done).
     assert_eq!(v["requests"], proxy.requests().len(), "{v}");
-    assert_eq!(
-        digest(&client, SRC_BUCKET, &format!("{p}src")).await,
-        digest(&client, DST_BUCKET, &format!("{p}dst")).await
-    );
-    assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
-    assert!(state_files(&state).is_empty(), "journal and lock removed");
+    assert_finished(&client, &p, &state).await;
 }
 
 /// The same command run again after Ctrl-C with --keep-partial finishes
@@ -234,12 +240,7 @@ async fn a_resumed_copy_that_fails_keeps_the_upload_and_its_journal() {
     let v = run(&g.via(&proxy), &args, &env, 120).await.json_ok();
     assert_eq!(v["parts"], 3, "{v}");
     assert_eq!(proxy.of("UploadPartCopy").len(), 2, "parts 2 and 3");
-    assert_eq!(
-        digest(&client, SRC_BUCKET, &format!("{p}src")).await,
-        digest(&client, DST_BUCKET, &format!("{p}dst")).await
-    );
-    assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
-    assert!(journals(&state).is_empty(), "journal removed");
+    assert_finished(&client, &p, &state).await;
 }
 
 /// An upload that disappears during a resumed copy (aborted by someone, or
@@ -424,12 +425,7 @@ async fn a_second_run_of_the_same_copy_stops_while_the_first_writes_it() {
     let v = r.json_ok();
     assert_eq!(v["parts"], 3, "{v}");
     assert_eq!(proxy.of("CreateMultipartUpload").len(), 1);
-    assert_eq!(
-        digest(&client, SRC_BUCKET, &format!("{p}src")).await,
-        digest(&client, DST_BUCKET, &format!("{p}dst")).await
-    );
-    assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
-    assert!(state_files(&state).is_empty(), "journal and lock removed");
+    assert_finished(&client, &p, &state).await;
 }
 
 /// `--no-resume` starts afresh: it aborts the interrupted copy's upload
@@ -469,12 +465,7 @@ async fn no_resume_aborts_the_journal_upload_and_copies_afresh() {
     );
     assert_eq!(proxy.of("UploadPartCopy").len(), 3, "every part, afresh");
     assert!(proxy.of("ListParts").is_empty());
-    assert_eq!(
-        digest(&client, SRC_BUCKET, &format!("{p}src")).await,
-        digest(&client, DST_BUCKET, &format!("{p}dst")).await
-    );
-    assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
-    assert!(state_files(&state).is_empty());
+    assert_finished(&client, &p, &state).await;
 }
 
 /// A journal whose upload is gone (aborted by someone, or expired by a

@@ -13,7 +13,7 @@ use futures::{StreamExt, TryStreamExt};
 
 use super::prepare::{Gathered, Seen};
 use super::{Engine, Known};
-use crate::error::messages::{check_restored, source_error};
+use crate::error::messages::check_restored;
 use crate::error::s3;
 use crate::job::CopyJob;
 use crate::options::{Acl, CopyOptions, MetadataDirective};
@@ -64,23 +64,7 @@ impl Engine<'_> {
                 },
             ),
             (None, Some(head)) => (head.clone(), Seen::HeadedBefore),
-            (None, None) => {
-                let head = self
-                    .send_src(&job.src.bucket, |c| {
-                        request::head_source(c, &job.src, opts).send()
-                    })
-                    .await
-                    .map_err(|err| {
-                        source_error(
-                            job,
-                            opts,
-                            self.source_endpoint,
-                            self.stop.is_missing(&job.src.bucket),
-                            &err,
-                        )
-                    })?;
-                (SourceObject::from_head(&head), Seen::Headed)
-            }
+            (None, None) => (self.head_source(job, opts).await?, Seen::Headed),
         };
         if in_place_replace && let Some(dropped) = in_place_losses(&known.0, opts) {
             // Once a run: a prefix edited in place would say it of every

@@ -260,7 +260,11 @@ impl Engine<'_> {
 
     /// HEAD of the source with its checksum: the request a copy sends
     /// first ([`request::head_source`]), so the copy can use its answer.
-    async fn head_source(&self, job: &CopyJob, opts: &CopyOptions) -> anyhow::Result<SourceObject> {
+    pub(super) async fn head_source(
+        &self,
+        job: &CopyJob,
+        opts: &CopyOptions,
+    ) -> anyhow::Result<SourceObject> {
         let head = self
             .send_src(&job.src.bucket, |c| {
                 request::head_source(c, &job.src, opts).send()
