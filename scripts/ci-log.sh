@@ -3,7 +3,9 @@
 # 200 MiB (multipart, assembled from parts of one random 5 MiB object so
 # they cost little to make) copied with stdout and stderr captured, not a
 # terminal, as a CI runner captures them; then the same command again (a
-# rerun with nothing to do). Prints each command and its log as it came,
+# rerun with nothing to do). The large ones are copied with their own parts
+# (--part-size source), so that the rerun can tell them the same by their
+# ETags. Prints each command and its log as it came,
 # with its exit code, for the README and the issue tracker to quote.
 #   scripts/ci-log.sh [COUNT]
 set -euo pipefail
@@ -24,7 +26,7 @@ for i in 1 2 3; do
 done
 
 state=$(mktemp -d "${TMPDIR:-/tmp}/s3cp-ci-state.XXXXXX")
-args=(-r --keep-partial --skip-same "s3://s3cp-src/$p" "s3://s3cp-dst/$p")
+args=(-r --keep-partial --skip-same --part-size source "s3://s3cp-src/$p" "s3://s3cp-dst/$p")
 for run in "first run" "rerun, nothing to do"; do
   printf '\n### %s\n\n```console\n$ s3cp %s\n' "$run" "${args[*]}"
   # The pipe makes both streams what a CI runner sees: not a terminal.
