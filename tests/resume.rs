@@ -276,11 +276,11 @@ async fn an_upload_gone_during_a_resume_is_not_reported_kept() {
     assert!(journals(&state).is_empty(), "the journal is removed");
 }
 
-/// A resume whose flags would have created another upload than the one it
-/// continues is refused before anything is written (exit 2), each flag
-/// named with both values; it completed the upload as created and reported
-/// the second run's flags. The same resume with the first run's flags then
-/// finishes it.
+/// A rerun (plain, or --resume) whose flags would have created another
+/// upload than the one it continues is refused before anything is written
+/// (exit 2), each flag named with both values, and --no-resume named (it
+/// completed the upload as created and reported the second run's flags).
+/// The same resume with the first run's flags then finishes it.
 #[tokio::test]
 async fn a_resume_with_other_flags_than_the_upload_was_created_with_is_refused() {
     let g = garage().await;
@@ -291,36 +291,43 @@ async fn a_resume_with_other_flags_than_the_upload_was_created_with_is_refused()
     let (src, dst, first) = interrupted_copy(&g, &p, &env).await;
     let kept = uploads(&client, DST_BUCKET, &p).await;
 
-    let proxy = rerun_through(&first);
-    let mut args = vec![
-        "--resume",
-        "--metadata-directive",
-        "REPLACE",
-        "--content-type",
-        "text/plain",
-        "--storage-class",
-        "STANDARD_IA",
-    ];
-    args.extend(PARTS);
-    args.extend([src.as_str(), dst.as_str()]);
-    let r = run(&g.via(&proxy), &args, &env, 120).await;
-    assert_eq!(r.code, 2, "{r}");
-    for named in [
-        "--content-type: not given then, text/plain now",
-        "--metadata-directive: COPY then, REPLACE now",
-        "--storage-class: not given then, STANDARD_IA now",
-    ] {
-        assert!(r.stderr.contains(named), "{named}: {r}");
+    // A plain rerun and --resume alike.
+    for insist in [false, true] {
+        let proxy = rerun_through(&first);
+        let mut args = vec![
+            "--metadata-directive",
+            "REPLACE",
+            "--content-type",
+            "text/plain",
+            "--storage-class",
+            "STANDARD_IA",
+        ];
+        if insist {
+            args.push("--resume");
+        }
+        args.extend(PARTS);
+        args.extend([src.as_str(), dst.as_str()]);
+        let r = run(&g.via(&proxy), &args, &env, 120).await;
+        assert_eq!(r.code, 2, "{r}");
+        for named in [
+            "--content-type: not given then, text/plain now",
+            "--metadata-directive: COPY then, REPLACE now",
+            "--storage-class: not given then, STANDARD_IA now",
+            "--no-resume",
+        ] {
+            assert!(r.stderr.contains(named), "{named}: {r}");
+        }
+        for write in [
+            "CreateMultipartUpload",
+            "UploadPartCopy",
+            "CompleteMultipartUpload",
+            "AbortMultipartUpload",
+        ] {
+            assert!(proxy.of(write).is_empty(), "{write} sent: {r}");
+        }
+        assert_eq!(uploads(&client, DST_BUCKET, &p).await, kept);
+        assert_eq!(journals(&state).len(), 1, "the journal is kept");
     }
-    for write in [
-        "UploadPartCopy",
-        "CompleteMultipartUpload",
-        "AbortMultipartUpload",
-    ] {
-        assert!(proxy.of(write).is_empty(), "{write} sent: {r}");
-    }
-    assert_eq!(uploads(&client, DST_BUCKET, &p).await, kept);
-    assert_eq!(journals(&state).len(), 1, "the journal is kept");
 
     let mut args = vec!["--resume", "--json"];
     args.extend(PARTS);
