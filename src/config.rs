@@ -478,6 +478,9 @@ fn rerun_command(
         } else if flags && arg == "--" {
             flags = false;
             arg.into_owned()
+        } else if flags && arg == "--no-resume" {
+            // Run again, the command finishes what this run kept.
+            continue;
         } else if let Some(flag) = SECRET
             .iter()
             .find(|f| flags && (arg == **f || arg.starts_with(&format!("{f}="))))
@@ -497,7 +500,14 @@ fn rerun_command(
             words.extend(implied.iter().cloned());
         }
     }
-    words.join(" ")
+    let hidden = words
+        .iter()
+        .any(|w| w == HIDDEN || w.ends_with(&format!("={HIDDEN}")));
+    let line = words.join(" ");
+    match hidden {
+        true => format!("{line} (with the SSE-C key in place of {HIDDEN}: it is never printed)"),
+        false => line,
+    }
 }
 
 impl Connection {
@@ -1085,7 +1095,23 @@ mod tests {
         assert!(!line.contains(secret), "{line}");
         assert_eq!(
             line,
-            "s3cp --sse-c AES256 --sse-c-key KEY --sse-c-copy-source-key=KEY s3://a/k s3://b/k"
+            "s3cp --sse-c AES256 --sse-c-key KEY --sse-c-copy-source-key=KEY s3://a/k s3://b/k \
+             (with the SSE-C key in place of KEY: it is never printed)"
+        );
+        // --no-resume, run again, would abort what this run kept.
+        assert_eq!(
+            rerun_command(
+                &argv(&[
+                    "s3cp",
+                    "--no-resume",
+                    "--keep-partial",
+                    "s3://a/k",
+                    "s3://b/k"
+                ]),
+                &given,
+                &none
+            ),
+            "s3cp --keep-partial s3://a/k s3://b/k"
         );
         // What the environment set is given as flags, unless a flag was.
         let env = |name: &str| match name {

@@ -634,3 +634,84 @@ async fn an_unwritable_state_directory_warns_and_copies() {
         digest(&client, DST_BUCKET, &format!("{p}dst")).await
     );
 }
+
+/// An upload that cannot be aborted before a copy afresh (`--no-resume`
+/// here; a changed source the same) fails the copy with its journal kept
+/// and the command that removes it named: it was left billed, with its
+/// journal gone. An abort that works counts among the requests.
+#[tokio::test]
+async fn an_upload_that_cannot_be_aborted_keeps_its_journal() {
+    let g = garage().await;
+    let client = g.client();
+    let state = tempfile::tempdir().unwrap();
+    let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
+    let p = unique("resume-abort-refused");
+    let (src, dst, first) = interrupted_copy(&g, &p, &env).await;
+    let kept = uploads(&client, DST_BUCKET, &p).await;
+    let id = kept[0].rsplit(' ').next().unwrap().to_owned();
+
+    let proxy = rerun_through(&first);
+    proxy.answer(
+        "AbortMultipartUpload",
+        403,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code>\
+         <Message>Access Denied</Message></Error>",
+    );
+    let mut args = vec!["--no-resume"];
+    args.extend(PARTS);
+    args.extend([src.as_str(), dst.as_str()]);
+    let r = run(&g.via(&proxy), &args, &env, 120).await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(
+        r.stderr.contains(&format!("cannot abort upload {id}")),
+        "{r}"
+    );
+    assert!(
+        r.stderr
+            .contains(&format!("s3cp uploads abort {dst} --upload-id {id}")),
+        "{r}"
+    );
+    assert!(proxy.of("CreateMultipartUpload").is_empty(), "{r}");
+    assert_eq!(uploads(&client, DST_BUCKET, &p).await, kept);
+    assert_eq!(journals(&state).len(), 1, "the journal is kept");
+
+    let proxy = rerun_through(&first);
+    args.insert(0, "--json");
+    let v = run(&g.via(&proxy), &args, &env, 120).await.json_ok();
+    assert_eq!(proxy.of("AbortMultipartUpload").len(), 1);
+    assert_eq!(v["requests"], proxy.requests().len(), "{v}");
+    assert_finished(&client, &p, &state).await;
+}
+
+/// A rerun whose Complete is refused for good (`--no-overwrite` and the
+/// destination written meanwhile: 412) aborts the upload and removes the
+/// journal, whatever continuing a journal implies: kept, every rerun would
+/// list the parts, send Complete and meet the same 412.
+#[tokio::test]
+async fn a_rerun_whose_complete_is_refused_for_good_aborts_the_upload() {
+    let g = garage().await;
+    let client = g.client();
+    let state = tempfile::tempdir().unwrap();
+    let env = [("S3CP_STATE_DIR", state.path().to_str().unwrap())];
+    let p = unique("resume-412");
+    let (src, dst, first) = interrupted_copy(&g, &p, &env).await;
+
+    let proxy = rerun_through(&first);
+    proxy.answer(
+        "CompleteMultipartUpload",
+        412,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>PreconditionFailed</Code>\
+         <Message>At least one of the pre-conditions you specified did not hold</Message>\
+         </Error>",
+    );
+    let mut args = vec!["--no-overwrite"];
+    args.extend(PARTS);
+    args.extend([src.as_str(), dst.as_str()]);
+    // The first run had no --no-overwrite: it does not shape the upload.
+    let r = run(&g.via(&proxy), &args, &env, 120).await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(!r.stderr.contains("kept"), "{r}");
+    assert_eq!(proxy.of("AbortMultipartUpload").len(), 1, "{r}");
+    assert!(uploads(&client, DST_BUCKET, &p).await.is_empty());
+    assert!(state_files(&state).is_empty(), "{:?}", state_files(&state));
+}

@@ -51,6 +51,9 @@ impl Engine<'_> {
                 && opts.metadata.directive != MetadataDirective::Merge
                 && !opts.checksums.verify
                 && !(self.limits.source_parts && plan::etag_parts(&l.etag).is_some())
+                // An interrupted copy of it is compared with its HEAD
+                // (the version id, which a listing does not give).
+                && !self.journals.exists(job)
         });
         let known = match (listed, headed) {
             (Some(l), _) => (
@@ -102,10 +105,11 @@ impl Engine<'_> {
             opts.conditions
                 .check(&source.etag, source.last_modified.as_ref())?;
         }
-        let (lock, resumed) = match dry_run {
+        let rerun = match dry_run {
             false => self.rerun_of(job, &source, opts, limits).await?,
-            true => (None, None),
+            true => Default::default(),
         };
+        let resumed = rerun.point;
         let source_parts = match limits.source_parts && resumed.is_none() {
             true => Some(self.source_parts(job, &source, opts).await?),
             false => None,
@@ -120,7 +124,8 @@ impl Engine<'_> {
             resumed,
             source_parts,
             acl,
-            lock,
+            lock: rerun.lock,
+            rerun_requests: rerun.requests,
         })
     }
 

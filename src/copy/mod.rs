@@ -333,7 +333,7 @@ impl Engine<'_> {
             .await?;
         // The plan's requests (a resumed copy's as far as its upload was
         // found done); the proof adds the reads it sends.
-        copied.requests = plan.requests.sent(copied.resumed);
+        copied.requests = plan.requests.sent(copied.resumed) + gathered.rerun_requests;
         made.keyed = keyed;
         // What a stream computed of the bytes it passed on: compared with
         // what the source says, never a proof by itself.

@@ -220,7 +220,8 @@ impl Task<'_> {
             // source changed: the upload can never be finished then).
             Err(err)
                 if (self.engine.keep_partial || self.resume.is_some())
-                    && !self.source_changed(&err) =>
+                    && !self.source_changed(&err)
+                    && !never_completes(&err) =>
             {
                 let note = format!(
                     "upload {upload_id} of {} kept ({}): run the same command again to finish \
@@ -545,6 +546,27 @@ pub(super) fn abort_command(job: &CopyJob, upload_id: &str) -> String {
         crate::uri::shell_word(&job.dst.to_string()),
         crate::uri::shell_word(upload_id)
     )
+}
+
+/// Complete was refused for what another run cannot change: the
+/// destination exists under `--no-overwrite` or is not the `--if-match`
+/// version (412), or the parts do not make an object S3 takes. Keeping the
+/// upload would have every rerun refused the same way.
+fn never_completes(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|c| c.downcast_ref::<S3Error>())
+        .any(|e| {
+            e.operation == "CompleteMultipartUpload"
+                && (e.status == Some(412)
+                    || [
+                        "PreconditionFailed",
+                        "InvalidPart",
+                        "InvalidPartOrder",
+                        "EntityTooSmall",
+                    ]
+                    .iter()
+                    .any(|c| e.is_code(c)))
+        })
 }
 
 /// A part, or Complete, met NoSuchUpload: the upload is no longer there.

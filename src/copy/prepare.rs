@@ -42,6 +42,9 @@ pub(super) struct Gathered {
     /// [`Engine::rerun_of`]: super::Engine::rerun_of
     #[allow(dead_code, reason = "held for as long as the copy runs, not read")]
     pub(super) lock: Option<journal::Lock>,
+    /// Requests sent about an interrupted copy that the plan does not
+    /// count (an abort, the ListParts of an upload found gone).
+    pub(super) rerun_requests: u64,
 }
 
 /// How the source came to be known.
@@ -287,6 +290,7 @@ mod tests {
             seen,
             resumed: None,
             lock: None,
+            rerun_requests: 0,
             source_parts: None,
             acl: Acl::Default,
         }

@@ -27,6 +27,18 @@ use crate::options::CopyOptions;
 use crate::plan::{self, Limits};
 use crate::request::{self, SourceObject};
 
+/// What a copy found of an interrupted run of it.
+#[derive(Debug, Default)]
+pub(super) struct Rerun {
+    /// The copy's lock, held until it ends.
+    pub(super) lock: Option<Lock>,
+    /// The interrupted copy it continues.
+    pub(super) point: Option<ResumePoint>,
+    /// Requests sent that the plan does not count: the ListParts pages of
+    /// an upload found gone, the abort of one that cannot be continued.
+    pub(super) requests: u64,
+}
+
 /// An interrupted copy that this run continues: its journal, and the parts
 /// its upload has (those whose size is the planned size of that part).
 #[derive(Debug, Clone)]
@@ -47,7 +59,7 @@ impl Engine<'_> {
         source: &SourceObject,
         opts: &CopyOptions,
         limits: Limits,
-    ) -> anyhow::Result<(Option<Lock>, Option<ResumePoint>)> {
+    ) -> anyhow::Result<Rerun> {
         let journals = self.journals;
         let there = journals.exists(job);
         if !there && self.resume == Resume::Required {
@@ -56,7 +68,7 @@ impl Engine<'_> {
         let multipart = source.size > limits.threshold
             || limits.source_parts && plan::etag_parts(&source.etag).is_some();
         if !there && !multipart {
-            return Ok((None, None));
+            return Ok(Rerun::default());
         }
         let lock = journals.lock(job).map_err(|busy: Busy| {
             anyhow::anyhow!(
@@ -70,12 +82,15 @@ impl Engine<'_> {
             (Ok(Some(entry)), _) => entry,
             // Finished by the run that held the lock just before.
             (Ok(None), Resume::Required) => return Err(nothing_to_resume(self, job)),
-            (Ok(None), _) => return Ok((lock, None)),
+            (Ok(None), _) => return Ok(fresh(lock, 0)),
             (Err(why), Resume::Required) => return Err(anyhow::Error::new(ResumeRefused(why))),
             (Err(why), _) => {
-                tracing::warn!("{why}; it is removed, and the copy is made afresh");
+                tracing::warn!("{why}; this copy is made afresh");
+                // A journal of this version that cannot be read goes (the
+                // message names its upload's command); one of an older
+                // version, under its old name, stays for its own s3cp.
                 journals.remove(job);
-                return Ok((lock, None));
+                return Ok(fresh(lock, 0));
             }
         };
         let changed = entry.etag != source.etag
@@ -89,8 +104,8 @@ impl Engine<'_> {
                     job.src,
                     job.dst
                 );
-                self.abort_journaled(job, opts, &entry).await;
-                return Ok((lock, None));
+                let sent = self.abort_journaled(job, opts, &entry).await?;
+                return Ok(fresh(lock, sent));
             }
             (Resume::Required, true) => anyhow::bail!(
                 "{} changed since the interrupted copy (ETag {} then, {} now), so upload {} \
@@ -112,29 +127,30 @@ impl Engine<'_> {
                     source.etag,
                     entry.upload_id
                 );
-                self.abort_journaled(job, opts, &entry).await;
-                return Ok((lock, None));
+                let sent = self.abort_journaled(job, opts, &entry).await?;
+                return Ok(fresh(lock, sent));
             }
             (_, false) => {}
         }
         match self.list_parts(job, opts, &entry).await {
             Ok((done, list_pages)) => {
                 tracing::info!(
-                    "continuing upload {} of {} (interrupted before): {} parts already there",
+                    "found upload {} of {} (an interrupted copy of it): {} parts already there",
                     entry.upload_id,
                     job.dst,
                     done.len()
                 );
-                Ok((
+                Ok(Rerun {
                     lock,
-                    Some(ResumePoint {
+                    point: Some(ResumePoint {
                         entry,
                         done,
                         list_pages,
                     }),
-                ))
+                    requests: 0,
+                })
             }
-            Err(Listed::Gone(e)) => {
+            Err(Listed::Gone(e, pages)) => {
                 journals.remove(job);
                 match self.resume {
                     Resume::Required => Err(anyhow::Error::new(e).context(format!(
@@ -145,12 +161,12 @@ impl Engine<'_> {
                     _ => {
                         tracing::info!(
                             "upload {} of the interrupted copy to {} no longer exists \
-                             (aborted, or expired by a lifecycle rule): its journal is \
-                             removed, and the copy made afresh",
+                             (completed or aborted since, or expired by a lifecycle rule): \
+                             its journal is removed, and the copy made afresh",
                             entry.upload_id,
                             job.dst
                         );
-                        Ok((lock, None))
+                        Ok(fresh(lock, pages))
                     }
                 }
             }
@@ -162,11 +178,44 @@ impl Engine<'_> {
     }
 
     /// Aborts the journal's upload (s3cp's own, by its id) and removes the
-    /// journal. An upload that is gone already is fine; one that cannot be
-    /// aborted is named, with the command that removes it.
-    async fn abort_journaled(&self, job: &CopyJob, opts: &CopyOptions, entry: &journal::Entry) {
-        self.abort_upload(job, opts, &entry.upload_id).await;
+    /// journal; returns the requests sent. The abort is the rerun's first
+    /// request to the destination, so it goes through [`Engine::send_to`],
+    /// which learns the bucket's region. An upload gone already is fine;
+    /// one that cannot be aborted fails the copy, its journal kept, rather
+    /// than be left billed with nothing that points to it.
+    async fn abort_journaled(
+        &self,
+        job: &CopyJob,
+        opts: &CopyOptions,
+        entry: &journal::Entry,
+    ) -> anyhow::Result<u64> {
+        let id = &entry.upload_id;
+        let aborted = self
+            .send_to(&job.dst.bucket, |c| {
+                request::abort_multipart_upload(c, job, opts, id).send()
+            })
+            .await;
+        match aborted {
+            Ok(_) => tracing::info!("aborted multipart upload {id}"),
+            Err(err) if S3Error::from_sdk("", &err).is_code("NoSuchUpload") => {
+                tracing::info!("multipart upload {id} is already gone")
+            }
+            Err(err) => {
+                return Err(
+                    anyhow::Error::new(S3Error::from_sdk("AbortMultipartUpload", &err)).context(
+                        format!(
+                            "cannot abort upload {id} of the interrupted copy to {} before \
+                             copying afresh; nothing was written: remove it with {}, or run \
+                             again",
+                            job.dst,
+                            super::multipart::abort_command(job, id)
+                        ),
+                    ),
+                );
+            }
+        }
         self.journals.remove(job);
+        Ok(1)
     }
 
     /// The parts S3 has for the journal's upload, kept only where they are
@@ -197,7 +246,7 @@ impl Engine<'_> {
                 .map_err(|err| {
                     let e = S3Error::from_sdk("ListParts", &err);
                     match e.is_code("NoSuchUpload") {
-                        true => Listed::Gone(e),
+                        true => Listed::Gone(e, pages),
                         false => Listed::Failed(e),
                     }
                 })?;
@@ -227,12 +276,22 @@ impl Engine<'_> {
     }
 }
 
-/// Why the parts of an upload could not be listed.
+/// Why the parts of an upload could not be listed, and the pages asked.
 #[derive(Debug)]
 enum Listed {
     /// The upload is not there (NoSuchUpload).
-    Gone(S3Error),
+    Gone(S3Error, u64),
     Failed(S3Error),
+}
+
+/// A copy made afresh under `lock`, after `requests` the plan does not
+/// count.
+fn fresh(lock: Option<Lock>, requests: u64) -> Rerun {
+    Rerun {
+        lock,
+        point: None,
+        requests,
+    }
 }
 
 /// `--resume` with no journal of `job`: bad input (exit 2).

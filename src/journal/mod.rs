@@ -441,9 +441,18 @@ impl Journals {
             .collect()
     }
 
-    /// Whether `job` has a journal file (readable or not).
+    /// Where journal versions 1 and 2 were, keyed by the two ends alone:
+    /// looked at so that an interrupted copy of an older s3cp is said, not
+    /// passed over with its upload left billed.
+    fn legacy_path(&self, job: &CopyJob) -> PathBuf {
+        let digest = Md5::digest(format!("{}\n{}", job.src, job.dst).as_bytes());
+        let name: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        self.dir.join(format!("{name}.json"))
+    }
+
+    /// Whether `job` has a journal file (readable or not, of any version).
     pub fn exists(&self, job: &CopyJob) -> bool {
-        self.path(job).exists()
+        self.path(job).exists() || self.legacy_path(job).exists()
     }
 
     /// The lock of `job`'s copy, held until dropped: `Ok(None)` when it
@@ -484,7 +493,10 @@ impl Journals {
     /// cannot be used (unreadable, corrupt, edited, written by another
     /// version).
     pub fn read(&self, job: &CopyJob) -> Result<Option<Entry>, String> {
-        let path = self.path(job);
+        let mut path = self.path(job);
+        if !path.exists() && self.legacy_path(job).exists() {
+            path = self.legacy_path(job);
+        }
         let bytes = match std::fs::read(&path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -646,6 +658,30 @@ mod tests {
         ] {
             assert_ne!(path, other);
         }
+    }
+
+    #[test]
+    fn a_journal_of_an_older_s3cp_under_its_old_name_is_found_and_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let journals = Journals {
+            dir: dir.path().to_owned(),
+            stores: stores(),
+        };
+        assert!(!journals.exists(&job()));
+        let mut old = serde_json::to_value(entry()).unwrap();
+        old["version"] = 2.into();
+        std::fs::write(
+            journals.legacy_path(&job()),
+            serde_json::to_vec(&old).unwrap(),
+        )
+        .unwrap();
+        assert!(journals.exists(&job()));
+        let e = journals.read(&job()).unwrap_err();
+        assert!(e.contains("(journal version 2)"), "{e}");
+        assert!(e.contains("--upload-id U1"), "{e}");
+        // Removing this version's journal leaves the older one.
+        journals.remove(&job());
+        assert!(journals.exists(&job()));
     }
 
     #[test]
