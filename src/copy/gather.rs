@@ -44,16 +44,15 @@ impl Engine<'_> {
         let in_place_replace = self.same_store
             && job.onto_itself()
             && opts.metadata.directive == MetadataDirective::Replace;
-        let listed = listed.filter(|_| !in_place_replace);
+        // An interrupted copy of it is compared with its HEAD (the version
+        // id, which a listing does not give).
+        let listed = listed.filter(|_| !in_place_replace && !self.journals.exists(job));
         let listed = listed.filter(|l| {
             !streamed
                 && l.size <= self.limits.threshold
                 && opts.metadata.directive != MetadataDirective::Merge
                 && !opts.checksums.verify
                 && !(self.limits.source_parts && plan::etag_parts(&l.etag).is_some())
-                // An interrupted copy of it is compared with its HEAD
-                // (the version id, which a listing does not give).
-                && !self.journals.exists(job)
         });
         let known = match (listed, headed) {
             (Some(l), _) => (
