@@ -79,6 +79,20 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
+    #[command(flatten)]
+    pub copy: CopyArgs,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// What a copy (or a move) is given: its ends and every flag of the copy
+/// itself; the connection and output flags are global, the top level's.
+#[derive(Debug, Args)]
+pub struct CopyArgs {
     /// The object to copy: s3://BUCKET/KEY (with --recursive, a prefix).
     ///
     /// It may end in ?versionId=ID to copy one version.
@@ -96,7 +110,7 @@ pub struct Cli {
     pub bulk: BulkArgs,
 
     #[command(flatten)]
-    pub connection: ConnectionArgs,
+    pub source: SourceArgs,
 
     #[command(flatten)]
     pub transfer: TransferArgs,
@@ -120,7 +134,19 @@ pub struct Cli {
     pub conditions: ConditionArgs,
 
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub run: RunArgs,
+}
+
+/// `s3cp mv`: a copy whose sources are deleted once copied and proved.
+#[derive(Debug, Args)]
+pub struct MvArgs {
+    #[command(flatten)]
+    pub copy: CopyArgs,
+
+    /// In a versioned source bucket, delete the copied version itself (by
+    /// its version id, never another) instead of adding a delete marker.
+    #[arg(long)]
+    pub delete_version: bool,
 }
 
 /// How the destination's metadata and Content-* headers are chosen.
@@ -438,6 +464,12 @@ impl std::str::FromStr for Secret {
 /// Commands besides copying.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Move: copy, then delete each source once its copy is proved.
+    ///
+    /// A source is deleted only if it is still the object that was copied
+    /// (If-Match). Takes every flag of a copy (SRC DST, -r, --from-file...).
+    Mv(Box<MvArgs>),
+
     /// Show or clean up incomplete multipart uploads.
     ///
     /// What an interrupted copy by any tool leaves behind, and keeps paying
@@ -583,6 +615,8 @@ impl Cli {
         let matches = Cli::command().try_get_matches_from(&argv)?;
         let mut cli = Cli::from_arg_matches(&matches)?;
         cli.argv = argv;
+        // A move's flags are its subcommand's.
+        let matches = matches.subcommand_matches("mv").unwrap_or(&matches);
         let mut filters: Vec<(usize, Filter)> = Vec::new();
         for (name, make) in [
             ("include", Filter::Include as fn(String) -> Filter),
@@ -595,8 +629,20 @@ impl Cli {
             }
         }
         filters.sort_by_key(|(i, _)| *i);
-        cli.bulk.filters = filters.into_iter().map(|(_, f)| f).collect();
+        let filters = filters.into_iter().map(|(_, f)| f).collect();
+        match &mut cli.command {
+            Some(Command::Mv(mv)) => mv.copy.bulk.filters = filters,
+            _ => cli.copy.bulk.filters = filters,
+        }
         Ok(cli)
+    }
+
+    /// The copy asked for: a move's, or the top level's.
+    pub fn copy_args(&self) -> &CopyArgs {
+        match &self.command {
+            Some(Command::Mv(mv)) => &mv.copy,
+            _ => &self.copy,
+        }
     }
 }
 
@@ -612,11 +658,6 @@ pub struct ConnectionArgs {
     #[arg(long, value_name = "REGION", global = true)]
     pub region: Option<String>,
 
-    /// AWS region of the source bucket, when it is not --region's (as in
-    /// aws-cli): the source's HEAD, tags, ACL, listing and reads go there.
-    #[arg(long, value_name = "REGION")]
-    pub source_region: Option<String>,
-
     /// Named profile of ~/.aws/config and ~/.aws/credentials.
     ///
     /// The destination's, and the source's unless --source-profile is
@@ -624,24 +665,11 @@ pub struct ConnectionArgs {
     #[arg(long, value_name = "NAME", global = true)]
     pub profile: Option<String>,
 
-    /// Profile of the source, when another identity or store reads it (a
-    /// bucket of another account, another store): its credentials, region
-    /// and endpoint_url. The destination keeps --profile.
-    #[arg(long, value_name = "NAME")]
-    pub source_profile: Option<String>,
-
     /// Send requests to this endpoint instead of AWS (an S3-compatible store).
     ///
     /// AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL work too.
     #[arg(long, value_name = "URL", global = true)]
     pub endpoint_url: Option<String>,
-
-    /// The source's endpoint, when it lives in another store than the
-    /// destination (MinIO, Garage, another provider): the copy is then
-    /// streamed through this machine (--copy-mode). The destination keeps
-    /// --endpoint-url.
-    #[arg(long, value_name = "URL")]
-    pub source_endpoint_url: Option<String>,
 
     /// Use path-style addressing (https://host/bucket/key), which most
     /// S3-compatible stores need.
@@ -660,6 +688,30 @@ pub struct ConnectionArgs {
     /// or the profile's retry_mode, else standard].
     #[arg(long, value_name = "MODE", ignore_case = true, global = true)]
     pub retry_mode: Option<RetryModeArg>,
+}
+
+/// How to reach the source when it is not as the destination: the flags
+/// of a copy's (not global: `s3cp uploads` has one bucket).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Connection")]
+pub struct SourceArgs {
+    /// AWS region of the source bucket, when it is not --region's (as in
+    /// aws-cli): the source's HEAD, tags, ACL, listing and reads go there.
+    #[arg(long, value_name = "REGION")]
+    pub source_region: Option<String>,
+
+    /// Profile of the source, when another identity or store reads it (a
+    /// bucket of another account, another store): its credentials, region
+    /// and endpoint_url. The destination keeps --profile.
+    #[arg(long, value_name = "NAME")]
+    pub source_profile: Option<String>,
+
+    /// The source's endpoint, when it lives in another store than the
+    /// destination (MinIO, Garage, another provider): the copy is then
+    /// streamed through this machine (--copy-mode). The destination keeps
+    /// --endpoint-url.
+    #[arg(long, value_name = "URL")]
+    pub source_endpoint_url: Option<String>,
 }
 
 /// `--progress`.
@@ -756,6 +808,18 @@ pub struct OutputArgs {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
+    /// More detail on stderr: -v, -vv, -vvv.
+    ///
+    /// -v what s3cp does, -vv each request, -vvv the SDK's own logs.
+    /// RUST_LOG overrides.
+    #[arg(short, long, action = ArgAction::Count, global = true)]
+    pub verbose: u8,
+}
+
+/// What a copy prints, besides the global output flags.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct RunArgs {
     /// Print failures and the bulk summary only (aws-cli's name): no line
     /// per copied object, no progress.
     #[arg(long)]
@@ -771,13 +835,6 @@ pub struct OutputArgs {
     /// number is seconds. A run shorter than this prints none.
     #[arg(long, value_name = "DURATION", value_parser = parse_interval, default_value = "10s")]
     pub progress_interval: std::time::Duration,
-
-    /// More detail on stderr: -v, -vv, -vvv.
-    ///
-    /// -v what s3cp does, -vv each request, -vvv the SDK's own logs.
-    /// RUST_LOG overrides.
-    #[arg(short, long, action = ArgAction::Count, global = true)]
-    pub verbose: u8,
 
     /// Print the plan and send no write request.
     ///
@@ -871,7 +928,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(
-            cli.bulk.filters,
+            cli.copy.bulk.filters,
             [
                 Filter::Exclude("*".into()),
                 Filter::Include("*.txt".into()),
@@ -885,7 +942,7 @@ mod tests {
         use std::time::Duration;
         let interval = |v: &str| {
             Cli::try_parse_from(["s3cp", "--progress-interval", v, "s3://a/b", "s3://c/d"])
-                .map(|c| c.output.progress_interval)
+                .map(|c| c.copy.run.progress_interval)
         };
         assert_eq!(interval("30").unwrap(), Duration::from_secs(30));
         assert_eq!(interval("1m").unwrap(), Duration::from_secs(60));
@@ -894,8 +951,8 @@ mod tests {
         assert!(zero.contains("above zero"), "{zero}");
         assert!(interval("soon").is_err());
         let default = Cli::try_parse_from(["s3cp", "s3://a/b", "s3://c/d"]).unwrap();
-        assert_eq!(default.output.progress_interval, Duration::from_secs(10));
-        assert_eq!(default.output.progress, None);
+        assert_eq!(default.copy.run.progress_interval, Duration::from_secs(10));
+        assert_eq!(default.copy.run.progress, None);
     }
 
     #[test]
@@ -916,10 +973,10 @@ mod tests {
     #[test]
     fn defaults_match_the_planner() {
         let cli = Cli::try_parse_from(["s3cp", "s3://a/b", "s3://c/d"]).unwrap();
-        assert!(cli.transfer.multipart_threshold.is_none());
-        assert!(cli.transfer.part_size.is_none());
-        assert_eq!(cli.transfer.concurrency, None);
-        assert_eq!(cli.transfer.copy_mode, CopyModeArg::Auto);
+        assert!(cli.copy.transfer.multipart_threshold.is_none());
+        assert!(cli.copy.transfer.part_size.is_none());
+        assert_eq!(cli.copy.transfer.concurrency, None);
+        assert_eq!(cli.copy.transfer.copy_mode, CopyModeArg::Auto);
         let cmd = Cli::command();
         let help = |id: &str| {
             let arg = cmd.get_arguments().find(|a| a.get_id() == id).unwrap();
@@ -992,10 +1049,10 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(
-            cli.conditions.copy_source_if_match.as_deref(),
+            cli.copy.conditions.copy_source_if_match.as_deref(),
             Some("\"s\"")
         );
-        assert_eq!(cli.object.if_match.as_deref(), Some("\"d\""));
+        assert_eq!(cli.copy.object.if_match.as_deref(), Some("\"d\""));
         for conflict in [
             &["--if-match", "e", "--no-overwrite"][..],
             &["--if-match", "e", "--if-none-match", "*"][..],
@@ -1017,7 +1074,7 @@ mod tests {
     fn sizes_keep_what_was_typed() {
         let cli = Cli::parse_args(["s3cp", "--part-size", "1MiB", "s3://a/b", "s3://c/d"]).unwrap();
         assert!(
-            matches!(&cli.transfer.part_size, Some(PartSize::Bytes(s)) if s.text == "1MiB" && *s == 1024 * 1024)
+            matches!(&cli.copy.transfer.part_size, Some(PartSize::Bytes(s)) if s.text == "1MiB" && *s == 1024 * 1024)
         );
     }
 }

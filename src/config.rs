@@ -16,8 +16,8 @@ use md5::{Digest, Md5};
 
 use crate::checksum::{Algorithm, ChecksumOptions};
 use crate::cli::{
-    AclArgs, Cli, ConditionArgs, ConnectionArgs, EncryptionArgs, MetadataArgs,
-    MetadataDirectiveArg, ObjectArgs, OutputArgs, PartSize, ProgressArg, Secret, Size, TaggingArgs,
+    AclArgs, Cli, ConditionArgs, ConnectionArgs, CopyArgs, EncryptionArgs, MetadataArgs,
+    MetadataDirectiveArg, ObjectArgs, PartSize, ProgressArg, Secret, Size, SourceArgs, TaggingArgs,
     TaggingDirectiveArg, TransferArgs, UploadsCommand,
 };
 use crate::job::{CopyJob, SELF_COPY_FIX};
@@ -163,14 +163,17 @@ impl Command {
                 // `s3cp --dry-run uploads abort`: the copy's --dry-run,
                 // given before the command, is a dry run of the abort too
                 // (never an abort that the user believed was not sent).
-                let dry_run = cli.output.dry_run;
+                let dry_run = cli.copy.run.dry_run;
                 Command::Uploads(Box::new(Uploads::from_cli(
                     command,
                     &cli.connection,
+                    &cli.copy.source,
                     dry_run,
                 )?))
             }
-            None => Command::Copy(Box::new(Config::from_cli(cli)?)),
+            Some(crate::cli::Command::Mv(_)) | None => {
+                Command::Copy(Box::new(Config::from_cli(cli)?))
+            }
         })
     }
 }
@@ -213,6 +216,7 @@ impl Uploads {
     fn from_cli(
         command: &UploadsCommand,
         connection: &ConnectionArgs,
+        source: &SourceArgs,
         dry_run_before: bool,
     ) -> anyhow::Result<Self> {
         let (location, action) = match command {
@@ -245,13 +249,13 @@ impl Uploads {
                 (location, UploadsAction::Abort { pick, dry_run })
             }
         };
-        if connection.source_profile.is_some() || connection.source_endpoint_url.is_some() {
+        if source.source_profile.is_some() || source.source_endpoint_url.is_some() {
             bail!(
                 "--source-profile and --source-endpoint-url are for copies: s3cp uploads works \
                  on one bucket, reached with --profile and --endpoint-url"
             );
         }
-        if connection.source_region.is_some() {
+        if source.source_region.is_some() {
             bail!(
                 "--source-region is for copies: s3cp uploads works on one bucket, whose region \
                  is --region"
@@ -278,7 +282,7 @@ impl Uploads {
         Ok(Self {
             at,
             action,
-            connection: Connection::try_from(connection)?,
+            connection: Connection::from_args(connection, source)?,
         })
     }
 }
@@ -305,15 +309,26 @@ pub struct Config {
     pub resume: crate::journal::Resume,
     /// This command line, for the hints that say to run it again.
     pub rerun: String,
+    /// `s3cp mv`: each source is deleted once its copy is proved.
+    pub moving: Option<Moving>,
     pub output: Output,
     /// Flags that were accepted but change nothing, said on stderr.
     pub warnings: Vec<String>,
 }
 
+/// What `s3cp mv` adds to a copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moving {
+    /// `--delete-version`: in a versioned bucket, delete the copied
+    /// version itself rather than add a delete marker.
+    pub delete_version: bool,
+}
+
 impl Config {
     pub fn from_cli(cli: &Cli) -> anyhow::Result<Self> {
-        let options = copy_options(cli, &|name| std::env::var(name).ok())?;
-        let filters: Vec<Filter> = cli
+        let args = cli.copy_args();
+        let options = copy_options(args, &|name| std::env::var(name).ok())?;
+        let filters: Vec<Filter> = args
             .bulk
             .filters
             .iter()
@@ -344,9 +359,9 @@ impl Config {
                 skip.flag()
             ));
         }
-        let mode = match (&cli.bulk.from_file, &cli.src, &cli.dst) {
+        let mode = match (&args.bulk.from_file, &args.src, &args.dst) {
             (Some(file), _, _) => Mode::Manifest(file.clone()),
-            (None, Some(src), Some(dst)) if cli.bulk.recursive => {
+            (None, Some(src), Some(dst)) if args.bulk.recursive => {
                 if src.contains("?versionId=") {
                     bail!(
                         "--recursive copies the current version of every object under a \
@@ -362,18 +377,18 @@ impl Config {
                     filters: Filters::new(&filters)?,
                 }
             }
-            (None, Some(_), Some(_)) if cli.bulk.require_objects => bail!(
+            (None, Some(_), Some(_)) if args.bulk.require_objects => bail!(
                 "--require-objects fails a bulk run (--recursive or --from-file) that selects \
                  no object; a single copy names its object, and fails if it is missing: leave \
                  --require-objects out, or add --recursive to copy a prefix"
             ),
-            (None, Some(_), Some(_)) if cli.bulk.shard.is_some() => bail!(
+            (None, Some(_), Some(_)) if args.bulk.shard.is_some() => bail!(
                 "--shard splits a bulk run (--recursive or --from-file) between runners; a \
                  single copy has nothing to split: leave --shard out, or add --recursive to \
                  copy a prefix"
             ),
-            (None, Some(_), Some(_)) if cli.bulk.jobs.is_some() || cli.bulk.fail_fast => {
-                let flag = if cli.bulk.fail_fast {
+            (None, Some(_), Some(_)) if args.bulk.jobs.is_some() || args.bulk.fail_fast => {
+                let flag = if args.bulk.fail_fast {
                     "--fail-fast"
                 } else {
                     "--jobs"
@@ -386,7 +401,7 @@ impl Config {
             (None, Some(src), Some(dst)) => Mode::One(CopyJob::new(src, dst)?),
             _ => bail!("give SRC and DST, or --from-file FILE"),
         };
-        let connection = Connection::try_from(&cli.connection)?;
+        let connection = Connection::from_args(&cli.connection, &args.source)?;
         let rerun = rerun_command(&cli.argv, &connection, &|name| std::env::var(name).ok());
         // The same names on two stores are two objects: whether they are
         // one store is known once the clients are built (a profile may name
@@ -394,9 +409,9 @@ impl Config {
         if !connection.source_differs() {
             mode.check_self_copy(&options)?;
         }
-        let stream_limits = limits(&cli.transfer, true)?;
-        let limits = limits(&cli.transfer, false)?;
-        let copy_mode = match cli.transfer.copy_mode {
+        let stream_limits = limits(&args.transfer, true)?;
+        let limits = limits(&args.transfer, false)?;
+        let copy_mode = match args.transfer.copy_mode {
             crate::cli::CopyModeArg::Auto => CopyMode::Auto,
             crate::cli::CopyModeArg::Server => CopyMode::Server,
             crate::cli::CopyModeArg::Stream => CopyMode::Stream,
@@ -405,25 +420,31 @@ impl Config {
             mode,
             bulk: Bulk {
                 // Objects follow the requests in flight, fixed or adaptive.
-                jobs: cli.bulk.jobs,
-                shard: cli.bulk.shard.as_deref().map(Shard::parse).transpose()?,
-                fail_fast: cli.bulk.fail_fast,
-                require_objects: cli.bulk.require_objects,
+                jobs: args.bulk.jobs,
+                shard: args.bulk.shard.as_deref().map(Shard::parse).transpose()?,
+                fail_fast: args.bulk.fail_fast,
+                require_objects: args.bulk.require_objects,
             },
             options,
             connection,
             limits,
             stream_limits,
             copy_mode,
-            concurrency: cli.transfer.concurrency,
-            keep_partial: cli.transfer.keep_partial,
-            resume: match (cli.transfer.resume, cli.transfer.no_resume) {
+            concurrency: args.transfer.concurrency,
+            keep_partial: args.transfer.keep_partial,
+            resume: match (args.transfer.resume, args.transfer.no_resume) {
                 (true, _) => crate::journal::Resume::Required,
                 (false, true) => crate::journal::Resume::Never,
                 (false, false) => crate::journal::Resume::Auto,
             },
             rerun,
-            output: Output::from(&cli.output),
+            moving: match &cli.command {
+                Some(crate::cli::Command::Mv(mv)) => Some(Moving {
+                    delete_version: mv.delete_version,
+                }),
+                _ => None,
+            },
+            output: Output::from(cli),
             warnings,
         })
     }
@@ -546,21 +567,20 @@ impl Connection {
     }
 }
 
-impl TryFrom<&ConnectionArgs> for Connection {
-    type Error = anyhow::Error;
-
-    fn try_from(a: &ConnectionArgs) -> anyhow::Result<Self> {
+impl Connection {
+    /// The connection flags (global) and the source's (a copy's).
+    fn from_args(a: &ConnectionArgs, s: &SourceArgs) -> anyhow::Result<Self> {
         Ok(Self {
             region: a.region.clone(),
-            source_region: a.source_region.clone(),
+            source_region: s.source_region.clone(),
             profile: a.profile.clone(),
             endpoint_url: a
                 .endpoint_url
                 .as_deref()
                 .map(|u| endpoint_url("--endpoint-url", u))
                 .transpose()?,
-            source_profile: a.source_profile.clone(),
-            source_endpoint_url: a
+            source_profile: s.source_profile.clone(),
+            source_endpoint_url: s
                 .source_endpoint_url
                 .as_deref()
                 .map(|u| endpoint_url("--source-endpoint-url", u))
@@ -594,13 +614,14 @@ fn endpoint_url(flag: &str, url: &str) -> anyhow::Result<String> {
     }
 }
 
-impl From<&OutputArgs> for Output {
-    fn from(a: &OutputArgs) -> Self {
+impl From<&Cli> for Output {
+    fn from(cli: &Cli) -> Self {
+        let (o, a) = (&cli.output, &cli.copy_args().run);
         Self {
-            json: a.json,
-            quiet: a.quiet,
+            json: o.json,
+            quiet: o.quiet,
             only_errors: a.only_show_errors,
-            verbose: a.verbose,
+            verbose: o.verbose,
             dry_run: a.dry_run,
             progress: a.progress.map(|p| match p {
                 ProgressArg::Bar => ProgressMode::Bar,
@@ -638,7 +659,7 @@ fn checksums(algorithm: Option<&str>, verify: bool) -> anyhow::Result<ChecksumOp
 /// Resolves every CopyObject option; `env` reads environment variables
 /// (injected so tests do not touch the process environment).
 pub fn copy_options(
-    cli: &Cli,
+    cli: &CopyArgs,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> anyhow::Result<CopyOptions> {
     let ObjectArgs {
@@ -1605,7 +1626,7 @@ mod tests {
                 [&["s3cp"], args, &["s3://a/b", "s3://c/d"]].concat(),
             )
             .unwrap();
-            Output::from(&cli.output)
+            Output::from(&cli)
         };
         let plain = parse(&[]);
         assert_eq!(plain.progress(true), ProgressMode::Bar);
