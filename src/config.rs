@@ -309,25 +309,31 @@ pub struct Config {
     pub resume: crate::journal::Resume,
     /// This command line, for the hints that say to run it again.
     pub rerun: String,
-    /// `s3cp mv`: each source is deleted once its copy is proved.
-    pub moving: Option<Moving>,
     pub output: Output,
     /// Flags that were accepted but change nothing, said on stderr.
     pub warnings: Vec<String>,
 }
 
-/// What `s3cp mv` adds to a copy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Moving {
-    /// `--delete-version`: in a versioned bucket, delete the copied
-    /// version itself rather than add a delete marker.
-    pub delete_version: bool,
-}
-
 impl Config {
     pub fn from_cli(cli: &Cli) -> anyhow::Result<Self> {
         let args = cli.copy_args();
-        let options = copy_options(args, &|name| std::env::var(name).ok())?;
+        let mut options = copy_options(args, &|name| std::env::var(name).ok())?;
+        options.moving = match &cli.command {
+            Some(crate::cli::Command::Mv(mv)) => Some(crate::options::Moving {
+                delete_version: mv.delete_version,
+            }),
+            _ => None,
+        };
+        if options.moving.is_some()
+            && let (Some(src), Some(dst)) = (&args.src, &args.dst)
+            && (src == dst || src.trim_end_matches('/') == dst.trim_end_matches('/'))
+        {
+            bail!(
+                "s3cp mv {src} {dst} names one object (or prefix) twice: a move onto itself \
+                 would delete what it copied; give another destination, or use s3cp {src} \
+                 {dst} with the flags that change it"
+            );
+        }
         let filters: Vec<Filter> = args
             .bulk
             .filters
@@ -438,12 +444,6 @@ impl Config {
                 (false, false) => crate::journal::Resume::Auto,
             },
             rerun,
-            moving: match &cli.command {
-                Some(crate::cli::Command::Mv(mv)) => Some(Moving {
-                    delete_version: mv.delete_version,
-                }),
-                _ => None,
-            },
             output: Output::from(cli),
             warnings,
         })
@@ -719,6 +719,8 @@ pub fn copy_options(
         request_payer: request_payer.as_deref().map(RequestPayer::from),
         expected_bucket_owner: expected_bucket_owner.clone(),
         expected_source_bucket_owner: expected_source_bucket_owner.clone(),
+        // Set by `s3cp mv` (Config::from_cli).
+        moving: None,
     })
 }
 

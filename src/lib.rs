@@ -147,11 +147,11 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
             return failure.exit();
         }
     };
-    // The deletes of a move are not built yet (issue 20, in progress):
-    // refused rather than run as a copy that keeps its sources.
-    if config.moving.is_some() {
+    // A bulk move's batched deletes are not built yet (issue 20, in
+    // progress): refused rather than run as a copy that keeps its sources.
+    if config.options.moving.is_some() && !matches!(config.mode, Mode::One(_)) {
         let failure = Failure::Usage(anyhow::anyhow!(
-            "s3cp mv is not available yet: copy with s3cp SRC DST, then delete the sources"
+            "s3cp mv -r and --from-file are not available yet: move objects one by one"
         ));
         printer.run_failure(&failure);
         return failure.exit();
@@ -419,17 +419,31 @@ async fn one(
     drop(bar);
     match result {
         Ok(Outcome::Skipped(skipped)) => {
-            shown.object(
-                &CopyLine::skipped(job, &config.options, &skipped, dry_run),
-                None,
-            );
+            let mut line = CopyLine::skipped(job, &config.options, &skipped, dry_run);
+            if config.options.moving.is_some() {
+                line = line.moved(&copy::SourceFate::Kept(copy::Kept {
+                    reason: copy::KeptReason::Skipped,
+                    why: "the copy was skipped".to_owned(),
+                }));
+            }
+            shown.object(&line, None);
             Exit::Copied
         }
         Ok(Outcome::Copied(copied)) => {
-            let line = CopyLine::copied(job, &config.options, &copied);
+            let mut line = CopyLine::copied(job, &config.options, &copied);
+            let mut exit = Exit::Copied;
+            // s3cp mv: the source goes once its copy is proved, if it is
+            // still what was copied.
+            if config.options.moving.is_some() {
+                let fate = engine.delete_source(job, &copied, &config.options).await;
+                if matches!(fate, copy::SourceFate::Kept(_)) {
+                    exit = Exit::CopyFailed;
+                }
+                line = line.moved(&fate);
+            }
             shown.object(&line, None);
             printer.uncompared(u64::from(copied.uncompared), engine.limits.source_parts);
-            Exit::Copied
+            exit
         }
         Err(e) => {
             // What every request would have met (a missing bucket, refused
@@ -441,13 +455,19 @@ async fn one(
                 _ => e,
             };
             let failure = Failure::from_copy_error(e);
-            let line = CopyLine::failed(
+            let mut line = CopyLine::failed(
                 job,
                 &config.options,
                 report::Status::Failed,
                 &failure,
                 dry_run,
             );
+            if config.options.moving.is_some() {
+                line = line.moved(&copy::SourceFate::Kept(copy::Kept {
+                    reason: copy::KeptReason::CopyFailed,
+                    why: "the copy failed: nothing was deleted".to_owned(),
+                }));
+            }
             printer.object(&line, Some(&failure));
             failure.exit()
         }

@@ -418,6 +418,16 @@ pub struct CopyOptions {
     pub request_payer: Option<RequestPayer>,
     pub expected_bucket_owner: Option<String>,
     pub expected_source_bucket_owner: Option<String>,
+    /// `s3cp mv`: each source is deleted once its copy is proved.
+    pub moving: Option<Moving>,
+}
+
+/// What `s3cp mv` adds to a copy.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Moving {
+    /// `--delete-version`: in a versioned bucket, delete the copied
+    /// version itself (by its id) rather than add a delete marker.
+    pub delete_version: bool,
 }
 
 impl CopyOptions {

@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::checksum::{By, Checksum};
-use crate::copy::{Copied, Skipped};
+use crate::copy::{Copied, KeptReason, Skipped, SourceFate};
 use crate::error::{ChecksumMismatch, Failure, NotVerified};
 use crate::job::CopyJob;
 use crate::options::CopyOptions;
@@ -111,6 +111,13 @@ pub struct CopyLine<'a> {
     /// whose answer was lost may have started, or another writer did:
     /// left, since nothing proves whose they are (empty when none).
     pub possible_strays: Vec<String>,
+    /// `s3cp mv`: whether the source was deleted (absent for a copy).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_deleted: Option<bool>,
+    /// `s3cp mv`: why the source was kept (`source_changed`, `not_proved`,
+    /// `copy_failed`, `delete_failed`, `skipped`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kept_reason: Option<&'static str>,
 }
 
 impl<'a> CopyLine<'a> {
@@ -149,7 +156,42 @@ impl<'a> CopyLine<'a> {
             skip_reason: None,
             error: None,
             possible_strays: Vec::new(),
+            source_deleted: None,
+            kept_reason: None,
         }
+    }
+
+    /// A move's line: what became of its source. A source kept after a
+    /// copy that completed keeps `copied`, with why in `error`.
+    pub fn moved(mut self, fate: &SourceFate) -> Self {
+        match fate {
+            SourceFate::Deleted { .. } => self.source_deleted = Some(true),
+            SourceFate::WouldDelete => self.source_deleted = Some(false),
+            SourceFate::Kept(kept) => {
+                self.source_deleted = Some(false);
+                self.kept_reason = Some(kept.reason.name());
+                if self.error.is_none() && kept.reason != KeptReason::Skipped {
+                    self.error = Some(ErrorDetail {
+                        code: match kept.reason {
+                            KeptReason::SourceChanged => "SourceChanged",
+                            KeptReason::NotProved => "NotProved",
+                            _ => "DeleteFailed",
+                        }
+                        .to_owned(),
+                        message: kept.why.clone(),
+                        operation: Some("DeleteObject").filter(|_| {
+                            matches!(
+                                kept.reason,
+                                KeptReason::SourceChanged | KeptReason::DeleteFailed
+                            )
+                        }),
+                        request_id: None,
+                        exit_code: 1,
+                    });
+                }
+            }
+        }
+        self
     }
 
     /// An object skipped by `--skip-existing` or `--skip-same`: the
@@ -531,6 +573,22 @@ impl Printer {
                 line.dst,
                 line.requests.unwrap_or(0),
                 plural(line.requests.unwrap_or(0))
+            ),
+            Status::Copied if line.source_deleted == Some(true) => {
+                format!("moved {} -> {} ({what})", line.src, line.dst)
+            }
+            Status::Copied if line.kept_reason.is_some() => format!(
+                "copied {} -> {} ({what}), source kept: {}",
+                line.src,
+                line.dst,
+                line.error.as_ref().map_or("", |e| e.message.as_str())
+            ),
+            Status::Planned if line.source_deleted.is_some() && !self.bulk => format!(
+                "would move {} -> {} ({what}, {} requests and the source's conditional delete); \
+                 {settings}; nothing written (--dry-run)",
+                line.src,
+                line.dst,
+                line.requests.unwrap_or(0)
             ),
             Status::Copied if self.bulk => format!("copied {} -> {} ({what})", line.src, line.dst),
             Status::Planned => format!(

@@ -19,6 +19,7 @@
 //! that explain a failed copy are with the error kinds
 //! ([`crate::error::messages`]).
 
+mod delete;
 mod gather;
 mod multipart;
 mod own_write;
@@ -33,6 +34,7 @@ mod stream;
 pub use skip::{Outcome, Skipped};
 pub use stream::Buffers;
 
+pub use delete::{Kept, KeptReason, SourceFate, may_delete};
 use prepare::{Gathered, Plan};
 use stream::Transfer;
 
@@ -68,6 +70,9 @@ pub struct Copied {
     pub version_id: Option<String>,
     /// The source version that was copied.
     pub source_version_id: Option<String>,
+    /// The ETag of the source that was copied: what a move's delete is
+    /// conditional on.
+    pub source_etag: String,
     pub duration: Duration,
     /// Only planned (`--dry-run`): nothing was written.
     pub dry_run: bool,
@@ -112,6 +117,7 @@ impl Copied {
             etag: None,
             version_id: None,
             source_version_id,
+            source_etag: String::new(),
             duration: Duration::ZERO,
             dry_run: false,
             requests: 0,
@@ -318,6 +324,7 @@ impl Engine<'_> {
         if dry_run {
             return Ok(Copied {
                 duration: started.elapsed(),
+                source_etag: source.etag.clone(),
                 ..plan.dry_run(source)
             });
         }
@@ -334,6 +341,7 @@ impl Engine<'_> {
         // The plan's requests (a resumed copy's as far as its upload was
         // found done); the proof adds the reads it sends.
         copied.requests = plan.requests.sent(copied.resumed) + gathered.rerun_requests;
+        copied.source_etag = source.etag.clone();
         made.keyed = keyed;
         // What a stream computed of the bytes it passed on: compared with
         // what the source says, never a proof by itself.

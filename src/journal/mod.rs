@@ -200,6 +200,8 @@ impl Settings {
             request_payer: _,
             expected_bucket_owner: _,
             expected_source_bucket_owner: _,
+            // The source's delete comes after the upload is completed.
+            moving: _,
         } = opts;
         let text = |v: Option<&str>| v.unwrap_or(NOT_GIVEN).to_owned();
         let mut s = BTreeMap::new();

@@ -253,6 +253,28 @@ pub fn head_source(client: &Client, src: &S3Uri, opts: &CopyOptions) -> HeadObje
         .set_expected_bucket_owner(opts.expected_source_bucket_owner.clone())
 }
 
+/// `s3cp mv`: DeleteObject of a source whose copy is proved, conditional
+/// on it being the object that was copied (`If-Match` its ETag), so that
+/// a source replaced since is never deleted. With `version`, that version
+/// itself is deleted; without, a versioned bucket gets a delete marker
+/// (the copied version stays).
+pub fn delete_source(
+    client: &Client,
+    src: &S3Uri,
+    etag: &str,
+    version: Option<&str>,
+    opts: &CopyOptions,
+) -> aws_sdk_s3::operation::delete_object::builders::DeleteObjectFluentBuilder {
+    client
+        .delete_object()
+        .bucket(&src.bucket)
+        .key(literal_key(&src.key))
+        .set_version_id(version.map(str::to_owned))
+        .if_match(etag)
+        .set_request_payer(opts.request_payer.clone())
+        .set_expected_bucket_owner(opts.expected_source_bucket_owner.clone())
+}
+
 /// HEAD of a source that a listing gave (the copy made without a HEAD),
 /// pinned to the listed ETag and the version copied: its checksum and
 /// encryption settle what the ETags could not.

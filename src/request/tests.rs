@@ -127,6 +127,9 @@ fn everything() -> CopyOptions {
         request_payer: Some(RequestPayer::Requester),
         expected_bucket_owner: Some("111111111111".into()),
         expected_source_bucket_owner: Some("222222222222".into()),
+        moving: Some(crate::options::Moving {
+            delete_version: true,
+        }),
     }
 }
 
@@ -145,6 +148,25 @@ fn a_part_head_reads_one_part_of_the_headed_source() {
         h.get_expected_bucket_owner().as_deref(),
         Some("222222222222")
     );
+}
+
+#[test]
+fn a_move_deletes_its_source_only_if_it_is_what_was_copied() {
+    let (c, j, o) = (client(), job(), everything());
+    let delete = delete_source(&c, &j.src, "\"e1\"", Some("v1"), &o);
+    let d = delete.as_input();
+    assert_eq!(d.get_bucket().as_deref(), Some("src"));
+    assert_eq!(d.get_key().as_deref(), Some("dir/a b+c.txt"));
+    assert_eq!(d.get_if_match().as_deref(), Some("\"e1\""));
+    assert_eq!(d.get_version_id().as_deref(), Some("v1"));
+    assert_eq!(d.get_request_payer(), &Some(RequestPayer::Requester));
+    assert_eq!(
+        d.get_expected_bucket_owner().as_deref(),
+        Some("222222222222")
+    );
+    // Without a version: a delete marker in a versioned bucket.
+    let marker = delete_source(&c, &j.src, "\"e1\"", None, &o);
+    assert_eq!(marker.as_input().get_version_id(), &None);
 }
 
 #[test]
