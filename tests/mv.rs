@@ -167,3 +167,119 @@ async fn head_etag(client: &aws_sdk_s3::Client, bucket: &str, key: &str) -> Stri
         .unwrap()
         .to_owned()
 }
+
+/// A versioned source bucket: the move's conditional delete adds a delete
+/// marker and the copied version stays (nothing lost); `--delete-version`
+/// deletes exactly the copied version, by its id, and the others stay.
+#[tokio::test]
+async fn a_versioned_source_keeps_its_version_unless_delete_version() {
+    use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
+    let m = moto().await;
+    let client = m.client();
+    let bucket = "s3cp-mv-versioned";
+    if let Err(e) = client.create_bucket().bucket(bucket).send().await {
+        let code = aws_sdk_s3::error::ProvideErrorMetadata::code(&e).unwrap_or("");
+        assert!(code.starts_with("BucketAlready"), "create {bucket}: {e:?}");
+    }
+    client
+        .put_bucket_versioning()
+        .bucket(bucket)
+        .versioning_configuration(
+            VersioningConfiguration::builder()
+                .status(BucketVersioningStatus::Enabled)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("enable versioning");
+    let versions = |key: String| {
+        let client = client.clone();
+        async move {
+            let out = client
+                .list_object_versions()
+                .bucket(bucket)
+                .prefix(&key)
+                .send()
+                .await
+                .expect("list versions");
+            let kept: Vec<String> = out
+                .versions()
+                .iter()
+                .filter_map(|v| v.version_id().map(str::to_owned))
+                .collect();
+            (kept, out.delete_markers().len())
+        }
+    };
+    let p = unique("mv-versions");
+    for (case, flags) in [("marker", &[][..]), ("version", &["--delete-version"][..])] {
+        let key = format!("{p}{case}");
+        let mut ids = Vec::new();
+        for n in [10, 20] {
+            let out = client
+                .put_object()
+                .bucket(bucket)
+                .key(&key)
+                .body(random_bytes(n).into())
+                .send()
+                .await
+                .unwrap();
+            ids.push(out.version_id().unwrap().to_owned());
+        }
+        let mut args = vec!["mv", "--json"];
+        args.extend(flags);
+        let (src, dst) = (
+            format!("s3://{bucket}/{key}"),
+            format!("s3://{DST_BUCKET}/{key}"),
+        );
+        args.extend([src.as_str(), dst.as_str()]);
+        let v = m.s3cp(&args).await.json_ok();
+        assert_eq!(v["source_deleted"], true, "{v}");
+        assert_eq!(v["source_version_id"], ids[1].as_str(), "{v}");
+        let (left, markers) = versions(key.clone()).await;
+        match case {
+            "marker" => {
+                assert_eq!(markers, 1, "a delete marker");
+                assert_eq!(left.len(), 2, "both versions stay: {left:?}");
+            }
+            _ => {
+                assert_eq!(markers, 0, "no delete marker");
+                assert_eq!(left, [ids[0].clone()], "only the copied version went");
+            }
+        }
+    }
+}
+
+/// A copy that nothing proves (a multipart source without a checksum,
+/// copied by CopyObject on Garage: the ETags cannot compare) keeps its
+/// source and says why (exit 1); `--verify` proves it by reading the
+/// source, and the source goes.
+#[tokio::test]
+async fn an_unproved_copy_keeps_its_source_unless_verify_proves_it() {
+    let g = garage().await;
+    let client = g.client();
+    let p = unique("mv-unproved");
+    parts_source(&client, &p, &format!("{p}src"), 2).await;
+    let (src, dst) = (
+        format!("s3://{SRC_BUCKET}/{p}src"),
+        format!("s3://{DST_BUCKET}/{p}dst"),
+    );
+    let r = g.s3cp(&["mv", "--json", &src, &dst]).await;
+    assert_eq!(r.code, 1, "{r}");
+    let v = r.json();
+    assert_eq!(v["status"], "copied", "{v}");
+    assert_eq!(v["verified"], serde_json::Value::Null, "{v}");
+    assert_eq!(v["kept_reason"], "not_proved", "{v}");
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("--verify"),
+        "{v}"
+    );
+    assert!(exists(&client, SRC_BUCKET, &format!("{p}src")).await);
+
+    let v = g
+        .s3cp(&["mv", "--json", "--verify", &src, &dst])
+        .await
+        .json_ok();
+    assert_eq!(v["verified_by"], "read", "{v}");
+    assert_eq!(v["source_deleted"], true, "{v}");
+    assert!(!exists(&client, SRC_BUCKET, &format!("{p}src")).await);
+}
