@@ -15,7 +15,8 @@ use futures::{Stream, StreamExt};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Bulk;
-use crate::copy::{Engine, Outcome};
+use crate::copy::{Engine, Kept, KeptReason, Outcome, SourceFate, may_delete};
+use crate::deletes::Deletes;
 use crate::error::{Failure, S3Error};
 use crate::options::CopyOptions;
 use crate::progress::{Bar, Overall, Progress, ProgressMode, Share, Silent};
@@ -54,6 +55,12 @@ impl Batch<'_> {
     ) -> Summary {
         let started = Instant::now();
         let summary = Mutex::new(Summary::new());
+        // s3cp mv: the proved sources' deletes, in batches.
+        let deletes = self
+            .opts
+            .moving
+            .map(|_| Deletes::new(self.engine, self.opts, self.printer));
+        let deletes = deletes.as_ref();
         let failed = AtomicBool::new(false);
         // Ctrl-C left something undone: an item not started, or a copy it
         // stopped. A Ctrl-C after the last copy ended interrupts nothing.
@@ -125,7 +132,7 @@ impl Batch<'_> {
                 let (status, bytes, verified, strays, uncompared) = match item {
                     Ok(item) => {
                         share = overall.as_ref().and_then(|o| o.share(listed));
-                        match self.copy(&item, share.as_ref(), cancel).await {
+                        match self.copy(&item, share.as_ref(), deletes, cancel).await {
                             Some(done) => done,
                             None => {
                                 summary.lock().expect("summary").not_attempted += 1;
@@ -165,6 +172,12 @@ impl Batch<'_> {
             o.clear();
         }
         let mut summary = summary.into_inner().expect("summary");
+        if let Some(deletes) = deletes {
+            let (deleted, kept, failing) = deletes.finish().await;
+            summary.deleted = Some(deleted);
+            summary.kept = Some(kept);
+            summary.kept_failing = failing;
+        }
         summary.interrupted = cut_short.into_inner();
         summary.duration_ms = started.elapsed().as_millis() as u64;
         summary
@@ -178,6 +191,7 @@ impl Batch<'_> {
         &self,
         item: &Item,
         share: Option<&Share>,
+        deletes: Option<&Deletes<'_>>,
         cancel: &CancellationToken,
     ) -> Option<(Status, u64, Option<bool>, u64, bool)> {
         let job = &item.job;
@@ -217,21 +231,46 @@ impl Batch<'_> {
             .await;
         match result {
             Ok(Outcome::Skipped(skipped)) => {
-                let line = CopyLine::skipped(job, self.opts, &skipped, self.dry_run);
+                let mut line = CopyLine::skipped(job, self.opts, &skipped, self.dry_run);
+                if let Some(deletes) = deletes {
+                    line = line.moved(&kept(deletes, KeptReason::Skipped, "the copy was skipped"));
+                }
                 self.printer.object(&line, None);
                 Some((Status::Skipped, 0, None, 0, false))
             }
             Ok(Outcome::Copied(copied)) => {
                 let line = CopyLine::copied(job, self.opts, &copied);
-                self.printer.object(&line, None);
                 let strays = line.possible_strays.len() as u64;
-                Some((
+                let done = Some((
                     line.status,
                     copied.size,
                     line.verified,
                     strays,
                     copied.uncompared,
-                ))
+                ));
+                // s3cp mv: a proved source waits for its batch's delete
+                // (its line printed then); one that is not is kept.
+                let fate = match (deletes, self.dry_run) {
+                    (None, _) => None,
+                    (Some(_), true) => Some(SourceFate::WouldDelete),
+                    (Some(deletes), false) => match may_delete(&copied) {
+                        Ok(()) => {
+                            drop(line);
+                            deletes.add(job.clone(), *copied).await;
+                            return done;
+                        }
+                        Err(k) => {
+                            deletes.kept(k.reason);
+                            Some(SourceFate::Kept(k))
+                        }
+                    },
+                };
+                let line = match &fate {
+                    Some(fate) => line.moved(fate),
+                    None => line,
+                };
+                self.printer.object(&line, None);
+                done
             }
             // Held back by the run's early stop: not a failure of its own
             // (the stop's cause is named once, at the end).
@@ -243,7 +282,17 @@ impl Batch<'_> {
                 } else {
                     Status::Failed
                 };
-                let line = CopyLine::failed(job, self.opts, status, &failure, self.dry_run);
+                let mut line = CopyLine::failed(job, self.opts, status, &failure, self.dry_run);
+                if let Some(deletes) = deletes {
+                    let (reason, why) = match status {
+                        Status::Skipped => (KeptReason::Skipped, "the copy was skipped"),
+                        _ => (
+                            KeptReason::CopyFailed,
+                            "the copy failed: nothing was deleted",
+                        ),
+                    };
+                    line = line.moved(&kept(deletes, reason, why));
+                }
                 // Once the run stopped, the requests that were in flight
                 // fail the same way: three lines say it, the stop line
                 // counts the rest.
@@ -304,5 +353,14 @@ fn stopped(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<S3Error>()
             .is_some_and(|s| s.message.contains(&crate::stop::Stopped.to_string()))
+    })
+}
+
+/// A move's source kept without a delete: counted, and its fate.
+fn kept(deletes: &Deletes<'_>, reason: KeptReason, why: &str) -> SourceFate {
+    deletes.kept(reason);
+    SourceFate::Kept(Kept {
+        reason,
+        why: why.to_owned(),
     })
 }

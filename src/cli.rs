@@ -615,7 +615,34 @@ impl Cli {
         let matches = Cli::command().try_get_matches_from(&argv)?;
         let mut cli = Cli::from_arg_matches(&matches)?;
         cli.argv = argv;
-        // A move's flags are its subcommand's.
+        // A move's flags are its subcommand's: a copy flag given before
+        // `mv` would be passed over, so it is refused (the global ones,
+        // connection and output, go anywhere).
+        if matches.subcommand_matches("mv").is_some() {
+            let command = Cli::command();
+            let before: Vec<String> = command
+                .get_arguments()
+                .filter(|a| !a.is_global_set())
+                .filter(|a| {
+                    matches.value_source(a.get_id().as_str())
+                        == Some(clap::parser::ValueSource::CommandLine)
+                })
+                .map(|a| match a.get_long() {
+                    Some(long) => format!("--{long}"),
+                    None => a.get_id().to_string(),
+                })
+                .collect();
+            if !before.is_empty() {
+                return Err(Cli::command().error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    format!(
+                        "{} given before mv: a move's flags come after it (s3cp mv {} SRC DST)",
+                        before.join(", "),
+                        before.join(" ")
+                    ),
+                ));
+            }
+        }
         let matches = matches.subcommand_matches("mv").unwrap_or(&matches);
         let mut filters: Vec<(usize, Filter)> = Vec::new();
         for (name, make) in [
@@ -910,6 +937,16 @@ mod tests {
         assert_eq!(parse_size("1048576"), Ok(1_048_576));
         assert!(parse_size("lots").is_err());
         assert!(parse_size("-5MiB").is_err());
+    }
+
+    #[test]
+    fn a_move_takes_its_flags_after_mv() {
+        let cli =
+            Cli::parse_args(["s3cp", "--json", "mv", "-r", "s3://a/p/", "s3://b/q/"]).unwrap();
+        assert!(cli.output.json);
+        assert!(cli.copy_args().bulk.recursive);
+        let e = Cli::parse_args(["s3cp", "-r", "mv", "s3://a/p/", "s3://b/q/"]).unwrap_err();
+        assert!(e.to_string().contains("--recursive given before mv"), "{e}");
     }
 
     #[test]

@@ -81,6 +81,7 @@ pub mod client;
 pub mod config;
 pub mod copy;
 pub mod crc;
+pub mod deletes;
 pub mod error;
 pub mod job;
 pub mod journal;
@@ -147,15 +148,6 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
             return failure.exit();
         }
     };
-    // A bulk move's batched deletes are not built yet (issue 20, in
-    // progress): refused rather than run as a copy that keeps its sources.
-    if config.options.moving.is_some() && !matches!(config.mode, Mode::One(_)) {
-        let failure = Failure::Usage(anyhow::anyhow!(
-            "s3cp mv -r and --from-file are not available yet: move objects one by one"
-        ));
-        printer.run_failure(&failure);
-        return failure.exit();
-    }
     for warning in &config.warnings {
         tracing::warn!("{warning}");
     }
@@ -540,7 +532,11 @@ async fn many(
     printer.uncompared(summary.uncompared, engine.limits.source_parts);
     if summary.interrupted {
         Exit::Interrupted
-    } else if summary.failed > 0 || summary.not_attempted > 0 || required {
+    } else if summary.failed > 0
+        || summary.not_attempted > 0
+        || required
+        || summary.kept_failing > 0
+    {
         Exit::CopyFailed
     } else {
         Exit::Copied

@@ -440,6 +440,15 @@ pub struct Summary {
     /// ([`Printer::uncompared`]), not in the JSON summary.
     #[serde(skip)]
     pub uncompared: u64,
+    /// `s3cp mv`: sources deleted (absent for a copy).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<u64>,
+    /// `s3cp mv`: sources kept, for any reason (absent for a copy).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kept: Option<u64>,
+    /// Of those, kept for a reason that fails the run (all but a skip).
+    #[serde(skip)]
+    pub kept_failing: u64,
 }
 
 impl Summary {
@@ -713,6 +722,12 @@ impl Printer {
             } else {
                 String::new()
             };
+            let moved = match (s.deleted, s.kept) {
+                (Some(deleted), Some(kept)) => {
+                    format!("; {deleted} source{} deleted, {kept} kept", plural(deleted))
+                }
+                _ => String::new(),
+            };
             let strays = match s.possible_strays {
                 0 => String::new(),
                 n => format!(
@@ -721,7 +736,7 @@ impl Printer {
                 ),
             };
             self.stdout(&format!(
-                "summary: {done}{verified}, {} skipped, {} failed{not_attempted}{excluded}; {}; {} requests ({} retries, {} in flight) in {:.2}s{strays}{}",
+                "summary: {done}{verified}, {} skipped, {} failed{not_attempted}{excluded}{moved}; {}; {} requests ({} retries, {} in flight) in {:.2}s{strays}{}",
                 s.skipped,
                 s.failed,
                 human_size(s.bytes),

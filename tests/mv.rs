@@ -283,3 +283,143 @@ async fn an_unproved_copy_keeps_its_source_unless_verify_proves_it() {
     assert_eq!(v["source_deleted"], true, "{v}");
     assert!(!exists(&client, SRC_BUCKET, &format!("{p}src")).await);
 }
+
+/// Puts `count` small objects under `prefix` in the source bucket, 64 at a
+/// time; returns their keys.
+async fn put_many(client: &aws_sdk_s3::Client, prefix: &str, count: usize) -> Vec<String> {
+    use futures::StreamExt;
+    let keys: Vec<String> = (0..count).map(|i| format!("{prefix}k{i:05}")).collect();
+    futures::stream::iter(&keys)
+        .map(|key| async move { put(client, SRC_BUCKET, key, key.clone().into_bytes()).await })
+        .buffer_unordered(64)
+        .collect::<Vec<()>>()
+        .await;
+    keys
+}
+
+/// A prefix of 2,000 objects moved: the requests are the listing, the
+/// copies and two DeleteObjects (each key with its ETag), not a delete per
+/// object; every source is gone and every destination there.
+async fn moves_a_prefix(server: &Server) {
+    let client = server.client();
+    let p = unique(&format!("mv-r-{}", server.name));
+    let keys = put_many(&client, &format!("{p}in/"), 2000).await;
+    let proxy = Proxy::start(&server.endpoint).await;
+    let r = server
+        .via(&proxy)
+        .s3cp(&[
+            "mv",
+            "-r",
+            "--json",
+            &format!("s3://{SRC_BUCKET}/{p}in/"),
+            &format!("s3://{DST_BUCKET}/{p}out/"),
+        ])
+        .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines = r.json_lines();
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["deleted"], 2000, "{summary}");
+    assert_eq!(summary["kept"], 0, "{summary}");
+    let moved = lines
+        .iter()
+        .filter(|l| l["type"] == "copy" && l["source_deleted"] == true)
+        .count();
+    assert_eq!(moved, 2000);
+    let batches = proxy.of("DeleteObjects");
+    assert_eq!(batches.len(), 2, "one request per 1,000 objects");
+    for b in &batches {
+        let body = b.body_text().expect("the body");
+        assert_eq!(body.matches("<Object>").count(), 1000);
+        assert_eq!(body.matches("<ETag>").count(), 1000, "each key conditional");
+    }
+    let pages = proxy.of("ListObjectsV2").len();
+    assert_eq!(proxy.of("CopyObject").len(), 2000);
+    assert_eq!(proxy.requests().len(), 2000 + 2 + pages);
+    assert_eq!(summary["requests"], proxy.requests().len(), "{summary}");
+    let left = client
+        .list_objects_v2()
+        .bucket(SRC_BUCKET)
+        .prefix(format!("{p}in/"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(left.key_count(), Some(0), "every source deleted");
+    let there = client
+        .list_objects_v2()
+        .bucket(DST_BUCKET)
+        .prefix(format!("{p}out/"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(there.key_count(), Some(1000), "first page of the moved");
+    assert!(there.is_truncated().unwrap_or(false));
+    assert_eq!(keys.len(), 2000);
+}
+
+#[tokio::test]
+async fn mv_r_deletes_in_batches_of_1000_on_moto() {
+    moves_a_prefix(&moto().await).await;
+}
+
+#[tokio::test]
+async fn mv_r_deletes_in_batches_of_1000_on_garage() {
+    moves_a_prefix(&garage().await).await;
+}
+
+/// DeleteObjects answers 200 with per-key results: the key it refuses
+/// for its ETag (a source replaced since its copy, PreconditionFailed, as
+/// S3 answers; neither local server conditions DeleteObjects, so the
+/// proxy answers as S3 would) is kept and said so, the run exits 1, and
+/// the keys it deleted are reported moved.
+#[tokio::test]
+async fn per_key_delete_errors_are_reported_per_key() {
+    let m = moto().await;
+    let client = m.client();
+    let p = unique("mv-per-key");
+    let keys = put_many(&client, &format!("{p}in/"), 3).await;
+    let proxy = Proxy::start(&m.endpoint).await;
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+         <DeleteResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\
+         <Deleted><Key>{}</Key></Deleted>\
+         <Error><Key>{}</Key><Code>PreconditionFailed</Code>\
+         <Message>At least one of the pre-conditions you specified did not hold</Message></Error>\
+         <Error><Key>{}</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error>\
+         </DeleteResult>",
+        keys[0], keys[1], keys[2]
+    );
+    proxy.answer("DeleteObjects", 200, &body);
+    let r = m
+        .via(&proxy)
+        .s3cp(&[
+            "mv",
+            "-r",
+            "--json",
+            &format!("s3://{SRC_BUCKET}/{p}in/"),
+            &format!("s3://{DST_BUCKET}/{p}out/"),
+        ])
+        .await;
+    assert_eq!(r.code, 1, "{r}");
+    let lines = r.json_lines();
+    let of = |key: &str| {
+        lines
+            .iter()
+            .find(|l| l["src"] == format!("s3://{SRC_BUCKET}/{key}"))
+            .unwrap_or_else(|| panic!("no line for {key}: {r}"))
+            .clone()
+    };
+    assert_eq!(of(&keys[0])["source_deleted"], true);
+    let changed = of(&keys[1]);
+    assert_eq!(changed["status"], "copied", "{changed}");
+    assert_eq!(changed["kept_reason"], "source_changed", "{changed}");
+    assert_eq!(of(&keys[2])["kept_reason"], "delete_failed");
+    assert!(
+        of(&keys[2])["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("AccessDenied")
+    );
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["deleted"], 1, "{summary}");
+    assert_eq!(summary["kept"], 2, "{summary}");
+}

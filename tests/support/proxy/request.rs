@@ -109,6 +109,7 @@ impl Request {
             "PUT" => "PutObject",
             "POST" if self.query_has("uploads") => "CreateMultipartUpload",
             "POST" if self.query_has("uploadId") => "CompleteMultipartUpload",
+            "POST" if self.query_has("delete") => "DeleteObjects",
             "DELETE" if self.query_has("uploadId") => "AbortMultipartUpload",
             "DELETE" => "DeleteObject",
             _ => "Other",
