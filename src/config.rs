@@ -324,6 +324,21 @@ impl Config {
             }),
             _ => None,
         };
+        // A moved object written under the prefix it is listed from would
+        // be listed again, and moved again.
+        if options.moving.is_some()
+            && args.bulk.recursive
+            && let (Some(src), Some(dst)) = (&args.src, &args.dst)
+            && let (Ok(s), Ok(d)) = (S3Uri::parse_source(src), S3Uri::parse_destination(dst))
+            && s.bucket == d.bucket
+            && d.key.starts_with(&s.key)
+            && d.key != s.key
+        {
+            bail!(
+                "s3cp mv -r {src} {dst}: the destination lies inside the source prefix, where \
+                 a moved object would be listed again; move to a prefix outside it"
+            );
+        }
         if options.moving.is_some()
             && let (Some(src), Some(dst)) = (&args.src, &args.dst)
             && (src == dst || src.trim_end_matches('/') == dst.trim_end_matches('/'))

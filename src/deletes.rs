@@ -215,7 +215,17 @@ impl<'a> Deletes<'a> {
                     .collect()
             }
         };
+        tracing::info!(
+            "DeleteObjects of {} key{} of {bucket}, each If-Match its copied ETag",
+            batch.len(),
+            if batch.len() == 1 { "" } else { "s" }
+        );
         for (p, fate) in batch.iter().zip(&fates) {
+            tracing::info!(
+                "delete of {} (If-Match {}): {fate:?}",
+                p.job.src,
+                p.copied.source_etag
+            );
             match fate {
                 SourceFate::Kept(k) => self.kept(k.reason),
                 _ => {

@@ -576,6 +576,13 @@ impl Printer {
             _ => String::new(),
         };
         let text = match line.status {
+            Status::Planned if self.bulk && line.source_deleted.is_some() => format!(
+                "would move {} -> {} ({what}, {} request{} and a conditional delete in a batch)",
+                line.src,
+                line.dst,
+                line.requests.unwrap_or(0),
+                plural(line.requests.unwrap_or(0))
+            ),
             Status::Planned if self.bulk => format!(
                 "would copy {} -> {} ({what}, {} request{})",
                 line.src,

@@ -152,6 +152,31 @@ async fn mv_dry_run_deletes_nothing_and_a_move_onto_itself_is_refused() {
     let r = g.via(&proxy).s3cp(&["mv", &src, &src]).await;
     assert_eq!(r.code, 2, "{r}");
     assert!(r.stderr.contains("would delete what it copied"), "{r}");
+
+    // A bulk dry run says each move; a destination inside the source
+    // prefix is refused, before any request.
+    let prefix = format!("s3://{SRC_BUCKET}/{p}");
+    let r = g
+        .via(&proxy)
+        .s3cp(&[
+            "mv",
+            "-r",
+            "--dry-run",
+            &prefix,
+            &format!("s3://{DST_BUCKET}/{p}"),
+        ])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    assert!(r.stdout.contains("would move "), "{r}");
+    assert!(exists(&client, SRC_BUCKET, &format!("{p}src")).await);
+    let before = proxy.requests().len();
+    let r = g
+        .via(&proxy)
+        .s3cp(&["mv", "-r", &prefix, &format!("{prefix}sub/")])
+        .await;
+    assert_eq!(r.code, 2, "{r}");
+    assert!(r.stderr.contains("inside the source prefix"), "{r}");
+    assert_eq!(proxy.requests().len(), before, "nothing sent");
 }
 
 /// The ETag of `bucket/key`, as S3 gives it (quoted).
@@ -422,4 +447,96 @@ async fn per_key_delete_errors_are_reported_per_key() {
     let summary = lines.last().unwrap();
     assert_eq!(summary["deleted"], 1, "{summary}");
     assert_eq!(summary["kept"], 2, "{summary}");
+}
+
+/// A streamed move from Garage to moto deletes only the sources whose
+/// copies are proved: an object with an MD5 ETag goes; a multipart one
+/// without a checksum, which nothing proves, is kept (`not_proved`).
+#[tokio::test]
+async fn a_streamed_move_deletes_only_proved_sources() {
+    let (g, m) = (garage().await, moto().await);
+    let client = g.client();
+    let p = unique("mv-stream");
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}in/plain"),
+        random_bytes(5000),
+    )
+    .await;
+    parts_source(&client, &format!("{p}base-"), &format!("{p}in/parts"), 2).await;
+    // moto, with Garage's keys (moto takes any).
+    let to_moto = Server {
+        endpoint: m.endpoint.clone(),
+        ..g.clone()
+    };
+    let r = to_moto
+        .s3cp(&[
+            "mv",
+            "--source-endpoint-url",
+            &g.endpoint,
+            "-r",
+            "--json",
+            &format!("s3://{SRC_BUCKET}/{p}in/"),
+            &format!("s3://{DST_BUCKET}/{p}out/"),
+        ])
+        .await;
+    assert_eq!(r.code, 1, "{r}");
+    let lines = r.json_lines();
+    let of = |name: &str| {
+        lines
+            .iter()
+            .find(|l| l["src"] == format!("s3://{SRC_BUCKET}/{p}in/{name}"))
+            .unwrap_or_else(|| panic!("no line for {name}: {r}"))
+            .clone()
+    };
+    assert_eq!(of("plain")["method"], "stream");
+    assert_eq!(of("plain")["source_deleted"], true, "{}", of("plain"));
+    assert_eq!(of("parts")["kept_reason"], "not_proved", "{}", of("parts"));
+    assert!(!exists(&client, SRC_BUCKET, &format!("{p}in/plain")).await);
+    assert!(exists(&client, SRC_BUCKET, &format!("{p}in/parts")).await);
+}
+
+/// Ctrl-C during a bulk move: every object is at its source, or proved at
+/// its destination, never neither; the proved sources pending deletion
+/// are deleted before the run ends (exit 130).
+#[tokio::test]
+async fn ctrl_c_during_a_bulk_move_loses_nothing() {
+    let m = moto().await;
+    let client = m.client();
+    let p = unique("mv-ctrl-c");
+    let keys = put_many(&client, &format!("{p}in/"), 40).await;
+    let proxy = Proxy::start(&m.endpoint).await;
+    let held = proxy.hold("CopyObject", 20);
+    let child = m.via(&proxy).spawn(&[
+        "mv",
+        "-r",
+        "--json",
+        "--concurrency",
+        "4",
+        &format!("s3://{SRC_BUCKET}/{p}in/"),
+        &format!("s3://{DST_BUCKET}/{p}out/"),
+    ]);
+    held.arrived().await;
+    interrupt(&child);
+    held.release();
+    let r = child.wait().await;
+    assert_eq!(r.code, 130, "{r}");
+    let mut at_source = 0;
+    for key in &keys {
+        let name = key.rsplit('/').next().unwrap();
+        let src = exists(&client, SRC_BUCKET, key).await;
+        let dst_key = format!("{p}out/{name}");
+        let dst = exists(&client, DST_BUCKET, &dst_key).await;
+        assert!(src || dst, "{key} is nowhere");
+        if dst {
+            assert_eq!(
+                get_bytes(&client, DST_BUCKET, &dst_key).await,
+                key.clone().into_bytes()
+            );
+        }
+        at_source += usize::from(src);
+    }
+    assert!(at_source > 0, "Ctrl-C stopped nothing: {r}");
+    assert!(at_source < keys.len(), "nothing was moved: {r}");
 }
