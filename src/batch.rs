@@ -200,9 +200,23 @@ impl Batch<'_> {
             // The same names on two stores are two objects.
             false => Ok(()),
         };
+        // A move onto itself would delete what it copied (a manifest
+        // line; a single copy and -r are refused before any request).
+        let self_copy = match (deletes, self.engine.onto_itself(job)) {
+            (Some(_), true) => Err(anyhow::anyhow!(
+                "{} -> {}: a move onto itself would delete what it copied",
+                job.src,
+                job.dst
+            )),
+            _ => self_copy,
+        };
         if let Err(e) = self_copy {
             let failure = Failure::Usage(e);
-            let line = CopyLine::failed(job, self.opts, Status::Failed, &failure, self.dry_run);
+            let mut line = CopyLine::failed(job, self.opts, Status::Failed, &failure, self.dry_run);
+            if let Some(deletes) = deletes {
+                let why = "not copied: nothing was deleted";
+                line = line.moved(&kept(deletes, KeptReason::CopyFailed, why));
+            }
             self.printer.object(&line, Some(&failure));
             return Some((Status::Failed, 0, None, 0, false));
         }

@@ -324,31 +324,6 @@ impl Config {
             }),
             _ => None,
         };
-        // A moved object written under the prefix it is listed from would
-        // be listed again, and moved again.
-        if options.moving.is_some()
-            && args.bulk.recursive
-            && let (Some(src), Some(dst)) = (&args.src, &args.dst)
-            && let (Ok(s), Ok(d)) = (S3Uri::parse_source(src), S3Uri::parse_destination(dst))
-            && s.bucket == d.bucket
-            && d.key.starts_with(&s.key)
-            && d.key != s.key
-        {
-            bail!(
-                "s3cp mv -r {src} {dst}: the destination lies inside the source prefix, where \
-                 a moved object would be listed again; move to a prefix outside it"
-            );
-        }
-        if options.moving.is_some()
-            && let (Some(src), Some(dst)) = (&args.src, &args.dst)
-            && (src == dst || src.trim_end_matches('/') == dst.trim_end_matches('/'))
-        {
-            bail!(
-                "s3cp mv {src} {dst} names one object (or prefix) twice: a move onto itself \
-                 would delete what it copied; give another destination, or use s3cp {src} \
-                 {dst} with the flags that change it"
-            );
-        }
         let filters: Vec<Filter> = args
             .bulk
             .filters
@@ -422,6 +397,9 @@ impl Config {
             (None, Some(src), Some(dst)) => Mode::One(CopyJob::new(src, dst)?),
             _ => bail!("give SRC and DST, or --from-file FILE"),
         };
+        if options.moving.is_some() {
+            check_move(&mode)?;
+        }
         let connection = Connection::from_args(&cli.connection, &args.source)?;
         let rerun = rerun_command(&cli.argv, &connection, &|name| std::env::var(name).ok());
         // The same names on two stores are two objects: whether they are
@@ -462,6 +440,35 @@ impl Config {
             output: Output::from(cli),
             warnings,
         })
+    }
+}
+
+/// `s3cp mv`: refused (exit 2) where a move would delete what it copied
+/// or move it again. One object onto itself (as resolved: a destination
+/// ending in `/` takes the source's name); a prefix onto itself, inside
+/// itself or onto a prefix that holds it, where a moved object's new key
+/// is one the listing gives (or gave) as a source. The same names on two
+/// stores are two objects, but which stores the run reaches is not known
+/// yet: refused there too, as the safe side.
+fn check_move(mode: &Mode) -> anyhow::Result<()> {
+    match mode {
+        Mode::One(job) if job.onto_itself() => bail!(
+            "s3cp mv {} {}: a move onto itself would delete what it copied; give another \
+             destination (to change the object in place, copy it onto itself with s3cp)",
+            job.src,
+            job.dst
+        ),
+        Mode::Recursive { src, dst, .. }
+            if src.bucket == dst.bucket
+                && (dst.key.starts_with(&src.key) || src.key.starts_with(&dst.key)) =>
+        {
+            bail!(
+                "s3cp mv -r {src} {dst}: one prefix holds the other, so a moved object would \
+                 be listed again (or written over a source not moved yet); move to a prefix \
+                 outside {src}"
+            )
+        }
+        _ => Ok(()),
     }
 }
 

@@ -542,6 +542,15 @@ impl Printer {
         {
             self.stderr(&error_text(f));
         }
+        // A move whose copy completed and whose source was kept failed its
+        // move: said where failures are, with -q and --only-show-errors
+        // too.
+        if line.status == Status::Copied
+            && line.kept_reason.is_some()
+            && let Some(e) = &line.error
+        {
+            self.stderr(&format!("s3cp: error: {}", e.message));
+        }
         if self.json {
             self.stdout(&serde_json::to_string(line).expect("serializable"));
             return;
@@ -597,7 +606,7 @@ impl Printer {
                 "copied {} -> {} ({what}), source kept: {}",
                 line.src,
                 line.dst,
-                line.error.as_ref().map_or("", |e| e.message.as_str())
+                line.kept_reason.unwrap_or_default()
             ),
             Status::Planned if line.source_deleted.is_some() && !self.bulk => format!(
                 "would move {} -> {} ({what}, {} requests and the source's conditional delete); \

@@ -149,9 +149,19 @@ async fn mv_dry_run_deletes_nothing_and_a_move_onto_itself_is_refused() {
     assert!(writes.is_empty(), "{writes:?}");
     assert!(exists(&client, SRC_BUCKET, &format!("{p}src")).await);
 
-    let r = g.via(&proxy).s3cp(&["mv", &src, &src]).await;
-    assert_eq!(r.code, 2, "{r}");
-    assert!(r.stderr.contains("would delete what it copied"), "{r}");
+    let before = proxy.requests().len();
+    // Onto itself as written, and as resolved (a destination ending in
+    // '/' takes the source's name), with a flag that changes the object:
+    // the copy is allowed, its delete would lose the object.
+    for dst in [src.clone(), format!("s3://{SRC_BUCKET}/{p}")] {
+        let r = g
+            .via(&proxy)
+            .s3cp(&["mv", "--storage-class", "STANDARD_IA", &src, &dst])
+            .await;
+        assert_eq!(r.code, 2, "{r}");
+        assert!(r.stderr.contains("would delete what it copied"), "{r}");
+    }
+    assert_eq!(proxy.requests().len(), before, "nothing sent");
 
     // A bulk dry run says each move; a destination inside the source
     // prefix is refused, before any request.
@@ -170,12 +180,14 @@ async fn mv_dry_run_deletes_nothing_and_a_move_onto_itself_is_refused() {
     assert!(r.stdout.contains("would move "), "{r}");
     assert!(exists(&client, SRC_BUCKET, &format!("{p}src")).await);
     let before = proxy.requests().len();
-    let r = g
-        .via(&proxy)
-        .s3cp(&["mv", "-r", &prefix, &format!("{prefix}sub/")])
-        .await;
-    assert_eq!(r.code, 2, "{r}");
-    assert!(r.stderr.contains("inside the source prefix"), "{r}");
+    // Inside, onto, and holding the source prefix.
+    let parent = format!("s3://{SRC_BUCKET}/{}", p.trim_end_matches('/'));
+    let parent = &parent[..parent.rfind('/').unwrap() + 1];
+    for dst in [format!("{prefix}sub/"), prefix.clone(), parent.to_owned()] {
+        let r = g.via(&proxy).s3cp(&["mv", "-r", &prefix, &dst]).await;
+        assert_eq!(r.code, 2, "{dst}: {r}");
+        assert!(r.stderr.contains("one prefix holds the other"), "{r}");
+    }
     assert_eq!(proxy.requests().len(), before, "nothing sent");
 }
 
@@ -288,6 +300,11 @@ async fn an_unproved_copy_keeps_its_source_unless_verify_proves_it() {
         format!("s3://{SRC_BUCKET}/{p}src"),
         format!("s3://{DST_BUCKET}/{p}dst"),
     );
+    // -q prints no line, but a kept source is a failure: said on stderr.
+    let r = g.s3cp(&["mv", "-q", &src, &dst]).await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stdout.is_empty(), "{r}");
+    assert!(r.stderr.contains("the source is kept"), "{r}");
     let r = g.s3cp(&["mv", "--json", &src, &dst]).await;
     assert_eq!(r.code, 1, "{r}");
     let v = r.json();

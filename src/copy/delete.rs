@@ -66,6 +66,15 @@ impl KeptReason {
 /// Whether the source of `copied` may be deleted: only a copy proved to
 /// hold its bytes. Pure.
 pub fn may_delete(copied: &Copied) -> Result<(), Kept> {
+    // An empty If-Match may read as no condition at all.
+    if copied.source_etag.is_empty() {
+        return Err(Kept {
+            reason: KeptReason::NotProved,
+            why: "the source's ETag is not known, so its delete could not be conditional on \
+                  it: the source is kept"
+                .to_owned(),
+        });
+    }
     match copied.verified {
         Some(_) => Ok(()),
         None => Err(Kept {
