@@ -248,14 +248,25 @@ async fn a_versioned_source_keeps_its_version_unless_delete_version() {
         }
     };
     let p = unique("mv-versions");
-    for (case, flags) in [("marker", &[][..]), ("version", &["--delete-version"][..])] {
+    for (case, flags) in [
+        ("marker", &[][..]),
+        ("version", &["--delete-version"][..]),
+        // Listed, not HEADed: the version copied must still be the one
+        // deleted.
+        ("listed", &["--delete-version", "-r"][..]),
+    ] {
         let key = format!("{p}{case}");
+        // The listed case moves a prefix holding one object.
+        let object = match case {
+            "listed" => format!("{key}/obj"),
+            _ => key.clone(),
+        };
         let mut ids = Vec::new();
         for n in [10, 20] {
             let out = client
                 .put_object()
                 .bucket(bucket)
-                .key(&key)
+                .key(&object)
                 .body(random_bytes(n).into())
                 .send()
                 .await
@@ -264,12 +275,20 @@ async fn a_versioned_source_keeps_its_version_unless_delete_version() {
         }
         let mut args = vec!["mv", "--json"];
         args.extend(flags);
-        let (src, dst) = (
-            format!("s3://{bucket}/{key}"),
-            format!("s3://{DST_BUCKET}/{key}"),
-        );
+        let (src, dst) = match case {
+            "listed" => (
+                format!("s3://{bucket}/{key}/"),
+                format!("s3://{DST_BUCKET}/{key}/"),
+            ),
+            _ => (
+                format!("s3://{bucket}/{key}"),
+                format!("s3://{DST_BUCKET}/{key}"),
+            ),
+        };
         args.extend([src.as_str(), dst.as_str()]);
-        let v = m.s3cp(&args).await.json_ok();
+        let r = m.s3cp(&args).await;
+        assert_eq!(r.code, 0, "{r}");
+        let v = r.json_lines()[0].clone();
         assert_eq!(v["source_deleted"], true, "{v}");
         assert_eq!(v["source_version_id"], ids[1].as_str(), "{v}");
         let (left, markers) = versions(key.clone()).await;
@@ -279,8 +298,12 @@ async fn a_versioned_source_keeps_its_version_unless_delete_version() {
                 assert_eq!(left.len(), 2, "both versions stay: {left:?}");
             }
             _ => {
-                assert_eq!(markers, 0, "no delete marker");
-                assert_eq!(left, [ids[0].clone()], "only the copied version went");
+                assert_eq!(markers, 0, "{case}: no delete marker");
+                assert_eq!(
+                    left,
+                    [ids[0].clone()],
+                    "{case}: only the copied version went"
+                );
             }
         }
     }
