@@ -126,35 +126,46 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
         verbose: output.verbose > 0,
         bulk: false,
     };
-    let config = match Command::from_cli(&cli) {
-        Ok(Command::Copy(c)) => c,
-        Ok(Command::Uploads(command)) => {
-            if let Err(e) = check_profiles(&command.connection).await {
-                let failure = Failure::Usage(e);
-                printer.run_failure(&failure);
-                return failure.exit();
-            }
-            let counter = client::RequestCounter::default();
-            let client::Store {
-                client, endpoint, ..
-            } = client::build_store(&command.connection, &counter).await;
-            let cancel = CancellationToken::new();
-            let work = uploads::run(&client, &command, printer, &cancel, &endpoint);
-            return until_interrupted(work, shutdown, &cancel).await;
-        }
-        Err(e) => {
-            let failure = Failure::Usage(e);
-            printer.run_failure(&failure);
-            return failure.exit();
-        }
-    };
+    match Command::from_cli(&cli) {
+        Ok(Command::Copy(config)) => copy_run(&config, printer, shutdown).await,
+        Ok(Command::Uploads(command)) => uploads_run(&command, printer, shutdown).await,
+        Err(e) => usage(printer, e),
+    }
+}
+
+/// A usage error of the whole run: said, and its exit code (2).
+fn usage(printer: Printer, e: anyhow::Error) -> Exit {
+    let failure = Failure::Usage(e);
+    printer.run_failure(&failure);
+    failure.exit()
+}
+
+/// `s3cp uploads list|abort`.
+async fn uploads_run(
+    command: &config::Uploads,
+    printer: Printer,
+    shutdown: impl Future<Output = ()>,
+) -> Exit {
+    if let Err(e) = check_profiles(&command.connection).await {
+        return usage(printer, e);
+    }
+    let counter = client::RequestCounter::default();
+    let client::Store {
+        client, endpoint, ..
+    } = client::build_store(&command.connection, &counter).await;
+    let cancel = CancellationToken::new();
+    let work = uploads::run(&client, command, printer, &cancel, &endpoint);
+    until_interrupted(work, shutdown, &cancel).await
+}
+
+/// A copy (or move) run: its stores and what is refused once they are
+/// known, then the engine, and the one copy, listing or manifest.
+async fn copy_run(config: &Config, printer: Printer, shutdown: impl Future<Output = ()>) -> Exit {
     for warning in &config.warnings {
         tracing::warn!("{warning}");
     }
     if let Err(e) = check_profiles(&config.connection).await {
-        let failure = Failure::Usage(e);
-        printer.run_failure(&failure);
-        return failure.exit();
+        return usage(printer, e);
     }
     let counter = client::RequestCounter::default();
     let store = client::build_store(&config.connection, &counter).await;
@@ -167,20 +178,15 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
     let same_store = source_store.as_ref().is_none_or(|s| s.same_as(&store));
     // One store after all (a --source-profile with the same endpoint): a
     // copy onto itself must change something.
-    let one_store_check = match config.connection.source_differs() && same_store {
-        true => config.mode.check_self_copy(&config.options),
-        false => Ok(()),
-    };
-    if let Err(e) = one_store_check {
-        let failure = Failure::Usage(e);
-        printer.run_failure(&failure);
-        return failure.exit();
+    if config.connection.source_differs()
+        && same_store
+        && let Err(e) = config.mode.check_self_copy(&config.options)
+    {
+        return usage(printer, e);
     }
     // --copy-mode server between two stores: refused before any request.
     if let Err(e) = config.copy_mode.streams(same_store) {
-        let failure = Failure::Usage(anyhow::anyhow!(e));
-        printer.run_failure(&failure);
-        return failure.exit();
+        return usage(printer, anyhow::anyhow!(e));
     }
     let endpoint = store.endpoint.clone();
     let source_endpoint = source_store
@@ -191,30 +197,9 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
         source_store.as_ref().unwrap_or(&store).url.as_deref(),
         store.url.as_deref(),
     ));
-    // A bulk run resumes each object that has a journal and copies the
-    // rest; --resume insists only that there is something to resume.
-    let resume = match (&config.mode, config.resume) {
-        (Mode::One(_), resume) => resume,
-        (mode, journal::Resume::Required) => {
-            let under = |prefix: &uri::S3Uri, uri: &str| uri.starts_with(&prefix.to_string());
-            let any = match mode {
-                Mode::Recursive { src, dst, .. } => {
-                    journals.any(|s, d| under(src, s) && under(dst, d))
-                }
-                _ => journals.any(|_, _| true),
-            };
-            if !any {
-                let failure = Failure::Usage(anyhow::Error::new(error::NothingToResume(format!(
-                    "--resume: no copy of this run was interrupted (no journal of it in \
-                         {}): run without --resume",
-                    journal::dir().display()
-                ))));
-                printer.run_failure(&failure);
-                return failure.exit();
-            }
-            journal::Resume::Auto
-        }
-        (_, resume) => resume,
+    let resume = match run_resume(config, &journals) {
+        Ok(resume) => resume,
+        Err(e) => return usage(printer, e),
     };
     // Every bucket's requests go to its region: given by --source-region /
     // --region, else learned from S3's first redirect (one client per
@@ -263,11 +248,11 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
         endpoint: &endpoint,
         stop: &stop,
     };
-    let progress = show_progress(&config);
+    let progress = show_progress(config);
     let cancel = CancellationToken::new();
     let work = async {
         match &config.mode {
-            Mode::One(job) => one(&engine, &config, job, printer, progress, &cancel).await,
+            Mode::One(job) => one(&engine, config, job, printer, progress, &cancel).await,
             Mode::Recursive { src, dst, filters } => {
                 let listing = Listing {
                     src: src.clone(),
@@ -293,53 +278,80 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
                     }
                     None => items.right_stream(),
                 };
-                // What a run that selects nothing says it looked at.
-                let left = match (filters.given(), config.bulk.shard) {
-                    (Some(f), Some(s)) => {
-                        format!(
-                            "the filters {f} and --shard {}/{} left none",
-                            s.index + 1,
-                            s.count
-                        )
-                    }
-                    (Some(f), None) => format!("the filters {f} left none"),
-                    (None, Some(s)) => format!("--shard {}/{} left none", s.index + 1, s.count),
-                    (None, None) => {
-                        "the listing found none (keys are case-sensitive: check the prefix)"
-                            .to_owned()
-                    }
-                };
-                let nothing = format!("no object under {src} to copy: {left}");
+                let nothing = nothing_listed(src, filters, config.bulk.shard);
                 many(
-                    &engine, &config, items, printer, progress, &counter, &cancel, &nothing,
+                    &engine, config, items, printer, progress, &counter, &cancel, &nothing,
                 )
                 .await
             }
             Mode::Manifest(path) => match select::read_manifest(path, config.bulk.shard).await {
                 Ok(items) => {
-                    let shard = match config.bulk.shard {
-                        Some(s) => format!(" in --shard {}/{}", s.index + 1, s.count),
-                        None => String::new(),
-                    };
-                    let manifest = match path.as_str() {
-                        "-" => "the manifest on standard input".to_owned(),
-                        path => format!("the manifest {path}"),
-                    };
-                    let nothing = format!("{manifest} lists no object to copy{shard}");
+                    let nothing = nothing_in_manifest(path, config.bulk.shard);
                     many(
-                        &engine, &config, items, printer, progress, &counter, &cancel, &nothing,
+                        &engine, config, items, printer, progress, &counter, &cancel, &nothing,
                     )
                     .await
                 }
-                Err(e) => {
-                    let failure = Failure::Usage(e);
-                    printer.run_failure(&failure);
-                    failure.exit()
-                }
+                Err(e) => usage(printer, e),
             },
         }
     };
     until_interrupted(work, shutdown, &cancel).await
+}
+
+/// What the run does with interrupted copies' journals. A bulk run resumes
+/// each object that has one and copies the rest; `--resume` insists only
+/// that there is something to resume (a journal under the two prefixes;
+/// any of these stores' for a manifest), else bad input.
+fn run_resume(config: &Config, journals: &journal::Journals) -> anyhow::Result<journal::Resume> {
+    let (mode, resume) = (&config.mode, config.resume);
+    if matches!(mode, Mode::One(_)) || resume != journal::Resume::Required {
+        return Ok(resume);
+    }
+    let under = |prefix: &uri::S3Uri, uri: &str| uri.starts_with(&prefix.to_string());
+    let any = match mode {
+        Mode::Recursive { src, dst, .. } => journals.any(|s, d| under(src, s) && under(dst, d)),
+        _ => journals.any(|_, _| true),
+    };
+    match any {
+        true => Ok(journal::Resume::Auto),
+        false => Err(anyhow::Error::new(error::NothingToResume(format!(
+            "--resume: no copy of this run was interrupted (no journal of it in {}): run \
+             without --resume",
+            journal::dir().display()
+        )))),
+    }
+}
+
+/// What a recursive run that selects nothing says it looked at.
+fn nothing_listed(
+    src: &uri::S3Uri,
+    filters: &select::Filters,
+    shard: Option<select::Shard>,
+) -> String {
+    let shard_text = |s: select::Shard| format!("--shard {}/{}", s.index + 1, s.count);
+    let left = match (filters.given(), shard) {
+        (Some(f), Some(s)) => format!("the filters {f} and {} left none", shard_text(s)),
+        (Some(f), None) => format!("the filters {f} left none"),
+        (None, Some(s)) => format!("{} left none", shard_text(s)),
+        (None, None) => {
+            "the listing found none (keys are case-sensitive: check the prefix)".to_owned()
+        }
+    };
+    format!("no object under {src} to copy: {left}")
+}
+
+/// What a manifest run that selects nothing says.
+fn nothing_in_manifest(path: &str, shard: Option<select::Shard>) -> String {
+    let shard = match shard {
+        Some(s) => format!(" in --shard {}/{}", s.index + 1, s.count),
+        None => String::new(),
+    };
+    let manifest = match path {
+        "-" => "the manifest on standard input".to_owned(),
+        path => format!("the manifest {path}"),
+    };
+    format!("{manifest} lists no object to copy{shard}")
 }
 
 /// The profiles the flags name exist (exit 2 before any request if not).
