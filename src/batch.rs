@@ -15,7 +15,7 @@ use futures::{Stream, StreamExt};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Bulk;
-use crate::copy::{Engine, Kept, KeptReason, Outcome, SourceFate, may_delete};
+use crate::copy::{Engine, KeptReason, Outcome, SourceFate, may_delete};
 use crate::deletes::Deletes;
 use crate::error::{Failure, S3Error};
 use crate::options::CopyOptions;
@@ -373,8 +373,5 @@ fn stopped(e: &anyhow::Error) -> bool {
 /// A move's source kept without a delete: counted, and its fate.
 fn kept(deletes: &Deletes<'_>, reason: KeptReason, why: &str) -> SourceFate {
     deletes.kept(reason);
-    SourceFate::Kept(Kept {
-        reason,
-        why: why.to_owned(),
-    })
+    SourceFate::kept(reason, why)
 }

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 
-use crate::copy::{Copied, Engine, Kept, KeptReason, SourceFate};
+use crate::copy::{Copied, Engine, KeptReason, SourceFate, version_to_delete};
 use crate::error::S3Error;
 use crate::job::CopyJob;
 use crate::options::CopyOptions;
@@ -117,10 +117,7 @@ impl<'a> Deletes<'a> {
         };
         let bucket = first.job.src.bucket.clone();
         let delete_version = self.opts.moving.is_some_and(|m| m.delete_version);
-        let version = |p: &Pending| match delete_version {
-            true => p.copied.source_version_id.clone(),
-            false => None,
-        };
+        let version = |p: &Pending| version_to_delete(&p.copied, self.opts).map(str::to_owned);
         let objects: Vec<ObjectIdentifier> = batch
             .iter()
             .map(|p| {
@@ -191,13 +188,13 @@ impl<'a> Deletes<'a> {
                             (Some(marker), None) => SourceFate::Deleted {
                                 marker: *marker && !delete_version,
                             },
-                            (None, None) => SourceFate::Kept(Kept {
-                                reason: KeptReason::DeleteFailed,
-                                why: format!(
+                            (None, None) => SourceFate::kept(
+                                KeptReason::DeleteFailed,
+                                format!(
                                     "DeleteObjects did not say what became of {}: it is kept",
                                     p.job.src
                                 ),
-                            }),
+                            ),
                         }
                     })
                     .collect()
@@ -207,10 +204,10 @@ impl<'a> Deletes<'a> {
                 batch
                     .iter()
                     .map(|p| {
-                        SourceFate::Kept(Kept {
-                            reason: KeptReason::DeleteFailed,
-                            why: format!("cannot delete {}: {e}", p.job.src),
-                        })
+                        SourceFate::kept(
+                            KeptReason::DeleteFailed,
+                            format!("cannot delete {}: {e}", p.job.src),
+                        )
                     })
                     .collect()
             }
@@ -248,19 +245,13 @@ fn version_of(version: Option<&str>, delete_version: bool) -> Option<String> {
 /// A key DeleteObjects refused: a source replaced since it was copied
 /// (PreconditionFailed), or another error.
 fn kept_by(job: &CopyJob, code: &str, message: &str) -> SourceFate {
-    SourceFate::Kept(match code {
-        "PreconditionFailed" => Kept {
-            reason: KeptReason::SourceChanged,
-            why: format!(
-                "{} changed since it was copied: it is kept, and {} holds what was copied",
-                job.src, job.dst
-            ),
-        },
-        _ => Kept {
-            reason: KeptReason::DeleteFailed,
-            why: format!("cannot delete {}: {code}: {message}", job.src),
-        },
-    })
+    match code {
+        "PreconditionFailed" => SourceFate::source_changed(job),
+        _ => SourceFate::kept(
+            KeptReason::DeleteFailed,
+            format!("cannot delete {}: {code}: {message}", job.src),
+        ),
+    }
 }
 
 /// `batch` cut in requests of at most [`BATCH`] keys.

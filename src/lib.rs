@@ -425,10 +425,10 @@ async fn one(
         Ok(Outcome::Skipped(skipped)) => {
             let mut line = CopyLine::skipped(job, &config.options, &skipped, dry_run);
             if config.options.moving.is_some() {
-                line = line.moved(&copy::SourceFate::Kept(copy::Kept {
-                    reason: copy::KeptReason::Skipped,
-                    why: "the copy was skipped".to_owned(),
-                }));
+                line = line.moved(&copy::SourceFate::kept(
+                    copy::KeptReason::Skipped,
+                    "the copy was skipped",
+                ));
             }
             shown.object(&line, None);
             Exit::Copied
@@ -467,10 +467,10 @@ async fn one(
                 dry_run,
             );
             if config.options.moving.is_some() {
-                line = line.moved(&copy::SourceFate::Kept(copy::Kept {
-                    reason: copy::KeptReason::CopyFailed,
-                    why: "the copy failed: nothing was deleted".to_owned(),
-                }));
+                line = line.moved(&copy::SourceFate::kept(
+                    copy::KeptReason::CopyFailed,
+                    "the copy failed: nothing was deleted",
+                ));
             }
             printer.object(&line, Some(&failure));
             failure.exit()

@@ -36,6 +36,38 @@ pub struct Kept {
     pub why: String,
 }
 
+impl SourceFate {
+    /// A source kept for `reason`, with `why`.
+    pub fn kept(reason: KeptReason, why: impl Into<String>) -> Self {
+        SourceFate::Kept(Kept {
+            reason,
+            why: why.into(),
+        })
+    }
+
+    /// A source whose conditional delete was refused: replaced since it
+    /// was copied (DeleteObject's 412, DeleteObjects' per-key
+    /// PreconditionFailed).
+    pub fn source_changed(job: &CopyJob) -> Self {
+        Self::kept(
+            KeptReason::SourceChanged,
+            format!(
+                "{} changed since it was copied: it is kept, and {} holds what was copied",
+                job.src, job.dst
+            ),
+        )
+    }
+}
+
+/// The version a move's delete names: the copied one under
+/// `--delete-version`, else none (a delete marker in a versioned bucket).
+pub fn version_to_delete<'c>(copied: &'c Copied, opts: &CopyOptions) -> Option<&'c str> {
+    match opts.moving.is_some_and(|m| m.delete_version) {
+        true => copied.source_version_id.as_deref(),
+        false => None,
+    }
+}
+
 /// Why a move's source was kept (the `kept_reason` of its line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeptReason {
@@ -107,10 +139,7 @@ impl Engine<'_> {
         if let Err(kept) = may_delete(copied) {
             return SourceFate::Kept(kept);
         }
-        let version = match opts.moving.is_some_and(|m| m.delete_version) {
-            true => copied.source_version_id.as_deref(),
-            false => None,
-        };
+        let version = version_to_delete(copied, opts);
         let etag = copied.source_etag.as_str();
         let sent = self
             .send_src(&job.src.bucket, |c| {
@@ -133,22 +162,13 @@ impl Engine<'_> {
             Err(err) => {
                 let e = S3Error::from_sdk("DeleteObject", &err);
                 tracing::info!("delete of {} (If-Match {etag}): {e}", job.src);
-                SourceFate::Kept(
-                    match e.status == Some(412) || e.is_code("PreconditionFailed") {
-                        true => Kept {
-                            reason: KeptReason::SourceChanged,
-                            why: format!(
-                                "{} changed since it was copied (it is no longer ETag {etag}): it \
-                             is kept, and {} holds what was copied",
-                                job.src, job.dst
-                            ),
-                        },
-                        false => Kept {
-                            reason: KeptReason::DeleteFailed,
-                            why: format!("cannot delete {}: {e}", job.src),
-                        },
-                    },
-                )
+                match e.status == Some(412) || e.is_code("PreconditionFailed") {
+                    true => SourceFate::source_changed(job),
+                    false => SourceFate::kept(
+                        KeptReason::DeleteFailed,
+                        format!("cannot delete {}: {e}", job.src),
+                    ),
+                }
             }
         }
     }

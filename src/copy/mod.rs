@@ -34,7 +34,7 @@ mod stream;
 pub use skip::{Outcome, Skipped};
 pub use stream::Buffers;
 
-pub use delete::{Kept, KeptReason, SourceFate, may_delete};
+pub use delete::{Kept, KeptReason, SourceFate, may_delete, version_to_delete};
 use prepare::{Gathered, Plan};
 use stream::Transfer;
 

@@ -520,20 +520,48 @@ impl Engine<'_> {
     /// even that fails, the user is told exactly which upload to remove,
     /// since s3cp must not leave one behind silently.
     pub(super) async fn abort_upload(&self, job: &CopyJob, opts: &CopyOptions, upload_id: &str) {
-        let client = self.regions.client_for(&job.dst.bucket);
-        let req = request::abort_multipart_upload(&client, job, opts, upload_id);
-        match self.send(req.send()).await {
+        if let Err(e) = self.abort_sent(job, opts, upload_id, false).await {
+            tracing::error!(
+                "could not abort multipart upload {upload_id} of {} ({e}); remove it with {}",
+                job.dst,
+                abort_command(job, upload_id)
+            );
+        }
+    }
+
+    /// AbortMultipartUpload of `upload_id`; an upload gone already counts
+    /// as aborted. `routed`: through [`Engine::send_to`], which learns the
+    /// bucket's region (an abort that is a run's first request to it);
+    /// else to the region known, within the budget, even once the run has
+    /// stopped early (an upload of this run is never left for that).
+    pub(super) async fn abort_sent(
+        &self,
+        job: &CopyJob,
+        opts: &CopyOptions,
+        upload_id: &str,
+        routed: bool,
+    ) -> Result<(), S3Error> {
+        let sent = match routed {
+            true => {
+                self.send_to(&job.dst.bucket, |c| {
+                    request::abort_multipart_upload(c, job, opts, upload_id).send()
+                })
+                .await
+            }
+            false => {
+                let client = self.regions.client_for(&job.dst.bucket);
+                let req = request::abort_multipart_upload(&client, job, opts, upload_id);
+                self.send(req.send()).await
+            }
+        };
+        match sent {
             Ok(_) => tracing::info!("aborted multipart upload {upload_id}"),
             Err(err) if S3Error::from_sdk("", &err).is_code("NoSuchUpload") => {
                 tracing::info!("multipart upload {upload_id} is already gone")
             }
-            Err(err) => tracing::error!(
-                "could not abort multipart upload {upload_id} of {} ({}); remove it with {}",
-                job.dst,
-                S3Error::from_sdk("AbortMultipartUpload", &err),
-                abort_command(job, upload_id)
-            ),
+            Err(err) => return Err(S3Error::from_sdk("AbortMultipartUpload", &err)),
         }
+        Ok(())
     }
 }
 

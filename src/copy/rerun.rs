@@ -190,30 +190,14 @@ impl Engine<'_> {
         entry: &journal::Entry,
     ) -> anyhow::Result<u64> {
         let id = &entry.upload_id;
-        let aborted = self
-            .send_to(&job.dst.bucket, |c| {
-                request::abort_multipart_upload(c, job, opts, id).send()
-            })
-            .await;
-        match aborted {
-            Ok(_) => tracing::info!("aborted multipart upload {id}"),
-            Err(err) if S3Error::from_sdk("", &err).is_code("NoSuchUpload") => {
-                tracing::info!("multipart upload {id} is already gone")
-            }
-            Err(err) => {
-                return Err(
-                    anyhow::Error::new(S3Error::from_sdk("AbortMultipartUpload", &err)).context(
-                        format!(
-                            "cannot abort upload {id} of the interrupted copy to {} before \
-                             copying afresh; nothing was written: remove it with {}, or run \
-                             again",
-                            job.dst,
-                            super::multipart::abort_command(job, id)
-                        ),
-                    ),
-                );
-            }
-        }
+        self.abort_sent(job, opts, id, true).await.map_err(|e| {
+            anyhow::Error::new(e).context(format!(
+                "cannot abort upload {id} of the interrupted copy to {} before copying afresh; \
+                 nothing was written: remove it with {}, or run again",
+                job.dst,
+                super::multipart::abort_command(job, id)
+            ))
+        })?;
         self.journals.remove(job);
         Ok(1)
     }
