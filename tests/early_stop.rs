@@ -7,23 +7,9 @@
 
 mod support;
 
-use aws_sdk_s3::Client;
-use futures::StreamExt;
 use serde_json::Value;
 use support::proxy::Proxy;
 use support::*;
-
-/// Puts `count` small objects under `prefix` in the source bucket, 64 at a
-/// time; returns their keys.
-async fn put_many(client: &Client, prefix: &str, count: usize) -> Vec<String> {
-    let keys: Vec<String> = (0..count).map(|i| format!("{prefix}k{i:05}")).collect();
-    futures::stream::iter(&keys)
-        .map(|key| async move { put(client, SRC_BUCKET, key, key.clone().into_bytes()).await })
-        .buffer_unordered(64)
-        .collect::<Vec<()>>()
-        .await;
-    keys
-}
 
 /// A manifest copying each key to the same key of `dst_bucket`.
 fn manifest(keys: &[String], dst_bucket: &str) -> String {

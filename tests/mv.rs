@@ -349,19 +349,6 @@ async fn an_unproved_copy_keeps_its_source_unless_verify_proves_it() {
     assert!(!exists(&client, SRC_BUCKET, &format!("{p}src")).await);
 }
 
-/// Puts `count` small objects under `prefix` in the source bucket, 64 at a
-/// time; returns their keys.
-async fn put_many(client: &aws_sdk_s3::Client, prefix: &str, count: usize) -> Vec<String> {
-    use futures::StreamExt;
-    let keys: Vec<String> = (0..count).map(|i| format!("{prefix}k{i:05}")).collect();
-    futures::stream::iter(&keys)
-        .map(|key| async move { put(client, SRC_BUCKET, key, key.clone().into_bytes()).await })
-        .buffer_unordered(64)
-        .collect::<Vec<()>>()
-        .await;
-    keys
-}
-
 /// A prefix of 2,000 objects moved: the requests are the listing, the
 /// copies and two DeleteObjects (each key with its ETag), not a delete per
 /// object; every source is gone and every destination there.
@@ -466,13 +453,7 @@ async fn per_key_delete_errors_are_reported_per_key() {
         .await;
     assert_eq!(r.code, 1, "{r}");
     let lines = r.json_lines();
-    let of = |key: &str| {
-        lines
-            .iter()
-            .find(|l| l["src"] == format!("s3://{SRC_BUCKET}/{key}"))
-            .unwrap_or_else(|| panic!("no line for {key}: {r}"))
-            .clone()
-    };
+    let of = |key: &str| line_for_src(&lines, &format!("s3://{SRC_BUCKET}/{key}"));
     assert_eq!(of(&keys[0])["source_deleted"], true);
     let changed = of(&keys[1]);
     assert_eq!(changed["status"], "copied", "{changed}");
@@ -523,13 +504,7 @@ async fn a_streamed_move_deletes_only_proved_sources() {
         .await;
     assert_eq!(r.code, 1, "{r}");
     let lines = r.json_lines();
-    let of = |name: &str| {
-        lines
-            .iter()
-            .find(|l| l["src"] == format!("s3://{SRC_BUCKET}/{p}in/{name}"))
-            .unwrap_or_else(|| panic!("no line for {name}: {r}"))
-            .clone()
-    };
+    let of = |name: &str| line_for_src(&lines, &format!("s3://{SRC_BUCKET}/{p}in/{name}"));
     assert_eq!(of("plain")["method"], "stream");
     assert_eq!(of("plain")["source_deleted"], true, "{}", of("plain"));
     assert_eq!(of("parts")["kept_reason"], "not_proved", "{}", of("parts"));

@@ -914,6 +914,28 @@ pub async fn tags(server: &Server, bucket: &str, key: &str) -> Vec<(String, Stri
     tags
 }
 
+/// Puts `count` small objects under `prefix` in the source bucket, 64 at a
+/// time, each holding its own key; returns their keys.
+pub async fn put_many(client: &Client, prefix: &str, count: usize) -> Vec<String> {
+    use futures::StreamExt;
+    let keys: Vec<String> = (0..count).map(|i| format!("{prefix}k{i:05}")).collect();
+    futures::stream::iter(&keys)
+        .map(|key| async move { put(client, SRC_BUCKET, key, key.clone().into_bytes()).await })
+        .buffer_unordered(64)
+        .collect::<Vec<()>>()
+        .await;
+    keys
+}
+
+/// The `copy` line of a bulk run's JSON Lines whose source is `src`.
+pub fn line_for_src(lines: &[serde_json::Value], src: &str) -> serde_json::Value {
+    lines
+        .iter()
+        .find(|l| l["type"] == "copy" && l["src"] == src)
+        .unwrap_or_else(|| panic!("no line for {src}: {lines:#?}"))
+        .clone()
+}
+
 /// The resume journals in a state directory (`S3CP_STATE_DIR`).
 pub fn journals(state: &tempfile::TempDir) -> Vec<String> {
     state_files(state)
