@@ -245,12 +245,24 @@ impl Batch<'_> {
             .await;
         match result {
             Ok(Outcome::Skipped(skipped)) => {
+                let done = Some((Status::Skipped, 0, None, 0, false));
                 let mut line = CopyLine::skipped(job, self.opts, &skipped, self.dry_run);
-                if let Some(deletes) = deletes {
-                    line = line.moved(&kept(deletes, KeptReason::Skipped, "the copy was skipped"));
-                }
+                // s3cp mv --skip-same: a destination the same in every
+                // respect compared lets its source go, in a batch.
+                line = match (deletes, skipped.same_source.clone(), self.dry_run) {
+                    (None, _, _) => line,
+                    (Some(_), Some(_), true) => line.moved(&SourceFate::WouldDelete),
+                    (Some(deletes), Some(source), false) => {
+                        drop(line);
+                        deletes.add_same(job.clone(), skipped, source).await;
+                        return done;
+                    }
+                    (Some(deletes), None, _) => {
+                        line.moved(&kept(deletes, KeptReason::Skipped, "the copy was skipped"))
+                    }
+                };
                 self.printer.object(&line, None);
-                Some((Status::Skipped, 0, None, 0, false))
+                done
             }
             Ok(Outcome::Copied(copied)) => {
                 let line = CopyLine::copied(job, self.opts, &copied);

@@ -18,7 +18,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 
-use crate::copy::{Copied, Engine, KeptReason, SourceFate, version_to_delete};
+use crate::copy::{
+    Copied, Engine, KeptReason, Skipped, SourceFate, SourceVersion, version_to_delete,
+};
 use crate::error::S3Error;
 use crate::job::CopyJob;
 use crate::options::CopyOptions;
@@ -31,7 +33,19 @@ pub const BATCH: usize = 1000;
 #[derive(Debug)]
 struct Pending {
     job: CopyJob,
-    copied: Copied,
+    /// The version deleted, by its ETag.
+    source: SourceVersion,
+    done: Done,
+}
+
+/// What was done with a pending source's object, for its line.
+#[derive(Debug)]
+enum Done {
+    /// Copied, and the copy proved.
+    Copied(Box<Copied>),
+    /// Not copied: `--skip-same` found its destination the same in every
+    /// respect it compares.
+    Same(Box<Skipped>),
 }
 
 /// The deletes of a bulk move, and what became of its sources.
@@ -75,10 +89,32 @@ impl<'a> Deletes<'a> {
     /// Queues the source of a proved copy; sends its bucket's batch when it
     /// is full. Its line is printed when its delete is answered.
     pub async fn add(&self, job: CopyJob, copied: Copied) {
+        let source = copied.source_version();
+        self.queue(Pending {
+            job,
+            source,
+            done: Done::Copied(Box::new(copied)),
+        })
+        .await;
+    }
+
+    /// Queues the source of an object `--skip-same` left alone because its
+    /// destination is the same in every respect it compares
+    /// (`skipped.same_source`).
+    pub async fn add_same(&self, job: CopyJob, skipped: Skipped, source: SourceVersion) {
+        self.queue(Pending {
+            job,
+            source,
+            done: Done::Same(Box::new(skipped)),
+        })
+        .await;
+    }
+
+    async fn queue(&self, p: Pending) {
         let full = {
             let mut pending = self.pending.lock().expect("pending deletes");
-            let batch = pending.entry(job.src.bucket.clone()).or_default();
-            batch.push(Pending { job, copied });
+            let batch = pending.entry(p.job.src.bucket.clone()).or_default();
+            batch.push(p);
             match batch.len() >= BATCH {
                 true => Some(std::mem::take(batch)),
                 false => None,
@@ -117,7 +153,7 @@ impl<'a> Deletes<'a> {
         };
         let bucket = first.job.src.bucket.clone();
         let delete_version = self.opts.moving.is_some_and(|m| m.delete_version);
-        let version = |p: &Pending| version_to_delete(&p.copied, self.opts).map(str::to_owned);
+        let version = |p: &Pending| version_to_delete(&p.source, self.opts).map(str::to_owned);
         let objects: Vec<ObjectIdentifier> = batch
             .iter()
             .map(|p| {
@@ -126,7 +162,7 @@ impl<'a> Deletes<'a> {
                 ObjectIdentifier::builder()
                     .key(&p.job.src.key)
                     .set_version_id(version(p))
-                    .e_tag(&p.copied.source_etag)
+                    .e_tag(&p.source.etag)
                     .build()
                     .expect("key set")
             })
@@ -221,7 +257,7 @@ impl<'a> Deletes<'a> {
             tracing::info!(
                 "delete of {} (If-Match {}): {fate:?}",
                 p.job.src,
-                p.copied.source_etag
+                p.source.etag
             );
             match fate {
                 SourceFate::Kept(k) => self.kept(k.reason),
@@ -229,7 +265,11 @@ impl<'a> Deletes<'a> {
                     self.deleted.fetch_add(1, Ordering::Relaxed);
                 }
             }
-            let line = CopyLine::copied(&p.job, self.opts, &p.copied).moved(fate);
+            let line = match &p.done {
+                Done::Copied(copied) => CopyLine::copied(&p.job, self.opts, copied),
+                Done::Same(skipped) => CopyLine::skipped(&p.job, self.opts, skipped, false),
+            };
+            let line = line.moved(fate);
             self.printer.object(&line, None);
         }
     }

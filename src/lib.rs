@@ -424,14 +424,28 @@ async fn one(
     match result {
         Ok(Outcome::Skipped(skipped)) => {
             let mut line = CopyLine::skipped(job, &config.options, &skipped, dry_run);
+            let mut exit = Exit::Copied;
+            // s3cp mv --skip-same: a destination the same in every respect
+            // compared lets its source go.
             if config.options.moving.is_some() {
-                line = line.moved(&copy::SourceFate::kept(
-                    copy::KeptReason::Skipped,
-                    "the copy was skipped",
-                ));
+                let fate = match &skipped.same_source {
+                    Some(same) => {
+                        engine
+                            .delete_same_source(job, same, dry_run, &config.options)
+                            .await
+                    }
+                    None => {
+                        copy::SourceFate::kept(copy::KeptReason::Skipped, "the copy was skipped")
+                    }
+                };
+                if matches!(&fate, copy::SourceFate::Kept(k) if k.reason != copy::KeptReason::Skipped)
+                {
+                    exit = Exit::CopyFailed;
+                }
+                line = line.moved(&fate);
             }
             shown.object(&line, None);
-            Exit::Copied
+            exit
         }
         Ok(Outcome::Copied(copied)) => {
             let mut line = CopyLine::copied(job, &config.options, &copied);

@@ -542,11 +542,13 @@ impl Printer {
         {
             self.stderr(&error_text(f));
         }
-        // A move whose copy completed and whose source was kept failed its
-        // move: said where failures are, with -q and --only-show-errors
-        // too.
-        if line.status == Status::Copied
-            && line.kept_reason.is_some()
+        // A move whose copy completed (or was not needed) and whose source
+        // was kept failed its move: said where failures are, with -q and
+        // --only-show-errors too.
+        if matches!(line.status, Status::Copied | Status::Skipped)
+            && line
+                .kept_reason
+                .is_some_and(|r| r != KeptReason::Skipped.name())
             && let Some(e) = &line.error
         {
             self.stderr(&format!("s3cp: error: {}", e.message));
@@ -622,11 +624,37 @@ impl Printer {
                 line.dst,
                 line.requests.unwrap_or(0)
             ),
+            // s3cp mv --skip-same: nothing to copy, the source deleted.
+            Status::Skipped if line.source_deleted.is_some() && line.kept_reason.is_none() => {
+                format!(
+                    "{} {} -> {} (nothing copied: the destination was already the same, by {}, \
+                     headers, metadata and tags; the source {})",
+                    if line.dry_run { "would move" } else { "moved" },
+                    line.src,
+                    line.dst,
+                    match line.verified_by {
+                        Some("checksum") => format!(
+                            "size and {} checksum",
+                            line.checksum.as_ref().map_or("checksum", |c| c.algorithm)
+                        ),
+                        _ => "size and ETag".to_owned(),
+                    },
+                    if line.dry_run {
+                        "would be deleted (--dry-run)"
+                    } else {
+                        "deleted"
+                    }
+                )
+            }
             Status::Skipped => format!(
-                "skipped {} -> {}: {}{}",
+                "skipped {} -> {}: {}{}{}",
                 line.src,
                 line.dst,
                 skipped_because(line),
+                match line.kept_reason {
+                    Some(reason) if reason != "skipped" => format!(", source kept: {reason}"),
+                    _ => String::new(),
+                },
                 if line.dry_run { " (--dry-run)" } else { "" }
             ),
             _ => format!(

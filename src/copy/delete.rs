@@ -59,11 +59,30 @@ impl SourceFate {
     }
 }
 
+/// The source version a move deletes, named by its ETag: the one copied,
+/// or (`--skip-same`) the one found the same at its destination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceVersion {
+    pub etag: String,
+    /// `None` on an unversioned bucket.
+    pub version_id: Option<String>,
+}
+
+impl Copied {
+    /// The source version that was copied.
+    pub fn source_version(&self) -> SourceVersion {
+        SourceVersion {
+            etag: self.source_etag.clone(),
+            version_id: self.source_version_id.clone(),
+        }
+    }
+}
+
 /// The version a move's delete names: the copied one under
 /// `--delete-version`, else none (a delete marker in a versioned bucket).
-pub fn version_to_delete<'c>(copied: &'c Copied, opts: &CopyOptions) -> Option<&'c str> {
+pub fn version_to_delete<'c>(source: &'c SourceVersion, opts: &CopyOptions) -> Option<&'c str> {
     match opts.moving.is_some_and(|m| m.delete_version) {
-        true => copied.source_version_id.as_deref(),
+        true => source.version_id.as_deref(),
         false => None,
     }
 }
@@ -139,8 +158,35 @@ impl Engine<'_> {
         if let Err(kept) = may_delete(copied) {
             return SourceFate::Kept(kept);
         }
-        let version = version_to_delete(copied, opts);
-        let etag = copied.source_etag.as_str();
+        self.delete_version(job, &copied.source_version(), opts)
+            .await
+    }
+
+    /// Deletes the source of a move whose destination `--skip-same` found
+    /// the same in every respect it compares ([`super::Skipped::same_source`]),
+    /// if it is still that version.
+    pub async fn delete_same_source(
+        &self,
+        job: &CopyJob,
+        same: &SourceVersion,
+        dry_run: bool,
+        opts: &CopyOptions,
+    ) -> SourceFate {
+        match dry_run {
+            true => SourceFate::WouldDelete,
+            false => self.delete_version(job, same, opts).await,
+        }
+    }
+
+    /// DeleteObject of `source`, conditional on its ETag (`If-Match`).
+    async fn delete_version(
+        &self,
+        job: &CopyJob,
+        source: &SourceVersion,
+        opts: &CopyOptions,
+    ) -> SourceFate {
+        let version = version_to_delete(source, opts);
+        let etag = source.etag.as_str();
         let sent = self
             .send_src(&job.src.bucket, |c| {
                 request::delete_source(c, &job.src, etag, version, opts).send()

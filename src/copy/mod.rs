@@ -34,7 +34,7 @@ mod stream;
 pub use skip::{Outcome, Skipped};
 pub use stream::Buffers;
 
-pub use delete::{Kept, KeptReason, SourceFate, may_delete, version_to_delete};
+pub use delete::{Kept, KeptReason, SourceFate, SourceVersion, may_delete, version_to_delete};
 use prepare::{Gathered, Plan};
 use stream::Transfer;
 
@@ -414,34 +414,50 @@ impl Engine<'_> {
     ) -> anyhow::Result<Vec<(String, String)>> {
         let req =
             |c: &aws_sdk_s3::Client| request::get_source_tagging(c, &job.src, source, opts).send();
-        match self.send_src(&job.src.bucket, req).await {
-            Ok(out) => Ok(out
-                .tag_set()
-                .iter()
-                .map(|t| (t.key().to_owned(), t.value().to_owned()))
-                .collect()),
-            Err(err) => {
-                let e = S3Error::from_sdk("GetObjectTagging", &err);
-                if e.is_code("NotImplemented") || e.status == Some(501) {
-                    tracing::info!(
-                        "the source store does not implement tagging ({}): copying without tags",
-                        e.code
-                    );
-                    return Ok(Vec::new());
-                }
-                let hint = if e.is_code("AccessDenied") {
-                    format!(
-                        "cannot read the tags of {}: a multipart copy needs the \
-                         s3:GetObjectTagging permission on the source to carry its tags; to \
-                         copy without them, give --tagging-directive REPLACE (with --tagging \
-                         to set new ones)",
-                        job.src
-                    )
-                } else {
-                    format!("cannot read the tags of {}", job.src)
-                };
-                Err(anyhow::Error::new(e).context(hint))
+        tags(self.send_src(&job.src.bucket, req).await).map_err(|e| {
+            let hint = if e.is_code("AccessDenied") {
+                format!(
+                    "cannot read the tags of {}: a multipart copy needs the \
+                     s3:GetObjectTagging permission on the source to carry its tags; to \
+                     copy without them, give --tagging-directive REPLACE (with --tagging \
+                     to set new ones)",
+                    job.src
+                )
+            } else {
+                format!("cannot read the tags of {}", job.src)
+            };
+            anyhow::Error::new(e).context(hint)
+        })
+    }
+}
+
+/// An object's tags from a GetObjectTagging answer. A store that does not
+/// implement tagging (Garage: 501 NotImplemented) keeps none.
+pub(super) fn tags<E>(
+    answer: Result<
+        aws_sdk_s3::operation::get_object_tagging::GetObjectTaggingOutput,
+        aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
+    >,
+) -> Result<Vec<(String, String)>, S3Error>
+where
+    E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match answer {
+        Ok(out) => Ok(out
+            .tag_set()
+            .iter()
+            .map(|t| (t.key().to_owned(), t.value().to_owned()))
+            .collect()),
+        Err(err) => {
+            let e = S3Error::from_sdk("GetObjectTagging", &err);
+            if e.is_code("NotImplemented") || e.status == Some(501) {
+                tracing::info!(
+                    "the store does not implement tagging ({}): its objects have no tags",
+                    e.code
+                );
+                return Ok(Vec::new());
             }
+            Err(e)
         }
     }
 }

@@ -5,15 +5,16 @@
 //! source, so that an existing destination under `--skip-existing` costs
 //! that one request.
 
-use aws_sdk_s3::operation::head_object::HeadObjectOutput;
 use tokio_util::sync::CancellationToken;
 
-use super::{Copied, Engine, Known};
+use aws_sdk_s3::types::StorageClass;
+
+use super::{Copied, Engine, Known, SourceVersion, tags};
 use crate::checksum::Checksum;
 use crate::error::S3Error;
 use crate::error::messages::source_error;
 use crate::job::CopyJob;
-use crate::options::CopyOptions;
+use crate::options::{CopyOptions, ObjectMetadata, TaggingDirective};
 use crate::plan::CopyMode;
 use crate::progress::Progress;
 use crate::request::{self, SourceObject};
@@ -32,6 +33,10 @@ pub struct Skipped {
     pub checksum: Option<Checksum>,
     /// The requests the decision took (0 when the listings decided).
     pub requests: u64,
+    /// `s3cp mv --skip-same`: the destination is what a copy of this
+    /// source version would make in every respect compared (bytes,
+    /// headers, metadata, storage class, tags), so the source may go.
+    pub same_source: Option<SourceVersion>,
 }
 
 /// The outcome of the check before a copy.
@@ -116,6 +121,8 @@ impl Engine<'_> {
             });
         };
         let mut requests = 0;
+        // What the HEAD of the destination read, once sent.
+        let mut dst_headed: Option<SourceObject> = None;
         let mut dst = match existing {
             Existing::Absent => {
                 return Ok(Checked::Copy {
@@ -128,7 +135,11 @@ impl Engine<'_> {
             Existing::Unknown => {
                 requests += 1;
                 match self.head_destination(job, opts, skip).await? {
-                    Some(side) => side,
+                    Some(object) => {
+                        let side = Side::from(&object);
+                        dst_headed = Some(object);
+                        side
+                    }
                     None => {
                         return Ok(Checked::Copy {
                             requests,
@@ -153,9 +164,43 @@ impl Engine<'_> {
                 side
             }
         };
+        let moving = opts.moving.is_some();
         loop {
-            match decide(skip, &src, &dst) {
+            let decision = match decide(skip, &src, &dst) {
+                // A move deletes a source found the same only once its
+                // destination is what the copy would make in every
+                // respect, which takes both HEADs (headers, metadata).
+                Decision::Skip(Reason::Same(_)) if moving && !(src.headed && dst.headed) => {
+                    Decision::Compare
+                }
+                decision => decision,
+            };
+            match decision {
                 Decision::Skip(reason) => {
+                    let same_source = match (moving, &headed, &dst_headed) {
+                        (true, Some(source), Some(destination)) => {
+                            let (differs, asked) =
+                                self.differences(job, source, destination, opts).await;
+                            requests += asked;
+                            if let Some(why) = differs {
+                                tracing::info!(
+                                    "{} is copied over (s3cp mv --skip-same): the same bytes, \
+                                     but {why}",
+                                    job.dst
+                                );
+                                return Ok(Checked::Copy {
+                                    requests,
+                                    source: headed.map(Box::new),
+                                    uncompared: false,
+                                });
+                            }
+                            Some(SourceVersion {
+                                etag: source.etag.clone(),
+                                version_id: source.version_id.clone(),
+                            })
+                        }
+                        _ => None,
+                    };
                     return Ok(Checked::Skip(Skipped {
                         skip,
                         reason,
@@ -163,6 +208,7 @@ impl Engine<'_> {
                         etag: dst.etag,
                         checksum: dst.checksum,
                         requests,
+                        same_source,
                     }));
                 }
                 Decision::Copy(why) => {
@@ -183,8 +229,8 @@ impl Engine<'_> {
                 }
                 Decision::Compare => {
                     tracing::debug!(
-                        "{}: the ETags do not tell whether it is the same as {}; reading both \
-                         checksums",
+                        "{}: the listings do not tell whether it is the same as {}; reading \
+                         both HEADs",
                         job.dst,
                         job.src
                     );
@@ -197,7 +243,10 @@ impl Engine<'_> {
                     if !dst.headed {
                         requests += 1;
                         match self.head_destination(job, opts, skip).await? {
-                            Some(side) => dst = side,
+                            Some(object) => {
+                                dst = Side::from(&object);
+                                dst_headed = Some(object);
+                            }
                             // Deleted since it was listed.
                             None => {
                                 return Ok(Checked::Copy {
@@ -213,6 +262,46 @@ impl Engine<'_> {
         }
     }
 
+    /// `s3cp mv --skip-same`, bytes found the same: what differs between
+    /// the destination and what a copy of the source would make (headers,
+    /// metadata, storage class, tags), `None` when nothing does; and the
+    /// requests sent (the tags of both sides). Tags that cannot be read
+    /// count as a difference: the copy then goes ahead and carries them
+    /// as it does, rather than a source deleted on a guess.
+    async fn differences(
+        &self,
+        job: &CopyJob,
+        source: &SourceObject,
+        destination: &SourceObject,
+        opts: &CopyOptions,
+    ) -> (Option<String>, u64) {
+        let expected = Made::by_copy(opts, source);
+        let actual = Made::found(destination);
+        if let Some(why) = expected.differs_from(&actual) {
+            return (Some(why), 0);
+        }
+        let mut requests = 1;
+        let source_tags = match opts.tagging.directive {
+            TaggingDirective::Replace => Ok(opts.tagging.tags.clone()),
+            TaggingDirective::Copy => {
+                requests += 1;
+                let req = |c: &aws_sdk_s3::Client| {
+                    request::get_source_tagging(c, &job.src, source, opts).send()
+                };
+                tags(self.send_src(&job.src.bucket, req).await)
+            }
+        };
+        let req = |c: &aws_sdk_s3::Client| {
+            request::get_destination_tagging(c, job, destination, opts).send()
+        };
+        let destination_tags = tags(self.send_to(&job.dst.bucket, req).await);
+        let why = match (source_tags, destination_tags) {
+            (Ok(s), Ok(d)) => tags_differ(&s, &d),
+            (Err(e), _) => Some(format!("the source's tags cannot be read ({e})")),
+            (_, Err(e)) => Some(format!("the destination's tags cannot be read ({e})")),
+        };
+        (why, requests)
+    }
     /// HEAD of the destination with its checksum; `None` when there is
     /// none (404).
     async fn head_destination(
@@ -220,14 +309,16 @@ impl Engine<'_> {
         job: &CopyJob,
         opts: &CopyOptions,
         skip: Skip,
-    ) -> anyhow::Result<Option<Side>> {
+    ) -> anyhow::Result<Option<SourceObject>> {
         let destination = self
             .send_to(&job.dst.bucket, |c| {
                 request::head_existing(c, job, opts, skip == Skip::Same).send()
             })
             .await;
         match destination {
-            Ok(destination) => Ok(Some(destination_side(&destination))),
+            // Read as a source is: the same fields, and a move compares
+            // them (`--skip-same`).
+            Ok(destination) => Ok(Some(SourceObject::from_head(&destination))),
             Err(err) => {
                 let e = S3Error::from_sdk("HeadObject", &err);
                 if e.status == Some(404) {
@@ -283,17 +374,103 @@ impl Engine<'_> {
     }
 }
 
-/// The destination as its HEAD (with checksum mode) tells it.
-fn destination_side(destination: &HeadObjectOutput) -> Side {
-    Side {
-        size: destination.content_length().unwrap_or(0).max(0) as u64,
-        etag: destination.e_tag().unwrap_or_default().to_owned(),
-        checksum: request::object_checksum(destination),
-        keyed: request::keyed(
-            destination.server_side_encryption(),
-            destination.sse_customer_algorithm(),
-        ),
-        headed: true,
+/// An object in the respects that `s3cp mv --skip-same` compares beyond
+/// its bytes and tags: what a HEAD shows that a copy sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Made {
+    meta: ObjectMetadata,
+    storage_class: StorageClass,
+}
+
+impl Made {
+    /// What a copy of `source` makes under `opts`: the metadata directive
+    /// applied; the storage class given, else STANDARD (a copy does not
+    /// keep the source's).
+    fn by_copy(opts: &CopyOptions, source: &SourceObject) -> Self {
+        Made {
+            meta: opts.metadata.resolve(&source.meta),
+            storage_class: opts.storage_class.clone().unwrap_or(StorageClass::Standard),
+        }
+    }
+
+    /// What `object` is (a HEAD leaves STANDARD out).
+    fn found(object: &SourceObject) -> Self {
+        Made {
+            meta: object.meta.clone(),
+            storage_class: object
+                .storage_class
+                .clone()
+                .unwrap_or(StorageClass::Standard),
+        }
+    }
+
+    /// What of `actual` differs from `self`, named; `None` when nothing
+    /// does. Pure.
+    fn differs_from(&self, actual: &Made) -> Option<String> {
+        let (want, have) = (&self.meta.headers, &actual.meta.headers);
+        let mut differ: Vec<String> = [
+            ("Content-Type", want.content_type == have.content_type),
+            ("Cache-Control", want.cache_control == have.cache_control),
+            (
+                "Content-Disposition",
+                want.content_disposition == have.content_disposition,
+            ),
+            (
+                "Content-Encoding",
+                want.content_encoding == have.content_encoding,
+            ),
+            (
+                "Content-Language",
+                want.content_language == have.content_language,
+            ),
+            ("Expires", want.expires == have.expires),
+            ("storage class", self.storage_class == actual.storage_class),
+        ]
+        .into_iter()
+        .filter(|(_, same)| !same)
+        .map(|(name, _)| name.to_owned())
+        .collect();
+        let (want, have) = (&self.meta.metadata, &actual.meta.metadata);
+        let mut keys: Vec<&String> = want
+            .keys()
+            .chain(have.keys())
+            .filter(|k| want.get(*k) != have.get(*k))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        differ.extend(keys.into_iter().map(|k| format!("metadata {k}")));
+        match differ.is_empty() {
+            true => None,
+            false => Some(format!(
+                "its {} differ{} from what the copy makes",
+                differ.join(", "),
+                if differ.len() == 1 { "s" } else { "" }
+            )),
+        }
+    }
+}
+
+/// What differs between two tag sets, in any order; `None` when nothing
+/// does. Pure.
+fn tags_differ(source: &[(String, String)], destination: &[(String, String)]) -> Option<String> {
+    let sorted = |tags: &[(String, String)]| {
+        let mut tags = tags.to_vec();
+        tags.sort();
+        tags
+    };
+    (sorted(source) != sorted(destination)).then(|| {
+        format!(
+            "its tags ({}) are not what the copy makes ({})",
+            tag_list(destination),
+            tag_list(source)
+        )
+    })
+}
+
+fn tag_list(tags: &[(String, String)]) -> String {
+    match tags.is_empty() {
+        true => "none".to_owned(),
+        false => request::tagging_header(tags),
     }
 }
 
@@ -307,5 +484,101 @@ impl From<&SourceObject> for Side {
             keyed: object.keyed,
             headed: true,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::{ContentHeaders, MetadataDirective};
+
+    fn object() -> SourceObject {
+        SourceObject {
+            meta: ObjectMetadata {
+                headers: ContentHeaders {
+                    content_type: Some("text/plain".to_owned()),
+                    cache_control: Some("max-age=60".to_owned()),
+                    ..ContentHeaders::default()
+                },
+                metadata: [("owner".to_owned(), "blue".to_owned())].into(),
+            },
+            ..SourceObject::default()
+        }
+    }
+
+    #[test]
+    fn a_copy_of_the_same_object_differs_in_nothing() {
+        let opts = CopyOptions::default();
+        let mut destination = object();
+        destination.storage_class = Some(StorageClass::Standard);
+        assert_eq!(
+            Made::by_copy(&opts, &object()).differs_from(&Made::found(&destination)),
+            None
+        );
+    }
+
+    #[test]
+    fn each_header_metadata_key_and_the_storage_class_are_compared() {
+        let opts = CopyOptions::default();
+        let mut destination = object();
+        destination.meta.headers.content_type = None;
+        destination
+            .meta
+            .metadata
+            .insert("extra".to_owned(), "x".to_owned());
+        destination.storage_class = Some(StorageClass::StandardIa);
+        let why = Made::by_copy(&opts, &object())
+            .differs_from(&Made::found(&destination))
+            .unwrap();
+        assert_eq!(
+            why,
+            "its Content-Type, storage class, metadata extra differ from what the copy makes"
+        );
+        destination = object();
+        destination
+            .meta
+            .metadata
+            .insert("owner".to_owned(), "red".to_owned());
+        assert!(
+            Made::by_copy(&opts, &object())
+                .differs_from(&Made::found(&destination))
+                .unwrap()
+                .ends_with("metadata owner differs from what the copy makes")
+        );
+    }
+
+    #[test]
+    fn the_comparison_is_with_what_the_flags_make_not_with_the_source() {
+        // --metadata-directive REPLACE --content-type x/y: a destination
+        // like the source differs; one with what was given does not.
+        let mut opts = CopyOptions::default();
+        opts.metadata.directive = MetadataDirective::Replace;
+        opts.metadata.headers.content_type = Some("x/y".to_owned());
+        opts.storage_class = Some(StorageClass::StandardIa);
+        let expected = Made::by_copy(&opts, &object());
+        assert!(expected.differs_from(&Made::found(&object())).is_some());
+        let mut made = SourceObject::default();
+        made.meta.headers.content_type = Some("x/y".to_owned());
+        made.storage_class = Some(StorageClass::StandardIa);
+        assert_eq!(expected.differs_from(&Made::found(&made)), None);
+    }
+
+    #[test]
+    fn tags_compare_in_any_order() {
+        let t = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            tags_differ(&t(&[("a", "1"), ("b", "2")]), &t(&[("b", "2"), ("a", "1")])),
+            None
+        );
+        assert_eq!(
+            tags_differ(&t(&[("a", "1")]), &t(&[])).unwrap(),
+            "its tags (none) are not what the copy makes (a=1)"
+        );
+        assert!(tags_differ(&t(&[("a", "1")]), &t(&[("a", "2")])).is_some());
     }
 }

@@ -329,6 +329,23 @@ pub fn get_source_tagging(
         .set_expected_bucket_owner(opts.expected_source_bucket_owner.clone())
 }
 
+/// Reads the tags of the destination version that was HEADed (`s3cp mv
+/// --skip-same` compares them with the source's).
+pub fn get_destination_tagging(
+    client: &Client,
+    job: &CopyJob,
+    destination: &SourceObject,
+    opts: &CopyOptions,
+) -> GetObjectTaggingFluentBuilder {
+    client
+        .get_object_tagging()
+        .bucket(&job.dst.bucket)
+        .key(literal_key(&job.dst.key))
+        .set_version_id(destination.version_id.clone())
+        .set_request_payer(opts.request_payer.clone())
+        .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
+}
+
 /// Reads the ACL of exactly the version that was HEADed (`--copy-acl`).
 pub fn get_source_acl(
     client: &Client,
