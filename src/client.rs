@@ -159,6 +159,7 @@ pub async fn build_store(conn: &Connection, counter: &RequestCounter) -> Store {
         .response_checksum_validation(ResponseChecksumValidation::WhenRequired)
         .interceptor(counter.clone())
         .retry_classifier(UnreadableError)
+        .retry_classifier(ConditionalConflict)
         .interceptor(ListPartsRoot)
         // Keys made only of whitespace: see request::literal_key.
         .interceptor(crate::request::LiteralKeys)
@@ -378,6 +379,46 @@ impl aws_sdk_s3::config::retry::ClassifyRetry for UnreadableError {
         "s3cp: <Error> in a 200 OK the SDK could not read"
     }
 }
+
+/// Retries a 409 ConditionalRequestConflict on CopyObject and PutObject,
+/// as a throttle: S3 answers it to a conditional write (`If-None-Match`,
+/// `If-Match`) that a concurrent write of the same key raced, and
+/// documents it as retryable. Not on CompleteMultipartUpload, where S3
+/// says the upload must be started again (its parts re-uploaded): that
+/// 409 fails the copy, which aborts its upload, and is reported as a
+/// conflict.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConditionalConflict;
+
+impl aws_sdk_s3::config::retry::ClassifyRetry for ConditionalConflict {
+    fn classify_retry(
+        &self,
+        ctx: &aws_sdk_s3::config::interceptors::InterceptorContext,
+    ) -> aws_sdk_s3::config::retry::RetryAction {
+        use aws_sdk_s3::config::retry::RetryAction;
+        use aws_sdk_s3::error::ProvideErrorMetadata;
+        use aws_sdk_s3::operation::{copy_object::CopyObjectError, put_object::PutObjectError};
+        let Some(Err(error)) = ctx.output_or_error() else {
+            return RetryAction::NoActionIndicated;
+        };
+        let code = error.as_operation_error().and_then(|e| {
+            e.downcast_ref::<CopyObjectError>()
+                .and_then(|e| e.code())
+                .or_else(|| e.downcast_ref::<PutObjectError>().and_then(|e| e.code()))
+        });
+        match code {
+            Some(CONDITIONAL_CONFLICT) => RetryAction::throttling_error(),
+            _ => RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "s3cp: 409 ConditionalRequestConflict on a conditional write"
+    }
+}
+
+/// S3's code for a conditional write raced by another write (409).
+pub const CONDITIONAL_CONFLICT: &str = "ConditionalRequestConflict";
 
 /// The `<Code>` of an `<Error>` document, leading whitespace allowed.
 fn error_code_in_200(body: &[u8]) -> Option<String> {

@@ -578,7 +578,9 @@ pub(super) fn abort_command(job: &CopyJob, upload_id: &str) -> String {
 
 /// Complete was refused for what another run cannot change: the
 /// destination exists under `--no-overwrite` or is not the `--if-match`
-/// version (412), or the parts do not make an object S3 takes. Keeping the
+/// version (412), or the parts do not make an object S3 takes; or another
+/// write raced it (409 ConditionalRequestConflict), after which S3 takes
+/// no Complete of that upload: it must be started again. Keeping the
 /// upload would have every rerun refused the same way.
 fn never_completes(err: &anyhow::Error) -> bool {
     err.chain()
@@ -591,6 +593,7 @@ fn never_completes(err: &anyhow::Error) -> bool {
                         "InvalidPart",
                         "InvalidPartOrder",
                         "EntityTooSmall",
+                        crate::client::CONDITIONAL_CONFLICT,
                     ]
                     .iter()
                     .any(|c| e.is_code(c)))

@@ -130,12 +130,16 @@ pub(crate) fn check_restored(job: &CopyJob, source: &SourceObject) -> anyhow::Re
 /// stream's PutObject:
 /// `--no-overwrite` met an existing destination, or a source condition
 /// failed (they were checked at the HEAD, but the source may have changed
-/// since). `None` for other errors.
+/// since); or for a 409 ConditionalRequestConflict ([`conflict`]). `None`
+/// for other errors.
 pub(crate) fn precondition_context(
     job: &CopyJob,
     opts: &CopyOptions,
     e: &S3Error,
 ) -> Option<String> {
+    if e.is_code(crate::client::CONDITIONAL_CONFLICT) {
+        return Some(conflict(job, e));
+    }
     if !e.is_code("PreconditionFailed") && e.status != Some(412) {
         return None;
     }
@@ -163,6 +167,23 @@ pub(crate) fn precondition_context(
         (false, _) => unmet,
     };
     Some(format!("precondition failed: {why}; nothing was written"))
+}
+
+/// A conditional write raced by another write of the destination (409
+/// ConditionalRequestConflict), still after the retries CopyObject and
+/// PutObject get; Complete gets none, as S3 takes no Complete of that
+/// upload again. Not "already exists": nothing says the key exists.
+fn conflict(job: &CopyJob, e: &S3Error) -> String {
+    let what = match e.operation {
+        "CompleteMultipartUpload" => "S3 takes no other Complete of that upload, so it was aborted",
+        _ => "it was retried as long as --max-attempts allows",
+    };
+    format!(
+        "conflict: another write of {} raced this conditional {} (409 \
+         ConditionalRequestConflict); {what}. Nothing of this copy was written: run it again \
+         once the other writer is done",
+        job.dst, e.operation
+    )
 }
 
 /// A source that no longer has the ETag the copy was pinned to (a 412 on

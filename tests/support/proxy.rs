@@ -9,7 +9,7 @@
 //! whitespace before `<?xml`), a connection reset in the middle of a
 //! response or of its body ([`Fault::CutBody`]), a delay, a byte of a body
 //! flipped on the way ([`Fault::FlipByte`]); and a 412 PreconditionFailed
-//! where S3 would send one.
+//! or a 409 ConditionalRequestConflict where S3 would send one.
 //! It can add a header to the server's answers of one operation
 //! ([`Proxy::add_answer_header`]), to send what S3 sends and the test
 //! server does not (`x-amz-copy-source-version-id: null`, say).
@@ -123,6 +123,10 @@ pub enum Fault {
     /// `If-None-Match: *` when the key exists (neither test server checks
     /// it on CopyObject).
     PreconditionFailed,
+    /// 409 ConditionalRequestConflict, not forwarded: what S3 answers a
+    /// conditional write (`If-None-Match`, `If-Match`) that a concurrent
+    /// write to the same key raced; S3 documents it as retryable.
+    ConditionalConflict,
     /// Forwarded, and one byte of a successful answer's body flipped (all
     /// its bits), at this offset (the last byte when the body is
     /// shorter), its length and every header kept: a GetObject whose
@@ -947,6 +951,15 @@ impl Inner {
                 error_xml(
                     "PreconditionFailed",
                     "At least one of the pre-conditions you specified did not hold",
+                ),
+            )),
+            (None, Some(Fault::ConditionalConflict)) => Some((
+                409,
+                error_xml(
+                    "ConditionalRequestConflict",
+                    "A conflicting operation occurred. If using PutObject you can retry the \
+                     request. If using multipart upload you should initiate another \
+                     CreateMultipartUpload request and re-upload each part.",
                 ),
             )),
             (None, Some(Fault::ErrorIn200 { whitespace })) => {
