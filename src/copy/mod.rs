@@ -26,6 +26,7 @@ mod own_write;
 mod prepare;
 mod prove;
 mod read;
+mod rename;
 mod rerun;
 mod single;
 mod skip;
@@ -36,6 +37,9 @@ pub use stream::Buffers;
 
 pub use delete::{Kept, KeptReason, SourceFate, may_delete, version_to_delete};
 use prepare::{Gathered, Plan};
+pub use rename::{
+    RenameSourceChanged, is_directory_bucket, rename_refused_by, rename_source_changed,
+};
 use stream::Transfer;
 
 // The engine's requests answer in the router's terms.
@@ -88,6 +92,9 @@ pub struct Copied {
     /// The bytes passed through this machine (GetObject, then PutObject
     /// or UploadPart) instead of a server-side copy.
     pub streamed: bool,
+    /// `s3cp mv` in one directory bucket: moved by one RenameObject, the
+    /// object itself (nothing copied, nothing to delete after).
+    pub renamed: bool,
     /// Uploads of the destination key that an attempt of the copy's
     /// CreateMultipartUpload whose answer was lost may have started, or
     /// another writer did: nothing proves whose they are, so s3cp left
@@ -125,6 +132,7 @@ impl Copied {
             verified: None,
             unverified: None,
             streamed,
+            renamed: false,
             possible_strays: Vec::new(),
             resumed: None,
             uncompared: false,
