@@ -318,3 +318,48 @@ async fn a_dry_run_rename_sends_only_the_head() {
     assert!(exists(&client, &bucket, &src).await);
     assert!(!exists(&client, &bucket, &dst).await);
 }
+
+/// A destination's 412 is the copy's: under `-r --no-overwrite` an
+/// existing destination is skipped (its source kept, exit 0); a single
+/// move says it exists (exit 1). Either way both objects are intact.
+#[tokio::test]
+async fn an_existing_destination_under_no_overwrite_is_not_renamed_over() {
+    let (m, client, bucket, proxy) = setup().await;
+    let p = unique("rename-exists");
+    for k in ["in/a", "in/b"] {
+        put(&client, &bucket, &format!("{p}{k}"), random_bytes(10)).await;
+    }
+    let there = random_bytes(20);
+    put(&client, &bucket, &format!("{p}out/b"), there.clone()).await;
+    let s = |k: &str| s3(&bucket, &format!("{p}{k}"));
+    let r = m
+        .via(&proxy)
+        .s3cp(&["mv", "--no-overwrite", &s("in/b"), &s("out/b")])
+        .await;
+    assert_eq!(r.code, 1, "{r}");
+    assert!(
+        r.stderr.contains("already exists and --no-overwrite"),
+        "{r}"
+    );
+    let r = m
+        .via(&proxy)
+        .s3cp(&[
+            "mv",
+            "-r",
+            "--json",
+            "--no-overwrite",
+            &s("in/"),
+            &s("out/"),
+        ])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    let lines = r.json_lines();
+    let b = line_for_src(&lines, &s("in/b"));
+    assert_eq!(b["status"], "skipped", "{b}");
+    assert_eq!(b["kept_reason"], "skipped", "{b}");
+    assert_eq!(line_for_src(&lines, &s("in/a"))["source_deleted"], true);
+    assert!(exists(&client, &bucket, &format!("{p}in/b")).await);
+    assert!(get_bytes(&client, &bucket, &format!("{p}out/b")).await == there);
+    assert!(!exists(&client, &bucket, &format!("{p}in/a")).await);
+    assert!(proxy.of("CopyObject").is_empty() && proxy.of("DeleteObject").is_empty());
+}

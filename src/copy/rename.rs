@@ -24,6 +24,7 @@ use std::time::Instant;
 
 use super::{Copied, Engine, Known};
 use crate::error::S3Error;
+use crate::error::messages::precondition_context;
 use crate::job::CopyJob;
 use crate::options::{Acl, CopyOptions, MetadataDirective, TaggingDirective};
 use crate::plan::{CopyMode, Method};
@@ -236,7 +237,10 @@ impl Engine<'_> {
                 ))));
             }
         }
-        Err(anyhow::Error::new(err).context(format!("cannot rename {} to {}", job.src, job.dst)))
+        // The destination's 412 says so as the copy's does.
+        let context = precondition_context(job, opts, &err)
+            .unwrap_or_else(|| format!("cannot rename {} to {}", job.src, job.dst));
+        Err(anyhow::Error::new(err).context(context))
     }
 }
 
