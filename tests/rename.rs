@@ -363,3 +363,37 @@ async fn an_existing_destination_under_no_overwrite_is_not_renamed_over() {
     assert!(!exists(&client, &bucket, &format!("{p}in/a")).await);
     assert!(proxy.of("CopyObject").is_empty() && proxy.of("DeleteObject").is_empty());
 }
+
+/// Under `--no-overwrite` a 412 may be either condition's: s3cp HEADs the
+/// source again, and a source no longer what it read is kept as
+/// `source_changed` (not said to be an existing destination).
+#[tokio::test]
+async fn a_412_under_no_overwrite_is_the_source_s_when_the_source_changed() {
+    let (m, client, bucket, proxy) = setup().await;
+    let p = unique("rename-whose");
+    let (src, dst) = (format!("{p}src"), format!("{p}dst"));
+    put(&client, &bucket, &src, random_bytes(100)).await;
+    let rename = proxy.hold("RenameObject", 1);
+    let child = m.via(&proxy).spawn(&[
+        "mv",
+        "--json",
+        "--no-overwrite",
+        &s3(&bucket, &src),
+        &s3(&bucket, &dst),
+    ]);
+    rename.arrived().await;
+    let second = random_bytes(200);
+    put(&client, &bucket, &src, second.clone()).await;
+    rename.release();
+    let r = child.wait().await;
+    assert_eq!(r.code, 1, "{r}");
+    let v = r.json();
+    assert_eq!(v["kept_reason"], "source_changed", "{v}");
+    assert!(!r.stderr.contains("already exists"), "{r}");
+    assert_eq!(
+        operations(&proxy),
+        ["HeadObject", "RenameObject", "HeadObject"]
+    );
+    assert!(get_bytes(&client, &bucket, &src).await == second);
+    assert!(!exists(&client, &bucket, &dst).await);
+}

@@ -140,8 +140,8 @@ impl Engine<'_> {
         match rename_refused_by(opts) {
             Some(flag) => {
                 tracing::info!(
-                    "{} -> {}: {flag} changes the object, which RenameObject cannot: copied, \
-                     then deleted",
+                    "{} -> {}: {flag} asks for what RenameObject cannot do: copied, then \
+                     deleted",
                     job.src,
                     job.dst
                 );
