@@ -13,7 +13,7 @@ mod support;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::primitives::ByteStream;
 use support::proxy::Proxy;
-use support::rename::{directory_bucket, directory_client, serve_rename};
+use support::rename::{SESSION_TOKEN, directory_bucket, directory_client, serve_rename};
 use support::*;
 
 /// A directory bucket on moto, its client, and a proxy that plays
@@ -99,6 +99,9 @@ async fn a_move_in_one_directory_bucket_is_one_rename() {
         Some(etag.as_str())
     );
     assert_eq!(rename.header("if-none-match"), None);
+    // Signed for the session CreateSession opened, as on S3.
+    assert_eq!(rename.header("x-amz-s3session-token"), Some(SESSION_TOKEN));
+    assert!(!proxy.of("CreateSession").is_empty());
     assert!(!exists(&client, &bucket, &src).await);
     assert!(get_bytes(&client, &bucket, &dst).await == data);
     let h = head(&client, &bucket, &dst).await;

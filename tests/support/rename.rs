@@ -20,10 +20,14 @@
 //! the proxy before the double reads anything.
 //!
 //! moto makes a bucket named `NAME--ZONE--x-s3` when asked by a client
-//! without S3 Express session auth ([`directory_client`]); s3cp's client
-//! sends CreateSession (`GET /bucket?session`) first, which moto answers
-//! with something the SDK takes (empty session credentials, which moto
-//! does not check).
+//! without S3 Express session auth ([`directory_client`]). s3cp's client
+//! (the SDK, for a directory bucket's name) sends CreateSession (`GET
+//! /bucket?session`) before its first request on the bucket, and signs the
+//! others with the session's credentials and `x-amz-s3session-token`. moto
+//! takes that for a ListObjects (the SDK then reads a session with no
+//! credentials), so the double answers it too, as S3 does: a
+//! `CreateSessionResult` with credentials ([`SESSION_TOKEN`]; moto checks
+//! no signature), or 404 NoSuchBucket.
 
 use aws_sdk_s3::Client;
 use aws_sdk_s3::error::ProvideErrorMetadata;
@@ -56,14 +60,41 @@ pub async fn directory_bucket(server: &Server) -> String {
     name
 }
 
-/// Has `proxy` (in front of `server`) play RenameObject as S3 does in a
-/// directory bucket.
+/// The session token of the double's CreateSession answers.
+pub const SESSION_TOKEN: &str = "RENAME-DOUBLE-SESSION";
+
+/// Has `proxy` (in front of `server`) play RenameObject, and
+/// CreateSession, as S3 does for a directory bucket.
 pub fn serve_rename(proxy: &Proxy, server: &Server) {
     let client = directory_client(server);
+    let session = client.clone();
     proxy.handle("RenameObject", move |request| {
         let client = client.clone();
         async move { rename(&client, &request).await }
     });
+    proxy.handle("CreateSession", move |request| {
+        let client = session.clone();
+        async move { create_session(&client, &request).await }
+    });
+}
+
+/// CreateSession's answer: credentials for five minutes.
+async fn create_session(client: &Client, request: &Request) -> Handled {
+    let bucket = request.bucket().unwrap_or_default();
+    if client.head_bucket().bucket(&bucket).send().await.is_err() {
+        return error(404, "NoSuchBucket", "The specified bucket does not exist");
+    }
+    let expires = aws_smithy_types::DateTime::from(
+        std::time::SystemTime::now() + std::time::Duration::from_secs(300),
+    )
+    .fmt(aws_smithy_types::date_time::Format::DateTime)
+    .expect("a date");
+    (
+        200,
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CreateSessionResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Credentials><SessionToken>{SESSION_TOKEN}</SessionToken><SecretAccessKey>rename-double-secret</SecretAccessKey><AccessKeyId>RENAMEDOUBLEKEY</AccessKeyId><Expiration>{expires}</Expiration></Credentials></CreateSessionResult>"
+        ),
+    )
 }
 
 fn error(status: u16, code: &str, message: &str) -> Handled {
