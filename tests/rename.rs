@@ -400,3 +400,30 @@ async fn a_412_under_no_overwrite_is_the_source_s_when_the_source_changed() {
     assert!(get_bytes(&client, &bucket, &src).await == second);
     assert!(!exists(&client, &bucket, &dst).await);
 }
+
+/// Two directory buckets: RenameObject works within one bucket only, so a
+/// move across them copies and deletes.
+#[tokio::test]
+async fn a_move_across_directory_buckets_copies_and_deletes() {
+    let (m, client, bucket, proxy) = setup().await;
+    let other = directory_bucket(&m).await;
+    let p = unique("rename-across");
+    let data = random_bytes(64);
+    put(&client, &bucket, &format!("{p}src"), data.clone()).await;
+    let r = m
+        .via(&proxy)
+        .s3cp(&[
+            "mv",
+            "--json",
+            &s3(&bucket, &format!("{p}src")),
+            &s3(&other, &format!("{p}dst")),
+        ])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    assert_eq!(r.json()["source_deleted"], true, "{r}");
+    assert!(proxy.of("RenameObject").is_empty());
+    assert_eq!(proxy.of("CopyObject").len(), 1);
+    assert_eq!(proxy.of("DeleteObject").len(), 1);
+    assert!(get_bytes(&client, &other, &format!("{p}dst")).await == data);
+    assert!(!exists(&client, &bucket, &format!("{p}src")).await);
+}
