@@ -15,7 +15,10 @@
 //! Beside the two copy paths: a stream through this machine ([`stream`]),
 //! the proof that the copy is the source ([`prove`], [`read`]), the
 //! `--skip-*` checks before a copy ([`skip`]), and the recognition of
-//! s3cp's own write when its answer was lost ([`own_write`]). The messages
+//! s3cp's own write when its answer was lost ([`own_write`]); for `s3cp
+//! mv`, the source's conditional delete ([`delete`]) or, within one
+//! directory bucket, one RenameObject instead of both ([`rename`]). The
+//! messages
 //! that explain a failed copy are with the error kinds
 //! ([`crate::error::messages`]).
 
