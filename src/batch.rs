@@ -15,7 +15,7 @@ use futures::{Stream, StreamExt};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Bulk;
-use crate::copy::{Engine, KeptReason, Outcome, SourceFate, may_delete};
+use crate::copy::{Engine, KeptReason, Outcome, SourceFate, may_delete, rename_source_changed};
 use crate::deletes::Deletes;
 use crate::error::{Failure, S3Error};
 use crate::options::CopyOptions;
@@ -279,6 +279,11 @@ impl Batch<'_> {
                 let fate = match (deletes, self.dry_run) {
                     (None, _) => None,
                     (Some(_), true) => Some(SourceFate::WouldDelete),
+                    // RenameObject moved the object itself.
+                    (Some(deletes), false) if copied.renamed => {
+                        deletes.renamed();
+                        Some(SourceFate::Deleted { marker: false })
+                    }
                     (Some(deletes), false) => match may_delete(&copied) {
                         Ok(()) => {
                             drop(line);
@@ -302,6 +307,7 @@ impl Batch<'_> {
             // (the stop's cause is named once, at the end).
             Err(e) if self.engine.stop.is_tripped() && stopped(&e) => None,
             Err(e) => {
+                let changed = rename_source_changed(&e);
                 let failure = Failure::from_copy_error(e);
                 let status = if self.already_exists(&failure) {
                     Status::Skipped
@@ -312,6 +318,10 @@ impl Batch<'_> {
                 if let Some(deletes) = deletes {
                     let (reason, why) = match status {
                         Status::Skipped => (KeptReason::Skipped, "the copy was skipped"),
+                        _ if changed => (
+                            KeptReason::SourceChanged,
+                            "the source changed: it was not renamed",
+                        ),
                         _ => (
                             KeptReason::CopyFailed,
                             "the copy failed: nothing was deleted",
@@ -345,7 +355,10 @@ impl Batch<'_> {
                 e.status == Some(412)
                     && match e.operation {
                         "CopyObject" => self.opts.conditions.is_empty(),
-                        "CompleteMultipartUpload" | "PutObject" => true,
+                        // RenameObject's 412 reaches here only when the
+                        // destination's condition failed (a source's is
+                        // RenameSourceChanged).
+                        "CompleteMultipartUpload" | "PutObject" | "RenameObject" => true,
                         _ => false,
                     }
             })

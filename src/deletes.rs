@@ -86,6 +86,11 @@ impl<'a> Deletes<'a> {
         }
     }
 
+    /// A source that RenameObject moved: counted as deleted.
+    pub fn renamed(&self) {
+        self.deleted.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// Queues the source of a proved copy; sends its bucket's batch when it
     /// is full. Its line is printed when its delete is answered.
     pub async fn add(&self, job: CopyJob, copied: Copied) {

@@ -464,6 +464,7 @@ async fn one(
             exit
         }
         Err(e) => {
+            let changed = copy::rename_source_changed(&e);
             // What every request would have met (a missing bucket, refused
             // credentials) is said first.
             let e = match engine.stop.cause() {
@@ -481,10 +482,16 @@ async fn one(
                 dry_run,
             );
             if config.options.moving.is_some() {
-                line = line.moved(&copy::SourceFate::kept(
-                    copy::KeptReason::CopyFailed,
-                    "the copy failed: nothing was deleted",
-                ));
+                line = line.moved(&match changed {
+                    true => copy::SourceFate::kept(
+                        copy::KeptReason::SourceChanged,
+                        "the source changed: it was not renamed",
+                    ),
+                    false => copy::SourceFate::kept(
+                        copy::KeptReason::CopyFailed,
+                        "the copy failed: nothing was deleted",
+                    ),
+                });
             }
             printer.object(&line, Some(&failure));
             failure.exit()

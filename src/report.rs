@@ -66,7 +66,8 @@ pub struct CopyLine<'a> {
     pub dst: String,
     /// Null when the copy failed before the source's size was known.
     pub size: Option<u64>,
-    /// `single` or `multipart`.
+    /// `single`, `multipart`, `stream`, or `rename` (`s3cp mv` in one
+    /// directory bucket: one RenameObject).
     pub method: Option<&'static str>,
     /// Part size of a multipart copy; null for a single copy.
     pub part_size: Option<u64>,
@@ -232,10 +233,10 @@ impl<'a> CopyLine<'a> {
         };
         CopyLine {
             size: Some(c.size),
-            method: Some(if c.streamed {
-                "stream"
-            } else {
-                c.method.name()
+            method: Some(match (c.renamed, c.streamed) {
+                (true, _) => "rename",
+                (false, true) => "stream",
+                (false, false) => c.method.name(),
             }),
             part_size,
             parts: Some(parts),
@@ -565,7 +566,9 @@ impl Printer {
         }
         let settings = settings_text(line);
         let streamed = line.method == Some("stream");
+        let renamed = line.method == Some("rename");
         let what = match (line.size, line.method, line.parts, line.part_size) {
+            (Some(size), _, _, _) if renamed => format!("{}, RenameObject", human_size(size)),
             (Some(size), Some(_), Some(parts), Some(part)) if streamed => format!(
                 "{}, streamed in {parts} part{} of {}",
                 human_size(size),
@@ -587,6 +590,17 @@ impl Printer {
             _ => String::new(),
         };
         let text = match line.status {
+            Status::Planned if renamed => format!(
+                "would move {} -> {} ({what}, {} request{}){}",
+                line.src,
+                line.dst,
+                line.requests.unwrap_or(0),
+                plural(line.requests.unwrap_or(0)),
+                match self.bulk {
+                    true => "",
+                    false => "; nothing written (--dry-run)",
+                }
+            ),
             Status::Planned if self.bulk && line.source_deleted.is_some() => format!(
                 "would move {} -> {} ({what}, {} request{} and a conditional delete in a batch)",
                 line.src,

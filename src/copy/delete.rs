@@ -155,6 +155,10 @@ impl Engine<'_> {
         if copied.dry_run {
             return SourceFate::WouldDelete;
         }
+        // RenameObject moved the object itself: no source is left.
+        if copied.renamed {
+            return SourceFate::Deleted { marker: false };
+        }
         if let Err(kept) = may_delete(copied) {
             return SourceFate::Kept(kept);
         }

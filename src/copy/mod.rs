@@ -15,7 +15,10 @@
 //! Beside the two copy paths: a stream through this machine ([`stream`]),
 //! the proof that the copy is the source ([`prove`], [`read`]), the
 //! `--skip-*` checks before a copy ([`skip`]), and the recognition of
-//! s3cp's own write when its answer was lost ([`own_write`]). The messages
+//! s3cp's own write when its answer was lost ([`own_write`]); for `s3cp
+//! mv`, the source's conditional delete ([`delete`]) or, within one
+//! directory bucket, one RenameObject instead of both ([`rename`]). The
+//! messages
 //! that explain a failed copy are with the error kinds
 //! ([`crate::error::messages`]).
 
@@ -26,6 +29,7 @@ mod own_write;
 mod prepare;
 mod prove;
 mod read;
+mod rename;
 mod rerun;
 mod single;
 mod skip;
@@ -36,6 +40,9 @@ pub use stream::Buffers;
 
 pub use delete::{Kept, KeptReason, SourceFate, SourceVersion, may_delete, version_to_delete};
 use prepare::{Gathered, Plan};
+pub use rename::{
+    RenameSourceChanged, is_directory_bucket, rename_refused_by, rename_source_changed,
+};
 use stream::Transfer;
 
 // The engine's requests answer in the router's terms.
@@ -88,6 +95,9 @@ pub struct Copied {
     /// The bytes passed through this machine (GetObject, then PutObject
     /// or UploadPart) instead of a server-side copy.
     pub streamed: bool,
+    /// `s3cp mv` in one directory bucket: moved by one RenameObject, the
+    /// object itself (nothing copied, nothing to delete after).
+    pub renamed: bool,
     /// Uploads of the destination key that an attempt of the copy's
     /// CreateMultipartUpload whose answer was lost may have started, or
     /// another writer did: nothing proves whose they are, so s3cp left
@@ -125,6 +135,7 @@ impl Copied {
             verified: None,
             unverified: None,
             streamed,
+            renamed: false,
             possible_strays: Vec::new(),
             resumed: None,
             uncompared: false,

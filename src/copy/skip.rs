@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use aws_sdk_s3::types::StorageClass;
 
+use super::rename::Renamed;
 use super::{Copied, Engine, Known, SourceVersion, tags};
 use crate::checksum::Checksum;
 use crate::error::S3Error;
@@ -90,11 +91,27 @@ impl Engine<'_> {
                 uncompared,
             } => (requests, source, uncompared),
         };
-        let known = match (headed.as_deref(), listed) {
+        let mut known = match (headed.as_deref(), listed) {
             (Some(head), _) => Known::Headed(head),
             (None, Some(listed)) => Known::Listed(listed),
             (None, None) => Known::Nothing,
         };
+        // s3cp mv within one directory bucket: one RenameObject, unless
+        // the store refuses it (then copied and deleted, with its HEAD).
+        let renamed_head;
+        if self.renames(job, mode, opts) {
+            match self.rename(job, known, opts, dry_run).await? {
+                Renamed::Moved(mut copied) => {
+                    copied.requests += decided;
+                    return Ok(Outcome::Copied(copied));
+                }
+                Renamed::Refused(Some(head)) => {
+                    renamed_head = head;
+                    known = Known::Headed(&renamed_head);
+                }
+                Renamed::Refused(None) => {}
+            }
+        }
         let mut copied = self
             .copy(job, known, mode, opts, dry_run, progress, cancel)
             .await?;

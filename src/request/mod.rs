@@ -20,6 +20,7 @@ use aws_sdk_s3::operation::list_objects_v2::builders::ListObjectsV2FluentBuilder
 use aws_sdk_s3::operation::list_parts::builders::ListPartsFluentBuilder;
 use aws_sdk_s3::operation::put_object::PutObjectOutput;
 use aws_sdk_s3::operation::put_object::builders::PutObjectFluentBuilder;
+use aws_sdk_s3::operation::rename_object::builders::RenameObjectFluentBuilder;
 use aws_sdk_s3::operation::upload_part::builders::UploadPartFluentBuilder;
 use aws_sdk_s3::operation::upload_part_copy::builders::UploadPartCopyFluentBuilder;
 use aws_sdk_s3::primitives::ByteStream;
@@ -273,6 +274,30 @@ pub fn delete_source(
         .if_match(etag)
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_source_bucket_owner.clone())
+}
+
+/// `s3cp mv` within one directory bucket: RenameObject of the source to
+/// the destination (atomic, no bytes copied), conditional on the source
+/// still being what s3cp read (`x-amz-rename-source-if-match` its ETag)
+/// and on the destination as `--no-overwrite` (`If-None-Match: *`) or
+/// `--if-match` ask. RenameObject carries no version, request payer or
+/// expected owner: [`crate::copy::rename_refused_by`] sends a move that
+/// needs one by copy and delete instead. The SDK adds a client token, so
+/// that its retry of a rename whose answer was lost does nothing more.
+pub fn rename_object(
+    client: &Client,
+    job: &CopyJob,
+    source_etag: &str,
+    opts: &CopyOptions,
+) -> RenameObjectFluentBuilder {
+    client
+        .rename_object()
+        .bucket(&job.dst.bucket)
+        .key(literal_key(&job.dst.key))
+        .rename_source(job.src.copy_source(None))
+        .source_if_match(source_etag)
+        .set_destination_if_none_match(opts.no_overwrite.then(|| "*".to_owned()))
+        .set_destination_if_match(opts.destination_if_match.clone())
 }
 
 /// HEAD of a source that a listing gave (the copy made without a HEAD),

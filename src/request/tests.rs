@@ -170,6 +170,42 @@ fn a_move_deletes_its_source_only_if_it_is_what_was_copied() {
 }
 
 #[test]
+fn a_rename_is_conditional_on_the_source_read_and_on_the_destination() {
+    let c = client();
+    let j = CopyJob {
+        src: S3Uri::parse_source("s3://d--use1-az4--x-s3/dir/a b+c.txt").unwrap(),
+        dst: S3Uri::parse_destination("s3://d--use1-az4--x-s3/out/x.txt").unwrap(),
+    };
+    let mut o = CopyOptions::default();
+    let rename = rename_object(&c, &j, "\"e1\"", &o);
+    let r = rename.as_input();
+    assert_eq!(r.get_bucket().as_deref(), Some("d--use1-az4--x-s3"));
+    assert_eq!(r.get_key().as_deref(), Some("out/x.txt"));
+    // URL-encoded, as x-amz-copy-source.
+    assert_eq!(
+        r.get_rename_source().as_deref(),
+        Some("d--use1-az4--x-s3/dir/a%20b%2Bc.txt")
+    );
+    assert_eq!(r.get_source_if_match().as_deref(), Some("\"e1\""));
+    assert_eq!(r.get_destination_if_none_match(), &None);
+    assert_eq!(r.get_destination_if_match(), &None);
+    assert_eq!(r.get_source_if_none_match(), &None);
+    o.no_overwrite = true;
+    let rename = rename_object(&c, &j, "\"e1\"", &o);
+    assert_eq!(
+        rename.as_input().get_destination_if_none_match().as_deref(),
+        Some("*")
+    );
+    o.no_overwrite = false;
+    o.destination_if_match = Some("\"d1\"".to_owned());
+    let rename = rename_object(&c, &j, "\"e1\"", &o);
+    assert_eq!(
+        rename.as_input().get_destination_if_match().as_deref(),
+        Some("\"d1\"")
+    );
+}
+
+#[test]
 fn head_tagging_and_acl_reads_target_the_source_version() {
     let (c, j, o) = (client(), job(), everything());
     let head = head_source(&c, &j.src, &o);

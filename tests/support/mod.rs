@@ -13,6 +13,7 @@
 #![allow(dead_code)]
 
 pub mod proxy;
+pub mod rename;
 
 use std::collections::HashMap;
 use std::process::{ExitStatus, Output, Stdio};

@@ -14,6 +14,9 @@
 //! ([`Proxy::add_answer_header`]), to send what S3 sends and the test
 //! server does not (`x-amz-copy-source-version-id: null`, say).
 //!
+//! It can play an operation itself with an async handler
+//! ([`Proxy::handle`]): RenameObject, which no test server implements.
+//!
 //! It can also hold a chosen request until the test has acted
 //! ([`Proxy::hold`], [`Proxy::hold_answer`], [`Proxy::hold_where`]): before
 //! it is forwarded (the server has not seen it), or after the server
@@ -71,9 +74,11 @@
 //! close` (an answer to HEAD keeps its Content-Length, the object's size).
 
 pub mod answer;
+mod handler;
 mod request;
 
 pub use answer::{Edit, Rewritten};
+pub use handler::Handled;
 pub use request::{RECORDED_BODY_LIMIT, Request};
 
 use std::collections::HashMap;
@@ -228,6 +233,8 @@ pub struct Proxy {
 struct Inner {
     requests: Mutex<Vec<Request>>,
     answers: Mutex<Vec<Answer>>,
+    /// Operations the proxy plays itself ([`Proxy::handle`]).
+    handlers: Mutex<Vec<handler::Handler>>,
     /// Headers added to the server's answers: (operation, name, value).
     added_headers: Mutex<Vec<(&'static str, String, String)>>,
     /// Rewrites of the server's answers, applied in the order made.
@@ -374,6 +381,7 @@ impl Proxy {
         let inner = Arc::new(Inner {
             requests: Mutex::default(),
             answers: Mutex::default(),
+            handlers: Mutex::default(),
             added_headers: Mutex::default(),
             rewrites: Mutex::default(),
             rewritten: Mutex::default(),
@@ -640,6 +648,7 @@ impl Proxy {
         inner.misdirected.lock().unwrap().clear();
         inner.rewritten.lock().unwrap().clear();
         inner.answers.lock().unwrap().clear();
+        inner.handlers.lock().unwrap().clear();
         inner.added_headers.lock().unwrap().clear();
         inner.rewrites.lock().unwrap().clear();
         let mut faults = inner.faults.lock().unwrap();
@@ -999,6 +1008,10 @@ impl Inner {
                     .await;
             }
             (None, None) => None,
+        };
+        let canned = match canned {
+            None => self.handled(&request).await,
+            canned => canned,
         };
         if let Some((status, body)) = canned {
             let response = format!(
