@@ -70,7 +70,7 @@ _s3cp() {
 
     case "${cmd}" in
         s3cp)
-            opts="-r -q -v -h -V --recursive --include --exclude --from-file --jobs --shard --fail-fast --require-objects --source-region --source-profile --source-endpoint-url --multipart-threshold --part-size --copy-mode --concurrency --keep-partial --resume --no-resume --metadata-directive --metadata --content-type --cache-control --content-disposition --content-encoding --content-language --expires --tagging-directive --tagging --acl --grant-read --grant-read-acp --grant-write-acp --grant-full-control --copy-acl --sse --sse-kms-key-id --sse-kms-encryption-context --bucket-key-enabled --sse-c --sse-c-key --sse-c-key-file --sse-c-copy-source --sse-c-copy-source-key --sse-c-copy-source-key-file --storage-class --object-lock-mode --object-lock-retain-until-date --object-lock-legal-hold --website-redirect --checksum-algorithm --verify --no-overwrite --skip-existing --skip-same --if-none-match --if-match --request-payer --expected-bucket-owner --expected-source-bucket-owner --copy-source-if-match --copy-source-if-none-match --copy-source-if-modified-since --copy-source-if-unmodified-since --if-modified-since --if-unmodified-since --only-show-errors --progress --progress-interval --dryrun --dry-run --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help --version mv uploads help"
+            opts="-r -q -v -h -V --recursive --include --exclude --from-file --jobs --shard --fail-fast --require-objects --source-region --source-profile --source-endpoint-url --multipart-threshold --part-size --copy-mode --concurrency --keep-partial --resume --no-resume --metadata-directive --metadata --content-type --cache-control --content-disposition --content-encoding --content-language --expires --tagging-directive --tagging --annotation-directive --acl --grant-read --grant-read-acp --grant-write-acp --grant-full-control --copy-acl --sse --sse-kms-key-id --sse-kms-encryption-context --bucket-key-enabled --sse-c --sse-c-key --sse-c-key-file --sse-c-copy-source --sse-c-copy-source-key --sse-c-copy-source-key-file --storage-class --object-lock-mode --object-lock-retain-until-date --object-lock-legal-hold --website-redirect --checksum-algorithm --verify --no-overwrite --skip-existing --skip-same --if-none-match --if-match --request-payer --expected-bucket-owner --expected-source-bucket-owner --copy-source-if-match --copy-source-if-none-match --copy-source-if-modified-since --copy-source-if-unmodified-since --if-modified-since --if-unmodified-since --only-show-errors --progress --progress-interval --dryrun --dry-run --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help --version mv uploads help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -162,6 +162,10 @@ _s3cp() {
                     ;;
                 --tagging)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --annotation-directive)
+                    COMPREPLY=($(compgen -W "COPY EXCLUDE" -- "${cur}"))
                     return 0
                     ;;
                 --acl)
@@ -408,7 +412,7 @@ _s3cp() {
             return 0
             ;;
         s3cp__subcmd__mv)
-            opts="-r -q -v -h --recursive --include --exclude --from-file --jobs --shard --fail-fast --require-objects --source-region --source-profile --source-endpoint-url --multipart-threshold --part-size --copy-mode --concurrency --keep-partial --resume --no-resume --metadata-directive --metadata --content-type --cache-control --content-disposition --content-encoding --content-language --expires --tagging-directive --tagging --acl --grant-read --grant-read-acp --grant-write-acp --grant-full-control --copy-acl --sse --sse-kms-key-id --sse-kms-encryption-context --bucket-key-enabled --sse-c --sse-c-key --sse-c-key-file --sse-c-copy-source --sse-c-copy-source-key --sse-c-copy-source-key-file --storage-class --object-lock-mode --object-lock-retain-until-date --object-lock-legal-hold --website-redirect --checksum-algorithm --verify --no-overwrite --skip-existing --skip-same --if-none-match --if-match --request-payer --expected-bucket-owner --expected-source-bucket-owner --copy-source-if-match --copy-source-if-none-match --copy-source-if-modified-since --copy-source-if-unmodified-since --if-modified-since --if-unmodified-since --only-show-errors --progress --progress-interval --dryrun --dry-run --delete-version --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help"
+            opts="-r -q -v -h --recursive --include --exclude --from-file --jobs --shard --fail-fast --require-objects --source-region --source-profile --source-endpoint-url --multipart-threshold --part-size --copy-mode --concurrency --keep-partial --resume --no-resume --metadata-directive --metadata --content-type --cache-control --content-disposition --content-encoding --content-language --expires --tagging-directive --tagging --annotation-directive --acl --grant-read --grant-read-acp --grant-write-acp --grant-full-control --copy-acl --sse --sse-kms-key-id --sse-kms-encryption-context --bucket-key-enabled --sse-c --sse-c-key --sse-c-key-file --sse-c-copy-source --sse-c-copy-source-key --sse-c-copy-source-key-file --storage-class --object-lock-mode --object-lock-retain-until-date --object-lock-legal-hold --website-redirect --checksum-algorithm --verify --no-overwrite --skip-existing --skip-same --if-none-match --if-match --request-payer --expected-bucket-owner --expected-source-bucket-owner --copy-source-if-match --copy-source-if-none-match --copy-source-if-modified-since --copy-source-if-unmodified-since --if-modified-since --if-unmodified-since --only-show-errors --progress --progress-interval --dryrun --dry-run --delete-version --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -500,6 +504,10 @@ _s3cp() {
                     ;;
                 --tagging)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --annotation-directive)
+                    COMPREPLY=($(compgen -W "COPY EXCLUDE" -- "${cur}"))
                     return 0
                     ;;
                 --acl)

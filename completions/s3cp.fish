@@ -9,7 +9,7 @@ end
 
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_s3cp_global_optspecs
-    string join \n r/recursive include= exclude= from-file= jobs= shard= fail-fast require-objects source-region= source-profile= source-endpoint-url= multipart-threshold= part-size= copy-mode= concurrency= keep-partial resume no-resume metadata-directive= metadata= content-type= cache-control= content-disposition= content-encoding= content-language= expires= tagging-directive= tagging= acl= grant-read= grant-read-acp= grant-write-acp= grant-full-control= copy-acl sse= sse-kms-key-id= sse-kms-encryption-context= bucket-key-enabled sse-c= sse-c-key= sse-c-key-file= sse-c-copy-source= sse-c-copy-source-key= sse-c-copy-source-key-file= storage-class= object-lock-mode= object-lock-retain-until-date= object-lock-legal-hold= website-redirect= checksum-algorithm= verify no-overwrite skip-existing skip-same if-none-match= if-match= request-payer= expected-bucket-owner= expected-source-bucket-owner= copy-source-if-match= copy-source-if-none-match= copy-source-if-modified-since= copy-source-if-unmodified-since= if-modified-since= if-unmodified-since= only-show-errors progress= progress-interval= dry-run region= profile= endpoint-url= path-style max-attempts= retry-mode= json q/quiet v/verbose h/help V/version
+    string join \n r/recursive include= exclude= from-file= jobs= shard= fail-fast require-objects source-region= source-profile= source-endpoint-url= multipart-threshold= part-size= copy-mode= concurrency= keep-partial resume no-resume metadata-directive= metadata= content-type= cache-control= content-disposition= content-encoding= content-language= expires= tagging-directive= tagging= annotation-directive= acl= grant-read= grant-read-acp= grant-write-acp= grant-full-control= copy-acl sse= sse-kms-key-id= sse-kms-encryption-context= bucket-key-enabled sse-c= sse-c-key= sse-c-key-file= sse-c-copy-source= sse-c-copy-source-key= sse-c-copy-source-key-file= storage-class= object-lock-mode= object-lock-retain-until-date= object-lock-legal-hold= website-redirect= checksum-algorithm= verify no-overwrite skip-existing skip-same if-none-match= if-match= request-payer= expected-bucket-owner= expected-source-bucket-owner= copy-source-if-match= copy-source-if-none-match= copy-source-if-modified-since= copy-source-if-unmodified-since= if-modified-since= if-unmodified-since= only-show-errors progress= progress-interval= dry-run region= profile= endpoint-url= path-style max-attempts= retry-mode= json q/quiet v/verbose h/help V/version
 end
 
 function __fish_s3cp_needs_command
@@ -60,6 +60,8 @@ complete -c s3cp -n "__fish_s3cp_needs_command" -l expires -d 'Expires of the de
 complete -c s3cp -n "__fish_s3cp_needs_command" -l tagging-directive -d 'COPY keeps the source\'s tags; REPLACE uses only --tagging' -r -f -a "COPY\t'Keep the source\'s tags (S3\'s default)'
 REPLACE\t'Use only the tags given with --tagging (none without it)'"
 complete -c s3cp -n "__fish_s3cp_needs_command" -l tagging -d 'Tags as a URL query: \'k=v&k2=v2\'. Without a directive, means REPLACE' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l annotation-directive -d 'COPY gives the destination the source\'s object annotations (S3\'s default; a multipart or streamed copy reads and writes each one); EXCLUDE copies none' -r -f -a "COPY\t'Copy the source\'s annotations (S3\'s default)'
+EXCLUDE\t'Copy none'"
 complete -c s3cp -n "__fish_s3cp_needs_command" -l acl -d 'A canned ACL for the destination' -r -f -a "authenticated-read\t''
 aws-exec-read\t''
 bucket-owner-full-control\t''
@@ -186,6 +188,8 @@ complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l expires -d 'Expires of 
 complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l tagging-directive -d 'COPY keeps the source\'s tags; REPLACE uses only --tagging' -r -f -a "COPY\t'Keep the source\'s tags (S3\'s default)'
 REPLACE\t'Use only the tags given with --tagging (none without it)'"
 complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l tagging -d 'Tags as a URL query: \'k=v&k2=v2\'. Without a directive, means REPLACE' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l annotation-directive -d 'COPY gives the destination the source\'s object annotations (S3\'s default; a multipart or streamed copy reads and writes each one); EXCLUDE copies none' -r -f -a "COPY\t'Copy the source\'s annotations (S3\'s default)'
+EXCLUDE\t'Copy none'"
 complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l acl -d 'A canned ACL for the destination' -r -f -a "authenticated-read\t''
 aws-exec-read\t''
 bucket-owner-full-control\t''

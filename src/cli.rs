@@ -171,6 +171,16 @@ pub enum TaggingDirectiveArg {
     Replace,
 }
 
+/// Whether the destination gets the source's annotations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "UPPER")]
+pub enum AnnotationDirectiveArg {
+    /// Copy the source's annotations (S3's default).
+    Copy,
+    /// Copy none.
+    Exclude,
+}
+
 /// Metadata and Content-* headers. Any of them without a directive means
 /// --metadata-directive REPLACE, as in aws-cli, which drops everything of
 /// the source's that is not given again; MERGE keeps it.
@@ -232,7 +242,7 @@ pub struct MetadataArgs {
 
 /// Object tags.
 #[derive(Debug, Args)]
-#[command(next_help_heading = "Tags")]
+#[command(next_help_heading = "Tags and annotations")]
 pub struct TaggingArgs {
     /// COPY keeps the source's tags; REPLACE uses only --tagging.
     #[arg(long, value_name = "DIRECTIVE", ignore_case = true)]
@@ -241,6 +251,12 @@ pub struct TaggingArgs {
     /// Tags as a URL query: 'k=v&k2=v2'. Without a directive, means REPLACE.
     #[arg(long, value_name = "TAGS")]
     pub tagging: Option<String>,
+
+    /// COPY gives the destination the source's object annotations (S3's
+    /// default; a multipart or streamed copy reads and writes each one);
+    /// EXCLUDE copies none.
+    #[arg(long, value_name = "DIRECTIVE", ignore_case = true)]
+    pub annotation_directive: Option<AnnotationDirectiveArg>,
 }
 
 /// Access control. CopyObject never carries the source's ACL: the

@@ -16,14 +16,15 @@ use md5::{Digest, Md5};
 
 use crate::checksum::{Algorithm, ChecksumOptions};
 use crate::cli::{
-    AclArgs, Cli, ConditionArgs, ConnectionArgs, CopyArgs, EncryptionArgs, MetadataArgs,
-    MetadataDirectiveArg, ObjectArgs, PartSize, ProgressArg, Secret, Size, SourceArgs, TaggingArgs,
-    TaggingDirectiveArg, TransferArgs, UploadsCommand,
+    AclArgs, AnnotationDirectiveArg, Cli, ConditionArgs, ConnectionArgs, CopyArgs, EncryptionArgs,
+    MetadataArgs, MetadataDirectiveArg, ObjectArgs, PartSize, ProgressArg, Secret, Size,
+    SourceArgs, TaggingArgs, TaggingDirectiveArg, TransferArgs, UploadsCommand,
 };
 use crate::job::{CopyJob, SELF_COPY_FIX};
 use crate::options::{
-    Acl, ContentHeaders, CopyOptions, Encryption, Grants, MetadataDirective, MetadataOptions,
-    ObjectLock, SourceConditions, SseCKey, TaggingDirective, TaggingOptions, parse_date,
+    Acl, AnnotationDirective, AnnotationOptions, ContentHeaders, CopyOptions, Encryption, Grants,
+    MetadataDirective, MetadataOptions, ObjectLock, SourceConditions, SseCKey, TaggingDirective,
+    TaggingOptions, parse_date,
 };
 use crate::plan::{CopyMode, Limits, PlanError};
 use crate::progress::ProgressMode;
@@ -400,6 +401,7 @@ impl Config {
         if options.moving.is_some() {
             check_move(&mode)?;
         }
+        check_annotations(&mode, &options)?;
         let connection = Connection::from_args(&cli.connection, &args.source)?;
         let rerun = rerun_command(&cli.argv, &connection, &|name| std::env::var(name).ok());
         // The same names on two stores are two objects: whether they are
@@ -441,6 +443,28 @@ impl Config {
             warnings,
         })
     }
+}
+
+/// `--annotation-directive COPY` given into a directory bucket, which
+/// keeps no annotations (S3 answers COPY there 501): refused (exit 2)
+/// rather than a copy that cannot do what was asked. Left out, COPY is
+/// only S3's default, and the copy goes on without them.
+fn check_annotations(mode: &Mode, opts: &CopyOptions) -> anyhow::Result<()> {
+    let dst = match mode {
+        Mode::One(job) => &job.dst,
+        Mode::Recursive { dst, .. } => dst,
+        Mode::Manifest(_) => return Ok(()),
+    };
+    let asked = opts.annotations.explicit
+        && opts.annotations.directive == crate::options::AnnotationDirective::Copy;
+    if asked && crate::uri::is_directory_bucket(&dst.bucket) {
+        bail!(
+            "--annotation-directive COPY: {} is a directory bucket, which keeps no \
+             annotations; leave the flag out (or give EXCLUDE) to copy without them",
+            dst.bucket
+        );
+    }
+    Ok(())
 }
 
 /// `s3cp mv`: refused (exit 2) where a move would delete what it copied
@@ -716,6 +740,13 @@ pub fn copy_options(
     Ok(CopyOptions {
         metadata: metadata(&cli.metadata)?,
         tagging: tagging(&cli.tagging)?,
+        annotations: AnnotationOptions {
+            directive: match cli.tagging.annotation_directive {
+                Some(AnnotationDirectiveArg::Exclude) => AnnotationDirective::Exclude,
+                Some(AnnotationDirectiveArg::Copy) | None => AnnotationDirective::Copy,
+            },
+            explicit: cli.tagging.annotation_directive.is_some(),
+        },
         acl: acl(&cli.acl)?,
         encryption,
         sse_c,

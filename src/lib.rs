@@ -230,6 +230,7 @@ async fn copy_run(config: &Config, printer: Printer, shutdown: impl Future<Outpu
     // The run's early stop: an error every object would meet stops it.
     let bulk = !matches!(config.mode, Mode::One(_));
     let stop = stop::Stop::new(counter.unreachable(), bulk);
+    let annotations = copy::AnnotationStores::default();
     let engine = Engine {
         regions: &regions,
         source,
@@ -247,6 +248,7 @@ async fn copy_run(config: &Config, printer: Printer, shutdown: impl Future<Outpu
         rerun: &config.rerun,
         endpoint: &endpoint,
         stop: &stop,
+        annotations: &annotations,
     };
     let progress = show_progress(config);
     let cancel = CancellationToken::new();

@@ -57,6 +57,34 @@ impl TaggingDirective {
     }
 }
 
+/// Whether the destination gets the source's annotations
+/// (`--annotation-directive`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AnnotationDirective {
+    /// The source's (S3's default).
+    #[default]
+    Copy,
+    /// None.
+    Exclude,
+}
+
+impl AnnotationDirective {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Copy => "COPY",
+            Self::Exclude => "EXCLUDE",
+        }
+    }
+}
+
+/// Annotations: the directive, and whether it was named (CopyObject sends
+/// it then, even COPY, S3's default).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AnnotationOptions {
+    pub directive: AnnotationDirective,
+    pub explicit: bool,
+}
+
 /// The Content-* headers, Expires and website redirect of an object.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContentHeaders {
@@ -393,6 +421,7 @@ pub fn parse_date(text: &str) -> Result<DateTime, String> {
 pub struct CopyOptions {
     pub metadata: MetadataOptions,
     pub tagging: TaggingOptions,
+    pub annotations: AnnotationOptions,
     pub acl: Acl,
     pub encryption: Encryption,
     /// SSE-C key of the destination.

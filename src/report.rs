@@ -84,6 +84,8 @@ pub struct CopyLine<'a> {
     pub metadata_directive: &'static str,
     /// `COPY` or `REPLACE`.
     pub tagging_directive: &'static str,
+    /// `COPY` or `EXCLUDE`.
+    pub annotation_directive: &'static str,
     /// `private (default)`, a canned ACL, `grants (...)` or `copied from source`.
     pub acl: String,
     /// `bucket default`, `AES256`, `aws:kms (key ..)`, `SSE-C AES256`, ...
@@ -112,6 +114,10 @@ pub struct CopyLine<'a> {
     /// whose answer was lost may have started, or another writer did:
     /// left, since nothing proves whose they are (empty when none).
     pub possible_strays: Vec<String>,
+    /// The source's annotations s3cp wrote to the destination (a multipart
+    /// or streamed copy); null where CopyObject copied them itself, under
+    /// `--annotation-directive EXCLUDE`, or when nothing was copied.
+    pub annotations: Option<u64>,
     /// `s3cp mv`: whether the source was deleted (absent for a copy).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_deleted: Option<bool>,
@@ -146,6 +152,7 @@ impl<'a> CopyLine<'a> {
             duration_ms: 0,
             metadata_directive: opts.metadata.directive.name(),
             tagging_directive: opts.tagging.directive.name(),
+            annotation_directive: opts.annotations.directive.name(),
             acl: opts.acl.to_string(),
             encryption: opts.encryption_name(),
             storage_class: opts.storage_class_name(),
@@ -157,6 +164,7 @@ impl<'a> CopyLine<'a> {
             skip_reason: None,
             error: None,
             possible_strays: Vec::new(),
+            annotations: None,
             source_deleted: None,
             kept_reason: None,
         }
@@ -250,6 +258,7 @@ impl<'a> CopyLine<'a> {
             verified_by: c.verified.map(By::name),
             unverified_reason: c.unverified.clone(),
             possible_strays: c.possible_strays.clone(),
+            annotations: c.annotations,
             ..Self::settings(
                 job.src.to_string(),
                 job.dst.to_string(),
@@ -500,9 +509,13 @@ pub struct Printer {
 /// The settings every object of a run gets, as the human lines say them.
 fn settings_text(line: &CopyLine<'_>) -> String {
     format!(
-        "metadata {}, tags {}, ACL {}, encryption {}, storage class {}",
+        "metadata {}, tags {}{}, ACL {}, encryption {}, storage class {}",
         line.metadata_directive,
         line.tagging_directive,
+        match line.annotation_directive {
+            "COPY" => "",
+            _ => ", annotations EXCLUDE",
+        },
         line.acl,
         line.encryption,
         line.storage_class
@@ -588,6 +601,10 @@ impl Printer {
             }
             (Some(size), _, _, _) => format!("{}, {}", human_size(size), Method::Single),
             _ => String::new(),
+        };
+        let what = match line.annotations {
+            Some(n) if n > 0 => format!("{what}, {n} annotation{}", plural(n)),
+            _ => what,
         };
         let text = match line.status {
             Status::Planned if renamed => format!(

@@ -28,7 +28,7 @@ use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use crate::error::S3Error;
 
 /// Which end of the copy a request's bucket is, for messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum End {
     Source,
     Destination,

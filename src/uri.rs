@@ -172,6 +172,12 @@ pub fn shell_word(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
+/// Whether `bucket` is named as a directory bucket (S3 Express One Zone):
+/// `NAME--ZONE--x-s3`.
+pub fn is_directory_bucket(bucket: &str) -> bool {
+    bucket.ends_with("--x-s3")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,6 +22,7 @@
 //! that explain a failed copy are with the error kinds
 //! ([`crate::error::messages`]).
 
+mod annotations;
 mod delete;
 mod gather;
 mod multipart;
@@ -35,14 +36,13 @@ mod single;
 mod skip;
 mod stream;
 
+pub use annotations::{Annotation, AnnotationStores};
 pub use skip::{Outcome, Skipped};
 pub use stream::Buffers;
 
 pub use delete::{Kept, KeptReason, SourceFate, SourceVersion, may_delete, version_to_delete};
 use prepare::{Gathered, Plan};
-pub use rename::{
-    RenameSourceChanged, is_directory_bucket, rename_refused_by, rename_source_changed,
-};
+pub use rename::{RenameSourceChanged, rename_refused_by, rename_source_changed};
 use stream::Transfer;
 
 // The engine's requests answer in the router's terms.
@@ -58,7 +58,7 @@ use crate::checksum::{By, Checksum, Proof};
 use crate::error::{Interrupted, Learned, ResumeRefused, S3Error};
 use crate::job::CopyJob;
 use crate::journal;
-use crate::options::CopyOptions;
+use crate::options::{AnnotationDirective, CopyOptions};
 use crate::plan::{self, Limits, Method};
 use crate::progress::Progress;
 use crate::region::{Router, Watch};
@@ -109,6 +109,10 @@ pub struct Copied {
     /// `--skip-same` could not tell whether the destination was the same
     /// (multipart or SSE-KMS ETags, no comparable checksum): copied again.
     pub uncompared: bool,
+    /// The source's annotations that s3cp wrote to the destination (a
+    /// multipart or streamed copy); `None` where CopyObject copied them
+    /// itself, or under `--annotation-directive EXCLUDE`.
+    pub annotations: Option<u64>,
 }
 
 impl Copied {
@@ -139,6 +143,7 @@ impl Copied {
             possible_strays: Vec::new(),
             resumed: None,
             uncompared: false,
+            annotations: None,
         }
     }
 }
@@ -192,6 +197,8 @@ pub struct Engine<'a> {
     /// The run's early stop: every request's failure is judged by it, and
     /// once it is tripped nothing more is sent ([`crate::stop`]).
     pub stop: &'a crate::stop::Stop,
+    /// Which buckets keep annotations, as learned in this run.
+    pub annotations: &'a AnnotationStores,
 }
 
 impl Engine<'_> {
@@ -344,6 +351,14 @@ impl Engine<'_> {
         if cancel.is_cancelled() {
             return Err(anyhow::Error::new(Interrupted));
         }
+        // A multipart copy or a stream carries the annotations itself:
+        // read before anything is written.
+        let carried = opts.annotations.directive == AnnotationDirective::Copy
+            && (plan.streamed || matches!(plan.method, Method::Multipart { .. }));
+        let (annotations, read) = match carried {
+            true => self.source_annotations(job, source, opts).await?,
+            false => (Vec::new(), 0),
+        };
         let mut made = prove::Made::new(job, &gathered, opts, &plan.checks);
         made.source_read = self.read_before_write(&made, progress, cancel).await?;
         let (mut copied, keyed, transfer) = self
@@ -358,6 +373,13 @@ impl Engine<'_> {
         // what the source says, never a proof by itself.
         made.transfer = transfer;
         self.prove(&made, &mut copied, progress, cancel).await?;
+        if carried {
+            let (written, sent) = self
+                .write_annotations(job, &copied, annotations, opts)
+                .await?;
+            copied.annotations = Some(written);
+            copied.requests += read + sent;
+        }
         copied.duration = started.elapsed();
         Ok(copied)
     }

@@ -29,12 +29,7 @@ use crate::job::CopyJob;
 use crate::options::{Acl, CopyOptions, MetadataDirective, TaggingDirective};
 use crate::plan::{CopyMode, Method};
 use crate::request::{self, SourceObject};
-
-/// Whether `bucket` is named as a directory bucket (S3 Express One Zone):
-/// `NAME--ZONE--x-s3`.
-pub fn is_directory_bucket(bucket: &str) -> bool {
-    bucket.ends_with("--x-s3")
-}
+use crate::uri::is_directory_bucket;
 
 /// The option of `opts` that RenameObject cannot honour, if any: it moves
 /// the object as it is, so whatever changes the object (metadata, tags,

@@ -202,6 +202,9 @@ impl Settings {
             expected_source_bucket_owner: _,
             // The source's delete comes after the upload is completed.
             moving: _,
+            // Annotations are written after Complete, each by its own
+            // request: the upload does not carry them.
+            annotations: _,
         } = opts;
         let text = |v: Option<&str>| v.unwrap_or(NOT_GIVEN).to_owned();
         let mut s = BTreeMap::new();

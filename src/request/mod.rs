@@ -25,7 +25,8 @@ use aws_sdk_s3::operation::upload_part::builders::UploadPartFluentBuilder;
 use aws_sdk_s3::operation::upload_part_copy::builders::UploadPartCopyFluentBuilder;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
-    ChecksumMode, CompletedMultipartUpload, CompletedPart, CopyObjectResult, EncodingType, Grant,
+    AnnotationDirective as SdkAnnotationDirective, ChecksumMode, CompletedMultipartUpload,
+    CompletedPart, CopyObjectResult, EncodingType, Grant,
     MetadataDirective as SdkMetadataDirective, Permission, ServerSideEncryption, StorageClass,
     TaggingDirective as SdkTaggingDirective, Type,
 };
@@ -36,15 +37,21 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use crate::checksum::{Ask, Checksum};
 use crate::job::CopyJob;
 use crate::options::{
-    Acl, ContentHeaders, CopyOptions, Grants, MetadataDirective, ObjectMetadata, TaggingDirective,
+    Acl, AnnotationDirective, ContentHeaders, CopyOptions, Grants, MetadataDirective,
+    ObjectMetadata, TaggingDirective,
 };
 use crate::plan::Part;
 use crate::uri::S3Uri;
 
+mod annotations;
 mod fields;
 mod listed_keys;
 mod literal_key;
 
+pub use annotations::{
+    get_source_annotation, list_destination_annotations, list_source_annotations,
+    put_destination_annotation,
+};
 use fields::{
     Destination, WithChecksumValue, WithCopySourceSseC, WithDestination, WithObjectMetadata,
     WithSseC,
@@ -436,6 +443,12 @@ pub fn copy_object(
             .tagging_directive(SdkTaggingDirective::Replace)
             .set_tagging(Some(tagging_header(&opts.tagging.tags)).filter(|t| !t.is_empty())),
     };
+    // Sent only when named: a directory bucket answers 501 to COPY.
+    let directive = match opts.annotations.directive {
+        AnnotationDirective::Copy => SdkAnnotationDirective::Copy,
+        AnnotationDirective::Exclude => SdkAnnotationDirective::Exclude,
+    };
+    let req = req.set_annotation_directive(opts.annotations.explicit.then_some(directive));
     let conditions = &opts.conditions;
     req.copy_source_sse_c(opts.sse_c_source.as_ref())
         .set_copy_source_if_match(conditions.if_match.clone().or(pin_etag))

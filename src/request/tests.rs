@@ -7,7 +7,8 @@ use super::literal_key::strip_marker;
 use super::*;
 use crate::checksum::{Algorithm, ChecksumOptions};
 use crate::options::{
-    Encryption, MetadataOptions, ObjectLock, SourceConditions, SseCKey, TaggingOptions,
+    AnnotationOptions, Encryption, MetadataOptions, ObjectLock, SourceConditions, SseCKey,
+    TaggingOptions,
 };
 use aws_sdk_s3::config::{BehaviorVersion, Region};
 use aws_sdk_s3::types::{
@@ -86,6 +87,10 @@ fn everything() -> CopyOptions {
         tagging: TaggingOptions {
             directive: TaggingDirective::Replace,
             tags: vec![("k".into(), "v w".into())],
+            explicit: true,
+        },
+        annotations: AnnotationOptions {
+            directive: AnnotationDirective::Exclude,
             explicit: true,
         },
         acl: Acl::Grants(Grants {
@@ -399,6 +404,10 @@ fn copy_object_carries_every_option() {
         &Some(SdkTaggingDirective::Replace)
     );
     assert_eq!(i.get_tagging().as_deref(), Some("k=v%20w"));
+    assert_eq!(
+        i.get_annotation_directive(),
+        &Some(aws_sdk_s3::types::AnnotationDirective::Exclude)
+    );
     assert_eq!(i.get_acl(), &None);
     assert!(i.get_grant_read().as_deref().unwrap().contains("AllUsers"));
     assert_eq!(i.get_grant_read_acp().as_deref(), Some("id=\"r\""));
@@ -1062,4 +1071,57 @@ async fn a_watched_body_is_the_bytes_in_pieces_and_can_be_sent_again() {
     assert_eq!(pieces, 4, "200,000 bytes in 64 KiB pieces");
     let empty = watched_body(bytes::Bytes::new()).collect().await.unwrap();
     assert!(empty.into_bytes().is_empty());
+}
+
+#[test]
+fn annotation_directive_is_sent_only_when_named() {
+    let c = client();
+    let mut o = CopyOptions::default();
+    let req = copy_object(&c, &job(), &source(), &o, &Acl::Default, ask());
+    assert_eq!(req.as_input().get_annotation_directive(), &None);
+    o.annotations.explicit = true;
+    let req = copy_object(&c, &job(), &source(), &o, &Acl::Default, ask());
+    assert_eq!(
+        req.as_input().get_annotation_directive(),
+        &Some(aws_sdk_s3::types::AnnotationDirective::Copy)
+    );
+}
+
+#[test]
+fn annotations_are_read_from_the_copied_version_and_written_on_the_made_object() {
+    let (c, j, o) = (client(), job(), everything());
+    let list = list_source_annotations(&c, &j, &source(), Some("t".into()), &o);
+    let l = list.as_input();
+    assert_eq!(l.get_bucket().as_deref(), Some("src"));
+    assert_eq!(l.get_version_id().as_deref(), Some("v1"));
+    assert_eq!(l.get_continuation_token().as_deref(), Some("t"));
+    assert_eq!(
+        l.get_expected_bucket_owner().as_deref(),
+        Some("222222222222")
+    );
+    let get = get_source_annotation(&c, &j, &source(), "n", &o);
+    let g = get.as_input();
+    assert_eq!(g.get_version_id().as_deref(), Some("v1"));
+    assert_eq!(g.get_annotation_name().as_deref(), Some("n"));
+    let put = put_destination_annotation(
+        &c,
+        &j,
+        "\"e\"",
+        Some("d1"),
+        "n",
+        bytes::Bytes::from_static(b"p"),
+        &o,
+    );
+    let p = put.as_input();
+    assert_eq!(p.get_bucket().as_deref(), Some(j.dst.bucket.as_str()));
+    assert_eq!(p.get_object_if_match().as_deref(), Some("\"e\""));
+    assert_eq!(p.get_version_id().as_deref(), Some("d1"));
+    assert_eq!(p.get_request_payer(), &Some(RequestPayer::Requester));
+    assert_ne!(
+        p.get_expected_bucket_owner().as_deref(),
+        Some("222222222222"),
+        "the destination's owner, not the source's"
+    );
+    let probe = list_destination_annotations(&c, &j, Some("d1"), &o);
+    assert_eq!(probe.as_input().get_max_annotation_results(), &Some(1));
 }
