@@ -1,7 +1,8 @@
 """Helper of scripts/bench-throughput.sh (standard library only).
 
   bench-throughput.py run RESULTS KEY TOOL LIMIT_S OUT [--stats URL]
-                         [--expect COUNT SIZE] [--dst BUCKET/PREFIX] -- CMD...
+                         [--expect COUNT SIZE] [--dst BUCKET/PREFIX]
+                         [--moved-from BUCKET/PREFIX] -- CMD...
       Runs CMD (stdout to OUT.out, stderr to OUT.err), killed after LIMIT_S
       seconds; appends one JSON record to RESULTS: wall time, the child's CPU
       and peak RSS (its rusage, from wait4), what it copied (read from the
@@ -11,7 +12,10 @@
       COUNT objects of SIZE bytes, measured by the store, not the tool: under
       --dst (on S3TOOL_ENDPOINT, by scripts/s3tool.py check), or, through the
       emulator (--stats, --null-copy), its count of copies and of bytes copied;
-      otherwise the benchmark stops, before any figure is printed.
+      otherwise the benchmark stops, before any figure is printed. With
+      --moved-from (a move, copies forwarded to the store), the destination
+      is counted on the store (--dst) even through the emulator, and the
+      source prefix must be left empty.
   bench-throughput.py table RESULTS SETTINGS_JSON
       Prints the markdown table of issue 11's benchmarks from RESULTS.
   bench-throughput.py concurrency-table RESULTS SETTINGS_JSON
@@ -55,12 +59,12 @@ def copied_and_failed(tool, out, err, rc):
             copies = len(re.findall(r"^copied ", out, re.M))
         # One object: its own line stands for the summary.
         return copies, failures + (rc != 0 and copies == 0), last_copy
-    if tool == "s5cmd":  # "cp SRC DST" per copy, 'ERROR "cp ...": ...' per failure
-        return (len(re.findall(r"^cp ", out, re.M)),
+    if tool == "s5cmd":  # "cp|mv SRC DST" per copy, 'ERROR "cp ...": ...' per failure
+        return (len(re.findall(r"^(?:cp|mv) ", out, re.M)),
                 len(re.findall(r"^ERROR ", err, re.M)), None)
-    if tool == "aws-cli":  # "copy: SRC to DST", "copy failed: ..."
-        return (len(re.findall(r"^copy: ", out, re.M)),
-                len(re.findall(r"copy failed: ", err)), None)
+    if tool == "aws-cli":  # "copy|move: SRC to DST", "copy|move failed: ..."
+        return (len(re.findall(r"^(?:copy|move): ", out, re.M)),
+                len(re.findall(r"(?:copy|move) failed: ", err)), None)
     if tool == "curl":  # -w '%{http_code}' ends stdout
         ok = rc == 0 and out.rstrip().endswith("200")
         return int(ok), int(not ok), None
@@ -70,7 +74,7 @@ def copied_and_failed(tool, out, err, rc):
 def run(argv):
     results, key, tool, limit, out = argv[:5]
     rest = argv[5:]
-    stats_url, measure_rss, expect, dst = None, True, None, None
+    stats_url, measure_rss, expect, dst, moved_from = None, True, None, None, None
     while rest[0] != "--":
         if rest[0] == "--stats":
             stats_url, rest = rest[1], rest[2:]
@@ -80,6 +84,8 @@ def run(argv):
             expect, rest = (int(rest[1]), int(rest[2])), rest[3:]
         elif rest[0] == "--dst":
             dst, rest = rest[1], rest[2:]
+        elif rest[0] == "--moved-from":
+            moved_from, rest = rest[1], rest[2:]
         else:
             raise SystemExit(f"unknown option {rest[0]}")
     cmd = rest[1:]
@@ -136,13 +142,30 @@ def run(argv):
     # A peer's failure shows in its cell; what a run that ended well claims
     # is checked.
     if expect and not rec["timed_out"] and rc == 0:
-        check(key, tool, expect, dst, emu)
+        check(key, tool, expect, dst, emu, moved_from)
 
 
-def check(key, tool, expect, dst, emu):
-    """Stops the benchmark unless the run copied what `expect` says."""
+def store_check(bucket_prefix, count, size):
+    """scripts/s3tool.py check: exactly COUNT objects of SIZE bytes, listed
+    from the store (S3TOOL_ENDPOINT)."""
+    bucket, prefix = bucket_prefix.split("/", 1)
+    tool_py = os.path.join(os.path.dirname(os.path.abspath(__file__)), "s3tool.py")
+    return subprocess.run([sys.executable, tool_py, "check", bucket, prefix,
+                           str(count), str(size)]).returncode == 0
+
+
+def check(key, tool, expect, dst, emu, moved_from=None):
+    """Stops the benchmark unless the run copied what `expect` says (and, for
+    a move, left its source empty)."""
     count, size = expect
-    if emu is not None:
+    if moved_from:
+        if not dst:
+            sys.exit("--moved-from needs --dst")
+        if not store_check(dst, count, size):
+            sys.exit(f"{key} {tool}: the destination does not hold what was moved")
+        if not store_check(moved_from, 0, size):
+            sys.exit(f"{key} {tool}: the source s3://{moved_from} is not empty after the move")
+    elif emu is not None:
         # --null-copy: the emulator answered each copy; its counters are
         # what the store saw (an object of several parts counts its parts).
         copies, copied_bytes = emu["null_copies"], emu["bytes_copied"]
@@ -150,10 +173,7 @@ def check(key, tool, expect, dst, emu):
             sys.exit(f"{key} {tool}: the emulator saw {copies} copies of {copied_bytes} bytes "
                      f"in all, not {count} objects of {size} bytes: no figure for it")
     elif dst:
-        bucket, prefix = dst.split("/", 1)
-        tool_py = os.path.join(os.path.dirname(os.path.abspath(__file__)), "s3tool.py")
-        if subprocess.run([sys.executable, tool_py, "check", bucket, prefix,
-                           str(count), str(size)]).returncode != 0:
+        if not store_check(dst, count, size):
             sys.exit(f"{key} {tool}: the destination does not hold what was copied")
     else:
         sys.exit("--expect needs --stats (the emulator) or --dst")
