@@ -407,7 +407,7 @@ impl aws_sdk_s3::config::retry::ClassifyRetry for ConditionalConflict {
                 .or_else(|| e.downcast_ref::<PutObjectError>().and_then(|e| e.code()))
         });
         match code {
-            Some(CONDITIONAL_CONFLICT) => RetryAction::throttling_error(),
+            Some(crate::error::CONDITIONAL_CONFLICT) => RetryAction::throttling_error(),
             _ => RetryAction::NoActionIndicated,
         }
     }
@@ -416,9 +416,6 @@ impl aws_sdk_s3::config::retry::ClassifyRetry for ConditionalConflict {
         "s3cp: 409 ConditionalRequestConflict on a conditional write"
     }
 }
-
-/// S3's code for a conditional write raced by another write (409).
-pub const CONDITIONAL_CONFLICT: &str = "ConditionalRequestConflict";
 
 /// The `<Code>` of an `<Error>` document, leading whitespace allowed.
 fn error_code_in_200(body: &[u8]) -> Option<String> {

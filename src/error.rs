@@ -13,6 +13,11 @@ use aws_sdk_s3::error::{ErrorMetadata, ProvideErrorMetadata, SdkError};
 
 use crate::checksum::Checksum;
 
+/// S3's code for a conditional write (`If-None-Match`, `If-Match`) that
+/// another write of the key raced (409); retryable on CopyObject and
+/// PutObject ([`crate::client::ConditionalConflict`]), not on Complete.
+pub const CONDITIONAL_CONFLICT: &str = "ConditionalRequestConflict";
+
 pub(crate) mod messages;
 
 /// s3cp's exit codes. Stable: scripts depend on them.

@@ -50,7 +50,7 @@ fn json_lines(run: &Run) -> (Vec<Value>, Value) {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
         .collect();
     let (summary, copies) = lines.split_last().expect("at least a summary line");
-    const COPY_FIELDS: [&str; 27] = [
+    const COPY_FIELDS: [&str; 29] = [
         "type",
         "schema",
         "status",
@@ -67,6 +67,7 @@ fn json_lines(run: &Run) -> (Vec<Value>, Value) {
         "duration_ms",
         "metadata_directive",
         "tagging_directive",
+        "annotation_directive",
         "acl",
         "encryption",
         "storage_class",
@@ -78,6 +79,7 @@ fn json_lines(run: &Run) -> (Vec<Value>, Value) {
         "skip_reason",
         "error",
         "possible_strays",
+        "annotations",
     ];
     for line in copies {
         let obj = line.as_object().expect("object");

@@ -263,6 +263,8 @@ async fn json_result_has_every_field() {
         fields,
         [
             "acl",
+            "annotation_directive",
+            "annotations",
             "checksum",
             "dry_run",
             "dst",
@@ -310,9 +312,12 @@ async fn json_result_has_every_field() {
     assert_eq!(v["status"], "copied");
     assert_eq!(
         v["requests"],
-        2 + 2 + 2,
-        "HEAD, tagging, create, 2 parts, complete"
+        2 + 2 + 2 + 1,
+        "HEAD, tagging, create, 2 parts, complete, and the annotations listing (which Garage \
+         answers with the object: none to copy)"
     );
+    assert_eq!(v["annotation_directive"], "COPY");
+    assert_eq!(v["annotations"], 0, "a multipart copy carries them itself");
     assert!(v["error"].is_null());
 }
 

@@ -122,11 +122,21 @@ where
         Err(err) => err,
     };
     let e = S3Error::from_sdk("ListObjectAnnotations", &err);
+    // Denied, or a server failure that outlasted the retries: nothing says
+    // the store has none, so the copy fails rather than drop them.
+    // Anything else is no listing: a 501, a 405, a 200 with something
+    // else, or the 4xx of a store that took the request for another
+    // (Garage answers an SSE-C object's "listing" 400 "Object is
+    // encrypted", as it would its GetObject; a store that does not know
+    // the object's key there, 404: the copy itself then says so).
+    let denied = e.status == Some(403) || e.is_code("AccessDenied");
+    let failing = e.status.is_none_or(|s| s >= 500 && s != 501);
+    if denied || (failing && !e.is_code("NotImplemented")) {
+        return Err(e);
+    }
     let why = match e.status {
         Some(200..=299) => "it answered a listing of annotations with something else".to_owned(),
-        Some(501 | 405) => format!("it answered a listing of annotations with {}", e.code),
-        _ if e.is_code("NotImplemented") => "it does not implement annotations".to_owned(),
-        _ => return Err(e),
+        _ => format!("it answered a listing of annotations with {}", e.code),
     };
     Ok(Listing::None(why))
 }

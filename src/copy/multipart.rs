@@ -593,7 +593,7 @@ fn never_completes(err: &anyhow::Error) -> bool {
                         "InvalidPart",
                         "InvalidPartOrder",
                         "EntityTooSmall",
-                        crate::client::CONDITIONAL_CONFLICT,
+                        crate::error::CONDITIONAL_CONFLICT,
                     ]
                     .iter()
                     .any(|c| e.is_code(c)))

@@ -137,7 +137,7 @@ pub(crate) fn precondition_context(
     opts: &CopyOptions,
     e: &S3Error,
 ) -> Option<String> {
-    if e.is_code(crate::client::CONDITIONAL_CONFLICT) {
+    if e.is_code(crate::error::CONDITIONAL_CONFLICT) {
         return Some(conflict(job, e));
     }
     if !e.is_code("PreconditionFailed") && e.status != Some(412) {

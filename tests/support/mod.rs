@@ -12,6 +12,7 @@
 
 #![allow(dead_code)]
 
+pub mod annotations;
 pub mod proxy;
 pub mod rename;
 

@@ -1045,6 +1045,7 @@ impl Inner {
             server.write_all(&buf[head_end..]).await?;
             let mut first = [0u8; 8192];
             let n = server.read(&mut first).await?;
+            self.observed(&request, &first[..n]);
             self.in_flight.lock().unwrap().0 -= 1;
             counted = false;
             if held_answer.is_empty()

@@ -6,6 +6,11 @@
 //! held and released like any other ([`super::Proxy::hold`] holds it
 //! before the handler runs); canned answers ([`super::Proxy::answer`])
 //! and faults come first.
+//!
+//! A test can also watch the answers of an operation that the proxy
+//! forwards ([`Proxy::after`]): a double that keeps what the server does
+//! not (annotations, see `support::annotations`) follows the server's
+//! writes (a CopyObject's 200, say) by it.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -18,11 +23,15 @@ pub type Handled = (u16, String);
 
 type Boxed = Pin<Box<dyn Future<Output = Handled> + Send>>;
 
-/// A handler of one operation's requests.
+type After = Arc<dyn Fn(&Request, u16) + Send + Sync>;
+
+/// A handler of one operation's requests: one that answers them, or one
+/// that watches the server's answers to them.
 #[derive(Clone)]
 pub(super) struct Handler {
     pub(super) operation: &'static str,
-    run: Arc<dyn Fn(Request) -> Boxed + Send + Sync>,
+    run: Option<Arc<dyn Fn(Request) -> Boxed + Send + Sync>>,
+    after: Option<After>,
 }
 
 impl std::fmt::Debug for Handler {
@@ -45,8 +54,26 @@ impl Proxy {
         let run: Arc<dyn Fn(Request) -> Boxed + Send + Sync> =
             Arc::new(move |r| Box::pin(handler(r)) as Boxed);
         let mut handlers = self.inner.handlers.lock().unwrap();
-        handlers.retain(|h| h.operation != operation);
-        handlers.push(Handler { operation, run });
+        handlers.retain(|h| h.operation != operation || h.run.is_none());
+        handlers.push(Handler {
+            operation,
+            run: Some(run),
+            after: None,
+        });
+    }
+
+    /// Calls `after` with each request of `operation` that the proxy
+    /// forwards and the status the server answered it with, once that
+    /// status is read (before the answer is passed on).
+    pub fn after<F>(&self, operation: &'static str, after: F)
+    where
+        F: Fn(&Request, u16) + Send + Sync + 'static,
+    {
+        self.inner.handlers.lock().unwrap().push(Handler {
+            operation,
+            run: None,
+            after: Some(Arc::new(after)),
+        });
     }
 }
 
@@ -59,8 +86,32 @@ impl Inner {
             .lock()
             .unwrap()
             .iter()
-            .find(|h| h.operation == operation)
+            .find(|h| h.operation == operation && h.run.is_some())
             .cloned()?;
-        Some((handler.run)(request.clone()).await)
+        Some((handler.run?)(request.clone()).await)
+    }
+
+    /// Tells the watchers of `request`'s operation the status the server
+    /// answered with (the first bytes of its answer: `HTTP/1.1 200 ...`).
+    pub(super) fn observed(&self, request: &Request, answer: &[u8]) {
+        let status = std::str::from_utf8(&answer[..answer.len().min(16)])
+            .ok()
+            .and_then(|head| head.split(' ').nth(1))
+            .and_then(|code| code.parse::<u16>().ok());
+        let Some(status) = status else {
+            return;
+        };
+        let operation = request.operation();
+        let watchers: Vec<After> = self
+            .handlers
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|h| h.operation == operation)
+            .filter_map(|h| h.after.clone())
+            .collect();
+        for after in watchers {
+            after(request, status);
+        }
     }
 }

@@ -98,6 +98,12 @@ impl Request {
             "HEAD" if self.key().is_none() => "HeadBucket",
             "HEAD" => "HeadObject",
             "GET" if self.query_has("session") && self.key().is_none() => "CreateSession",
+            "GET" if self.query_has("annotation") && self.query_has("annotationName") => {
+                "GetObjectAnnotation"
+            }
+            "GET" if self.query_has("annotation") => "ListObjectAnnotations",
+            "PUT" if self.query_has("annotation") => "PutObjectAnnotation",
+            "DELETE" if self.query_has("annotation") => "DeleteObjectAnnotation",
             "GET" if self.query_has("tagging") => "GetObjectTagging",
             "GET" if self.query_has("acl") => "GetObjectAcl",
             "GET" if self.query_has("uploads") => "ListMultipartUploads",
