@@ -200,3 +200,39 @@ async fn a_store_without_annotations_gets_no_annotation_write() {
     assert_eq!(r.code, 2, "{r}");
     assert!(r.stderr.contains("directory bucket"), "{r}");
 }
+
+/// What a 10-annotation multipart copy costs: the copy's own requests,
+/// one listing and ten reads at the source, one listing of the new object
+/// (whether its store keeps annotations, once per bucket in a run) and ten
+/// writes; the line's `requests` counts them all, as the proxy saw them.
+#[tokio::test]
+async fn a_ten_annotation_multipart_copy_costs_22_requests_more() {
+    let m = moto().await;
+    let p = unique("ten-annotations");
+    let proxy = Proxy::start(&m.endpoint).await;
+    let double = serve_annotations(&proxy, &m);
+    let src = format!("{p}src");
+    put(&m.client(), SRC_BUCKET, &src, random_bytes(6 * 1024 * 1024)).await;
+    for i in 0..10 {
+        double.put(SRC_BUCKET, &src, &format!("a{i}"), &"x".repeat(1000));
+    }
+    let mut args = vec!["--json"];
+    args.extend(MULTIPART);
+    let (s, d) = (s3(SRC_BUCKET, &src), s3(DST_BUCKET, &format!("{p}dst")));
+    args.extend([s.as_str(), d.as_str()]);
+    let v = m.via(&proxy).s3cp(&args).await.json_ok();
+    assert_eq!(v["annotations"], 10, "{v}");
+    let count = |op: &str| proxy.of(op).len() as u64;
+    let annotations = count("ListObjectAnnotations")
+        + count("GetObjectAnnotation")
+        + count("PutObjectAnnotation");
+    assert_eq!(annotations, 1 + 10 + 1 + 10);
+    // Everything the proxy saw is on the line: the copy's own requests
+    // (HEAD, tagging, Create, 2 parts, Complete, the proof's HEAD of the
+    // destination, whose checksum moto's Complete does not give) and the
+    // annotations'.
+    let all = proxy.requests().len() as u64;
+    assert_eq!(all - annotations, 7, "{:#?}", proxy.requests());
+    assert_eq!(v["requests"], all, "{v}");
+    assert_eq!(double.of(DST_BUCKET, &format!("{p}dst")).len(), 10);
+}
