@@ -15,9 +15,12 @@ use futures::{Stream, StreamExt};
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Bulk;
-use crate::copy::{Engine, KeptReason, Outcome, SourceFate, may_delete, rename_source_changed};
+use crate::copy::{
+    Engine, KeptReason, Outcome, Skipped, SourceFate, may_delete, rename_source_changed,
+};
 use crate::deletes::Deletes;
 use crate::error::{Failure, S3Error};
+use crate::job::CopyJob;
 use crate::options::CopyOptions;
 use crate::progress::{Bar, Overall, Progress, ProgressMode, Share, Silent};
 use crate::report::{CopyLine, Printer, Status, Summary};
@@ -245,24 +248,8 @@ impl Batch<'_> {
             .await;
         match result {
             Ok(Outcome::Skipped(skipped)) => {
-                let done = Some((Status::Skipped, 0, None, 0, false));
-                let mut line = CopyLine::skipped(job, self.opts, &skipped, self.dry_run);
-                // s3cp mv --skip-same: a destination the same in every
-                // respect compared lets its source go, in a batch.
-                line = match (deletes, skipped.same_source.clone(), self.dry_run) {
-                    (None, _, _) => line,
-                    (Some(_), Some(_), true) => line.moved(&SourceFate::WouldDelete),
-                    (Some(deletes), Some(source), false) => {
-                        drop(line);
-                        deletes.add_same(job.clone(), skipped, source).await;
-                        return done;
-                    }
-                    (Some(deletes), None, _) => {
-                        line.moved(&kept(deletes, KeptReason::Skipped, "the copy was skipped"))
-                    }
-                };
-                self.printer.object(&line, None);
-                done
+                self.skipped(job, skipped, deletes).await;
+                Some((Status::Skipped, 0, None, 0, false))
             }
             Ok(Outcome::Copied(copied)) => {
                 let line = CopyLine::copied(job, self.opts, &copied);
@@ -343,6 +330,26 @@ impl Batch<'_> {
                 Some((status, 0, line.verified, strays, false))
             }
         }
+    }
+
+    /// An object `--skip-*` left alone: its line, or (s3cp mv --skip-same,
+    /// a destination the same in every respect compared) its source queued
+    /// for its batch's delete, which prints the line.
+    async fn skipped(&self, job: &CopyJob, skipped: Skipped, deletes: Option<&Deletes<'_>>) {
+        let line = CopyLine::skipped(job, self.opts, &skipped, self.dry_run);
+        let line = match (deletes, skipped.same_source.clone(), self.dry_run) {
+            (None, _, _) => line,
+            (Some(_), Some(_), true) => line.moved(&SourceFate::WouldDelete),
+            (Some(deletes), Some(source), false) => {
+                drop(line);
+                deletes.add_same(job.clone(), skipped, source).await;
+                return;
+            }
+            (Some(deletes), None, _) => {
+                line.moved(&kept(deletes, KeptReason::Skipped, "the copy was skipped"))
+            }
+        };
+        self.printer.object(&line, None);
     }
 
     /// `--no-overwrite` met an existing destination: in a bulk run that

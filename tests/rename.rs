@@ -268,6 +268,8 @@ async fn a_refused_rename_falls_back_to_copy_and_delete() {
         operations(&proxy),
         ["HeadObject", "RenameObject", "CopyObject", "DeleteObject"]
     );
+    // The line counts the refused RenameObject and the HEAD before it.
+    assert_eq!(v["requests"], 3, "{v}");
     assert!(!exists(&client, &bucket, &src).await);
     assert!(get_bytes(&client, &bucket, &dst).await == data);
 }

@@ -108,8 +108,12 @@ pub(super) enum Renamed {
     /// Moved (or, `--dry-run`, would be).
     Moved(Box<Copied>),
     /// The store or bucket refused RenameObject itself: copy and delete,
-    /// with what its HEAD read, if it sent one.
-    Refused(Option<Box<SourceObject>>),
+    /// with what its HEAD read, if it sent one, and the requests sent (the
+    /// HEAD and the refused RenameObject), which the copy's count adds.
+    Refused {
+        head: Option<Box<SourceObject>>,
+        requests: u64,
+    },
 }
 
 impl Engine<'_> {
@@ -193,7 +197,10 @@ impl Engine<'_> {
         // An unknown ETag would make the rename unconditional.
         if etag.is_empty() {
             tracing::info!("{}: its ETag is not known: copied, then deleted", job.src);
-            return Ok(Renamed::Refused(headed));
+            return Ok(Renamed::Refused {
+                head: headed,
+                requests: reads,
+            });
         }
         let sent = self
             .send_to(&job.dst.bucket, |c| {
@@ -214,7 +221,10 @@ impl Engine<'_> {
                 self.endpoint,
                 err.code
             );
-            return Ok(Renamed::Refused(headed));
+            return Ok(Renamed::Refused {
+                head: headed,
+                requests: reads + 1,
+            });
         }
         if err.status == Some(412) || err.is_code("PreconditionFailed") {
             // Whose condition: the source's unless it is still what was

@@ -99,23 +99,26 @@ impl Engine<'_> {
         // s3cp mv within one directory bucket: one RenameObject, unless
         // the store refuses it (then copied and deleted, with its HEAD).
         let renamed_head;
+        let mut refused = 0;
         if self.renames(job, mode, opts) {
             match self.rename(job, known, opts, dry_run).await? {
                 Renamed::Moved(mut copied) => {
                     copied.requests += decided;
                     return Ok(Outcome::Copied(copied));
                 }
-                Renamed::Refused(Some(head)) => {
-                    renamed_head = head;
-                    known = Known::Headed(&renamed_head);
+                Renamed::Refused { head, requests } => {
+                    refused = requests;
+                    if let Some(head) = head {
+                        renamed_head = head;
+                        known = Known::Headed(&renamed_head);
+                    }
                 }
-                Renamed::Refused(None) => {}
             }
         }
         let mut copied = self
             .copy(job, known, mode, opts, dry_run, progress, cancel)
             .await?;
-        copied.requests += decided;
+        copied.requests += decided + refused;
         copied.uncompared = uncompared && !dry_run;
         Ok(Outcome::Copied(Box::new(copied)))
     }
@@ -192,6 +195,7 @@ impl Engine<'_> {
                 }
                 decision => decision,
             };
+            let cannot_tell = matches!(&decision, Decision::CannotTell(_));
             match decision {
                 Decision::Skip(reason) => {
                     let same_source = match (moving, &headed, &dst_headed) {
@@ -228,20 +232,12 @@ impl Engine<'_> {
                         same_source,
                     }));
                 }
-                Decision::Copy(why) => {
+                Decision::Copy(why) | Decision::CannotTell(why) => {
                     tracing::info!("{} is copied over ({}): {why}", job.dst, skip.flag());
                     return Ok(Checked::Copy {
                         requests,
                         source: headed.map(Box::new),
-                        uncompared: false,
-                    });
-                }
-                Decision::CannotTell(why) => {
-                    tracing::info!("{} is copied over ({}): {why}", job.dst, skip.flag());
-                    return Ok(Checked::Copy {
-                        requests,
-                        source: headed.map(Box::new),
-                        uncompared: true,
+                        uncompared: cannot_tell,
                     });
                 }
                 Decision::Compare => {
