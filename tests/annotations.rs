@@ -236,3 +236,76 @@ async fn a_ten_annotation_multipart_copy_costs_22_requests_more() {
     assert_eq!(v["requests"], all, "{v}");
     assert_eq!(double.of(DST_BUCKET, &format!("{p}dst")).len(), 10);
 }
+
+/// One object's listing answered with a 4xx (as a store that took it for
+/// a GetObject answers an SSE-C object) reads none for that object only:
+/// the next object of the bucket still gets its annotations copied.
+#[tokio::test]
+async fn one_objects_refused_listing_does_not_turn_annotations_off() {
+    let m = moto().await;
+    let p = unique("annotations-one-refused");
+    let proxy = Proxy::start(&m.endpoint).await;
+    let double = serve_annotations(&proxy, &m);
+    for key in ["a", "b"] {
+        annotated_source(&m, &double, &format!("{p}src/{key}")).await;
+    }
+    double.fail_list(&format!("{p}src/a"));
+    let mut args = vec!["-v", "-r", "--json", "--jobs", "1"];
+    args.extend(MULTIPART);
+    let (s, d) = (
+        s3(SRC_BUCKET, &format!("{p}src/")),
+        s3(DST_BUCKET, &format!("{p}dst/")),
+    );
+    args.extend([s.as_str(), d.as_str()]);
+    let r = m.via(&proxy).s3cp(&args).await;
+    assert_eq!(r.code, 0, "{r}");
+    assert!(r.stderr.contains("no annotations read"), "{r}");
+    assert!(double.of(DST_BUCKET, &format!("{p}dst/a")).is_empty());
+    let got: Vec<(String, String)> = double
+        .of(DST_BUCKET, &format!("{p}dst/b"))
+        .into_iter()
+        .collect();
+    assert_eq!(got, expected());
+}
+
+/// A store without annotations that answers a listing with the object
+/// (Garage) is never taken to keep them, even when the object is itself
+/// a listing document: an object's answer has Last-Modified, which a
+/// listing's never has. Taken for a listing, its "annotation" would be
+/// written with a PutObjectAnnotation that Garage takes for a PutObject
+/// over the copy.
+#[tokio::test]
+async fn an_object_that_looks_like_a_listing_is_not_taken_for_one() {
+    let g = garage().await;
+    let p = unique("looks-like-a-listing");
+    let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListObjectAnnotationsOutput>\
+        <Annotations><AnnotationEntry><AnnotationName>x</AnnotationName>\
+        <LastModified>2026-12-01T00:00:00.000Z</LastModified><Size>1</Size>\
+        </AnnotationEntry></Annotations></ListObjectAnnotationsOutput>";
+    g.client()
+        .put_object()
+        .bucket(SRC_BUCKET)
+        .key(format!("{p}src"))
+        .content_type("application/xml")
+        .body(body.as_bytes().to_vec().into())
+        .send()
+        .await
+        .expect("put");
+    let proxy = Proxy::start(&g.endpoint).await;
+    let (s, d) = (
+        s3(SRC_BUCKET, &format!("{p}src")),
+        s3(DST_BUCKET, &format!("{p}dst")),
+    );
+    let r = g
+        .via(&proxy)
+        .s3cp(&["-v", "--json", "--copy-mode", "stream", &s, &d])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    assert_eq!(r.json()["annotations"], 0, "{r}");
+    assert!(proxy.of("GetObjectAnnotation").is_empty());
+    assert!(proxy.of("PutObjectAnnotation").is_empty());
+    assert_eq!(
+        get_bytes(&g.client(), DST_BUCKET, &format!("{p}dst")).await,
+        body.as_bytes()
+    );
+}

@@ -277,3 +277,69 @@ async fn a_source_replaced_after_it_was_found_the_same_is_kept() {
     assert!(r.stderr.contains("changed since it was copied"), "{r}");
     assert_eq!(get_bytes(&client, SRC_BUCKET, &key).await, newer);
 }
+
+/// A destination the same in every respect compared still does not let
+/// the source go when the move would not have copied it as it is: a
+/// source condition it does not meet (the copy fails on it; the source is
+/// kept, nothing deleted), a flag that sets what is not compared (`--acl`:
+/// copied over, then deleted), or annotations on the source (not compared:
+/// copied over, which carries them, then deleted).
+#[tokio::test]
+async fn conditions_uncompared_flags_and_annotations_keep_the_copy() {
+    let m = moto().await;
+    let client = m.client();
+    let p = unique("mv-same-not-alone");
+    let keys = ["cond", "acl", "annotated"].map(|k| format!("{p}{k}"));
+    for key in &keys {
+        put_dressed(&m, key, random_bytes(800)).await;
+        copy_to_destination(&m, key).await;
+    }
+    let proxy = Proxy::start(&m.endpoint).await;
+    let double = support::annotations::serve_annotations(&proxy, &m);
+    double.put(SRC_BUCKET, &keys[2], "owner", "team blue");
+
+    let r = m
+        .via(&proxy)
+        .s3cp(&[
+            "mv",
+            "--skip-same",
+            "--json",
+            "--copy-source-if-match",
+            "\"0123\"",
+            &s3(SRC_BUCKET, &keys[0]),
+            &s3(DST_BUCKET, &keys[0]),
+        ])
+        .await;
+    assert_eq!(r.code, 1, "{r}");
+    let v = r.json();
+    assert_eq!(v["kept_reason"], "copy_failed", "{v}");
+    assert!(proxy.of("DeleteObject").is_empty());
+    assert!(exists(&client, SRC_BUCKET, &keys[0]).await);
+
+    for (key, flags) in [
+        (&keys[1], &["--acl", "public-read"][..]),
+        (&keys[2], &[][..]),
+    ] {
+        proxy.reset();
+        double.serve(&proxy, &m);
+        let (s, d) = (s3(SRC_BUCKET, key), s3(DST_BUCKET, key));
+        let mut args = vec!["-v", "mv", "--skip-same", "--json"];
+        args.extend(flags);
+        args.extend([s.as_str(), d.as_str()]);
+        let r = m.via(&proxy).s3cp(&args).await;
+        assert_eq!(r.code, 0, "{r}");
+        let v = r.json();
+        assert_eq!(v["status"], "copied", "{key}: {v}");
+        assert_eq!(v["source_deleted"], true, "{v}");
+        assert_eq!(proxy.of("CopyObject").len(), 1, "{key}");
+        assert!(r.stderr.contains("the same bytes, but"), "{r}");
+        assert!(!exists(&client, SRC_BUCKET, key).await);
+    }
+    assert_eq!(
+        double
+            .of(DST_BUCKET, &keys[2])
+            .get("owner")
+            .map(String::as_str),
+        Some("team blue")
+    );
+}

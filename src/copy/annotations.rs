@@ -23,6 +23,7 @@ use std::sync::Mutex;
 use anyhow::Context;
 use aws_sdk_s3::config::interceptors::BeforeDeserializationInterceptorContextMut;
 use aws_sdk_s3::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_s3::operation::list_object_annotations::ListObjectAnnotationsOutput;
 use aws_sdk_s3::primitives::SdkBody;
 use bytes::Bytes;
 use futures::{StreamExt, TryStreamExt};
@@ -66,7 +67,8 @@ impl AnnotationStores {
 const LISTING_LIMIT: u64 = 4 * 1024 * 1024;
 
 /// Drops the body of an answer to ListObjectAnnotations that cannot be a
-/// listing (larger than [`LISTING_LIMIT`], or not XML) before the SDK
+/// listing (an object's: with Last-Modified, larger than
+/// [`LISTING_LIMIT`], or not XML) before the SDK
 /// reads it: a store that took the request for a GetObject is not made to
 /// send a whole object. The SDK then finds no listing in it.
 #[derive(Debug, Clone, Copy)]
@@ -94,23 +96,35 @@ impl Intercept for NoObjectBodies {
         let xml = headers
             .get("content-type")
             .is_none_or(|t| t.to_ascii_lowercase().contains("xml"));
-        if !xml || length.is_some_and(|l| l > LISTING_LIMIT) {
+        // An object's answer carries Last-Modified; a listing's never does
+        // (its model has no such header).
+        let object = headers.get("last-modified").is_some();
+        if object || !xml || length.is_some_and(|l| l > LISTING_LIMIT) {
             *response.body_mut() = SdkBody::empty();
         }
         Ok(())
     }
 }
 
-/// What a ListObjectAnnotations answer says of its store.
+/// What a ListObjectAnnotations answer says.
 enum Listing<T> {
     /// A real listing.
     Listed(T),
-    /// The store keeps no annotations: why.
-    None(String),
+    /// The store keeps no annotations (a 501, or a 200 that is no
+    /// listing): why. Kept for the run.
+    NoStore(String),
+    /// This object's listing failed with a 4xx that a store which took the
+    /// request for another would give (Garage answers an SSE-C object's
+    /// "listing" 400 "Object is encrypted", as its GetObject; a store
+    /// without the key there, 404): none read for this object, nothing
+    /// learned of the store.
+    NotHere(S3Error),
 }
 
 /// Reads a ListObjectAnnotations answer: a listing, a store without
-/// annotations (501, 405, or a 200 that is no listing), or an error.
+/// annotations, a 4xx of this object, or an error that fails the copy (a
+/// 403, or a 5xx that outlasted the retries: nothing says the store has
+/// none, so the copy fails rather than drop them).
 fn listing<T, E>(
     answer: Result<T, aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>>,
 ) -> Result<Listing<T>, S3Error>
@@ -122,26 +136,88 @@ where
         Err(err) => err,
     };
     let e = S3Error::from_sdk("ListObjectAnnotations", &err);
-    // Denied, or a server failure that outlasted the retries: nothing says
-    // the store has none, so the copy fails rather than drop them.
-    // Anything else is no listing: a 501, a 405, a 200 with something
-    // else, or the 4xx of a store that took the request for another
-    // (Garage answers an SSE-C object's "listing" 400 "Object is
-    // encrypted", as it would its GetObject; a store that does not know
-    // the object's key there, 404: the copy itself then says so).
-    let denied = e.status == Some(403) || e.is_code("AccessDenied");
-    let failing = e.status.is_none_or(|s| s >= 500 && s != 501);
-    if denied || (failing && !e.is_code("NotImplemented")) {
-        return Err(e);
+    if e.status == Some(501) || e.is_code("NotImplemented") {
+        return Ok(Listing::NoStore(format!(
+            "it answered a listing of annotations with {}",
+            e.code
+        )));
     }
-    let why = match e.status {
-        Some(200..=299) => "it answered a listing of annotations with something else".to_owned(),
-        _ => format!("it answered a listing of annotations with {}", e.code),
-    };
-    Ok(Listing::None(why))
+    match e.status {
+        Some(200..=299) => Ok(Listing::NoStore(
+            "it answered a listing of annotations with something else".to_owned(),
+        )),
+        Some(403) => Err(e),
+        Some(400..=499) if !e.is_code("AccessDenied") => Ok(Listing::NotHere(e)),
+        _ => Err(e),
+    }
 }
 
 impl Engine<'_> {
+    /// One page of the annotations of `source` (up to `max` names);
+    /// `None` when there are none to read: its store keeps none (learned
+    /// for the run), or (a store not known to keep them) this object's
+    /// listing got a 4xx. A store known to keep annotations that then
+    /// answers otherwise fails the copy: the first answer is never undone.
+    async fn source_page(
+        &self,
+        job: &CopyJob,
+        source: &SourceObject,
+        token: Option<String>,
+        max: Option<i32>,
+        opts: &CopyOptions,
+    ) -> anyhow::Result<Option<ListObjectAnnotationsOutput>> {
+        let bucket = &job.src.bucket;
+        let answer = self
+            .send_src(bucket, |c| {
+                request::list_source_annotations(c, job, source, token.clone(), opts)
+                    .set_max_annotation_results(max)
+                    .customize()
+                    .interceptor(NoObjectBodies)
+                    .send()
+            })
+            .await;
+        let known = self.annotations.known(End::Source, bucket);
+        match listing(answer).map_err(|e| unreadable(&job.src, e))? {
+            Listing::Listed(page) => {
+                self.annotations.learn(End::Source, bucket, true);
+                Ok(Some(page))
+            }
+            Listing::NoStore(why) if known != Some(true) => {
+                tracing::info!("{bucket}'s store keeps no annotations ({why}): none to copy");
+                self.annotations.learn(End::Source, bucket, false);
+                Ok(None)
+            }
+            Listing::NotHere(e) if known != Some(true) => {
+                tracing::info!("{}: no annotations read ({e})", job.src);
+                Ok(None)
+            }
+            Listing::NoStore(why) => Err(anyhow::anyhow!(
+                "{bucket} keeps annotations, but the listing of {}'s answered otherwise ({why})",
+                job.src
+            )),
+            Listing::NotHere(e) => Err(unreadable(&job.src, e)),
+        }
+    }
+
+    /// Whether the source version has any annotation (one name listed), for
+    /// `s3cp mv --skip-same`; false where its store keeps none. The
+    /// requests sent come back too.
+    pub(super) async fn has_annotations(
+        &self,
+        job: &CopyJob,
+        source: &SourceObject,
+        opts: &CopyOptions,
+    ) -> anyhow::Result<(bool, u64)> {
+        let bucket = &job.src.bucket;
+        if crate::uri::is_directory_bucket(bucket)
+            || self.annotations.known(End::Source, bucket) == Some(false)
+        {
+            return Ok((false, 0));
+        }
+        let page = self.source_page(job, source, None, Some(1), opts).await?;
+        Ok((page.is_some_and(|p| !p.annotations().is_empty()), 1))
+    }
+
     /// The annotations of the source version being copied (names, then
     /// payloads); none when its store keeps none.
     pub(super) async fn source_annotations(
@@ -161,23 +237,9 @@ impl Engine<'_> {
         let mut requests = 0;
         loop {
             requests += 1;
-            let answer = self
-                .send_src(bucket, |c| {
-                    request::list_source_annotations(c, job, source, token.clone(), opts)
-                        .customize()
-                        .interceptor(NoObjectBodies)
-                        .send()
-                })
-                .await;
-            let page = match listing(answer).map_err(|e| unreadable(&job.src, e))? {
-                Listing::Listed(page) => page,
-                Listing::None(why) => {
-                    tracing::info!("{bucket}'s store keeps no annotations ({why}): none to copy");
-                    self.annotations.learn(End::Source, bucket, false);
-                    return Ok((Vec::new(), requests));
-                }
+            let Some(page) = self.source_page(job, source, token, None, opts).await? else {
+                return Ok((Vec::new(), requests));
             };
-            self.annotations.learn(End::Source, bucket, true);
             names.extend(
                 page.annotations()
                     .iter()
@@ -252,15 +314,21 @@ impl Engine<'_> {
                             .send()
                     })
                     .await;
-                let keeps = match listing(answer).map_err(|e| unreadable(&job.dst, e))? {
-                    Listing::Listed(_) => true,
-                    Listing::None(why) => {
+                match listing(answer).map_err(|e| unreadable(&job.dst, e))? {
+                    Listing::Listed(_) => {
+                        self.annotations.learn(End::Destination, bucket, true);
+                        true
+                    }
+                    Listing::NoStore(why) => {
                         tracing::info!("{bucket}'s store keeps no annotations ({why})");
+                        self.annotations.learn(End::Destination, bucket, false);
                         false
                     }
-                };
-                self.annotations.learn(End::Destination, bucket, keeps);
-                keeps
+                    // The object just made, listed with a 4xx: nothing
+                    // says the store takes annotations, so none is
+                    // written, and the copy fails rather than drop them.
+                    Listing::NotHere(e) => return Err(unreadable(&job.dst, e)),
+                }
             }
         };
         if !keeps {

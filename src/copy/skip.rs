@@ -15,7 +15,7 @@ use crate::checksum::Checksum;
 use crate::error::S3Error;
 use crate::error::messages::source_error;
 use crate::job::CopyJob;
-use crate::options::{CopyOptions, ObjectMetadata, TaggingDirective};
+use crate::options::{Acl, AnnotationDirective, CopyOptions, ObjectMetadata, TaggingDirective};
 use crate::plan::CopyMode;
 use crate::progress::Progress;
 use crate::request::{self, SourceObject};
@@ -275,12 +275,16 @@ impl Engine<'_> {
         }
     }
 
-    /// `s3cp mv --skip-same`, bytes found the same: what differs between
-    /// the destination and what a copy of the source would make (headers,
-    /// metadata, storage class, tags), `None` when nothing does; and the
-    /// requests sent (the tags of both sides). Tags that cannot be read
-    /// count as a difference: the copy then goes ahead and carries them
-    /// as it does, rather than a source deleted on a guess.
+    /// `s3cp mv --skip-same`, bytes found the same: why the source may not
+    /// go without a copy, `None` when it may; and the requests sent. It
+    /// may not when the source does not meet `--copy-source-if-*` (the
+    /// copy then fails on it, and keeps the source), when a flag sets what
+    /// is not compared (an ACL, encryption, a redirect, Object Lock, a
+    /// checksum algorithm), when the destination differs from what a copy
+    /// would make (headers, metadata, storage class, tags), or when the
+    /// source has annotations (under COPY; they are not compared, and a
+    /// copy carries them). What cannot be read counts as a difference:
+    /// the copy then goes ahead, rather than a source deleted on a guess.
     async fn differences(
         &self,
         job: &CopyJob,
@@ -288,6 +292,21 @@ impl Engine<'_> {
         destination: &SourceObject,
         opts: &CopyOptions,
     ) -> (Option<String>, u64) {
+        if let Err(e) = opts
+            .conditions
+            .check(&source.etag, source.last_modified.as_ref())
+        {
+            return (
+                Some(format!("the source does not meet --copy-source-if-*: {e}")),
+                0,
+            );
+        }
+        if let Some(flag) = uncompared_flag(opts) {
+            return (
+                Some(format!("{flag} sets what --skip-same does not compare")),
+                0,
+            );
+        }
         let expected = Made::by_copy(opts, source);
         let actual = Made::found(destination);
         if let Some(why) = expected.differs_from(&actual) {
@@ -313,8 +332,23 @@ impl Engine<'_> {
             (Err(e), _) => Some(format!("the source's tags cannot be read ({e})")),
             (_, Err(e)) => Some(format!("the destination's tags cannot be read ({e})")),
         };
+        if why.is_some() || opts.annotations.directive != AnnotationDirective::Copy {
+            return (why, requests);
+        }
+        let why = match self.has_annotations(job, source, opts).await {
+            Ok((false, sent)) => {
+                requests += sent;
+                None
+            }
+            Ok((true, sent)) => {
+                requests += sent;
+                Some("the source has annotations, which are not compared".to_owned())
+            }
+            Err(e) => Some(format!("the source's annotations cannot be listed ({e:#})")),
+        };
         (why, requests)
     }
+
     /// HEAD of the destination with its checksum; `None` when there is
     /// none (404).
     async fn head_destination(
@@ -385,6 +419,33 @@ impl Engine<'_> {
             })?;
         Ok(SourceObject::from_head(&head))
     }
+}
+
+/// A flag that sets what `s3cp mv --skip-same` does not compare (it
+/// compares headers, metadata, storage class and tags), so that a
+/// destination it finds the same may still not be what the copy would
+/// make. Pure.
+fn uncompared_flag(opts: &CopyOptions) -> Option<&'static str> {
+    let lock = &opts.object_lock;
+    [
+        (
+            opts.acl != Acl::Default,
+            "an ACL (--acl, --grant-*, --copy-acl)",
+        ),
+        (
+            opts.encryption != Default::default() || opts.sse_c.is_some(),
+            "encryption (--sse, --sse-kms-key-id, --sse-c)",
+        ),
+        (opts.website_redirect.is_some(), "--website-redirect"),
+        (
+            lock.mode.is_some() || lock.retain_until.is_some() || lock.legal_hold.is_some(),
+            "Object Lock",
+        ),
+        (opts.checksums.algorithm.is_some(), "--checksum-algorithm"),
+    ]
+    .into_iter()
+    .find(|(given, _)| *given)
+    .map(|(_, flag)| flag)
 }
 
 /// An object in the respects that `s3cp mv --skip-same` compares beyond

@@ -41,6 +41,7 @@ pub struct Annotations {
     store: Arc<Mutex<HashMap<Object, BTreeMap<String, String>>>>,
     directories: Arc<Mutex<HashSet<String>>>,
     failing: Arc<Mutex<HashSet<String>>>,
+    unlisted: Arc<Mutex<HashSet<String>>>,
 }
 
 impl Annotations {
@@ -66,6 +67,13 @@ impl Annotations {
     /// bucket does.
     pub fn mark_directory(&self, bucket: &str) {
         self.directories.lock().unwrap().insert(bucket.to_owned());
+    }
+
+    /// Answers ListObjectAnnotations of `key` 400 InvalidRequest, as a
+    /// store answers one object's listing that it took for a GetObject
+    /// (Garage: "Object is encrypted").
+    pub fn fail_list(&self, key: &str) {
+        self.unlisted.lock().unwrap().insert(key.to_owned());
     }
 
     /// Answers PutObjectAnnotation of `name` 500 InternalError.
@@ -120,6 +128,9 @@ impl Annotations {
         }
         let name = query(request, "annotationName");
         match (request.operation(), name) {
+            ("ListObjectAnnotations", _) if self.unlisted.lock().unwrap().contains(&key) => {
+                error(400, "InvalidRequest", "Bad request: Object is encrypted")
+            }
             ("ListObjectAnnotations", _) => self.list(&bucket, &key, request),
             ("GetObjectAnnotation", Some(name)) => match self.of(&bucket, &key).get(&name) {
                 Some(payload) => (200, payload.clone()),
