@@ -388,8 +388,8 @@ impl Engine<'_> {
         let (_, first) = failed.remove(0);
         Err(anyhow::Error::new(first).context(format!(
             "{} was written, but not its annotation{} {}: the object exists without {} (as S3 \
-             documents for a multipart copy until they are written); copy it again to carry \
-             them",
+             documents for a multipart copy until they are written); copy it again, without \
+             --skip-existing or --skip-same (which would skip it), to carry them",
             job.dst,
             if missing.len() == 1 { "" } else { "s" },
             missing.join(", "),

@@ -175,12 +175,15 @@ pub(crate) fn precondition_context(
 /// upload again. Not "already exists": nothing says the key exists.
 fn conflict(job: &CopyJob, e: &S3Error) -> String {
     let what = match e.operation {
-        "CompleteMultipartUpload" => "S3 takes no other Complete of that upload, so it was aborted",
-        _ => "it was retried as long as --max-attempts allows",
+        "CompleteMultipartUpload" => {
+            "; S3 takes no other Complete of that upload, so it was aborted"
+        }
+        "CopyObject" | "PutObject" => "; it was retried as long as --max-attempts allows",
+        _ => "",
     };
     format!(
         "conflict: another write of {} raced this conditional {} (409 \
-         ConditionalRequestConflict); {what}. Nothing of this copy was written: run it again \
+         ConditionalRequestConflict){what}. Nothing of this copy was written: run it again \
          once the other writer is done",
         job.dst, e.operation
     )
