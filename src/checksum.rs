@@ -16,19 +16,31 @@ pub enum Algorithm {
     Crc64Nvme,
     Sha1,
     Sha256,
+    Md5,
+    Sha512,
+    Xxhash3,
+    Xxhash64,
+    Xxhash128,
 }
 
 impl Algorithm {
-    /// Every algorithm, in the order S3's documentation lists them.
-    pub const ALL: [Algorithm; 5] = [
+    /// Every algorithm: the five S3 has computed since 2022 in the order
+    /// its documentation lists them, then the five added in 2026.
+    pub const ALL: [Algorithm; 10] = [
         Algorithm::Crc32,
         Algorithm::Crc32c,
         Algorithm::Crc64Nvme,
         Algorithm::Sha1,
         Algorithm::Sha256,
+        Algorithm::Md5,
+        Algorithm::Sha512,
+        Algorithm::Xxhash3,
+        Algorithm::Xxhash64,
+        Algorithm::Xxhash128,
     ];
 
-    /// S3's name: `CRC32`, `CRC32C`, `CRC64NVME`, `SHA1`, `SHA256`.
+    /// S3's name: `CRC32`, `CRC32C`, `CRC64NVME`, `SHA1`, `SHA256`, `MD5`,
+    /// `SHA512`, `XXHASH3`, `XXHASH64`, `XXHASH128`.
     pub fn name(self) -> &'static str {
         match self {
             Algorithm::Crc32 => "CRC32",
@@ -36,6 +48,11 @@ impl Algorithm {
             Algorithm::Crc64Nvme => "CRC64NVME",
             Algorithm::Sha1 => "SHA1",
             Algorithm::Sha256 => "SHA256",
+            Algorithm::Md5 => "MD5",
+            Algorithm::Sha512 => "SHA512",
+            Algorithm::Xxhash3 => "XXHASH3",
+            Algorithm::Xxhash64 => "XXHASH64",
+            Algorithm::Xxhash128 => "XXHASH128",
         }
     }
 
@@ -47,11 +64,28 @@ impl Algorithm {
     }
 
     /// A CRC: S3 can compute it over the whole object from parts
-    /// (`FULL_OBJECT`), and two CRCs of adjacent ranges combine.
+    /// (`FULL_OBJECT`), and two CRCs of adjacent ranges combine. Every
+    /// other algorithm is `COMPOSITE` on a multipart object.
     pub fn is_crc(self) -> bool {
         matches!(
             self,
             Algorithm::Crc32 | Algorithm::Crc32c | Algorithm::Crc64Nvme
+        )
+    }
+
+    /// One of the five algorithms S3 added in 2026 (MD5, SHA512, XXHASH3,
+    /// XXHASH64, XXHASH128). The SDK's checksum layer does not know them
+    /// (it reads `MD5` as CRC32): s3cp computes their values and sends
+    /// them itself ([`crate::hash`]). A multipart copy of a source that
+    /// carries one asks for it, `COMPOSITE` ([`plan`]).
+    pub fn is_new(self) -> bool {
+        matches!(
+            self,
+            Algorithm::Md5
+                | Algorithm::Sha512
+                | Algorithm::Xxhash3
+                | Algorithm::Xxhash64
+                | Algorithm::Xxhash128
         )
     }
 }
@@ -90,12 +124,13 @@ pub struct Checksum {
 }
 
 impl Checksum {
-    /// The checksum an answer carries: `values` are its `Checksum*` fields
-    /// in [`Algorithm::ALL`]'s order (the first one present is taken), and
+    /// The checksum an answer carries: `values` are its ten `Checksum*`
+    /// fields in [`Algorithm::ALL`]'s order (the first one present is
+    /// taken), and
     /// `kind` its `ChecksumType`, if it has one. Without a type, a value
     /// ending in `-N` is composite and any other full-object (moto sends
     /// no type; CRC64NVME is only ever full-object).
-    pub fn from_fields(values: [Option<&str>; 5], kind: Option<&str>) -> Option<Checksum> {
+    pub fn from_fields(values: [Option<&str>; 10], kind: Option<&str>) -> Option<Checksum> {
         let (algorithm, value) = Algorithm::ALL
             .into_iter()
             .zip(values)
@@ -132,6 +167,18 @@ impl Checksum {
         self.algorithm == other.algorithm
             && self.kind == Kind::FullObject
             && other.kind == Kind::FullObject
+    }
+
+    /// Two composite checksums of one algorithm with the same value (its
+    /// `-N` included): their parts have the same digests, so the bytes are
+    /// the same. Two that differ say nothing unless the part boundaries
+    /// are known to be the same (the same bytes cut otherwise give
+    /// another value).
+    pub fn same_composite(&self, other: &Checksum) -> bool {
+        self.algorithm == other.algorithm
+            && self.kind == Kind::Composite
+            && other.kind == Kind::Composite
+            && self.value == other.value
     }
 }
 
@@ -218,6 +265,14 @@ pub const VERIFY_ALGORITHM: Algorithm = Algorithm::Crc64Nvme;
 ///   when the source has a full-object CRC, so that the destination ends
 ///   with the very same checksum; `--checksum-algorithm` overrides (a CRC
 ///   is asked as `FULL_OBJECT` too, SHA1/SHA256 can only be composite).
+///   A source carrying one of the algorithms added in 2026 (MD5, SHA512,
+///   the XXHASHes: [`Algorithm::is_new`]) is copied in that algorithm,
+///   `COMPOSITE` (the only kind S3 has for them on a multipart object): with
+///   the source's own parts (`--part-size source`) of a composite source,
+///   the destination's value is the source's, and proves the copy;
+///   otherwise the two are not comparable, and only `--verify`'s read (the
+///   algorithm computed over the source's bytes, part by part as the copy
+///   cut them) proves it.
 /// - Proof, best first: the source's checksum where the destination will
 ///   carry a comparable one; the ETag where both are the MD5 of the bytes
 ///   (or a multipart copy with the source's own parts); else a read of the
@@ -245,6 +300,20 @@ pub fn plan(source: Source<'_>, options: ChecksumOptions) -> Plan {
                 algorithm: Some(c.algorithm),
                 full_object: true,
             },
+            (_, Some(c)) if c.algorithm.is_new() => {
+                if !(c.kind == Kind::Composite && source.same_parts) {
+                    note = Some(format!(
+                        "the source's checksum is {alg} {}; a multipart copy gets {alg} \
+                         COMPOSITE, a checksum of its own parts, which does not compare with it",
+                        c.kind.name(),
+                        alg = c.algorithm,
+                    ));
+                }
+                Ask {
+                    algorithm: Some(c.algorithm),
+                    full_object: false,
+                }
+            }
             (_, Some(c)) => {
                 note = Some(format!(
                     "the source's checksum is {} {}, which a multipart copy cannot keep ({}): \
@@ -277,6 +346,20 @@ pub fn plan(source: Source<'_>, options: ChecksumOptions) -> Plan {
             note,
         };
     }
+    // The destination's composite checksum, of the source's own parts in
+    // the source's algorithm: the source's very value.
+    let composite = ask
+        .algorithm
+        .filter(|_| source.multipart && !ask.full_object);
+    if let Some(c) = source.checksum.filter(|c| {
+        c.kind == Kind::Composite && source.same_parts && composite == Some(c.algorithm)
+    }) {
+        return Plan {
+            ask,
+            proof: Proof::Checksum(c.clone()),
+            note,
+        };
+    }
     let by_etag = if source.multipart {
         source.same_parts && source.etag_is_md5
     } else {
@@ -286,6 +369,15 @@ pub fn plan(source: Source<'_>, options: ChecksumOptions) -> Plan {
         return Plan {
             ask,
             proof: Proof::Etag(source.etag.to_owned()),
+            note,
+        };
+    }
+    // --verify of a multipart copy in a new algorithm: the read computes
+    // the destination's composite, over the copy's own parts.
+    if let Some(a) = composite.filter(|a| options.verify && a.is_new()) {
+        return Plan {
+            ask,
+            proof: Proof::Read(a),
             note,
         };
     }
@@ -313,6 +405,13 @@ pub fn plan(source: Source<'_>, options: ChecksumOptions) -> Plan {
         };
     }
     let why = match (source.checksum, source.multipart) {
+        (Some(c), true) if composite == Some(c.algorithm) => format!(
+            "the source's {alg} {} checksum is not comparable with the destination's {alg} \
+             COMPOSITE, a checksum of the copy's own parts (--verify reads the source to prove \
+             it; --part-size source keeps a composite source's value)",
+            c.kind.name(),
+            alg = c.algorithm,
+        ),
         (Some(c), true) if note.is_some() => format!(
             "a multipart copy cannot keep the source's {} {} checksum, so nothing compares \
              with it (--verify reads the source to prove it)",
@@ -342,9 +441,11 @@ pub fn plan(source: Source<'_>, options: ChecksumOptions) -> Plan {
 /// Decides a streamed copy's checksum: the bytes pass through s3cp, which
 /// computes their CRC as they are read and sends it with every write, so
 /// that the destination store checks it (the user's algorithm, else the
-/// source's full-object CRC, else CRC64NVME; `FULL_OBJECT` on a multipart
-/// copy). SHA1 or SHA256, named by the user, are computed per request by
-/// the SDK.
+/// source's full-object CRC, else the source's checksum in one of the
+/// algorithms added in 2026, else CRC64NVME; `FULL_OBJECT` on a multipart
+/// copy for a CRC, `COMPOSITE` for the others: s3cp computes each part's
+/// value and the composite of them). SHA1 or SHA256, named by the user,
+/// are computed per request by the SDK.
 ///
 /// That CRC is the transfer's own: a byte flipped on the way in is in it
 /// too, so it proves only that the destination holds what s3cp sent. What
@@ -363,14 +464,36 @@ pub fn plan_stream(source: Source<'_>, options: ChecksumOptions) -> Plan {
         .as_ref()
         .filter(|c| c.algorithm.is_crc())
         .map(|c| c.algorithm);
-    let algorithm = options.algorithm.or(source_crc).unwrap_or(VERIFY_ALGORITHM);
+    let source_new = source
+        .checksum
+        .filter(|c| c.algorithm.is_new())
+        .map(|c| c.algorithm);
+    let algorithm = options
+        .algorithm
+        .or(source_crc)
+        .or(source_new)
+        .unwrap_or(VERIFY_ALGORITHM);
     let ask = Ask {
         algorithm: Some(algorithm),
         full_object: algorithm.is_crc() && source.multipart,
     };
     let same = source_full.filter(|c| c.algorithm == algorithm);
+    // A composite source streamed in its own parts and algorithm: the
+    // destination's composite is the source's value.
+    let same_composite = source.checksum.filter(|c| {
+        c.kind == Kind::Composite
+            && c.algorithm == algorithm
+            && source.multipart
+            && source.same_parts
+            && !algorithm.is_crc()
+    });
     let proof = match same {
         Some(c) if algorithm.is_crc() || !source.multipart => Proof::Checksum(c),
+        _ if same_composite.is_some() => Proof::Checksum(same_composite.cloned().expect("some")),
+        // s3cp computes the new algorithms itself, a composite of the parts
+        // in parts: what the destination must hold, as a CRC.
+        _ if algorithm.is_new() && source.source_etag_is_md5 => Proof::Md5(source.etag.to_owned()),
+        _ if algorithm.is_new() && options.verify => Proof::Read(algorithm),
         _ if !algorithm.is_crc() && source.multipart => Proof::None(format!(
             "the destination's {algorithm} is computed per part, which nothing compares with"
         )),
@@ -443,8 +566,8 @@ pub enum Verdict {
 /// then `by` is [`By::Read`]); `destination` the destination's checksum.
 pub fn compare(expected: &Checksum, destination: Option<&Checksum>, by: By) -> Verdict {
     match destination {
-        Some(d) if d.comparable(expected) && d.value == expected.value => Verdict::Verified(by),
-        Some(d) if d.comparable(expected) => Verdict::Mismatch {
+        Some(d) if same_kind(d, expected) && d.value == expected.value => Verdict::Verified(by),
+        Some(d) if same_kind(d, expected) => Verdict::Mismatch {
             what: expected.algorithm.name().to_owned(),
             source: expected.value.clone(),
             destination: d.value.clone(),
@@ -461,6 +584,13 @@ pub fn compare(expected: &Checksum, destination: Option<&Checksum>, by: By) -> V
             expected.algorithm
         )),
     }
+}
+
+/// One algorithm and one kind. Two composites compare only where the plan
+/// knows the parts are cut alike (the source's own parts, or the read's
+/// of the copy's): then a difference is one of bytes.
+fn same_kind(a: &Checksum, b: &Checksum) -> bool {
+    a.algorithm == b.algorithm && a.kind == b.kind
 }
 
 /// Compares the destination's ETag with the source's (both the MD5 of
@@ -481,6 +611,13 @@ pub fn compare_etags(source: &str, destination: Option<&str>) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The ten fields of an answer with the first five given.
+    fn five(first: [Option<&str>; 5]) -> [Option<&str>; 10] {
+        let mut all = [None; 10];
+        all[..5].copy_from_slice(&first);
+        all
+    }
 
     fn full(a: Algorithm, v: &str) -> Checksum {
         Checksum::full_object(a, v.to_owned())
@@ -510,27 +647,44 @@ mod tests {
     fn names_are_s3s() {
         assert_eq!(Algorithm::Crc64Nvme.name(), "CRC64NVME");
         assert_eq!(Algorithm::from_name("crc32c"), Some(Algorithm::Crc32c));
-        assert_eq!(Algorithm::from_name("MD5"), None);
+        assert_eq!(Algorithm::from_name("md5"), Some(Algorithm::Md5));
+        assert_eq!(
+            Algorithm::from_name("XXHASH128"),
+            Some(Algorithm::Xxhash128)
+        );
+        assert_eq!(Algorithm::from_name("SHA384"), None);
+        for a in Algorithm::ALL {
+            assert_eq!(Algorithm::from_name(a.name()), Some(a));
+            assert_eq!(
+                a.is_new(),
+                !a.is_crc() && !matches!(a, Algorithm::Sha1 | Algorithm::Sha256)
+            );
+        }
         assert_eq!(Kind::FullObject.name(), "FULL_OBJECT");
         assert!(Algorithm::Crc32.is_crc() && !Algorithm::Sha256.is_crc());
     }
 
     #[test]
     fn an_answers_checksum_is_its_first_value_with_its_kind() {
-        let c = Checksum::from_fields([None, None, Some("9aHSApmMT64="), None, None], None);
+        let c = Checksum::from_fields(five([None, None, Some("9aHSApmMT64="), None, None]), None);
         assert_eq!(c, Some(full(Algorithm::Crc64Nvme, "9aHSApmMT64=")));
         // The type wins; without one, `-N` says composite.
-        let c = Checksum::from_fields([Some("Nbyg3Q==-3"), None, None, None, None], None).unwrap();
-        assert_eq!((c.algorithm, c.kind), (Algorithm::Crc32, Kind::Composite));
-        let c = Checksum::from_fields([None, Some("abc"), None, None, None], Some("COMPOSITE"))
+        let c = Checksum::from_fields(five([Some("Nbyg3Q==-3"), None, None, None, None]), None)
             .unwrap();
+        assert_eq!((c.algorithm, c.kind), (Algorithm::Crc32, Kind::Composite));
+        let c = Checksum::from_fields(
+            five([None, Some("abc"), None, None, None]),
+            Some("COMPOSITE"),
+        )
+        .unwrap();
         assert_eq!((c.algorithm, c.kind), (Algorithm::Crc32c, Kind::Composite));
         // Base64 may hold neither '-' nor digits-only tails that mislead.
-        let c = Checksum::from_fields([None, None, None, None, Some("a+b/c=")], None).unwrap();
+        let c =
+            Checksum::from_fields(five([None, None, None, None, Some("a+b/c=")]), None).unwrap();
         assert_eq!(c.kind, Kind::FullObject);
-        assert_eq!(Checksum::from_fields([None; 5], Some("FULL_OBJECT")), None);
+        assert_eq!(Checksum::from_fields([None; 10], Some("FULL_OBJECT")), None);
         assert_eq!(
-            Checksum::from_fields([Some(""), None, None, None, None], None),
+            Checksum::from_fields(five([Some(""), None, None, None, None]), None),
             None
         );
     }
@@ -546,6 +700,15 @@ mod tests {
         };
         assert!(!a.comparable(&composite));
         assert!(!composite.comparable(&composite));
+        // Composites alike are the same bytes; a full-object value is never
+        // one.
+        assert!(composite.same_composite(&composite));
+        assert!(!a.same_composite(&a));
+        let other = Checksum {
+            value: "z-3".into(),
+            ..composite.clone()
+        };
+        assert!(!composite.same_composite(&other));
     }
 
     #[test]
@@ -600,6 +763,97 @@ mod tests {
         );
         assert_eq!(p.proof, Proof::Read(Algorithm::Crc64Nvme));
         assert!(p.note.unwrap().contains("--verify"));
+    }
+
+    /// A source in an algorithm added in 2026: kept by one CopyObject; a
+    /// multipart copy asks for it COMPOSITE, which reproduces a composite
+    /// source's value with its own parts, and otherwise compares with
+    /// nothing but a read of the source under --verify.
+    #[test]
+    fn a_new_algorithm_is_kept_composite_on_a_multipart_copy() {
+        let composite_ask = |a| Ask {
+            algorithm: Some(a),
+            full_object: false,
+        };
+        for a in Algorithm::ALL.into_iter().filter(|a| a.is_new()) {
+            let single_part = full(a, "v");
+            let p = plan(source(Some(&single_part), false), NONE);
+            assert_eq!(p.proof, Proof::Checksum(single_part.clone()), "{a}");
+            let p = plan(source(Some(&single_part), true), NONE);
+            assert_eq!(p.ask, composite_ask(a));
+            let Proof::None(why) = &p.proof else {
+                panic!("{a}: {p:?}")
+            };
+            assert!(
+                why.contains("not comparable") && why.contains("--verify"),
+                "{why}"
+            );
+            assert!(p.note.unwrap().contains("COMPOSITE"));
+            let p = plan(source(Some(&single_part), true), VERIFY);
+            assert_eq!((p.ask, p.proof), (composite_ask(a), Proof::Read(a)));
+
+            let parts = Checksum {
+                kind: Kind::Composite,
+                ..full(a, "v-3")
+            };
+            let same_parts = Source {
+                same_parts: true,
+                ..source(Some(&parts), true)
+            };
+            let p = plan(same_parts, NONE);
+            assert_eq!(p.ask, composite_ask(a));
+            assert_eq!(p.proof, Proof::Checksum(parts.clone()));
+            assert_eq!(p.note, None);
+            let p = plan(source(Some(&parts), true), NONE);
+            assert_eq!(p.ask, composite_ask(a));
+            assert!(matches!(p.proof, Proof::None(_)), "{a}");
+            // The user's new algorithm, on a source without one.
+            let users = ChecksumOptions {
+                algorithm: Some(a),
+                verify: false,
+            };
+            assert_eq!(plan(source(None, true), users).ask, composite_ask(a));
+        }
+    }
+
+    /// A stream computes a new algorithm itself: a source's is kept (a
+    /// single write full-object, proved by it; parts composite, proved by
+    /// the source's MD5 ETag, or its own parts' composite).
+    #[test]
+    fn a_stream_keeps_and_computes_a_new_algorithm() {
+        let sha512 = full(Algorithm::Sha512, "v");
+        let p = plan_stream(source(Some(&sha512), false), NONE);
+        assert_eq!(p.ask.algorithm, Some(Algorithm::Sha512));
+        assert_eq!(p.proof, Proof::Checksum(sha512.clone()));
+        let md5 = Source {
+            source_etag_is_md5: true,
+            ..source(Some(&sha512), true)
+        };
+        let p = plan_stream(md5, NONE);
+        assert_eq!(
+            p.ask,
+            Ask {
+                algorithm: Some(Algorithm::Sha512),
+                full_object: false
+            }
+        );
+        assert_eq!(p.proof, Proof::Md5("\"abc\"".to_owned()));
+        let parts = Checksum {
+            kind: Kind::Composite,
+            ..full(Algorithm::Xxhash3, "v-2")
+        };
+        let same_parts = Source {
+            same_parts: true,
+            ..source(Some(&parts), true)
+        };
+        assert_eq!(
+            plan_stream(same_parts, NONE).proof,
+            Proof::Checksum(parts.clone())
+        );
+        assert_eq!(
+            plan_stream(source(Some(&parts), true), VERIFY).proof,
+            Proof::Read(Algorithm::Xxhash3)
+        );
     }
 
     #[test]

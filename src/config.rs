@@ -655,15 +655,16 @@ impl From<&Cli> for Output {
     }
 }
 
-/// `--checksum-algorithm` and `--verify`. `--verify` proves by a CRC that
-/// S3 computes over the whole object, which SHA1 and SHA256 are not on a
-/// multipart copy: refused together.
+/// `--checksum-algorithm` (any of S3's ten algorithms) and `--verify`.
+/// `--verify` proves by a CRC that S3 computes over the whole object,
+/// which no other algorithm is on a multipart copy: refused together.
 fn checksums(algorithm: Option<&str>, verify: bool) -> anyhow::Result<ChecksumOptions> {
     let algorithm = algorithm
         .map(|a| {
             Algorithm::from_name(a).ok_or_else(|| {
                 anyhow!(
-                    "--checksum-algorithm {a} is not one of CRC32, CRC32C, CRC64NVME, SHA1, SHA256"
+                    "--checksum-algorithm {a} is not one of CRC32, CRC32C, CRC64NVME, SHA1, \
+                     SHA256, MD5, SHA512, XXHASH3, XXHASH64, XXHASH128"
                 )
             })
         })

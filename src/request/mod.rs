@@ -48,6 +48,7 @@ use fields::{
     Destination, WithChecksumValue, WithCopySourceSseC, WithDestination, WithObjectMetadata,
     WithSseC,
 };
+pub use fields::{completed_part, part_value};
 pub use listed_keys::{ListedKeys, Undecodable};
 pub use literal_key::{LiteralKeys, literal_key};
 
@@ -156,6 +157,11 @@ pub fn head_checksum(head: &HeadObjectOutput) -> Option<Checksum> {
             head.checksum_crc64_nvme(),
             head.checksum_sha1(),
             head.checksum_sha256(),
+            head.checksum_md5(),
+            head.checksum_sha512(),
+            head.checksum_xxhash3(),
+            head.checksum_xxhash64(),
+            head.checksum_xxhash128(),
         ],
         head.checksum_type().map(|t| t.as_str()),
     )
@@ -170,6 +176,11 @@ pub fn copy_checksum(result: &CopyObjectResult) -> Option<Checksum> {
             result.checksum_crc64_nvme(),
             result.checksum_sha1(),
             result.checksum_sha256(),
+            result.checksum_md5(),
+            result.checksum_sha512(),
+            result.checksum_xxhash3(),
+            result.checksum_xxhash64(),
+            result.checksum_xxhash128(),
         ],
         result.checksum_type().map(|t| t.as_str()),
     )
@@ -184,9 +195,50 @@ pub fn complete_checksum(done: &CompleteMultipartUploadOutput) -> Option<Checksu
             done.checksum_crc64_nvme(),
             done.checksum_sha1(),
             done.checksum_sha256(),
+            done.checksum_md5(),
+            done.checksum_sha512(),
+            done.checksum_xxhash3(),
+            done.checksum_xxhash64(),
+            done.checksum_xxhash128(),
         ],
         done.checksum_type().map(|t| t.as_str()),
     )
+}
+
+/// A part's checksum values as UploadPartCopy's answer gives them, in
+/// [`crate::checksum::Algorithm::ALL`]'s order (for Complete to list).
+pub fn copy_part_values(r: &aws_sdk_s3::types::CopyPartResult) -> [Option<String>; 10] {
+    [
+        r.checksum_crc32(),
+        r.checksum_crc32_c(),
+        r.checksum_crc64_nvme(),
+        r.checksum_sha1(),
+        r.checksum_sha256(),
+        r.checksum_md5(),
+        r.checksum_sha512(),
+        r.checksum_xxhash3(),
+        r.checksum_xxhash64(),
+        r.checksum_xxhash128(),
+    ]
+    .map(|v| v.map(str::to_owned))
+}
+
+/// A part's checksum values as ListParts gives them, in
+/// [`crate::checksum::Algorithm::ALL`]'s order.
+pub fn listed_part_values(p: &aws_sdk_s3::types::Part) -> [Option<String>; 10] {
+    [
+        p.checksum_crc32(),
+        p.checksum_crc32_c(),
+        p.checksum_crc64_nvme(),
+        p.checksum_sha1(),
+        p.checksum_sha256(),
+        p.checksum_md5(),
+        p.checksum_sha512(),
+        p.checksum_xxhash3(),
+        p.checksum_xxhash64(),
+        p.checksum_xxhash128(),
+    ]
+    .map(|v| v.map(str::to_owned))
 }
 
 /// Tags in the form `x-amz-tagging` wants: a URL query.
@@ -588,6 +640,11 @@ pub fn put_checksum(out: &PutObjectOutput) -> Option<Checksum> {
             out.checksum_crc64_nvme(),
             out.checksum_sha1(),
             out.checksum_sha256(),
+            out.checksum_md5(),
+            out.checksum_sha512(),
+            out.checksum_xxhash3(),
+            out.checksum_xxhash64(),
+            out.checksum_xxhash128(),
         ],
         out.checksum_type().map(|t| t.as_str()),
     )
