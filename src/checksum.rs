@@ -494,16 +494,29 @@ pub fn plan_stream(source: Source<'_>, options: ChecksumOptions) -> Plan {
         // in parts: what the destination must hold, as a CRC.
         _ if algorithm.is_new() && source.source_etag_is_md5 => Proof::Md5(source.etag.to_owned()),
         _ if algorithm.is_new() && options.verify => Proof::Read(algorithm),
-        _ if !algorithm.is_crc() && source.multipart => Proof::None(format!(
-            "the destination's {algorithm} is computed per part, which nothing compares with"
-        )),
-        _ if !algorithm.is_crc() => Proof::None(format!(
+        _ if !algorithm.is_crc() && !algorithm.is_new() && source.multipart => {
+            Proof::None(format!(
+                "the destination's {algorithm} is computed per part, which nothing compares with"
+            ))
+        }
+        _ if !algorithm.is_crc() && !algorithm.is_new() => Proof::None(format!(
             "the source has no {algorithm} checksum to compare with the destination's"
         )),
         _ if source.source_etag_is_md5 => Proof::Md5(source.etag.to_owned()),
         _ if options.verify => Proof::Read(algorithm),
         _ => {
             let checksum = match source.checksum {
+                Some(c) if algorithm.is_new() => format!(
+                    "the source's checksum is {} {}, not comparable with the destination's \
+                     {algorithm} {}",
+                    c.algorithm,
+                    c.kind.name(),
+                    if source.multipart {
+                        "COMPOSITE"
+                    } else {
+                        "FULL_OBJECT"
+                    }
+                ),
                 Some(c) => format!(
                     "the source's checksum is {} {}, not a full-object {algorithm}",
                     c.algorithm,

@@ -322,3 +322,44 @@ async fn skip_same_recognises_a_same_object_by_sha512() {
     assert!(run.stderr.contains("SHA512 checksums differ"), "{run}");
     assert_eq!(get_bytes(&m.client(), DST_BUCKET, &other).await, data);
 }
+
+/// A composite source streamed into one PutObject: the write carries the
+/// full-object value of its algorithm, which nothing from the source
+/// compares with (its ETag is a multipart one), so --verify reads the
+/// source and computes that full-object value (`verified_by: read`).
+#[tokio::test]
+async fn verify_reads_a_full_object_value_of_a_new_algorithm() {
+    let (m, proxy) = setup().await;
+    let p = unique("new-sums-verify-full");
+    let data = random_bytes(12 * MIB);
+    let key = format!("{p}src");
+    source(&m, &proxy, &key, &data, "XXHASH3", true).await;
+    let value = sums::full("XXHASH3", &data);
+    let args = ["--copy-mode", "stream", "--multipart-threshold", "64MiB"];
+    let (_, line) = copy(&m, &proxy, &key, &format!("{p}plain"), &args).await;
+    assert_checksum(
+        &m,
+        &proxy,
+        &line,
+        &format!("{p}plain"),
+        "XXHASH3",
+        "FULL_OBJECT",
+        &value,
+    )
+    .await;
+    assert!(line["verified"].is_null(), "{line}");
+    let mut args = args.to_vec();
+    args.push("--verify");
+    let (_, line) = copy(&m, &proxy, &key, &format!("{p}verified"), &args).await;
+    assert_checksum(
+        &m,
+        &proxy,
+        &line,
+        &format!("{p}verified"),
+        "XXHASH3",
+        "FULL_OBJECT",
+        &value,
+    )
+    .await;
+    assert_verified(&line, "read");
+}
