@@ -489,3 +489,39 @@ pub fn part_value(part: &aws_sdk_s3::types::CompletedPart, alg: Algorithm) -> Op
         Algorithm::Xxhash128 => part.checksum_xxhash128(),
     }
 }
+
+/// A part's checksum values as UploadPartCopy's answer gives them, in
+/// [`crate::checksum::Algorithm::ALL`]'s order (for Complete to list).
+pub fn copy_part_values(r: &aws_sdk_s3::types::CopyPartResult) -> [Option<String>; 10] {
+    [
+        r.checksum_crc32(),
+        r.checksum_crc32_c(),
+        r.checksum_crc64_nvme(),
+        r.checksum_sha1(),
+        r.checksum_sha256(),
+        r.checksum_md5(),
+        r.checksum_sha512(),
+        r.checksum_xxhash3(),
+        r.checksum_xxhash64(),
+        r.checksum_xxhash128(),
+    ]
+    .map(|v| v.map(str::to_owned))
+}
+
+/// A part's checksum values as ListParts gives them, in
+/// [`crate::checksum::Algorithm::ALL`]'s order.
+pub fn listed_part_values(p: &aws_sdk_s3::types::Part) -> [Option<String>; 10] {
+    [
+        p.checksum_crc32(),
+        p.checksum_crc32_c(),
+        p.checksum_crc64_nvme(),
+        p.checksum_sha1(),
+        p.checksum_sha256(),
+        p.checksum_md5(),
+        p.checksum_sha512(),
+        p.checksum_xxhash3(),
+        p.checksum_xxhash64(),
+        p.checksum_xxhash128(),
+    ]
+    .map(|v| v.map(str::to_owned))
+}

@@ -48,7 +48,7 @@ use fields::{
     Destination, WithChecksumValue, WithCopySourceSseC, WithDestination, WithObjectMetadata,
     WithSseC,
 };
-pub use fields::{completed_part, part_value};
+pub use fields::{completed_part, copy_part_values, listed_part_values, part_value};
 pub use listed_keys::{ListedKeys, Undecodable};
 pub use literal_key::{LiteralKeys, literal_key};
 
@@ -203,42 +203,6 @@ pub fn complete_checksum(done: &CompleteMultipartUploadOutput) -> Option<Checksu
         ],
         done.checksum_type().map(|t| t.as_str()),
     )
-}
-
-/// A part's checksum values as UploadPartCopy's answer gives them, in
-/// [`crate::checksum::Algorithm::ALL`]'s order (for Complete to list).
-pub fn copy_part_values(r: &aws_sdk_s3::types::CopyPartResult) -> [Option<String>; 10] {
-    [
-        r.checksum_crc32(),
-        r.checksum_crc32_c(),
-        r.checksum_crc64_nvme(),
-        r.checksum_sha1(),
-        r.checksum_sha256(),
-        r.checksum_md5(),
-        r.checksum_sha512(),
-        r.checksum_xxhash3(),
-        r.checksum_xxhash64(),
-        r.checksum_xxhash128(),
-    ]
-    .map(|v| v.map(str::to_owned))
-}
-
-/// A part's checksum values as ListParts gives them, in
-/// [`crate::checksum::Algorithm::ALL`]'s order.
-pub fn listed_part_values(p: &aws_sdk_s3::types::Part) -> [Option<String>; 10] {
-    [
-        p.checksum_crc32(),
-        p.checksum_crc32_c(),
-        p.checksum_crc64_nvme(),
-        p.checksum_sha1(),
-        p.checksum_sha256(),
-        p.checksum_md5(),
-        p.checksum_sha512(),
-        p.checksum_xxhash3(),
-        p.checksum_xxhash64(),
-        p.checksum_xxhash128(),
-    ]
-    .map(|v| v.map(str::to_owned))
 }
 
 /// Tags in the form `x-amz-tagging` wants: a URL query.
