@@ -382,8 +382,10 @@ pub fn plan(source: Source<'_>, options: ChecksumOptions) -> Plan {
         };
     }
     if options.verify {
+        // The destination's CRC, or the new algorithm it gets full-object
+        // (one CopyObject asked for it): what the read computes.
         let algorithm = match destination {
-            Some(a) if a.is_crc() => a,
+            Some(a) if a.is_crc() || a.is_new() => a,
             _ => VERIFY_ALGORITHM,
         };
         if destination != Some(algorithm) {

@@ -656,8 +656,10 @@ impl From<&Cli> for Output {
 }
 
 /// `--checksum-algorithm` (any of S3's ten algorithms) and `--verify`.
-/// `--verify` proves by a CRC that S3 computes over the whole object,
-/// which no other algorithm is on a multipart copy: refused together.
+/// `--verify` reads the source and computes the destination's checksum:
+/// a CRC S3 computes over the whole object, or one of the algorithms added
+/// in 2026 (full-object, or the composite of the copy's parts). SHA1 and
+/// SHA256 it does not compute: refused together.
 fn checksums(algorithm: Option<&str>, verify: bool) -> anyhow::Result<ChecksumOptions> {
     let algorithm = algorithm
         .map(|a| {
@@ -669,11 +671,12 @@ fn checksums(algorithm: Option<&str>, verify: bool) -> anyhow::Result<ChecksumOp
             })
         })
         .transpose()?;
-    if let Some(a) = algorithm.filter(|a| verify && !a.is_crc()) {
+    if let Some(a) = algorithm.filter(|a| verify && !a.is_crc() && !a.is_new()) {
         bail!(
             "--verify compares CRC checksums, and --checksum-algorithm {a} is not one (S3 \
              computes {a} only per part of a multipart copy): give --checksum-algorithm \
-             CRC64NVME, CRC32 or CRC32C, or leave it out"
+             CRC64NVME, CRC32 or CRC32C (or MD5, SHA512, XXHASH3, XXHASH64, XXHASH128, which \
+             --verify computes itself), or leave it out"
         );
     }
     Ok(ChecksumOptions { algorithm, verify })

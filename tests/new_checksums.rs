@@ -363,3 +363,47 @@ async fn verify_reads_a_full_object_value_of_a_new_algorithm() {
     .await;
     assert_verified(&line, "read");
 }
+
+/// `--verify --checksum-algorithm SHA512` of a source without a checksum
+/// whose ETag proves nothing (a multipart upload): the read computes
+/// SHA512 as the destination has it, full-object after one CopyObject,
+/// the composite of the copy's parts after a multipart copy.
+#[tokio::test]
+async fn verify_computes_the_users_new_algorithm_on_both_paths() {
+    let (m, proxy) = setup().await;
+    let p = unique("new-sums-verify-users");
+    let data = random_bytes(12 * MIB);
+    let key = format!("{p}src");
+    let mut at = 0;
+    let bodies = SIZES
+        .iter()
+        .map(|s| {
+            at += *s as usize;
+            data[at - *s as usize..at].to_vec()
+        })
+        .collect();
+    put_multipart(&bare_client(&m.client()), SRC_BUCKET, &key, bodies, None).await;
+    let ask = ["--verify", "--checksum-algorithm", "SHA512"];
+    let paths: [(&str, &[&str], &str, String); 2] = [
+        (
+            "single",
+            &["--multipart-threshold", "64MiB"],
+            "FULL_OBJECT",
+            sums::full("SHA512", &data),
+        ),
+        (
+            "multipart",
+            &MULTIPART,
+            "COMPOSITE",
+            sums::composite("SHA512", &data, &SIZES),
+        ),
+    ];
+    for (name, args, kind, value) in paths {
+        let dst = format!("{p}{name}");
+        let mut all = ask.to_vec();
+        all.extend_from_slice(args);
+        let (_, line) = copy(&m, &proxy, &key, &dst, &all).await;
+        assert_checksum(&m, &proxy, &line, &dst, "SHA512", kind, &value).await;
+        assert_verified(&line, "read");
+    }
+}

@@ -333,6 +333,28 @@ fn a_multipart_copy_of_a_source_without_checksum_is_proved_only_by_a_read_or_its
     );
 }
 
+/// --verify with a new algorithm named: the read computes it, full-object
+/// on one CopyObject, the composite of the copy's parts on a multipart one;
+/// nothing else is asked instead.
+#[test]
+fn verify_reads_in_the_users_new_algorithm() {
+    let xxh128 = ChecksumOptions {
+        algorithm: Some(Algorithm::Xxhash128),
+        verify: true,
+    };
+    for multipart in [false, true] {
+        let p = plan(source(None, multipart), xxh128);
+        assert_eq!(p.proof, Proof::Read(Algorithm::Xxhash128), "{multipart}");
+        assert_eq!(
+            p.ask,
+            Ask {
+                algorithm: Some(Algorithm::Xxhash128),
+                full_object: false
+            }
+        );
+    }
+}
+
 #[test]
 fn verify_reads_in_the_users_crc() {
     let crc32 = ChecksumOptions {

@@ -147,7 +147,7 @@ impl Engine<'_> {
                 .checksum
                 .as_ref()
                 .filter(|c| {
-                    (c.kind == Kind::FullObject && c.algorithm.is_crc())
+                    (c.kind == Kind::FullObject && (c.algorithm.is_crc() || c.algorithm.is_new()))
                         || (c.kind == Kind::Composite && c.algorithm.is_new() && multipart)
                 })
                 .map(|c| c.algorithm);
