@@ -673,10 +673,10 @@ fn checksums(algorithm: Option<&str>, verify: bool) -> anyhow::Result<ChecksumOp
         .transpose()?;
     if let Some(a) = algorithm.filter(|a| verify && !a.is_crc() && !a.is_new()) {
         bail!(
-            "--verify compares CRC checksums, and --checksum-algorithm {a} is not one (S3 \
-             computes {a} only per part of a multipart copy): give --checksum-algorithm \
-             CRC64NVME, CRC32 or CRC32C (or MD5, SHA512, XXHASH3, XXHASH64, XXHASH128, which \
-             --verify computes itself), or leave it out"
+            "--verify compares CRC checksums (or computes MD5, SHA512 and the XXHASHes \
+             itself), and --checksum-algorithm {a} is neither (S3 computes {a} only per part \
+             of a multipart copy): give --checksum-algorithm CRC64NVME, CRC32 or CRC32C, or \
+             leave it out"
         );
     }
     Ok(ChecksumOptions { algorithm, verify })
