@@ -265,14 +265,15 @@ pub const VERIFY_ALGORITHM: Algorithm = Algorithm::Crc64Nvme;
 ///   when the source has a full-object CRC, so that the destination ends
 ///   with the very same checksum; `--checksum-algorithm` overrides (a CRC
 ///   is asked as `FULL_OBJECT` too, SHA1/SHA256 can only be composite).
-///   A source carrying one of the algorithms added in 2026 (MD5, SHA512,
-///   the XXHASHes: [`Algorithm::is_new`]) is copied in that algorithm,
+///   A source carrying any other algorithm (SHA1, SHA256, and those added
+///   in 2026: MD5, SHA512, the XXHASHes) is copied in that algorithm,
 ///   `COMPOSITE` (the only kind S3 has for them on a multipart object): with
 ///   the source's own parts (`--part-size source`) of a composite source,
 ///   the destination's value is the source's, and proves the copy;
-///   otherwise the two are not comparable, and only `--verify`'s read (the
-///   algorithm computed over the source's bytes, part by part as the copy
-///   cut them) proves it.
+///   otherwise the two are not comparable, and only `--verify`'s read (a
+///   new algorithm computed over the source's bytes, part by part as the
+///   copy cut them; for SHA1 and SHA256, a CRC64NVME asked for instead)
+///   proves it.
 /// - Proof, best first: the source's checksum where the destination will
 ///   carry a comparable one; the ETag where both are the MD5 of the bytes
 ///   (or a multipart copy with the source's own parts); else a read of the
@@ -300,7 +301,7 @@ pub fn plan(source: Source<'_>, options: ChecksumOptions) -> Plan {
                 algorithm: Some(c.algorithm),
                 full_object: true,
             },
-            (_, Some(c)) if c.algorithm.is_new() => {
+            (_, Some(c)) if !c.algorithm.is_crc() => {
                 if !(c.kind == Kind::Composite && source.same_parts) {
                     note = Some(format!(
                         "the source's checksum is {alg} {}; a multipart copy gets {alg} \

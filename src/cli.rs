@@ -353,7 +353,7 @@ pub struct ObjectArgs {
 
     /// Have S3 compute this checksum for the destination. By default a copy
     /// keeps the source's (a multipart copy too: a full-object CRC as it
-    /// is, MD5, SHA512 and the XXHASHes as COMPOSITE); a CRC named here is
+    /// is, any other algorithm as COMPOSITE); a CRC named here is
     /// full-object on both paths.
     #[arg(long, value_name = "ALGORITHM", value_parser = PossibleValuesParser::new(ChecksumAlgorithm::values()))]
     pub checksum_algorithm: Option<String>,

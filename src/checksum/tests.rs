@@ -128,12 +128,23 @@ fn a_multipart_copy_asks_for_the_source_crc_as_full_object() {
 }
 
 #[test]
-fn a_multipart_copy_cannot_keep_sha_or_composite_and_says_so() {
+fn a_multipart_copy_keeps_sha_per_part_and_cannot_keep_a_composite_crc() {
+    // SHA256 is COMPOSITE on a multipart object: kept as that, which does
+    // not compare with the source's full-object value.
     let sha = full(Algorithm::Sha256, "v");
     let p = plan(source(Some(&sha), true), NONE);
-    assert_eq!(p.ask, Ask::default());
-    assert!(matches!(p.proof, Proof::None(_)));
-    assert!(p.note.unwrap().contains("SHA256"));
+    assert_eq!(
+        p.ask,
+        Ask {
+            algorithm: Some(Algorithm::Sha256),
+            full_object: false
+        }
+    );
+    let Proof::None(why) = &p.proof else {
+        panic!("{p:?}")
+    };
+    assert!(why.contains("not comparable"), "{why}");
+    assert!(p.note.unwrap().contains("SHA256 COMPOSITE"));
     let composite = Checksum {
         kind: Kind::Composite,
         ..full(Algorithm::Crc32, "v-3")
