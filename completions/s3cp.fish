@@ -107,7 +107,7 @@ complete -c s3cp -n "__fish_s3cp_needs_command" -l object-lock-retain-until-date
 complete -c s3cp -n "__fish_s3cp_needs_command" -l object-lock-legal-hold -d 'Object Lock legal hold' -r -f -a "OFF\t''
 ON\t''"
 complete -c s3cp -n "__fish_s3cp_needs_command" -l website-redirect -d 'Website redirect location of the destination' -r
-complete -c s3cp -n "__fish_s3cp_needs_command" -l checksum-algorithm -d 'Have S3 compute this checksum for the destination. By default a copy keeps the source\'s (a multipart copy too, when it is a full-object CRC); a CRC named here is full-object on both paths' -r -f -a "CRC32\t''
+complete -c s3cp -n "__fish_s3cp_needs_command" -l checksum-algorithm -d 'Have S3 compute this checksum for the destination. By default a copy keeps the source\'s (a multipart copy too: a full-object CRC as it is, any other algorithm as COMPOSITE); a CRC named here is full-object on both paths' -r -f -a "CRC32\t''
 CRC32C\t''
 CRC64NVME\t''
 MD5\t''
@@ -235,7 +235,7 @@ complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l object-lock-retain-unti
 complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l object-lock-legal-hold -d 'Object Lock legal hold' -r -f -a "OFF\t''
 ON\t''"
 complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l website-redirect -d 'Website redirect location of the destination' -r
-complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l checksum-algorithm -d 'Have S3 compute this checksum for the destination. By default a copy keeps the source\'s (a multipart copy too, when it is a full-object CRC); a CRC named here is full-object on both paths' -r -f -a "CRC32\t''
+complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l checksum-algorithm -d 'Have S3 compute this checksum for the destination. By default a copy keeps the source\'s (a multipart copy too: a full-object CRC as it is, any other algorithm as COMPOSITE); a CRC named here is full-object on both paths' -r -f -a "CRC32\t''
 CRC32C\t''
 CRC64NVME\t''
 MD5\t''

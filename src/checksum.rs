@@ -16,19 +16,31 @@ pub enum Algorithm {
     Crc64Nvme,
     Sha1,
     Sha256,
+    Md5,
+    Sha512,
+    Xxhash3,
+    Xxhash64,
+    Xxhash128,
 }
 
 impl Algorithm {
-    /// Every algorithm, in the order S3's documentation lists them.
-    pub const ALL: [Algorithm; 5] = [
+    /// Every algorithm: the five S3 has computed since 2022 in the order
+    /// its documentation lists them, then the five added in 2026.
+    pub const ALL: [Algorithm; 10] = [
         Algorithm::Crc32,
         Algorithm::Crc32c,
         Algorithm::Crc64Nvme,
         Algorithm::Sha1,
         Algorithm::Sha256,
+        Algorithm::Md5,
+        Algorithm::Sha512,
+        Algorithm::Xxhash3,
+        Algorithm::Xxhash64,
+        Algorithm::Xxhash128,
     ];
 
-    /// S3's name: `CRC32`, `CRC32C`, `CRC64NVME`, `SHA1`, `SHA256`.
+    /// S3's name: `CRC32`, `CRC32C`, `CRC64NVME`, `SHA1`, `SHA256`, `MD5`,
+    /// `SHA512`, `XXHASH3`, `XXHASH64`, `XXHASH128`.
     pub fn name(self) -> &'static str {
         match self {
             Algorithm::Crc32 => "CRC32",
@@ -36,6 +48,11 @@ impl Algorithm {
             Algorithm::Crc64Nvme => "CRC64NVME",
             Algorithm::Sha1 => "SHA1",
             Algorithm::Sha256 => "SHA256",
+            Algorithm::Md5 => "MD5",
+            Algorithm::Sha512 => "SHA512",
+            Algorithm::Xxhash3 => "XXHASH3",
+            Algorithm::Xxhash64 => "XXHASH64",
+            Algorithm::Xxhash128 => "XXHASH128",
         }
     }
 
@@ -47,11 +64,28 @@ impl Algorithm {
     }
 
     /// A CRC: S3 can compute it over the whole object from parts
-    /// (`FULL_OBJECT`), and two CRCs of adjacent ranges combine.
+    /// (`FULL_OBJECT`), and two CRCs of adjacent ranges combine. Every
+    /// other algorithm is `COMPOSITE` on a multipart object.
     pub fn is_crc(self) -> bool {
         matches!(
             self,
             Algorithm::Crc32 | Algorithm::Crc32c | Algorithm::Crc64Nvme
+        )
+    }
+
+    /// One of the five algorithms S3 added in 2026 (MD5, SHA512, XXHASH3,
+    /// XXHASH64, XXHASH128). The SDK's checksum layer does not know them
+    /// (it reads `MD5` as CRC32): s3cp computes their values and sends
+    /// them itself ([`crate::hash`]). A multipart copy of a source that
+    /// carries one asks for it, `COMPOSITE` ([`plan`]).
+    pub fn is_new(self) -> bool {
+        matches!(
+            self,
+            Algorithm::Md5
+                | Algorithm::Sha512
+                | Algorithm::Xxhash3
+                | Algorithm::Xxhash64
+                | Algorithm::Xxhash128
         )
     }
 }
@@ -90,12 +124,13 @@ pub struct Checksum {
 }
 
 impl Checksum {
-    /// The checksum an answer carries: `values` are its `Checksum*` fields
-    /// in [`Algorithm::ALL`]'s order (the first one present is taken), and
+    /// The checksum an answer carries: `values` are its ten `Checksum*`
+    /// fields in [`Algorithm::ALL`]'s order (the first one present is
+    /// taken), and
     /// `kind` its `ChecksumType`, if it has one. Without a type, a value
     /// ending in `-N` is composite and any other full-object (moto sends
     /// no type; CRC64NVME is only ever full-object).
-    pub fn from_fields(values: [Option<&str>; 5], kind: Option<&str>) -> Option<Checksum> {
+    pub fn from_fields(values: [Option<&str>; 10], kind: Option<&str>) -> Option<Checksum> {
         let (algorithm, value) = Algorithm::ALL
             .into_iter()
             .zip(values)
@@ -132,6 +167,18 @@ impl Checksum {
         self.algorithm == other.algorithm
             && self.kind == Kind::FullObject
             && other.kind == Kind::FullObject
+    }
+
+    /// Two composite checksums of one algorithm with the same value (its
+    /// `-N` included): their parts have the same digests, so the bytes are
+    /// the same. Two that differ say nothing unless the part boundaries
+    /// are known to be the same (the same bytes cut otherwise give
+    /// another value).
+    pub fn same_composite(&self, other: &Checksum) -> bool {
+        self.algorithm == other.algorithm
+            && self.kind == Kind::Composite
+            && other.kind == Kind::Composite
+            && self.value == other.value
     }
 }
 
@@ -218,6 +265,15 @@ pub const VERIFY_ALGORITHM: Algorithm = Algorithm::Crc64Nvme;
 ///   when the source has a full-object CRC, so that the destination ends
 ///   with the very same checksum; `--checksum-algorithm` overrides (a CRC
 ///   is asked as `FULL_OBJECT` too, SHA1/SHA256 can only be composite).
+///   A source carrying any other algorithm (SHA1, SHA256, and those added
+///   in 2026: MD5, SHA512, the XXHASHes) is copied in that algorithm,
+///   `COMPOSITE` (the only kind S3 has for them on a multipart object): with
+///   the source's own parts (`--part-size source`) of a composite source,
+///   the destination's value is the source's, and proves the copy;
+///   otherwise the two are not comparable, and only `--verify`'s read (a
+///   new algorithm computed over the source's bytes, part by part as the
+///   copy cut them; for SHA1 and SHA256, a CRC64NVME asked for instead)
+///   proves it.
 /// - Proof, best first: the source's checksum where the destination will
 ///   carry a comparable one; the ETag where both are the MD5 of the bytes
 ///   (or a multipart copy with the source's own parts); else a read of the
@@ -245,6 +301,20 @@ pub fn plan(source: Source<'_>, options: ChecksumOptions) -> Plan {
                 algorithm: Some(c.algorithm),
                 full_object: true,
             },
+            (_, Some(c)) if !c.algorithm.is_crc() => {
+                if !(c.kind == Kind::Composite && source.same_parts) {
+                    note = Some(format!(
+                        "the source's checksum is {alg} {}; a multipart copy gets {alg} \
+                         COMPOSITE, a checksum of its own parts, which does not compare with it",
+                        c.kind.name(),
+                        alg = c.algorithm,
+                    ));
+                }
+                Ask {
+                    algorithm: Some(c.algorithm),
+                    full_object: false,
+                }
+            }
             (_, Some(c)) => {
                 note = Some(format!(
                     "the source's checksum is {} {}, which a multipart copy cannot keep ({}): \
@@ -277,6 +347,20 @@ pub fn plan(source: Source<'_>, options: ChecksumOptions) -> Plan {
             note,
         };
     }
+    // The destination's composite checksum, of the source's own parts in
+    // the source's algorithm: the source's very value.
+    let composite = ask
+        .algorithm
+        .filter(|_| source.multipart && !ask.full_object);
+    if let Some(c) = source.checksum.filter(|c| {
+        c.kind == Kind::Composite && source.same_parts && composite == Some(c.algorithm)
+    }) {
+        return Plan {
+            ask,
+            proof: Proof::Checksum(c.clone()),
+            note,
+        };
+    }
     let by_etag = if source.multipart {
         source.same_parts && source.etag_is_md5
     } else {
@@ -289,9 +373,20 @@ pub fn plan(source: Source<'_>, options: ChecksumOptions) -> Plan {
             note,
         };
     }
+    // --verify of a multipart copy in a new algorithm: the read computes
+    // the destination's composite, over the copy's own parts.
+    if let Some(a) = composite.filter(|a| options.verify && a.is_new()) {
+        return Plan {
+            ask,
+            proof: Proof::Read(a),
+            note,
+        };
+    }
     if options.verify {
+        // The destination's CRC, or the new algorithm it gets full-object
+        // (one CopyObject asked for it): what the read computes.
         let algorithm = match destination {
-            Some(a) if a.is_crc() => a,
+            Some(a) if a.is_crc() || a.is_new() => a,
             _ => VERIFY_ALGORITHM,
         };
         if destination != Some(algorithm) {
@@ -313,6 +408,13 @@ pub fn plan(source: Source<'_>, options: ChecksumOptions) -> Plan {
         };
     }
     let why = match (source.checksum, source.multipart) {
+        (Some(c), true) if composite == Some(c.algorithm) => format!(
+            "the source's {alg} {} checksum is not comparable with the destination's {alg} \
+             COMPOSITE, a checksum of the copy's own parts (--verify reads the source to prove \
+             it; --part-size source keeps a composite source's value)",
+            c.kind.name(),
+            alg = c.algorithm,
+        ),
         (Some(c), true) if note.is_some() => format!(
             "a multipart copy cannot keep the source's {} {} checksum, so nothing compares \
              with it (--verify reads the source to prove it)",
@@ -342,9 +444,11 @@ pub fn plan(source: Source<'_>, options: ChecksumOptions) -> Plan {
 /// Decides a streamed copy's checksum: the bytes pass through s3cp, which
 /// computes their CRC as they are read and sends it with every write, so
 /// that the destination store checks it (the user's algorithm, else the
-/// source's full-object CRC, else CRC64NVME; `FULL_OBJECT` on a multipart
-/// copy). SHA1 or SHA256, named by the user, are computed per request by
-/// the SDK.
+/// source's full-object CRC, else the source's checksum in one of the
+/// algorithms added in 2026, else CRC64NVME; `FULL_OBJECT` on a multipart
+/// copy for a CRC, `COMPOSITE` for the others: s3cp computes each part's
+/// value and the composite of them). SHA1 or SHA256, named by the user,
+/// are computed per request by the SDK.
 ///
 /// That CRC is the transfer's own: a byte flipped on the way in is in it
 /// too, so it proves only that the destination holds what s3cp sent. What
@@ -363,24 +467,59 @@ pub fn plan_stream(source: Source<'_>, options: ChecksumOptions) -> Plan {
         .as_ref()
         .filter(|c| c.algorithm.is_crc())
         .map(|c| c.algorithm);
-    let algorithm = options.algorithm.or(source_crc).unwrap_or(VERIFY_ALGORITHM);
+    let source_new = source
+        .checksum
+        .filter(|c| c.algorithm.is_new())
+        .map(|c| c.algorithm);
+    let algorithm = options
+        .algorithm
+        .or(source_crc)
+        .or(source_new)
+        .unwrap_or(VERIFY_ALGORITHM);
     let ask = Ask {
         algorithm: Some(algorithm),
         full_object: algorithm.is_crc() && source.multipart,
     };
     let same = source_full.filter(|c| c.algorithm == algorithm);
+    // A composite source streamed in its own parts and algorithm: the
+    // destination's composite is the source's value.
+    let same_composite = source.checksum.filter(|c| {
+        c.kind == Kind::Composite
+            && c.algorithm == algorithm
+            && source.multipart
+            && source.same_parts
+            && !algorithm.is_crc()
+    });
     let proof = match same {
         Some(c) if algorithm.is_crc() || !source.multipart => Proof::Checksum(c),
-        _ if !algorithm.is_crc() && source.multipart => Proof::None(format!(
-            "the destination's {algorithm} is computed per part, which nothing compares with"
-        )),
-        _ if !algorithm.is_crc() => Proof::None(format!(
+        _ if same_composite.is_some() => Proof::Checksum(same_composite.cloned().expect("some")),
+        // s3cp computes the new algorithms itself, a composite of the parts
+        // in parts: what the destination must hold, as a CRC.
+        _ if algorithm.is_new() && source.source_etag_is_md5 => Proof::Md5(source.etag.to_owned()),
+        _ if algorithm.is_new() && options.verify => Proof::Read(algorithm),
+        _ if !algorithm.is_crc() && !algorithm.is_new() && source.multipart => {
+            Proof::None(format!(
+                "the destination's {algorithm} is computed per part, which nothing compares with"
+            ))
+        }
+        _ if !algorithm.is_crc() && !algorithm.is_new() => Proof::None(format!(
             "the source has no {algorithm} checksum to compare with the destination's"
         )),
         _ if source.source_etag_is_md5 => Proof::Md5(source.etag.to_owned()),
         _ if options.verify => Proof::Read(algorithm),
         _ => {
             let checksum = match source.checksum {
+                Some(c) if algorithm.is_new() => format!(
+                    "the source's checksum is {} {}, not comparable with the destination's \
+                     {algorithm} {}",
+                    c.algorithm,
+                    c.kind.name(),
+                    if source.multipart {
+                        "COMPOSITE"
+                    } else {
+                        "FULL_OBJECT"
+                    }
+                ),
                 Some(c) => format!(
                     "the source's checksum is {} {}, not a full-object {algorithm}",
                     c.algorithm,
@@ -443,8 +582,8 @@ pub enum Verdict {
 /// then `by` is [`By::Read`]); `destination` the destination's checksum.
 pub fn compare(expected: &Checksum, destination: Option<&Checksum>, by: By) -> Verdict {
     match destination {
-        Some(d) if d.comparable(expected) && d.value == expected.value => Verdict::Verified(by),
-        Some(d) if d.comparable(expected) => Verdict::Mismatch {
+        Some(d) if same_kind(d, expected) && d.value == expected.value => Verdict::Verified(by),
+        Some(d) if same_kind(d, expected) => Verdict::Mismatch {
             what: expected.algorithm.name().to_owned(),
             source: expected.value.clone(),
             destination: d.value.clone(),
@@ -463,6 +602,13 @@ pub fn compare(expected: &Checksum, destination: Option<&Checksum>, by: By) -> V
     }
 }
 
+/// One algorithm and one kind. Two composites compare only where the plan
+/// knows the parts are cut alike (the source's own parts, or the read's
+/// of the copy's): then a difference is one of bytes.
+fn same_kind(a: &Checksum, b: &Checksum) -> bool {
+    a.algorithm == b.algorithm && a.kind == b.kind
+}
+
 /// Compares the destination's ETag with the source's (both the MD5 of
 /// the bytes, or multipart ETags of the same parts).
 pub fn compare_etags(source: &str, destination: Option<&str>) -> Verdict {
@@ -479,327 +625,4 @@ pub fn compare_etags(source: &str, destination: Option<&str>) -> Verdict {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn full(a: Algorithm, v: &str) -> Checksum {
-        Checksum::full_object(a, v.to_owned())
-    }
-
-    fn source<'a>(checksum: Option<&'a Checksum>, multipart: bool) -> Source<'a> {
-        Source {
-            checksum,
-            etag_is_md5: false,
-            source_etag_is_md5: false,
-            etag: "\"abc\"",
-            multipart,
-            same_parts: false,
-        }
-    }
-
-    const NONE: ChecksumOptions = ChecksumOptions {
-        algorithm: None,
-        verify: false,
-    };
-    const VERIFY: ChecksumOptions = ChecksumOptions {
-        algorithm: None,
-        verify: true,
-    };
-
-    #[test]
-    fn names_are_s3s() {
-        assert_eq!(Algorithm::Crc64Nvme.name(), "CRC64NVME");
-        assert_eq!(Algorithm::from_name("crc32c"), Some(Algorithm::Crc32c));
-        assert_eq!(Algorithm::from_name("MD5"), None);
-        assert_eq!(Kind::FullObject.name(), "FULL_OBJECT");
-        assert!(Algorithm::Crc32.is_crc() && !Algorithm::Sha256.is_crc());
-    }
-
-    #[test]
-    fn an_answers_checksum_is_its_first_value_with_its_kind() {
-        let c = Checksum::from_fields([None, None, Some("9aHSApmMT64="), None, None], None);
-        assert_eq!(c, Some(full(Algorithm::Crc64Nvme, "9aHSApmMT64=")));
-        // The type wins; without one, `-N` says composite.
-        let c = Checksum::from_fields([Some("Nbyg3Q==-3"), None, None, None, None], None).unwrap();
-        assert_eq!((c.algorithm, c.kind), (Algorithm::Crc32, Kind::Composite));
-        let c = Checksum::from_fields([None, Some("abc"), None, None, None], Some("COMPOSITE"))
-            .unwrap();
-        assert_eq!((c.algorithm, c.kind), (Algorithm::Crc32c, Kind::Composite));
-        // Base64 may hold neither '-' nor digits-only tails that mislead.
-        let c = Checksum::from_fields([None, None, None, None, Some("a+b/c=")], None).unwrap();
-        assert_eq!(c.kind, Kind::FullObject);
-        assert_eq!(Checksum::from_fields([None; 5], Some("FULL_OBJECT")), None);
-        assert_eq!(
-            Checksum::from_fields([Some(""), None, None, None, None], None),
-            None
-        );
-    }
-
-    #[test]
-    fn only_full_object_checksums_of_one_algorithm_compare() {
-        let a = full(Algorithm::Crc32, "x");
-        assert!(a.comparable(&full(Algorithm::Crc32, "y")));
-        assert!(!a.comparable(&full(Algorithm::Crc32c, "x")));
-        let composite = Checksum {
-            kind: Kind::Composite,
-            ..a.clone()
-        };
-        assert!(!a.comparable(&composite));
-        assert!(!composite.comparable(&composite));
-    }
-
-    #[test]
-    fn a_single_copy_keeps_the_source_checksum_and_is_proved_by_it() {
-        for a in Algorithm::ALL {
-            let c = full(a, "v");
-            let p = plan(source(Some(&c), false), NONE);
-            assert_eq!(p.ask, Ask::default(), "{a}");
-            assert_eq!(p.proof, Proof::Checksum(c.clone()));
-            assert_eq!(p.note, None);
-        }
-    }
-
-    #[test]
-    fn a_multipart_copy_asks_for_the_source_crc_as_full_object() {
-        for a in [Algorithm::Crc32, Algorithm::Crc32c, Algorithm::Crc64Nvme] {
-            let c = full(a, "v");
-            let p = plan(source(Some(&c), true), NONE);
-            assert_eq!(
-                p.ask,
-                Ask {
-                    algorithm: Some(a),
-                    full_object: true
-                }
-            );
-            assert_eq!(p.proof, Proof::Checksum(c.clone()));
-        }
-    }
-
-    #[test]
-    fn a_multipart_copy_cannot_keep_sha_or_composite_and_says_so() {
-        let sha = full(Algorithm::Sha256, "v");
-        let p = plan(source(Some(&sha), true), NONE);
-        assert_eq!(p.ask, Ask::default());
-        assert!(matches!(p.proof, Proof::None(_)));
-        assert!(p.note.unwrap().contains("SHA256"));
-        let composite = Checksum {
-            kind: Kind::Composite,
-            ..full(Algorithm::Crc32, "v-3")
-        };
-        let p = plan(source(Some(&composite), true), NONE);
-        assert_eq!(p.ask, Ask::default());
-        assert!(p.note.unwrap().contains("composite"));
-        // --verify: a CRC64NVME the read is compared with.
-        let p = plan(source(Some(&sha), true), VERIFY);
-        assert_eq!(
-            p.ask,
-            Ask {
-                algorithm: Some(Algorithm::Crc64Nvme),
-                full_object: true
-            }
-        );
-        assert_eq!(p.proof, Proof::Read(Algorithm::Crc64Nvme));
-        assert!(p.note.unwrap().contains("--verify"));
-    }
-
-    #[test]
-    fn the_users_algorithm_overrides_and_a_crc_stays_full_object() {
-        let c = full(Algorithm::Crc32, "v");
-        let crc32c = ChecksumOptions {
-            algorithm: Some(Algorithm::Crc32c),
-            verify: false,
-        };
-        for multipart in [false, true] {
-            let p = plan(source(Some(&c), multipart), crc32c);
-            assert_eq!(
-                p.ask,
-                Ask {
-                    algorithm: Some(Algorithm::Crc32c),
-                    full_object: multipart
-                }
-            );
-            // Another algorithm than the source's: nothing to compare.
-            assert!(matches!(p.proof, Proof::None(_)), "{multipart}");
-        }
-        let same = ChecksumOptions {
-            algorithm: Some(Algorithm::Crc32),
-            verify: false,
-        };
-        assert_eq!(
-            plan(source(Some(&c), true), same).proof,
-            Proof::Checksum(c.clone())
-        );
-        let sha1 = ChecksumOptions {
-            algorithm: Some(Algorithm::Sha1),
-            verify: false,
-        };
-        let p = plan(source(None, true), sha1);
-        assert_eq!(
-            p.ask,
-            Ask {
-                algorithm: Some(Algorithm::Sha1),
-                full_object: false
-            }
-        );
-    }
-
-    #[test]
-    fn without_a_checksum_the_md5_etag_proves_a_single_copy() {
-        let md5 = Source {
-            etag_is_md5: true,
-            ..source(None, false)
-        };
-        let p = plan(md5, NONE);
-        assert_eq!(p.ask, Ask::default());
-        assert_eq!(p.proof, Proof::Etag("\"abc\"".to_owned()));
-        // --verify needs no read then.
-        assert_eq!(plan(md5, VERIFY).proof, Proof::Etag("\"abc\"".to_owned()));
-        // Not the MD5 (KMS, SSE-C, a multipart source): nothing, or a read.
-        assert!(matches!(
-            plan(source(None, false), NONE).proof,
-            Proof::None(_)
-        ));
-        let p = plan(source(None, false), VERIFY);
-        assert_eq!(p.proof, Proof::Read(Algorithm::Crc64Nvme));
-        assert_eq!(
-            p.ask,
-            Ask {
-                algorithm: Some(Algorithm::Crc64Nvme),
-                full_object: false
-            }
-        );
-    }
-
-    #[test]
-    fn a_multipart_copy_of_a_source_without_checksum_is_proved_only_by_a_read_or_its_own_parts() {
-        let md5 = Source {
-            etag_is_md5: true,
-            ..source(None, true)
-        };
-        assert!(matches!(plan(md5, NONE).proof, Proof::None(_)));
-        let p = plan(md5, VERIFY);
-        assert_eq!(p.proof, Proof::Read(Algorithm::Crc64Nvme));
-        assert!(p.ask.full_object);
-        let same_parts = Source {
-            same_parts: true,
-            ..md5
-        };
-        assert_eq!(
-            plan(same_parts, NONE).proof,
-            Proof::Etag("\"abc\"".to_owned())
-        );
-    }
-
-    #[test]
-    fn verify_reads_in_the_users_crc() {
-        let crc32 = ChecksumOptions {
-            algorithm: Some(Algorithm::Crc32),
-            verify: true,
-        };
-        for multipart in [false, true] {
-            let p = plan(source(None, multipart), crc32);
-            assert_eq!(p.proof, Proof::Read(Algorithm::Crc32));
-            assert_eq!(p.ask.algorithm, Some(Algorithm::Crc32));
-            assert_eq!(p.ask.full_object, multipart);
-        }
-    }
-
-    /// A stream computes the source's CRC (else CRC64NVME, or the user's),
-    /// `FULL_OBJECT` in parts. That CRC is its own: it never proves the
-    /// copy. What the source says does (its checksum in that algorithm, its
-    /// MD5 ETag against the bytes as they arrive), else a read under
-    /// --verify, else nothing.
-    #[test]
-    fn a_stream_is_proved_only_by_what_the_source_says_or_a_read() {
-        let (sha, crc32) = (full(Algorithm::Sha256, "x"), full(Algorithm::Crc32, "AA=="));
-        let crc32c = ChecksumOptions {
-            algorithm: Some(Algorithm::Crc32c),
-            verify: false,
-        };
-        for multipart in [false, true] {
-            let p = plan_stream(source(Some(&crc32), multipart), NONE);
-            let ask = |a| Ask {
-                algorithm: Some(a),
-                full_object: multipart,
-            };
-            assert_eq!(p.ask, ask(Algorithm::Crc32));
-            assert_eq!(p.proof, Proof::Checksum(crc32.clone()));
-            let p = plan_stream(source(Some(&crc32), multipart), crc32c);
-            assert_eq!(p.ask, ask(Algorithm::Crc32c));
-            let md5 = Source {
-                source_etag_is_md5: true,
-                ..source(None, multipart)
-            };
-            let p = plan_stream(md5, NONE);
-            assert_eq!(p.ask, ask(Algorithm::Crc64Nvme));
-            assert_eq!(p.proof, Proof::Md5("\"abc\"".to_owned()));
-            // --verify needs no read then.
-            assert_eq!(plan_stream(md5, VERIFY).proof, p.proof);
-            // Neither: nothing, or a read under --verify.
-            for (bare, opts) in [
-                (source(None, multipart), NONE),
-                (source(Some(&sha), multipart), NONE),
-                (source(Some(&crc32), multipart), crc32c),
-            ] {
-                let Proof::None(why) = plan_stream(bare, opts).proof else {
-                    panic!("{bare:?} is proved by the stream's own CRC");
-                };
-                assert!(why.contains("--verify"), "{why}");
-                let verify = ChecksumOptions {
-                    verify: true,
-                    ..opts
-                };
-                let want = opts.algorithm.unwrap_or(Algorithm::Crc64Nvme);
-                assert_eq!(plan_stream(bare, verify).proof, Proof::Read(want));
-            }
-        }
-        // The user's SHA256: the same as the source's on a single write;
-        // otherwise no CRC is sent to compare the destination with.
-        let users = ChecksumOptions {
-            algorithm: Some(Algorithm::Sha256),
-            verify: false,
-        };
-        let plan = plan_stream(source(Some(&sha), false), users);
-        assert_eq!(plan.proof, Proof::Checksum(sha.clone()));
-        let md5_sha = Source {
-            source_etag_is_md5: true,
-            ..source(None, false)
-        };
-        for other in [source(Some(&sha), true), md5_sha] {
-            assert!(matches!(plan_stream(other, users).proof, Proof::None(_)));
-        }
-    }
-
-    #[test]
-    fn verdicts() {
-        let want = full(Algorithm::Crc32, "AAAA");
-        assert_eq!(
-            compare(&want, Some(&full(Algorithm::Crc32, "AAAA")), By::Checksum),
-            Verdict::Verified(By::Checksum)
-        );
-        assert_eq!(
-            compare(&want, Some(&full(Algorithm::Crc32, "BBBB")), By::Read),
-            Verdict::Mismatch {
-                what: "CRC32".to_owned(),
-                source: "AAAA".to_owned(),
-                destination: "BBBB".to_owned()
-            }
-        );
-        assert!(matches!(
-            compare(&want, Some(&full(Algorithm::Crc32c, "AAAA")), By::Checksum),
-            Verdict::Unproved(_)
-        ));
-        assert!(matches!(
-            compare(&want, None, By::Checksum),
-            Verdict::Unproved(_)
-        ));
-        assert_eq!(
-            compare_etags("\"abc\"", Some("abc")),
-            Verdict::Verified(By::Etag)
-        );
-        assert!(matches!(
-            compare_etags("\"abc\"", Some("\"abd\"")),
-            Verdict::Mismatch { .. }
-        ));
-    }
-}
+mod tests;

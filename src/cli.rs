@@ -368,8 +368,9 @@ pub struct ObjectArgs {
     pub website_redirect: Option<String>,
 
     /// Have S3 compute this checksum for the destination. By default a copy
-    /// keeps the source's (a multipart copy too, when it is a full-object
-    /// CRC); a CRC named here is full-object on both paths.
+    /// keeps the source's (a multipart copy too: a full-object CRC as it
+    /// is, any other algorithm as COMPOSITE); a CRC named here is
+    /// full-object on both paths.
     #[arg(long, value_name = "ALGORITHM", value_parser = PossibleValuesParser::new(ChecksumAlgorithm::values()))]
     pub checksum_algorithm: Option<String>,
 

@@ -679,24 +679,28 @@ impl From<&Cli> for Output {
     }
 }
 
-/// `--checksum-algorithm` and `--verify`. `--verify` proves by a CRC that
-/// S3 computes over the whole object, which SHA1 and SHA256 are not on a
-/// multipart copy: refused together.
+/// `--checksum-algorithm` (any of S3's ten algorithms) and `--verify`.
+/// `--verify` reads the source and computes the destination's checksum:
+/// a CRC S3 computes over the whole object, or one of the algorithms added
+/// in 2026 (full-object, or the composite of the copy's parts). SHA1 and
+/// SHA256 it does not compute: refused together.
 fn checksums(algorithm: Option<&str>, verify: bool) -> anyhow::Result<ChecksumOptions> {
     let algorithm = algorithm
         .map(|a| {
             Algorithm::from_name(a).ok_or_else(|| {
                 anyhow!(
-                    "--checksum-algorithm {a} is not one of CRC32, CRC32C, CRC64NVME, SHA1, SHA256"
+                    "--checksum-algorithm {a} is not one of CRC32, CRC32C, CRC64NVME, SHA1, \
+                     SHA256, MD5, SHA512, XXHASH3, XXHASH64, XXHASH128"
                 )
             })
         })
         .transpose()?;
-    if let Some(a) = algorithm.filter(|a| verify && !a.is_crc()) {
+    if let Some(a) = algorithm.filter(|a| verify && !a.is_crc() && !a.is_new()) {
         bail!(
-            "--verify compares CRC checksums, and --checksum-algorithm {a} is not one (S3 \
-             computes {a} only per part of a multipart copy): give --checksum-algorithm \
-             CRC64NVME, CRC32 or CRC32C, or leave it out"
+            "--verify compares CRC checksums (or computes MD5, SHA512 and the XXHASHes \
+             itself), and --checksum-algorithm {a} is neither (S3 computes {a} only per part \
+             of a multipart copy): give --checksum-algorithm CRC64NVME, CRC32 or CRC32C, or \
+             leave it out"
         );
     }
     Ok(ChecksumOptions { algorithm, verify })

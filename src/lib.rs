@@ -45,6 +45,9 @@
 //! - [`crc`]: full-object CRCs (CRC32, CRC32C, CRC64NVME) of bytes read,
 //!   combined across ranges, in S3's base64 form (`--verify` reading the
 //!   source).
+//! - [`hash`]: every algorithm S3 computes, over bytes s3cp reads (the
+//!   five added in 2026, which the SDK cannot compute, and composites of
+//!   parts), in S3's base64 form.
 //! - [`error`]: the error types (S3 error details, interruption, nothing to
 //!   resume) and the exit codes, and the messages that explain a copy's
 //!   failures (`error/messages.rs`, which reads a job and its options); it
@@ -83,6 +86,7 @@ pub mod copy;
 pub mod crc;
 pub mod deletes;
 pub mod error;
+pub mod hash;
 pub mod job;
 pub mod journal;
 pub mod manual;

@@ -327,7 +327,8 @@ impl<'a> CopyLine<'a> {
 /// A checksum in JSON, under S3's names.
 #[derive(Debug, Serialize, PartialEq, Eq)]
 pub struct ChecksumLine {
-    /// `CRC32`, `CRC32C`, `CRC64NVME`, `SHA1` or `SHA256`.
+    /// One of S3's ten names: `CRC32`, `CRC32C`, `CRC64NVME`, `SHA1`, `SHA256`,
+    /// `MD5`, `SHA512`, `XXHASH3`, `XXHASH64`, `XXHASH128`.
     pub algorithm: &'static str,
     /// `FULL_OBJECT` or `COMPOSITE`.
     #[serde(rename = "type")]

@@ -10,7 +10,9 @@
 //!   cannot be compared (a multipart ETag on one side, SSE-KMS or a
 //!   customer key), the full-object checksums a HEAD with
 //!   `ChecksumMode=ENABLED` reads on both sides, of one algorithm and
-//!   type. What nothing settles is copied, and `-v` says why.
+//!   type (in any of S3's ten algorithms), or two composite checksums of
+//!   one algorithm with the same value (the same part digests). What
+//!   nothing settles is copied, and `-v` says why.
 
 use crate::checksum::{By, Checksum};
 
@@ -148,6 +150,12 @@ pub fn decide(skip: Skip, src: &Side, dst: &Side) -> Decision {
     }
     match (&src.checksum, &dst.checksum) {
         (Some(s), Some(d)) if s.comparable(d) && s.value == d.value => {
+            return Decision::Skip(Reason::Same(By::Checksum));
+        }
+        // Two composites alike: their parts have the same digests. (Two
+        // that differ may be the same bytes cut otherwise: they say
+        // nothing.)
+        (Some(s), Some(d)) if s.same_composite(d) => {
             return Decision::Skip(Reason::Same(By::Checksum));
         }
         (Some(s), Some(d)) if s.comparable(d) => {
@@ -300,6 +308,38 @@ mod tests {
             assert!(why.starts_with("cannot tell"), "{why}");
             assert!(why.contains("multipart ETag"), "{why}");
         }
+    }
+
+    #[test]
+    fn checksums_of_the_new_algorithms_compare_and_equal_composites_are_the_same() {
+        let sha512 = |v: &str| crc(Algorithm::Sha512, v);
+        let src = headed(10, "\"abc-2\"", sha512("AAAA"));
+        let dst = headed(10, "\"zzz-3\"", sha512("AAAA"));
+        assert_eq!(
+            decide(Skip::Same, &src, &dst),
+            Decision::Skip(Reason::Same(By::Checksum))
+        );
+        let composite = |v: &str| {
+            Some(Checksum {
+                algorithm: Algorithm::Xxhash128,
+                kind: Kind::Composite,
+                value: v.into(),
+            })
+        };
+        let (a, b) = (
+            headed(10, "\"abc-2\"", composite("AAAA-2")),
+            headed(10, "\"zzz-2\"", composite("AAAA-2")),
+        );
+        assert_eq!(
+            decide(Skip::Same, &a, &b),
+            Decision::Skip(Reason::Same(By::Checksum))
+        );
+        // Composites that differ may be the same bytes in other parts.
+        let other = headed(10, "\"zzz-2\"", composite("BBBB-2"));
+        assert!(matches!(
+            decide(Skip::Same, &a, &other),
+            Decision::CannotTell(_)
+        ));
     }
 
     #[test]

@@ -244,13 +244,33 @@ async fn sha256_source(server: Server) {
     assert!(multi["verified_by"].is_null(), "{multi}");
     assert!(multi["unverified_reason"].is_string(), "{multi}");
     assert!(
-        run.stderr.contains("SHA256") && run.stderr.contains("instead"),
-        "-v says what the destination gets instead of SHA256:\n{run}"
+        run.stderr.contains("gets SHA256 COMPOSITE"),
+        "-v says the destination gets SHA256 COMPOSITE:\n{run}"
+    );
+    assert!(
+        multi["unverified_reason"]
+            .as_str()
+            .is_some_and(|why| why.contains("not comparable")),
+        "{multi}"
     );
     let dst = stored(&client, DST_BUCKET, &format!("{p}multi")).await;
     assert_line_checksum(&multi, &dst);
     assert_ne!(dst.checksum, src.checksum, "{dst:?}");
     assert_holds(&client, &format!("{p}multi"), &data).await;
+    // The destination keeps the algorithm, per part.
+    assert_eq!(
+        dst.checksum.as_ref().map(|(a, _)| a.as_str()),
+        Some("SHA256"),
+        "{dst:?}"
+    );
+    // --verify: a CRC64NVME of the destination, read from the source.
+    let mut args = vec!["--verify"];
+    args.extend(MULTIPART);
+    let verified = copy(&server, &key, &format!("{p}verified"), &args)
+        .await
+        .json_ok();
+    assert_eq!(verified["verified_by"], "read", "{verified}");
+    assert_eq!(verified["checksum"]["algorithm"], "CRC64NVME", "{verified}");
 }
 
 #[tokio::test]

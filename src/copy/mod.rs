@@ -360,6 +360,10 @@ impl Engine<'_> {
             false => (Vec::new(), 0),
         };
         let mut made = prove::Made::new(job, &gathered, opts, &plan.checks);
+        made.part_size = match plan.method {
+            Method::Multipart { part_size, .. } => Some(part_size),
+            Method::Single => None,
+        };
         made.source_read = self.read_before_write(&made, progress, cancel).await?;
         let (mut copied, keyed, transfer) = self
             .execute(job, &gathered, &plan, opts, started_at, progress, cancel)

@@ -23,7 +23,7 @@ use super::own_write::{EtagCheck, LastAttempts, OwnWrite, ServerClock, Written};
 use super::rerun::ResumePoint;
 use super::stream::{InOrderMd5, Transfer};
 use super::{Copied, Engine, Resumed};
-use crate::checksum::{Algorithm, Ask, Checksum};
+use crate::checksum::{Algorithm, Ask, Checksum, Kind};
 use crate::client::{AttemptLog, Attempts};
 use crate::crc::{self, Crc};
 use crate::error::{Interrupted, Learned, S3Error, messages, s3};
@@ -156,10 +156,21 @@ impl Task<'_> {
                         &completed,
                         source.size,
                         part_size,
-                    );
+                    )
+                    .or_else(|| {
+                        composite_of_parts(
+                            self.checksum.algorithm.filter(|a| a.is_new()),
+                            &completed,
+                            source.size,
+                            part_size,
+                        )
+                    });
                 }
-                self.complete(&upload_id, completed, count, sent_crc.as_ref())
-                    .await
+                // Only a full-object CRC is sent with Complete: a composite
+                // is what the store makes of the parts' values, each
+                // already checked.
+                let whole = sent_crc.as_ref().filter(|c| c.kind == Kind::FullObject);
+                self.complete(&upload_id, completed, count, whole).await
             }
             Err(e) => Err(e),
         };
@@ -486,19 +497,11 @@ impl Task<'_> {
                         anyhow!("UploadPartCopy of part {} returned no result", part.number)
                     })?;
                     progress.part_copied(part.bytes());
-                    Ok::<_, anyhow::Error>(
-                        CompletedPart::builder()
-                            .part_number(part.number)
-                            .set_e_tag(result.e_tag().map(str::to_owned))
-                            .set_checksum_crc32(result.checksum_crc32().map(str::to_owned))
-                            .set_checksum_crc32_c(result.checksum_crc32_c().map(str::to_owned))
-                            .set_checksum_crc64_nvme(
-                                result.checksum_crc64_nvme().map(str::to_owned),
-                            )
-                            .set_checksum_sha1(result.checksum_sha1().map(str::to_owned))
-                            .set_checksum_sha256(result.checksum_sha256().map(str::to_owned))
-                            .build(),
-                    )
+                    Ok::<_, anyhow::Error>(request::completed_part(
+                        part.number,
+                        result.e_tag().map(str::to_owned),
+                        request::copy_part_values(result),
+                    ))
                 }
             })
             .buffer_unordered(self.engine.concurrency)
@@ -633,16 +636,41 @@ fn joined_crc(
         if part.part_number() != Some(plan.number) {
             return None;
         }
-        let text = match alg {
-            Algorithm::Crc32 => part.checksum_crc32(),
-            Algorithm::Crc32c => part.checksum_crc32_c(),
-            Algorithm::Crc64Nvme => part.checksum_crc64_nvme(),
-            Algorithm::Sha1 | Algorithm::Sha256 => None,
-        }?;
+        let text = request::part_value(part, alg)?;
         let v = crc::from_base64(alg, text)?;
         value = crc::combine(alg, value, v, plan.bytes());
     }
     Some(Checksum::full_object(alg, crc::to_base64(alg, value)))
+}
+
+/// The `COMPOSITE` checksum of a streamed upload in one of the algorithms
+/// added in 2026, from the values s3cp computed for its parts (`parts`:
+/// every part, any order, of `size` bytes cut at `part_size`), when each
+/// has one in `algorithm`: what the store must answer Complete with.
+fn composite_of_parts(
+    algorithm: Option<Algorithm>,
+    parts: &[CompletedPart],
+    size: u64,
+    part_size: u64,
+) -> Option<Checksum> {
+    let alg = algorithm?;
+    let mut sorted: Vec<&CompletedPart> = parts.iter().collect();
+    sorted.sort_by_key(|p| p.part_number());
+    let planned: Vec<plan::Part> = plan::parts(size, part_size).collect();
+    if planned.len() != sorted.len()
+        || sorted
+            .iter()
+            .zip(&planned)
+            .any(|(p, plan)| p.part_number() != Some(plan.number))
+    {
+        return None;
+    }
+    let values: Option<Vec<&str>> = sorted.iter().map(|p| request::part_value(p, alg)).collect();
+    Some(Checksum {
+        algorithm: alg,
+        kind: Kind::Composite,
+        value: crate::hash::composite(alg, values?)?,
+    })
 }
 
 #[cfg(test)]

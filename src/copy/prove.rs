@@ -47,6 +47,9 @@ pub(super) struct Made<'a> {
     /// A streamed copy's own digests of the bytes it passed on: never a
     /// proof by themselves ([`Transfer`]).
     pub(super) transfer: Option<Transfer>,
+    /// The part size of a multipart copy: the parts a composite checksum
+    /// read by `--verify` is computed over.
+    pub(super) part_size: Option<u64>,
 }
 
 impl<'a> Made<'a> {
@@ -73,6 +76,7 @@ impl<'a> Made<'a> {
                 }
             ),
             transfer: None,
+            part_size: None,
         }
     }
 }
@@ -137,10 +141,15 @@ impl Engine<'_> {
             if copied.checksum.is_none() && unreadable.is_none() {
                 unreadable = self.fetch_checksum(job, opts, copied).await;
             }
+            // A full-object CRC, or a new algorithm's composite of the
+            // copy's own parts: what a read can compute.
             let crc = copied
                 .checksum
                 .as_ref()
-                .filter(|c| c.kind == Kind::FullObject && c.algorithm.is_crc())
+                .filter(|c| {
+                    (c.kind == Kind::FullObject && (c.algorithm.is_crc() || c.algorithm.is_new()))
+                        || (c.kind == Kind::Composite && c.algorithm.is_new() && multipart)
+                })
                 .map(|c| c.algorithm);
             if let Some(algorithm) = crc {
                 let source_read = self
@@ -207,8 +216,9 @@ impl Engine<'_> {
         }
     }
 
-    /// Reads the source for its full-object `algorithm` checksum
-    /// (`--verify`).
+    /// Reads the source for its checksum in `algorithm` (`--verify`):
+    /// full-object for a CRC or a single write, else `COMPOSITE` over the
+    /// copy's parts, as the destination's is.
     pub(super) async fn read(
         &self,
         made: &Made<'_>,
@@ -222,10 +232,11 @@ impl Engine<'_> {
             job.src,
             source.size
         );
-        let value =
-            read::source_checksum(self, job, source, made.opts, algorithm, progress, cancel)
-                .await?;
-        Ok(Checksum::full_object(algorithm, value))
+        let parts = made.part_size.filter(|_| !algorithm.is_crc());
+        read::source_checksum(
+            self, job, source, made.opts, algorithm, parts, progress, cancel,
+        )
+        .await
     }
 
     /// A listed source's copy that its ETag did not prove: HEAD the source

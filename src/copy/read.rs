@@ -6,6 +6,13 @@
 //! running [`Crc`] chunk by chunk as it arrives (nothing buffers a whole
 //! range), and what is kept of a finished range is its CRC and length,
 //! joined onto the CRC of the ranges before it ([`InOrder`]).
+//!
+//! Any other algorithm (MD5, a SHA, an XXHASH) cannot be joined from
+//! ranges: it is computed over each part of the copy in turn, its ranges
+//! read one after another into the part's [`Hasher`], the parts in
+//! parallel, and the parts' digests make the `COMPOSITE` value
+//! ([`crate::hash::composite`]), as the destination's is; a single write's
+//! full-object value is the one part of the whole object.
 
 use std::collections::BTreeMap;
 
@@ -15,9 +22,10 @@ use futures::{StreamExt, TryStreamExt};
 use tokio_util::sync::CancellationToken;
 
 use super::Engine;
-use crate::checksum::Algorithm;
+use crate::checksum::{Algorithm, Checksum, Kind};
 use crate::crc::{self, Crc};
 use crate::error::{Interrupted, S3Error, messages};
+use crate::hash::{self, Hasher};
 use crate::job::CopyJob;
 use crate::options::CopyOptions;
 use crate::plan::{self, Part};
@@ -53,29 +61,155 @@ const MIB: u64 = 1024 * 1024;
 /// AWS also advises.
 pub(super) const RANGE: u64 = 16 * MIB;
 
-/// The full-object CRC (`algorithm`, which must be CRC32, CRC32C or
-/// CRC64NVME) of the source's bytes, in S3's base64 form, read once with
-/// ranged GETs of [`RANGE`] bytes: at most `engine.concurrency` in flight,
-/// each within the shared request budget for as long as its body is read,
-/// each pinned to the HEADed ETag and version. A zero-byte source needs no
-/// request. `cancel` (Ctrl-C) stops the read: [`Interrupted`].
+/// The source's checksum in `algorithm`, in S3's base64 form, read once
+/// with ranged GETs of [`RANGE`] bytes: at most `engine.concurrency` in
+/// flight, each within the shared request budget for as long as its body
+/// is read, each pinned to the HEADed ETag and version. A CRC is
+/// full-object (its ranges joined); any other algorithm is `COMPOSITE`
+/// over parts of `parts` bytes when given (a multipart copy's), else
+/// full-object, read in order. A zero-byte source needs no request.
+/// `cancel` (Ctrl-C) stops the read: [`Interrupted`].
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn source_checksum(
     engine: &Engine<'_>,
     job: &CopyJob,
     source: &SourceObject,
     opts: &CopyOptions,
     algorithm: Algorithm,
+    parts: Option<u64>,
     progress: &dyn Progress,
     cancel: &CancellationToken,
-) -> anyhow::Result<String> {
-    let ranges = plan::parts(source.size, RANGE);
+) -> anyhow::Result<Checksum> {
     progress.reading_started(source.size);
-    let read = read_ranges(
-        engine, job, source, opts, algorithm, ranges, progress, cancel,
-    )
-    .await;
+    let read = match (algorithm.is_crc(), parts) {
+        (true, _) => {
+            let ranges = plan::parts(source.size, RANGE);
+            read_ranges(
+                engine, job, source, opts, algorithm, ranges, progress, cancel,
+            )
+            .await
+            .map(|value| Checksum::full_object(algorithm, value))
+        }
+        (false, _) => {
+            read_parts(
+                engine, job, source, opts, algorithm, parts, progress, cancel,
+            )
+            .await
+        }
+    };
     progress.finished();
     read
+}
+
+/// [`source_checksum`] in an algorithm that is not a CRC: each part (or
+/// the whole object, without `parts`) read range after range into its own
+/// [`Hasher`], the parts in parallel; the composite of the parts'
+/// digests, or the whole object's digest.
+#[allow(clippy::too_many_arguments)]
+async fn read_parts(
+    engine: &Engine<'_>,
+    job: &CopyJob,
+    source: &SourceObject,
+    opts: &CopyOptions,
+    algorithm: Algorithm,
+    parts: Option<u64>,
+    progress: &dyn Progress,
+    cancel: &CancellationToken,
+) -> anyhow::Result<Checksum> {
+    let cut = parts.unwrap_or(source.size).max(1);
+    let read = futures::stream::iter(plan::parts(source.size, cut))
+        .map(|part| async move {
+            let mut hasher = Hasher::new(algorithm);
+            for sub in plan::parts(part.bytes(), RANGE) {
+                let range = Part {
+                    number: part.number,
+                    first: part.first + sub.first,
+                    last: part.first + sub.last,
+                };
+                hasher =
+                    read_range_into(engine, job, source, opts, hasher, range, progress).await?;
+            }
+            Ok::<_, anyhow::Error>((part.number, hasher.finish_base64()))
+        })
+        .buffer_unordered(engine.concurrency.max(1))
+        .try_collect::<Vec<_>>();
+    let mut values = tokio::select! {
+        biased;
+        () = cancel.cancelled() => return Err(anyhow::Error::new(Interrupted)),
+        done = read => done?,
+    };
+    values.sort_by_key(|(n, _)| *n);
+    match parts {
+        Some(_) => {
+            let value = hash::composite(algorithm, values.iter().map(|(_, v)| v.as_str()))
+                .ok_or_else(|| anyhow!("a part's {algorithm} of {} was not base64", job.src))?;
+            Ok(Checksum {
+                algorithm,
+                kind: Kind::Composite,
+                value,
+            })
+        }
+        None => {
+            // One part, or none for an empty source.
+            let value = match values.pop() {
+                Some((_, v)) => v,
+                None => Hasher::new(algorithm).finish_base64(),
+            };
+            Ok(Checksum::full_object(algorithm, value))
+        }
+    }
+}
+
+/// One range's body fed into `hasher` as it arrives (exactly the range's
+/// bytes); the request holds its permit of the budget until the body has
+/// been read to the end.
+async fn read_range_into(
+    engine: &Engine<'_>,
+    job: &CopyJob,
+    source: &SourceObject,
+    opts: &CopyOptions,
+    mut hasher: Hasher,
+    range: Part,
+    progress: &dyn Progress,
+) -> anyhow::Result<Hasher> {
+    let client = engine.source.client_for(&job.src.bucket);
+    let req = request::get_source_range(&client, &job.src, source, opts, range);
+    let which = || format!("range {} ({})", range.range_header(), job.src);
+    engine
+        .send(async {
+            let mut body = req.send().await.map_err(|err| {
+                let e = S3Error::from_sdk("GetObject", &err);
+                let why = messages::verify_read_error(job, source, &e);
+                anyhow::Error::new(e).context(which()).context(why)
+            })?;
+            let mut got = 0u64;
+            while let Some(chunk) = body.body.next().await {
+                let chunk = chunk
+                    .with_context(which)
+                    .with_context(|| messages::cannot_read_to_verify(job))?;
+                got += chunk.len() as u64;
+                if got > range.bytes() {
+                    return Err(anyhow!(
+                        "the server sent more than the {} bytes asked for",
+                        range.bytes()
+                    ))
+                    .with_context(which)
+                    .with_context(|| messages::cannot_read_to_verify(job));
+                }
+                hasher.update(&chunk);
+                progress.bytes_read(chunk.len() as u64);
+            }
+            if got != range.bytes() {
+                return Err(anyhow!(
+                    "the body ended after {got} of {} bytes",
+                    range.bytes()
+                ))
+                .with_context(which)
+                .with_context(|| messages::cannot_read_to_verify(job));
+            }
+            Ok(hasher)
+        })
+        .await
 }
 
 /// [`source_checksum`] over the given ranges, which cover the source.

@@ -239,17 +239,11 @@ impl Engine<'_> {
                     continue;
                 };
                 if planned.get(&n) == Some(&(size.max(0) as u64)) {
-                    done.push(
-                        CompletedPart::builder()
-                            .part_number(n)
-                            .set_e_tag(part.e_tag().map(str::to_owned))
-                            .set_checksum_crc32(part.checksum_crc32().map(str::to_owned))
-                            .set_checksum_crc32_c(part.checksum_crc32_c().map(str::to_owned))
-                            .set_checksum_crc64_nvme(part.checksum_crc64_nvme().map(str::to_owned))
-                            .set_checksum_sha1(part.checksum_sha1().map(str::to_owned))
-                            .set_checksum_sha256(part.checksum_sha256().map(str::to_owned))
-                            .build(),
-                    );
+                    done.push(request::completed_part(
+                        n,
+                        part.e_tag().map(str::to_owned),
+                        request::listed_part_values(part),
+                    ));
                 }
             }
             marker = page.next_part_number_marker().map(str::to_owned);

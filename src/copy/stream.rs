@@ -34,8 +34,8 @@ use super::multipart::Task;
 use super::own_write::{EtagCheck, LastAttempts, OwnWrite};
 use super::{Copied, Engine};
 use crate::checksum::{Algorithm, Ask, Checksum};
-use crate::crc::{self, Crc};
 use crate::error::{S3Error, messages};
+use crate::hash::Hasher;
 use crate::job::CopyJob;
 use crate::options::{Acl, CopyOptions};
 use crate::plan::{Limits, Method, Part};
@@ -87,8 +87,11 @@ impl Buffers {
 #[derive(Debug, Clone)]
 pub(super) struct Transfer {
     /// The whole object's CRC, sent with the writes for the destination
-    /// store to check (`None`: a SHA, computed by the SDK, or a resumed
-    /// copy whose store listed the parts before without their CRCs).
+    /// store to check (`None`: SHA1 or SHA256, computed by the SDK, or a
+    /// resumed copy whose store listed the parts before without their
+    /// CRCs); in an algorithm added in 2026 (MD5, SHA512, the XXHASHes),
+    /// the value s3cp computed and sent, `COMPOSITE` (of the parts' values)
+    /// on a multipart copy.
     pub(super) crc: Option<Checksum>,
     /// The MD5 of the bytes in order (hex), or why it was not computed.
     pub(super) md5: Result<String, String>,
@@ -163,15 +166,18 @@ impl InOrderMd5 {
 #[derive(Debug)]
 pub(super) struct Fetched<'a> {
     pub(super) bytes: Bytes,
-    /// The CRC of `bytes` in the copy's algorithm (`None` for SHA1 or
-    /// SHA256, which the SDK computes as it sends them).
-    pub(super) crc: Option<u64>,
+    /// The checksum of `bytes` in the copy's algorithm, in S3's base64
+    /// form (`None` for SHA1 or SHA256, which the SDK computes as it sends
+    /// them).
+    pub(super) value: Option<String>,
     _memory: SemaphorePermit<'a>,
 }
 
-/// The CRC algorithm the copy computes in flight, if its algorithm is one.
-fn crc_algorithm(ask: Ask) -> Option<Algorithm> {
-    ask.algorithm.filter(|a| a.is_crc())
+/// The algorithm the copy computes in flight: a CRC, or one of the
+/// algorithms added in 2026, which the SDK cannot compute (SHA1 and SHA256
+/// are left to the SDK, as it sends the bytes).
+fn computed_algorithm(ask: Ask) -> Option<Algorithm> {
+    ask.algorithm.filter(|a| a.is_crc() || a.is_new())
 }
 
 impl Engine<'_> {
@@ -218,10 +224,10 @@ impl Engine<'_> {
                 })
                 .await?;
             match read {
-                Ok((bytes, crc)) => {
+                Ok((bytes, value)) => {
                     return Ok(Fetched {
                         bytes,
-                        crc,
+                        value,
                         _memory: memory,
                     });
                 }
@@ -274,12 +280,12 @@ impl Engine<'_> {
             first: 0,
             last: source.size.saturating_sub(1),
         };
-        let algorithm = crc_algorithm(ask);
+        let algorithm = computed_algorithm(ask);
         progress.multipart_started(source.size, 1);
         let fetched = match source.size {
             0 => Fetched {
                 bytes: Bytes::new(),
-                crc: algorithm.and_then(Crc::new).map(|c| c.value()),
+                value: algorithm.map(|a| Hasher::new(a).finish_base64()),
                 _memory: self.buffers.hold(0).await,
             },
             // Ctrl-C while the source is read: nothing is written.
@@ -297,8 +303,8 @@ impl Engine<'_> {
             return Err(anyhow::Error::new(crate::error::Interrupted));
         }
         let crc = algorithm
-            .zip(fetched.crc)
-            .map(|(a, v)| Checksum::full_object(a, crc::to_base64(a, v)));
+            .zip(fetched.value.clone())
+            .map(|(a, v)| Checksum::full_object(a, v));
         let body = fetched.bytes.clone();
         // Attempts are counted where a resend changes what an answer means
         // (a conditional write meeting its own first attempt).
@@ -401,13 +407,14 @@ impl Engine<'_> {
     }
 }
 
-/// A body read to its end, exactly `range`'s bytes, with its CRC.
+/// A body read to its end, exactly `range`'s bytes, with its checksum in
+/// `algorithm` (S3's base64 form).
 async fn body(
     mut body: ByteStream,
     range: Part,
     algorithm: Option<Algorithm>,
-) -> anyhow::Result<(Bytes, Option<u64>)> {
-    let mut crc = algorithm.and_then(Crc::new);
+) -> anyhow::Result<(Bytes, Option<String>)> {
+    let mut crc = algorithm.map(Hasher::new);
     let mut bytes = BytesMut::with_capacity(range.bytes() as usize);
     while let Some(chunk) = body.next().await {
         let chunk = chunk?;
@@ -429,7 +436,7 @@ async fn body(
             range.bytes()
         );
     }
-    Ok((bytes.freeze(), crc.map(|c| c.value())))
+    Ok((bytes.freeze(), crc.map(Hasher::finish_base64)))
 }
 
 impl Task<'_> {
@@ -466,14 +473,14 @@ impl Task<'_> {
         progress: &dyn Progress,
     ) -> anyhow::Result<CompletedPart> {
         let (job, source, opts) = (self.job, self.source, self.opts);
-        let algorithm = crc_algorithm(self.checksum);
+        let algorithm = computed_algorithm(self.checksum);
         let fetched = self
             .engine
             .fetch_into(memory, job, source, opts, part, algorithm)
             .await?;
         let crc = algorithm
-            .zip(fetched.crc)
-            .map(|(a, v)| Checksum::full_object(a, crc::to_base64(a, v)));
+            .zip(fetched.value.clone())
+            .map(|(a, v)| Checksum::full_object(a, v));
         // The destination's region is settled by CreateMultipartUpload.
         let client = self.engine.regions.client_for(&job.dst.bucket);
         let req = request::upload_part(
@@ -504,24 +511,33 @@ impl Task<'_> {
         let (out, ()) = tokio::try_join!(upload, hashed)?;
         drop(fetched);
         progress.part_copied(part.bytes());
-        let value = |a: Algorithm| {
-            crc.as_ref()
-                .filter(|c| c.algorithm == a)
+        // The value sent with the part (s3cp's own), else what the store
+        // answered, in each algorithm.
+        let answered = [
+            out.checksum_crc32(),
+            out.checksum_crc32_c(),
+            out.checksum_crc64_nvme(),
+            out.checksum_sha1(),
+            out.checksum_sha256(),
+            out.checksum_md5(),
+            out.checksum_sha512(),
+            out.checksum_xxhash3(),
+            out.checksum_xxhash64(),
+            out.checksum_xxhash128(),
+        ];
+        let mut values = [const { None }; 10];
+        for ((slot, alg), answer) in values.iter_mut().zip(Algorithm::ALL).zip(answered) {
+            *slot = crc
+                .as_ref()
+                .filter(|c| c.algorithm == alg)
                 .map(|c| c.value.clone())
-        };
-        Ok(CompletedPart::builder()
-            .part_number(part.number)
-            .set_e_tag(out.e_tag().map(str::to_owned))
-            .set_checksum_crc32(value(Algorithm::Crc32).or(out.checksum_crc32().map(str::to_owned)))
-            .set_checksum_crc32_c(
-                value(Algorithm::Crc32c).or(out.checksum_crc32_c().map(str::to_owned)),
-            )
-            .set_checksum_crc64_nvme(
-                value(Algorithm::Crc64Nvme).or(out.checksum_crc64_nvme().map(str::to_owned)),
-            )
-            .set_checksum_sha1(out.checksum_sha1().map(str::to_owned))
-            .set_checksum_sha256(out.checksum_sha256().map(str::to_owned))
-            .build())
+                .or(answer.map(str::to_owned));
+        }
+        Ok(request::completed_part(
+            part.number,
+            out.e_tag().map(str::to_owned),
+            values,
+        ))
     }
 }
 

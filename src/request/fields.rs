@@ -381,6 +381,11 @@ pub(super) fn sdk_algorithm(a: Algorithm) -> ChecksumAlgorithm {
         Algorithm::Crc64Nvme => ChecksumAlgorithm::Crc64Nvme,
         Algorithm::Sha1 => ChecksumAlgorithm::Sha1,
         Algorithm::Sha256 => ChecksumAlgorithm::Sha256,
+        Algorithm::Md5 => ChecksumAlgorithm::Md5,
+        Algorithm::Sha512 => ChecksumAlgorithm::Sha512,
+        Algorithm::Xxhash3 => ChecksumAlgorithm::Xxhash3,
+        Algorithm::Xxhash64 => ChecksumAlgorithm::Xxhash64,
+        Algorithm::Xxhash128 => ChecksumAlgorithm::Xxhash128,
     }
 }
 
@@ -392,8 +397,9 @@ pub(super) trait WithChecksumValue: Sized {
 }
 
 /// A checksum's value in the field of its algorithm, in the order of
-/// [`Algorithm::ALL`] (CRC32, CRC32C, CRC64NVME, SHA1, SHA256).
-fn checksum_fields(checksum: Option<&Checksum>) -> [Option<String>; 5] {
+/// [`Algorithm::ALL`] (CRC32, CRC32C, CRC64NVME, SHA1, SHA256, MD5, SHA512,
+/// XXHASH3, XXHASH64, XXHASH128).
+pub(super) fn checksum_fields(checksum: Option<&Checksum>) -> [Option<String>; 10] {
     Algorithm::ALL.map(|a| {
         checksum
             .filter(|c| c.algorithm == a)
@@ -401,18 +407,26 @@ fn checksum_fields(checksum: Option<&Checksum>) -> [Option<String>; 5] {
     })
 }
 
-/// [`WithChecksumValue`] for builders whose five setters have the same
-/// names.
+/// [`WithChecksumValue`] for builders whose ten setters have the same
+/// names. A value set here is a header the SDK's checksum layer sees: it
+/// then computes none of its own for the request (it could not for the
+/// algorithms added in 2026, and would send CRC32 for `MD5`).
 macro_rules! with_checksum_value {
     ($($builder:ty),+ $(,)?) => {$(
         impl WithChecksumValue for $builder {
             fn checksum_value(self, checksum: Option<&Checksum>) -> Self {
-                let [crc32, crc32c, crc64nvme, sha1, sha256] = checksum_fields(checksum);
+                let [crc32, crc32c, crc64nvme, sha1, sha256, md5, sha512, xxhash3, xxhash64, xxhash128] =
+                    checksum_fields(checksum);
                 self.set_checksum_crc32(crc32)
                     .set_checksum_crc32_c(crc32c)
                     .set_checksum_crc64_nvme(crc64nvme)
                     .set_checksum_sha1(sha1)
                     .set_checksum_sha256(sha256)
+                    .set_checksum_md5(md5)
+                    .set_checksum_sha512(sha512)
+                    .set_checksum_xxhash3(xxhash3)
+                    .set_checksum_xxhash64(xxhash64)
+                    .set_checksum_xxhash128(xxhash128)
             }
         }
     )+};
@@ -423,3 +437,91 @@ with_checksum_value!(
     UploadPartFluentBuilder,
     CompleteMultipartUploadFluentBuilder,
 );
+
+/// A part of a multipart upload as Complete lists it, with its checksum
+/// in whichever of the ten algorithms it has one (the value S3 gave for
+/// the part, or the one s3cp computed and sent with it).
+pub fn completed_part(
+    number: i32,
+    etag: Option<String>,
+    values: [Option<String>; 10],
+) -> aws_sdk_s3::types::CompletedPart {
+    let [
+        crc32,
+        crc32c,
+        crc64nvme,
+        sha1,
+        sha256,
+        md5,
+        sha512,
+        xxhash3,
+        xxhash64,
+        xxhash128,
+    ] = values;
+    aws_sdk_s3::types::CompletedPart::builder()
+        .part_number(number)
+        .set_e_tag(etag)
+        .set_checksum_crc32(crc32)
+        .set_checksum_crc32_c(crc32c)
+        .set_checksum_crc64_nvme(crc64nvme)
+        .set_checksum_sha1(sha1)
+        .set_checksum_sha256(sha256)
+        .set_checksum_md5(md5)
+        .set_checksum_sha512(sha512)
+        .set_checksum_xxhash3(xxhash3)
+        .set_checksum_xxhash64(xxhash64)
+        .set_checksum_xxhash128(xxhash128)
+        .build()
+}
+
+/// A completed part's checksum value in `alg`, if it has one.
+pub fn part_value(part: &aws_sdk_s3::types::CompletedPart, alg: Algorithm) -> Option<&str> {
+    match alg {
+        Algorithm::Crc32 => part.checksum_crc32(),
+        Algorithm::Crc32c => part.checksum_crc32_c(),
+        Algorithm::Crc64Nvme => part.checksum_crc64_nvme(),
+        Algorithm::Sha1 => part.checksum_sha1(),
+        Algorithm::Sha256 => part.checksum_sha256(),
+        Algorithm::Md5 => part.checksum_md5(),
+        Algorithm::Sha512 => part.checksum_sha512(),
+        Algorithm::Xxhash3 => part.checksum_xxhash3(),
+        Algorithm::Xxhash64 => part.checksum_xxhash64(),
+        Algorithm::Xxhash128 => part.checksum_xxhash128(),
+    }
+}
+
+/// A part's checksum values as UploadPartCopy's answer gives them, in
+/// [`crate::checksum::Algorithm::ALL`]'s order (for Complete to list).
+pub fn copy_part_values(r: &aws_sdk_s3::types::CopyPartResult) -> [Option<String>; 10] {
+    [
+        r.checksum_crc32(),
+        r.checksum_crc32_c(),
+        r.checksum_crc64_nvme(),
+        r.checksum_sha1(),
+        r.checksum_sha256(),
+        r.checksum_md5(),
+        r.checksum_sha512(),
+        r.checksum_xxhash3(),
+        r.checksum_xxhash64(),
+        r.checksum_xxhash128(),
+    ]
+    .map(|v| v.map(str::to_owned))
+}
+
+/// A part's checksum values as ListParts gives them, in
+/// [`crate::checksum::Algorithm::ALL`]'s order.
+pub fn listed_part_values(p: &aws_sdk_s3::types::Part) -> [Option<String>; 10] {
+    [
+        p.checksum_crc32(),
+        p.checksum_crc32_c(),
+        p.checksum_crc64_nvme(),
+        p.checksum_sha1(),
+        p.checksum_sha256(),
+        p.checksum_md5(),
+        p.checksum_sha512(),
+        p.checksum_xxhash3(),
+        p.checksum_xxhash64(),
+        p.checksum_xxhash128(),
+    ]
+    .map(|v| v.map(str::to_owned))
+}

@@ -56,6 +56,7 @@ use fields::{
     Destination, WithChecksumValue, WithCopySourceSseC, WithDestination, WithObjectMetadata,
     WithSseC,
 };
+pub use fields::{completed_part, copy_part_values, listed_part_values, part_value};
 pub use listed_keys::{ListedKeys, Undecodable};
 pub use literal_key::{LiteralKeys, literal_key};
 
@@ -164,6 +165,11 @@ pub fn head_checksum(head: &HeadObjectOutput) -> Option<Checksum> {
             head.checksum_crc64_nvme(),
             head.checksum_sha1(),
             head.checksum_sha256(),
+            head.checksum_md5(),
+            head.checksum_sha512(),
+            head.checksum_xxhash3(),
+            head.checksum_xxhash64(),
+            head.checksum_xxhash128(),
         ],
         head.checksum_type().map(|t| t.as_str()),
     )
@@ -178,6 +184,11 @@ pub fn copy_checksum(result: &CopyObjectResult) -> Option<Checksum> {
             result.checksum_crc64_nvme(),
             result.checksum_sha1(),
             result.checksum_sha256(),
+            result.checksum_md5(),
+            result.checksum_sha512(),
+            result.checksum_xxhash3(),
+            result.checksum_xxhash64(),
+            result.checksum_xxhash128(),
         ],
         result.checksum_type().map(|t| t.as_str()),
     )
@@ -192,6 +203,11 @@ pub fn complete_checksum(done: &CompleteMultipartUploadOutput) -> Option<Checksu
             done.checksum_crc64_nvme(),
             done.checksum_sha1(),
             done.checksum_sha256(),
+            done.checksum_md5(),
+            done.checksum_sha512(),
+            done.checksum_xxhash3(),
+            done.checksum_xxhash64(),
+            done.checksum_xxhash128(),
         ],
         done.checksum_type().map(|t| t.as_str()),
     )
@@ -626,6 +642,11 @@ pub fn put_checksum(out: &PutObjectOutput) -> Option<Checksum> {
             out.checksum_crc64_nvme(),
             out.checksum_sha1(),
             out.checksum_sha256(),
+            out.checksum_md5(),
+            out.checksum_sha512(),
+            out.checksum_xxhash3(),
+            out.checksum_xxhash64(),
+            out.checksum_xxhash128(),
         ],
         out.checksum_type().map(|t| t.as_str()),
     )

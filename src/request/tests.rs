@@ -1028,6 +1028,48 @@ fn a_streamed_part_carries_its_crc_the_key_and_the_owner() {
     assert_eq!(i.get_checksum_sha256(), &None);
 }
 
+/// A value in any of the ten algorithms reaches its own field (and only
+/// it): the header the SDK's checksum layer sees, so that it adds none.
+#[test]
+fn a_streamed_write_carries_a_value_in_each_of_the_ten_algorithms() {
+    let (c, o) = (client(), CopyOptions::default());
+    let part = Part {
+        number: 1,
+        first: 0,
+        last: 9,
+    };
+    for alg in Algorithm::ALL {
+        let value = Checksum::full_object(alg, format!("value-of-{alg}"));
+        let ask = Ask {
+            algorithm: Some(alg),
+            full_object: false,
+        };
+        let body = bytes::Bytes::from_static(b"0123456789");
+        let req = upload_part(&c, &job(), &o, "up", part, ask, Some(&value), body);
+        let i = req.as_input();
+        let fields = [
+            i.get_checksum_crc32(),
+            i.get_checksum_crc32_c(),
+            i.get_checksum_crc64_nvme(),
+            i.get_checksum_sha1(),
+            i.get_checksum_sha256(),
+            i.get_checksum_md5(),
+            i.get_checksum_sha512(),
+            i.get_checksum_xxhash3(),
+            i.get_checksum_xxhash64(),
+            i.get_checksum_xxhash128(),
+        ];
+        for (a, field) in Algorithm::ALL.into_iter().zip(fields) {
+            let want = (a == alg).then(|| value.value.clone());
+            assert_eq!(field, &want, "{alg} sent, {a}'s field");
+        }
+        assert_eq!(
+            i.get_checksum_algorithm().as_ref().map(|a| a.as_str()),
+            Some(alg.name())
+        );
+    }
+}
+
 #[test]
 fn complete_sends_a_streams_whole_object_crc_as_full_object() {
     let (c, o) = (client(), CopyOptions::default());

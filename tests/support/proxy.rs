@@ -62,6 +62,11 @@
 //! can find a bucket's region with it. [`Proxy::misdirected`] lists the
 //! requests answered as wrong-region, for tests to count redirects.
 //!
+//! It can play S3's part for the checksum algorithms added in 2026 (MD5,
+//! SHA512, the XXHASHes), which the test servers do not know
+//! ([`Proxy::play_new_checksums`], [`sums`]): values computed from the
+//! bytes on the objects it knows, checked on what is sent.
+//!
 //! It records the body of each request that it read whole and that is at
 //! most [`RECORDED_BODY_LIMIT`] ([`Request::body`]): the part list of a
 //! CompleteMultipartUpload, say.
@@ -76,6 +81,7 @@
 pub mod answer;
 mod handler;
 mod request;
+pub mod sums;
 
 pub use answer::{Edit, Rewritten};
 pub use handler::Handled;
@@ -257,6 +263,9 @@ struct Inner {
     misdirected: Mutex<Vec<Request>>,
     /// Cancelled when the last [`Proxy`] handle is dropped: releases all.
     closed: CancellationToken,
+    /// S3's new checksum algorithms, played when `playing_sums`.
+    sums: sums::Sums,
+    playing_sums: std::sync::atomic::AtomicBool,
 }
 
 /// A hold waiting for its request.
@@ -397,6 +406,8 @@ impl Proxy {
             regions: Mutex::new((HashMap::new(), WrongRegion::Redirect301)),
             misdirected: Mutex::default(),
             closed: closed.clone(),
+            sums: sums::Sums::default(),
+            playing_sums: std::sync::atomic::AtomicBool::new(false),
         });
         let serving = inner.clone();
         tokio::spawn(async move {
@@ -488,6 +499,17 @@ impl Proxy {
             inner: self.inner.clone(),
             _release_on_drop: release.drop_guard(),
         }
+    }
+
+    /// Plays S3's part for the checksum algorithms added in 2026 from now
+    /// on ([`sums`]; in front of moto, which the double reads objects
+    /// from unsigned); the returned state marks objects and tells what
+    /// they carry.
+    pub fn play_new_checksums(&self) -> &sums::Sums {
+        self.inner
+            .playing_sums
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        &self.inner.sums
     }
 
     /// Answer every request of `operation` with this status and body.
@@ -924,6 +946,21 @@ impl Inner {
             _ => None,
         };
 
+        let request_body = &buf[head_end..(head_end + body_len).min(buf.len())];
+        let sums = match self.playing_sums.load(std::sync::atomic::Ordering::SeqCst) {
+            true => self.sums.before(&request, request_body),
+            false => sums::Before::Pass,
+        };
+        if let sums::Before::Refuse(status, body) = &sums {
+            let response = format!(
+                "HTTP/1.1 {status} Refused\r\ncontent-type: application/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len(),
+            );
+            self.pause(&held_answer, &request).await;
+            client.write_all(response.as_bytes()).await?;
+            return client.shutdown().await;
+        }
+        let play_sums = matches!(sums, sums::Before::Edit);
         let answer = self
             .answers
             .lock()
@@ -1053,6 +1090,7 @@ impl Inner {
                 && edits.is_empty()
                 && flip.is_none()
                 && region_header.is_none()
+                && !play_sums
             {
                 client.write_all(&first[..n]).await?;
                 return tokio::io::copy_bidirectional(&mut client, &mut server).await;
@@ -1078,6 +1116,12 @@ impl Inner {
                 let changed;
                 (answer, changed) = answer::rewrite(answer, &request, &edits);
                 self.rewritten.lock().unwrap().extend(changed);
+            }
+            if play_sums {
+                answer = self
+                    .sums
+                    .after(&request, request_body, answer, upstream)
+                    .await;
             }
             if let Some(at) = flip {
                 answer = answer::flip_byte(answer, &request, at);
