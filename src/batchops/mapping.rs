@@ -79,6 +79,15 @@ pub enum MappingError {
         first_bucket: String,
     },
     #[error(
+        "--batch-reports {reports} lies inside {inside}: {why}; give a reports prefix outside \
+         both the source and the destination"
+    )]
+    Reports {
+        reports: String,
+        inside: String,
+        why: &'static str,
+    },
+    #[error(
         "--batch cannot copy line {line}: it needs {this}, and line {first} needed {first_rule}; \
          one job has one target prefix: split the manifest by destination prefix"
     )]
@@ -161,6 +170,35 @@ pub fn for_prefix(src: &S3Uri, dst: &S3Uri) -> Result<Target, MappingError> {
         would,
         fix,
     })
+}
+
+/// Whether the reports prefix (where the manifest and the completion
+/// report are written) keeps out of `-r SRC DST`: under SRC, the manifest
+/// s3cp writes while it lists would be listed (and copied) itself; under
+/// DST, the job's files would sit among the copies, and a rerun's
+/// `--skip-*` walk would see them as destinations.
+pub fn check_reports(src: &S3Uri, dst: &S3Uri, reports: &S3Uri) -> Result<(), MappingError> {
+    let reports_key = as_prefix(&reports.key);
+    for (end, why) in [
+        (
+            src,
+            "the manifest s3cp writes while it lists would be listed as a source",
+        ),
+        (
+            dst,
+            "the job's manifest and report would sit among the copies",
+        ),
+    ] {
+        let end_key = as_prefix(&end.key);
+        if reports.bucket == end.bucket && reports_key.starts_with(&end_key) {
+            return Err(MappingError::Reports {
+                reports: format!("s3://{}/{reports_key}", reports.bucket),
+                inside: format!("s3://{}/{end_key}", end.bucket),
+                why,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The one rule of a `--from-file` manifest's lines: one source bucket,
@@ -366,6 +404,31 @@ mod tests {
         // A suffix that is not a whole segment: x/p/ is not xp/ or x-p/.
         assert!(prefix(("a", "p/"), ("b", "xp/")).is_err());
         assert!(prefix(("a", "p/"), ("b", "x-p/")).is_err());
+    }
+
+    #[test]
+    fn reports_keep_out_of_both_ends() {
+        let (src, dst) = (uri("a", "p/"), uri("b", "x/p/"));
+        assert_eq!(check_reports(&src, &dst, &uri("r", "")), Ok(()));
+        assert_eq!(check_reports(&src, &dst, &uri("a", "q/")), Ok(()));
+        assert_eq!(check_reports(&src, &dst, &uri("b", "x/pp/")), Ok(()));
+        assert_eq!(check_reports(&src, &dst, &uri("a", "pp")), Ok(()));
+        let e = check_reports(&src, &dst, &uri("a", "p/reports/"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("inside s3://a/p/") && e.contains("listed"),
+            "{e}"
+        );
+        let e = check_reports(&src, &dst, &uri("b", "x/p"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("inside s3://b/x/p/") && e.contains("among"),
+            "{e}"
+        );
+        // A whole bucket as source: any prefix in it is inside.
+        assert!(check_reports(&uri("a", ""), &dst, &uri("a", "r/")).is_err());
     }
 
     fn line(src: &str, dst: &str) -> CopyJob {

@@ -11,7 +11,7 @@
 //! - [`mapping`]: whether a job writes the keys asked for (a job writes
 //!   `TargetKeyPrefix/` + the full source key; `-r` keeps keys relative to
 //!   SRC), and its `TargetKeyPrefix`; for `--from-file`, one rule for
-//!   every line.
+//!   every line; and a reports prefix outside both ends.
 //! - [`job`]: the copy operation from the options (built before the
 //!   listing, so an option it cannot carry refuses the run early), then
 //!   the CreateJob request once the manifest's ETag is known.
