@@ -42,6 +42,11 @@
 //! - [`report`]: the human line, the `--json` object, error printing.
 //! - [`batch`]: runs many copies from what [`select`] yields, through the
 //!   engine, reporting each one as it ends (it sits after both).
+//! - [`batchops`]: S3 Batch Operations (`--batch`, not wired yet): pure
+//!   decisions only (what a job cannot do, the destination-key rule and
+//!   `TargetKeyPrefix`, the CreateJob request, the streamed manifest CSV
+//!   and the split at the multipart threshold, the completion report
+//!   read back).
 //! - [`crc`]: full-object CRCs (CRC32, CRC32C, CRC64NVME) of bytes read,
 //!   combined across ranges, in S3's base64 form (`--verify` reading the
 //!   source).
@@ -77,6 +82,7 @@
 #![warn(rust_2018_idioms, unreachable_pub, missing_debug_implementations)]
 
 pub mod batch;
+pub mod batchops;
 pub mod budget;
 pub mod checksum;
 pub mod cli;
