@@ -18,10 +18,13 @@
 //! - [`manifest`]: the `S3BatchOperations_CSV_20180820` manifest written
 //!   as the listing streams, and the split at `--multipart-threshold`
 //!   (objects above it are copied locally in the same run).
+//! - [`control`]: the S3 Control and STS clients (the account id), their
+//!   endpoints the standard way, a custom S3 Control endpoint kept as given.
 //! - [`report`]: the completion report read back (`manifest.json`, then
 //!   the rows of each failed-tasks CSV), its columns told apart by
 //!   content.
 
+pub mod control;
 pub mod job;
 pub mod manifest;
 pub mod mapping;
