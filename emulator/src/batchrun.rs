@@ -12,6 +12,9 @@
 //! emulator was told to fail (`--batch-fail SUBSTRING=CODE`) are not sent
 //! and are reported with that code. Not done: AnnotationDirective (no S3
 //! header), redirects, retries of failed tasks, a report per 10,000 rows.
+//! `--batch-task-ms` makes each task last at least that long, so that a
+//! client can watch a job in progress and cancel it while Active (the
+//! job stops between tasks and reports those done).
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
@@ -209,6 +212,7 @@ async fn run(emu: &Emu, job: &Job) -> Result<(), (String, String)> {
         if job.cancel.load(Relaxed) {
             break;
         }
+        let paced = tokio::time::sleep(emu.jobs.task_time);
         let src_bucket = task.first().cloned().unwrap_or_default();
         let encoded = task.get(1).cloned().unwrap_or_default();
         let src_version = task.get(2).cloned().filter(|v| !v.is_empty());
@@ -260,6 +264,7 @@ async fn run(emu: &Emu, job: &Job) -> Result<(), (String, String)> {
                 }
             }
         };
+        paced.await;
         match error {
             None => job.succeeded.fetch_add(1, Relaxed),
             Some(_) => job.failed.fetch_add(1, Relaxed),

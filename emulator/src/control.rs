@@ -87,14 +87,18 @@ pub struct Jobs {
     tokens: Mutex<HashMap<(String, String), Arc<Job>>>,
     /// (substring of the key, S3 error code): tasks failed on purpose.
     pub fail: Vec<(String, String)>,
+    /// The time each task takes at least (so that a client sees a job
+    /// in progress, and can cancel it while Active).
+    pub task_time: std::time::Duration,
 }
 
 impl Jobs {
-    pub fn new(fail: Vec<(String, String)>) -> Jobs {
+    pub fn new(fail: Vec<(String, String)>, task_time: std::time::Duration) -> Jobs {
         Jobs {
             jobs: Mutex::default(),
             tokens: Mutex::default(),
             fail,
+            task_time,
         }
     }
 

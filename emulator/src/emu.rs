@@ -68,6 +68,8 @@ pub struct Config {
     pub region: String,
     /// Batch tasks to fail: (substring of the key, S3 error code).
     pub batch_fail: Vec<(String, String)>,
+    /// The least time one batch task takes.
+    pub batch_task_time: Duration,
 }
 
 /// An object the emulator knows the size of.
@@ -188,7 +190,7 @@ impl Emu {
             seq: AtomicU64::new(1),
             warned: AtomicU64::new(0),
             stats: Stats::new(),
-            jobs: crate::control::Jobs::new(config.batch_fail),
+            jobs: crate::control::Jobs::new(config.batch_fail, config.batch_task_time),
         })
     }
 

@@ -108,6 +108,11 @@ struct Args {
     #[arg(long = "batch-fail", env = "S3EMU_BATCH_FAIL", value_delimiter = ';',
           value_parser = batch_fail, value_name = "SUBSTRING=CODE")]
     batch_fail: Vec<(String, String)>,
+
+    /// S3 Batch Operations double: the least time each task takes, in
+    /// milliseconds (0: as fast as the backend copies).
+    #[arg(long, default_value_t = 0.0)]
+    batch_task_ms: f64,
 }
 
 /// `secret=AccessDenied`.
@@ -202,6 +207,7 @@ async fn run(args: Args) -> Result<(), String> {
         credentials,
         region: args.region.clone(),
         batch_fail: args.batch_fail.clone(),
+        batch_task_time: millis(args.batch_task_ms)?,
     };
     let emu = Arc::new(Emu::new(config)?);
     let listener = TcpListener::bind(args.listen)

@@ -15,9 +15,8 @@ use aws_sdk_s3control::config::endpoint::{Endpoint, EndpointFuture, Params, Reso
 use aws_sdk_s3control::operation::describe_job::DescribeJobOutput;
 use aws_sdk_s3control::types::{
     JobManifest, JobManifestFieldName, JobManifestFormat, JobManifestLocation, JobManifestSpec,
-    JobOperation, JobReport, JobReportFormat, JobReportScope, JobStatus,
-    RequestedJobStatus, S3CopyObjectOperation, S3MetadataDirective, S3ObjectMetadata,
-    S3StorageClass, S3Tag,
+    JobOperation, JobReport, JobReportFormat, JobReportScope, JobStatus, RequestedJobStatus,
+    S3CopyObjectOperation, S3MetadataDirective, S3ObjectMetadata, S3StorageClass, S3Tag,
 };
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
@@ -45,7 +44,11 @@ fn garage() -> (String, String, String) {
 }
 
 fn moto() -> (String, String, String) {
-    (env("S3CP_TEST_MOTO_ENDPOINT"), "testing".into(), "testing".into())
+    (
+        env("S3CP_TEST_MOTO_ENDPOINT"),
+        "testing".into(),
+        "testing".into(),
+    )
 }
 
 fn unique(test: &str) -> String {
@@ -60,7 +63,14 @@ struct Emulator {
 
 async fn emulator(backend: &(String, String, String), args: &[&str]) -> Emulator {
     let mut child = Command::new(env!("CARGO_BIN_EXE_s3emu"))
-        .args(["--upstream", &backend.0, "--latency-ms", "0", "--jitter-ms", "0"])
+        .args([
+            "--upstream",
+            &backend.0,
+            "--latency-ms",
+            "0",
+            "--jitter-ms",
+            "0",
+        ])
         .args(args)
         .env("AWS_ACCESS_KEY_ID", &backend.1)
         .env("AWS_SECRET_ACCESS_KEY", &backend.2)
@@ -225,14 +235,21 @@ async fn wait(c: &aws_sdk_s3control::Client, id: &str, end: &[JobStatus]) -> Des
         if status.as_ref().is_some_and(|s| end.contains(s)) {
             return out;
         }
-        assert!(Instant::now() < deadline, "job {id} still {status:?} after {JOB:?}");
+        assert!(
+            Instant::now() < deadline,
+            "job {id} still {status:?} after {JOB:?}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
 /// (succeeded, failed, total).
 fn counts(out: &DescribeJobOutput) -> (i64, i64, i64) {
-    let p = out.job.as_ref().and_then(|j| j.progress_summary.as_ref()).expect("a summary");
+    let p = out
+        .job
+        .as_ref()
+        .and_then(|j| j.progress_summary.as_ref())
+        .expect("a summary");
     (
         p.number_of_tasks_succeeded.unwrap_or(-1),
         p.number_of_tasks_failed.unwrap_or(-1),
@@ -241,13 +258,22 @@ fn counts(out: &DescribeJobOutput) -> (i64, i64, i64) {
 }
 
 /// The report's `manifest.json` and the text of each result CSV it lists.
-async fn read_report(s3: &aws_sdk_s3::Client, base: &str, id: &str) -> (serde_json::Value, Vec<(String, String)>) {
+async fn read_report(
+    s3: &aws_sdk_s3::Client,
+    base: &str,
+    id: &str,
+) -> (serde_json::Value, Vec<(String, String)>) {
     let key = format!("{base}/reports/job-{id}/manifest.json");
-    let text = get(s3, DST, &key).await.unwrap_or_else(|| panic!("no report at {key}"));
+    let text = get(s3, DST, &key)
+        .await
+        .unwrap_or_else(|| panic!("no report at {key}"));
     let json: serde_json::Value = serde_json::from_str(&text).expect("manifest.json is JSON");
     let mut files = Vec::new();
     for r in json["Results"].as_array().expect("Results") {
-        let status = r["TaskExecutionStatus"].as_str().expect("status").to_owned();
+        let status = r["TaskExecutionStatus"]
+            .as_str()
+            .expect("status")
+            .to_owned();
         let key = r["Key"].as_str().expect("Key");
         assert_eq!(r["Bucket"], DST);
         files.push((status, get(s3, DST, key).await.expect("the result CSV")));
@@ -282,22 +308,56 @@ async fn a_job_copies_its_manifest_with_the_metadata_it_replaces() {
     assert_eq!(job.status, Some(JobStatus::Complete));
     assert_eq!(counts(&out), (2, 0, 2));
     assert!(job.termination_date.is_some() && job.creation_time.is_some());
-    assert_eq!(job.report.as_ref().and_then(|r| r.prefix.clone()), Some(format!("{base}/reports")));
+    assert_eq!(
+        job.report.as_ref().and_then(|r| r.prefix.clone()),
+        Some(format!("{base}/reports"))
+    );
     for name in ["a.txt", "dir/b c.txt"] {
         // TargetKeyPrefix, '/', the full source key.
         let dest = format!("{base}/out/{base}/src/{name}");
-        assert_eq!(get(&s3, DST, &dest).await.as_deref(), Some(format!("body of {name}").as_str()));
-        let head = s3.head_object().bucket(DST).key(&dest).send().await.expect("HEAD the copy");
+        assert_eq!(
+            get(&s3, DST, &dest).await.as_deref(),
+            Some(format!("body of {name}").as_str())
+        );
+        let head = s3
+            .head_object()
+            .bucket(DST)
+            .key(&dest)
+            .send()
+            .await
+            .expect("HEAD the copy");
         assert_eq!(head.content_type.as_deref(), Some("text/plain"), "{dest}");
-        assert_eq!(head.metadata.unwrap_or_default().get("color").map(String::as_str), Some("blue"));
+        assert_eq!(
+            head.metadata
+                .unwrap_or_default()
+                .get("color")
+                .map(String::as_str),
+            Some("blue")
+        );
     }
     let (json, files) = read_report(&s3, &base, &id).await;
     assert_eq!(json["Format"], "Report_CSV_20180820");
     assert_eq!(files.len(), 1, "{json}");
     assert_eq!(files[0].0, "succeeded");
-    assert!(files[0].1.contains(&format!("{SRC},{base}/src/dir/b%20c.txt,,succeeded,,200,")), "{}", files[0].1);
-    let listed = c.list_jobs().account_id(ACCOUNT).send().await.expect("ListJobs");
-    assert!(listed.jobs().iter().any(|j| j.job_id.as_deref() == Some(id.as_str())));
+    assert!(
+        files[0]
+            .1
+            .contains(&format!("{SRC},{base}/src/dir/b%20c.txt,,succeeded,,200,")),
+        "{}",
+        files[0].1
+    );
+    let listed = c
+        .list_jobs()
+        .account_id(ACCOUNT)
+        .send()
+        .await
+        .expect("ListJobs");
+    assert!(
+        listed
+            .jobs()
+            .iter()
+            .any(|j| j.job_id.as_deref() == Some(id.as_str()))
+    );
 }
 
 #[tokio::test]
@@ -308,17 +368,31 @@ async fn injected_failures_are_reported_per_task_and_a_job_of_failures_fails() {
     let base = unique("fail");
     let (key, etag) = sources(&s3, &base, &["ok.txt", "secret one.txt"]).await;
     let r = report(&base, JobReportScope::FailedTasksOnly);
-    let id = create(&c, manifest(&key, &etag), r, copy_to(&base).build(), "t-fail")
-        .send()
-        .await
-        .expect("CreateJob")
-        .job_id
-        .unwrap();
+    let id = create(
+        &c,
+        manifest(&key, &etag),
+        r,
+        copy_to(&base).build(),
+        "t-fail",
+    )
+    .send()
+    .await
+    .expect("CreateJob")
+    .job_id
+    .unwrap();
     let out = wait(&c, &id, &[JobStatus::Complete, JobStatus::Failed]).await;
     assert_eq!(out.job.as_ref().unwrap().status, Some(JobStatus::Complete));
     assert_eq!(counts(&out), (1, 1, 2));
-    assert!(get(&s3, DST, &format!("{base}/out/{base}/src/ok.txt")).await.is_some());
-    assert!(get(&s3, DST, &format!("{base}/out/{base}/src/secret one.txt")).await.is_none());
+    assert!(
+        get(&s3, DST, &format!("{base}/out/{base}/src/ok.txt"))
+            .await
+            .is_some()
+    );
+    assert!(
+        get(&s3, DST, &format!("{base}/out/{base}/src/secret one.txt"))
+            .await
+            .is_none()
+    );
     let (_, files) = read_report(&s3, &base, &id).await;
     assert_eq!(files.len(), 1, "failed tasks only");
     let (status, csv) = &files[0];
@@ -328,12 +402,18 @@ async fn injected_failures_are_reported_per_task_and_a_job_of_failures_fails() {
 
     let (key, etag) = sources(&s3, &format!("{base}/all"), &["secret.txt"]).await;
     let r = report(&base, JobReportScope::FailedTasksOnly);
-    let id = create(&c, manifest(&key, &etag), r, copy_to(&base).build(), "t-all")
-        .send()
-        .await
-        .expect("CreateJob")
-        .job_id
-        .unwrap();
+    let id = create(
+        &c,
+        manifest(&key, &etag),
+        r,
+        copy_to(&base).build(),
+        "t-all",
+    )
+    .send()
+    .await
+    .expect("CreateJob")
+    .job_id
+    .unwrap();
     let out = wait(&c, &id, &[JobStatus::Complete, JobStatus::Failed]).await;
     let job = out.job.unwrap();
     assert_eq!(job.status, Some(JobStatus::Failed));
@@ -352,17 +432,38 @@ async fn the_same_token_is_the_same_job_and_a_stale_etag_is_refused() {
         let copy = copy_to(&format!("{base}{prefix}")).build();
         create(&c, manifest(&key, &etag), r, copy, token).send()
     };
-    let first = send("t-same", etag.clone(), "").await.expect("CreateJob").job_id;
-    let again = send("t-same", etag.clone(), "").await.expect("CreateJob again").job_id;
+    let first = send("t-same", etag.clone(), "")
+        .await
+        .expect("CreateJob")
+        .job_id;
+    let again = send("t-same", etag.clone(), "")
+        .await
+        .expect("CreateJob again")
+        .job_id;
     assert!(first.is_some());
     assert_eq!(first, again, "the same token gives the same job");
-    let other = send("t-same", etag.clone(), "/elsewhere").await.expect_err("another request");
-    assert_eq!(other.into_service_error().meta().code(), Some("IdempotencyException"));
+    let other = send("t-same", etag.clone(), "/elsewhere")
+        .await
+        .expect_err("another request");
+    assert_eq!(
+        other.into_service_error().meta().code(),
+        Some("IdempotencyException")
+    );
     let stale = send("t-stale", "\"0123456789abcdef0123456789abcdef\"".into(), "").await;
-    let e = stale.expect_err("a stale manifest ETag").into_service_error();
+    let e = stale
+        .expect_err("a stale manifest ETag")
+        .into_service_error();
     assert_eq!(e.meta().code(), Some("InvalidRequest"));
-    assert!(e.meta().message().unwrap_or_default().contains("ETag"), "{e:?}");
-    let listed = c.list_jobs().account_id(ACCOUNT).send().await.expect("ListJobs");
+    assert!(
+        e.meta().message().unwrap_or_default().contains("ETag"),
+        "{e:?}"
+    );
+    let listed = c
+        .list_jobs()
+        .account_id(ACCOUNT)
+        .send()
+        .await
+        .expect("ListJobs");
     assert_eq!(listed.jobs().len(), 1, "one job, from the first request");
 }
 
@@ -388,7 +489,10 @@ async fn a_job_awaiting_confirmation_runs_once_ready_and_another_is_cancelled() 
         assert_eq!(out.job.unwrap().status, Some(JobStatus::Suspended));
         ids.push(id);
     }
-    assert!(get(&s3, DST, &dest).await.is_none(), "nothing runs before confirmation");
+    assert!(
+        get(&s3, DST, &dest).await.is_none(),
+        "nothing runs before confirmation"
+    );
     let status = |id: &str, to: RequestedJobStatus| {
         c.update_job_status()
             .account_id(ACCOUNT)
@@ -396,11 +500,20 @@ async fn a_job_awaiting_confirmation_runs_once_ready_and_another_is_cancelled() 
             .requested_job_status(to)
             .send()
     };
-    let cancelled = status(&ids[1], RequestedJobStatus::Cancelled).await.expect("cancel");
+    let cancelled = status(&ids[1], RequestedJobStatus::Cancelled)
+        .await
+        .expect("cancel");
     assert_eq!(cancelled.status, Some(JobStatus::Cancelled));
-    let refused = status(&ids[1], RequestedJobStatus::Ready).await.expect_err("a cancelled job");
-    assert_eq!(refused.into_service_error().meta().code(), Some("JobStatusException"));
-    status(&ids[0], RequestedJobStatus::Ready).await.expect("confirm");
+    let refused = status(&ids[1], RequestedJobStatus::Ready)
+        .await
+        .expect_err("a cancelled job");
+    assert_eq!(
+        refused.into_service_error().meta().code(),
+        Some("JobStatusException")
+    );
+    status(&ids[0], RequestedJobStatus::Ready)
+        .await
+        .expect("confirm");
     let out = wait(&c, &ids[0], &[JobStatus::Complete, JobStatus::Failed]).await;
     assert_eq!(out.job.as_ref().unwrap().status, Some(JobStatus::Complete));
     assert_eq!(counts(&out), (1, 0, 1));
@@ -415,7 +528,11 @@ async fn a_job_awaiting_confirmation_runs_once_ready_and_another_is_cancelled() 
         .send()
         .await
         .expect("ListJobs");
-    let listed: Vec<_> = ready.jobs().iter().filter_map(|j| j.job_id.clone()).collect();
+    let listed: Vec<_> = ready
+        .jobs()
+        .iter()
+        .filter_map(|j| j.job_id.clone())
+        .collect();
     assert_eq!(listed, [ids[1].clone()]);
 }
 
@@ -431,7 +548,13 @@ async fn tags_and_storage_class_reach_the_copies() {
     let base = unique("tags");
     let (key, etag) = sources(&s3, &base, &["t"]).await;
     let copy = copy_to(&base)
-        .new_object_tagging(S3Tag::builder().key("team").value("data eng").build().unwrap())
+        .new_object_tagging(
+            S3Tag::builder()
+                .key("team")
+                .value("data eng")
+                .build()
+                .unwrap(),
+        )
         .storage_class(S3StorageClass::StandardIa)
         .build();
     let r = report(&base, JobReportScope::FailedTasksOnly);
@@ -444,9 +567,99 @@ async fn tags_and_storage_class_reach_the_copies() {
     let out = wait(&c, &id, &[JobStatus::Complete, JobStatus::Failed]).await;
     assert_eq!(counts(&out), (1, 0, 1), "{out:?}");
     let dest = format!("{base}/out/{base}/src/t");
-    let tags = s3.get_object_tagging().bucket(DST).key(&dest).send().await.expect("tags");
-    let tags: Vec<_> = tags.tag_set().iter().map(|t| (t.key(), t.value())).collect();
+    let tags = s3
+        .get_object_tagging()
+        .bucket(DST)
+        .key(&dest)
+        .send()
+        .await
+        .expect("tags");
+    let tags: Vec<_> = tags
+        .tag_set()
+        .iter()
+        .map(|t| (t.key(), t.value()))
+        .collect();
     assert_eq!(tags, [("team", "data eng")]);
-    let head = s3.head_object().bucket(DST).key(&dest).send().await.expect("HEAD");
-    assert_eq!(head.storage_class.map(|s| s.as_str().to_owned()).as_deref(), Some("STANDARD_IA"));
+    let head = s3
+        .head_object()
+        .bucket(DST)
+        .key(&dest)
+        .send()
+        .await
+        .expect("HEAD");
+    assert_eq!(
+        head.storage_class.map(|s| s.as_str().to_owned()).as_deref(),
+        Some("STANDARD_IA")
+    );
+}
+
+/// With each task taking 300 ms, the job is seen in progress (Active,
+/// counts rising) and a cancel stops it between tasks: Cancelling, then
+/// Cancelled with the tasks done so far, their report written.
+#[tokio::test]
+async fn an_active_job_shows_progress_and_stops_when_cancelled() {
+    let backend = garage();
+    let emu = emulator(&backend, &["--batch-task-ms", "300"]).await;
+    let (s3, c) = (s3(&backend), control(&emu));
+    let base = unique("cancel");
+    let names: Vec<String> = (0..20).map(|i| format!("k{i:02}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let (key, etag) = sources(&s3, &base, &names).await;
+    let r = report(&base, JobReportScope::AllTasks);
+    let id = create(
+        &c,
+        manifest(&key, &etag),
+        r,
+        copy_to(&base).build(),
+        "t-active",
+    )
+    .send()
+    .await
+    .expect("CreateJob")
+    .job_id
+    .unwrap();
+    let deadline = Instant::now() + JOB;
+    loop {
+        let out = describe(&c, &id).await;
+        assert_eq!(
+            out.job.as_ref().unwrap().status,
+            Some(JobStatus::Active),
+            "{out:?}"
+        );
+        let (done, failed, total) = counts(&out);
+        if done >= 1 {
+            assert_eq!((failed, total), (0, 20));
+            break;
+        }
+        assert!(Instant::now() < deadline, "no task done in {JOB:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let asked = c
+        .update_job_status()
+        .account_id(ACCOUNT)
+        .job_id(&id)
+        .requested_job_status(RequestedJobStatus::Cancelled)
+        .send()
+        .await
+        .expect("cancel");
+    assert_eq!(asked.status, Some(JobStatus::Cancelling));
+    let out = wait(&c, &id, &[JobStatus::Cancelled, JobStatus::Complete]).await;
+    assert_eq!(out.job.as_ref().unwrap().status, Some(JobStatus::Cancelled));
+    let (done, failed, total) = counts(&out);
+    assert!(
+        done >= 1 && done < 20 && failed == 0 && total == 20,
+        "{out:?}"
+    );
+    assert!(
+        get(&s3, DST, &format!("{base}/out/{base}/src/k19"))
+            .await
+            .is_none()
+    );
+    let (_, files) = read_report(&s3, &base, &id).await;
+    assert_eq!(files.len(), 1);
+    assert_eq!(
+        files[0].1.lines().count() as i64,
+        done,
+        "one row per task done"
+    );
 }
