@@ -43,16 +43,25 @@ const COPY_KEEP: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~')
     .remove(b'/');
 
+/// What follows `arn:PARTITION:s3:::` (any partition: aws, aws-cn,
+/// aws-us-gov...).
+fn arn_resource(arn: &str) -> Option<&str> {
+    let rest = arn.strip_prefix("arn:")?;
+    let (partition, rest) = rest.split_once(':')?;
+    (!partition.is_empty()).then_some(())?;
+    rest.strip_prefix("s3:::")
+}
+
 /// `arn:aws:s3:::bucket` -> `bucket`.
 pub fn arn_bucket(arn: &str) -> Option<String> {
-    let b = arn.strip_prefix("arn:aws:s3:::")?;
+    let b = arn_resource(arn)?;
     (!b.is_empty() && !b.contains('/')).then(|| b.to_owned())
 }
 
 /// `arn:aws:s3:::bucket/key` -> (`bucket`, `key`).
 pub fn arn_object(arn: &str) -> Option<(String, String)> {
     let arn = unescape(arn);
-    let (b, k) = arn.strip_prefix("arn:aws:s3:::")?.split_once('/')?;
+    let (b, k) = arn_resource(&arn)?.split_once('/')?;
     (!b.is_empty() && !k.is_empty()).then(|| (b.to_owned(), k.to_owned()))
 }
 
@@ -564,6 +573,8 @@ mod tests {
     fn reads_arns_and_manifest_lines() {
         assert_eq!(arn_bucket("arn:aws:s3:::dst").as_deref(), Some("dst"));
         assert_eq!(arn_bucket("arn:aws:s3:::dst/k"), None);
+        assert_eq!(arn_bucket("arn:aws-cn:s3:::dst").as_deref(), Some("dst"));
+        assert_eq!(arn_bucket("arn:aws:iam:::dst"), None);
         assert_eq!(
             arn_object("arn:aws:s3:::b/m/a.csv"),
             Some(("b".into(), "m/a.csv".into()))
