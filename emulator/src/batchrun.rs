@@ -287,18 +287,21 @@ async fn run(emu: &Emu, job: &Job) -> Result<(), (String, String)> {
     }
     write_report(emu, job, &rows).await?;
     let (ok, failed) = (job.succeeded.load(Relaxed), job.failed.load(Relaxed));
-    if job.cancel.load(Relaxed) {
-        job.set_status("Cancelled");
+    // Under the status lock, as UpdateJobStatus decides (control.rs).
+    let mut status = job.status.lock().unwrap();
+    let end = if job.cancel.load(Relaxed) {
+        "Cancelled"
     } else if failed > 0 && ok == 0 {
         let why = format!("all {failed} task(s) failed");
-        job.failure_reasons
-            .lock()
-            .unwrap()
-            .push(("TaskFailureThresholdExceeded".into(), why));
-        job.set_status("Failed");
+        let reason = ("TaskFailureThresholdExceeded".to_owned(), why);
+        job.failure_reasons.lock().unwrap().push(reason);
+        "Failed"
     } else {
-        job.set_status("Complete");
-    }
+        "Complete"
+    };
+    *status = end.to_owned();
+    drop(status);
+    *job.terminated.lock().unwrap() = Some(SystemTime::now());
     Ok(())
 }
 

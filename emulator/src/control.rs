@@ -283,30 +283,32 @@ fn update(emu: &Arc<Emu>, account: &str, id: &str, query: &[(String, String)]) -
         .iter()
         .find(|(k, _)| k == "requestedJobStatus")
         .map(|(_, v)| v.as_str());
-    let status = job.status();
-    let refuse = |to: &str| {
-        let m = format!("Job {id} is {status}: it cannot become {to}");
-        error(400, "JobStatusException", &m)
-    };
-    match requested {
-        Some("Ready") if status == "Suspended" => {
-            job.set_status("Active");
-            batchrun::start(emu.clone(), job.clone());
+    // The whole transition under the status lock: the run's own end
+    // (batchrun.rs) takes it too, so a cancel never lands on a job that
+    // has just ended, and two Readys start one run.
+    let mut status = job.status.lock().unwrap();
+    let next = match (requested, status.as_str()) {
+        (Some("Ready"), "Suspended") => "Active",
+        (Some("Cancelled"), "Suspended") => "Cancelled",
+        (Some("Cancelled"), "Active") => "Cancelling",
+        (Some(to @ ("Ready" | "Cancelled")), now) => {
+            let m = format!("Job {id} is {now}: it cannot become {to}");
+            return error(400, "JobStatusException", &m);
         }
-        Some("Ready") => return refuse("Ready"),
-        Some("Cancelled") if status == "Suspended" => job.set_status("Cancelled"),
-        Some("Cancelled") if status == "Active" => {
-            job.cancel.store(true, Relaxed);
-            job.set_status("Cancelling");
-        }
-        Some("Cancelled") => return refuse("Cancelled"),
         _ => {
-            return error(
-                400,
-                "InvalidRequest",
-                "requestedJobStatus must be Ready or Cancelled",
-            );
+            let m = "requestedJobStatus must be Ready or Cancelled";
+            return error(400, "InvalidRequest", m);
         }
+    };
+    *status = next.to_owned();
+    if next == "Cancelling" {
+        job.cancel.store(true, Relaxed);
+    }
+    drop(status);
+    match next {
+        "Cancelled" => *job.terminated.lock().unwrap() = Some(SystemTime::now()),
+        "Active" => batchrun::start(emu.clone(), job.clone()),
+        _ => {}
     }
     ok(format!(
         "<UpdateJobStatusResult {NS}><JobId>{id}</JobId><Status>{}</Status></UpdateJobStatusResult>",
