@@ -135,6 +135,21 @@ async fn injected_failures_are_reported_per_task_and_a_job_of_failures_fails() {
     assert_eq!(status, "failed");
     let row = format!("{SRC},{base}/src/secret%20one.txt,,failed,AccessDenied,403,");
     assert!(csv.starts_with(&row) && csv.lines().count() == 1, "{csv}");
+    // And s3cp's own report reader (src/batchops/report.rs) reads it so.
+    use s3cp::batchops::report::{Rows, parse_manifest};
+    let key = format!("{base}/reports/job-{id}/manifest.json");
+    let json = get(&s3, DST, &key).await.expect("manifest.json");
+    let m = parse_manifest(json.as_bytes()).expect("s3cp reads manifest.json");
+    assert_eq!(m.failed().count(), 1);
+    let rows: Vec<_> = Rows::new(csv.as_bytes())
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].failed());
+    let want = format!("{base}/src/secret one.txt");
+    assert_eq!(rows[0].decoded_key().as_deref(), Some(want.as_str()));
+    assert_eq!(rows[0].error_code.as_deref(), Some("AccessDenied"));
+    assert_eq!(rows[0].http_status, Some(403));
 
     let (key, etag) = sources(&s3, &format!("{base}/all"), &["secret.txt"]).await;
     let r = report(&base, JobReportScope::FailedTasksOnly);
