@@ -414,3 +414,68 @@ async fn an_active_job_shows_progress_and_stops_when_cancelled() {
         "one row per task done"
     );
 }
+
+/// The contract with the client side: a manifest from s3cp's writer
+/// (batchops::manifest: keys URL-encoded) and a CreateJob from s3cp's
+/// builder (batchops::job::create_job) are accepted and run; each object
+/// lands at TargetKeyPrefix + '/' + its full key.
+#[tokio::test]
+async fn s3cps_manifest_and_create_job_run_here() {
+    use s3cp::batchops::job::{JobParams, ManifestObject, create_job};
+    use s3cp::batchops::manifest::ManifestWriter;
+    let backend = garage();
+    let emu = emulator(&backend, &[]).await;
+    let (s3, c) = (s3(&backend), control(&emu));
+    let base = unique("s3cp");
+    let mut writer = ManifestWriter::new(Vec::new(), 5 << 30);
+    let names = ["plain", "a b+c", "é/ü,q", "100%"];
+    for name in names {
+        let key = format!("{base}/src/{name}");
+        put(&s3, SRC, &key, name).await;
+        writer
+            .add(SRC, &key, None, name.len() as u64)
+            .expect("a line");
+    }
+    let (csv, _) = writer.finish().expect("the manifest");
+    let key = format!("{base}/manifest.csv");
+    let etag = put(&s3, SRC, &key, &String::from_utf8(csv).unwrap()).await;
+    let params = JobParams {
+        account_id: ACCOUNT.into(),
+        role_arn: format!("arn:aws:iam::{ACCOUNT}:role/batch"),
+        partition: "aws",
+        manifest: ManifestObject {
+            bucket: SRC.into(),
+            key,
+            etag,
+            version_id: None,
+            versioned: false,
+        },
+        reports: s3cp::uri::S3Uri {
+            bucket: DST.into(),
+            key: format!("{base}/reports/"),
+            version_id: None,
+        },
+        confirm: false,
+        token: "t-s3cp".into(),
+        priority: 10,
+        description: "s3cp contract".into(),
+    };
+    let id = create_job(&c, copy_to(&base).build(), &params)
+        .expect("s3cp's request")
+        .send()
+        .await
+        .expect("CreateJob")
+        .job_id
+        .unwrap();
+    let out = wait(&c, &id, &[JobStatus::Complete, JobStatus::Failed]).await;
+    assert_eq!(counts(&out), (4, 0, 4), "{out:?}");
+    for name in names {
+        let dest = format!("{base}/out/{base}/src/{name}");
+        assert_eq!(get(&s3, DST, &dest).await.as_deref(), Some(name), "{dest}");
+    }
+    let (json, files) = read_report(&s3, &base, &id).await;
+    assert!(
+        files.is_empty(),
+        "failed tasks only, and none failed: {json}"
+    );
+}
