@@ -479,3 +479,68 @@ async fn s3cps_manifest_and_create_job_run_here() {
         "failed tasks only, and none failed: {json}"
     );
 }
+
+/// What a copy job cannot run with is refused at CreateJob, naming it:
+/// another operation, an inventory manifest, a manifest that is not there.
+#[tokio::test]
+async fn what_a_copy_job_cannot_run_is_refused() {
+    use aws_sdk_s3control::types::{JobManifestFormat, JobOperation, LambdaInvokeOperation};
+    let backend = garage();
+    let emu = emulator(&backend, &[]).await;
+    let (s3, c) = (s3(&backend), control(&emu));
+    let base = unique("refused");
+    let (key, etag) = sources(&s3, &base, &["a"]).await;
+    let r = || report(&base, JobReportScope::FailedTasksOnly);
+    let code = |e: aws_sdk_s3control::error::SdkError<_, _>| {
+        let e: aws_sdk_s3control::operation::create_job::CreateJobError = e.into_service_error();
+        let m = e.meta();
+        (
+            m.code().unwrap_or_default().to_owned(),
+            m.message().unwrap_or_default().to_owned(),
+        )
+    };
+    let lambda = JobOperation::builder()
+        .lambda_invoke(
+            LambdaInvokeOperation::builder()
+                .function_arn("arn:aws:lambda:f")
+                .build(),
+        )
+        .build();
+    let e = create(
+        &c,
+        manifest(&key, &etag),
+        r(),
+        copy_to(&base).build(),
+        "t-1",
+    )
+    .operation(lambda)
+    .send()
+    .await
+    .expect_err("a Lambda job");
+    let (code_, message) = code(e);
+    assert_eq!(code_, "InvalidRequest");
+    assert!(message.contains("S3PutObjectCopy"), "{message}");
+    let mut inventory = manifest(&key, &etag);
+    inventory.spec.as_mut().unwrap().format = JobManifestFormat::S3InventoryReportCsv20161130;
+    let e = create(&c, inventory, r(), copy_to(&base).build(), "t-2")
+        .send()
+        .await;
+    let (_, message) = code(e.expect_err("an inventory manifest"));
+    assert!(
+        message.contains("S3BatchOperations_CSV_20180820"),
+        "{message}"
+    );
+    let missing = manifest(&format!("{base}/none.csv"), &etag);
+    let e = create(&c, missing, r(), copy_to(&base).build(), "t-3")
+        .send()
+        .await;
+    let (_, message) = code(e.expect_err("no manifest object"));
+    assert!(message.contains("Reading the manifest failed"), "{message}");
+    let listed = c
+        .list_jobs()
+        .account_id(ACCOUNT)
+        .send()
+        .await
+        .expect("ListJobs");
+    assert!(listed.jobs().is_empty(), "no job was made");
+}
