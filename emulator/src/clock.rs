@@ -54,6 +54,28 @@ pub fn amz_date(t: SystemTime) -> (String, String) {
     (format!("{date}T{h:02}{mi:02}{s:02}Z"), date)
 }
 
+/// `2020-01-02T03:04:05Z` (fraction ignored, UTC only), as the SDK writes
+/// a timestamp in XML.
+pub fn parse_iso8601(s: &str) -> Option<SystemTime> {
+    let b = s.as_bytes();
+    let num = |from: usize, to: usize| s.get(from..to)?.parse::<i64>().ok();
+    if b.len() < 19 || b[4] != b'-' || b[10] != b'T' {
+        return None;
+    }
+    let (y, m, d) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+    let (h, mi, sec) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = u64::try_from(days * 86_400 + h * 3600 + mi * 60 + sec).ok()?;
+    Some(UNIX_EPOCH + std::time::Duration::from_secs(secs))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +92,13 @@ mod tests {
         let leap = UNIX_EPOCH + Duration::from_secs(951_782_400);
         assert_eq!(iso8601(leap), "2000-02-29T00:00:00.000Z");
         assert_eq!(http_date(UNIX_EPOCH), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(parse_iso8601("2000-02-29T00:00:00Z"), Some(leap));
+        assert_eq!(
+            parse_iso8601("2026-12-01T12:34:56.789Z")
+                .map(http_date)
+                .as_deref(),
+            Some("Tue, 01 Dec 2026 12:34:56 GMT")
+        );
+        assert_eq!(parse_iso8601("yesterday"), None);
     }
 }

@@ -66,6 +66,10 @@ pub struct Config {
     pub credentials: Option<Credentials>,
     /// For the emulator's own HEADs when the client's request names none.
     pub region: String,
+    /// Batch tasks to fail: (substring of the key, S3 error code).
+    pub batch_fail: Vec<(String, String)>,
+    /// The least time one batch task takes.
+    pub batch_task_time: Duration,
 }
 
 /// An object the emulator knows the size of.
@@ -102,17 +106,17 @@ enum Lookup {
 }
 
 pub struct Emu {
-    upstream: String,
+    pub(crate) upstream: String,
     /// `host:port`, for the Host header of the emulator's own requests.
-    upstream_host: String,
-    client: Client<HttpConnector, Body>,
+    pub(crate) upstream_host: String,
+    pub(crate) client: Client<HttpConnector, Body>,
     latency: Duration,
     jitter: Duration,
     fluid: Option<Fluid>,
     limiter: Option<Limiter>,
     null_copy: bool,
-    credentials: Option<Credentials>,
-    region: String,
+    pub(crate) credentials: Option<Credentials>,
+    pub(crate) region: String,
     /// Synthetic objects, and those written by null copies: HEADs of them
     /// are answered here, and copies read their sizes from here.
     objects: Mutex<HashMap<String, Object>>,
@@ -125,6 +129,8 @@ pub struct Emu {
     /// Warnings printed about failed size lookups (a few, not one per copy).
     warned: AtomicU64,
     pub stats: Stats,
+    /// The S3 Batch Operations double (control.rs).
+    pub(crate) jobs: crate::control::Jobs,
 }
 
 impl Emu {
@@ -184,6 +190,7 @@ impl Emu {
             seq: AtomicU64::new(1),
             warned: AtomicU64::new(0),
             stats: Stats::new(),
+            jobs: crate::control::Jobs::new(config.batch_fail, config.batch_task_time),
         })
     }
 
@@ -195,6 +202,9 @@ impl Emu {
         let arrival = Instant::now();
         if req.uri().path().starts_with("/__s3emu/") {
             return Ok(self.admin(&req));
+        }
+        if req.uri().path().starts_with(crate::control::PREFIX) {
+            return Ok(crate::control::handle(self.clone(), req).await);
         }
         let op = Op::of(&req);
         let _in_flight = self.stats.request(op.index());

@@ -10,7 +10,9 @@
 //! serve. It prints `listening on http://ADDR` as its first line, and its
 //! counters on `GET /__s3emu/stats` and, on stderr, at SIGINT/SIGTERM.
 
+mod batchrun;
 mod clock;
+mod control;
 mod emu;
 mod fluid;
 mod limit;
@@ -98,6 +100,29 @@ struct Args {
     /// Region to sign those HEADs for when the client's request names none.
     #[arg(long, default_value = "us-east-1")]
     region: String,
+
+    /// S3 Batch Operations double: fail every task whose source key
+    /// contains SUBSTRING with this S3 error code (AccessDenied,
+    /// NoSuchKey, SlowDown, InternalError or any other: 400), written to
+    /// the job's completion report. Repeatable.
+    #[arg(long = "batch-fail", env = "S3EMU_BATCH_FAIL", value_delimiter = ';',
+          value_parser = batch_fail, value_name = "SUBSTRING=CODE")]
+    batch_fail: Vec<(String, String)>,
+
+    /// S3 Batch Operations double: the least time each task takes, in
+    /// milliseconds (0: as fast as the backend copies).
+    #[arg(long, default_value_t = 0.0)]
+    batch_task_ms: f64,
+}
+
+/// `secret=AccessDenied`.
+fn batch_fail(s: &str) -> Result<(String, String), String> {
+    match s.rsplit_once('=') {
+        Some((sub, code)) if !sub.is_empty() && !code.is_empty() => {
+            Ok((sub.to_owned(), code.to_owned()))
+        }
+        _ => Err(format!("{s}: expected SUBSTRING=ERRORCODE")),
+    }
 }
 
 /// A size per second: `150MiB`, `3GiB`, `150MiB/s`, `0`.
@@ -181,6 +206,8 @@ async fn run(args: Args) -> Result<(), String> {
         synthetic: args.synthetic.clone(),
         credentials,
         region: args.region.clone(),
+        batch_fail: args.batch_fail.clone(),
+        batch_task_time: millis(args.batch_task_ms)?,
     };
     let emu = Arc::new(Emu::new(config)?);
     let listener = TcpListener::bind(args.listen)

@@ -89,6 +89,67 @@ pub fn headers(
     ]
 }
 
+/// The headers that sign any request (S3 Batch Operations' own requests
+/// to the backend: GETs, copies with their `x-amz-*` headers, PUTs with a
+/// body): `headers` (lowercase names) are all signed, with `payload`, the
+/// hex SHA-256 of the body. Returns x-amz-date, x-amz-content-sha256 and
+/// authorization, to send beside `headers`.
+#[allow(clippy::too_many_arguments)]
+pub fn sign_all(
+    creds: &Credentials,
+    region: &str,
+    method: &str,
+    host: &str,
+    path: &str,
+    query: &str,
+    headers: &[(String, String)],
+    payload: &str,
+    now: SystemTime,
+) -> Vec<(String, String)> {
+    let (amz_date, date) = crate::clock::amz_date(now);
+    let mut all: Vec<(String, String)> = headers
+        .iter()
+        .map(|(k, v)| (k.to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    all.push(("host".into(), host.to_owned()));
+    all.push(("x-amz-content-sha256".into(), payload.to_owned()));
+    all.push(("x-amz-date".into(), amz_date.clone()));
+    all.sort();
+    let canonical_headers: String = all.iter().map(|(k, v)| format!("{k}:{v}\n")).collect();
+    let signed = all
+        .iter()
+        .map(|(k, _)| k.as_str())
+        .collect::<Vec<_>>()
+        .join(";");
+    let canonical = format!("{method}\n{path}\n{query}\n{canonical_headers}\n{signed}\n{payload}");
+    let scope = format!("{date}/{region}/s3/aws4_request");
+    let to_sign = format!(
+        "AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}",
+        hex::encode(Sha256::digest(canonical.as_bytes()))
+    );
+    let mut key = hmac(format!("AWS4{}", creds.secret_access_key).as_bytes(), &date);
+    for part in [region, "s3", "aws4_request"] {
+        key = hmac(&key, part);
+    }
+    let signature = hex::encode(hmac(&key, &to_sign));
+    vec![
+        ("x-amz-date".into(), amz_date),
+        ("x-amz-content-sha256".into(), payload.to_owned()),
+        (
+            "authorization".into(),
+            format!(
+                "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed}, Signature={signature}",
+                creds.access_key_id
+            ),
+        ),
+    ]
+}
+
+/// The hex SHA-256 of a body, for [`sign_all`].
+pub fn sha256_hex(body: &[u8]) -> String {
+    hex::encode(Sha256::digest(body))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,6 +175,21 @@ mod tests {
         let host = "examplebucket.s3.amazonaws.com";
         let h = headers(&creds, "us-east-1", "HEAD", host, "/test.txt", "", t);
         assert_eq!(h[0].1, "20130524T000000Z");
+        let all = sign_all(
+            &creds,
+            "us-east-1",
+            "HEAD",
+            host,
+            "/test.txt",
+            "",
+            &[],
+            EMPTY_SHA256,
+            t,
+        );
+        assert_eq!(
+            all[2].1, h[2].1,
+            "the general signer agrees on a bodiless request"
+        );
         assert_eq!(
             h[2].1,
             "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, \
