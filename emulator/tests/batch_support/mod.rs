@@ -7,7 +7,6 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3control::config::endpoint::{Endpoint, EndpointFuture, Params, ResolveEndpoint};
 use aws_sdk_s3control::operation::describe_job::DescribeJobOutput;
 use aws_sdk_s3control::types::{
     JobManifest, JobManifestFieldName, JobManifestFormat, JobManifestLocation, JobManifestSpec,
@@ -104,22 +103,17 @@ pub fn s3(backend: &(String, String, String)) -> aws_sdk_s3::Client {
     aws_sdk_s3::Client::from_conf(config)
 }
 
-/// S3 Control's endpoint rules put the account id in front of any host;
-/// the double is reached at its address as it is.
-#[derive(Debug)]
-pub struct AsGiven(String);
-
-impl ResolveEndpoint for AsGiven {
-    fn resolve_endpoint<'a>(&'a self, _: &'a Params) -> EndpointFuture<'a> {
-        EndpointFuture::ready(Ok(Endpoint::builder().url(self.0.clone()).build()))
-    }
-}
-
+/// The S3 Control client of the double at `emu`'s address, as s3cp builds
+/// one for a custom endpoint (S3 Control's rules put the account id in
+/// front of any host; s3cp keeps a custom one as given).
 pub fn control(emu: &Emulator) -> aws_sdk_s3control::Client {
     let creds = aws_sdk_s3control::config::Credentials::new("id", "secret", None, None, "test");
     let config = aws_sdk_s3control::Config::builder()
         .behavior_version(aws_sdk_s3control::config::BehaviorVersion::latest())
-        .endpoint_resolver(AsGiven(emu.endpoint.clone()))
+        // s3cp's own resolver: a custom endpoint kept as given (the SDK's
+        // rules would put the account id in front of its host).
+        .endpoint_url(emu.endpoint.clone())
+        .endpoint_resolver(s3cp::batchops::control::KeepCustomHost::default())
         .region(aws_sdk_s3control::config::Region::new("us-east-1"))
         .credentials_provider(creds)
         .build();
