@@ -284,54 +284,7 @@ pub fn plan(source: Source<'_>, options: ChecksumOptions) -> Plan {
         .checksum
         .filter(|c| c.kind == Kind::FullObject)
         .cloned();
-    let mut note = None;
-    // What the copy asks, before --verify has its say.
-    let mut ask = match (options.algorithm, source.multipart) {
-        (Some(a), false) => Ask {
-            algorithm: Some(a),
-            full_object: false,
-        },
-        (Some(a), true) => Ask {
-            algorithm: Some(a),
-            full_object: a.is_crc(),
-        },
-        (None, false) => Ask::default(),
-        (None, true) => match (&source_full, source.checksum) {
-            (Some(c), _) if c.algorithm.is_crc() => Ask {
-                algorithm: Some(c.algorithm),
-                full_object: true,
-            },
-            (_, Some(c)) if !c.algorithm.is_crc() => {
-                if !(c.kind == Kind::Composite && source.same_parts) {
-                    note = Some(format!(
-                        "the source's checksum is {alg} {}; a multipart copy gets {alg} \
-                         COMPOSITE, a checksum of its own parts, which does not compare with it",
-                        c.kind.name(),
-                        alg = c.algorithm,
-                    ));
-                }
-                Ask {
-                    algorithm: Some(c.algorithm),
-                    full_object: false,
-                }
-            }
-            (_, Some(c)) => {
-                note = Some(format!(
-                    "the source's checksum is {} {}, which a multipart copy cannot keep ({}): \
-                     the destination gets the store's default checksum instead",
-                    c.algorithm,
-                    c.kind.name(),
-                    if c.kind == Kind::Composite {
-                        "a composite checksum depends on the source's part boundaries"
-                    } else {
-                        "S3 computes SHA1 and SHA256 only per part"
-                    }
-                ));
-                Ask::default()
-            }
-            (_, None) => Ask::default(),
-        },
-    };
+    let (mut ask, mut note) = asked(&source, options, source_full.as_ref());
     // The destination's checksum algorithm, when it will cover the whole
     // object: what was asked, or what one CopyObject keeps.
     let destination = match ask.algorithm {
@@ -439,6 +392,60 @@ pub fn plan(source: Source<'_>, options: ChecksumOptions) -> Plan {
         proof: Proof::None(why),
         note,
     }
+}
+
+/// What a server-side copy asks S3 to compute, before `--verify` has its
+/// say, and a note on what of the source's checksum it cannot keep. Pure.
+fn asked(
+    source: &Source<'_>,
+    options: ChecksumOptions,
+    source_full: Option<&Checksum>,
+) -> (Ask, Option<String>) {
+    let mut note = None;
+    let ask = match (options.algorithm, source.multipart) {
+        (Some(a), false) => Ask {
+            algorithm: Some(a),
+            full_object: false,
+        },
+        (Some(a), true) => Ask {
+            algorithm: Some(a),
+            full_object: a.is_crc(),
+        },
+        (None, false) => Ask::default(),
+        (None, true) => match (source_full, source.checksum) {
+            (Some(c), _) if c.algorithm.is_crc() => Ask {
+                algorithm: Some(c.algorithm),
+                full_object: true,
+            },
+            (_, Some(c)) if !c.algorithm.is_crc() => {
+                if !(c.kind == Kind::Composite && source.same_parts) {
+                    note = Some(format!(
+                        "the source's checksum is {alg} {}; a multipart copy gets {alg} \
+                         COMPOSITE, a checksum of its own parts, which does not compare with it",
+                        c.kind.name(),
+                        alg = c.algorithm,
+                    ));
+                }
+                Ask {
+                    algorithm: Some(c.algorithm),
+                    full_object: false,
+                }
+            }
+            // A CRC the source has only as COMPOSITE.
+            (_, Some(c)) => {
+                note = Some(format!(
+                    "the source's checksum is {} {}, which a multipart copy cannot keep (a \
+                     composite checksum depends on the source's part boundaries): the \
+                     destination gets the store's default checksum instead",
+                    c.algorithm,
+                    c.kind.name(),
+                ));
+                Ask::default()
+            }
+            (_, None) => Ask::default(),
+        },
+    };
+    (ask, note)
 }
 
 /// Decides a streamed copy's checksum: the bytes pass through s3cp, which
