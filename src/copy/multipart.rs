@@ -213,10 +213,21 @@ impl Task<'_> {
                     transfer,
                 ))
             }
+            Err(err) => Err(self.failed(&upload_id, err).await),
+        }
+    }
+
+    /// What a failed multipart copy leaves: nothing, when its upload is
+    /// gone; the upload and its journal for the next run (`--keep-partial`,
+    /// or a run that continues a journal), unless it can never be
+    /// finished; else the upload aborted. Returns the error, said so.
+    async fn failed(&self, upload_id: &str, err: anyhow::Error) -> anyhow::Error {
+        let job = self.job;
+        match err {
             // The upload is gone (aborted, or expired by a lifecycle rule,
             // since it was created): nothing to keep or abort, and its
             // journal leads nowhere.
-            Err(err) if upload_gone(&err) => {
+            err if upload_gone(&err) => {
                 self.engine.journals.remove(job);
                 let note = format!(
                     "upload {upload_id} of {} no longer exists (aborted since, or expired by a \
@@ -224,15 +235,14 @@ impl Task<'_> {
                     job.dst
                 );
                 tracing::warn!("{note}");
-                Err(err.context(note))
+                err.context(note)
             }
             // A run that continues a journal loses nothing: it keeps the
             // upload and its journal as --keep-partial does (unless the
             // source changed: the upload can never be finished then).
-            Err(err)
-                if (self.engine.keep_partial || self.resume.is_some())
-                    && !self.source_changed(&err)
-                    && !never_completes(&err) =>
+            err if (self.engine.keep_partial || self.resume.is_some())
+                && !self.source_changed(&err)
+                && !never_completes(&err) =>
             {
                 let note = format!(
                     "upload {upload_id} of {} kept ({}): run the same command again to finish \
@@ -240,15 +250,15 @@ impl Task<'_> {
                     job.dst,
                     self.engine.journals.path(job).display(),
                     self.engine.rerun,
-                    abort_command(job, &upload_id)
+                    abort_command(job, upload_id)
                 );
                 tracing::warn!("{note}");
-                Err(err.context(note))
+                err.context(note)
             }
-            Err(err) => {
-                self.abort(&upload_id).await;
+            err => {
+                self.abort(upload_id).await;
                 self.engine.journals.remove(job);
-                Err(err)
+                err
             }
         }
     }

@@ -170,6 +170,49 @@ pub struct Difference {
     pub now: String,
 }
 
+/// The metadata flags of a copy's settings: the directive, the values and
+/// each Content-* header (what CreateMultipartUpload carries of them).
+fn metadata_settings(s: &mut BTreeMap<String, String>, metadata: &MetadataOptions) {
+    let text = |v: Option<&str>| v.unwrap_or(NOT_GIVEN).to_owned();
+    let mut set = |flag: &str, value: String| {
+        s.insert(flag.to_owned(), value);
+    };
+    let MetadataOptions {
+        directive,
+        // Whether the header is sent, not what it says.
+        explicit: _,
+        headers,
+        metadata,
+    } = metadata;
+    set("--metadata-directive", directive.name().to_owned());
+    let mut pairs: Vec<String> = metadata.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    pairs.sort();
+    set("--metadata", pairs.join(","));
+    set("--content-type", text(headers.content_type.as_deref()));
+    set("--cache-control", text(headers.cache_control.as_deref()));
+    set(
+        "--content-disposition",
+        text(headers.content_disposition.as_deref()),
+    );
+    set(
+        "--content-encoding",
+        text(headers.content_encoding.as_deref()),
+    );
+    set(
+        "--content-language",
+        text(headers.content_language.as_deref()),
+    );
+    set(
+        "--expires",
+        text(
+            headers
+                .expires
+                .map(|d| crate::options::http_date(&d))
+                .as_deref(),
+        ),
+    );
+}
+
 /// How a setting that was not given reads.
 const NOT_GIVEN: &str = "not given";
 
@@ -258,40 +301,6 @@ impl Settings {
             "--storage-class",
             text(storage_class.as_ref().map(|c| c.as_str())),
         );
-        let MetadataOptions {
-            directive,
-            // Whether the header is sent, not what it says.
-            explicit: _,
-            headers,
-            metadata,
-        } = metadata;
-        set("--metadata-directive", directive.name().to_owned());
-        let mut pairs: Vec<String> = metadata.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        pairs.sort();
-        set("--metadata", pairs.join(","));
-        set("--content-type", text(headers.content_type.as_deref()));
-        set("--cache-control", text(headers.cache_control.as_deref()));
-        set(
-            "--content-disposition",
-            text(headers.content_disposition.as_deref()),
-        );
-        set(
-            "--content-encoding",
-            text(headers.content_encoding.as_deref()),
-        );
-        set(
-            "--content-language",
-            text(headers.content_language.as_deref()),
-        );
-        set(
-            "--expires",
-            text(
-                headers
-                    .expires
-                    .map(|d| crate::options::http_date(&d))
-                    .as_deref(),
-            ),
-        );
         set("--website-redirect", text(website_redirect.as_deref()));
         set(
             "--object-lock-mode",
@@ -326,6 +335,7 @@ impl Settings {
         let mut pairs: Vec<String> = tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
         pairs.sort();
         set("--tagging", pairs.join("&"));
+        metadata_settings(&mut s, metadata);
         Settings(s)
     }
 
