@@ -31,7 +31,8 @@ use std::sync::{Arc, Mutex};
 use aws_sdk_s3::Client;
 
 use super::Server;
-use super::proxy::{Handled, Proxy, Request};
+use super::proxy::answer::escape;
+use super::proxy::{Handled, Proxy, Request, error_answer};
 
 type Object = (String, String);
 
@@ -117,10 +118,10 @@ impl Annotations {
 impl Annotations {
     async fn answer(&self, client: &Client, request: &Request) -> Handled {
         let (Some(bucket), Some(key)) = (request.bucket(), request.key()) else {
-            return error(400, "InvalidRequest", "An object key is required");
+            return error_answer(400, "InvalidRequest", "An object key is required");
         };
         if self.directories.lock().unwrap().contains(&bucket) {
-            return error(
+            return error_answer(
                 501,
                 "NotImplemented",
                 "Annotations are not supported for directory buckets",
@@ -129,12 +130,12 @@ impl Annotations {
         let name = query(request, "annotationName");
         match (request.operation(), name) {
             ("ListObjectAnnotations", _) if self.unlisted.lock().unwrap().contains(&key) => {
-                error(400, "InvalidRequest", "Bad request: Object is encrypted")
+                error_answer(400, "InvalidRequest", "Bad request: Object is encrypted")
             }
             ("ListObjectAnnotations", _) => self.list(&bucket, &key, request),
             ("GetObjectAnnotation", Some(name)) => match self.of(&bucket, &key).get(&name) {
                 Some(payload) => (200, payload.clone()),
-                None => error(404, "NoSuchAnnotation", "The annotation does not exist"),
+                None => error_answer(404, "NoSuchAnnotation", "The annotation does not exist"),
             },
             ("PutObjectAnnotation", Some(name)) => {
                 self.put_from(client, &bucket, &key, &name, request).await
@@ -146,7 +147,7 @@ impl Annotations {
                 }
                 (204, String::new())
             }
-            _ => error(400, "InvalidRequest", "annotationName is required"),
+            _ => error_answer(400, "InvalidRequest", "annotationName is required"),
         }
     }
 
@@ -203,23 +204,23 @@ impl Annotations {
         request: &Request,
     ) -> Handled {
         if self.failing.lock().unwrap().contains(name) {
-            return error(500, "InternalError", "We encountered an internal error.");
+            return error_answer(500, "InternalError", "We encountered an internal error.");
         }
         let etag = match client.head_object().bucket(bucket).key(key).send().await {
             Ok(head) => head.e_tag().unwrap_or_default().to_owned(),
-            Err(_) => return error(404, "NoSuchKey", "The specified key does not exist."),
+            Err(_) => return error_answer(404, "NoSuchKey", "The specified key does not exist."),
         };
         if let Some(wanted) = request.header("x-amz-object-if-match")
             && wanted != etag
         {
-            return error(
+            return error_answer(
                 412,
                 "PreconditionFailed",
                 "At least one of the pre-conditions you specified did not hold",
             );
         }
         let Some(payload) = request.body_text() else {
-            return error(400, "IncompleteBody", "The payload was not read");
+            return error_answer(400, "IncompleteBody", "The payload was not read");
         };
         self.put(bucket, key, name, &payload);
         (
@@ -270,20 +271,4 @@ fn query(request: &Request, name: &str) -> Option<String> {
                 .into_owned()
         })
     })
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-fn error(status: u16, code: &str, message: &str) -> Handled {
-    (
-        status,
-        format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code>\
-             <Message>{message}</Message><RequestId>ANNOTATION-DOUBLE</RequestId></Error>"
-        ),
-    )
 }

@@ -84,7 +84,7 @@ mod request;
 pub mod sums;
 
 pub use answer::{Edit, Rewritten};
-pub use handler::Handled;
+pub use handler::{Handled, error_answer};
 pub use request::{RECORDED_BODY_LIMIT, Request};
 
 use std::collections::HashMap;
@@ -1245,7 +1245,8 @@ fn request_length(head: &str) -> usize {
         .unwrap_or(0)
 }
 
-fn error_xml(code: &str, message: &str) -> String {
+/// S3's `<Error>` document, as the proxy and the doubles answer it.
+pub fn error_xml(code: &str, message: &str) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message><RequestId>PROXY</RequestId></Error>"
     )

@@ -32,7 +32,7 @@
 use aws_sdk_s3::Client;
 use aws_sdk_s3::error::ProvideErrorMetadata;
 
-use super::proxy::{Handled, Proxy, Request};
+use super::proxy::{Handled, Proxy, Request, error_answer};
 use super::{Server, unique};
 
 /// A client of `server` that signs as for any bucket (no CreateSession
@@ -82,7 +82,7 @@ pub fn serve_rename(proxy: &Proxy, server: &Server) {
 async fn create_session(client: &Client, request: &Request) -> Handled {
     let bucket = request.bucket().unwrap_or_default();
     if client.head_bucket().bucket(&bucket).send().await.is_err() {
-        return error(404, "NoSuchBucket", "The specified bucket does not exist");
+        return error_answer(404, "NoSuchBucket", "The specified bucket does not exist");
     }
     let expires = aws_smithy_types::DateTime::from(
         std::time::SystemTime::now() + std::time::Duration::from_secs(300),
@@ -93,15 +93,6 @@ async fn create_session(client: &Client, request: &Request) -> Handled {
         200,
         format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CreateSessionResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Credentials><SessionToken>{SESSION_TOKEN}</SessionToken><SecretAccessKey>rename-double-secret</SecretAccessKey><AccessKeyId>RENAMEDOUBLEKEY</AccessKeyId><Expiration>{expires}</Expiration></Credentials></CreateSessionResult>"
-        ),
-    )
-}
-
-fn error(status: u16, code: &str, message: &str) -> Handled {
-    (
-        status,
-        format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message><RequestId>RENAME-DOUBLE</RequestId></Error>"
         ),
     )
 }
@@ -127,17 +118,17 @@ async fn etag(client: &Client, bucket: &str, key: &str) -> Result<Option<String>
 async fn rename(client: &Client, request: &Request) -> Handled {
     let (bucket, key) = (request.bucket().unwrap_or_default(), request.key());
     if !bucket.ends_with("--x-s3") {
-        return error(
+        return error_answer(
             501,
             "NotImplemented",
             "A header you provided implies functionality that is not implemented",
         );
     }
     let Some(key) = key else {
-        return error(400, "InvalidRequest", "RenameObject needs a key");
+        return error_answer(400, "InvalidRequest", "RenameObject needs a key");
     };
     let Some(source) = request.header("x-amz-rename-source") else {
-        return error(
+        return error_answer(
             400,
             "InvalidRequest",
             "Missing required header for this request: x-amz-rename-source",
@@ -148,14 +139,14 @@ async fn rename(client: &Client, request: &Request) -> Handled {
         .into_owned();
     let decoded = decoded.strip_prefix('/').unwrap_or(&decoded);
     let Some((src_bucket, src_key)) = decoded.split_once('/') else {
-        return error(
+        return error_answer(
             400,
             "InvalidRequest",
             "x-amz-rename-source is not bucket/key",
         );
     };
     if src_bucket != bucket {
-        return error(
+        return error_answer(
             400,
             "InvalidRequest",
             "The source and the destination of RenameObject must be in one directory bucket",
@@ -168,7 +159,7 @@ async fn rename(client: &Client, request: &Request) -> Handled {
         "if-unmodified-since",
     ] {
         if request.header(date).is_some() {
-            return error(
+            return error_answer(
                 501,
                 "NotImplemented",
                 "the RenameObject double has no dates",
@@ -177,8 +168,8 @@ async fn rename(client: &Client, request: &Request) -> Handled {
     }
     let source_etag = match etag(client, &bucket, src_key).await {
         Ok(Some(e)) => e,
-        Ok(None) => return error(404, "NoSuchKey", "The specified key does not exist."),
-        Err(e) => return error(500, "InternalError", &e),
+        Ok(None) => return error_answer(404, "NoSuchKey", "The specified key does not exist."),
+        Err(e) => return error_answer(500, "InternalError", &e),
     };
     if let Some(want) = request.header("x-amz-rename-source-if-match")
         && want != source_etag
@@ -192,14 +183,14 @@ async fn rename(client: &Client, request: &Request) -> Handled {
     }
     let destination = match etag(client, &bucket, &key).await {
         Ok(d) => d,
-        Err(e) => return error(500, "InternalError", &e),
+        Err(e) => return error_answer(500, "InternalError", &e),
     };
     if request.header("if-none-match") == Some("*") && destination.is_some() {
         return precondition_failed("If-None-Match");
     }
     if let Some(want) = request.header("if-match") {
         match &destination {
-            None => return error(404, "NoSuchKey", "The specified key does not exist."),
+            None => return error_answer(404, "NoSuchKey", "The specified key does not exist."),
             Some(d) if d != want => return precondition_failed("If-Match"),
             Some(_) => {}
         }
@@ -212,7 +203,7 @@ async fn rename(client: &Client, request: &Request) -> Handled {
         .send()
         .await;
     if let Err(e) = copied {
-        return error(500, "InternalError", &format!("{:?}", e.code()));
+        return error_answer(500, "InternalError", &format!("{:?}", e.code()));
     }
     if let Err(e) = client
         .delete_object()
@@ -221,7 +212,7 @@ async fn rename(client: &Client, request: &Request) -> Handled {
         .send()
         .await
     {
-        return error(500, "InternalError", &format!("{:?}", e.code()));
+        return error_answer(500, "InternalError", &format!("{:?}", e.code()));
     }
     (200, String::new())
 }

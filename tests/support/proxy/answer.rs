@@ -291,7 +291,8 @@ fn root_name(body: &str) -> Option<&str> {
     }
 }
 
-fn escape(text: &str) -> String {
+/// Text made safe inside an XML element.
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -21,6 +21,11 @@ use super::{Inner, Proxy, Request};
 /// What a handler answers: the HTTP status and the body (XML, or empty).
 pub type Handled = (u16, String);
 
+/// A handler's error answer: `status` with S3's `<Error>` document.
+pub fn error_answer(status: u16, code: &str, message: &str) -> Handled {
+    (status, super::error_xml(code, message))
+}
+
 type Boxed = Pin<Box<dyn Future<Output = Handled> + Send>>;
 
 type After = Arc<dyn Fn(&Request, u16) + Send + Sync>;

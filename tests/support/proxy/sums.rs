@@ -128,12 +128,6 @@ pub enum Before {
     Refuse(u16, String),
 }
 
-fn error(code: &str, message: &str) -> String {
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message><RequestId>PROXY</RequestId></Error>"
-    )
-}
-
 /// The new-algorithm checksum headers a request carries: (algorithm,
 /// value).
 fn sent_value(request: &Request) -> Option<(&'static str, String)> {
@@ -278,7 +272,7 @@ impl Sums {
                     if value != want {
                         return Before::Refuse(
                             400,
-                            error(
+                            super::error_xml(
                                 "BadDigest",
                                 &format!(
                                     "The {alg} you specified ({value}) did not match the calculated checksum ({want})."
@@ -321,7 +315,7 @@ impl Sums {
                 {
                     return Before::Refuse(
                         400,
-                        error(
+                        super::error_xml(
                             "InvalidRequest",
                             "The FULL_OBJECT checksum type is not supported for this algorithm.",
                         ),
@@ -338,7 +332,7 @@ impl Sums {
                 let Some(value) = request.header(&header_name(alg)) else {
                     return Before::Refuse(
                         400,
-                        error(
+                        super::error_xml(
                             "InvalidRequest",
                             &format!(
                                 "The upload was created using the {alg} checksum algorithm: each part must carry x-amz-checksum-{}.",
@@ -351,7 +345,7 @@ impl Sums {
                 if value != want {
                     return Before::Refuse(
                         400,
-                        error(
+                        super::error_xml(
                             "BadDigest",
                             &format!(
                                 "The {alg} you specified ({value}) did not match the calculated checksum ({want})."
@@ -367,7 +361,7 @@ impl Sums {
                 };
                 match self.check_complete(&upload, body) {
                     Ok(()) => Before::Edit,
-                    Err((code, message)) => Before::Refuse(400, error(code, &message)),
+                    Err((code, message)) => Before::Refuse(400, super::error_xml(code, &message)),
                 }
             }
             _ => Before::Pass,
