@@ -21,6 +21,9 @@ _s3cp() {
             ",$1")
                 cmd="s3cp"
                 ;;
+            s3cp,batch)
+                cmd="s3cp__subcmd__batch"
+                ;;
             s3cp,help)
                 cmd="s3cp__subcmd__help"
                 ;;
@@ -30,6 +33,33 @@ _s3cp() {
             s3cp,uploads)
                 cmd="s3cp__subcmd__uploads"
                 ;;
+            s3cp__subcmd__batch,cancel)
+                cmd="s3cp__subcmd__batch__subcmd__cancel"
+                ;;
+            s3cp__subcmd__batch,help)
+                cmd="s3cp__subcmd__batch__subcmd__help"
+                ;;
+            s3cp__subcmd__batch,status)
+                cmd="s3cp__subcmd__batch__subcmd__status"
+                ;;
+            s3cp__subcmd__batch,wait)
+                cmd="s3cp__subcmd__batch__subcmd__wait"
+                ;;
+            s3cp__subcmd__batch__subcmd__help,cancel)
+                cmd="s3cp__subcmd__batch__subcmd__help__subcmd__cancel"
+                ;;
+            s3cp__subcmd__batch__subcmd__help,help)
+                cmd="s3cp__subcmd__batch__subcmd__help__subcmd__help"
+                ;;
+            s3cp__subcmd__batch__subcmd__help,status)
+                cmd="s3cp__subcmd__batch__subcmd__help__subcmd__status"
+                ;;
+            s3cp__subcmd__batch__subcmd__help,wait)
+                cmd="s3cp__subcmd__batch__subcmd__help__subcmd__wait"
+                ;;
+            s3cp__subcmd__help,batch)
+                cmd="s3cp__subcmd__help__subcmd__batch"
+                ;;
             s3cp__subcmd__help,help)
                 cmd="s3cp__subcmd__help__subcmd__help"
                 ;;
@@ -38,6 +68,15 @@ _s3cp() {
                 ;;
             s3cp__subcmd__help,uploads)
                 cmd="s3cp__subcmd__help__subcmd__uploads"
+                ;;
+            s3cp__subcmd__help__subcmd__batch,cancel)
+                cmd="s3cp__subcmd__help__subcmd__batch__subcmd__cancel"
+                ;;
+            s3cp__subcmd__help__subcmd__batch,status)
+                cmd="s3cp__subcmd__help__subcmd__batch__subcmd__status"
+                ;;
+            s3cp__subcmd__help__subcmd__batch,wait)
+                cmd="s3cp__subcmd__help__subcmd__batch__subcmd__wait"
                 ;;
             s3cp__subcmd__help__subcmd__uploads,abort)
                 cmd="s3cp__subcmd__help__subcmd__uploads__subcmd__abort"
@@ -70,7 +109,7 @@ _s3cp() {
 
     case "${cmd}" in
         s3cp)
-            opts="-r -q -v -h -V --recursive --include --exclude --from-file --jobs --shard --fail-fast --require-objects --source-region --source-profile --source-endpoint-url --multipart-threshold --part-size --copy-mode --concurrency --keep-partial --resume --no-resume --metadata-directive --metadata --content-type --cache-control --content-disposition --content-encoding --content-language --expires --tagging-directive --tagging --annotation-directive --acl --grant-read --grant-read-acp --grant-write-acp --grant-full-control --copy-acl --sse --sse-kms-key-id --sse-kms-encryption-context --bucket-key-enabled --sse-c --sse-c-key --sse-c-key-file --sse-c-copy-source --sse-c-copy-source-key --sse-c-copy-source-key-file --storage-class --object-lock-mode --object-lock-retain-until-date --object-lock-legal-hold --website-redirect --checksum-algorithm --verify --no-overwrite --skip-existing --skip-same --if-none-match --if-match --request-payer --expected-bucket-owner --expected-source-bucket-owner --copy-source-if-match --copy-source-if-none-match --copy-source-if-modified-since --copy-source-if-unmodified-since --if-modified-since --if-unmodified-since --only-show-errors --progress --progress-interval --dryrun --dry-run --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help --version mv uploads help"
+            opts="-r -q -v -h -V --recursive --include --exclude --from-file --jobs --shard --fail-fast --require-objects --source-region --source-profile --source-endpoint-url --multipart-threshold --part-size --copy-mode --concurrency --keep-partial --resume --no-resume --metadata-directive --metadata --content-type --cache-control --content-disposition --content-encoding --content-language --expires --tagging-directive --tagging --annotation-directive --acl --grant-read --grant-read-acp --grant-write-acp --grant-full-control --copy-acl --sse --sse-kms-key-id --sse-kms-encryption-context --bucket-key-enabled --sse-c --sse-c-key --sse-c-key-file --sse-c-copy-source --sse-c-copy-source-key --sse-c-copy-source-key-file --storage-class --object-lock-mode --object-lock-retain-until-date --object-lock-legal-hold --website-redirect --checksum-algorithm --verify --no-overwrite --skip-existing --skip-same --if-none-match --if-match --request-payer --expected-bucket-owner --expected-source-bucket-owner --copy-source-if-match --copy-source-if-none-match --copy-source-if-modified-since --copy-source-if-unmodified-since --if-modified-since --if-unmodified-since --batch --batch-role --batch-reports --batch-confirm --no-wait --only-show-errors --progress --progress-interval --dryrun --dry-run --region --profile --endpoint-url --path-style --max-attempts --retry-mode --account-id --json --quiet --verbose --help --version mv uploads batch help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -292,6 +331,14 @@ _s3cp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --batch-role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch-reports)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --progress)
                     COMPREPLY=($(compgen -W "bar lines none" -- "${cur}"))
                     return 0
@@ -320,6 +367,232 @@ _s3cp() {
                     COMPREPLY=($(compgen -W "standard adaptive" -- "${cur}"))
                     return 0
                     ;;
+                --account-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__batch)
+            opts="-q -v -h --region --profile --endpoint-url --path-style --max-attempts --retry-mode --account-id --json --quiet --verbose --help status wait cancel help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "$(_s3cp_aws_profiles)" -- "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-mode)
+                    COMPREPLY=($(compgen -W "standard adaptive" -- "${cur}"))
+                    return 0
+                    ;;
+                --account-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__batch__subcmd__cancel)
+            opts="-q -v -h --region --profile --endpoint-url --path-style --max-attempts --retry-mode --account-id --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "$(_s3cp_aws_profiles)" -- "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-mode)
+                    COMPREPLY=($(compgen -W "standard adaptive" -- "${cur}"))
+                    return 0
+                    ;;
+                --account-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__batch__subcmd__help)
+            opts="status wait cancel help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__batch__subcmd__help__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__batch__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__batch__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__batch__subcmd__help__subcmd__wait)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__batch__subcmd__status)
+            opts="-q -v -h --region --profile --endpoint-url --path-style --max-attempts --retry-mode --account-id --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "$(_s3cp_aws_profiles)" -- "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-mode)
+                    COMPREPLY=($(compgen -W "standard adaptive" -- "${cur}"))
+                    return 0
+                    ;;
+                --account-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__batch__subcmd__wait)
+            opts="-q -v -h --region --profile --endpoint-url --path-style --max-attempts --retry-mode --account-id --json --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "$(_s3cp_aws_profiles)" -- "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-mode)
+                    COMPREPLY=($(compgen -W "standard adaptive" -- "${cur}"))
+                    return 0
+                    ;;
+                --account-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -328,8 +601,64 @@ _s3cp() {
             return 0
             ;;
         s3cp__subcmd__help)
-            opts="mv uploads help"
+            opts="mv uploads batch help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__help__subcmd__batch)
+            opts="status wait cancel"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__help__subcmd__batch__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__help__subcmd__batch__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        s3cp__subcmd__help__subcmd__batch__subcmd__wait)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -412,7 +741,7 @@ _s3cp() {
             return 0
             ;;
         s3cp__subcmd__mv)
-            opts="-r -q -v -h --recursive --include --exclude --from-file --jobs --shard --fail-fast --require-objects --source-region --source-profile --source-endpoint-url --multipart-threshold --part-size --copy-mode --concurrency --keep-partial --resume --no-resume --metadata-directive --metadata --content-type --cache-control --content-disposition --content-encoding --content-language --expires --tagging-directive --tagging --annotation-directive --acl --grant-read --grant-read-acp --grant-write-acp --grant-full-control --copy-acl --sse --sse-kms-key-id --sse-kms-encryption-context --bucket-key-enabled --sse-c --sse-c-key --sse-c-key-file --sse-c-copy-source --sse-c-copy-source-key --sse-c-copy-source-key-file --storage-class --object-lock-mode --object-lock-retain-until-date --object-lock-legal-hold --website-redirect --checksum-algorithm --verify --no-overwrite --skip-existing --skip-same --if-none-match --if-match --request-payer --expected-bucket-owner --expected-source-bucket-owner --copy-source-if-match --copy-source-if-none-match --copy-source-if-modified-since --copy-source-if-unmodified-since --if-modified-since --if-unmodified-since --only-show-errors --progress --progress-interval --dryrun --dry-run --delete-version --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help"
+            opts="-r -q -v -h --recursive --include --exclude --from-file --jobs --shard --fail-fast --require-objects --source-region --source-profile --source-endpoint-url --multipart-threshold --part-size --copy-mode --concurrency --keep-partial --resume --no-resume --metadata-directive --metadata --content-type --cache-control --content-disposition --content-encoding --content-language --expires --tagging-directive --tagging --annotation-directive --acl --grant-read --grant-read-acp --grant-write-acp --grant-full-control --copy-acl --sse --sse-kms-key-id --sse-kms-encryption-context --bucket-key-enabled --sse-c --sse-c-key --sse-c-key-file --sse-c-copy-source --sse-c-copy-source-key --sse-c-copy-source-key-file --storage-class --object-lock-mode --object-lock-retain-until-date --object-lock-legal-hold --website-redirect --checksum-algorithm --verify --no-overwrite --skip-existing --skip-same --if-none-match --if-match --request-payer --expected-bucket-owner --expected-source-bucket-owner --copy-source-if-match --copy-source-if-none-match --copy-source-if-modified-since --copy-source-if-unmodified-since --if-modified-since --if-unmodified-since --batch --batch-role --batch-reports --batch-confirm --no-wait --only-show-errors --progress --progress-interval --dryrun --dry-run --delete-version --region --profile --endpoint-url --path-style --max-attempts --retry-mode --account-id --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -634,6 +963,14 @@ _s3cp() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --batch-role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch-reports)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --progress)
                     COMPREPLY=($(compgen -W "bar lines none" -- "${cur}"))
                     return 0
@@ -662,6 +999,10 @@ _s3cp() {
                     COMPREPLY=($(compgen -W "standard adaptive" -- "${cur}"))
                     return 0
                     ;;
+                --account-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -670,7 +1011,7 @@ _s3cp() {
             return 0
             ;;
         s3cp__subcmd__uploads)
-            opts="-q -v -h --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help list abort help"
+            opts="-q -v -h --region --profile --endpoint-url --path-style --max-attempts --retry-mode --account-id --json --quiet --verbose --help list abort help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -696,6 +1037,10 @@ _s3cp() {
                     COMPREPLY=($(compgen -W "standard adaptive" -- "${cur}"))
                     return 0
                     ;;
+                --account-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -704,7 +1049,7 @@ _s3cp() {
             return 0
             ;;
         s3cp__subcmd__uploads__subcmd__abort)
-            opts="-q -v -h --all --older-than --upload-id --dryrun --dry-run --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help"
+            opts="-q -v -h --all --older-than --upload-id --dryrun --dry-run --region --profile --endpoint-url --path-style --max-attempts --retry-mode --account-id --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -736,6 +1081,10 @@ _s3cp() {
                     ;;
                 --retry-mode)
                     COMPREPLY=($(compgen -W "standard adaptive" -- "${cur}"))
+                    return 0
+                    ;;
+                --account-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -802,7 +1151,7 @@ _s3cp() {
             return 0
             ;;
         s3cp__subcmd__uploads__subcmd__list)
-            opts="-q -v -h --older-than --region --profile --endpoint-url --path-style --max-attempts --retry-mode --json --quiet --verbose --help"
+            opts="-q -v -h --older-than --region --profile --endpoint-url --path-style --max-attempts --retry-mode --account-id --json --quiet --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -830,6 +1179,10 @@ _s3cp() {
                     ;;
                 --retry-mode)
                     COMPREPLY=($(compgen -W "standard adaptive" -- "${cur}"))
+                    return 0
+                    ;;
+                --account-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

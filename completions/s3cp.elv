@@ -72,6 +72,8 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand --copy-source-if-unmodified-since 'Copy only if the source did not change after this date'
             cand --if-modified-since 'The old name of --copy-source-if-modified-since: refused with the new name, so a script written for it does not copy unconditionally'
             cand --if-unmodified-since 'The old name of --copy-source-if-unmodified-since (refused)'
+            cand --batch-role 'The IAM role the job runs as (arn:aws:iam::ACCOUNT:role/NAME): it must trust batchoperations.s3.amazonaws.com and may read the sources and the manifest and write the copies and the report'
+            cand --batch-reports 'Where the job''s manifest and completion report go: s3://BUCKET/PREFIX/, outside both SRC and DST'
             cand --progress 'Progress on stderr: a bar (on a terminal), a line every --progress-interval (for logs), or none. Default: bar on a terminal, lines otherwise'
             cand --progress-interval 'How often --progress lines prints a line: 30s, 1m, 500ms; a bare number is seconds. A run shorter than this prints none'
             cand --region 'AWS region of the destination bucket (and of the source''s)'
@@ -79,6 +81,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand --endpoint-url 'Send requests to this endpoint instead of AWS (an S3-compatible store)'
             cand --max-attempts 'Attempts per request, the first included: no request is sent more than N times (the SDK''s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 5]'
             cand --retry-mode 'The SDK''s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile''s retry_mode, else standard]'
+            cand --account-id 'The AWS account that owns S3 Batch Operations jobs (--batch, s3cp batch) [default: the credentials'' account, from STS]'
             cand -r 'Copy every object under the SRC prefix to the DST prefix'
             cand --recursive 'Copy every object under the SRC prefix to the DST prefix'
             cand --fail-fast 'Stop at the first failed object (by default the others go on)'
@@ -92,6 +95,9 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand --no-overwrite 'Refuse to overwrite an existing destination: sends If-None-Match: * (atomic, no HEAD-then-copy race). AWS S3 honours it; moto and some S3-compatible stores ignore it on CopyObject and overwrite'
             cand --skip-existing 'Skip an object whose destination already exists, whatever it holds: with --recursive the destination listing decides (no request per object); a single copy or --from-file sends one HEAD of the destination first, and nothing else when it exists. For reruns'
             cand --skip-same 'Skip an object whose destination is the same as the source: the same size and ETag, or, where the ETags cannot tell (a multipart copy, SSE-KMS), the same full-object checksum (a HEAD of both). Anything else is copied over; -v says why. With --recursive the destination listing is walked beside the source''s'
+            cand --batch 'Hand the copy to an S3 Batch Operations job (with --recursive or --from-file): s3cp lists and filters, uploads the job''s manifest under --batch-reports, creates one job in the destination''s region and watches it to its end. Objects above --multipart-threshold (at most 5 GiB, a job''s limit) are copied by s3cp itself, meanwhile'
+            cand --batch-confirm 'Create the job awaiting confirmation (s3cp prints how to confirm it) instead of running it at once'
+            cand --no-wait 'Print the job''s id once it is created and exit 0, without watching it (s3cp batch wait JOB_ID watches it later)'
             cand --only-show-errors 'Print failures and the bulk summary only (aws-cli''s name): no line per copied object, no progress'
             cand --dry-run 'Print the plan and send no write request'
             cand --dryrun 'Print the plan and send no write request'
@@ -107,6 +113,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand --version 'Print version'
             cand mv 'Move: copy, then delete each source once its copy is proved'
             cand uploads 'Show or clean up incomplete multipart uploads'
+            cand batch 'Watch, show or cancel an S3 Batch Operations job that s3cp --batch created'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'s3cp;mv'= {
@@ -164,6 +171,8 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand --copy-source-if-unmodified-since 'Copy only if the source did not change after this date'
             cand --if-modified-since 'The old name of --copy-source-if-modified-since: refused with the new name, so a script written for it does not copy unconditionally'
             cand --if-unmodified-since 'The old name of --copy-source-if-unmodified-since (refused)'
+            cand --batch-role 'The IAM role the job runs as (arn:aws:iam::ACCOUNT:role/NAME): it must trust batchoperations.s3.amazonaws.com and may read the sources and the manifest and write the copies and the report'
+            cand --batch-reports 'Where the job''s manifest and completion report go: s3://BUCKET/PREFIX/, outside both SRC and DST'
             cand --progress 'Progress on stderr: a bar (on a terminal), a line every --progress-interval (for logs), or none. Default: bar on a terminal, lines otherwise'
             cand --progress-interval 'How often --progress lines prints a line: 30s, 1m, 500ms; a bare number is seconds. A run shorter than this prints none'
             cand --region 'AWS region of the destination bucket (and of the source''s)'
@@ -171,6 +180,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand --endpoint-url 'Send requests to this endpoint instead of AWS (an S3-compatible store)'
             cand --max-attempts 'Attempts per request, the first included: no request is sent more than N times (the SDK''s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 5]'
             cand --retry-mode 'The SDK''s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile''s retry_mode, else standard]'
+            cand --account-id 'The AWS account that owns S3 Batch Operations jobs (--batch, s3cp batch) [default: the credentials'' account, from STS]'
             cand -r 'Copy every object under the SRC prefix to the DST prefix'
             cand --recursive 'Copy every object under the SRC prefix to the DST prefix'
             cand --fail-fast 'Stop at the first failed object (by default the others go on)'
@@ -184,6 +194,9 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand --no-overwrite 'Refuse to overwrite an existing destination: sends If-None-Match: * (atomic, no HEAD-then-copy race). AWS S3 honours it; moto and some S3-compatible stores ignore it on CopyObject and overwrite'
             cand --skip-existing 'Skip an object whose destination already exists, whatever it holds: with --recursive the destination listing decides (no request per object); a single copy or --from-file sends one HEAD of the destination first, and nothing else when it exists. For reruns'
             cand --skip-same 'Skip an object whose destination is the same as the source: the same size and ETag, or, where the ETags cannot tell (a multipart copy, SSE-KMS), the same full-object checksum (a HEAD of both). Anything else is copied over; -v says why. With --recursive the destination listing is walked beside the source''s'
+            cand --batch 'Hand the copy to an S3 Batch Operations job (with --recursive or --from-file): s3cp lists and filters, uploads the job''s manifest under --batch-reports, creates one job in the destination''s region and watches it to its end. Objects above --multipart-threshold (at most 5 GiB, a job''s limit) are copied by s3cp itself, meanwhile'
+            cand --batch-confirm 'Create the job awaiting confirmation (s3cp prints how to confirm it) instead of running it at once'
+            cand --no-wait 'Print the job''s id once it is created and exit 0, without watching it (s3cp batch wait JOB_ID watches it later)'
             cand --only-show-errors 'Print failures and the bulk summary only (aws-cli''s name): no line per copied object, no progress'
             cand --dry-run 'Print the plan and send no write request'
             cand --dryrun 'Print the plan and send no write request'
@@ -203,6 +216,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand --endpoint-url 'Send requests to this endpoint instead of AWS (an S3-compatible store)'
             cand --max-attempts 'Attempts per request, the first included: no request is sent more than N times (the SDK''s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 5]'
             cand --retry-mode 'The SDK''s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile''s retry_mode, else standard]'
+            cand --account-id 'The AWS account that owns S3 Batch Operations jobs (--batch, s3cp batch) [default: the credentials'' account, from STS]'
             cand --path-style 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
             cand --json 'Print results as JSON Lines on stdout'
             cand -q 'Print nothing but errors; no progress bar'
@@ -222,6 +236,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand --endpoint-url 'Send requests to this endpoint instead of AWS (an S3-compatible store)'
             cand --max-attempts 'Attempts per request, the first included: no request is sent more than N times (the SDK''s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 5]'
             cand --retry-mode 'The SDK''s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile''s retry_mode, else standard]'
+            cand --account-id 'The AWS account that owns S3 Batch Operations jobs (--batch, s3cp batch) [default: the credentials'' account, from STS]'
             cand --path-style 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
             cand --json 'Print results as JSON Lines on stdout'
             cand -q 'Print nothing but errors; no progress bar'
@@ -239,6 +254,7 @@ set edit:completion:arg-completer[s3cp] = {|@words|
             cand --endpoint-url 'Send requests to this endpoint instead of AWS (an S3-compatible store)'
             cand --max-attempts 'Attempts per request, the first included: no request is sent more than N times (the SDK''s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 5]'
             cand --retry-mode 'The SDK''s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile''s retry_mode, else standard]'
+            cand --account-id 'The AWS account that owns S3 Batch Operations jobs (--batch, s3cp batch) [default: the credentials'' account, from STS]'
             cand --all 'Abort every upload under the prefix (another writer''s live uploads too)'
             cand --dry-run 'List the uploads that would be aborted, and abort none'
             cand --dryrun 'List the uploads that would be aborted, and abort none'
@@ -262,9 +278,92 @@ set edit:completion:arg-completer[s3cp] = {|@words|
         }
         &'s3cp;uploads;help;help'= {
         }
+        &'s3cp;batch'= {
+            cand --region 'AWS region of the destination bucket (and of the source''s)'
+            cand --profile 'Named profile of ~/.aws/config and ~/.aws/credentials'
+            cand --endpoint-url 'Send requests to this endpoint instead of AWS (an S3-compatible store)'
+            cand --max-attempts 'Attempts per request, the first included: no request is sent more than N times (the SDK''s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 5]'
+            cand --retry-mode 'The SDK''s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile''s retry_mode, else standard]'
+            cand --account-id 'The AWS account that owns S3 Batch Operations jobs (--batch, s3cp batch) [default: the credentials'' account, from STS]'
+            cand --path-style 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
+            cand --json 'Print results as JSON Lines on stdout'
+            cand -q 'Print nothing but errors; no progress bar'
+            cand --quiet 'Print nothing but errors; no progress bar'
+            cand -v 'More detail on stderr: -v, -vv, -vvv'
+            cand --verbose 'More detail on stderr: -v, -vv, -vvv'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand status 'Print the job''s status and task counts'
+            cand wait 'Watch the job to its end, as s3cp --batch does: its progress, then one line per failed task and the summary (exit 1 if any failed)'
+            cand cancel 'Ask S3 to cancel the job (the tasks already done stay done)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'s3cp;batch;status'= {
+            cand --region 'AWS region of the destination bucket (and of the source''s)'
+            cand --profile 'Named profile of ~/.aws/config and ~/.aws/credentials'
+            cand --endpoint-url 'Send requests to this endpoint instead of AWS (an S3-compatible store)'
+            cand --max-attempts 'Attempts per request, the first included: no request is sent more than N times (the SDK''s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 5]'
+            cand --retry-mode 'The SDK''s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile''s retry_mode, else standard]'
+            cand --account-id 'The AWS account that owns S3 Batch Operations jobs (--batch, s3cp batch) [default: the credentials'' account, from STS]'
+            cand --path-style 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
+            cand --json 'Print results as JSON Lines on stdout'
+            cand -q 'Print nothing but errors; no progress bar'
+            cand --quiet 'Print nothing but errors; no progress bar'
+            cand -v 'More detail on stderr: -v, -vv, -vvv'
+            cand --verbose 'More detail on stderr: -v, -vv, -vvv'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'s3cp;batch;wait'= {
+            cand --region 'AWS region of the destination bucket (and of the source''s)'
+            cand --profile 'Named profile of ~/.aws/config and ~/.aws/credentials'
+            cand --endpoint-url 'Send requests to this endpoint instead of AWS (an S3-compatible store)'
+            cand --max-attempts 'Attempts per request, the first included: no request is sent more than N times (the SDK''s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 5]'
+            cand --retry-mode 'The SDK''s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile''s retry_mode, else standard]'
+            cand --account-id 'The AWS account that owns S3 Batch Operations jobs (--batch, s3cp batch) [default: the credentials'' account, from STS]'
+            cand --path-style 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
+            cand --json 'Print results as JSON Lines on stdout'
+            cand -q 'Print nothing but errors; no progress bar'
+            cand --quiet 'Print nothing but errors; no progress bar'
+            cand -v 'More detail on stderr: -v, -vv, -vvv'
+            cand --verbose 'More detail on stderr: -v, -vv, -vvv'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'s3cp;batch;cancel'= {
+            cand --region 'AWS region of the destination bucket (and of the source''s)'
+            cand --profile 'Named profile of ~/.aws/config and ~/.aws/credentials'
+            cand --endpoint-url 'Send requests to this endpoint instead of AWS (an S3-compatible store)'
+            cand --max-attempts 'Attempts per request, the first included: no request is sent more than N times (the SDK''s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile''s max_attempts, else 5]'
+            cand --retry-mode 'The SDK''s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile''s retry_mode, else standard]'
+            cand --account-id 'The AWS account that owns S3 Batch Operations jobs (--batch, s3cp batch) [default: the credentials'' account, from STS]'
+            cand --path-style 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
+            cand --json 'Print results as JSON Lines on stdout'
+            cand -q 'Print nothing but errors; no progress bar'
+            cand --quiet 'Print nothing but errors; no progress bar'
+            cand -v 'More detail on stderr: -v, -vv, -vvv'
+            cand --verbose 'More detail on stderr: -v, -vv, -vvv'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'s3cp;batch;help'= {
+            cand status 'Print the job''s status and task counts'
+            cand wait 'Watch the job to its end, as s3cp --batch does: its progress, then one line per failed task and the summary (exit 1 if any failed)'
+            cand cancel 'Ask S3 to cancel the job (the tasks already done stay done)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'s3cp;batch;help;status'= {
+        }
+        &'s3cp;batch;help;wait'= {
+        }
+        &'s3cp;batch;help;cancel'= {
+        }
+        &'s3cp;batch;help;help'= {
+        }
         &'s3cp;help'= {
             cand mv 'Move: copy, then delete each source once its copy is proved'
             cand uploads 'Show or clean up incomplete multipart uploads'
+            cand batch 'Watch, show or cancel an S3 Batch Operations job that s3cp --batch created'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'s3cp;help;mv'= {
@@ -276,6 +375,17 @@ set edit:completion:arg-completer[s3cp] = {|@words|
         &'s3cp;help;uploads;list'= {
         }
         &'s3cp;help;uploads;abort'= {
+        }
+        &'s3cp;help;batch'= {
+            cand status 'Print the job''s status and task counts'
+            cand wait 'Watch the job to its end, as s3cp --batch does: its progress, then one line per failed task and the summary (exit 1 if any failed)'
+            cand cancel 'Ask S3 to cancel the job (the tasks already done stay done)'
+        }
+        &'s3cp;help;batch;status'= {
+        }
+        &'s3cp;help;batch;wait'= {
+        }
+        &'s3cp;help;batch;cancel'= {
         }
         &'s3cp;help;help'= {
         }

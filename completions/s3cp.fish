@@ -9,7 +9,7 @@ end
 
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_s3cp_global_optspecs
-    string join \n r/recursive include= exclude= from-file= jobs= shard= fail-fast require-objects source-region= source-profile= source-endpoint-url= multipart-threshold= part-size= copy-mode= concurrency= keep-partial resume no-resume metadata-directive= metadata= content-type= cache-control= content-disposition= content-encoding= content-language= expires= tagging-directive= tagging= annotation-directive= acl= grant-read= grant-read-acp= grant-write-acp= grant-full-control= copy-acl sse= sse-kms-key-id= sse-kms-encryption-context= bucket-key-enabled sse-c= sse-c-key= sse-c-key-file= sse-c-copy-source= sse-c-copy-source-key= sse-c-copy-source-key-file= storage-class= object-lock-mode= object-lock-retain-until-date= object-lock-legal-hold= website-redirect= checksum-algorithm= verify no-overwrite skip-existing skip-same if-none-match= if-match= request-payer= expected-bucket-owner= expected-source-bucket-owner= copy-source-if-match= copy-source-if-none-match= copy-source-if-modified-since= copy-source-if-unmodified-since= if-modified-since= if-unmodified-since= only-show-errors progress= progress-interval= dry-run region= profile= endpoint-url= path-style max-attempts= retry-mode= json q/quiet v/verbose h/help V/version
+    string join \n r/recursive include= exclude= from-file= jobs= shard= fail-fast require-objects source-region= source-profile= source-endpoint-url= multipart-threshold= part-size= copy-mode= concurrency= keep-partial resume no-resume metadata-directive= metadata= content-type= cache-control= content-disposition= content-encoding= content-language= expires= tagging-directive= tagging= annotation-directive= acl= grant-read= grant-read-acp= grant-write-acp= grant-full-control= copy-acl sse= sse-kms-key-id= sse-kms-encryption-context= bucket-key-enabled sse-c= sse-c-key= sse-c-key-file= sse-c-copy-source= sse-c-copy-source-key= sse-c-copy-source-key-file= storage-class= object-lock-mode= object-lock-retain-until-date= object-lock-legal-hold= website-redirect= checksum-algorithm= verify no-overwrite skip-existing skip-same if-none-match= if-match= request-payer= expected-bucket-owner= expected-source-bucket-owner= copy-source-if-match= copy-source-if-none-match= copy-source-if-modified-since= copy-source-if-unmodified-since= if-modified-since= if-unmodified-since= batch batch-role= batch-reports= batch-confirm no-wait only-show-errors progress= progress-interval= dry-run region= profile= endpoint-url= path-style max-attempts= retry-mode= account-id= json q/quiet v/verbose h/help V/version
 end
 
 function __fish_s3cp_needs_command
@@ -128,6 +128,8 @@ complete -c s3cp -n "__fish_s3cp_needs_command" -l copy-source-if-modified-since
 complete -c s3cp -n "__fish_s3cp_needs_command" -l copy-source-if-unmodified-since -d 'Copy only if the source did not change after this date' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l if-modified-since -d 'The old name of --copy-source-if-modified-since: refused with the new name, so a script written for it does not copy unconditionally' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l if-unmodified-since -d 'The old name of --copy-source-if-unmodified-since (refused)' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l batch-role -d 'The IAM role the job runs as (arn:aws:iam::ACCOUNT:role/NAME): it must trust batchoperations.s3.amazonaws.com and may read the sources and the manifest and write the copies and the report' -r
+complete -c s3cp -n "__fish_s3cp_needs_command" -l batch-reports -d 'Where the job\'s manifest and completion report go: s3://BUCKET/PREFIX/, outside both SRC and DST' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l progress -d 'Progress on stderr: a bar (on a terminal), a line every --progress-interval (for logs), or none. Default: bar on a terminal, lines otherwise' -r -f -a "bar\t'A bar redrawn in place (only drawn on a terminal)'
 lines\t'A line every --progress-interval, for logs'
 none\t'No progress'"
@@ -138,6 +140,7 @@ complete -c s3cp -n "__fish_s3cp_needs_command" -l endpoint-url -d 'Send request
 complete -c s3cp -n "__fish_s3cp_needs_command" -l max-attempts -d 'Attempts per request, the first included: no request is sent more than N times (the SDK\'s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 5]' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
 adaptive\t''"
+complete -c s3cp -n "__fish_s3cp_needs_command" -l account-id -d 'The AWS account that owns S3 Batch Operations jobs (--batch, s3cp batch) [default: the credentials\' account, from STS]' -r
 complete -c s3cp -n "__fish_s3cp_needs_command" -s r -l recursive -d 'Copy every object under the SRC prefix to the DST prefix'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l fail-fast -d 'Stop at the first failed object (by default the others go on)'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l require-objects -d 'Exit 1 when the run selects no object (a prefix with nothing under it, filters or a shard that leave nothing, an empty manifest): a CI job that copied nothing fails instead of passing'
@@ -150,6 +153,9 @@ complete -c s3cp -n "__fish_s3cp_needs_command" -l verify -d 'Require every copy
 complete -c s3cp -n "__fish_s3cp_needs_command" -l no-overwrite -d 'Refuse to overwrite an existing destination: sends If-None-Match: * (atomic, no HEAD-then-copy race). AWS S3 honours it; moto and some S3-compatible stores ignore it on CopyObject and overwrite'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l skip-existing -d 'Skip an object whose destination already exists, whatever it holds: with --recursive the destination listing decides (no request per object); a single copy or --from-file sends one HEAD of the destination first, and nothing else when it exists. For reruns'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l skip-same -d 'Skip an object whose destination is the same as the source: the same size and ETag, or, where the ETags cannot tell (a multipart copy, SSE-KMS), the same full-object checksum (a HEAD of both). Anything else is copied over; -v says why. With --recursive the destination listing is walked beside the source\'s'
+complete -c s3cp -n "__fish_s3cp_needs_command" -l batch -d 'Hand the copy to an S3 Batch Operations job (with --recursive or --from-file): s3cp lists and filters, uploads the job\'s manifest under --batch-reports, creates one job in the destination\'s region and watches it to its end. Objects above --multipart-threshold (at most 5 GiB, a job\'s limit) are copied by s3cp itself, meanwhile'
+complete -c s3cp -n "__fish_s3cp_needs_command" -l batch-confirm -d 'Create the job awaiting confirmation (s3cp prints how to confirm it) instead of running it at once'
+complete -c s3cp -n "__fish_s3cp_needs_command" -l no-wait -d 'Print the job\'s id once it is created and exit 0, without watching it (s3cp batch wait JOB_ID watches it later)'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l only-show-errors -d 'Print failures and the bulk summary only (aws-cli\'s name): no line per copied object, no progress'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l dry-run -l dryrun -d 'Print the plan and send no write request'
 complete -c s3cp -n "__fish_s3cp_needs_command" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
@@ -160,6 +166,7 @@ complete -c s3cp -n "__fish_s3cp_needs_command" -s h -l help -d 'Print help (see
 complete -c s3cp -n "__fish_s3cp_needs_command" -s V -l version -d 'Print version'
 complete -c s3cp -n "__fish_s3cp_needs_command" -a "mv" -d 'Move: copy, then delete each source once its copy is proved'
 complete -c s3cp -n "__fish_s3cp_needs_command" -a "uploads" -d 'Show or clean up incomplete multipart uploads'
+complete -c s3cp -n "__fish_s3cp_needs_command" -a "batch" -d 'Watch, show or cancel an S3 Batch Operations job that s3cp --batch created'
 complete -c s3cp -n "__fish_s3cp_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l include -d 'With --recursive: take back keys (relative to SRC) matching this glob that an earlier --exclude left out. Everything is included until an --exclude matches, so an --include alone changes nothing: for only the .txt keys, give --exclude \'*\' --include \'*.txt\'. Repeatable; the last matching filter wins, as in aws-cli' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l exclude -d 'With --recursive: skip keys (relative to SRC) matching this glob, unless a later --include matches too. Repeatable' -r
@@ -256,6 +263,8 @@ complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l copy-source-if-modified
 complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l copy-source-if-unmodified-since -d 'Copy only if the source did not change after this date' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l if-modified-since -d 'The old name of --copy-source-if-modified-since: refused with the new name, so a script written for it does not copy unconditionally' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l if-unmodified-since -d 'The old name of --copy-source-if-unmodified-since (refused)' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l batch-role -d 'The IAM role the job runs as (arn:aws:iam::ACCOUNT:role/NAME): it must trust batchoperations.s3.amazonaws.com and may read the sources and the manifest and write the copies and the report' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l batch-reports -d 'Where the job\'s manifest and completion report go: s3://BUCKET/PREFIX/, outside both SRC and DST' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l progress -d 'Progress on stderr: a bar (on a terminal), a line every --progress-interval (for logs), or none. Default: bar on a terminal, lines otherwise' -r -f -a "bar\t'A bar redrawn in place (only drawn on a terminal)'
 lines\t'A line every --progress-interval, for logs'
 none\t'No progress'"
@@ -266,6 +275,7 @@ complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l endpoint-url -d 'Send r
 complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l max-attempts -d 'Attempts per request, the first included: no request is sent more than N times (the SDK\'s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 5]' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
 adaptive\t''"
+complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l account-id -d 'The AWS account that owns S3 Batch Operations jobs (--batch, s3cp batch) [default: the credentials\' account, from STS]' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -s r -l recursive -d 'Copy every object under the SRC prefix to the DST prefix'
 complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l fail-fast -d 'Stop at the first failed object (by default the others go on)'
 complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l require-objects -d 'Exit 1 when the run selects no object (a prefix with nothing under it, filters or a shard that leave nothing, an empty manifest): a CI job that copied nothing fails instead of passing'
@@ -278,6 +288,9 @@ complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l verify -d 'Require ever
 complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l no-overwrite -d 'Refuse to overwrite an existing destination: sends If-None-Match: * (atomic, no HEAD-then-copy race). AWS S3 honours it; moto and some S3-compatible stores ignore it on CopyObject and overwrite'
 complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l skip-existing -d 'Skip an object whose destination already exists, whatever it holds: with --recursive the destination listing decides (no request per object); a single copy or --from-file sends one HEAD of the destination first, and nothing else when it exists. For reruns'
 complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l skip-same -d 'Skip an object whose destination is the same as the source: the same size and ETag, or, where the ETags cannot tell (a multipart copy, SSE-KMS), the same full-object checksum (a HEAD of both). Anything else is copied over; -v says why. With --recursive the destination listing is walked beside the source\'s'
+complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l batch -d 'Hand the copy to an S3 Batch Operations job (with --recursive or --from-file): s3cp lists and filters, uploads the job\'s manifest under --batch-reports, creates one job in the destination\'s region and watches it to its end. Objects above --multipart-threshold (at most 5 GiB, a job\'s limit) are copied by s3cp itself, meanwhile'
+complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l batch-confirm -d 'Create the job awaiting confirmation (s3cp prints how to confirm it) instead of running it at once'
+complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l no-wait -d 'Print the job\'s id once it is created and exit 0, without watching it (s3cp batch wait JOB_ID watches it later)'
 complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l only-show-errors -d 'Print failures and the bulk summary only (aws-cli\'s name): no line per copied object, no progress'
 complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l dry-run -l dryrun -d 'Print the plan and send no write request'
 complete -c s3cp -n "__fish_s3cp_using_subcommand mv" -l delete-version -d 'In a versioned source bucket, delete the copied version itself (by its version id, never another) instead of adding a delete marker'
@@ -292,6 +305,7 @@ complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_s
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l max-attempts -d 'Attempts per request, the first included: no request is sent more than N times (the SDK\'s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 5]' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
 adaptive\t''"
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l account-id -d 'The AWS account that owns S3 Batch Operations jobs (--batch, s3cp batch) [default: the credentials\' account, from STS]' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -l json -d 'Print results as JSON Lines on stdout'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and not __fish_seen_subcommand_from list abort help" -s q -l quiet -d 'Print nothing but errors; no progress bar'
@@ -307,6 +321,7 @@ complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subco
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l max-attempts -d 'Attempts per request, the first included: no request is sent more than N times (the SDK\'s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 5]' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
 adaptive\t''"
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l account-id -d 'The AWS account that owns S3 Batch Operations jobs (--batch, s3cp batch) [default: the credentials\' account, from STS]' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -l json -d 'Print results as JSON Lines on stdout'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing but errors; no progress bar'
@@ -320,6 +335,7 @@ complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subco
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l max-attempts -d 'Attempts per request, the first included: no request is sent more than N times (the SDK\'s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 5]' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
 adaptive\t''"
+complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l account-id -d 'The AWS account that owns S3 Batch Operations jobs (--batch, s3cp batch) [default: the credentials\' account, from STS]' -r
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l all -d 'Abort every upload under the prefix (another writer\'s live uploads too)'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l dry-run -l dryrun -d 'List the uploads that would be aborted, and abort none'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from abort" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
@@ -330,11 +346,71 @@ complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subco
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from help" -f -a "abort" -d 'Abort incomplete multipart uploads: one (--upload-id), or those under s3://BUCKET[/PREFIX] (--all, or --older-than). Without one of these, nothing is aborted: the uploads that would be are listed and s3cp exits 2'
 complete -c s3cp -n "__fish_s3cp_using_subcommand uploads; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c s3cp -n "__fish_s3cp_using_subcommand help; and not __fish_seen_subcommand_from mv uploads help" -f -a "mv" -d 'Move: copy, then delete each source once its copy is proved'
-complete -c s3cp -n "__fish_s3cp_using_subcommand help; and not __fish_seen_subcommand_from mv uploads help" -f -a "uploads" -d 'Show or clean up incomplete multipart uploads'
-complete -c s3cp -n "__fish_s3cp_using_subcommand help; and not __fish_seen_subcommand_from mv uploads help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and not __fish_seen_subcommand_from status wait cancel help" -l region -d 'AWS region of the destination bucket (and of the source\'s)' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and not __fish_seen_subcommand_from status wait cancel help" -l profile -d 'Named profile of ~/.aws/config and ~/.aws/credentials' -r -f -a "(__s3cp_aws_profiles)"
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and not __fish_seen_subcommand_from status wait cancel help" -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store)' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and not __fish_seen_subcommand_from status wait cancel help" -l max-attempts -d 'Attempts per request, the first included: no request is sent more than N times (the SDK\'s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 5]' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and not __fish_seen_subcommand_from status wait cancel help" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
+adaptive\t''"
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and not __fish_seen_subcommand_from status wait cancel help" -l account-id -d 'The AWS account that owns S3 Batch Operations jobs (--batch, s3cp batch) [default: the credentials\' account, from STS]' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and not __fish_seen_subcommand_from status wait cancel help" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and not __fish_seen_subcommand_from status wait cancel help" -l json -d 'Print results as JSON Lines on stdout'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and not __fish_seen_subcommand_from status wait cancel help" -s q -l quiet -d 'Print nothing but errors; no progress bar'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and not __fish_seen_subcommand_from status wait cancel help" -s v -l verbose -d 'More detail on stderr: -v, -vv, -vvv'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and not __fish_seen_subcommand_from status wait cancel help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and not __fish_seen_subcommand_from status wait cancel help" -f -a "status" -d 'Print the job\'s status and task counts'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and not __fish_seen_subcommand_from status wait cancel help" -f -a "wait" -d 'Watch the job to its end, as s3cp --batch does: its progress, then one line per failed task and the summary (exit 1 if any failed)'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and not __fish_seen_subcommand_from status wait cancel help" -f -a "cancel" -d 'Ask S3 to cancel the job (the tasks already done stay done)'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and not __fish_seen_subcommand_from status wait cancel help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from status" -l region -d 'AWS region of the destination bucket (and of the source\'s)' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from status" -l profile -d 'Named profile of ~/.aws/config and ~/.aws/credentials' -r -f -a "(__s3cp_aws_profiles)"
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from status" -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store)' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from status" -l max-attempts -d 'Attempts per request, the first included: no request is sent more than N times (the SDK\'s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 5]' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from status" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
+adaptive\t''"
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from status" -l account-id -d 'The AWS account that owns S3 Batch Operations jobs (--batch, s3cp batch) [default: the credentials\' account, from STS]' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from status" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from status" -l json -d 'Print results as JSON Lines on stdout'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print nothing but errors; no progress bar'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More detail on stderr: -v, -vv, -vvv'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from wait" -l region -d 'AWS region of the destination bucket (and of the source\'s)' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from wait" -l profile -d 'Named profile of ~/.aws/config and ~/.aws/credentials' -r -f -a "(__s3cp_aws_profiles)"
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from wait" -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store)' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from wait" -l max-attempts -d 'Attempts per request, the first included: no request is sent more than N times (the SDK\'s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 5]' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from wait" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
+adaptive\t''"
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from wait" -l account-id -d 'The AWS account that owns S3 Batch Operations jobs (--batch, s3cp batch) [default: the credentials\' account, from STS]' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from wait" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from wait" -l json -d 'Print results as JSON Lines on stdout'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from wait" -s q -l quiet -d 'Print nothing but errors; no progress bar'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from wait" -s v -l verbose -d 'More detail on stderr: -v, -vv, -vvv'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from wait" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from cancel" -l region -d 'AWS region of the destination bucket (and of the source\'s)' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from cancel" -l profile -d 'Named profile of ~/.aws/config and ~/.aws/credentials' -r -f -a "(__s3cp_aws_profiles)"
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from cancel" -l endpoint-url -d 'Send requests to this endpoint instead of AWS (an S3-compatible store)' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from cancel" -l max-attempts -d 'Attempts per request, the first included: no request is sent more than N times (the SDK\'s retries are the only ones) [default: AWS_MAX_ATTEMPTS or the profile\'s max_attempts, else 5]' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from cancel" -l retry-mode -d 'The SDK\'s retry mode: standard (backoff), or adaptive (also slows the request rate when S3 answers SlowDown) [default: AWS_RETRY_MODE or the profile\'s retry_mode, else standard]' -r -f -a "standard\t''
+adaptive\t''"
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from cancel" -l account-id -d 'The AWS account that owns S3 Batch Operations jobs (--batch, s3cp batch) [default: the credentials\' account, from STS]' -r
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from cancel" -l path-style -d 'Use path-style addressing (https://host/bucket/key), which most S3-compatible stores need'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from cancel" -l json -d 'Print results as JSON Lines on stdout'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from cancel" -s q -l quiet -d 'Print nothing but errors; no progress bar'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from cancel" -s v -l verbose -d 'More detail on stderr: -v, -vv, -vvv'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from cancel" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from help" -f -a "status" -d 'Print the job\'s status and task counts'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from help" -f -a "wait" -d 'Watch the job to its end, as s3cp --batch does: its progress, then one line per failed task and the summary (exit 1 if any failed)'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from help" -f -a "cancel" -d 'Ask S3 to cancel the job (the tasks already done stay done)'
+complete -c s3cp -n "__fish_s3cp_using_subcommand batch; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c s3cp -n "__fish_s3cp_using_subcommand help; and not __fish_seen_subcommand_from mv uploads batch help" -f -a "mv" -d 'Move: copy, then delete each source once its copy is proved'
+complete -c s3cp -n "__fish_s3cp_using_subcommand help; and not __fish_seen_subcommand_from mv uploads batch help" -f -a "uploads" -d 'Show or clean up incomplete multipart uploads'
+complete -c s3cp -n "__fish_s3cp_using_subcommand help; and not __fish_seen_subcommand_from mv uploads batch help" -f -a "batch" -d 'Watch, show or cancel an S3 Batch Operations job that s3cp --batch created'
+complete -c s3cp -n "__fish_s3cp_using_subcommand help; and not __fish_seen_subcommand_from mv uploads batch help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c s3cp -n "__fish_s3cp_using_subcommand help; and __fish_seen_subcommand_from uploads" -f -a "list" -d 'List the incomplete multipart uploads under s3://BUCKET[/PREFIX]'
 complete -c s3cp -n "__fish_s3cp_using_subcommand help; and __fish_seen_subcommand_from uploads" -f -a "abort" -d 'Abort incomplete multipart uploads: one (--upload-id), or those under s3://BUCKET[/PREFIX] (--all, or --older-than). Without one of these, nothing is aborted: the uploads that would be are listed and s3cp exits 2'
+complete -c s3cp -n "__fish_s3cp_using_subcommand help; and __fish_seen_subcommand_from batch" -f -a "status" -d 'Print the job\'s status and task counts'
+complete -c s3cp -n "__fish_s3cp_using_subcommand help; and __fish_seen_subcommand_from batch" -f -a "wait" -d 'Watch the job to its end, as s3cp --batch does: its progress, then one line per failed task and the summary (exit 1 if any failed)'
+complete -c s3cp -n "__fish_s3cp_using_subcommand help; and __fish_seen_subcommand_from batch" -f -a "cancel" -d 'Ask S3 to cancel the job (the tasks already done stay done)'
 
 # `s3cp --profile <TAB>`: the conditions above fail on a flag whose value
 # is the word being completed.

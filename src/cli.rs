@@ -14,7 +14,6 @@ const AFTER_HELP: &str = "\
 Examples:
   s3cp s3://src-bucket/data/file.bin s3://dst-bucket/backup/
   s3cp -r --skip-same s3://src-bucket/data/ s3://dst-bucket/data/
-  s3cp --endpoint-url http://localhost:3900 --path-style s3://a/k s3://b/k
 
 Every option, exit status and more examples: s3cp --help; man s3cp";
 
@@ -134,7 +133,44 @@ pub struct CopyArgs {
     pub conditions: ConditionArgs,
 
     #[command(flatten)]
+    pub batch: BatchArgs,
+
+    #[command(flatten)]
     pub run: RunArgs,
+}
+
+/// Handing a bulk copy to S3 Batch Operations.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "S3 Batch Operations")]
+pub struct BatchArgs {
+    /// Hand the copy to an S3 Batch Operations job (with --recursive or
+    /// --from-file): s3cp lists and filters, uploads the job's manifest
+    /// under --batch-reports, creates one job in the destination's region
+    /// and watches it to its end. Objects above --multipart-threshold (at
+    /// most 5 GiB, a job's limit) are copied by s3cp itself, meanwhile.
+    #[arg(long, requires_all = ["batch_role", "batch_reports"])]
+    pub batch: bool,
+
+    /// The IAM role the job runs as (arn:aws:iam::ACCOUNT:role/NAME): it
+    /// must trust batchoperations.s3.amazonaws.com and may read the sources
+    /// and the manifest and write the copies and the report.
+    #[arg(long, value_name = "ROLE_ARN", requires = "batch")]
+    pub batch_role: Option<String>,
+
+    /// Where the job's manifest and completion report go:
+    /// s3://BUCKET/PREFIX/, outside both SRC and DST.
+    #[arg(long, value_name = "S3_URI", requires = "batch")]
+    pub batch_reports: Option<String>,
+
+    /// Create the job awaiting confirmation (s3cp prints how to confirm it)
+    /// instead of running it at once.
+    #[arg(long, requires = "batch")]
+    pub batch_confirm: bool,
+
+    /// Print the job's id once it is created and exit 0, without watching
+    /// it (s3cp batch wait JOB_ID watches it later).
+    #[arg(long, requires = "batch")]
+    pub no_wait: bool,
 }
 
 /// `s3cp mv`: a copy whose sources are deleted once copied and proved.
@@ -493,6 +529,35 @@ pub enum Command {
     /// storage for.
     #[command(subcommand)]
     Uploads(UploadsCommand),
+
+    /// Watch, show or cancel an S3 Batch Operations job that s3cp --batch
+    /// created.
+    #[command(subcommand)]
+    Batch(BatchCommand),
+}
+
+/// `s3cp batch status|wait|cancel JOB_ID`.
+#[derive(Debug, Subcommand)]
+pub enum BatchCommand {
+    /// Print the job's status and task counts.
+    Status {
+        /// The job's id, as s3cp --batch printed it.
+        #[arg(value_name = "JOB_ID")]
+        job_id: String,
+    },
+    /// Watch the job to its end, as s3cp --batch does: its progress, then
+    /// one line per failed task and the summary (exit 1 if any failed).
+    Wait {
+        /// The job's id, as s3cp --batch printed it.
+        #[arg(value_name = "JOB_ID")]
+        job_id: String,
+    },
+    /// Ask S3 to cancel the job (the tasks already done stay done).
+    Cancel {
+        /// The job's id, as s3cp --batch printed it.
+        #[arg(value_name = "JOB_ID")]
+        job_id: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -732,6 +797,11 @@ pub struct ConnectionArgs {
     /// or the profile's retry_mode, else standard].
     #[arg(long, value_name = "MODE", ignore_case = true, global = true)]
     pub retry_mode: Option<RetryModeArg>,
+
+    /// The AWS account that owns S3 Batch Operations jobs (--batch, s3cp
+    /// batch) [default: the credentials' account, from STS].
+    #[arg(long, value_name = "ID", global = true)]
+    pub account_id: Option<String>,
 }
 
 /// How to reach the source when it is not as the destination: the flags

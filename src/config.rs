@@ -32,6 +32,9 @@ use crate::select::{Filter, Filters, Shard, as_prefix};
 use crate::skip::Skip;
 use crate::uri::S3Uri;
 
+mod batch;
+pub use batch::{BatchAction, BatchJob, BatchRun};
+
 /// Environment variables holding SSE-C keys (base64), so that keys stay out
 /// of shell history and process listings.
 pub const SSE_C_KEY_ENV: &str = "S3CP_SSE_C_KEY";
@@ -57,6 +60,8 @@ pub struct Connection {
     pub max_attempts: Option<u32>,
     /// Overrides the configured retry mode: true for adaptive.
     pub adaptive_retries: Option<bool>,
+    /// `--account-id`: the account of Batch Operations jobs (else STS's).
+    pub account_id: Option<String>,
 }
 
 /// What to print.
@@ -155,6 +160,8 @@ pub enum Command {
     Copy(Box<Config>),
     /// `s3cp uploads list|abort`.
     Uploads(Box<Uploads>),
+    /// `s3cp batch status|wait|cancel`.
+    Batch(Box<BatchJob>),
 }
 
 impl Command {
@@ -170,6 +177,12 @@ impl Command {
                     &cli.connection,
                     &cli.copy.source,
                     dry_run,
+                )?))
+            }
+            Some(crate::cli::Command::Batch(command)) => {
+                Command::Batch(Box::new(BatchJob::from_cli(
+                    command,
+                    Connection::from_args(&cli.connection, &cli.copy.source)?,
                 )?))
             }
             Some(crate::cli::Command::Mv(_)) | None => {
@@ -313,6 +326,8 @@ pub struct Config {
     pub output: Output,
     /// Flags that were accepted but change nothing, said on stderr.
     pub warnings: Vec<String>,
+    /// `--batch`: the copy handed to an S3 Batch Operations job.
+    pub batch: Option<BatchRun>,
 }
 
 impl Config {
@@ -404,6 +419,7 @@ impl Config {
         check_annotations(&mode, &options)?;
         let connection = Connection::from_args(&cli.connection, &args.source)?;
         let rerun = rerun_command(&cli.argv, &connection, &|name| std::env::var(name).ok());
+        let batch = batch::batch_run(&args.batch, &mode, &options, &connection)?;
         // The same names on two stores are two objects: whether they are
         // one store is known once the clients are built (a profile may name
         // an endpoint), and checked then.
@@ -441,6 +457,7 @@ impl Config {
             rerun,
             output: Output::from(cli),
             warnings,
+            batch,
         })
     }
 }
@@ -636,6 +653,13 @@ impl Connection {
             adaptive_retries: a
                 .retry_mode
                 .map(|m| m == crate::cli::RetryModeArg::Adaptive),
+            account_id: match &a.account_id {
+                Some(id) => {
+                    batch::check_account_id(id)?;
+                    Some(id.clone())
+                }
+                None => None,
+            },
         })
     }
 }
@@ -1393,7 +1417,7 @@ mod tests {
             let cli = Cli::parse_args(all).map_err(|e| e.to_string())?;
             match Command::from_cli(&cli).map_err(|e| e.to_string())? {
                 Command::Uploads(u) => Ok(u.action),
-                Command::Copy(_) => panic!("uploads"),
+                Command::Copy(_) | Command::Batch(_) => panic!("uploads"),
             }
         };
         let abort = |pick| {

@@ -42,11 +42,14 @@
 //! - [`report`]: the human line, the `--json` object, error printing.
 //! - [`batch`]: runs many copies from what [`select`] yields, through the
 //!   engine, reporting each one as it ends (it sits after both).
-//! - [`batchops`]: S3 Batch Operations (`--batch`, not wired yet): pure
+//! - [`batchops`]: S3 Batch Operations (`--batch`): pure
 //!   decisions only (what a job cannot do, the destination-key rule and
 //!   `TargetKeyPrefix`, the CreateJob request, the streamed manifest CSV
 //!   and the split at the multipart threshold, the completion report
 //!   read back).
+//! - [`handoff`]: the `--batch` run (listing into the job's manifest,
+//!   CreateJob, the local remainder, the job watched to its end) and
+//!   `s3cp batch status|wait|cancel`: the I/O above [`batchops`].
 //! - [`crc`]: full-object CRCs (CRC32, CRC32C, CRC64NVME) of bytes read,
 //!   combined across ranges, in S3's base64 form (`--verify` reading the
 //!   source).
@@ -92,6 +95,7 @@ pub mod copy;
 pub mod crc;
 pub mod deletes;
 pub mod error;
+pub mod handoff;
 pub mod hash;
 pub mod job;
 pub mod journal;
@@ -139,6 +143,7 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
     match Command::from_cli(&cli) {
         Ok(Command::Copy(config)) => copy_run(&config, printer, shutdown).await,
         Ok(Command::Uploads(command)) => uploads_run(&command, printer, shutdown).await,
+        Ok(Command::Batch(job)) => handoff::command::run(&job, printer, shutdown).await,
         Err(e) => usage(printer, e),
     }
 }

@@ -460,6 +460,14 @@ pub struct Summary {
     /// Of those, kept for a reason that fails the run (all but a skip).
     #[serde(skip)]
     pub kept_failing: u64,
+    /// `--batch`: the S3 Batch Operations job that copied the run's
+    /// objects up to the multipart threshold (absent without a job).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
+    /// The job's status when s3cp stopped watching it (`Complete`,
+    /// `Failed`, `Cancelled`; `Active`... with `--no-wait` or Ctrl-C).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_status: Option<String>,
 }
 
 impl Summary {
@@ -811,8 +819,13 @@ impl Printer {
                     plural(n)
                 ),
             };
+            let job = match (&s.job_id, &s.job_status) {
+                (Some(id), Some(status)) => format!("; job {id} {status}"),
+                (Some(id), None) => format!("; job {id}"),
+                _ => String::new(),
+            };
             self.stdout(&format!(
-                "summary: {done}{verified}, {} skipped, {} failed{not_attempted}{excluded}{moved}; {}; {} requests ({} retries, {} in flight) in {:.2}s{strays}{}",
+                "summary: {done}{verified}, {} skipped, {} failed{not_attempted}{excluded}{moved}{job}; {}; {} requests ({} retries, {} in flight) in {:.2}s{strays}{}",
                 s.skipped,
                 s.failed,
                 human_size(s.bytes),
