@@ -397,6 +397,155 @@ pub fn create_job(
         .description(at_most(&p.description, MAX_DESCRIPTION)))
 }
 
+/// The CreateJob request as JSON, in the API's field names (what `aws
+/// s3control create-job --cli-input-json` takes): what `--dry-run
+/// --batch` prints. `etag` is `None` before the manifest is uploaded.
+pub fn request_json(
+    op: &S3CopyObjectOperation,
+    p: &JobParams,
+    etag: Option<&str>,
+) -> serde_json::Value {
+    use serde_json::{Map, Value, json};
+    let date = |d: &aws_smithy_types::DateTime| {
+        d.fmt(aws_smithy_types::date_time::Format::DateTime)
+            .unwrap_or_default()
+    };
+    let mut o = Map::new();
+    let mut put = |k: &str, v: Option<Value>| {
+        if let Some(v) = v {
+            o.insert(k.to_owned(), v);
+        }
+    };
+    put("TargetResource", op.target_resource().map(|v| json!(v)));
+    put("TargetKeyPrefix", op.target_key_prefix().map(|v| json!(v)));
+    put(
+        "MetadataDirective",
+        op.metadata_directive().map(|v| json!(v.as_str())),
+    );
+    if let Some(m) = op.new_object_metadata() {
+        let mut meta = Map::new();
+        for (k, v) in [
+            ("ContentType", m.content_type()),
+            ("CacheControl", m.cache_control()),
+            ("ContentDisposition", m.content_disposition()),
+            ("ContentEncoding", m.content_encoding()),
+            ("ContentLanguage", m.content_language()),
+            ("SSEAlgorithm", m.sse_algorithm().map(|a| a.as_str())),
+        ] {
+            if let Some(v) = v {
+                meta.insert(k.to_owned(), json!(v));
+            }
+        }
+        if let Some(d) = m.http_expires_date() {
+            meta.insert("HttpExpiresDate".to_owned(), json!(date(d)));
+        }
+        if let Some(user) = m.user_metadata().filter(|u| !u.is_empty()) {
+            let sorted: std::collections::BTreeMap<_, _> = user.iter().collect();
+            meta.insert("UserMetadata".to_owned(), json!(sorted));
+        }
+        put("NewObjectMetadata", Some(Value::Object(meta)));
+    }
+    put(
+        "NewObjectTagging",
+        op.new_object_tagging.as_ref().map(|tags| {
+            json!(
+                tags.iter()
+                    .map(|t| json!({"Key": t.key(), "Value": t.value()}))
+                    .collect::<Vec<_>>()
+            )
+        }),
+    );
+    put(
+        "CannedAccessControlList",
+        op.canned_access_control_list().map(|v| json!(v.as_str())),
+    );
+    put(
+        "AccessControlGrants",
+        op.access_control_grants.as_ref().map(|grants| {
+            json!(
+                grants
+                    .iter()
+                    .map(|g| json!({
+                        "Grantee": g.grantee().map(|e| json!({
+                            "TypeIdentifier": e.type_identifier().map(|t| t.as_str()),
+                            "Identifier": e.identifier(),
+                        })),
+                        "Permission": g.permission().map(|p| p.as_str()),
+                    }))
+                    .collect::<Vec<_>>()
+            )
+        }),
+    );
+    put(
+        "StorageClass",
+        op.storage_class().map(|v| json!(v.as_str())),
+    );
+    put("SSEAwsKmsKeyId", op.sse_aws_kms_key_id().map(|v| json!(v)));
+    put(
+        "BucketKeyEnabled",
+        op.bucket_key_enabled.then(|| json!(true)),
+    );
+    put(
+        "ObjectLockMode",
+        op.object_lock_mode().map(|v| json!(v.as_str())),
+    );
+    put(
+        "ObjectLockRetainUntilDate",
+        op.object_lock_retain_until_date().map(|d| json!(date(d))),
+    );
+    put(
+        "ObjectLockLegalHoldStatus",
+        op.object_lock_legal_hold_status()
+            .map(|v| json!(v.as_str())),
+    );
+    put(
+        "ChecksumAlgorithm",
+        op.checksum_algorithm().map(|v| json!(v.as_str())),
+    );
+    put("RequesterPays", op.requester_pays.then(|| json!(true)));
+    put("RedirectLocation", op.redirect_location().map(|v| json!(v)));
+    put(
+        "ModifiedSinceConstraint",
+        op.modified_since_constraint().map(|d| json!(date(d))),
+    );
+    put(
+        "UnModifiedSinceConstraint",
+        op.un_modified_since_constraint().map(|d| json!(date(d))),
+    );
+    put(
+        "AnnotationDirective",
+        op.annotation_directive().map(|v| json!(v.as_str())),
+    );
+    let mut fields = vec!["Bucket", "Key"];
+    if p.manifest.versioned {
+        fields.push("VersionId");
+    }
+    let prefix = p.reports.key.trim_end_matches('/');
+    json!({
+        "AccountId": p.account_id,
+        "ConfirmationRequired": p.confirm,
+        "Operation": {"S3PutObjectCopy": Value::Object(o)},
+        "Manifest": {
+            "Spec": {"Format": "S3BatchOperations_CSV_20180820", "Fields": fields},
+            "Location": {
+                "ObjectArn": object_arn(p.partition, &p.manifest.bucket, &p.manifest.key),
+                "ETag": etag,
+            },
+        },
+        "Report": {
+            "Bucket": bucket_arn(p.partition, &p.reports.bucket),
+            "Format": "Report_CSV_20180820",
+            "Enabled": true,
+            "Prefix": (!prefix.is_empty()).then_some(prefix),
+            "ReportScope": "FailedTasksOnly",
+        },
+        "ClientRequestToken": p.token,
+        "Priority": p.priority,
+        "RoleArn": p.role_arn,
+        "Description": at_most(&p.description, MAX_DESCRIPTION),
+    })
+}
+
 #[cfg(test)]
 #[path = "job_tests.rs"]
 mod tests;

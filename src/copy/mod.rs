@@ -37,7 +37,7 @@ mod skip;
 mod stream;
 
 pub use annotations::{Annotation, AnnotationStores};
-pub use skip::{Outcome, Skipped};
+pub use skip::{Outcome, Sized, Skipped};
 pub use stream::Buffers;
 
 pub use delete::{Kept, KeptReason, SourceFate, SourceVersion, may_delete, version_to_delete};

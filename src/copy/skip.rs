@@ -56,6 +56,18 @@ enum Checked {
     },
 }
 
+/// One object of a Batch Operations run, before the split
+/// ([`Engine::sized_unless_skipped`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sized {
+    Skipped(Skipped),
+    /// To copy: its size, and the requests it took to know it.
+    Size {
+        size: u64,
+        requests: u64,
+    },
+}
+
 /// What became of one object.
 #[derive(Debug)]
 pub enum Outcome {
@@ -121,6 +133,39 @@ impl Engine<'_> {
         copied.requests += decided + refused;
         copied.uncompared = uncompared && !dry_run;
         Ok(Outcome::Copied(Box::new(copied)))
+    }
+
+    /// What a Batch Operations run needs of one object before it goes
+    /// into the job's manifest or is copied here: skipped under
+    /// `--skip-*` (the same decision as a copy's), or its size, from the
+    /// listing, the skip check's HEAD, or a HEAD now (a manifest line).
+    pub async fn sized_unless_skipped(
+        &self,
+        job: &CopyJob,
+        listed: Option<&Listed>,
+        existing: &Existing,
+        opts: &CopyOptions,
+    ) -> anyhow::Result<Sized> {
+        let (requests, source) = match self.skip(job, listed, existing, opts).await? {
+            Checked::Skip(skipped) => return Ok(Sized::Skipped(skipped)),
+            Checked::Copy {
+                requests, source, ..
+            } => (requests, source),
+        };
+        Ok(match (listed, source) {
+            (_, Some(head)) => Sized::Size {
+                size: head.size,
+                requests,
+            },
+            (Some(listed), None) => Sized::Size {
+                size: listed.size,
+                requests,
+            },
+            (None, None) => Sized::Size {
+                size: self.head_source(job, opts).await?.size,
+                requests: requests + 1,
+            },
+        })
     }
 
     /// Whether `job` is skipped under `opts.skip`: `listed` is what the
