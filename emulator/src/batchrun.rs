@@ -15,6 +15,12 @@
 //! `--batch-task-ms` makes each task last at least that long, so that a
 //! client can watch a job in progress and cancel it while Active (the
 //! job stops between tasks and reports those done).
+//!
+//! `--batch-deny trust|manifest|report` fails the job where AWS would:
+//! before anything (S3 cannot assume the role), at the manifest (the
+//! role cannot read it, AWS's reason), or after the tasks, at the report
+//! (AWS's reason; the copies stand). A manifest the backend forbids
+//! fails with AWS's reason too.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
@@ -26,7 +32,7 @@ use http_body_util::BodyExt;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 use crate::clock;
-use crate::control::Job;
+use crate::control::{Deny, Job, MANIFEST_FORBIDDEN, REPORT_NOT_WRITTEN};
 use crate::emu::{Emu, full};
 use crate::sign;
 use crate::xml::{blocks, element, unescape};
@@ -180,6 +186,24 @@ struct Row {
 }
 
 async fn run(emu: &Emu, job: &Job) -> Result<(), (String, String)> {
+    if emu.jobs.denies(Deny::Trust) {
+        let why = format!(
+            "S3 Batch Operations could not assume the role {} (sts:AssumeRole refused: \
+             its trust policy does not allow batchoperations.s3.amazonaws.com; injected \
+             by s3emu --batch-deny trust)",
+            job.role_arn
+        );
+        return Err(("AssumeRoleFailed".to_owned(), why));
+    }
+    let forbidden = || {
+        (
+            "ManifestReadFailed".to_owned(),
+            MANIFEST_FORBIDDEN.to_owned(),
+        )
+    };
+    if emu.jobs.denies(Deny::Manifest) {
+        return Err(forbidden());
+    }
     let location = element(&job.manifest, "Location").unwrap_or_default();
     let (bucket, key) = element(location, "ObjectArn")
         .and_then(arn_object)
@@ -196,6 +220,9 @@ async fn run(emu: &Emu, job: &Job) -> Result<(), (String, String)> {
     )
     .await
     .map_err(|e| ("ManifestReadFailed".to_owned(), e))?;
+    if manifest.status == StatusCode::FORBIDDEN {
+        return Err(forbidden());
+    }
     if !manifest.status.is_success() {
         let why = format!(
             "reading s3://{bucket}/{key}: HTTP {}",
@@ -501,6 +528,9 @@ async fn write_report(emu: &Emu, job: &Job, rows: &[Row]) -> Result<(), (String,
     };
     let failed_only = element(&job.report, "ReportScope") == Some("FailedTasksOnly");
     let fail = |e: String| ("ReportWriteFailed".to_owned(), e);
+    if emu.jobs.denies(Deny::Report) {
+        return Err(fail(REPORT_NOT_WRITTEN.to_owned()));
+    }
     let mut results = Vec::new();
     for status in ["succeeded", "failed"] {
         if status == "succeeded" && failed_only {

@@ -15,6 +15,27 @@
 //! another request: IdempotencyException). Not checked: signatures, the
 //! role's permissions, the job's region.
 //!
+//! Permissions are not checked, but their absence is answered as AWS
+//! answers it when s3emu is told to (`--batch-deny WHAT`, [`Deny`]), so
+//! that a client's messages for each can be tested (s3cp's
+//! `batchops::permissions`, whose module doc gives AWS's sources):
+//! - `create-job`: CreateJob refused, HTTP 403 `AccessDenied`, with IAM's
+//!   same-account text naming `s3:CreateJob`;
+//! - `pass-role`: CreateJob refused, HTTP 403 `AccessDenied`, naming
+//!   `iam:PassRole` on the request's RoleArn;
+//! - `trust`: the job is created (S3 assumes the role only when the job
+//!   runs), then `Failed`: it could not assume the role (AWS publishes no
+//!   text for this; the double's says so);
+//! - `manifest`: the job `Failed` with AWS's documented reason "Reading
+//!   the manifest is forbidden: AccessDenied";
+//! - `report`: the tasks run and copy, then the job `Failed` with AWS's
+//!   "The job report could not be written to your report bucket. Please
+//!   check your permissions." (no report is written).
+//!
+//! The FailureCodes the double gives with those reasons (`AssumeRoleFailed`,
+//! `ManifestReadFailed`, `ReportWriteFailed`) are its own: AWS does not
+//! publish its codes.
+//!
 //! Lifecycle: `ConfirmationRequired` true leaves the job `Suspended`
 //! until UpdateJobStatus `Ready`; then (or at once) it is `Active` and
 //! runs in the background (batchrun.rs) to `Complete`, or `Failed` when
@@ -41,6 +62,27 @@ use crate::xml::{self, element, escape};
 pub const PREFIX: &str = "/v20180820/jobs";
 const NS: &str = r#"xmlns="http://awss3control.amazonaws.com/doc/2018-08-20/""#;
 const MAX_BODY: usize = 1 << 20;
+
+/// A permission the double answers as missing (`--batch-deny`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Deny {
+    /// The caller has no `s3:CreateJob`.
+    CreateJob,
+    /// The caller may not pass the job's role (`iam:PassRole`).
+    PassRole,
+    /// The role does not trust `batchoperations.s3.amazonaws.com`.
+    Trust,
+    /// The role cannot read the manifest.
+    Manifest,
+    /// The role cannot write the completion report.
+    Report,
+}
+
+/// AWS's FailureReason when the role cannot read the manifest.
+pub const MANIFEST_FORBIDDEN: &str = "Reading the manifest is forbidden: AccessDenied";
+/// AWS's FailureReason when the role cannot write the report.
+pub const REPORT_NOT_WRITTEN: &str =
+    "The job report could not be written to your report bucket. Please check your permissions.";
 
 /// One job.
 pub struct Job {
@@ -90,16 +132,27 @@ pub struct Jobs {
     /// The time each task takes at least (so that a client sees a job
     /// in progress, and can cancel it while Active).
     pub task_time: std::time::Duration,
+    /// Permissions answered as missing.
+    pub deny: Vec<Deny>,
 }
 
 impl Jobs {
-    pub fn new(fail: Vec<(String, String)>, task_time: std::time::Duration) -> Jobs {
+    pub fn new(
+        fail: Vec<(String, String)>,
+        task_time: std::time::Duration,
+        deny: Vec<Deny>,
+    ) -> Jobs {
         Jobs {
             jobs: Mutex::default(),
             tokens: Mutex::default(),
             fail,
             task_time,
+            deny,
         }
+    }
+
+    pub fn denies(&self, what: Deny) -> bool {
+        self.deny.contains(&what)
     }
 
     fn get(&self, account: &str, id: &str) -> Option<Arc<Job>> {
@@ -160,6 +213,25 @@ pub async fn handle(emu: Arc<Emu>, req: Request<Incoming>) -> Response<Body> {
 }
 
 async fn create(emu: &Arc<Emu>, account: &str, body: &str) -> Response<Body> {
+    // Authorization comes before the request is read, as on AWS.
+    let caller = format!("arn:aws:iam::{account}:user/s3emu");
+    if emu.jobs.denies(Deny::CreateJob) {
+        let m = format!(
+            "User: {caller} is not authorized to perform: s3:CreateJob on resource: \
+             arn:aws:s3:{}:{account}:job/* because no identity-based policy allows the \
+             s3:CreateJob action",
+            emu.region
+        );
+        return error(403, "AccessDenied", &m);
+    }
+    if emu.jobs.denies(Deny::PassRole) {
+        let role = xml::unescape(element(body, "RoleArn").unwrap_or_default());
+        let m = format!(
+            "User: {caller} is not authorized to perform: iam:PassRole on resource: {role} \
+             because no identity-based policy allows the iam:PassRole action"
+        );
+        return error(403, "AccessDenied", &m);
+    }
     let bad = |m: &str| error(400, "InvalidRequest", m);
     let Some(operation) = element(body, "Operation") else {
         return bad("Operation is required");

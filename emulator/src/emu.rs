@@ -70,6 +70,8 @@ pub struct Config {
     pub batch_fail: Vec<(String, String)>,
     /// The least time one batch task takes.
     pub batch_task_time: Duration,
+    /// Permissions the batch double answers as missing.
+    pub batch_deny: Vec<crate::control::Deny>,
 }
 
 /// An object the emulator knows the size of.
@@ -190,7 +192,11 @@ impl Emu {
             seq: AtomicU64::new(1),
             warned: AtomicU64::new(0),
             stats: Stats::new(),
-            jobs: crate::control::Jobs::new(config.batch_fail, config.batch_task_time),
+            jobs: crate::control::Jobs::new(
+                config.batch_fail,
+                config.batch_task_time,
+                config.batch_deny,
+            ),
         })
     }
 

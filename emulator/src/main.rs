@@ -109,6 +109,24 @@ struct Args {
           value_parser = batch_fail, value_name = "SUBSTRING=CODE")]
     batch_fail: Vec<(String, String)>,
 
+    /// S3 Batch Operations double: answer as AWS does when a permission is
+    /// missing. create-job: CreateJob refused, 403 AccessDenied naming
+    /// s3:CreateJob; pass-role: CreateJob refused, 403 AccessDenied naming
+    /// iam:PassRole on the job's role; trust: the job created, then Failed
+    /// (S3 cannot assume a role that does not trust
+    /// batchoperations.s3.amazonaws.com); manifest: the job Failed with
+    /// "Reading the manifest is forbidden: AccessDenied"; report: the
+    /// tasks run, then the job Failed with "The job report could not be
+    /// written to your report bucket. Please check your permissions."
+    /// Repeatable.
+    #[arg(
+        long = "batch-deny",
+        value_enum,
+        value_delimiter = ',',
+        value_name = "WHAT"
+    )]
+    batch_deny: Vec<control::Deny>,
+
     /// S3 Batch Operations double: the least time each task takes, in
     /// milliseconds (0: as fast as the backend copies).
     #[arg(long, default_value_t = 0.0)]
@@ -207,6 +225,7 @@ async fn run(args: Args) -> Result<(), String> {
         credentials,
         region: args.region.clone(),
         batch_fail: args.batch_fail.clone(),
+        batch_deny: args.batch_deny.clone(),
         batch_task_time: millis(args.batch_task_ms)?,
     };
     let emu = Arc::new(Emu::new(config)?);

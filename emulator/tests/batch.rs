@@ -544,3 +544,144 @@ async fn what_a_copy_job_cannot_run_is_refused() {
         .expect("ListJobs");
     assert!(listed.jobs().is_empty(), "no job was made");
 }
+
+/// `--batch-deny create-job|pass-role`: CreateJob is refused as AWS
+/// refuses it (HTTP 403 AccessDenied naming the action), no job is made,
+/// and s3cp's permissions::create_job_denied names the permission to add.
+#[tokio::test]
+async fn a_caller_without_create_job_or_pass_role_is_refused_and_told_which() {
+    use s3cp::batchops::permissions::create_job_denied;
+    let backend = garage();
+    let s3 = s3(&backend);
+    let role = format!("arn:aws:iam::{ACCOUNT}:role/batch");
+    for (deny, action, want) in [
+        (
+            "create-job",
+            "s3:CreateJob",
+            "allow `s3:CreateJob`".to_owned(),
+        ),
+        (
+            "pass-role",
+            "iam:PassRole",
+            format!("allow `iam:PassRole` on {role}"),
+        ),
+    ] {
+        let emu = emulator(&backend, &["--batch-deny", deny]).await;
+        let c = control(&emu);
+        let base = unique(deny);
+        let (key, etag) = sources(&s3, &base, &["a"]).await;
+        let r = report(&base, JobReportScope::FailedTasksOnly);
+        let e = create(
+            &c,
+            manifest(&key, &etag),
+            r,
+            copy_to(&base).build(),
+            "t-deny",
+        )
+        .send()
+        .await
+        .expect_err("a refused CreateJob");
+        let status = e.raw_response().map(|r| r.status().as_u16());
+        let e = e.into_service_error();
+        let (code, message) = (e.meta().code(), e.meta().message());
+        assert_eq!((status, code), (Some(403), Some("AccessDenied")), "{deny}");
+        let m = message.unwrap_or_default();
+        assert!(
+            m.contains(&format!("not authorized to perform: {action}")),
+            "{m}"
+        );
+        let said = create_job_denied(code, message, status, &role)
+            .unwrap_or_else(|| panic!("{deny}: s3cp saw no permission problem in {m}"));
+        assert!(said.contains(&want), "{deny}: {said}");
+        let listed = c
+            .list_jobs()
+            .account_id(ACCOUNT)
+            .send()
+            .await
+            .expect("ListJobs");
+        assert!(listed.jobs().is_empty(), "{deny}: no job was made");
+    }
+}
+
+/// `--batch-deny trust|manifest|report`: the job is created and ends
+/// Failed with the reason AWS gives (the report's after its tasks ran),
+/// and s3cp's permissions::job_failure_denied names the role's missing
+/// permission.
+#[tokio::test]
+async fn a_role_that_cannot_run_the_job_fails_it_as_on_aws_and_s3cp_says_why() {
+    use s3cp::batchops::permissions::job_failure_denied;
+    let backend = garage();
+    let s3 = s3(&backend);
+    let role = format!("arn:aws:iam::{ACCOUNT}:role/batch");
+    for (deny, reason, copied) in [
+        ("trust", "could not assume the role", false),
+        (
+            "manifest",
+            "Reading the manifest is forbidden: AccessDenied",
+            false,
+        ),
+        (
+            "report",
+            "The job report could not be written to your report bucket. Please check your permissions.",
+            true,
+        ),
+    ] {
+        let emu = emulator(&backend, &["--batch-deny", deny]).await;
+        let c = control(&emu);
+        let base = unique(deny);
+        let (key, etag) = sources(&s3, &base, &["a"]).await;
+        let r = report(&base, JobReportScope::AllTasks);
+        let id = create(
+            &c,
+            manifest(&key, &etag),
+            r,
+            copy_to(&base).build(),
+            "t-deny",
+        )
+        .send()
+        .await
+        .expect("CreateJob")
+        .job_id
+        .unwrap();
+        let out = wait(&c, &id, &[JobStatus::Complete, JobStatus::Failed]).await;
+        let job = out.job.as_ref().unwrap();
+        assert_eq!(job.status, Some(JobStatus::Failed), "{deny}: {out:?}");
+        let reasons: Vec<(String, String)> = job
+            .failure_reasons()
+            .iter()
+            .map(|f| {
+                (
+                    f.failure_code.clone().unwrap_or_default(),
+                    f.failure_reason.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert!(
+            reasons.iter().any(|(_, r)| r.contains(reason)),
+            "{deny}: {reasons:?}"
+        );
+        let dest = format!("{base}/out/{base}/src/a");
+        assert_eq!(get(&s3, DST, &dest).await.is_some(), copied, "{deny}");
+        assert_eq!(counts(&out).0, i64::from(copied), "{deny}");
+        let json = format!("{base}/reports/job-{id}/manifest.json");
+        assert!(get(&s3, DST, &json).await.is_none(), "{deny}: no report");
+        let manifest_at = format!("s3://{SRC}/{key}");
+        let reports_at = format!("s3://{DST}/{base}/reports/");
+        let said = job_failure_denied(&reasons, &role, &manifest_at, &reports_at)
+            .unwrap_or_else(|| panic!("{deny}: s3cp saw no permission problem in {reasons:?}"));
+        let want = match deny {
+            "trust" => {
+                "its trust policy must allow the service to assume it (statement: Effect Allow, \
+                 Principal Service batchoperations.s3.amazonaws.com, Action sts:AssumeRole)"
+                    .to_owned()
+            }
+            "manifest" => format!(
+                "allow `s3:GetObject` (and `s3:GetObjectVersion`) on arn:aws:s3:::{SRC}/{key} for the role {role}"
+            ),
+            _ => format!(
+                "allow `s3:PutObject` on arn:aws:s3:::{DST}/{base}/reports/* for the role {role}"
+            ),
+        };
+        assert!(said.contains(&want), "{deny}: {said}");
+    }
+}

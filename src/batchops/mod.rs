@@ -23,10 +23,14 @@
 //! - [`report`]: the completion report read back (`manifest.json`, then
 //!   the rows of each failed-tasks CSV), its columns told apart by
 //!   content.
+//! - [`permissions`]: a refused CreateJob or a job failed on a permission
+//!   (`s3:CreateJob`, `iam:PassRole`, the role's trust, reading the
+//!   manifest, writing the report) said with the statement that fixes it.
 
 pub mod control;
 pub mod job;
 pub mod manifest;
 pub mod mapping;
+pub mod permissions;
 pub mod refusals;
 pub mod report;
