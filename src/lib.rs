@@ -296,24 +296,59 @@ async fn copy_run(config: &Config, printer: Printer, shutdown: impl Future<Outpu
                     None => items.right_stream(),
                 };
                 let nothing = nothing_listed(src, filters, config.bulk.shard);
-                many(
-                    &engine, config, items, printer, progress, &counter, &cancel, &nothing,
-                )
-                .await
+                match &config.batch {
+                    Some(batch) => {
+                        hand_off(&engine, config, batch, printer, progress, &counter)
+                            .run(items, &cancel)
+                            .await
+                    }
+                    None => {
+                        many(
+                            &engine, config, items, printer, progress, &counter, &cancel, &nothing,
+                        )
+                        .await
+                    }
+                }
             }
             Mode::Manifest(path) => match select::read_manifest(path, config.bulk.shard).await {
-                Ok(items) => {
-                    let nothing = nothing_in_manifest(path, config.bulk.shard);
-                    many(
-                        &engine, config, items, printer, progress, &counter, &cancel, &nothing,
-                    )
-                    .await
-                }
+                Ok(items) => match &config.batch {
+                    Some(batch) => {
+                        hand_off(&engine, config, batch, printer, progress, &counter)
+                            .run(items, &cancel)
+                            .await
+                    }
+                    None => {
+                        let nothing = nothing_in_manifest(path, config.bulk.shard);
+                        many(
+                            &engine, config, items, printer, progress, &counter, &cancel, &nothing,
+                        )
+                        .await
+                    }
+                },
                 Err(e) => usage(printer, e),
             },
         }
     };
     until_interrupted(work, shutdown, &cancel).await
+}
+
+/// `--batch`: the bulk run handed to an S3 Batch Operations job.
+fn hand_off<'a>(
+    engine: &'a Engine<'a>,
+    config: &'a Config,
+    batch: &'a config::BatchRun,
+    printer: Printer,
+    progress: ProgressMode,
+    counter: &'a client::RequestCounter,
+) -> handoff::run::HandOff<'a> {
+    handoff::run::HandOff {
+        engine,
+        config,
+        batch,
+        printer,
+        progress,
+        counter,
+    }
 }
 
 /// What the run does with interrupted copies' journals. A bulk run resumes
