@@ -483,7 +483,7 @@ pub fn request_json(
     put("SSEAwsKmsKeyId", op.sse_aws_kms_key_id().map(|v| json!(v)));
     put(
         "BucketKeyEnabled",
-        op.bucket_key_enabled.then(|| json!(true)),
+        op.bucket_key_enabled.then_some(json!(true)),
     );
     put(
         "ObjectLockMode",
@@ -502,7 +502,7 @@ pub fn request_json(
         "ChecksumAlgorithm",
         op.checksum_algorithm().map(|v| json!(v.as_str())),
     );
-    put("RequesterPays", op.requester_pays.then(|| json!(true)));
+    put("RequesterPays", op.requester_pays.then_some(json!(true)));
     put("RedirectLocation", op.redirect_location().map(|v| json!(v)));
     put(
         "ModifiedSinceConstraint",

@@ -172,27 +172,43 @@ impl HandOff<'_> {
         let mut local = Vec::new();
         let mut summary = Summary::new();
         let manifest_mode = matches!(self.config.mode, Mode::Manifest(_));
-        let sized = items
-            .take_while(|_| std::future::ready(!cancel.is_cancelled()))
-            .map(|selected| async move {
-                let sized = match &selected {
-                    Selected::Copy(item) => Some(
-                        engine
-                            .sized_unless_skipped(
-                                &item.job,
-                                item.listed.as_ref(),
-                                &item.existing,
-                                opts,
-                            )
-                            .await,
-                    ),
-                    _ => None,
-                };
-                (selected, sized)
-            })
-            .buffered(SIZING);
-        tokio::pin!(sized);
+        // A --from-file line that breaks the job's one rule stops the run
+        // as it is read, before its object is looked at.
+        let refused = std::cell::RefCell::new(None);
         let mut line = 0usize;
+        let rule_ref = &mut rule;
+        let mut sized = Box::pin(
+            items
+                .map(|selected| {
+                    if let (true, Selected::Copy(item)) = (manifest_mode, &selected) {
+                        line += 1;
+                        if let Err(e) = rule_ref.check(line, &item.job) {
+                            *refused.borrow_mut() = Some(e);
+                        }
+                    }
+                    selected
+                })
+                .take_while(|_| {
+                    std::future::ready(refused.borrow().is_none() && !cancel.is_cancelled())
+                })
+                .map(|selected| async move {
+                    let sized = match &selected {
+                        Selected::Copy(item) => Some(
+                            engine
+                                .sized_unless_skipped(
+                                    &item.job,
+                                    item.listed.as_ref(),
+                                    &item.existing,
+                                    opts,
+                                )
+                                .await,
+                        ),
+                        _ => None,
+                    };
+                    (selected, sized)
+                })
+                .buffered(SIZING),
+        );
         while let Some((selected, sized)) = sized.next().await {
             let item = match selected {
                 Selected::Excluded(n) => {
@@ -219,7 +235,6 @@ impl HandOff<'_> {
                 }
                 Selected::Copy(item) => item,
             };
-            line += 1;
             let size = match sized.expect("sized for every copy") {
                 Ok(Sized::Skipped(skipped)) => {
                     printer.object(&CopyLine::skipped(&item.job, opts, &skipped, dry_run), None);
@@ -236,15 +251,16 @@ impl HandOff<'_> {
                     continue;
                 }
             };
-            if manifest_mode && let Err(e) = rule.check(line, &item.job) {
-                return Err(usage_exit(printer, anyhow::Error::new(e)));
-            }
             let src = &item.job.src;
             match writer.add(&src.bucket, &src.key, src.version_id.as_deref(), size) {
                 Ok(Side::Job) => {}
                 Ok(Side::Local) => local.push(item),
                 Err(e) => return Err(usage_exit(printer, anyhow::Error::new(e))),
             }
+        }
+        drop(sized);
+        if let Some(e) = refused.borrow_mut().take() {
+            return Err(usage_exit(printer, anyhow::Error::new(e)));
         }
         let (out, split) = writer
             .finish()
@@ -406,7 +422,6 @@ impl HandOff<'_> {
         summary.job_id = Some(job_id.clone());
         let context = JobContext {
             job_id: &job_id,
-            region: &region,
             manifest: &manifest_uri,
             split,
             clients: &clients,
@@ -538,7 +553,6 @@ impl HandOff<'_> {
 /// The job once created, for the rest of the run.
 struct JobContext<'a> {
     job_id: &'a str,
-    region: &'a str,
     manifest: &'a str,
     split: Split,
     clients: &'a super::clients::JobClients,
