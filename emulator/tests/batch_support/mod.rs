@@ -3,6 +3,9 @@
 //! host), source objects with their manifest, CreateJob requests, polling
 //! with a deadline, and the completion report read back.
 
+// Shared by several test crates, each using a part.
+#![allow(dead_code)]
+
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
