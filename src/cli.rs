@@ -162,8 +162,9 @@ pub struct BatchArgs {
     #[arg(long, value_name = "S3_URI", requires = "batch")]
     pub batch_reports: Option<String>,
 
-    /// Create the job awaiting confirmation (s3cp prints how to confirm it)
-    /// instead of running it at once.
+    /// Create the job awaiting confirmation instead of running it at once:
+    /// s3cp prints how to confirm it, and how to watch it (s3cp batch wait
+    /// JOB_ID), and exits without waiting.
     #[arg(long, requires = "batch")]
     pub batch_confirm: bool,
 

@@ -756,6 +756,14 @@ impl Printer {
     }
 
     /// A warning on stderr (`s3cp: warning: ...`), unless `--quiet`.
+    /// A hint of what to do next (how to watch or confirm a job), on
+    /// stderr so that `--json` output stays JSON; not with `--quiet`.
+    pub fn note(&self, text: &str) {
+        if !self.quiet {
+            self.stderr(&format!("s3cp: {text}\n"));
+        }
+    }
+
     pub fn warning(&self, text: &str) {
         if !self.quiet {
             self.stderr(&format!("s3cp: warning: {text}\n"));

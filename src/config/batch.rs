@@ -25,7 +25,8 @@ pub struct BatchRun {
     pub reports: S3Uri,
     /// `--batch-confirm`: created awaiting confirmation.
     pub confirm: bool,
-    /// Watch the job to its end (`--no-wait`: false).
+    /// Watch the job to its end (`--no-wait`, or `--batch-confirm`, whose
+    /// job waits for a person: false).
     pub wait: bool,
     /// With `-r`, where the job writes (known before the listing); a
     /// `--from-file` run learns it from the manifest's first line.
@@ -120,7 +121,7 @@ pub(super) fn batch_run(
     }
     let facts = RunFacts {
         bulk: !matches!(mode, Mode::One(_)),
-        two_stores: connection.source_endpoint_url.is_some(),
+        two_stores: connection.source_differs(),
     };
     if let Some(message) = refusals::message(&refusals::refusals(options, facts)) {
         bail!("{message}");
@@ -144,7 +145,7 @@ pub(super) fn batch_run(
         role_arn: role.clone(),
         reports,
         confirm: args.batch_confirm,
-        wait: !args.no_wait,
+        wait: !args.no_wait && !args.batch_confirm,
         target,
     }))
 }

@@ -412,10 +412,11 @@ impl HandOff<'_> {
         };
         self.print_job(printer, &job_id, status, split.job, &region, &manifest_uri);
         if self.batch.confirm {
-            printer.warning(&format!(
+            printer.note(&format!(
                 "job {job_id} waits for confirmation: confirm it with aws s3control \
                  update-job-status --region {region} --account-id {} --job-id {job_id} \
-                 --requested-job-status Ready (or in the S3 console, Batch Operations)",
+                 --requested-job-status Ready (or in the S3 console, Batch Operations), then \
+                 watch it with s3cp batch wait {job_id}",
                 clients.account_id
             ));
         }
@@ -662,8 +663,8 @@ impl HandOff<'_> {
                  again, s3cp batch cancel {id} cancels it",
                 id = job.job_id
             ));
-        } else if !self.batch.wait {
-            printer.human(&format!(
+        } else if !self.batch.wait && !self.batch.confirm {
+            printer.note(&format!(
                 "job {id} runs without s3cp: s3cp batch wait {id} watches it, s3cp batch \
                  status {id} shows it",
                 id = job.job_id
