@@ -755,6 +755,14 @@ impl Printer {
         }
     }
 
+    /// A note on stderr (`s3cp: note: ...`), unless `--quiet`: what to do
+    /// next, with `--json` too.
+    pub fn note(&self, text: &str) {
+        if !self.quiet {
+            self.stderr(&format!("s3cp: note: {text}\n"));
+        }
+    }
+
     /// A warning on stderr (`s3cp: warning: ...`), unless `--quiet`.
     pub fn warning(&self, text: &str) {
         if !self.quiet {

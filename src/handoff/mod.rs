@@ -3,6 +3,15 @@
 //! refuse what a job cannot do), so it sits after the engine, the bulk
 //! runner and the report.
 //!
+//! - [`clients`]: S3 Control's client (its endpoint the standard way,
+//!   never `--endpoint-url`) and the account id (`--account-id`, else STS).
+//! - [`watch`]: a job watched to its end (DescribeJob polls, its tasks'
+//!   progress), for the `--batch` run and `s3cp batch wait`.
+//! - [`failed`]: a finished job's failed tasks named from its completion
+//!   report, one `copy` line each.
 //! - [`command`]: `s3cp batch status|wait|cancel JOB_ID`.
 
+pub mod clients;
 pub mod command;
+pub mod failed;
+pub mod watch;
