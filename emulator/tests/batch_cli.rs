@@ -562,3 +562,67 @@ async fn ctrl_c_stops_watching_not_the_job() {
     );
     status(&c, &id, RequestedJobStatus::Cancelled).await;
 }
+
+/// A job whose every task failed has failed: `batch wait` says why (its
+/// FailureReasons) and names the task; `batch status` says why too. A
+/// report that cannot be read is said (the failed tasks cannot be named),
+/// and the run still fails.
+#[tokio::test]
+async fn a_failed_job_says_why_and_an_unreadable_report_is_said() {
+    let backend = garage();
+    let emu = emulator(&backend, &["--batch-fail", "doomed=NoSuchKey"]).await;
+    let (s3, c) = (s3(&backend), control(&emu));
+    let base = unique("cli-failed");
+    let id = job(&s3, &c, &base, &["doomed"], false).await;
+    let account = ["--account-id", ACCOUNT];
+    let run = s3cp(&emu, &[&["batch", "wait", &id][..], &account].concat(), &[]).await;
+    let all = run.all();
+    assert_eq!(run.code, Some(1), "{all}");
+    let why = format!(
+        "s3cp: error: job {id} Failed: TaskFailureThresholdExceeded: all 1 task(s) failed\n"
+    );
+    assert!(run.stderr.starts_with(&why), "{all}");
+    assert!(
+        run.stderr.contains(&format!(
+            "src/doomed\nCaused by: CopyObject failed: NoSuchKey: NoSuchKey (injected by s3emu \
+             --batch-fail) (HTTP 404)\n"
+        )),
+        "{all}"
+    );
+    assert!(
+        run.stdout
+            .starts_with("summary: 0 copied, 0 skipped, 1 failed; job "),
+        "{all}"
+    );
+    let run = s3cp(
+        &emu,
+        &[&["batch", "status", &id][..], &account].concat(),
+        &[],
+    )
+    .await;
+    assert_eq!(run.code, Some(0), "{}", run.all());
+    assert_eq!(
+        run.stdout,
+        format!(
+            "job {id}: Failed, 1 of 1 tasks done (0 succeeded, 1 failed)\njob {id} Failed: \
+             TaskFailureThresholdExceeded: all 1 task(s) failed\n"
+        )
+    );
+
+    let report = format!("{base}/reports/job-{id}/manifest.json");
+    tokio::time::timeout(STEP, s3.delete_object().bucket(DST).key(&report).send())
+        .await
+        .expect("DELETE in time")
+        .expect("DELETE the report's manifest.json");
+    let run = s3cp(&emu, &[&["batch", "wait", &id][..], &account].concat(), &[]).await;
+    let all = run.all();
+    assert_eq!(run.code, Some(1), "{all}");
+    assert!(
+        run.stderr.contains(&format!(
+            "s3cp: error: cannot name the 1 failed task of job {id} (0 named): its completion \
+             report could not be read\nCaused by: cannot read s3://{DST}/{report}\nCaused by: \
+             GetObject failed: NoSuchKey"
+        )),
+        "{all}"
+    );
+}

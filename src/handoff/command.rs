@@ -93,9 +93,6 @@ pub async fn run(
                 if ended.interrupted {
                     printer.note(&again(job));
                 }
-                for (code, reason) in &ended.failure_reasons {
-                    printer.note(&format!("job {} failed: {code}: {reason}", job.job_id));
-                }
                 let mut summary = Summary::new();
                 ended.add_to(&mut summary);
                 (summary.requests, summary.retries) = counter.counts();
@@ -177,7 +174,7 @@ async fn status(c: &JobClients, job_id: &str, printer: Printer) -> anyhow::Resul
             counts.failed
         ));
         for (code, reason) in &reasons {
-            printer.human(&format!("job {job_id} failed: {code}: {reason}"));
+            printer.human(&format!("job {job_id} {}: {code}: {reason}", counts.status));
         }
     }
     if counts.status == "Suspended" {

@@ -18,7 +18,7 @@ use std::time::Duration;
 use aws_sdk_s3control::types::{JobDescriptor, JobStatus};
 use tokio_util::sync::CancellationToken;
 
-use crate::error::{Exit, S3Error};
+use crate::error::{Exit, Failure, S3Error};
 use crate::progress::{JobCounts, JobProgress, ProgressMode};
 use crate::report::{Printer, Summary};
 
@@ -57,7 +57,8 @@ pub struct Ended {
     pub failed: u64,
     /// Ctrl-C stopped the watch (the job goes on).
     pub interrupted: bool,
-    /// DescribeJob's `FailureReasons` (code, reason): why a job failed.
+    /// DescribeJob's `FailureReasons` (code, reason): why a job failed
+    /// (already said by the watch, as errors).
     pub failure_reasons: Vec<(String, String)>,
     /// Failed tasks named by a line from the completion report (fewer
     /// than `failed` when it could not be read, or the watch was stopped
@@ -220,7 +221,8 @@ pub fn confirm_hint(account_id: &str, job_id: &str, region: Option<&str>) -> Str
 }
 
 impl Watcher<'_> {
-    /// Watches `job_id` to its end (see the module's doc), then names its
+    /// Watches `job_id` to its end (see the module's doc), then says why
+    /// it failed (DescribeJob's `FailureReasons`, as errors) and names its
     /// failed tasks. Errors: a DescribeJob that failed (after the SDK's
     /// retries). `cancel` (Ctrl-C) stops the watch, not the job.
     pub async fn watch(&self, job_id: &str, cancel: &CancellationToken) -> anyhow::Result<Ended> {
@@ -281,6 +283,10 @@ impl Watcher<'_> {
             return Ok(ended);
         };
         let mut ended = Ended::of(job_id, &job);
+        for (code, reason) in &ended.failure_reasons {
+            let e = anyhow::anyhow!("job {job_id} {}: {code}: {reason}", ended.status);
+            self.printer.run_failure(&Failure::Copy(e));
+        }
         if ended.finished() && ended.failed > 0 {
             let named = super::failed::name_failed(self, job_id, &job, cancel).await;
             ended.named = named.named;
