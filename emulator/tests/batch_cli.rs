@@ -584,8 +584,9 @@ async fn a_failed_job_says_why_and_an_unreadable_report_is_said() {
     assert!(run.stderr.starts_with(&why), "{all}");
     assert!(
         run.stderr.contains(&format!(
-            "src/doomed\nCaused by: CopyObject failed: NoSuchKey: NoSuchKey (injected by s3emu \
-             --batch-fail) (HTTP 404)\n"
+            "s3cp: error: job {id} could not copy s3://{SRC}/{base}/src/doomed to \
+             s3://{DST}/{base}/out/{base}/src/doomed\nCaused by: CopyObject failed: NoSuchKey: \
+             NoSuchKey (injected by s3emu --batch-fail) (HTTP 404)\n"
         )),
         "{all}"
     );
