@@ -80,54 +80,7 @@ pub async fn check_profile(name: &str, flag: &str) -> anyhow::Result<()> {
 /// The client, counting its requests into `counter`, and where its
 /// requests go (for messages, and to tell two stores apart).
 pub async fn build_store(conn: &Connection, counter: &RequestCounter) -> Store {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
-    // The flag, then AWS_REGION / AWS_DEFAULT_REGION, then the profile, then
-    // us-east-1. Unlike the SDK's default chain this never asks the EC2
-    // instance metadata service, which off EC2 costs a timeout and a warning
-    // on every run.
-    let mut profile_region = ProfileFileRegionProvider::builder();
-    if let Some(profile) = &conn.profile {
-        profile_region = profile_region.profile_name(profile);
-    }
-    let region = RegionProviderChain::first_try(conn.region.clone().map(Region::new))
-        .or_else(EnvironmentVariableRegionProvider::new())
-        .or_else(profile_region.build())
-        .or_else(Region::from_static(FALLBACK_REGION))
-        .region()
-        .await;
-    if let Some(profile) = &conn.profile {
-        // A profile named by a flag supplies the credentials, even when
-        // AWS_ACCESS_KEY_ID is set (as in aws-cli): with two profiles
-        // (--source-profile), the environment cannot stand for both. Its
-        // role_arn or web identity is assumed through STS in the region
-        // resolved above (the provider has none of its own).
-        let provider_config =
-            aws_config::provider_config::ProviderConfig::default().with_region(region.clone());
-        loader = loader.profile_name(profile).credentials_provider(
-            aws_config::profile::ProfileFileCredentialsProvider::builder()
-                .profile_name(profile)
-                .configure(&provider_config)
-                .build(),
-        );
-    } else if ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]
-        .iter()
-        .all(|v| std::env::var_os(v).is_some_and(|v| !v.is_empty()))
-    {
-        // The default chain would take these first too; building the chain
-        // also builds its STS client, which reads and parses every CA
-        // certificate of the system: a few milliseconds of a small copy's
-        // whole run, for nothing.
-        loader = loader.credentials_provider(
-            aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
-        );
-    }
-    if let Some(region) = region {
-        loader = loader.region(region);
-    }
-    if let Some(url) = &conn.endpoint_url {
-        loader = loader.endpoint_url(url);
-    }
-    let sdk = loader.load().await;
+    let sdk = load_sdk(conn, None, true).await;
     let url = endpoint_url(&sdk);
     let endpoint = url.clone().unwrap_or_else(|| {
         format!(
@@ -135,22 +88,7 @@ pub async fn build_store(conn: &Connection, counter: &RequestCounter) -> Store {
             sdk.region().map_or("(none)", |r| r.as_ref())
         )
     });
-    // AWS_MAX_ATTEMPTS, AWS_RETRY_MODE and the profile's keys are already in
-    // `sdk`; the flags override them.
-    let configured = sdk
-        .retry_config()
-        .cloned()
-        .unwrap_or_else(RetryConfig::standard);
-    let attempts = conn
-        .max_attempts
-        .or_else(|| configured_max_attempts(&sdk))
-        .unwrap_or(DEFAULT_MAX_ATTEMPTS);
-    let retry = match conn.adaptive_retries {
-        Some(true) => RetryConfig::adaptive(),
-        Some(false) => RetryConfig::standard(),
-        None => configured.clone(),
-    }
-    .with_max_attempts(attempts);
+    let retry = retry_config(conn, &sdk);
     let mut s3 = aws_sdk_s3::config::Builder::from(&sdk)
         // Copy requests carry no body to checksum; `WhenRequired` keeps the
         // SDK from adding CRC32 headers that some S3-compatible stores
@@ -202,6 +140,90 @@ pub async fn build_store(conn: &Connection, counter: &RequestCounter) -> Store {
         endpoint,
         url,
     }
+}
+
+/// The SDK configuration of `conn`, loaded the standard way (the
+/// environment, the profile and its `services` section): the credentials
+/// of `--profile` (or the environment's), the region `region` names, else
+/// the flag's, the environment's, the profile's or us-east-1. With
+/// `s3_endpoint`, `--endpoint-url` too; without it, only what the SDK reads
+/// itself (`AWS_ENDPOINT_URL_S3_CONTROL`, `AWS_ENDPOINT_URL_STS`...), for
+/// the services besides S3 (`--endpoint-url` is S3's alone).
+pub async fn load_sdk(
+    conn: &Connection,
+    region: Option<&str>,
+    s3_endpoint: bool,
+) -> aws_config::SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    // `region`, the flag, then AWS_REGION / AWS_DEFAULT_REGION, then the
+    // profile, then us-east-1. Unlike the SDK's default chain this never asks the EC2
+    // instance metadata service, which off EC2 costs a timeout and a warning
+    // on every run.
+    let mut profile_region = ProfileFileRegionProvider::builder();
+    if let Some(profile) = &conn.profile {
+        profile_region = profile_region.profile_name(profile);
+    }
+    let given = region.map(str::to_owned).or_else(|| conn.region.clone());
+    let region = RegionProviderChain::first_try(given.map(Region::new))
+        .or_else(EnvironmentVariableRegionProvider::new())
+        .or_else(profile_region.build())
+        .or_else(Region::from_static(FALLBACK_REGION))
+        .region()
+        .await;
+    if let Some(profile) = &conn.profile {
+        // A profile named by a flag supplies the credentials, even when
+        // AWS_ACCESS_KEY_ID is set (as in aws-cli): with two profiles
+        // (--source-profile), the environment cannot stand for both. Its
+        // role_arn or web identity is assumed through STS in the region
+        // resolved above (the provider has none of its own).
+        let provider_config =
+            aws_config::provider_config::ProviderConfig::default().with_region(region.clone());
+        loader = loader.profile_name(profile).credentials_provider(
+            aws_config::profile::ProfileFileCredentialsProvider::builder()
+                .profile_name(profile)
+                .configure(&provider_config)
+                .build(),
+        );
+    } else if ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]
+        .iter()
+        .all(|v| std::env::var_os(v).is_some_and(|v| !v.is_empty()))
+    {
+        // The default chain would take these first too; building the chain
+        // also builds its STS client, which reads and parses every CA
+        // certificate of the system: a few milliseconds of a small copy's
+        // whole run, for nothing.
+        loader = loader.credentials_provider(
+            aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
+        );
+    }
+    if let Some(region) = region {
+        loader = loader.region(region);
+    }
+    if let Some(url) = conn.endpoint_url.as_ref().filter(|_| s3_endpoint) {
+        loader = loader.endpoint_url(url);
+    }
+    loader.load().await
+}
+
+/// The retries the flags say (`--max-attempts`, `--retry-mode`), else
+/// those loaded in `sdk`, with s3cp's default number of attempts.
+pub fn retry_config(conn: &Connection, sdk: &aws_config::SdkConfig) -> RetryConfig {
+    // AWS_MAX_ATTEMPTS, AWS_RETRY_MODE and the profile's keys are already in
+    // `sdk`; the flags override them.
+    let configured = sdk
+        .retry_config()
+        .cloned()
+        .unwrap_or_else(RetryConfig::standard);
+    let attempts = conn
+        .max_attempts
+        .or_else(|| configured_max_attempts(sdk))
+        .unwrap_or(DEFAULT_MAX_ATTEMPTS);
+    match conn.adaptive_retries {
+        Some(true) => RetryConfig::adaptive(),
+        Some(false) => RetryConfig::standard(),
+        None => configured,
+    }
+    .with_max_attempts(attempts)
 }
 
 /// Attempts per request when neither `--max-attempts`, `AWS_MAX_ATTEMPTS`
@@ -285,6 +307,12 @@ impl RequestCounter {
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
+/// `aws_sdk_s3::config::Intercept` is smithy's generic interceptor trait
+/// (`aws_smithy_runtime_api::client::interceptors::Intercept`), which
+/// every SDK client re-exports: the same counter is attached to the S3
+/// Control and STS clients of a `--batch` run
+/// ([`crate::handoff::clients`]), so that DescribeJob polls count in its
+/// `requests`.
 impl aws_sdk_s3::config::Intercept for RequestCounter {
     fn name(&self) -> &'static str {
         "s3cp::RequestCounter"

@@ -143,7 +143,7 @@ pub async fn run(cli: cli::Cli, shutdown: impl Future<Output = ()>) -> Exit {
     match Command::from_cli(&cli) {
         Ok(Command::Copy(config)) => copy_run(&config, printer, shutdown).await,
         Ok(Command::Uploads(command)) => uploads_run(&command, printer, shutdown).await,
-        Ok(Command::Batch(job)) => handoff::command::run(&job, printer, shutdown).await,
+        Ok(Command::Batch(job)) => handoff::command::run(&job, &output, printer, shutdown).await,
         Err(e) => usage(printer, e),
     }
 }

@@ -1,7 +1,8 @@
 //! The progress port: a trait the copy engine calls, with an indicatif
 //! implementation for terminals, one that prints a line every interval for
 //! logs (CI, where a bar is never drawn and a long run would otherwise say
-//! nothing until its end), and a silent one. Log lines go through
+//! nothing until its end), and a silent one; a Batch Operations job's
+//! tasks the same ways ([`JobProgress`]). Log lines go through
 //! [`LogWriter`], which hides the bars while it writes so that a log line
 //! never tears a bar.
 
@@ -11,6 +12,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+mod job;
+pub use job::{JobCounts, JobProgress};
 
 /// Sizes as people read them: `12 MiB`, `6 GiB`.
 pub fn human_size(bytes: u64) -> String {

@@ -755,15 +755,15 @@ impl Printer {
         }
     }
 
-    /// A warning on stderr (`s3cp: warning: ...`), unless `--quiet`.
-    /// A hint of what to do next (how to watch or confirm a job), on
-    /// stderr so that `--json` output stays JSON; not with `--quiet`.
+    /// A note on stderr (`s3cp: note: ...`), unless `--quiet`: what to do
+    /// next, with `--json` too.
     pub fn note(&self, text: &str) {
         if !self.quiet {
-            self.stderr(&format!("s3cp: {text}\n"));
+            self.stderr(&format!("s3cp: note: {text}\n"));
         }
     }
 
+    /// A warning on stderr (`s3cp: warning: ...`), unless `--quiet`.
     pub fn warning(&self, text: &str) {
         if !self.quiet {
             self.stderr(&format!("s3cp: warning: {text}\n"));

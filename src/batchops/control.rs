@@ -51,7 +51,12 @@ pub fn control_client(sdk: &aws_config::SdkConfig) -> aws_sdk_s3control::Client 
 /// says it (what a job's `x-amz-account-id` must be, unless
 /// `--account-id` gives it).
 pub async fn account_id(sdk: &aws_config::SdkConfig) -> anyhow::Result<String> {
-    let sts = aws_sdk_sts::Client::new(sdk);
+    account_id_from(&aws_sdk_sts::Client::new(sdk)).await
+}
+
+/// [`account_id`], asked through `sts` (a client the caller configured:
+/// with its request counter, say).
+pub async fn account_id_from(sts: &aws_sdk_sts::Client) -> anyhow::Result<String> {
     let me = sts.get_caller_identity().send().await.map_err(|e| {
         anyhow::Error::new(crate::error::S3Error::from_sdk("GetCallerIdentity", &e)).context(
             "cannot tell the account of these credentials (STS GetCallerIdentity, which \

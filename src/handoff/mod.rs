@@ -6,9 +6,16 @@
 //! - [`run`]: `s3cp -r SRC DST --batch` (and `--from-file`): the listing
 //!   into the job's manifest, CreateJob, the local remainder, the job
 //!   watched to its end.
-//! - [`clients`]: the S3 Control client and the account of a job.
+//! - [`clients`]: S3 Control's client (its endpoint the standard way,
+//!   never `--endpoint-url`) and the account id (`--account-id`, else STS).
+//! - [`watch`]: a job watched to its end (DescribeJob polls, its tasks'
+//!   progress), for the `--batch` run and `s3cp batch wait`.
+//! - [`failed`]: a finished job's failed tasks named from its completion
+//!   report, one `copy` line each.
 //! - [`command`]: `s3cp batch status|wait|cancel JOB_ID`.
 
 pub mod clients;
 pub mod command;
+pub mod failed;
 pub mod run;
+pub mod watch;
