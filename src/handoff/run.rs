@@ -27,6 +27,7 @@ use futures::{Stream, StreamExt};
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
+use super::watch::{self, Watcher};
 use crate::batch::Batch;
 use crate::batchops::job::{self, JobParams, ManifestObject};
 use crate::batchops::manifest::{ManifestWriter, Side, Summary as Split, Totals};
@@ -412,18 +413,12 @@ impl HandOff<'_> {
         };
         self.print_job(printer, &job_id, status, split.job, &region, &manifest_uri);
         if self.batch.confirm {
-            printer.note(&format!(
-                "job {job_id} waits for confirmation: confirm it with aws s3control \
-                 update-job-status --region {region} --account-id {} --job-id {job_id} \
-                 --requested-job-status Ready (or in the S3 console, Batch Operations), then \
-                 watch it with s3cp batch wait {job_id}",
-                clients.account_id
-            ));
+            let hint = watch::confirm_hint(&clients.account_id, &job_id, Some(&region));
+            printer.note(&format!("{hint}; s3cp batch wait {job_id} watches it"));
         }
         summary.job_id = Some(job_id.clone());
         let context = JobContext {
             job_id: &job_id,
-            manifest: &manifest_uri,
             split,
             clients: &clients,
         };
@@ -554,17 +549,8 @@ impl HandOff<'_> {
 /// The job once created, for the rest of the run.
 struct JobContext<'a> {
     job_id: &'a str,
-    manifest: &'a str,
     split: Split,
     clients: &'a super::clients::JobClients,
-}
-
-/// What watching the job came to.
-struct Watched {
-    status: String,
-    succeeded: u64,
-    failed: u64,
-    interrupted: bool,
 }
 
 impl HandOff<'_> {
@@ -622,27 +608,35 @@ impl HandOff<'_> {
         cancel: &CancellationToken,
     ) -> Exit {
         let copies = self.copy_locally(local, printer, cancel);
+        // The report is read in its bucket's region (learned at the
+        // manifest's upload: the same bucket).
+        let s3 = self.engine.regions.client_for(&self.batch.reports.bucket);
+        let watcher = Watcher {
+            control: &job.clients.control,
+            account_id: &job.clients.account_id,
+            s3: &s3,
+            printer,
+            progress: self.progress,
+            interval: self.config.output.progress_interval,
+            stop_at_confirmation: true,
+        };
         let watching = async {
             match self.batch.wait {
-                true => Some(self.watch(&job, printer, cancel).await),
+                true => Some(watcher.watch(job.job_id, cancel).await),
                 false => None,
             }
         };
         let (local_summary, watched) = tokio::join!(copies, watching);
         merge(&mut summary, &local_summary);
         let status = match &watched {
-            Some(Ok(w)) => {
-                summary.copied += w.succeeded;
-                // Copied by the job's CopyObjects: nothing here proved them.
-                summary.unverified += w.succeeded;
-                summary.failed += w.failed;
+            Some(Ok(ended)) => {
+                ended.add_to(&mut summary);
                 // A job reports no bytes: its objects' as listed, once
                 // every task succeeded.
-                if w.failed == 0 && w.status == "Complete" {
+                if ended.failed == 0 && ended.status == "Complete" {
                     summary.bytes += job.split.job.bytes;
                 }
-                summary.interrupted |= w.interrupted;
-                w.status.clone()
+                ended.status.clone()
             }
             Some(Err(e)) => {
                 printer.run_failure(&Failure::Copy(anyhow::anyhow!(
@@ -670,85 +664,11 @@ impl HandOff<'_> {
                 id = job.job_id
             ));
         }
+        summary.job_id = Some(job.job_id.to_owned());
         summary.job_status = Some(status.clone());
         self.finish_summary(&mut summary, started);
         printer.summary(&summary);
         exit_of(&summary, Some(&status))
-    }
-
-    /// Watches the job to its end.
-    async fn watch(
-        &self,
-        job: &JobContext<'_>,
-        _printer: Printer,
-        cancel: &CancellationToken,
-    ) -> anyhow::Result<Watched> {
-        let interval = self
-            .config
-            .output
-            .progress_interval
-            .min(std::time::Duration::from_secs(5));
-        loop {
-            let out = job
-                .clients
-                .control
-                .describe_job()
-                .account_id(&job.clients.account_id)
-                .job_id(job.job_id)
-                .send()
-                .await
-                .map_err(|e| anyhow::Error::new(S3Error::from_sdk("DescribeJob", &e)))?;
-            let d = out
-                .job
-                .ok_or_else(|| anyhow::anyhow!("DescribeJob answered without the job"))?;
-            let status = d.status.map(|s| s.as_str().to_owned()).unwrap_or_default();
-            let progress = d.progress_summary.as_ref();
-            let (succeeded, failed) = (
-                progress
-                    .and_then(|p| p.number_of_tasks_succeeded)
-                    .unwrap_or(0) as u64,
-                progress.and_then(|p| p.number_of_tasks_failed).unwrap_or(0) as u64,
-            );
-            if matches!(status.as_str(), "Complete" | "Failed" | "Cancelled") {
-                if status == "Failed" {
-                    let reasons: Vec<(String, String)> = d
-                        .failure_reasons
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|r| {
-                            (
-                                r.failure_code.unwrap_or_default(),
-                                r.failure_reason.unwrap_or_default(),
-                            )
-                        })
-                        .collect();
-                    let reports = format!(
-                        "s3://{}/{}",
-                        self.batch.reports.bucket, self.batch.reports.key
-                    );
-                    if let Some(why) = permissions::job_failure_denied(
-                        &reasons,
-                        &self.batch.role_arn,
-                        job.manifest,
-                        &reports,
-                    ) {
-                        tracing::error!("{why}");
-                    }
-                }
-                return Ok(Watched {
-                    status,
-                    succeeded,
-                    failed,
-                    interrupted: false,
-                });
-            }
-            tokio::select! {
-                () = tokio::time::sleep(interval) => {}
-                () = cancel.cancelled() => {
-                    return Ok(Watched { status, succeeded: 0, failed: 0, interrupted: true });
-                }
-            }
-        }
     }
 }
 

@@ -18,6 +18,7 @@ use std::time::Duration;
 use aws_sdk_s3control::types::{JobDescriptor, JobStatus};
 use tokio_util::sync::CancellationToken;
 
+use crate::batchops::permissions;
 use crate::error::{Exit, Failure, S3Error};
 use crate::progress::{JobCounts, JobProgress, ProgressMode};
 use crate::report::{Printer, Summary};
@@ -114,6 +115,33 @@ impl Ended {
             named: 0,
         }
     }
+}
+
+/// The permission a failed job lacked, named from its `FailureReasons`
+/// and its own role, manifest and report ([`permissions`]).
+fn denied(job: &JobDescriptor, reasons: &[(String, String)]) -> Option<String> {
+    if reasons.is_empty() {
+        return None;
+    }
+    // `arn:PARTITION:s3:::bucket/key` as s3://bucket/key.
+    let uri = |arn: &str| {
+        arn.split_once(":::")
+            .map_or_else(|| arn.to_owned(), |(_, rest)| format!("s3://{rest}"))
+    };
+    let manifest = job
+        .manifest
+        .as_ref()
+        .and_then(|m| m.location.as_ref())
+        .map_or_else(String::new, |l| uri(&l.object_arn));
+    let reports = job.report.as_ref().map_or_else(String::new, |r| {
+        let bucket = uri(r.bucket.as_deref().unwrap_or_default());
+        match r.prefix.as_deref() {
+            Some(p) if !p.is_empty() => format!("{bucket}/{p}/"),
+            _ => format!("{bucket}/"),
+        }
+    });
+    let role = job.role_arn.as_deref().unwrap_or("(the job's role)");
+    permissions::job_failure_denied(reasons, role, &manifest, &reports)
 }
 
 /// S3's final statuses.
@@ -286,6 +314,10 @@ impl Watcher<'_> {
         for (code, reason) in &ended.failure_reasons {
             let e = anyhow::anyhow!("job {job_id} {}: {code}: {reason}", ended.status);
             self.printer.run_failure(&Failure::Copy(e));
+        }
+        // A permission the job lacked: which, and where to allow it.
+        if let Some(fix) = denied(&job, &ended.failure_reasons) {
+            self.printer.note(&fix);
         }
         if ended.finished() && ended.failed > 0 {
             let named = super::failed::name_failed(self, job_id, &job, cancel).await;
