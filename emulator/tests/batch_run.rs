@@ -8,83 +8,32 @@
 
 mod batch_support;
 
-use std::process::Stdio;
-use std::time::Duration;
-
+use batch_support::cli::{self, Run};
 use batch_support::*;
 use serde_json::Value;
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/batch";
-/// The longest one s3cp run may take here.
-const RUN: Duration = Duration::from_secs(120);
 
-fn s3cp_bin() -> String {
-    let bin = std::env::var("S3CP_BIN").unwrap_or_else(|_| {
-        let target = std::env::var("CARGO_TARGET_DIR")
-            .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target").to_owned());
-        format!("{target}/debug/s3cp")
-    });
-    assert!(
-        std::path::Path::new(&bin).exists(),
-        "{bin} is missing: build it first (cargo build --bin s3cp)"
-    );
-    bin
+/// s3cp against `emu` (S3 and S3 Control both), moto's credentials.
+async fn s3cp(emu: &Emulator, args: &[&str]) -> Run {
+    let (_, key, secret) = moto();
+    let s3 = (emu.endpoint.clone(), key, secret);
+    cli::start(&s3, &emu.endpoint, args, &[]).end().await
 }
 
-/// One s3cp run: (exit code, stdout, stderr).
-struct Ran {
-    code: i32,
-    stdout: String,
-    stderr: String,
+/// The `--json` lines of one type.
+fn of_type(run: &Run, kind: &str) -> Vec<Value> {
+    run.json()
+        .into_iter()
+        .filter(|l| l["type"] == kind)
+        .collect()
 }
 
-impl Ran {
-    /// The `--json` lines of stdout.
-    fn lines(&self) -> Vec<Value> {
-        self.stdout
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-            .collect()
-    }
-
-    fn of_type(&self, kind: &str) -> Vec<Value> {
-        self.lines()
-            .into_iter()
-            .filter(|l| l["type"] == kind)
-            .collect()
-    }
-
-    fn summary(&self) -> Value {
-        let mut s = self.of_type("summary");
-        assert_eq!(s.len(), 1, "one summary:\n{}\n{}", self.stdout, self.stderr);
-        s.remove(0)
-    }
-}
-
-/// Runs s3cp against `emu` (S3 and S3 Control both), moto's credentials.
-async fn s3cp(emu: &Emulator, args: &[&str]) -> Ran {
-    let out = tokio::process::Command::new(s3cp_bin())
-        .args(["--endpoint-url", &emu.endpoint, "--path-style"])
-        .args(args)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_ENDPOINT_URL_S3_CONTROL", &emu.endpoint)
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("AWS_ENDPOINT_URL_S3")
-        .env_remove("AWS_PROFILE")
-        .stdin(Stdio::null())
-        .kill_on_drop(true)
-        .output();
-    let out = tokio::time::timeout(RUN, out)
-        .await
-        .expect("s3cp ended in time")
-        .expect("run s3cp");
-    Ran {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+/// The one summary line.
+fn summary(run: &Run) -> Value {
+    let mut s = of_type(run, "summary");
+    assert_eq!(s.len(), 1, "one summary:\n{}", run.all());
+    s.remove(0)
 }
 
 /// The flags of a job run with its reports under `base/reports/` in SRC.
@@ -175,15 +124,15 @@ async fn a_prefix_is_copied_by_one_job_with_the_fields_asked() {
     let mut all = args(&["-r", &src, &dst], &flags);
     all.extend(more);
     let ran = s3cp(&emu, &all).await;
-    assert_eq!(ran.code, 0, "{}\n{}", ran.stdout, ran.stderr);
-    let job = ran.of_type("batch");
+    assert_eq!(ran.code, Some(0), "{}\n{}", ran.stdout, ran.stderr);
+    let job = of_type(&ran, "batch");
     assert_eq!(job.len(), 1, "{}", ran.stdout);
     assert_eq!(job[0]["objects"], 2);
-    let summary = ran.summary();
-    assert_eq!(summary["job_id"], job[0]["job_id"]);
-    assert_eq!(summary["job_status"], "Complete");
+    let sum = summary(&ran);
+    assert_eq!(sum["job_id"], job[0]["job_id"]);
+    assert_eq!(sum["job_status"], "Complete");
     assert_eq!(
-        (summary["copied"].as_u64(), summary["failed"].as_u64()),
+        (sum["copied"].as_u64(), sum["failed"].as_u64()),
         (Some(2), Some(0))
     );
     for name in ["a.txt", "dir/b c.txt"] {
@@ -263,8 +212,8 @@ async fn filters_and_skip_same_shape_the_manifest() {
     all.push("--progress");
     all.push("none");
     let ran = s3cp(&emu, &all).await;
-    assert_eq!(ran.code, 0, "{}\n{}", ran.stdout, ran.stderr);
-    let job = &ran.of_type("batch")[0];
+    assert_eq!(ran.code, Some(0), "{}\n{}", ran.stdout, ran.stderr);
+    let job = &of_type(&ran, "batch")[0];
     let manifest = job["manifest"].as_str().expect("the manifest's URI");
     let key = manifest
         .strip_prefix(&format!("s3://{SRC}/"))
@@ -279,13 +228,13 @@ async fn filters_and_skip_same_shape_the_manifest() {
         csv,
         format!("{SRC},{base}/src/a.txt\n{SRC},{base}/src/d%20e%2Bf.txt\n"),
     );
-    let skipped = ran.of_type("copy");
+    let skipped = of_type(&ran, "copy");
     assert_eq!(skipped.len(), 1, "{}", ran.stdout);
     assert_eq!(skipped[0]["status"], "skipped");
     assert_eq!(skipped[0]["skip_reason"], "same");
-    let summary = ran.summary();
+    let sum = summary(&ran);
     assert_eq!(
-        (summary["copied"].as_u64(), summary["skipped"].as_u64()),
+        (sum["copied"].as_u64(), sum["skipped"].as_u64()),
         (Some(2), Some(1))
     );
     assert_eq!(
@@ -310,20 +259,20 @@ async fn objects_above_a_lowered_threshold_are_copied_here_in_the_same_run() {
         &flags,
     );
     let ran = s3cp(&emu, &all).await;
-    assert_eq!(ran.code, 0, "{}\n{}", ran.stdout, ran.stderr);
-    let job = &ran.of_type("batch")[0];
+    assert_eq!(ran.code, Some(0), "{}\n{}", ran.stdout, ran.stderr);
+    let job = &of_type(&ran, "batch")[0];
     assert_eq!(
         (job["objects"].as_u64(), job["bytes"].as_u64()),
         (Some(1), Some(10))
     );
-    let local = ran.of_type("copy");
+    let local = of_type(&ran, "copy");
     assert_eq!(local.len(), 1, "{}", ran.stdout);
     assert_eq!(local[0]["src"], format!("{src}large"));
     assert_eq!(local[0]["status"], "copied");
     assert_eq!(local[0]["method"], "multipart");
-    let summary = ran.summary();
-    assert_eq!(summary["copied"], 2);
-    assert_eq!(summary["job_status"], "Complete");
+    let sum = summary(&ran);
+    assert_eq!(sum["copied"], 2);
+    assert_eq!(sum["job_status"], "Complete");
     for name in ["small", "large"] {
         let key = format!("{base}/out/{base}/src/{name}");
         assert!(get(&s3, DST, &key).await.is_some(), "{key}");
@@ -367,8 +316,8 @@ async fn a_dry_run_prints_the_request_and_writes_nothing() {
         &flags,
     );
     let ran = s3cp(&emu, &all).await;
-    assert_eq!(ran.code, 0, "{}\n{}", ran.stdout, ran.stderr);
-    let plan = &ran.of_type("batch_plan")[0];
+    assert_eq!(ran.code, Some(0), "{}\n{}", ran.stdout, ran.stderr);
+    let plan = &of_type(&ran, "batch_plan")[0];
     let request = &plan["create_job"];
     assert_eq!(request["AccountId"], ACCOUNT);
     assert_eq!(request["RoleArn"], ROLE);
@@ -392,7 +341,7 @@ async fn a_dry_run_prints_the_request_and_writes_nothing() {
         ),
         (Some(1), Some(1000))
     );
-    assert_eq!(ran.summary()["planned"], 2);
+    assert_eq!(summary(&ran)["planned"], 2);
     assert!(keys(&s3, SRC, &format!("{base}/reports/")).await.is_empty());
     assert!(keys(&s3, DST, &format!("{base}/")).await.is_empty());
     assert_eq!(jobs(&emu).await, 0);
@@ -488,7 +437,13 @@ async fn refused_runs_write_nothing_and_say_why() {
     ];
     for (argv, says) in cases {
         let ran = s3cp(&emu, &argv).await;
-        assert_eq!(ran.code, 2, "{argv:?}:\n{}\n{}", ran.stdout, ran.stderr);
+        assert_eq!(
+            ran.code,
+            Some(2),
+            "{argv:?}:\n{}\n{}",
+            ran.stdout,
+            ran.stderr
+        );
         assert!(
             ran.stderr.contains(says),
             "{argv:?} should say {says}:\n{}",
@@ -523,10 +478,151 @@ async fn a_caller_who_may_not_pass_the_role_is_told_and_the_manifest_is_gone() {
     let src = format!("s3://{SRC}/{base}/src/");
     let dst = format!("s3://{DST}/{base}/out/{base}/src/");
     let ran = s3cp(&emu, &args(&["-r", &src, &dst], &flags)).await;
-    assert_eq!(ran.code, 1, "{}\n{}", ran.stdout, ran.stderr);
+    assert_eq!(ran.code, Some(1), "{}\n{}", ran.stdout, ran.stderr);
     assert!(ran.stderr.contains("iam:PassRole"), "{}", ran.stderr);
     assert!(ran.stderr.contains(ROLE), "{}", ran.stderr);
     assert!(keys(&s3, SRC, &format!("{base}/reports/")).await.is_empty());
     assert!(keys(&s3, DST, &format!("{base}/")).await.is_empty());
     assert_eq!(jobs(&emu).await, 0);
+}
+
+#[tokio::test]
+async fn failed_tasks_are_named_per_key_and_the_job_shows_its_progress() {
+    let backend = moto();
+    let emu = emulator(
+        &backend,
+        &[
+            "--batch-fail",
+            "b.txt=AccessDenied",
+            "--batch-task-ms",
+            "150",
+        ],
+    )
+    .await;
+    let s3 = s3(&backend);
+    let base = unique("failed");
+    for name in ["a.txt", "b.txt", "c.txt"] {
+        put(&s3, SRC, &format!("{base}/src/{name}"), name).await;
+    }
+    let flags = batch_flags(&base);
+    let src = format!("s3://{SRC}/{base}/src/");
+    let dst = format!("s3://{DST}/{base}/out/{base}/src/");
+    let all = args(
+        &[
+            "--progress",
+            "lines",
+            "--progress-interval",
+            "100ms",
+            "-r",
+            &src,
+            &dst,
+            "--json",
+        ],
+        &flags,
+    );
+    let ran = s3cp(&emu, &all).await;
+    assert_eq!(ran.code, Some(1), "{}", ran.all());
+    let failed = of_type(&ran, "copy");
+    assert_eq!(failed.len(), 1, "{}", ran.all());
+    assert_eq!(failed[0]["status"], "failed");
+    assert_eq!(failed[0]["src"], format!("{src}b.txt"));
+    assert_eq!(failed[0]["dst"], format!("{dst}b.txt"));
+    assert_eq!(failed[0]["error"]["code"], "AccessDenied", "{}", failed[0]);
+    let sum = summary(&ran);
+    assert_eq!(sum["job_status"], "Complete");
+    assert_eq!(
+        (sum["copied"].as_u64(), sum["failed"].as_u64()),
+        (Some(2), Some(1))
+    );
+    // The job's progress, counted in tasks, in a log.
+    assert!(
+        ran.stderr
+            .lines()
+            .any(|l| l.contains("progress") && l.contains("of 3 tasks")),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        get(&s3, DST, &format!("{base}/out/{base}/src/b.txt"))
+            .await
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn no_wait_then_batch_wait_watches_the_job_to_its_end() {
+    let backend = moto();
+    let emu = emulator(&backend, &["--batch-task-ms", "200"]).await;
+    let s3 = s3(&backend);
+    let base = unique("nowait");
+    for name in ["a", "b", "c"] {
+        put(&s3, SRC, &format!("{base}/src/{name}"), name).await;
+    }
+    let flags = batch_flags(&base);
+    let src = format!("s3://{SRC}/{base}/src/");
+    let dst = format!("s3://{DST}/{base}/out/{base}/src/");
+    let ran = s3cp(
+        &emu,
+        &args(&["-r", &src, &dst, "--no-wait", "--json"], &flags),
+    )
+    .await;
+    assert_eq!(ran.code, Some(0), "{}", ran.all());
+    let job = &of_type(&ran, "batch")[0];
+    let id = job["job_id"].as_str().expect("a job id").to_owned();
+    let sum = summary(&ran);
+    assert_eq!(sum["job_id"], id.as_str());
+    assert_eq!(sum["job_status"], "New");
+    assert_eq!(sum["copied"], 0, "{}", ran.all());
+    assert!(
+        ran.stderr.contains(&format!("s3cp batch wait {id}")),
+        "{}",
+        ran.stderr
+    );
+    // s3cp did not wait: the job is still at work.
+    let waited = s3cp(
+        &emu,
+        &["--json", "batch", "wait", &id, "--account-id", ACCOUNT],
+    )
+    .await;
+    assert_eq!(waited.code, Some(0), "{}", waited.all());
+    let sum = summary(&waited);
+    assert_eq!(sum["job_status"], "Complete");
+    assert_eq!(sum["copied"], 3);
+    for name in ["a", "b", "c"] {
+        let key = format!("{base}/out/{base}/src/{name}");
+        assert_eq!(get(&s3, DST, &key).await.as_deref(), Some(name));
+    }
+}
+
+#[tokio::test]
+async fn a_job_that_cannot_read_its_manifest_says_which_permission() {
+    let backend = moto();
+    let (s3, emu) = (
+        s3(&backend),
+        emulator(&backend, &["--batch-deny", "manifest"]).await,
+    );
+    let base = unique("nomanifest");
+    put_sized(&s3, &format!("{base}/src/a"), 10).await;
+    let flags = batch_flags(&base);
+    let src = format!("s3://{SRC}/{base}/src/");
+    let dst = format!("s3://{DST}/{base}/out/{base}/src/");
+    let ran = s3cp(&emu, &args(&["-r", &src, &dst, "--json"], &flags)).await;
+    assert_eq!(ran.code, Some(1), "{}", ran.all());
+    assert_eq!(summary(&ran)["job_status"], "Failed");
+    let manifest = of_type(&ran, "batch")[0]["manifest"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let said = ran.stderr.lines().find(|l| l.contains("s3:GetObject"));
+    let said = said.unwrap_or_else(|| panic!("no permission named:\n{}", ran.stderr));
+    assert!(said.contains(ROLE), "{said}");
+    assert!(
+        said.contains(manifest.trim_start_matches("s3://")),
+        "{said} should name {manifest}"
+    );
+    assert!(
+        get(&s3, DST, &format!("{base}/out/{base}/src/a"))
+            .await
+            .is_none()
+    );
 }

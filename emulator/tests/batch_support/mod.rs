@@ -6,6 +6,8 @@
 // Shared by several test crates, each using a part.
 #![allow(dead_code)]
 
+pub mod cli;
+
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
