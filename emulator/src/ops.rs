@@ -91,7 +91,8 @@ impl Op {
             Method::PUT if object && copy && has("partNumber") => "UploadPartCopy",
             Method::PUT if object && copy => "CopyObject",
             Method::PUT if object && has("partNumber") => "UploadPart",
-            Method::PUT if object && self.query.is_empty() => "PutObject",
+            // The SDK names its PutObject in the query (`?x-id=PutObject`).
+            Method::PUT if object && self.query.iter().all(|(k, _)| k == "x-id") => "PutObject",
             Method::POST if object && has("uploads") => "CreateMultipartUpload",
             Method::POST if object && has("uploadId") => "CompleteMultipartUpload",
             Method::POST if !object && has("delete") => "DeleteObjects",
@@ -247,6 +248,7 @@ mod tests {
             ("GET", "/b/k?uploadId=u", false, "ListParts"),
             ("GET", "/b/k?tagging", false, "GetObjectTagging"),
             ("PUT", "/b/k", false, "PutObject"),
+            ("PUT", "/b/k?x-id=PutObject", false, "PutObject"),
             ("PUT", "/b/k", true, "CopyObject"),
             (
                 "PUT",
