@@ -298,7 +298,7 @@ async fn copy_run(config: &Config, printer: Printer, shutdown: impl Future<Outpu
                 let nothing = nothing_listed(src, filters, config.bulk.shard);
                 match &config.batch {
                     Some(batch) => {
-                        hand_off(&engine, config, batch, printer, progress, &counter)
+                        hand_off(&engine, config, batch, printer, progress, &counter, nothing)
                             .run(items, &cancel)
                             .await
                     }
@@ -313,7 +313,8 @@ async fn copy_run(config: &Config, printer: Printer, shutdown: impl Future<Outpu
             Mode::Manifest(path) => match select::read_manifest(path, config.bulk.shard).await {
                 Ok(items) => match &config.batch {
                     Some(batch) => {
-                        hand_off(&engine, config, batch, printer, progress, &counter)
+                        let nothing = nothing_in_manifest(path, config.bulk.shard);
+                        hand_off(&engine, config, batch, printer, progress, &counter, nothing)
                             .run(items, &cancel)
                             .await
                     }
@@ -340,6 +341,7 @@ fn hand_off<'a>(
     printer: Printer,
     progress: ProgressMode,
     counter: &'a client::RequestCounter,
+    nothing: String,
 ) -> handoff::run::HandOff<'a> {
     handoff::run::HandOff {
         engine,
@@ -348,6 +350,7 @@ fn hand_off<'a>(
         printer,
         progress,
         counter,
+        nothing,
     }
 }
 

@@ -574,7 +574,7 @@ async fn no_wait_then_batch_wait_watches_the_job_to_its_end() {
     assert_eq!(sum["job_status"], "New");
     assert_eq!(sum["copied"], 0, "{}", ran.all());
     assert!(
-        ran.stderr.contains(&format!("s3cp batch wait {id}")),
+        ran.stderr.contains(&format!("batch wait {id}")),
         "{}",
         ran.stderr
     );
@@ -625,4 +625,192 @@ async fn a_job_that_cannot_read_its_manifest_says_which_permission() {
             .await
             .is_none()
     );
+}
+
+#[tokio::test]
+async fn a_manifest_above_the_threshold_goes_up_in_parts() {
+    let backend = moto();
+    let (s3, emu) = (s3(&backend), emulator(&backend, &[]).await);
+    let base = unique("parts");
+    let names: Vec<String> = (0..12)
+        .map(|i| format!("object-with-a-long-name-{i:02}"))
+        .collect();
+    for name in &names {
+        put_sized(&s3, &format!("{base}/src/{name}"), 10).await;
+    }
+    let flags = batch_flags(&base);
+    let src = format!("s3://{SRC}/{base}/src/");
+    let dst = format!("s3://{DST}/{base}/out/{base}/src/");
+    // 12 lines of some 70 bytes: a manifest above 500 B, objects below.
+    let all = args(
+        &["-r", &src, &dst, "--multipart-threshold", "500B", "--json"],
+        &flags,
+    );
+    let ran = s3cp(&emu, &all).await;
+    assert_eq!(ran.code, Some(0), "{}", ran.all());
+    let job = &of_type(&ran, "batch")[0];
+    assert_eq!(job["objects"], 12);
+    let key = job["manifest"]
+        .as_str()
+        .unwrap()
+        .strip_prefix(&format!("s3://{SRC}/"))
+        .unwrap()
+        .to_owned();
+    let head = s3
+        .head_object()
+        .bucket(SRC)
+        .key(&key)
+        .send()
+        .await
+        .expect("HEAD the manifest");
+    assert!(head.content_length().unwrap_or(0) > 500, "{head:?}");
+    // A multipart upload's ETag: the job found the manifest by it.
+    assert!(
+        head.e_tag().unwrap_or_default().ends_with("-1\""),
+        "{head:?}"
+    );
+    assert_eq!(summary(&ran)["copied"], 12);
+    let uploads = s3
+        .list_multipart_uploads()
+        .bucket(SRC)
+        .prefix(format!("{base}/"))
+        .send()
+        .await
+        .expect("uploads");
+    assert!(uploads.uploads().is_empty(), "{uploads:?}");
+}
+
+#[tokio::test]
+async fn a_manifest_of_copies_goes_to_one_job_by_its_first_line() {
+    let backend = moto();
+    let (s3, emu) = (s3(&backend), emulator(&backend, &[]).await);
+    let base = unique("fromfile");
+    for name in ["a", "b c"] {
+        put(&s3, SRC, &format!("{base}/src/{name}"), name).await;
+    }
+    let file = std::env::temp_dir().join(format!("s3cp-batch-ok-{}.txt", rand_suffix()));
+    std::fs::write(
+        &file,
+        format!(
+            "{{\"src\": \"s3://{SRC}/{base}/src/a\", \"dst\": \"s3://{DST}/{base}/copy/{base}/src/a\"}}\n\
+             {{\"src\": \"s3://{SRC}/{base}/src/b c\", \"dst\": \"s3://{DST}/{base}/copy/{base}/src/b c\"}}\n"
+        ),
+    )
+    .unwrap();
+    let flags = batch_flags(&base);
+    let ran = s3cp(
+        &emu,
+        &args(
+            &[
+                "--from-file",
+                &file.to_string_lossy(),
+                "--json",
+                "--dry-run",
+            ],
+            &flags,
+        ),
+    )
+    .await;
+    assert_eq!(ran.code, Some(0), "{}", ran.all());
+    let copy = &of_type(&ran, "batch_plan")[0]["create_job"]["Operation"]["S3PutObjectCopy"];
+    assert_eq!(copy["TargetKeyPrefix"], format!("{base}/copy"));
+    assert_eq!(copy["TargetResource"], format!("arn:aws:s3:::{DST}"));
+    let ran = s3cp(
+        &emu,
+        &args(&["--from-file", &file.to_string_lossy(), "--json"], &flags),
+    )
+    .await;
+    std::fs::remove_file(&file).ok();
+    assert_eq!(ran.code, Some(0), "{}", ran.all());
+    assert_eq!(summary(&ran)["copied"], 2);
+    for name in ["a", "b c"] {
+        let key = format!("{base}/copy/{base}/src/{name}");
+        assert_eq!(get(&s3, DST, &key).await.as_deref(), Some(name), "{key}");
+    }
+}
+
+fn rand_suffix() -> String {
+    unique("f")
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn quiet_no_wait_still_names_the_job_and_how_to_reach_it() {
+    let backend = moto();
+    let (s3, emu) = (s3(&backend), emulator(&backend, &[]).await);
+    let base = unique("quiet");
+    put_sized(&s3, &format!("{base}/src/a"), 10).await;
+    let flags = batch_flags(&base);
+    let src = format!("s3://{SRC}/{base}/src/");
+    let dst = format!("s3://{DST}/{base}/out/{base}/src/");
+    let ran = s3cp(&emu, &args(&["-q", "-r", &src, &dst, "--no-wait"], &flags)).await;
+    assert_eq!(ran.code, Some(0), "{}", ran.all());
+    let line = ran
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("batch: job "))
+        .unwrap_or_else(|| panic!("{}", ran.all()));
+    let id = line.split_whitespace().nth(2).unwrap();
+    assert!(
+        ran.stderr.contains(&format!(
+            "--region us-east-1 --account-id {ACCOUNT} batch wait {id}"
+        )),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[tokio::test]
+async fn a_missing_destination_bucket_or_an_empty_selection_makes_no_job() {
+    let backend = moto();
+    let (s3, emu) = (s3(&backend), emulator(&backend, &[]).await);
+    let base = unique("nobucket");
+    put_sized(&s3, &format!("{base}/src/a"), 10).await;
+    let flags = batch_flags(&base);
+    let src = format!("s3://{SRC}/{base}/src/");
+    let missing = format!("s3://s3cp-no-such-bucket-{}/{base}/src/", rand_suffix());
+    let ran = s3cp(&emu, &args(&["-r", &src, &missing], &flags)).await;
+    assert_eq!(ran.code, Some(1), "{}", ran.all());
+    assert!(ran.stderr.contains("does not exist"), "{}", ran.stderr);
+    let empty = format!("s3://{SRC}/{base}/nothing-here/");
+    let dst = format!("s3://{DST}/{base}/out/{base}/nothing-here/");
+    let ran = s3cp(
+        &emu,
+        &args(&["-r", &empty, &dst, "--require-objects"], &flags),
+    )
+    .await;
+    assert_eq!(ran.code, Some(1), "{}", ran.all());
+    assert!(ran.stderr.contains("--require-objects"), "{}", ran.stderr);
+    assert!(keys(&s3, SRC, &format!("{base}/reports/")).await.is_empty());
+    assert_eq!(jobs(&emu).await, 0);
+}
+
+#[tokio::test]
+async fn ctrl_c_while_listing_makes_no_job_and_leaves_nothing() {
+    let backend = moto();
+    // Every request a second late: Ctrl-C lands during the listing.
+    let emu = emulator(&backend, &["--latency-ms", "1000", "--jitter-ms", "0"]).await;
+    let s3 = s3(&backend);
+    let base = unique("ctrlc");
+    put_sized(&s3, &format!("{base}/src/a"), 10).await;
+    let flags = batch_flags(&base);
+    let src = format!("s3://{SRC}/{base}/src/");
+    let dst = format!("s3://{DST}/{base}/out/{base}/src/");
+    let (_, key, secret) = moto();
+    let running = cli::start(
+        &(emu.endpoint.clone(), key, secret),
+        &emu.endpoint,
+        &args(&["-r", &src, &dst], &flags),
+        &[],
+    );
+    running.until_stdout("settings for every object").await;
+    running.interrupt();
+    let ran = running.end().await;
+    assert_eq!(ran.code, Some(130), "{}", ran.all());
+    assert!(ran.stderr.contains("no job was created"), "{}", ran.stderr);
+    assert!(keys(&s3, SRC, &format!("{base}/reports/")).await.is_empty());
+    assert_eq!(jobs(&emu).await, 0);
 }

@@ -521,24 +521,35 @@ pub fn request_json(
         fields.push("VersionId");
     }
     let prefix = p.reports.key.trim_end_matches('/');
+    // Before the upload there is no ETag yet: left out, not null.
+    let mut location = Map::new();
+    location.insert(
+        "ObjectArn".to_owned(),
+        json!(object_arn(p.partition, &p.manifest.bucket, &p.manifest.key)),
+    );
+    if let Some(etag) = etag {
+        location.insert("ETag".to_owned(), json!(etag));
+    }
+    let mut report = Map::new();
+    report.insert(
+        "Bucket".to_owned(),
+        json!(bucket_arn(p.partition, &p.reports.bucket)),
+    );
+    report.insert("Format".to_owned(), json!("Report_CSV_20180820"));
+    report.insert("Enabled".to_owned(), json!(true));
+    if !prefix.is_empty() {
+        report.insert("Prefix".to_owned(), json!(prefix));
+    }
+    report.insert("ReportScope".to_owned(), json!("FailedTasksOnly"));
     json!({
         "AccountId": p.account_id,
         "ConfirmationRequired": p.confirm,
         "Operation": {"S3PutObjectCopy": Value::Object(o)},
         "Manifest": {
             "Spec": {"Format": "S3BatchOperations_CSV_20180820", "Fields": fields},
-            "Location": {
-                "ObjectArn": object_arn(p.partition, &p.manifest.bucket, &p.manifest.key),
-                "ETag": etag,
-            },
+            "Location": location,
         },
-        "Report": {
-            "Bucket": bucket_arn(p.partition, &p.reports.bucket),
-            "Format": "Report_CSV_20180820",
-            "Enabled": true,
-            "Prefix": (!prefix.is_empty()).then_some(prefix),
-            "ReportScope": "FailedTasksOnly",
-        },
+        "Report": report,
         "ClientRequestToken": p.token,
         "Priority": p.priority,
         "RoleArn": p.role_arn,

@@ -80,10 +80,11 @@ pub async fn run(
             BatchAction::Cancel => cancel_job(&clients, &job.job_id, printer).await,
             BatchAction::Wait => {
                 let store = client::build_store(&job.connection, &counter).await;
+                let regions = crate::region::Regions::new(store.client);
                 let watcher = Watcher {
                     control: &clients.control,
                     account_id: &clients.account_id,
-                    s3: &store.client,
+                    s3: &regions,
                     printer,
                     progress: output.progress(std::io::stderr().is_terminal()),
                     interval: output.progress_interval,

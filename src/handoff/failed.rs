@@ -285,22 +285,31 @@ async fn read(
     Ok(())
 }
 
-/// One report object's body.
+/// One report object's body, read in its bucket's region: the client of
+/// the region known, and once more where S3's redirect says the bucket
+/// is (learned for the rest of the run).
 async fn get(
-    s3: &aws_sdk_s3::Client,
+    regions: &crate::region::Regions,
     bucket: &str,
     key: &str,
 ) -> anyhow::Result<aws_sdk_s3::primitives::ByteStream> {
-    let out = s3
-        .get_object()
-        .bucket(bucket)
-        .key(key)
-        .send()
-        .await
-        .map_err(|e| {
-            anyhow::Error::new(S3Error::from_sdk("GetObject", &e))
-                .context(format!("cannot read s3://{bucket}/{key}"))
-        })?;
+    let send = |client: aws_sdk_s3::Client| async move {
+        client.get_object().bucket(bucket).key(key).send().await
+    };
+    let out = match send(regions.client_for(bucket)).await {
+        Err(e) => match crate::region::redirect(&e, &regions.region_of(bucket)) {
+            Some(region) => {
+                regions.learn(bucket, &region);
+                send(regions.client_for(bucket)).await
+            }
+            None => Err(e),
+        },
+        ok => ok,
+    };
+    let out = out.map_err(|e| {
+        anyhow::Error::new(S3Error::from_sdk("GetObject", &e))
+            .context(format!("cannot read s3://{bucket}/{key}"))
+    })?;
     Ok(out.body)
 }
 

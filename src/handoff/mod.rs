@@ -6,6 +6,8 @@
 //! - [`run`]: `s3cp -r SRC DST --batch` (and `--from-file`): the listing
 //!   into the job's manifest, CreateJob, the local remainder, the job
 //!   watched to its end.
+//! - [`upload`]: the manifest uploaded from its file (multipart above
+//!   the threshold: a manifest may pass 5 GiB).
 //! - [`clients`]: S3 Control's client (its endpoint the standard way,
 //!   never `--endpoint-url`) and the account id (`--account-id`, else STS).
 //! - [`watch`]: a job watched to its end (DescribeJob polls, its tasks'
@@ -18,4 +20,5 @@ pub mod clients;
 pub mod command;
 pub mod failed;
 pub mod run;
+pub mod upload;
 pub mod watch;

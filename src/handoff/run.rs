@@ -22,7 +22,6 @@
 use std::io::BufWriter;
 use std::time::Instant;
 
-use aws_sdk_s3::primitives::ByteStream;
 use futures::{Stream, StreamExt};
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
@@ -30,7 +29,7 @@ use tokio_util::sync::CancellationToken;
 use super::watch::{self, Watcher};
 use crate::batch::Batch;
 use crate::batchops::job::{self, JobParams, ManifestObject};
-use crate::batchops::manifest::{ManifestWriter, Side, Summary as Split, Totals};
+use crate::batchops::manifest::{ManifestError, ManifestWriter, Side, Summary as Split, Totals};
 use crate::batchops::mapping::{ManifestRule, Target};
 use crate::batchops::permissions;
 use crate::client::RequestCounter;
@@ -39,7 +38,7 @@ use crate::copy::{Engine, Sized};
 use crate::error::{Exit, Failure, S3Error};
 use crate::progress::{ProgressMode, human_size};
 use crate::region::Router;
-use crate::report::{CopyLine, Printer, Status, Summary};
+use crate::report::{CopyLine, Printer, SCHEMA, Status, Summary};
 use crate::select::{Item, Selected};
 
 /// The job's priority (CreateJob requires one; higher runs first).
@@ -52,6 +51,7 @@ const SIZING: usize = 64;
 struct JobLine<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
+    schema: u32,
     job_id: &'a str,
     status: &'a str,
     objects: u64,
@@ -65,6 +65,7 @@ struct JobLine<'a> {
 struct PlanLine {
     #[serde(rename = "type")]
     kind: &'static str,
+    schema: u32,
     create_job: serde_json::Value,
     job: Counts,
     local: Counts,
@@ -94,6 +95,9 @@ pub struct HandOff<'a> {
     pub printer: Printer,
     pub progress: ProgressMode,
     pub counter: &'a RequestCounter,
+    /// What a run that selects no object looked at (said as a warning, or
+    /// an error with `--require-objects`).
+    pub nothing: String,
 }
 
 /// What the listing left for the job and for s3cp.
@@ -134,8 +138,7 @@ impl HandOff<'_> {
             Err(exit) => return exit,
         };
         if cancel.is_cancelled() {
-            printer.warning("interrupted while listing: nothing was uploaded, no job created");
-            return Exit::Interrupted;
+            return self.interrupted(printer, listed.summary, started).await;
         }
         if let Some(cause) = self.engine.stop.cause() {
             printer.stop_line(cause, 0, self.engine.stop.unshown());
@@ -157,13 +160,13 @@ impl HandOff<'_> {
         let (engine, opts) = (self.engine, &self.config.options);
         let dry_run = self.config.output.dry_run;
         let file = tempfile::NamedTempFile::new().map_err(|e| {
-            usage_exit(
+            failed(
                 printer,
                 anyhow::anyhow!("cannot write the job's manifest to a temporary file: {e}"),
             )
         })?;
         let out = BufWriter::new(file.reopen().map_err(|e| {
-            usage_exit(
+            failed(
                 printer,
                 anyhow::anyhow!("cannot reopen the manifest file: {e}"),
             )
@@ -256,16 +259,14 @@ impl HandOff<'_> {
             match writer.add(&src.bucket, &src.key, src.version_id.as_deref(), size) {
                 Ok(Side::Job) => {}
                 Ok(Side::Local) => local.push(item),
-                Err(e) => return Err(usage_exit(printer, anyhow::Error::new(e))),
+                Err(e) => return Err(manifest_failed(printer, e)),
             }
         }
         drop(sized);
         if let Some(e) = refused.borrow_mut().take() {
             return Err(usage_exit(printer, anyhow::Error::new(e)));
         }
-        let (out, split) = writer
-            .finish()
-            .map_err(|e| usage_exit(printer, anyhow::Error::new(e)))?;
+        let (out, split) = writer.finish().map_err(|e| manifest_failed(printer, e))?;
         drop(out);
         let (target, source_bucket) = match &self.config.mode {
             Mode::Recursive { src, .. } => (self.batch.target.clone(), Some(src.bucket.clone())),
@@ -304,6 +305,23 @@ impl HandOff<'_> {
         // Nothing for a job (all skipped, or all above the threshold): a
         // plain bulk run of what is left.
         let Some(target) = target.filter(|_| split.job.objects > 0) else {
+            let selected = summary.skipped + summary.failed + split.local.objects;
+            if selected == 0 && !summary.interrupted {
+                let required = self.config.bulk.require_objects;
+                match required {
+                    true => printer.run_failure(&Failure::Copy(anyhow::anyhow!(
+                        "{} (--require-objects): no job was created",
+                        self.nothing
+                    ))),
+                    false => printer.warning(&format!("{}: no job was created", self.nothing)),
+                }
+                self.finish_summary(&mut summary, started);
+                printer.summary(&summary);
+                return match required {
+                    true => Exit::CopyFailed,
+                    false => Exit::Copied,
+                };
+            }
             if split.job.objects == 0 && !local.is_empty() {
                 printer.warning(
                     "every object selected is above the multipart threshold: no job is created",
@@ -315,7 +333,30 @@ impl HandOff<'_> {
             printer.summary(&summary);
             return exit_of(&summary, None);
         };
-        let region = self.destination_region(&target.bucket).await;
+        // --from-file: the reports prefix must keep out of the job's
+        // destination prefix, now that the manifest's first line set it.
+        if let Some(prefix) = &target.key_prefix
+            && self.batch.reports.bucket == target.bucket
+            && self.batch.reports.key.starts_with(&format!("{prefix}/"))
+        {
+            return usage(
+                printer,
+                anyhow::anyhow!(
+                    "--batch-reports {} lies under the job's destination prefix \
+                     s3://{}/{prefix}/: the job's manifest and report would sit among the \
+                     copies; give a prefix outside it (nothing was written)",
+                    self.batch.reports,
+                    target.bucket
+                ),
+            );
+        }
+        let region = match self.bucket_region(&target.bucket).await {
+            Ok(region) => region,
+            Err(e) => return failed(printer, e),
+        };
+        if cancel.is_cancelled() {
+            return self.interrupted(printer, summary, started).await;
+        }
         let partition = job::partition(&region);
         let op = match job::operation(&self.config.options, &target, partition) {
             Ok(op) => op,
@@ -349,7 +390,13 @@ impl HandOff<'_> {
                 .clone()
                 .unwrap_or_else(|| "ACCOUNT_ID (from STS GetCallerIdentity)".to_owned());
             let request = job::request_json(&op, &params(account, "", None), None);
-            self.print_plan(printer, request, split);
+            // A dry run is its own output: shown even with --quiet.
+            let loud = Printer {
+                quiet: false,
+                only_errors: false,
+                ..printer
+            };
+            self.print_plan(loud, request, split);
             // The job's objects are planned too.
             summary.planned += split.job.objects;
             summary.bytes += split.job.bytes;
@@ -360,34 +407,92 @@ impl HandOff<'_> {
             return exit_of(&summary, None);
         }
         // The manifest up, then the job: nothing is left of a job not made.
-        let (etag, version_id) = match self.upload_manifest(manifest.path(), &manifest_key).await {
+        let made = self
+            .create(manifest, &manifest_key, op, &region, &params, cancel)
+            .await;
+        let (job_id, clients) = match made {
+            Ok(made) => made,
+            Err(Created::Failed(e)) => return failed(printer, e),
+            Err(Created::Refused(e)) => return usage(printer, e),
+            Err(Created::Interrupted) => {
+                return self.interrupted(printer, summary, started).await;
+            }
+        };
+        let manifest_uri = format!("s3://{}/{manifest_key}", reports.bucket);
+        let status = match self.batch.confirm {
+            true => "Suspended",
+            false => "New",
+        };
+        // Said even with --quiet: the job's id is what every later command
+        // needs.
+        let loud = Printer {
+            quiet: false,
+            only_errors: false,
+            ..printer
+        };
+        self.print_job(loud, &job_id, status, split.job, &region, &manifest_uri);
+        let again = self.again(&job_id, &region, &clients.account_id);
+        if self.batch.confirm {
+            let hint = watch::confirm_hint(&clients.account_id, &job_id, Some(&region));
+            loud.note(&format!("{hint}; {again}"));
+        }
+        summary.job_id = Some(job_id.clone());
+        let context = JobContext {
+            job_id: &job_id,
+            region: &region,
+            split,
+            clients: &clients,
+        };
+        self.copy_and_watch(context, local, summary, printer, started, cancel)
+            .await
+    }
+
+    /// Uploads the manifest and creates the job: its id and clients. The
+    /// manifest is deleted again if no job is made (and Ctrl-C before
+    /// CreateJob makes none).
+    async fn create(
+        &self,
+        manifest: tempfile::NamedTempFile,
+        manifest_key: &str,
+        op: aws_sdk_s3control::types::S3CopyObjectOperation,
+        region: &str,
+        params: &dyn Fn(String, &str, Option<String>) -> JobParams,
+        cancel: &CancellationToken,
+    ) -> Result<(String, super::clients::JobClients), Created> {
+        let (etag, version_id) = match self
+            .upload_manifest(manifest.path(), manifest_key, cancel)
+            .await
+        {
             Ok(uploaded) => uploaded,
-            Err(e) => return failed(printer, e),
+            Err(_) if cancel.is_cancelled() => return Err(Created::Interrupted),
+            Err(e) => return Err(Created::Failed(e)),
         };
         drop(manifest);
-        let manifest_uri = format!("s3://{}/{manifest_key}", reports.bucket);
+        let undo = |why: Created| async move {
+            self.delete_manifest(manifest_key).await;
+            Err(why)
+        };
+        if cancel.is_cancelled() {
+            return undo(Created::Interrupted).await;
+        }
         let clients =
-            match super::clients::job_clients(&self.config.connection, self.counter, Some(&region))
+            match super::clients::job_clients(&self.config.connection, self.counter, Some(region))
                 .await
             {
                 Ok(clients) => clients,
-                Err(e) => {
-                    self.delete_manifest(&manifest_key).await;
-                    return failed(printer, e);
-                }
+                Err(e) => return undo(Created::Failed(e)).await,
             };
+        if cancel.is_cancelled() {
+            return undo(Created::Interrupted).await;
+        }
         let p = params(clients.account_id.clone(), &etag, version_id);
         let created = match job::create_job(&clients.control, op, &p) {
             Ok(request) => request.send().await,
-            Err(e) => {
-                self.delete_manifest(&manifest_key).await;
-                return usage(printer, anyhow::Error::new(e));
-            }
+            Err(e) => return undo(Created::Refused(anyhow::Error::new(e))).await,
         };
-        let job_id = match created {
-            Ok(out) => out.job_id.unwrap_or_default(),
+        match created {
+            Ok(out) => Ok((out.job_id.unwrap_or_default(), clients)),
             Err(e) => {
-                self.delete_manifest(&manifest_key).await;
                 let status = e.raw_response().map(|r| r.status().as_u16());
                 let service = e.as_service_error();
                 let (code, message) = (
@@ -404,26 +509,29 @@ impl HandOff<'_> {
                          manifest s3cp uploaded was deleted"
                     )),
                 };
-                return failed(printer, error);
+                undo(Created::Failed(error)).await
             }
-        };
-        let status = match self.batch.confirm {
-            true => "Suspended",
-            false => "New",
-        };
-        self.print_job(printer, &job_id, status, split.job, &region, &manifest_uri);
-        if self.batch.confirm {
-            let hint = watch::confirm_hint(&clients.account_id, &job_id, Some(&region));
-            printer.note(&format!("{hint}; s3cp batch wait {job_id} watches it"));
         }
-        summary.job_id = Some(job_id.clone());
-        let context = JobContext {
-            job_id: &job_id,
-            split,
-            clients: &clients,
-        };
-        self.copy_and_watch(context, local, summary, printer, started, cancel)
-            .await
+    }
+
+    /// What watches the job again, or cancels it, from anywhere: its
+    /// region and account named.
+    fn again(&self, job_id: &str, region: &str, account_id: &str) -> String {
+        let flags = format!("--region {region} --account-id {account_id}");
+        format!(
+            "s3cp {flags} batch wait {job_id} watches it, s3cp {flags} batch status {job_id} \
+             shows it, s3cp {flags} batch cancel {job_id} cancels it"
+        )
+    }
+
+    /// Ctrl-C before a job was made: nothing uploaded is left; the
+    /// summary, exit 130.
+    async fn interrupted(&self, printer: Printer, mut summary: Summary, started: Instant) -> Exit {
+        printer.warning("interrupted: no job was created, and nothing uploaded is left");
+        summary.interrupted = true;
+        self.finish_summary(&mut summary, started);
+        printer.summary(&summary);
+        Exit::Interrupted
     }
 
     /// The job's description: what it copies, as s3cp was asked.
@@ -444,6 +552,7 @@ impl HandOff<'_> {
         if printer.json {
             printer.json_line(&PlanLine {
                 kind: "batch_plan",
+                schema: SCHEMA,
                 create_job: request,
                 job: split.job.into(),
                 local: split.local.into(),
@@ -463,18 +572,28 @@ impl HandOff<'_> {
         ));
     }
 
-    /// The destination bucket's region (where the job is created): given,
-    /// learned, or asked with one HeadBucket through the router, which
-    /// learns it from S3's redirect.
-    async fn destination_region(&self, bucket: &str) -> String {
+    /// A bucket's region (the destination's: where the job is created;
+    /// the reports bucket's: where the manifest goes): given, learned, or
+    /// asked with one HeadBucket through the router, which learns it from
+    /// S3's redirect. A bucket S3 says is not there stops the run before
+    /// anything is written (a job would fail every task, each one billed).
+    async fn bucket_region(&self, bucket: &str) -> anyhow::Result<String> {
         let regions = self.engine.regions;
         if !regions.is_known(bucket) {
             let router = Router::new(regions, self.engine.budget);
-            let _ = router
+            let answer = router
                 .send_to(bucket, |c| c.head_bucket().bucket(bucket).send())
                 .await;
+            if let Err(e) = &answer
+                && e.raw_response().is_some_and(|r| r.status().as_u16() == 404)
+            {
+                anyhow::bail!(
+                    "the bucket {bucket} does not exist (HeadBucket: 404), so a job could copy \
+                     nothing there: check its name (nothing was written)"
+                );
+            }
         }
-        regions.region_of(bucket)
+        Ok(regions.region_of(bucket))
     }
 
     /// The objects above the threshold, copied by s3cp with the bulk
@@ -511,44 +630,44 @@ impl HandOff<'_> {
         summary.duration_ms = started.elapsed().as_millis() as u64;
     }
 
-    /// Uploads the manifest file; its ETag and version id.
+    /// Uploads the manifest file, in its bucket's region; its ETag and
+    /// version id.
     async fn upload_manifest(
         &self,
         path: &std::path::Path,
         key: &str,
-    ) -> anyhow::Result<(String, Option<String>)> {
+        cancel: &CancellationToken,
+    ) -> anyhow::Result<super::upload::Uploaded> {
         let bucket = &self.batch.reports.bucket;
-        // The reports bucket's region first (a HeadBucket learns it), so
-        // that the upload goes where the bucket is.
-        let _ = self.destination_region(bucket).await;
+        self.bucket_region(bucket).await?;
         let client = self.engine.regions.client_for(bucket);
-        let body = ByteStream::from_path(path)
-            .await
-            .map_err(|e| anyhow::anyhow!("reading the manifest file: {e}"))?;
-        let out = client
-            .put_object()
-            .bucket(bucket)
-            .key(key)
-            .content_type("text/csv")
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| {
-                anyhow::Error::new(S3Error::from_sdk("PutObject", &e)).context(format!(
-                    "cannot upload the job's manifest to s3://{bucket}/{key} (--batch-reports \
-                     needs s3:PutObject there)"
-                ))
-            })?;
-        let etag = out
-            .e_tag()
-            .ok_or_else(|| anyhow::anyhow!("S3 gave the uploaded manifest no ETag"))?;
-        Ok((etag.to_owned(), out.version_id().map(str::to_owned)))
+        super::upload::Upload {
+            client: &client,
+            bucket,
+            key,
+            threshold: self.config.limits.threshold,
+            part_size: self.config.limits.part_size,
+            cancel,
+        }
+        .send(path)
+        .await
     }
+}
+
+/// Why no job was made.
+enum Created {
+    /// A request failed (exit 1).
+    Failed(anyhow::Error),
+    /// The request could not be built from what was asked (exit 2).
+    Refused(anyhow::Error),
+    /// Ctrl-C (exit 130).
+    Interrupted,
 }
 
 /// The job once created, for the rest of the run.
 struct JobContext<'a> {
     job_id: &'a str,
+    region: &'a str,
     split: Split,
     clients: &'a super::clients::JobClients,
 }
@@ -567,6 +686,7 @@ impl HandOff<'_> {
         if printer.json {
             printer.json_line(&JobLine {
                 kind: "batch",
+                schema: SCHEMA,
                 job_id,
                 status,
                 objects: job.objects,
@@ -608,13 +728,10 @@ impl HandOff<'_> {
         cancel: &CancellationToken,
     ) -> Exit {
         let copies = self.copy_locally(local, printer, cancel);
-        // The report is read in its bucket's region (learned at the
-        // manifest's upload: the same bucket).
-        let s3 = self.engine.regions.client_for(&self.batch.reports.bucket);
         let watcher = Watcher {
             control: &job.clients.control,
             account_id: &job.clients.account_id,
-            s3: &s3,
+            s3: self.engine.regions,
             printer,
             progress: self.progress,
             interval: self.config.output.progress_interval,
@@ -631,6 +748,11 @@ impl HandOff<'_> {
         let status = match &watched {
             Some(Ok(ended)) => {
                 ended.add_to(&mut summary);
+                // A job that failed before it read its manifest counts no
+                // task: its objects, as listed, were not attempted.
+                if matches!(ended.status.as_str(), "Failed" | "Cancelled") {
+                    summary.not_attempted += job.split.job.objects.saturating_sub(ended.total);
+                }
                 // A job reports no bytes: its objects' as listed, once
                 // every task succeeded.
                 if ended.failed == 0 && ended.status == "Complete" {
@@ -651,21 +773,22 @@ impl HandOff<'_> {
                 false => "New".to_owned(),
             },
         };
+        let again = self.again(job.job_id, job.region, &job.clients.account_id);
         if summary.interrupted {
             printer.warning(&format!(
-                "stopped watching job {id}; it goes on in S3: s3cp batch wait {id} watches it \
-                 again, s3cp batch cancel {id} cancels it",
-                id = job.job_id
+                "stopped watching job {}; it goes on in S3: {again}",
+                job.job_id
             ));
         } else if !self.batch.wait && !self.batch.confirm {
-            printer.note(&format!(
-                "job {id} runs without s3cp: s3cp batch wait {id} watches it, s3cp batch \
-                 status {id} shows it",
-                id = job.job_id
-            ));
+            // Said even with --quiet: the way back to the job.
+            let loud = Printer {
+                quiet: false,
+                ..printer
+            };
+            loud.note(&format!("job {} runs without s3cp: {again}", job.job_id));
         }
         summary.job_id = Some(job.job_id.to_owned());
-        summary.job_status = Some(status.clone());
+        summary.job_status = Some(status.clone()).filter(|s| !s.is_empty());
         self.finish_summary(&mut summary, started);
         printer.summary(&summary);
         exit_of(&summary, Some(&status))
@@ -724,6 +847,15 @@ fn exit_of(summary: &Summary, job_status: Option<&str>) -> Exit {
         Exit::CopyFailed
     } else {
         Exit::Copied
+    }
+}
+
+/// An object the manifest cannot hold (exit 2), or the manifest file
+/// that cannot be written (exit 1, the disk's fault, not the input's).
+fn manifest_failed(printer: Printer, e: ManifestError) -> Exit {
+    match e {
+        ManifestError::Io(_) => failed(printer, anyhow::Error::new(e)),
+        _ => usage_exit(printer, anyhow::Error::new(e)),
     }
 }
 

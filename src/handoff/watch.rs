@@ -6,7 +6,7 @@
 //! its exit code come from [`Ended`].
 //!
 //! Polls: once per `--progress-interval`, and at least every
-//! [`MAX_POLL`] (a terminal's bar, or the end of a job, is seen within
+//! [`MAX_POLL`], never more often than [`MIN_POLL`] (a terminal's bar, or the end of a job, is seen within
 //! 5 s; DescribeJob is free, and its rate limit is far above one request
 //! per second). A job awaiting confirmation (`Suspended`, created with
 //! `--batch-confirm`) is said once with the command that confirms it; the
@@ -25,6 +25,9 @@ use crate::report::{Printer, Summary};
 
 /// The longest time between two polls.
 pub const MAX_POLL: Duration = Duration::from_secs(5);
+/// The shortest: a `--progress-interval` of 1ms must not send DescribeJob
+/// a thousand times a second for a job of days.
+pub const MIN_POLL: Duration = Duration::from_millis(100);
 
 /// Watches one job (see the module's doc).
 #[derive(Debug, Clone, Copy)]
@@ -32,8 +35,9 @@ pub struct Watcher<'a> {
     /// S3 Control in the job's region.
     pub control: &'a aws_sdk_s3control::Client,
     pub account_id: &'a str,
-    /// S3, to read the completion report (in the job's region).
-    pub s3: &'a aws_sdk_s3::Client,
+    /// S3's clients by region, to read the completion report in its
+    /// bucket's region (learned from S3's redirect if not known).
+    pub s3: &'a crate::region::Regions,
     pub printer: Printer,
     pub progress: ProgressMode,
     /// `--progress-interval`: between progress lines, and at most between
@@ -255,7 +259,7 @@ impl Watcher<'_> {
     /// retries). `cancel` (Ctrl-C) stops the watch, not the job.
     pub async fn watch(&self, job_id: &str, cancel: &CancellationToken) -> anyhow::Result<Ended> {
         let mut progress = JobProgress::new(self.progress, self.interval);
-        let poll = self.interval.min(MAX_POLL);
+        let poll = self.interval.clamp(MIN_POLL, MAX_POLL);
         let mut last: Option<JobDescriptor> = None;
         let mut confirmation_said = false;
         let ended = loop {

@@ -124,15 +124,28 @@ impl Running {
         String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
     }
 
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.stdout.lock().unwrap()).into_owned()
+    }
+
     /// Until stderr holds `text`, for at most [`RUN`].
     pub async fn until_stderr(&self, text: &str) {
+        self.until("stderr", text, || self.stderr()).await
+    }
+
+    /// Until stdout holds `text`, for at most [`RUN`].
+    pub async fn until_stdout(&self, text: &str) {
+        self.until("stdout", text, || self.stdout()).await
+    }
+
+    async fn until(&self, which: &str, text: &str, read: impl Fn() -> String) {
         let deadline = Instant::now() + RUN;
-        while !self.stderr().contains(text) {
+        while !read().contains(text) {
             assert!(
                 Instant::now() < deadline,
-                "{}: no '{text}' on stderr in {RUN:?}:\n{}",
+                "{}: no '{text}' on {which} in {RUN:?}:\n{}",
                 self.what,
-                self.stderr()
+                read()
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }

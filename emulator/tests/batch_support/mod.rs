@@ -60,16 +60,15 @@ pub struct Emulator {
     _child: Child,
 }
 
+/// `args` may set the latency (`--latency-ms`); none by default.
 pub async fn emulator(backend: &(String, String, String), args: &[&str]) -> Emulator {
+    let latency: &[&str] = match args.contains(&"--latency-ms") {
+        true => &[],
+        false => &["--latency-ms", "0", "--jitter-ms", "0"],
+    };
     let mut child = Command::new(env!("CARGO_BIN_EXE_s3emu"))
-        .args([
-            "--upstream",
-            &backend.0,
-            "--latency-ms",
-            "0",
-            "--jitter-ms",
-            "0",
-        ])
+        .args(["--upstream", &backend.0])
+        .args(latency)
         .args(args)
         .env("AWS_ACCESS_KEY_ID", &backend.1)
         .env("AWS_SECRET_ACCESS_KEY", &backend.2)
