@@ -128,6 +128,7 @@ async fn a_prefix_is_copied_by_one_job_with_the_fields_asked() {
     let job = of_type(&ran, "batch");
     assert_eq!(job.len(), 1, "{}", ran.stdout);
     assert_eq!(job[0]["objects"], 2);
+    assert_eq!(job[0]["schema"], 1);
     let sum = summary(&ran);
     assert_eq!(sum["job_id"], job[0]["job_id"]);
     assert_eq!(sum["job_status"], "Complete");
@@ -368,6 +369,16 @@ async fn refused_runs_write_nothing_and_say_why() {
     .unwrap();
     let file = file.to_string_lossy().into_owned();
     let (one_src, one_dst) = (format!("{src}a"), format!("{good}a"));
+    // A manifest whose job writes under s3://DST/BASE/out/, and reports
+    // asked for inside it.
+    let into = std::env::temp_dir().join(format!("s3cp-batch-into-{}.txt", rand_suffix()));
+    std::fs::write(
+        &into,
+        format!("s3://{SRC}/{base}/src/a s3://{DST}/{base}/out/{base}/src/a\n"),
+    )
+    .unwrap();
+    let into = into.to_string_lossy().into_owned();
+    let inside_dst = format!("s3://{DST}/{base}/out/reports/");
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (
             args(
@@ -406,6 +417,20 @@ async fn refused_runs_write_nothing_and_say_why() {
         (args(&["-r", &src, &relative], &flags), "Give"),
         (args(&[&one_src, &one_dst], &flags), "--recursive"),
         (args(&["--from-file", &file], &flags), "line 2"),
+        (
+            vec![
+                "--from-file",
+                &into,
+                "--batch",
+                "--batch-role",
+                ROLE,
+                "--batch-reports",
+                &inside_dst,
+                "--account-id",
+                ACCOUNT,
+            ],
+            "lies under the job's destination prefix",
+        ),
         (
             vec![
                 "-r",
@@ -463,6 +488,7 @@ async fn refused_runs_write_nothing_and_say_why() {
     );
     assert!(keys(&s3, DST, &format!("{base}/")).await.is_empty());
     assert_eq!(jobs(&emu).await, 0);
+    std::fs::remove_file(&into).ok();
 }
 
 #[tokio::test]
@@ -608,7 +634,13 @@ async fn a_job_that_cannot_read_its_manifest_says_which_permission() {
     let dst = format!("s3://{DST}/{base}/out/{base}/src/");
     let ran = s3cp(&emu, &args(&["-r", &src, &dst, "--json"], &flags)).await;
     assert_eq!(ran.code, Some(1), "{}", ran.all());
-    assert_eq!(summary(&ran)["job_status"], "Failed");
+    let sum = summary(&ran);
+    assert_eq!(sum["job_status"], "Failed");
+    // The job read no manifest, so ran no task: its object not attempted.
+    assert_eq!(
+        (sum["not_attempted"].as_u64(), sum["copied"].as_u64()),
+        (Some(1), Some(0))
+    );
     let manifest = of_type(&ran, "batch")[0]["manifest"]
         .as_str()
         .unwrap()
