@@ -267,6 +267,13 @@ async fn copy_run(config: &Config, printer: Printer, shutdown: impl Future<Outpu
     };
     let progress = show_progress(config);
     let cancel = CancellationToken::new();
+    let bulk = Bulk {
+        engine: &engine,
+        config,
+        printer,
+        progress,
+        counter: &counter,
+    };
     let work = async {
         match &config.mode {
             Mode::One(job) => one(&engine, config, job, printer, progress, &cancel).await,
@@ -296,36 +303,13 @@ async fn copy_run(config: &Config, printer: Printer, shutdown: impl Future<Outpu
                     None => items.right_stream(),
                 };
                 let nothing = nothing_listed(src, filters, config.bulk.shard);
-                match &config.batch {
-                    Some(batch) => {
-                        hand_off(&engine, config, batch, printer, progress, &counter, nothing)
-                            .run(items, &cancel)
-                            .await
-                    }
-                    None => {
-                        many(
-                            &engine, config, items, printer, progress, &counter, &cancel, &nothing,
-                        )
-                        .await
-                    }
-                }
+                bulk.run(items, &cancel, nothing).await
             }
             Mode::Manifest(path) => match select::read_manifest(path, config.bulk.shard).await {
-                Ok(items) => match &config.batch {
-                    Some(batch) => {
-                        let nothing = nothing_in_manifest(path, config.bulk.shard);
-                        hand_off(&engine, config, batch, printer, progress, &counter, nothing)
-                            .run(items, &cancel)
-                            .await
-                    }
-                    None => {
-                        let nothing = nothing_in_manifest(path, config.bulk.shard);
-                        many(
-                            &engine, config, items, printer, progress, &counter, &cancel, &nothing,
-                        )
-                        .await
-                    }
-                },
+                Ok(items) => {
+                    let nothing = nothing_in_manifest(path, config.bulk.shard);
+                    bulk.run(items, &cancel, nothing).await
+                }
                 Err(e) => usage(printer, e),
             },
         }
@@ -333,24 +317,48 @@ async fn copy_run(config: &Config, printer: Printer, shutdown: impl Future<Outpu
     until_interrupted(work, shutdown, &cancel).await
 }
 
-/// `--batch`: the bulk run handed to an S3 Batch Operations job.
-fn hand_off<'a>(
+/// A bulk run (`-r`, `--from-file`): handed to an S3 Batch Operations
+/// job with `--batch`, else copied here.
+struct Bulk<'a> {
     engine: &'a Engine<'a>,
     config: &'a Config,
-    batch: &'a config::BatchRun,
     printer: Printer,
     progress: ProgressMode,
     counter: &'a client::RequestCounter,
-    nothing: String,
-) -> handoff::run::HandOff<'a> {
-    handoff::run::HandOff {
-        engine,
-        config,
-        batch,
-        printer,
-        progress,
-        counter,
-        nothing,
+}
+
+impl Bulk<'_> {
+    /// `nothing` says what was looked at, for a run that selects nothing.
+    async fn run(
+        &self,
+        items: impl Stream<Item = Selected>,
+        cancel: &CancellationToken,
+        nothing: String,
+    ) -> Exit {
+        let (engine, config) = (self.engine, self.config);
+        let Some(batch) = &config.batch else {
+            return many(
+                engine,
+                config,
+                items,
+                self.printer,
+                self.progress,
+                self.counter,
+                cancel,
+                &nothing,
+            )
+            .await;
+        };
+        let hand_off = handoff::run::HandOff {
+            engine,
+            config,
+            batch,
+            printer: self.printer,
+            progress: self.progress,
+            counter: self.counter,
+            nothing,
+        };
+        hand_off.run(items, cancel).await
     }
 }
 

@@ -397,6 +397,55 @@ pub fn create_job(
         .description(at_most(&p.description, MAX_DESCRIPTION)))
 }
 
+/// A job's `NewObjectMetadata` as JSON, in the API's field names.
+fn metadata_json(m: &S3ObjectMetadata) -> serde_json::Value {
+    use serde_json::{Map, Value, json};
+    let mut meta = Map::new();
+    for (k, v) in [
+        ("ContentType", m.content_type()),
+        ("CacheControl", m.cache_control()),
+        ("ContentDisposition", m.content_disposition()),
+        ("ContentEncoding", m.content_encoding()),
+        ("ContentLanguage", m.content_language()),
+        ("SSEAlgorithm", m.sse_algorithm().map(|a| a.as_str())),
+    ] {
+        if let Some(v) = v {
+            meta.insert(k.to_owned(), json!(v));
+        }
+    }
+    if let Some(d) = m.http_expires_date() {
+        meta.insert("HttpExpiresDate".to_owned(), json!(json_date(d)));
+    }
+    if let Some(user) = m.user_metadata().filter(|u| !u.is_empty()) {
+        let sorted: std::collections::BTreeMap<_, _> = user.iter().collect();
+        meta.insert("UserMetadata".to_owned(), json!(sorted));
+    }
+    Value::Object(meta)
+}
+
+/// A job's `AccessControlGrants` as JSON.
+fn grants_json(grants: &[S3Grant]) -> serde_json::Value {
+    use serde_json::json;
+    json!(
+        grants
+            .iter()
+            .map(|g| json!({
+                "Grantee": g.grantee().map(|e| json!({
+                    "TypeIdentifier": e.type_identifier().map(|t| t.as_str()),
+                    "Identifier": e.identifier(),
+                })),
+                "Permission": g.permission().map(|p| p.as_str()),
+            }))
+            .collect::<Vec<_>>()
+    )
+}
+
+/// A date as the API writes it (ISO 8601).
+fn json_date(d: &aws_smithy_types::DateTime) -> String {
+    d.fmt(aws_smithy_types::date_time::Format::DateTime)
+        .unwrap_or_default()
+}
+
 /// The CreateJob request as JSON, in the API's field names (what `aws
 /// s3control create-job --cli-input-json` takes): what `--dry-run
 /// --batch` prints. `etag` is `None` before the manifest is uploaded.
@@ -406,10 +455,7 @@ pub fn request_json(
     etag: Option<&str>,
 ) -> serde_json::Value {
     use serde_json::{Map, Value, json};
-    let date = |d: &aws_smithy_types::DateTime| {
-        d.fmt(aws_smithy_types::date_time::Format::DateTime)
-            .unwrap_or_default()
-    };
+    let date = json_date;
     let mut o = Map::new();
     let mut put = |k: &str, v: Option<Value>| {
         if let Some(v) = v {
@@ -422,29 +468,10 @@ pub fn request_json(
         "MetadataDirective",
         op.metadata_directive().map(|v| json!(v.as_str())),
     );
-    if let Some(m) = op.new_object_metadata() {
-        let mut meta = Map::new();
-        for (k, v) in [
-            ("ContentType", m.content_type()),
-            ("CacheControl", m.cache_control()),
-            ("ContentDisposition", m.content_disposition()),
-            ("ContentEncoding", m.content_encoding()),
-            ("ContentLanguage", m.content_language()),
-            ("SSEAlgorithm", m.sse_algorithm().map(|a| a.as_str())),
-        ] {
-            if let Some(v) = v {
-                meta.insert(k.to_owned(), json!(v));
-            }
-        }
-        if let Some(d) = m.http_expires_date() {
-            meta.insert("HttpExpiresDate".to_owned(), json!(date(d)));
-        }
-        if let Some(user) = m.user_metadata().filter(|u| !u.is_empty()) {
-            let sorted: std::collections::BTreeMap<_, _> = user.iter().collect();
-            meta.insert("UserMetadata".to_owned(), json!(sorted));
-        }
-        put("NewObjectMetadata", Some(Value::Object(meta)));
-    }
+    put(
+        "NewObjectMetadata",
+        op.new_object_metadata().map(metadata_json),
+    );
     put(
         "NewObjectTagging",
         op.new_object_tagging.as_ref().map(|tags| {
@@ -461,20 +488,7 @@ pub fn request_json(
     );
     put(
         "AccessControlGrants",
-        op.access_control_grants.as_ref().map(|grants| {
-            json!(
-                grants
-                    .iter()
-                    .map(|g| json!({
-                        "Grantee": g.grantee().map(|e| json!({
-                            "TypeIdentifier": e.type_identifier().map(|t| t.as_str()),
-                            "Identifier": e.identifier(),
-                        })),
-                        "Permission": g.permission().map(|p| p.as_str()),
-                    }))
-                    .collect::<Vec<_>>()
-            )
-        }),
+        op.access_control_grants.as_deref().map(grants_json),
     );
     put(
         "StorageClass",

@@ -433,3 +433,48 @@ fn arns_follow_the_partition() {
     assert_eq!(bucket_arn("aws-cn", "b"), "arn:aws-cn:s3:::b");
     assert_eq!(object_arn("aws", "b", "a b/c"), "arn:aws:s3:::b/a b/c");
 }
+
+#[test]
+fn the_dry_runs_request_json_says_every_field_the_job_gets() {
+    let json = request_json(&op(&everything()), &params(), None);
+    let copy = &json["Operation"]["S3PutObjectCopy"];
+    assert_eq!(copy["TargetKeyPrefix"], "x/y");
+    assert_eq!(copy["MetadataDirective"], "REPLACE");
+    let meta = &copy["NewObjectMetadata"];
+    assert_eq!(meta["ContentType"], "text/plain");
+    assert_eq!(meta["ContentLanguage"], "de-CH");
+    assert_eq!(meta["SSEAlgorithm"], "KMS");
+    assert_eq!(meta["HttpExpiresDate"], "2015-10-21T07:28:00Z");
+    assert_eq!(meta["UserMetadata"]["colour"], "blue");
+    assert_eq!(copy["NewObjectTagging"][0]["Key"], "team");
+    assert_eq!(copy["CannedAccessControlList"], "bucket-owner-full-control");
+    assert_eq!(copy["StorageClass"], "STANDARD_IA");
+    assert_eq!(copy["BucketKeyEnabled"], true);
+    assert_eq!(copy["AnnotationDirective"], "EXCLUDE");
+    // Before the upload: no ETag (left out, not null).
+    let location = &json["Manifest"]["Location"];
+    assert!(location.get("ETag").is_none(), "{location}");
+    assert!(
+        location["ObjectArn"]
+            .as_str()
+            .unwrap()
+            .ends_with("manifest.csv")
+    );
+    let with = request_json(&op(&everything()), &params(), Some("\"abc\""));
+    assert_eq!(with["Manifest"]["Location"]["ETag"], "\"abc\"");
+    assert_eq!(with["Report"]["ReportScope"], "FailedTasksOnly");
+
+    let mut granted = CopyOptions::default();
+    granted.acl = Acl::Grants(Grants {
+        read: Some("uri=\"http://acs.amazonaws.com/groups/global/AllUsers\"".into()),
+        ..Grants::default()
+    });
+    let json = request_json(&op(&granted), &params(), None);
+    let grant = &json["Operation"]["S3PutObjectCopy"]["AccessControlGrants"][0];
+    assert_eq!(grant["Permission"], "READ");
+    assert_eq!(grant["Grantee"]["TypeIdentifier"], "uri");
+    assert_eq!(
+        grant["Grantee"]["Identifier"],
+        "http://acs.amazonaws.com/groups/global/AllUsers"
+    );
+}

@@ -302,36 +302,10 @@ impl HandOff<'_> {
             mut summary,
         } = listed;
         let dry_run = self.config.output.dry_run;
-        // Nothing for a job (all skipped, or all above the threshold): a
-        // plain bulk run of what is left.
         let Some(target) = target.filter(|_| split.job.objects > 0) else {
-            let selected = summary.skipped + summary.failed + split.local.objects;
-            if selected == 0 && !summary.interrupted {
-                let required = self.config.bulk.require_objects;
-                match required {
-                    true => printer.run_failure(&Failure::Copy(anyhow::anyhow!(
-                        "{} (--require-objects): no job was created",
-                        self.nothing
-                    ))),
-                    false => printer.warning(&format!("{}: no job was created", self.nothing)),
-                }
-                self.finish_summary(&mut summary, started);
-                printer.summary(&summary);
-                return match required {
-                    true => Exit::CopyFailed,
-                    false => Exit::Copied,
-                };
-            }
-            if split.job.objects == 0 && !local.is_empty() {
-                printer.warning(
-                    "every object selected is above the multipart threshold: no job is created",
-                );
-            }
-            let local_summary = self.copy_locally(local, printer, cancel).await;
-            merge(&mut summary, &local_summary);
-            self.finish_summary(&mut summary, started);
-            printer.summary(&summary);
-            return exit_of(&summary, None);
+            return self
+                .without_job(split, local, summary, printer, started, cancel)
+                .await;
         };
         // --from-file: the reports prefix must keep out of the job's
         // destination prefix, now that the manifest's first line set it.
@@ -445,6 +419,46 @@ impl HandOff<'_> {
         };
         self.copy_and_watch(context, local, summary, printer, started, cancel)
             .await
+    }
+
+    /// Nothing for a job (all skipped, or all above the threshold, or
+    /// nothing selected): a plain bulk run of what is left.
+    async fn without_job(
+        &self,
+        split: Split,
+        local: Vec<Item>,
+        mut summary: Summary,
+        printer: Printer,
+        started: Instant,
+        cancel: &CancellationToken,
+    ) -> Exit {
+        let selected = summary.skipped + summary.failed + split.local.objects;
+        if selected == 0 && !summary.interrupted {
+            let required = self.config.bulk.require_objects;
+            match required {
+                true => printer.run_failure(&Failure::Copy(anyhow::anyhow!(
+                    "{} (--require-objects): no job was created",
+                    self.nothing
+                ))),
+                false => printer.warning(&format!("{}: no job was created", self.nothing)),
+            }
+            self.finish_summary(&mut summary, started);
+            printer.summary(&summary);
+            return match required {
+                true => Exit::CopyFailed,
+                false => Exit::Copied,
+            };
+        }
+        if split.job.objects == 0 && !local.is_empty() {
+            printer.warning(
+                "every object selected is above the multipart threshold: no job is created",
+            );
+        }
+        let local_summary = self.copy_locally(local, printer, cancel).await;
+        merge(&mut summary, &local_summary);
+        self.finish_summary(&mut summary, started);
+        printer.summary(&summary);
+        exit_of(&summary, None)
     }
 
     /// Uploads the manifest and creates the job: its id and clients. The
