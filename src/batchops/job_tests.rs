@@ -464,11 +464,13 @@ fn the_dry_runs_request_json_says_every_field_the_job_gets() {
     assert_eq!(with["Manifest"]["Location"]["ETag"], "\"abc\"");
     assert_eq!(with["Report"]["ReportScope"], "FailedTasksOnly");
 
-    let mut granted = CopyOptions::default();
-    granted.acl = Acl::Grants(Grants {
-        read: Some("uri=\"http://acs.amazonaws.com/groups/global/AllUsers\"".into()),
-        ..Grants::default()
-    });
+    let granted = CopyOptions {
+        acl: Acl::Grants(Grants {
+            read: Some("uri=\"http://acs.amazonaws.com/groups/global/AllUsers\"".into()),
+            ..Grants::default()
+        }),
+        ..Default::default()
+    };
     let json = request_json(&op(&granted), &params(), None);
     let grant = &json["Operation"]["S3PutObjectCopy"]["AccessControlGrants"][0];
     assert_eq!(grant["Permission"], "READ");
