@@ -374,22 +374,29 @@ impl Batch<'_> {
     /// A manifest line or listing that could not be read: reported as a
     /// failed object.
     fn bad_item(&self, bad: &BadItem) -> (Status, u64, Option<bool>) {
-        let error = anyhow::anyhow!("{}", bad.message);
-        let failure = match bad.request_failed {
-            true => Failure::Copy(error),
-            false => Failure::Usage(error),
-        };
-        let line = CopyLine::unparsed(
-            bad.src.clone().unwrap_or_default(),
-            bad.dst.clone().unwrap_or_default(),
-            self.opts,
-            &failure,
-            Status::Failed,
-            self.dry_run,
-        );
-        self.printer.object(&line, Some(&failure));
+        report_bad(self.printer, self.opts, self.dry_run, bad);
         (Status::Failed, 0, None)
     }
+}
+
+/// A manifest line or listing page that cannot be copied, said as a
+/// failed object (a request that failed: exit 1; bad input: 2), here and
+/// in a `--batch` run's listing.
+pub fn report_bad(printer: Printer, opts: &CopyOptions, dry_run: bool, bad: &BadItem) {
+    let error = anyhow::anyhow!("{}", bad.message);
+    let failure = match bad.request_failed {
+        true => Failure::Copy(error),
+        false => Failure::Usage(error),
+    };
+    let line = CopyLine::unparsed(
+        bad.src.clone().unwrap_or_default(),
+        bad.dst.clone().unwrap_or_default(),
+        opts,
+        &failure,
+        Status::Failed,
+        dry_run,
+    );
+    printer.object(&line, Some(&failure));
 }
 
 /// The copy failed because a request of it was held back by the run's

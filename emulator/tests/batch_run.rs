@@ -52,6 +52,22 @@ fn batch_flags(base: &str) -> Vec<String> {
     .collect()
 }
 
+/// A test's run: the job's flags, its source prefix `base/src/`, and the
+/// destination a job writes exactly (`base/out/` + the full source key).
+struct Case {
+    flags: Vec<String>,
+    src: String,
+    dst: String,
+}
+
+fn case(base: &str) -> Case {
+    Case {
+        flags: batch_flags(base),
+        src: format!("s3://{SRC}/{base}/src/"),
+        dst: format!("s3://{DST}/{base}/out/{base}/src/"),
+    }
+}
+
 /// Keys under `prefix` in `bucket`.
 async fn keys(s3: &aws_sdk_s3::Client, bucket: &str, prefix: &str) -> Vec<String> {
     let out = tokio::time::timeout(
@@ -252,9 +268,7 @@ async fn objects_above_a_lowered_threshold_are_copied_here_in_the_same_run() {
     let base = unique("split");
     put_sized(&s3, &format!("{base}/src/small"), 10).await;
     put_sized(&s3, &format!("{base}/src/large"), 1000).await;
-    let flags = batch_flags(&base);
-    let src = format!("s3://{SRC}/{base}/src/");
-    let dst = format!("s3://{DST}/{base}/out/{base}/src/");
+    let Case { flags, src, dst } = case(&base);
     let all = args(
         &["-r", &src, &dst, "--multipart-threshold", "500B", "--json"],
         &flags,
@@ -299,9 +313,7 @@ async fn a_dry_run_prints_the_request_and_writes_nothing() {
     let base = unique("dry");
     put_sized(&s3, &format!("{base}/src/a"), 10).await;
     put_sized(&s3, &format!("{base}/src/b"), 1000).await;
-    let flags = batch_flags(&base);
-    let src = format!("s3://{SRC}/{base}/src/");
-    let dst = format!("s3://{DST}/{base}/out/{base}/src/");
+    let Case { flags, src, dst } = case(&base);
     let all = args(
         &[
             "-r",
@@ -500,9 +512,7 @@ async fn a_caller_who_may_not_pass_the_role_is_told_and_the_manifest_is_gone() {
     );
     let base = unique("denied");
     put_sized(&s3, &format!("{base}/src/a"), 10).await;
-    let flags = batch_flags(&base);
-    let src = format!("s3://{SRC}/{base}/src/");
-    let dst = format!("s3://{DST}/{base}/out/{base}/src/");
+    let Case { flags, src, dst } = case(&base);
     let ran = s3cp(&emu, &args(&["-r", &src, &dst], &flags)).await;
     assert_eq!(ran.code, Some(1), "{}\n{}", ran.stdout, ran.stderr);
     assert!(ran.stderr.contains("iam:PassRole"), "{}", ran.stderr);
@@ -530,9 +540,7 @@ async fn failed_tasks_are_named_per_key_and_the_job_shows_its_progress() {
     for name in ["a.txt", "b.txt", "c.txt"] {
         put(&s3, SRC, &format!("{base}/src/{name}"), name).await;
     }
-    let flags = batch_flags(&base);
-    let src = format!("s3://{SRC}/{base}/src/");
-    let dst = format!("s3://{DST}/{base}/out/{base}/src/");
+    let Case { flags, src, dst } = case(&base);
     let all = args(
         &[
             "--progress",
@@ -584,9 +592,7 @@ async fn no_wait_then_batch_wait_watches_the_job_to_its_end() {
     for name in ["a", "b", "c"] {
         put(&s3, SRC, &format!("{base}/src/{name}"), name).await;
     }
-    let flags = batch_flags(&base);
-    let src = format!("s3://{SRC}/{base}/src/");
-    let dst = format!("s3://{DST}/{base}/out/{base}/src/");
+    let Case { flags, src, dst } = case(&base);
     let ran = s3cp(
         &emu,
         &args(&["-r", &src, &dst, "--no-wait", "--json"], &flags),
@@ -629,9 +635,7 @@ async fn a_job_that_cannot_read_its_manifest_says_which_permission() {
     );
     let base = unique("nomanifest");
     put_sized(&s3, &format!("{base}/src/a"), 10).await;
-    let flags = batch_flags(&base);
-    let src = format!("s3://{SRC}/{base}/src/");
-    let dst = format!("s3://{DST}/{base}/out/{base}/src/");
+    let Case { flags, src, dst } = case(&base);
     let ran = s3cp(&emu, &args(&["-r", &src, &dst, "--json"], &flags)).await;
     assert_eq!(ran.code, Some(1), "{}", ran.all());
     let sum = summary(&ran);
@@ -670,9 +674,7 @@ async fn a_manifest_above_the_threshold_goes_up_in_parts() {
     for name in &names {
         put_sized(&s3, &format!("{base}/src/{name}"), 10).await;
     }
-    let flags = batch_flags(&base);
-    let src = format!("s3://{SRC}/{base}/src/");
-    let dst = format!("s3://{DST}/{base}/out/{base}/src/");
+    let Case { flags, src, dst } = case(&base);
     // 12 lines of some 70 bytes: a manifest above 500 B, objects below.
     let all = args(
         &["-r", &src, &dst, "--multipart-threshold", "500B", "--json"],
@@ -775,9 +777,7 @@ async fn quiet_no_wait_still_names_the_job_and_how_to_reach_it() {
     let (s3, emu) = (s3(&backend), emulator(&backend, &[]).await);
     let base = unique("quiet");
     put_sized(&s3, &format!("{base}/src/a"), 10).await;
-    let flags = batch_flags(&base);
-    let src = format!("s3://{SRC}/{base}/src/");
-    let dst = format!("s3://{DST}/{base}/out/{base}/src/");
+    let Case { flags, src, dst } = case(&base);
     let ran = s3cp(&emu, &args(&["-q", "-r", &src, &dst, "--no-wait"], &flags)).await;
     assert_eq!(ran.code, Some(0), "{}", ran.all());
     let line = ran
@@ -828,9 +828,7 @@ async fn ctrl_c_while_listing_makes_no_job_and_leaves_nothing() {
     let s3 = s3(&backend);
     let base = unique("ctrlc");
     put_sized(&s3, &format!("{base}/src/a"), 10).await;
-    let flags = batch_flags(&base);
-    let src = format!("s3://{SRC}/{base}/src/");
-    let dst = format!("s3://{DST}/{base}/out/{base}/src/");
+    let Case { flags, src, dst } = case(&base);
     let (_, key, secret) = moto();
     let running = cli::start(
         &(emu.endpoint.clone(), key, secret),

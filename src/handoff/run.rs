@@ -220,20 +220,7 @@ impl HandOff<'_> {
                     continue;
                 }
                 Selected::Bad(bad) => {
-                    let error = anyhow::anyhow!("{}", bad.message);
-                    let failure = match bad.request_failed {
-                        true => Failure::Copy(error),
-                        false => Failure::Usage(error),
-                    };
-                    let shown = CopyLine::unparsed(
-                        bad.src.clone().unwrap_or_default(),
-                        bad.dst.clone().unwrap_or_default(),
-                        opts,
-                        &failure,
-                        Status::Failed,
-                        dry_run,
-                    );
-                    printer.object(&shown, Some(&failure));
+                    crate::batch::report_bad(printer, opts, dry_run, &bad);
                     summary.count(Status::Failed, 0, None);
                     continue;
                 }
