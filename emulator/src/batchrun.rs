@@ -10,8 +10,12 @@
 //! The destination key is S3's: TargetKeyPrefix, `/`, the full source key
 //! (aws/aws-sdk#355), or the source key alone without a prefix. Tasks the
 //! emulator was told to fail (`--batch-fail SUBSTRING=CODE`) are not sent
-//! and are reported with that code. Not done: AnnotationDirective (no S3
-//! header), redirects, retries of failed tasks, a report per 10,000 rows.
+//! and are reported with that code. A task whose CopyObject meets a 5xx is
+//! sent again, up to three times: the backend's transient errors under
+//! load (Garage's "database is locked") are the double's, not the
+//! client's, and must not fail a task.
+//! Not done: AnnotationDirective (no S3 header), redirects, a report per
+//! 10,000 rows.
 //! `--batch-task-ms` makes each task last at least that long, so that a
 //! client can watch a job in progress and cancel it while Active (the
 //! job stops between tasks and reports those done).
@@ -277,7 +281,7 @@ async fn run(emu: &Emu, job: &Job) -> Result<(), (String, String)> {
                 }
                 let mut h = headers.clone();
                 h.push(("x-amz-copy-source".into(), source));
-                match backend(emu, "PUT", &target, &dest, None, h, Vec::new()).await {
+                match copy_retried(emu, &target, &dest, h).await {
                     // S3 may answer a failed copy 200 with an <Error> body.
                     Ok(a)
                         if a.status.is_success()
@@ -341,6 +345,30 @@ fn status_of(code: &str) -> u16 {
         "InternalError" => 500,
         "SlowDown" | "ServiceUnavailable" => 503,
         _ => 400,
+    }
+}
+
+/// Attempts of one task's CopyObject against the backend.
+const TASK_ATTEMPTS: u32 = 3;
+
+/// One task's CopyObject, sent again after a 5xx answer (the backend's
+/// own transient errors, e.g. Garage's "database is locked" under load),
+/// at most [`TASK_ATTEMPTS`] times; the last answer stands.
+async fn copy_retried(
+    emu: &Emu,
+    bucket: &str,
+    key: &str,
+    headers: Vec<(String, String)>,
+) -> Result<Answer, String> {
+    let mut attempt = 1;
+    loop {
+        let answer = backend(emu, "PUT", bucket, key, None, headers.clone(), Vec::new()).await;
+        let transient = matches!(&answer, Ok(a) if a.status.is_server_error());
+        if !transient || attempt == TASK_ATTEMPTS {
+            return answer;
+        }
+        attempt += 1;
+        tokio::time::sleep(std::time::Duration::from_millis(50 * u64::from(attempt))).await;
     }
 }
 
