@@ -135,6 +135,8 @@ async fn a_prefix_is_copied_by_one_job_with_the_fields_asked() {
         "team=data",
         "--storage-class",
         "STANDARD_IA",
+        "--checksum-algorithm",
+        "SHA256",
         "--json",
     ];
     let mut all = args(&["-r", &src, &dst], &flags);
@@ -189,6 +191,16 @@ async fn a_prefix_is_copied_by_one_job_with_the_fields_asked() {
             .map(|t| (t.key(), t.value()))
             .collect();
         assert_eq!(tags, [("team", "data")], "{key}");
+        // The job's ChecksumAlgorithm: S3 computed a SHA-256 of the copy.
+        let head = s3
+            .head_object()
+            .bucket(DST)
+            .key(&key)
+            .checksum_mode(aws_sdk_s3::types::ChecksumMode::Enabled)
+            .send()
+            .await
+            .expect("HEAD with checksums");
+        assert!(head.checksum_sha256().is_some(), "{key}: {head:?}");
     }
     // Nothing else written under the destination.
     assert_eq!(keys(&s3, DST, &format!("{base}/")).await.len(), 2);
