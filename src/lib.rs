@@ -13,7 +13,8 @@
 //!   object (a destination ending in `/` given the source's name), the
 //!   self-copy check. Everything below `config` takes copies in this form.
 //! - [`uri`]: `s3://bucket/key?versionId=` parsing, destination resolution and
-//!   the percent-encoding of `x-amz-copy-source`.
+//!   the percent-encoding of `x-amz-copy-source`; access point ARNs, whose
+//!   ARN stands as the bucket name (`uri/arn.rs`).
 //! - [`select`]: what a bulk run copies: the streamed listing (which leaves
 //!   out s3cp's own output), manifests, filters, shards.
 //! - [`skip`]: pure decisions of `--skip-existing` / `--skip-same`: is the

@@ -7,6 +7,8 @@
 //! header, on the other hand, is percent-encoded (the classic bug is to send
 //! the raw key, which breaks on `+`, `%`, `?`, `#` and non-ASCII keys).
 
+pub mod arn;
+
 use std::fmt;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -50,6 +52,13 @@ pub enum UriError {
     EmptyVersion(String),
     #[error("'{0}': a destination cannot name a version; S3 assigns the new version id")]
     VersionOnDestination(String),
+    #[error(
+        "'{uri}' is not an access point ARN s3cp can read ({why}): write it as {}",
+        arn::EXPECTED
+    )]
+    BadArn { uri: String, why: String },
+    #[error("'{uri}' is not supported: it names {what}")]
+    UnsupportedArn { uri: String, what: &'static str },
 }
 
 impl S3Uri {
@@ -88,7 +97,14 @@ impl S3Uri {
         let rest = text
             .strip_prefix("s3://")
             .ok_or_else(|| UriError::NotS3(original.to_owned()))?;
-        let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
+        // An access point ARN holds a '/' of its own.
+        let (bucket, key) = match arn::is_arn(rest) {
+            true => arn::split(original, rest)?,
+            false => {
+                let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
+                (bucket.to_owned(), key.to_owned())
+            }
+        };
         if bucket.is_empty() {
             return Err(UriError::NoBucket(original.to_owned()));
         }
@@ -99,8 +115,8 @@ impl S3Uri {
             });
         }
         Ok(Self {
-            bucket: bucket.to_owned(),
-            key: key.to_owned(),
+            bucket,
+            key,
             version_id: None,
         })
     }
