@@ -152,17 +152,25 @@ impl S3Uri {
     }
 
     /// The value of `x-amz-copy-source`: `bucket/percent-encoded-key`, plus
-    /// `?versionId=` (itself encoded) when a version is pinned.
+    /// `?versionId=` (itself encoded) when a version is pinned. Through an
+    /// access point, the form S3 documents for it:
+    /// `arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME/object/KEY` (the ARN as
+    /// it is, the key encoded; the Java SDK builds it the same way)
+    /// <https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html>.
     pub fn copy_source(&self, version_id: Option<&str>) -> String {
         let key = utf8_percent_encode(&self.key, COPY_SOURCE_KEEP);
+        let object = match arn::is_arn(&self.bucket) {
+            true => "/object",
+            false => "",
+        };
         match version_id.or(self.version_id.as_deref()) {
             Some(v) => format!(
-                "{}/{}?versionId={}",
+                "{}{object}/{}?versionId={}",
                 self.bucket,
                 key,
                 utf8_percent_encode(v, COPY_SOURCE_KEEP)
             ),
-            None => format!("{}/{}", self.bucket, key),
+            None => format!("{}{object}/{}", self.bucket, key),
         }
     }
 }
