@@ -624,6 +624,28 @@ async fn every_bad_input_is_refused_with_the_fix_and_writes_nothing() {
             "write it as s3://arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME/KEY",
         ),
         (
+            "a --source-region that contradicts the source access point",
+            s(&[
+                "--source-region",
+                "eu-west-1",
+                "s3://arn:aws:s3:us-west-2:123456789012:accesspoint/ap/k",
+                &dst,
+            ]),
+            vec![],
+            2,
+            "--source-region eu-west-1 contradicts the region of the access point",
+        ),
+        (
+            "an access point with --path-style",
+            s(&[
+                &src,
+                "s3://arn:aws:s3:us-west-2:123456789012:accesspoint/ap/k",
+            ]),
+            vec![],
+            2,
+            "which --path-style turns off",
+        ),
+        (
             "endpoint without a scheme",
             s(&["--endpoint-url", "localhost:9000", &src, &dst]),
             vec![],
