@@ -200,8 +200,14 @@ async fn copy_run(config: &Config, printer: Printer, shutdown: impl Future<Outpu
     {
         return usage(printer, e);
     }
-    // --copy-mode server between two stores: refused before any request.
-    if let Err(e) = config.copy_mode.streams(same_store) {
+    // --copy-mode server between two stores, or out of a Multi-Region
+    // Access Point: refused before any request.
+    let src_bucket = match &config.mode {
+        Mode::One(job) => job.src.bucket.as_str(),
+        Mode::Recursive { src, .. } => src.bucket.as_str(),
+        Mode::Manifest(_) => "",
+    };
+    if let Err(e) = config.copy_mode.streams_from(same_store, src_bucket) {
         return usage(printer, anyhow::anyhow!(e));
     }
     let endpoint = store.endpoint.clone();

@@ -646,6 +646,24 @@ async fn every_bad_input_is_refused_with_the_fix_and_writes_nothing() {
             "which --path-style turns off",
         ),
         (
+            "--copy-mode server out of a Multi-Region Access Point",
+            s(&[
+                // No --path-style (refused with an ARN); the endpoint is
+                // never reached: refused before any request.
+                "--endpoint-url",
+                "http://127.0.0.1:9",
+                "--max-attempts",
+                "1",
+                "--copy-mode",
+                "server",
+                "s3://arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap/k",
+                &dst,
+            ]),
+            vec![],
+            2,
+            "which S3 does not take as the source of a server-side copy",
+        ),
+        (
             "endpoint without a scheme",
             s(&["--endpoint-url", "localhost:9000", &src, &dst]),
             vec![],

@@ -106,3 +106,115 @@ async fn behind_a_custom_endpoint_the_access_point_name_goes_in_front_of_its_hos
     assert_eq!(endpoint.url(), "http://my-ap-123456789012.127.0.0.1:9000");
     assert!(signing(&endpoint).contains("\"us-west-2\""));
 }
+
+#[tokio::test]
+async fn a_multi_region_access_point_resolves_to_the_global_host_signed_with_sigv4a() {
+    let endpoint = resolve(&params(MRAP, "us-east-1", None, false))
+        .await
+        .expect("resolved");
+    assert_eq!(
+        endpoint.url(),
+        "https://mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com"
+    );
+    let signing = signing(&endpoint);
+    assert!(signing.contains("\"sigv4a\""), "{signing}");
+    assert!(
+        signing.contains("signingRegionSet") && signing.contains("\"*\""),
+        "{signing}"
+    );
+}
+
+/// The request a client sends, signed, never sent anywhere: its URL and
+/// headers.
+async fn signed_head(
+    region: &str,
+    bucket: &str,
+) -> Result<(String, Vec<(String, String)>), String> {
+    use aws_sdk_s3::config::http::{HttpRequest, HttpResponse};
+    use aws_smithy_runtime_api::client::http::{
+        HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
+    };
+    type Seen = Arc<Mutex<Option<(String, Vec<(String, String)>)>>>;
+    #[derive(Debug, Clone, Default)]
+    struct Record(Seen);
+    impl HttpConnector for Record {
+        fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+            let headers = request
+                .headers()
+                .iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v.to_owned()))
+                .collect();
+            *self.0.lock().unwrap() = Some((request.uri().to_owned(), headers));
+            let status = aws_smithy_runtime_api::http::StatusCode::try_from(200).unwrap();
+            HttpConnectorFuture::ready(Ok(HttpResponse::new(status, "".into())))
+        }
+    }
+    impl HttpClient for Record {
+        fn http_connector(
+            &self,
+            _settings: &HttpConnectorSettings,
+            _components: &aws_sdk_s3::config::RuntimeComponents,
+        ) -> SharedHttpConnector {
+            SharedHttpConnector::new(self.clone())
+        }
+    }
+    let record = Record::default();
+    let conf = aws_sdk_s3::Config::builder()
+        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+        .region(aws_sdk_s3::config::Region::new(region.to_owned()))
+        .use_arn_region(true)
+        .credentials_provider(aws_sdk_s3::config::Credentials::new(
+            "AKID", "SECRET", None, None, "test",
+        ))
+        .http_client(record.clone())
+        .retry_config(aws_sdk_s3::config::retry::RetryConfig::disabled());
+    let client = Client::from_conf(conf.build());
+    let sent = client
+        .head_object()
+        .bucket(bucket)
+        .key("dir/k")
+        .send()
+        .await;
+    let seen = record.0.lock().unwrap().take();
+    match (sent, seen) {
+        (_, Some(seen)) => Ok(seen),
+        (Err(e), None) => Err(format!(
+            "{}",
+            aws_smithy_types::error::display::DisplayErrorContext(e)
+        )),
+        (Ok(_), None) => Err("answered without a request".to_owned()),
+    }
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+#[tokio::test]
+async fn a_request_to_a_multi_region_access_point_is_signed_with_sigv4a_for_every_region() {
+    let (url, headers) = signed_head("us-east-1", MRAP).await.expect("sent");
+    assert_eq!(
+        url,
+        "https://mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com/dir/k"
+    );
+    let auth = header(&headers, "authorization").expect("signed");
+    assert!(auth.starts_with("AWS4-ECDSA-P256-SHA256 "), "{auth}");
+    assert_eq!(header(&headers, "x-amz-region-set"), Some("*"));
+}
+
+#[tokio::test]
+async fn a_request_to_an_access_point_is_signed_for_its_region() {
+    let (url, headers) = signed_head("us-west-2", AP).await.expect("sent");
+    assert_eq!(
+        url,
+        "https://my-ap-123456789012.s3-accesspoint.us-west-2.amazonaws.com/dir/k"
+    );
+    let auth = header(&headers, "authorization").expect("signed");
+    assert!(
+        auth.starts_with("AWS4-HMAC-SHA256 ") && auth.contains("/us-west-2/s3/aws4_request"),
+        "{auth}"
+    );
+}
