@@ -142,6 +142,46 @@ mod tests {
     }
 
     #[test]
+    fn every_command_takes_an_access_point() {
+        let arn = &AP["s3://".len()..];
+        let src = format!("{AP}/in/k");
+        let Command::Copy(c) = command(&["mv", &src, "s3://b/out/"]).unwrap() else {
+            panic!("a move")
+        };
+        let Mode::One(job) = &c.mode else {
+            panic!("one object")
+        };
+        assert!(c.options.moving.is_some());
+        assert_eq!(
+            (job.src.bucket.as_str(), job.src.key.as_str()),
+            (arn, "in/k")
+        );
+        assert_eq!(job.dst.key, "out/k");
+        let (from, to) = (format!("{AP}/in/"), format!("{MRAP}/out/"));
+        let Command::Copy(c) = command(&["-r", "--skip-same", &from, &to]).unwrap() else {
+            panic!("a copy")
+        };
+        let Mode::Recursive { src, dst, .. } = &c.mode else {
+            panic!("-r")
+        };
+        assert_eq!((src.bucket.as_str(), src.key.as_str()), (arn, "in/"));
+        assert_eq!(dst.key, "out/");
+        assert!(c.options.skip.is_some());
+        for args in [
+            vec!["uploads", "list", &from],
+            vec!["uploads", "abort", &from, "--older-than", "2h"],
+        ] {
+            let Command::Uploads(u) = command(&args).unwrap() else {
+                panic!("uploads")
+            };
+            assert_eq!((u.at.bucket.as_str(), u.at.key.as_str()), (arn, "in/"));
+        }
+        // --upload-id needs a key, and says so with the access point's URI.
+        let e = refused(&["uploads", "abort", AP, "--upload-id", "u1"]);
+        assert!(e.contains(&format!("give s3://{arn}/KEY")), "{e}");
+    }
+
+    #[test]
     fn path_style_is_refused_for_an_access_point() {
         let src = format!("{AP}/k");
         let e = refused(&["--path-style", &src, "s3://b/k"]);
