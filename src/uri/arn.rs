@@ -40,7 +40,7 @@ impl AccessPoint {
     /// that [`split`] accepted: every bucket of a parsed URI is).
     pub fn parse(bucket: &str) -> Option<AccessPoint> {
         match parse_arn(bucket) {
-            Ok((ap, rest)) if rest.is_empty() => Some(ap),
+            Ok((ap, "")) => Some(ap),
             _ => None,
         }
     }
