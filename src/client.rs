@@ -104,6 +104,12 @@ pub async fn build_store(conn: &Connection, counter: &RequestCounter) -> Store {
         // Keys XML cannot carry: see request::listed_keys.
         .interceptor(crate::request::ListedKeys)
         .retry_config(retry)
+        // An access point ARN's requests go to the region in the ARN, from
+        // a client of any region (the endpoint rules' `UseArnRegion`; false
+        // makes a client of another region an error). region.rs gives each
+        // access point the client of its region anyway; `s3cp uploads`
+        // uses the configured one.
+        .use_arn_region(true)
         // The SDK rations retries per client (a 500-token quota, 5 spent
         // for good on each retry after a request's second attempt): in a
         // burst of SlowDown it ran dry and failed objects that still had

@@ -32,6 +32,7 @@ use crate::select::{Filter, Filters, Shard, as_prefix};
 use crate::skip::Skip;
 use crate::uri::S3Uri;
 
+mod access_points;
 mod batch;
 pub use batch::{BatchAction, BatchJob, BatchRun};
 
@@ -293,10 +294,17 @@ impl Uploads {
                 );
             }
         }
+        let connection = Connection::from_args(connection, source)?;
+        access_points::check(
+            &at,
+            access_points::End::Destination,
+            connection.region.as_deref(),
+            &connection,
+        )?;
         Ok(Self {
             at,
             action,
-            connection: Connection::from_args(connection, source)?,
+            connection,
         })
     }
 }
@@ -418,6 +426,7 @@ impl Config {
         }
         check_annotations(&mode, &options)?;
         let connection = Connection::from_args(&cli.connection, &args.source)?;
+        access_points::check_copy(&mode, &connection)?;
         let rerun = rerun_command(&cli.argv, &connection, &|name| std::env::var(name).ok());
         let batch = batch::batch_run(&args.batch, &mode, &options, &connection)?;
         // The same names on two stores are two objects: whether they are

@@ -13,7 +13,8 @@
 //!   object (a destination ending in `/` given the source's name), the
 //!   self-copy check. Everything below `config` takes copies in this form.
 //! - [`uri`]: `s3://bucket/key?versionId=` parsing, destination resolution and
-//!   the percent-encoding of `x-amz-copy-source`.
+//!   the percent-encoding of `x-amz-copy-source`; access point ARNs, whose
+//!   ARN stands as the bucket name (`uri/arn.rs`).
 //! - [`select`]: what a bulk run copies: the streamed listing (which leaves
 //!   out s3cp's own output), manifests, filters, shards.
 //! - [`skip`]: pure decisions of `--skip-existing` / `--skip-same`: is the
@@ -199,8 +200,14 @@ async fn copy_run(config: &Config, printer: Printer, shutdown: impl Future<Outpu
     {
         return usage(printer, e);
     }
-    // --copy-mode server between two stores: refused before any request.
-    if let Err(e) = config.copy_mode.streams(same_store) {
+    // --copy-mode server between two stores, or out of a Multi-Region
+    // Access Point: refused before any request.
+    let src_bucket = match &config.mode {
+        Mode::One(job) => job.src.bucket.as_str(),
+        Mode::Recursive { src, .. } => src.bucket.as_str(),
+        Mode::Manifest(_) => "",
+    };
+    if let Err(e) = config.copy_mode.streams_from(same_store, src_bucket) {
         return usage(printer, anyhow::anyhow!(e));
     }
     let endpoint = store.endpoint.clone();

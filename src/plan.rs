@@ -84,6 +84,26 @@ impl CopyMode {
             .find(|m| m.name().eq_ignore_ascii_case(name))
     }
 
+    /// [`CopyMode::streams`] for a copy out of `src_bucket`: S3 takes a
+    /// Multi-Region Access Point as the destination of CopyObject and
+    /// UploadPartCopy, never as their source
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiRegionAccessPointRestrictions.html>),
+    /// so a copy out of one is streamed (GetObject through it works).
+    pub fn streams_from(self, same_store: bool, src_bucket: &str) -> Result<bool, String> {
+        let multi_region =
+            crate::uri::arn::AccessPoint::parse(src_bucket).is_some_and(|ap| ap.is_multi_region());
+        match (self, multi_region) {
+            (CopyMode::Server, true) => Err(format!(
+                "the source is the Multi-Region Access Point {src_bucket}, which S3 does not \
+                 take as the source of a server-side copy (CopyObject and UploadPartCopy take \
+                 one only as the destination): give --copy-mode auto or stream (on a manifest \
+                 line, \"mode\": \"stream\") to stream the bytes through this machine"
+            )),
+            (_, true) => Ok(true),
+            (_, false) => self.streams(same_store),
+        }
+    }
+
     /// Whether a copy between two ends (`same_store`: one store holds
     /// both) is streamed; an error when it cannot be made in this mode.
     pub fn streams(self, same_store: bool) -> Result<bool, String> {
@@ -520,5 +540,24 @@ mod tests {
         }
         assert_eq!(CopyMode::from_name("STREAM"), Some(CopyMode::Stream));
         assert_eq!(CopyMode::from_name("copy"), None);
+    }
+
+    #[test]
+    fn a_copy_out_of_a_multi_region_access_point_is_streamed_or_refused() {
+        let mrap = "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap";
+        assert_eq!(CopyMode::Auto.streams_from(true, mrap), Ok(true));
+        assert_eq!(CopyMode::Stream.streams_from(true, mrap), Ok(true));
+        let e = CopyMode::Server.streams_from(true, mrap).unwrap_err();
+        assert!(
+            e.contains("Multi-Region Access Point") && e.contains("--copy-mode auto or stream"),
+            "{e}"
+        );
+        // A regional access point, or a bucket, as before.
+        let ap = "arn:aws:s3:us-west-2:123456789012:accesspoint/my-ap";
+        for src in [ap, "b"] {
+            assert_eq!(CopyMode::Auto.streams_from(true, src), Ok(false));
+            assert_eq!(CopyMode::Server.streams_from(true, src), Ok(false));
+            assert_eq!(CopyMode::Auto.streams_from(false, src), Ok(true));
+        }
     }
 }

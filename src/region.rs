@@ -20,6 +20,8 @@
 //! [`redirect`] (a paginator is not one request that can be sent again).
 
 #[cfg(test)]
+mod arn_tests;
+#[cfg(test)]
 mod routing_tests;
 
 use std::collections::HashMap;
@@ -132,11 +134,27 @@ impl Regions {
 
     /// The region `bucket`'s requests are signed for now.
     pub fn region_of(&self, bucket: &str) -> String {
-        self.buckets
+        let known = self
+            .buckets
             .lock()
             .expect("regions lock")
             .get(bucket)
+            .cloned();
+        known
+            .or_else(|| self.of_arn(bucket))
             .map_or_else(|| self.configured.clone(), |k| k.region().to_owned())
+    }
+
+    /// An access point's region is in its ARN: given, never learned (the
+    /// endpoint rules send its requests there whatever the client's region;
+    /// its client is that region's so that messages and the signing agree).
+    /// A Multi-Region Access Point has none: SigV4a signs for every region,
+    /// and the configured client serves.
+    fn of_arn(&self, bucket: &str) -> Option<Known> {
+        let ap = crate::uri::arn::AccessPoint::parse(bucket)?;
+        Some(Known::Given(
+            ap.region.unwrap_or_else(|| self.configured.clone()),
+        ))
     }
 
     /// Whether `bucket`'s region is settled (given, learned or confirmed).
@@ -145,11 +163,15 @@ impl Regions {
             .lock()
             .expect("regions lock")
             .contains_key(bucket)
+            || self.of_arn(bucket).is_some()
     }
 
     /// S3 said `bucket` is in `region`: remembered for the rest of the run
-    /// (unless a flag gave it). Returns whether anything changed.
+    /// (unless a flag or its ARN gave it). Returns whether anything changed.
     pub fn learn(&self, bucket: &str, region: &str) -> bool {
+        if self.of_arn(bucket).is_some() {
+            return false;
+        }
         let mut buckets = self.buckets.lock().expect("regions lock");
         match buckets.get(bucket) {
             Some(Known::Given(_)) => false,

@@ -7,6 +7,8 @@
 //! header, on the other hand, is percent-encoded (the classic bug is to send
 //! the raw key, which breaks on `+`, `%`, `?`, `#` and non-ASCII keys).
 
+pub mod arn;
+
 use std::fmt;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -50,6 +52,13 @@ pub enum UriError {
     EmptyVersion(String),
     #[error("'{0}': a destination cannot name a version; S3 assigns the new version id")]
     VersionOnDestination(String),
+    #[error(
+        "'{uri}' is not an access point ARN s3cp can read ({why}): write it as {}",
+        arn::EXPECTED
+    )]
+    BadArn { uri: String, why: String },
+    #[error("'{uri}' is not supported: it names {what}")]
+    UnsupportedArn { uri: String, what: &'static str },
 }
 
 impl S3Uri {
@@ -88,7 +97,14 @@ impl S3Uri {
         let rest = text
             .strip_prefix("s3://")
             .ok_or_else(|| UriError::NotS3(original.to_owned()))?;
-        let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
+        // An access point ARN holds a '/' of its own.
+        let (bucket, key) = match arn::is_arn(rest) {
+            true => arn::split(original, rest)?,
+            false => {
+                let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
+                (bucket.to_owned(), key.to_owned())
+            }
+        };
         if bucket.is_empty() {
             return Err(UriError::NoBucket(original.to_owned()));
         }
@@ -99,8 +115,8 @@ impl S3Uri {
             });
         }
         Ok(Self {
-            bucket: bucket.to_owned(),
-            key: key.to_owned(),
+            bucket,
+            key,
             version_id: None,
         })
     }
@@ -136,17 +152,25 @@ impl S3Uri {
     }
 
     /// The value of `x-amz-copy-source`: `bucket/percent-encoded-key`, plus
-    /// `?versionId=` (itself encoded) when a version is pinned.
+    /// `?versionId=` (itself encoded) when a version is pinned. Through an
+    /// access point, the form S3 documents for it:
+    /// `arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME/object/KEY` (the ARN as
+    /// it is, the key encoded; the Java SDK builds it the same way)
+    /// <https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html>.
     pub fn copy_source(&self, version_id: Option<&str>) -> String {
         let key = utf8_percent_encode(&self.key, COPY_SOURCE_KEEP);
+        let object = match arn::is_arn(&self.bucket) {
+            true => "/object",
+            false => "",
+        };
         match version_id.or(self.version_id.as_deref()) {
             Some(v) => format!(
-                "{}/{}?versionId={}",
+                "{}{object}/{}?versionId={}",
                 self.bucket,
                 key,
                 utf8_percent_encode(v, COPY_SOURCE_KEEP)
             ),
-            None => format!("{}/{}", self.bucket, key),
+            None => format!("{}{object}/{}", self.bucket, key),
         }
     }
 }

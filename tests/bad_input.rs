@@ -594,6 +594,76 @@ async fn every_bad_input_is_refused_with_the_fix_and_writes_nothing() {
             "cannot reach S3 at http://127.0.0.1:9 to read",
         ),
         (
+            "an S3 Object Lambda access point",
+            s(&[
+                "s3://arn:aws:s3-object-lambda:us-west-2:123456789012:accesspoint/olap/k",
+                &dst,
+            ]),
+            vec![],
+            2,
+            "is not supported: it names an S3 Object Lambda access point",
+        ),
+        (
+            "an S3 on Outposts access point",
+            s(&[
+                &src,
+                "s3://arn:aws:s3-outposts:us-west-2:123456789012:outpost/op-01ac5d28a6a232904/accesspoint/ap/k",
+            ]),
+            vec![],
+            2,
+            "is not supported: it names an S3 on Outposts bucket or access point",
+        ),
+        (
+            "a malformed access point ARN",
+            s(&[
+                &src,
+                "s3://arn:aws:s3:us-west-2:123456789012:accesspoint:ap/k",
+            ]),
+            vec![],
+            2,
+            "write it as s3://arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME/KEY",
+        ),
+        (
+            "a --source-region that contradicts the source access point",
+            s(&[
+                "--source-region",
+                "eu-west-1",
+                "s3://arn:aws:s3:us-west-2:123456789012:accesspoint/ap/k",
+                &dst,
+            ]),
+            vec![],
+            2,
+            "--source-region eu-west-1 contradicts the region of the access point",
+        ),
+        (
+            "an access point with --path-style",
+            s(&[
+                &src,
+                "s3://arn:aws:s3:us-west-2:123456789012:accesspoint/ap/k",
+            ]),
+            vec![],
+            2,
+            "which --path-style turns off",
+        ),
+        (
+            "--copy-mode server out of a Multi-Region Access Point",
+            s(&[
+                // No --path-style (refused with an ARN); the endpoint is
+                // never reached: refused before any request.
+                "--endpoint-url",
+                "http://127.0.0.1:9",
+                "--max-attempts",
+                "1",
+                "--copy-mode",
+                "server",
+                "s3://arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap/k",
+                &dst,
+            ]),
+            vec![],
+            2,
+            "which S3 does not take as the source of a server-side copy",
+        ),
+        (
             "endpoint without a scheme",
             s(&["--endpoint-url", "localhost:9000", &src, &dst]),
             vec![],

@@ -46,6 +46,13 @@ pub enum MappingError {
         fix: String,
     },
     #[error(
+        "--batch cannot {what} {uri}: it is an access point, and S3 Batch Operations names \
+         buckets by their own ARN (arn:aws:s3:::BUCKET: the job's target, its manifest's \
+         bucket column, its reports); give the bucket behind the access point, or leave \
+         --batch out to copy through the access point here"
+    )]
+    AccessPoint { what: String, uri: String },
+    #[error(
         "--batch cannot copy line {line} ({src} to {dst}): a job writes each object to its \
          target prefix, a '/', then its full source key, and {dst} is neither {src_key_alone} \
          nor that key under a prefix; copy that line without --batch, or give it such a \
@@ -126,6 +133,8 @@ fn as_prefix(key: &str) -> String {
 /// `s3cp -r SRC DST --batch`: the job's target, or why none writes the
 /// keys `-r` would (DST + each key relative to SRC).
 pub fn for_prefix(src: &S3Uri, dst: &S3Uri) -> Result<Target, MappingError> {
+    no_access_point("read", src)?;
+    no_access_point("write to", dst)?;
     let (src_key, dst_key) = (as_prefix(&src.key), as_prefix(&dst.key));
     // Every key under SRC is `src_key + rest`: `-r` writes `dst_key + rest`,
     // a job `P/ + src_key + rest`, so they agree for every rest exactly when
@@ -172,6 +181,18 @@ pub fn for_prefix(src: &S3Uri, dst: &S3Uri) -> Result<Target, MappingError> {
     })
 }
 
+/// An access point (ARN) where a job needs a bucket: refused, `what`
+/// saying which end it is.
+pub fn no_access_point(what: &str, uri: &S3Uri) -> Result<(), MappingError> {
+    match crate::uri::arn::is_arn(&uri.bucket) {
+        true => Err(MappingError::AccessPoint {
+            what: what.to_owned(),
+            uri: uri.to_string(),
+        }),
+        false => Ok(()),
+    }
+}
+
 /// Whether the reports prefix (where the manifest and the completion
 /// report are written) keeps out of `-r SRC DST`: under SRC, the manifest
 /// s3cp writes while it lists would be listed (and copied) itself; under
@@ -213,6 +234,8 @@ impl ManifestRule {
     /// Checks line `line` (1-based, as the user counts them) against the
     /// rule, or sets the rule with the first line.
     pub fn check(&mut self, line: usize, job: &CopyJob) -> Result<(), MappingError> {
+        no_access_point(&format!("copy line {line}: it reads"), &job.src)?;
+        no_access_point(&format!("copy line {line}: it writes to"), &job.dst)?;
         let key_prefix =
             prefix_for(&job.src.key, &job.dst.key).map_err(|()| MappingError::Line {
                 line,
@@ -429,6 +452,29 @@ mod tests {
         );
         // A whole bucket as source: any prefix in it is inside.
         assert!(check_reports(&uri("a", ""), &dst, &uri("a", "r/")).is_err());
+    }
+
+    #[test]
+    fn an_access_point_at_either_end_is_refused_naming_the_bucket_arn() {
+        let ap = "s3://arn:aws:s3:us-west-2:123456789012:accesspoint/my-ap";
+        let p = |s: &str| S3Uri::parse_destination(s).unwrap();
+        let (bucket, at) = (p("s3://b/p/"), p(&format!("{ap}/p/")));
+        for (src, dst, what) in [(&at, &bucket, "read"), (&bucket, &at, "write to")] {
+            let e = for_prefix(src, dst).unwrap_err().to_string();
+            assert!(
+                e.contains(&format!("--batch cannot {what} {ap}/p/"))
+                    && e.contains("arn:aws:s3:::BUCKET")
+                    && e.contains("leave --batch out"),
+                "{e}"
+            );
+        }
+        let mut rule = ManifestRule::default();
+        let e = rule
+            .check(3, &line(&format!("{ap}/k"), "s3://b/k"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("copy line 3: it reads"), "{e}");
+        assert_eq!(rule.target(), None, "a refused line sets no rule");
     }
 
     fn line(src: &str, dst: &str) -> CopyJob {

@@ -134,6 +134,7 @@ pub(super) fn batch_run(
         anyhow::anyhow!("--batch-reports: {e}: give s3://BUCKET/PREFIX/ for the job's files")
     })?;
     let reports = crate::select::as_prefix(&reports);
+    mapping::no_access_point("write its reports to", &reports)?;
     let target = match mode {
         Mode::Recursive { src, dst, .. } => {
             mapping::check_reports(src, dst, &reports)?;

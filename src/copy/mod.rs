@@ -285,7 +285,7 @@ impl Engine<'_> {
     ) -> anyhow::Result<Copied> {
         let streamed = mode
             .unwrap_or(self.mode)
-            .streams(self.same_store)
+            .streams_from(self.same_store, &job.src.bucket)
             .map_err(|e| anyhow::anyhow!("cannot copy {} to {}: {e}", job.src, job.dst))?;
         let mut size = None;
         let result = self

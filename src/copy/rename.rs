@@ -126,7 +126,10 @@ impl Engine<'_> {
         mode: Option<CopyMode>,
         opts: &CopyOptions,
     ) -> bool {
-        let server_side = mode.unwrap_or(self.mode).streams(self.same_store) == Ok(false);
+        let server_side = mode
+            .unwrap_or(self.mode)
+            .streams_from(self.same_store, &job.src.bucket)
+            == Ok(false);
         let candidate = opts.moving.is_some()
             && self.same_store
             && server_side

@@ -855,4 +855,6 @@ pub fn get_source_range(
 }
 
 #[cfg(test)]
+mod arn_tests;
+#[cfg(test)]
 mod tests;

@@ -266,6 +266,19 @@ struct Inner {
     /// S3's new checksum algorithms, played when `playing_sums`.
     sums: sums::Sums,
     playing_sums: std::sync::atomic::AtomicBool,
+    /// Access points played by buckets of the upstream, when the proxy is
+    /// s3cp's HTTP proxy ([`Proxy::access_point`]).
+    access_points: Mutex<Vec<AccessPointRoute>>,
+}
+
+/// An access point the proxy plays with a bucket of the upstream.
+#[derive(Debug, Clone)]
+struct AccessPointRoute {
+    /// The first label of its host, `NAME-ACCOUNT`.
+    label: String,
+    /// Its ARN, as a copy source names it (`ARN/object/KEY`).
+    arn: String,
+    bucket: String,
 }
 
 /// A hold waiting for its request.
@@ -408,6 +421,7 @@ impl Proxy {
             closed: closed.clone(),
             sums: sums::Sums::default(),
             playing_sums: std::sync::atomic::AtomicBool::new(false),
+            access_points: Mutex::default(),
         });
         let serving = inner.clone();
         tokio::spawn(async move {
@@ -595,6 +609,30 @@ impl Proxy {
                 .map(|(b, r)| ((*b).to_owned(), (*r).to_owned())),
         );
         regions.1 = answer;
+    }
+
+    /// Plays the access point `arn` with `bucket` of the upstream, for an
+    /// s3cp that has this proxy as its HTTP proxy (`HTTP_PROXY`): a
+    /// request for `http://NAME-ACCOUNT.HOST/KEY` (the host the SDK's rules
+    /// give an access point behind a custom endpoint, sent in absolute
+    /// form to the proxy) is forwarded as `/BUCKET/KEY`, and a copy source
+    /// `ARN/object/KEY` as `BUCKET/KEY`. The recording keeps what s3cp sent
+    /// ([`Request::url`], the `host` and `x-amz-copy-source` headers), with
+    /// the path-style target the upstream got (for [`Request::bucket`]).
+    pub fn access_point(&self, arn: &str, bucket: &str) {
+        let (_, rest) = arn
+            .split_once(":accesspoint/")
+            .expect("an access point ARN");
+        let account = arn.split(':').nth(4).expect("an ARN");
+        self.inner
+            .access_points
+            .lock()
+            .unwrap()
+            .push(AccessPointRoute {
+                label: format!("{rest}-{account}"),
+                arn: arn.to_owned(),
+                bucket: bucket.to_owned(),
+            });
     }
 
     /// The requests answered as signed for the wrong region so far, in
@@ -864,18 +902,32 @@ impl Inner {
         let mut lines = head.split("\r\n");
         let mut start = lines.next().unwrap_or("").split(' ');
         let method = start.next().unwrap_or("").to_owned();
-        let target = start.next().unwrap_or("").to_owned();
+        let url = start.next().unwrap_or("").to_owned();
+        // As s3cp's HTTP proxy: an access point's absolute URL.
+        let routes = self.access_points.lock().unwrap().clone();
+        let (target, routed) = route(&url, &routes);
         let mut headers = HashMap::new();
         let mut forwarded = format!("{method} {target} HTTP/1.1\r\n");
         for line in lines.filter(|l| !l.is_empty()) {
-            if let Some((k, v)) = line.split_once(':') {
+            let mut line = line.to_owned();
+            if let Some((k, v)) = line.clone().split_once(':') {
                 let k = k.trim().to_ascii_lowercase();
-                if k == "connection" {
+                if k == "connection" || k == "proxy-connection" {
                     continue;
                 }
-                headers.insert(k, v.trim().to_owned());
+                let v = v.trim().to_owned();
+                if routed {
+                    match k.as_str() {
+                        "host" => line = format!("host: {upstream}"),
+                        "x-amz-copy-source" => {
+                            line = format!("x-amz-copy-source: {}", copy_source(&v, &routes))
+                        }
+                        _ => {}
+                    }
+                }
+                headers.insert(k, v);
             }
-            forwarded.push_str(line);
+            forwarded.push_str(&line);
             forwarded.push_str("\r\n");
         }
         forwarded.push_str("connection: close\r\n\r\n");
@@ -884,6 +936,7 @@ impl Inner {
             target,
             headers,
             body: None,
+            url: routed.then_some(url),
         };
         let operation = request.operation();
         let recorded = {
@@ -1246,6 +1299,43 @@ fn request_length(head: &str) -> usize {
 }
 
 /// S3's `<Error>` document, as the proxy and the doubles answer it.
+/// The path-style target for `url` (a request line's target), and
+/// whether it was an absolute URL (the proxy is s3cp's HTTP proxy): an
+/// access point's (`http://NAME-ACCOUNT.HOST/KEY?QUERY`) becomes
+/// `/BUCKET/KEY?QUERY` of the bucket that plays it; a virtual-hosted
+/// bucket's (`http://BUCKET.s3.test/KEY`) `/BUCKET/KEY`; a path-style one
+/// (`http://s3.test/BUCKET/KEY`) its path. Any other target stays as it is.
+fn route(url: &str, routes: &[AccessPointRoute]) -> (String, bool) {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return (url.to_owned(), false);
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let label = authority.split('.').next().unwrap_or("");
+    let bucket = match routes.iter().find(|r| r.label == label) {
+        Some(r) => r.bucket.as_str(),
+        None if authority.starts_with("s3.test") => return (path.to_owned(), true),
+        None => label,
+    };
+    let path = path.strip_prefix('/').unwrap_or(path);
+    let sep = if path.is_empty() || path.starts_with('?') {
+        ""
+    } else {
+        "/"
+    };
+    (format!("/{bucket}{sep}{path}"), true)
+}
+
+/// An access point's copy source (`ARN/object/KEY`) as the bucket that
+/// plays it names it (`BUCKET/KEY`); any other stays as it is.
+fn copy_source(value: &str, routes: &[AccessPointRoute]) -> String {
+    for r in routes {
+        if let Some(key) = value.strip_prefix(&format!("{}/object/", r.arn)) {
+            return format!("{}/{key}", r.bucket);
+        }
+    }
+    value.to_owned()
+}
+
 pub fn error_xml(code: &str, message: &str) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message><RequestId>PROXY</RequestId></Error>"

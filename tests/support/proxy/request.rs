@@ -20,6 +20,10 @@ pub struct Request {
     /// (empty when there is none); `None` for a bigger or chunked body, and
     /// in a request seen at a hold before it is forwarded (read after).
     pub body: Option<Vec<u8>>,
+    /// The absolute URL s3cp asked for, when the proxy is its HTTP proxy
+    /// (`HTTP_PROXY`, [`super::Proxy::access_point`]); `target` is then
+    /// the path-style one the upstream got.
+    pub url: Option<String>,
 }
 
 impl Request {
