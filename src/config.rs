@@ -417,6 +417,7 @@ impl Config {
             check_move(&mode)?;
         }
         check_annotations(&mode, &options)?;
+        check_directory_buckets(&mode, &options)?;
         let connection = Connection::from_args(&cli.connection, &args.source)?;
         let rerun = rerun_command(&cli.argv, &connection, &|name| std::env::var(name).ok());
         let batch = batch::batch_run(&args.batch, &mode, &options, &connection)?;
@@ -482,6 +483,22 @@ fn check_annotations(mode: &Mode, opts: &CopyOptions) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// A flag that a directory bucket at either end cannot apply (an ACL,
+/// tags, a storage class it does not take, ...): refused (exit 2) before
+/// any request ([`crate::options::directory::refusal`]). A manifest's
+/// lines are checked one by one as they are copied.
+fn check_directory_buckets(mode: &Mode, opts: &CopyOptions) -> anyhow::Result<()> {
+    let (src, dst) = match mode {
+        Mode::One(job) => (&job.src, &job.dst),
+        Mode::Recursive { src, dst, .. } => (src, dst),
+        Mode::Manifest(_) => return Ok(()),
+    };
+    match crate::options::directory::refusal(&src.bucket, &dst.bucket, opts) {
+        Some(why) => Err(anyhow!("{why}")),
+        None => Ok(()),
+    }
 }
 
 /// `s3cp mv`: refused (exit 2) where a move would delete what it copied

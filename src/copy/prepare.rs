@@ -19,6 +19,7 @@ use crate::journal;
 use crate::options::{Acl, CopyOptions, TaggingDirective};
 use crate::plan::{self, Limits, Method};
 use crate::request::{self, SourceObject};
+use crate::uri::is_directory_bucket;
 
 /// What a copy reads before anything is decided.
 #[derive(Debug)]
@@ -178,11 +179,17 @@ pub(super) fn prepare(
     let requests = Requests {
         head: u64::from(*seen == Seen::Headed),
         acl: u64::from(opts.acl == Acl::CopySource),
-        // A streamed copy reads the tags for its write, single or not.
+        // A streamed copy reads the tags for its write, single or not;
+        // into a directory bucket, which keeps none, a CopyObject reads
+        // them too, to name them, when its HEAD says there are some, and
+        // a source in a directory bucket has none to read.
         tags: u64::from(
-            (multipart || streamed)
-                && resumed.is_none()
-                && opts.tagging.directive == TaggingDirective::Copy,
+            resumed.is_none()
+                && opts.tagging.directive == TaggingDirective::Copy
+                && !is_directory_bucket(&job.src.bucket)
+                && (multipart
+                    || streamed
+                    || (is_directory_bucket(&job.dst.bucket) && source.tag_count.unwrap_or(0) > 0)),
         ),
         // Sent only for a source that is itself multipart (its parts were
         // HEADed to repeat them); a single-part source's plan needed none,

@@ -8,9 +8,10 @@ use crate::checksum::Ask;
 
 use crate::error::{S3Error, messages};
 use crate::job::CopyJob;
-use crate::options::{Acl, CopyOptions};
+use crate::options::{Acl, CopyOptions, TaggingDirective};
 use crate::plan::Method;
 use crate::request::{self, SourceObject};
+use crate::uri::is_directory_bucket;
 
 /// `started`: when the copy started, by this machine's clock; `checksum`
 /// what S3 is asked to compute. Also returns whether the destination is
@@ -28,6 +29,14 @@ pub(super) async fn copy(
     // counted only where a resend changes what an answer means (a
     // conditional write meeting its own first attempt): a per-request
     // interceptor costs CPU on every copy of a bulk run.
+    // Into a directory bucket the tags are dropped (REPLACE with none):
+    // read only to name them, when the HEAD says there are some.
+    if is_directory_bucket(&job.dst.bucket)
+        && opts.tagging.directive == TaggingDirective::Copy
+        && source.tag_count.unwrap_or(0) > 0
+    {
+        engine.drop_tags(job, source, opts).await;
+    }
     let attempts = LastAttempts::default();
     let conditional = opts.destination_conditional();
     let req = |c: &aws_sdk_s3::Client| {
