@@ -8,9 +8,11 @@
 
 mod support;
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use aws_sdk_s3::Client;
 use aws_sdk_s3::primitives::ByteStream;
-use support::proxy::Proxy;
+use support::proxy::{Edit, Proxy};
 use support::rename::{directory_bucket, directory_client, serve_rename};
 use support::*;
 
@@ -205,4 +207,124 @@ async fn flags_a_directory_bucket_cannot_apply_are_refused_before_writing() {
     }
     assert!(proxy.requests().is_empty(), "{:?}", proxy.requests());
     assert!(!exists(&client, &bucket, &format!("{p}out/a")).await);
+}
+
+/// `prefix + key` → bytes, put into `bucket`.
+async fn put_all(client: &Client, bucket: &str, prefix: &str, objects: &[(&str, Vec<u8>)]) {
+    for (key, data) in objects {
+        put(client, bucket, &format!("{prefix}{key}"), data.clone()).await;
+    }
+}
+
+/// The keys (relative to `dst`) of a run's JSON lines with each status.
+fn statuses(r: &Run, dst: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let mut by = BTreeMap::<String, BTreeSet<String>>::new();
+    for line in r.json_lines() {
+        if line["type"] != "copy" {
+            continue;
+        }
+        let key = line["dst"].as_str().unwrap().strip_prefix(dst).unwrap();
+        by.entry(line["status"].as_str().unwrap().to_owned())
+            .or_default()
+            .insert(key.to_owned());
+    }
+    by
+}
+
+/// Keys and their bytes.
+type Objects = Vec<(&'static str, Vec<u8>)>;
+
+/// Sources, and a destination holding some of them the same, one of the
+/// same size with other bytes, and keys of its own; the keys skipped by
+/// `--skip-same` are those the same.
+fn skip_case() -> (Objects, Objects, BTreeSet<String>) {
+    let body = |k: &str| format!("body of {k}").into_bytes();
+    // '!' < '/' < '0' < 'm' < 'z' < 'é' < '日' in UTF-8 bytes.
+    let source = ["a!b", "a/b", "a0", "m1", "m2", "z", "é", "日本", "日本語"];
+    let same = ["a!b", "a0", "m2", "日本"];
+    let src: Vec<_> = source.iter().map(|k| (*k, body(k))).collect();
+    let mut dst: Vec<_> = same.iter().map(|k| (*k, body(k))).collect();
+    dst.push(("z", b"body of y".to_vec()));
+    for extra in ["a", "a/a", "m", "éé", "日"] {
+        dst.push((extra, b"extra".to_vec()));
+    }
+    (src, dst, same.iter().map(|k| k.to_string()).collect())
+}
+
+/// `s3cp -r --skip-same --dry-run` from `src` to `dst` through `proxy`,
+/// each listing of `shuffled` answered in another order than moto's
+/// (sorted) when asked: the keys by status, and the run.
+async fn skip_same(
+    m: &Server,
+    proxy: &Proxy,
+    (src, dst): (&str, &str),
+    shuffled: Option<&str>,
+) -> (BTreeMap<String, BTreeSet<String>>, Run) {
+    proxy.reset();
+    serve_rename(proxy, m);
+    if let Some(bucket) = shuffled {
+        let bucket = bucket.to_owned();
+        proxy.rewrite_answer(
+            "ListObjectsV2",
+            move |r| r.bucket().as_deref() == Some(bucket.as_str()),
+            Edit::ShuffleContents { seed: 23 },
+        );
+    }
+    let r = m
+        .via(proxy)
+        .s3cp(&["-r", "--skip-same", "--dry-run", "--json", "-v", src, dst])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    if shuffled.is_some() {
+        let changed = proxy.rewritten();
+        assert!(!changed.is_empty(), "no listing was shuffled: {r}");
+    }
+    (statuses(&r, dst), r)
+}
+
+/// `--skip-same` into a directory bucket whose listing comes back in
+/// another order than the keys' (as S3's does) skips exactly what it
+/// skips against the same listing sorted: the destination's listing is
+/// collected first, and `-v` says so.
+#[tokio::test]
+async fn skip_same_into_a_shuffled_directory_listing_skips_what_a_sorted_one_does() {
+    let (m, client, bucket, proxy) = setup().await;
+    let p = unique("dir-skip-into");
+    let (src_objects, dst_objects, same) = skip_case();
+    put_all(&client, SRC_BUCKET, &format!("{p}src/"), &src_objects).await;
+    put_all(&client, &bucket, &format!("{p}dst/"), &dst_objects).await;
+    let ends = (
+        &s3(SRC_BUCKET, &format!("{p}src/"))[..],
+        &s3(&bucket, &format!("{p}dst/"))[..],
+    );
+    let (sorted, _) = skip_same(&m, &proxy, ends, None).await;
+    let (shuffled, r) = skip_same(&m, &proxy, ends, Some(&bucket)).await;
+    assert_eq!(shuffled, sorted, "{r}");
+    assert_eq!(shuffled["skipped"], same, "{r}");
+    assert_eq!(
+        shuffled["planned"].len(),
+        src_objects.len() - same.len(),
+        "{r}"
+    );
+    assert!(r.stderr.contains("read whole into memory"), "{r}");
+}
+
+/// The same with the sources in a directory bucket, whose listing comes
+/// back shuffled: nothing assumes the source's order either.
+#[tokio::test]
+async fn skip_same_from_a_shuffled_directory_listing_skips_what_a_sorted_one_does() {
+    let (m, client, bucket, proxy) = setup().await;
+    let p = unique("dir-skip-from");
+    let (src_objects, dst_objects, same) = skip_case();
+    put_all(&client, &bucket, &format!("{p}src/"), &src_objects).await;
+    put_all(&client, DST_BUCKET, &format!("{p}dst/"), &dst_objects).await;
+    let ends = (
+        &s3(&bucket, &format!("{p}src/"))[..],
+        &s3(DST_BUCKET, &format!("{p}dst/"))[..],
+    );
+    let (sorted, _) = skip_same(&m, &proxy, ends, None).await;
+    let (shuffled, r) = skip_same(&m, &proxy, ends, Some(&bucket)).await;
+    assert_eq!(shuffled, sorted, "{r}");
+    assert_eq!(shuffled["skipped"], same, "{r}");
+    assert!(r.stderr.contains("read whole into memory"), "{r}");
 }
