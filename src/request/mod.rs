@@ -712,13 +712,20 @@ pub fn list_parts(
 }
 
 /// The incomplete uploads to (keys beginning with) the destination key:
-/// [`list_uploads`] with the copy's payer and owner.
+/// [`list_uploads`] with the copy's payer and owner. In a directory
+/// bucket, which lists only under a prefix ending in '/'
+/// (ListMultipartUploads' API reference), those of the key's folder (the
+/// caller keeps the key's own).
 pub fn list_destination_uploads(
     client: &Client,
     job: &CopyJob,
     opts: &CopyOptions,
 ) -> ListMultipartUploadsFluentBuilder {
-    list_uploads(client, &job.dst, None, None)
+    let mut at = job.dst.clone();
+    if crate::uri::is_directory_bucket(&at.bucket) {
+        at.key.truncate(at.key.rfind('/').map_or(0, |i| i + 1));
+    }
+    list_uploads(client, &at, None, None)
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
 }

@@ -744,6 +744,15 @@ fn destination_reads_carry_the_key_payer_and_owner() {
     let i = ups.as_input();
     assert_eq!(i.get_prefix().as_deref(), Some("out/x.txt"));
     assert_eq!(i.get_request_payer(), &Some(RequestPayer::Requester));
+    // A directory bucket lists only under a prefix ending in '/'.
+    for (key, prefix) in [("out/x.txt", "out/"), ("x.txt", "")] {
+        let job = CopyJob {
+            src: job().src,
+            dst: S3Uri::parse_destination(&format!("s3://d--use1-az4--x-s3/{key}")).unwrap(),
+        };
+        let ups = list_destination_uploads(&c, &job, &o);
+        assert_eq!(ups.as_input().get_prefix().as_deref(), Some(prefix));
+    }
 }
 
 #[test]
