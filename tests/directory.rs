@@ -328,3 +328,95 @@ async fn skip_same_from_a_shuffled_directory_listing_skips_what_a_sorted_one_doe
     assert_eq!(shuffled["skipped"], same, "{r}");
     assert!(r.stderr.contains("read whole into memory"), "{r}");
 }
+
+/// A directory bucket's ETags are not MD5s: `--skip-same` never takes
+/// equal ETags for the same bytes there (the destination listing made to
+/// show the source's ETag over other bytes of the same size is copied
+/// over, the checksums read by HEAD deciding), and a copy into one is
+/// never proved by its ETag.
+#[tokio::test]
+async fn a_directory_buckets_etags_neither_skip_nor_prove() {
+    let (m, client, bucket, proxy) = setup().await;
+    let p = unique("dir-etag");
+    put(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}src/k"),
+        b"0123456789".to_vec(),
+    )
+    .await;
+    put(
+        &client,
+        &bucket,
+        &format!("{p}dst/k"),
+        b"9876543210".to_vec(),
+    )
+    .await;
+    let source_etag = client
+        .head_object()
+        .bucket(SRC_BUCKET)
+        .key(format!("{p}src/k"))
+        .send()
+        .await
+        .unwrap()
+        .e_tag()
+        .unwrap()
+        .to_owned();
+    let listed = bucket.clone();
+    proxy.rewrite_answer(
+        "ListObjectsV2",
+        move |r| r.bucket().as_deref() == Some(listed.as_str()),
+        Edit::xml("ETag", &source_etag),
+    );
+    let (src, dst) = (
+        s3(SRC_BUCKET, &format!("{p}src/")),
+        s3(&bucket, &format!("{p}dst/")),
+    );
+    let r = m
+        .via(&proxy)
+        .s3cp(&["-r", "--skip-same", "--dry-run", "--json", "-v", &src, &dst])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    assert!(
+        !proxy.rewritten().is_empty(),
+        "the listing was not rewritten: {r}"
+    );
+    assert_eq!(
+        statuses(&r, &dst)["planned"],
+        BTreeSet::from(["k".to_owned()]),
+        "{r}"
+    );
+    assert!(r.stderr.contains("checksums differ"), "{r}");
+
+    // Copied (each listed, no HEAD): proved by checksum, never by ETag.
+    for i in 0..3 {
+        put(
+            &client,
+            SRC_BUCKET,
+            &format!("{p}more/{i}"),
+            random_bytes(100 + i),
+        )
+        .await;
+    }
+    proxy.reset();
+    serve_rename(&proxy, &m);
+    let r = m
+        .via(&proxy)
+        .s3cp(&[
+            "-r",
+            "--json",
+            &s3(SRC_BUCKET, &format!("{p}more/")),
+            &s3(&bucket, &format!("{p}copied/")),
+        ])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    let lines: Vec<_> = r
+        .json_lines()
+        .into_iter()
+        .filter(|l| l["type"] == "copy")
+        .collect();
+    assert_eq!(lines.len(), 3, "{r}");
+    for line in lines {
+        assert_eq!(line["verified_by"], "checksum", "{line}");
+    }
+}

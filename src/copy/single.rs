@@ -81,7 +81,7 @@ pub(super) async fn copy(
     if conditional && e.status == Some(412) && resent {
         let own = OwnWrite {
             size: source.size,
-            etag: copied_etag(source, opts),
+            etag: copied_etag(job, source, opts),
             since: started,
         };
         if let Some(written) = engine.own_write(job, opts, &own).await {
@@ -105,8 +105,8 @@ pub(super) async fn copy(
 
 /// The ETag a CopyObject gives the destination, where it is known: the
 /// source's, when that is the MD5 of the bytes on both sides.
-fn copied_etag(source: &SourceObject, opts: &CopyOptions) -> EtagCheck {
-    if super::prepare::facts(source, opts, false, false).etag_is_md5 {
+fn copied_etag(job: &CopyJob, source: &SourceObject, opts: &CopyOptions) -> EtagCheck {
+    if super::prepare::facts(job, source, opts, false, false).etag_is_md5 {
         EtagCheck::Equals(source.etag.clone())
     } else {
         EtagCheck::Any
