@@ -207,6 +207,34 @@ async fn flags_a_directory_bucket_cannot_apply_are_refused_before_writing() {
     }
     assert!(proxy.requests().is_empty(), "{:?}", proxy.requests());
     assert!(!exists(&client, &bucket, &format!("{p}out/a")).await);
+    // A manifest's line: refused on its own line, nothing written.
+    let line = format!("{src} {dst}\n");
+    let r = m
+        .via(&proxy)
+        .s3cp_stdin(
+            &["--acl", "public-read", "--from-file", "-", "--json"],
+            &line,
+        )
+        .await;
+    // The line fails as a usage error; the run, as any bulk run with a
+    // failed object, exits 1.
+    assert_eq!(r.code, 1, "{r}");
+    let failed = &r.json_lines()[0];
+    assert_eq!(failed["error"]["code"], "UsageError", "{r}");
+    assert!(
+        failed["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("--acl:"),
+        "{r}"
+    );
+    let writes: Vec<_> = proxy
+        .requests()
+        .into_iter()
+        .filter(|q| q.method != "GET" && q.method != "HEAD")
+        .collect();
+    assert!(writes.is_empty(), "{writes:?}");
+    assert!(!exists(&client, &bucket, &format!("{p}out/a")).await);
 }
 
 /// `prefix + key` → bytes, put into `bucket`.
