@@ -25,10 +25,6 @@ pub(super) async fn copy(
     checksum: Ask,
     started: SystemTime,
 ) -> anyhow::Result<(Copied, bool)> {
-    // CopyObject goes to the destination's region. Its attempts are
-    // counted only where a resend changes what an answer means (a
-    // conditional write meeting its own first attempt): a per-request
-    // interceptor costs CPU on every copy of a bulk run.
     // Into a directory bucket the tags are dropped (REPLACE with none):
     // read only to name them, when the HEAD says there are some.
     if is_directory_bucket(&job.dst.bucket)
@@ -37,6 +33,10 @@ pub(super) async fn copy(
     {
         engine.drop_tags(job, source, opts).await;
     }
+    // CopyObject goes to the destination's region. Its attempts are
+    // counted only where a resend changes what an answer means (a
+    // conditional write meeting its own first attempt): a per-request
+    // interceptor costs CPU on every copy of a bulk run.
     let attempts = LastAttempts::default();
     let conditional = opts.destination_conditional();
     let req = |c: &aws_sdk_s3::Client| {
