@@ -203,6 +203,14 @@ impl Batch<'_> {
             // The same names on two stores are two objects.
             false => Ok(()),
         };
+        // A line into (or out of) a directory bucket with a flag it cannot
+        // apply (a single copy and -r are refused before any request).
+        let self_copy = self_copy.and_then(|()| {
+            match crate::options::directory::refusal(&job.src.bucket, &job.dst.bucket, self.opts) {
+                Some(why) => Err(anyhow::anyhow!("{why}")),
+                None => Ok(()),
+            }
+        });
         // A move onto itself would delete what it copied (a manifest
         // line; a single copy and -r are refused before any request).
         let self_copy = match (deletes, self.engine.onto_itself(job)) {

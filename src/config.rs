@@ -277,6 +277,33 @@ impl Uploads {
             );
         }
         let at = S3Uri::parse_destination(location)?;
+        let one = matches!(
+            action,
+            UploadsAction::Abort {
+                pick: Abort::One { .. },
+                ..
+            }
+        );
+        // S3 Express One Zone lists uploads only under a prefix that ends
+        // in the delimiter (ListMultipartUploads' API reference: "For
+        // directory buckets, only prefixes that end in a delimiter (/) are
+        // supported").
+        if !one
+            && crate::uri::is_directory_bucket(&at.bucket)
+            && !at.key.is_empty()
+            && !at.key.ends_with('/')
+        {
+            bail!(
+                "{location}: {} is a directory bucket (S3 Express One Zone), which lists \
+                 uploads only under a prefix ending in '/': give s3://{}/{}/ (or \
+                 s3://{}/{} for every key under that folder)",
+                at.bucket,
+                at.bucket,
+                at.key,
+                at.bucket,
+                &at.key[..at.key.rfind('/').map_or(0, |i| i + 1)]
+            );
+        }
         if let UploadsAction::Abort {
             pick: Abort::One { upload_id },
             ..
@@ -425,6 +452,7 @@ impl Config {
             check_move(&mode)?;
         }
         check_annotations(&mode, &options)?;
+        check_directory_buckets(&mode, &options)?;
         let connection = Connection::from_args(&cli.connection, &args.source)?;
         access_points::check_copy(&mode, &connection)?;
         let rerun = rerun_command(&cli.argv, &connection, &|name| std::env::var(name).ok());
@@ -491,6 +519,22 @@ fn check_annotations(mode: &Mode, opts: &CopyOptions) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// A flag that a directory bucket at either end cannot apply (an ACL,
+/// tags, a storage class it does not take, ...): refused (exit 2) before
+/// any request ([`crate::options::directory::refusal`]). A manifest's
+/// lines are checked one by one as they are copied.
+fn check_directory_buckets(mode: &Mode, opts: &CopyOptions) -> anyhow::Result<()> {
+    let (src, dst) = match mode {
+        Mode::One(job) => (&job.src, &job.dst),
+        Mode::Recursive { src, dst, .. } => (src, dst),
+        Mode::Manifest(_) => return Ok(()),
+    };
+    match crate::options::directory::refusal(&src.bucket, &dst.bucket, opts) {
+        Some(why) => Err(anyhow!("{why}")),
+        None => Ok(()),
+    }
 }
 
 /// `s3cp mv`: refused (exit 2) where a move would delete what it copied
@@ -1251,6 +1295,42 @@ mod tests {
         let mut argv = vec!["s3cp"];
         argv.extend_from_slice(args);
         Config::from_cli(&Cli::parse_args(argv)?)
+    }
+
+    /// S3 Express One Zone lists only under prefixes ending in '/': a
+    /// `-r` prefix is always read as a folder (`dir` is `dir/`, as in
+    /// aws-cli), and `s3cp uploads` under one that does not end in '/' is
+    /// refused with the URI that does.
+    #[test]
+    fn directory_bucket_prefixes_end_in_a_slash() {
+        const D: &str = "s3://d--use1-az4--x-s3";
+        let c = config(&["-r", &format!("{D}/logs/2024"), "s3://b/x"]).unwrap();
+        let Mode::Recursive { src, dst, .. } = c.mode else {
+            panic!("-r")
+        };
+        assert_eq!((src.key.as_str(), dst.key.as_str()), ("logs/2024/", "x/"));
+        let uploads = |args: &[&str]| {
+            let mut all = vec!["s3cp", "uploads"];
+            all.extend(args);
+            Command::from_cli(&Cli::parse_args(all).unwrap()).map(|_| ())
+        };
+        for args in [
+            &["list", &format!("{D}/logs/2024")][..],
+            &["abort", &format!("{D}/logs/2024"), "--all"],
+        ] {
+            let e = uploads(args).unwrap_err().to_string();
+            assert!(
+                e.contains("directory bucket")
+                    && e.contains(&format!("give {D}/logs/2024/ (or {D}/logs/ ")),
+                "{e}"
+            );
+        }
+        assert!(uploads(&["list", &format!("{D}/logs/")]).is_ok());
+        assert!(uploads(&["list", D]).is_ok());
+        assert!(uploads(&["list", "s3://b/logs/2024"]).is_ok());
+        // One upload of exactly that key: no listing.
+        let key = format!("{D}/logs/2024");
+        assert!(uploads(&["abort", &key, "--upload-id", "u1"]).is_ok());
     }
 
     #[test]

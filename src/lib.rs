@@ -22,7 +22,8 @@
 //!   full-object checksums).
 //! - [`merge`]: with `-r`, the destination prefix's listing walked beside
 //!   the source's (a merge of two sorted streams), so that a rerun knows
-//!   what is there without a request per object.
+//!   what is there without a request per object; with a directory bucket
+//!   at either end (listed in no order), collected into memory first.
 //! - [`plan`]: pure decisions: one CopyObject or multipart, part size, ranges.
 //! - [`checksum`]: pure decisions about checksums: what a copy asks S3 to
 //!   compute (the source's algorithm, `FULL_OBJECT`), what proves the copy
@@ -296,18 +297,35 @@ async fn copy_run(config: &Config, printer: Printer, shutdown: impl Future<Outpu
                     listing.stream(source, &budget, &config.options, &source_endpoint, &stop);
                 // --skip-existing / --skip-same: the destination's listing
                 // beside the source's, with the destination's client.
-                let items = match config.options.skip {
-                    Some(_) => {
-                        let existing = merge::destination_pages(
-                            &regions,
-                            &budget,
-                            dst.clone(),
-                            &config.options,
-                            &endpoint,
+                let existing = || {
+                    merge::destination_pages(
+                        &regions,
+                        &budget,
+                        dst.clone(),
+                        &config.options,
+                        &endpoint,
+                    )
+                };
+                // A directory bucket at either end lists in no order: the
+                // destination's listing is collected before deciding.
+                let unordered = [src, dst]
+                    .into_iter()
+                    .find(|u| uri::is_directory_bucket(&u.bucket));
+                let items = match (config.options.skip, unordered) {
+                    (Some(_), Some(at)) => {
+                        tracing::info!(
+                            "{} is a directory bucket, whose listings are in no key order: \
+                             the destination's listing is read whole into memory before \
+                             --skip-existing / --skip-same decide (not walked beside the \
+                             source's)",
+                            at.bucket
                         );
-                        merge::merge(items, existing).left_stream()
+                        merge::collected(items, existing())
+                            .left_stream()
+                            .left_stream()
                     }
-                    None => items.right_stream(),
+                    (Some(_), None) => merge::merge(items, existing()).right_stream().left_stream(),
+                    (None, _) => items.right_stream(),
                 };
                 let nothing = nothing_listed(src, filters, config.bulk.shard);
                 bulk.run(items, &cancel, nothing).await

@@ -12,8 +12,11 @@
 //! (an extra key, or one whose source is filtered out, in another shard, or
 //! s3cp's own output) is passed over. The destination listing is read with
 //! the destination's client, in its bucket's region.
+//!
+//! A directory bucket lists in no order: with one at either end, the
+//! destination listing is collected first ([`collected`]).
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::pin::Pin;
 
 use futures::{Stream, StreamExt};
@@ -71,6 +74,83 @@ pub fn merge<'a>(
             Err(bad) => Some((Selected::Bad(bad), None)),
         }
     })
+}
+
+/// [`merge`] for listings that are not in key order: a directory bucket
+/// (S3 Express One Zone) at either end, whose ListObjectsV2 "returns
+/// results unordered"
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-objects-ListObjectsExamples.html>,
+/// and the API reference: "Directory buckets - ... objects are not
+/// returned in lexicographical order"). The destination listing is read
+/// whole before the first copy is marked, into a map of its keys (each
+/// key with its size and ETag, all a listing gives), then each copy is
+/// looked up in it, in whatever order the source lists them; a key found
+/// is taken out of the map, so that it shrinks as the run goes. Memory:
+/// the map's entries, about 100 bytes plus the key and the ETag each
+/// (computed from the entry's layout: README). A destination listing
+/// that fails ends the items, as in [`merge`].
+pub fn collected<'a>(
+    items: impl Stream<Item = Selected> + 'a,
+    destination: impl Stream<Item = Entries> + 'a,
+) -> impl Stream<Item = Selected> + 'a {
+    enum State<'a> {
+        Collect(
+            Pin<Box<dyn Stream<Item = Selected> + 'a>>,
+            Pin<Box<dyn Stream<Item = Entries> + 'a>>,
+        ),
+        Mark(
+            Pin<Box<dyn Stream<Item = Selected> + 'a>>,
+            HashMap<String, Found>,
+        ),
+    }
+    let start = State::Collect(Box::pin(items), Box::pin(destination));
+    futures::stream::unfold(Some(start), |state| async move {
+        let (mut items, mut keys) = match state? {
+            State::Mark(items, keys) => (items, keys),
+            State::Collect(items, mut pages) => {
+                let mut keys = HashMap::new();
+                while let Some(page) = pages.next().await {
+                    match page {
+                        Ok(entries) => keys.extend(entries.into_iter().map(|e| {
+                            let found = Found {
+                                size: e.size,
+                                etag: e.etag.into_boxed_str(),
+                            };
+                            (e.key, found)
+                        })),
+                        Err(bad) => return Some((Selected::Bad(bad), None)),
+                    }
+                }
+                tracing::info!(
+                    "the destination listing has {} keys, held in memory to decide \
+                     --skip-existing / --skip-same",
+                    keys.len()
+                );
+                (items, keys)
+            }
+        };
+        let selected = match items.next().await? {
+            Selected::Copy(mut item) => {
+                item.existing = match keys.remove(&item.job.dst.key) {
+                    Some(found) => Existing::Listed {
+                        size: found.size,
+                        etag: found.etag.into_string(),
+                    },
+                    None => Existing::Absent,
+                };
+                Selected::Copy(item)
+            }
+            other => other,
+        };
+        Some((selected, Some(State::Mark(items, keys))))
+    })
+}
+
+/// What the destination listing said of a key ([`collected`]): the ETag
+/// boxed, a pointer and a length (no spare capacity).
+struct Found {
+    size: u64,
+    etag: Box<str>,
 }
 
 /// Where the walk of the destination listing is.
@@ -409,5 +489,63 @@ mod tests {
             matches!(&got[1], Selected::Bad(b) if b.message.contains("source listing is not in byte order")),
             "{got:?}"
         );
+    }
+
+    /// Both listings in any order (a directory bucket's): each copy is
+    /// marked with the destination's entry at its key, as a merge of the
+    /// same keys sorted marks it; a failed page ends the items.
+    #[tokio::test]
+    async fn unordered_listings_are_decided_against_the_collected_destination() {
+        let src = ["日本", "b", "a/b", "a0", "é", "a!b"];
+        let dst_keys = ["z", "a/b", "日本/x", "a", "é", "a!b", "éé"];
+        let mark = |s: Selected| match s {
+            Selected::Copy(item) => (
+                item.job.dst.key,
+                match item.existing {
+                    Existing::Listed { etag, .. } => Some(etag),
+                    Existing::Absent => None,
+                    Existing::Unknown => panic!("not looked up"),
+                },
+            ),
+            Selected::Bad(bad) => (bad.message, None),
+            Selected::Excluded(n) => (format!("excluded {n}"), None),
+        };
+        let pages = |keys: &[&str]| -> Vec<Entries> {
+            keys.chunks(3)
+                .map(|c| Ok(c.iter().map(|k| entry(k)).collect()))
+                .collect()
+        };
+        let items = futures::stream::iter(src.iter().map(|k| copy(k)).collect::<Vec<_>>());
+        let mut got: Vec<_> = collected(items, futures::stream::iter(pages(&dst_keys)))
+            .map(mark)
+            .collect()
+            .await;
+        // In the source's order.
+        assert_eq!(
+            got.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+            src.iter().map(|k| format!("dst/{k}")).collect::<Vec<_>>()
+        );
+        got.sort();
+        let (mut sorted_src, mut sorted_dst) = (src.to_vec(), dst_keys.to_vec());
+        sorted_src.sort();
+        sorted_dst.sort();
+        assert_eq!(walk(&sorted_src, pages(&sorted_dst)).await, got);
+        // A failed page: one bad item, nothing more.
+        let items = futures::stream::iter(vec![copy("a"), copy("b")]);
+        let failed: Vec<Entries> = vec![
+            Ok(vec![entry("b")]),
+            Err(BadItem {
+                origin: "listing".into(),
+                src: None,
+                dst: None,
+                message: "page 2 failed".into(),
+                request_failed: true,
+            }),
+        ];
+        let got: Vec<_> = collected(items, futures::stream::iter(failed))
+            .map(mark)
+            .collect()
+            .await;
+        assert_eq!(got, [("page 2 failed".to_owned(), None)]);
     }
 }

@@ -14,6 +14,8 @@ use aws_sdk_s3::types::{
 use aws_smithy_types::DateTime;
 
 use crate::checksum::ChecksumOptions;
+
+pub mod directory;
 use aws_smithy_types::date_time::Format;
 
 /// How the destination's metadata and Content-* headers are chosen.

@@ -128,6 +128,28 @@ pub struct CopyLine<'a> {
 }
 
 impl<'a> CopyLine<'a> {
+    /// [`CopyLine::settings`] of `job`: into a directory bucket, what it
+    /// gets in place of S3's defaults there (EXPRESS_ONEZONE, and REPLACE
+    /// with no tags: [`crate::options::directory`]).
+    fn settings_of(job: &CopyJob, opts: &CopyOptions, status: Status, dry_run: bool) -> Self {
+        let line = Self::settings(
+            job.src.to_string(),
+            job.dst.to_string(),
+            opts,
+            status,
+            dry_run,
+        );
+        match crate::uri::is_directory_bucket(&job.dst.bucket) {
+            true => CopyLine {
+                storage_class: crate::options::directory::storage_class(&job.dst.bucket, opts)
+                    .map_or(line.storage_class, |c| c.as_str().to_owned()),
+                tagging_directive: crate::options::TaggingDirective::Replace.name(),
+                ..line
+            },
+            false => line,
+        }
+    }
+
     fn settings(
         src: String,
         dst: String,
@@ -219,13 +241,7 @@ impl<'a> CopyLine<'a> {
             verified: by.map(|_| true),
             verified_by: by.map(By::name),
             skip_reason: Some(s.reason.name()),
-            ..Self::settings(
-                job.src.to_string(),
-                job.dst.to_string(),
-                opts,
-                Status::Skipped,
-                dry_run,
-            )
+            ..Self::settings_of(job, opts, Status::Skipped, dry_run)
         }
     }
 
@@ -259,13 +275,7 @@ impl<'a> CopyLine<'a> {
             unverified_reason: c.unverified.clone(),
             possible_strays: c.possible_strays.clone(),
             annotations: c.annotations,
-            ..Self::settings(
-                job.src.to_string(),
-                job.dst.to_string(),
-                opts,
-                status,
-                c.dry_run,
-            )
+            ..Self::settings_of(job, opts, status, c.dry_run)
         }
     }
 

@@ -83,6 +83,9 @@ pub struct Side {
     pub keyed: bool,
     /// Read by a HEAD (with checksum mode), not only listed.
     pub headed: bool,
+    /// In a directory bucket (S3 Express One Zone), whose ETags are not
+    /// MD5s but random strings: never compared ([`Side::in_bucket`]).
+    pub express: bool,
 }
 
 impl Side {
@@ -95,10 +98,20 @@ impl Side {
         }
     }
 
+    /// The side, as in `bucket`: a directory bucket's ETag proves nothing.
+    pub fn in_bucket(self, bucket: &str) -> Self {
+        Side {
+            express: crate::uri::is_directory_bucket(bucket),
+            ..self
+        }
+    }
+
     /// An ETag that is the MD5 of the bytes: single-part, not under
-    /// SSE-KMS or a customer key (known only from a HEAD).
+    /// SSE-KMS or a customer key (known only from a HEAD), not in a
+    /// directory bucket.
     fn etag_is_md5(&self) -> bool {
         self.headed
+            && !self.express
             && !self.keyed
             && !self.etag.is_empty()
             && crate::plan::etag_parts(&self.etag).is_none()
@@ -134,7 +147,10 @@ pub fn decide(skip: Skip, src: &Side, dst: &Side) -> Decision {
         ));
     }
     let unquote = |e: &str| e.trim_matches('"').to_owned();
-    if !src.etag.is_empty() && unquote(&src.etag) == unquote(&dst.etag) {
+    // A directory bucket's ETag is no digest of the bytes: only the
+    // checksums compare there.
+    let etags_compare = !(src.express || dst.express);
+    if etags_compare && !src.etag.is_empty() && unquote(&src.etag) == unquote(&dst.etag) {
         return Decision::Skip(Reason::Same(By::Etag));
     }
     if !(src.headed && dst.headed) {
@@ -185,7 +201,9 @@ pub fn decide(skip: Skip, src: &Side, dst: &Side) -> Decision {
 
 /// Why one side's ETag is not the MD5 of its bytes.
 fn etag_why(which: &str, side: &Side) -> String {
-    if side.keyed {
+    if side.express {
+        format!("the {which} is in a directory bucket, whose ETags are not MD5s")
+    } else if side.keyed {
         format!(
             "the {which} is encrypted with SSE-KMS or a customer key, so its ETag is not an MD5"
         )
@@ -211,6 +229,7 @@ mod tests {
             checksum,
             keyed: false,
             headed: true,
+            express: false,
         }
     }
 
@@ -365,5 +384,41 @@ mod tests {
             panic!("copied")
         };
         assert!(why.contains("SSE-KMS"), "{why}");
+    }
+
+    /// With a directory bucket on either side the ETags are never
+    /// compared: equal ones do not skip, MD5-looking ones that differ do
+    /// not copy; the checksums decide, or nothing does (and says why).
+    #[test]
+    fn a_directory_buckets_etags_are_never_compared() {
+        let express = "d--use1-az4--x-s3";
+        let md5 = "\"9dd4e461268c8034f5c8564e155c67a6\"";
+        for (src_bucket, dst_bucket) in [("a", express), (express, "b"), (express, express)] {
+            let listed = |bucket| Side::listed(10, md5).in_bucket(bucket);
+            assert_eq!(
+                decide(Skip::Same, &listed(src_bucket), &listed(dst_bucket)),
+                Decision::Compare
+            );
+            let crc = crc(Algorithm::Crc32, "AAAAAA==");
+            let src = headed(10, md5, crc.clone()).in_bucket(src_bucket);
+            let dst = headed(10, "\"other\"", crc).in_bucket(dst_bucket);
+            assert_eq!(
+                decide(Skip::Same, &src, &dst),
+                Decision::Skip(Reason::Same(By::Checksum))
+            );
+            let src = headed(10, md5, None).in_bucket(src_bucket);
+            let dst =
+                headed(10, "\"8dd4e461268c8034f5c8564e155c67a6\"", None).in_bucket(dst_bucket);
+            let Decision::CannotTell(why) = decide(Skip::Same, &src, &dst) else {
+                panic!("no checksums: cannot tell")
+            };
+            assert!(why.contains("directory bucket"), "{why}");
+        }
+        // Between general purpose buckets, as before.
+        let listed = Side::listed(10, md5);
+        assert_eq!(
+            decide(Skip::Same, &listed, &listed.clone().in_bucket("b")),
+            Decision::Skip(Reason::Same(By::Etag))
+        );
     }
 }

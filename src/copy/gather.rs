@@ -68,7 +68,8 @@ impl Engine<'_> {
             (None, Some(head)) => (head.clone(), Seen::HeadedBefore),
             (None, None) => (self.head_source(job, opts).await?, Seen::Headed),
         };
-        if in_place_replace && let Some(dropped) = in_place_losses(&known.0, opts) {
+        if in_place_replace && let Some(dropped) = in_place_losses(&known.0, opts, &job.dst.bucket)
+        {
             // Once a run: a prefix edited in place would say it of every
             // object; -v names each.
             static WARNED: AtomicBool = AtomicBool::new(false);
@@ -205,8 +206,9 @@ impl Engine<'_> {
 /// What an in-place edit under `--metadata-directive REPLACE` takes away
 /// from `source`: its Content-* headers and user metadata not given again,
 /// and its storage class (S3 writes STANDARD unless `--storage-class` says
-/// otherwise); `None` when it loses nothing.
-fn in_place_losses(source: &SourceObject, opts: &CopyOptions) -> Option<String> {
+/// otherwise; not in a directory bucket, `bucket`, whose writes name
+/// EXPRESS_ONEZONE); `None` when it loses nothing.
+fn in_place_losses(source: &SourceObject, opts: &CopyOptions, bucket: &str) -> Option<String> {
     let (had, given) = (&source.meta.headers, &opts.metadata.headers);
     let mut lost: Vec<String> = [
         ("Content-Type", &had.content_type, &given.content_type),
@@ -242,10 +244,13 @@ fn in_place_losses(source: &SourceObject, opts: &CopyOptions) -> Option<String> 
         .collect();
     keys.sort();
     lost.extend(keys.into_iter().map(|k| format!("metadata {k}")));
-    let class = source
-        .storage_class
-        .as_ref()
-        .filter(|c| c.as_str() != "STANDARD" && opts.storage_class.is_none());
+    // A directory bucket keeps its class (s3cp names EXPRESS_ONEZONE
+    // there: crate::options::directory).
+    let class = source.storage_class.as_ref().filter(|c| {
+        c.as_str() != "STANDARD"
+            && opts.storage_class.is_none()
+            && !crate::uri::is_directory_bucket(bucket)
+    });
     let mut said = Vec::new();
     if !lost.is_empty() {
         said.push(format!(
@@ -263,4 +268,26 @@ fn in_place_losses(source: &SourceObject, opts: &CopyOptions) -> Option<String> 
         ));
     }
     (!said.is_empty()).then(|| said.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::MetadataDirective;
+    use aws_sdk_s3::types::StorageClass;
+
+    /// An in-place REPLACE warns that S3 rewrites the class as STANDARD,
+    /// but not in a directory bucket, whose writes name EXPRESS_ONEZONE.
+    #[test]
+    fn an_in_place_edit_in_a_directory_bucket_keeps_its_class() {
+        let source = SourceObject {
+            storage_class: Some(StorageClass::ExpressOnezone),
+            ..SourceObject::default()
+        };
+        let mut opts = CopyOptions::default();
+        opts.metadata.directive = MetadataDirective::Replace;
+        let said = in_place_losses(&source, &opts, "b").unwrap();
+        assert!(said.contains("STANDARD"), "{said}");
+        assert_eq!(in_place_losses(&source, &opts, "d--use1-az4--x-s3"), None);
+    }
 }

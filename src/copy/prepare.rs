@@ -19,6 +19,7 @@ use crate::journal;
 use crate::options::{Acl, CopyOptions, TaggingDirective};
 use crate::plan::{self, Limits, Method};
 use crate::request::{self, SourceObject};
+use crate::uri::is_directory_bucket;
 
 /// What a copy reads before anything is decided.
 #[derive(Debug)]
@@ -164,7 +165,7 @@ pub(super) fn prepare(
     // (A resumed one too: its journal's part size is the source's, as
     // --part-size source must be given again.)
     let same_parts = multipart && limits.source_parts;
-    let facts = facts(source, opts, multipart, same_parts);
+    let facts = facts(job, source, opts, multipart, same_parts);
     let checks = match streamed {
         true => checksum::plan_stream(facts, opts.checksums),
         false => checksum::plan(facts, opts.checksums),
@@ -178,11 +179,17 @@ pub(super) fn prepare(
     let requests = Requests {
         head: u64::from(*seen == Seen::Headed),
         acl: u64::from(opts.acl == Acl::CopySource),
-        // A streamed copy reads the tags for its write, single or not.
+        // A streamed copy reads the tags for its write, single or not;
+        // into a directory bucket, which keeps none, a CopyObject reads
+        // them too, to name them, when its HEAD says there are some, and
+        // a source in a directory bucket has none to read.
         tags: u64::from(
-            (multipart || streamed)
-                && resumed.is_none()
-                && opts.tagging.directive == TaggingDirective::Copy,
+            resumed.is_none()
+                && opts.tagging.directive == TaggingDirective::Copy
+                && !is_directory_bucket(&job.src.bucket)
+                && (multipart
+                    || streamed
+                    || (is_directory_bucket(&job.dst.bucket) && source.tag_count.unwrap_or(0) > 0)),
         ),
         // Sent only for a source that is itself multipart (its parts were
         // HEADed to repeat them); a single-part source's plan needed none,
@@ -241,13 +248,20 @@ impl Plan {
 
 /// What [`checksum::plan`] needs to know of a source: its checksum, and
 /// whether ETags are MD5s here. `same_parts`: a multipart copy repeating the
-/// source's own parts, whose multipart ETags then compare.
+/// source's own parts, whose multipart ETags then compare. A directory
+/// bucket's ETags are not MD5s ("a random alphanumeric string":
+/// <https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-objects-copy.html>),
+/// so with one at either end nothing is proved by an ETag: a checksum
+/// proves the copy, or `--verify`'s read.
 pub(super) fn facts<'a>(
+    job: &CopyJob,
     source: &'a SourceObject,
     opts: &CopyOptions,
     multipart: bool,
     same_parts: bool,
 ) -> checksum::Source<'a> {
+    let express_source = is_directory_bucket(&job.src.bucket);
+    let express = express_source || is_directory_bucket(&job.dst.bucket);
     let unkeyed = !source.keyed
         && opts.sse_c.is_none()
         && opts.sse_c_source.is_none()
@@ -255,8 +269,11 @@ pub(super) fn facts<'a>(
     let single_part_etag = !source.etag.is_empty() && !source.etag.contains('-');
     checksum::Source {
         checksum: source.checksum.as_ref(),
-        etag_is_md5: unkeyed && (single_part_etag || same_parts),
-        source_etag_is_md5: !source.keyed && opts.sse_c_source.is_none() && single_part_etag,
+        etag_is_md5: !express && unkeyed && (single_part_etag || same_parts),
+        source_etag_is_md5: !express_source
+            && !source.keyed
+            && opts.sse_c_source.is_none()
+            && single_part_etag,
         etag: &source.etag,
         multipart,
         same_parts,
@@ -702,5 +719,43 @@ mod tests {
         let huge = headed(plan::MAX_OBJECT_SIZE + 1, "\"e-2\"");
         let err = prepare(&job(), &huge, &CopyOptions::default(), server(), false).unwrap_err();
         assert!(err.is::<plan::PlanError>(), "{err:#}");
+    }
+
+    /// A directory bucket's ETag is no MD5: with one at either end, no
+    /// copy is proved by ETags (single or repeating the source's parts),
+    /// and a stream out of one does not take the source's ETag for the
+    /// MD5 of its bytes; the source's checksum proves it where it has one.
+    #[test]
+    fn nothing_is_proved_by_an_etag_with_a_directory_bucket_at_either_end() {
+        let source = SourceObject {
+            size: 10,
+            etag: "\"9dd4e461268c8034f5c8564e155c67a6\"".into(),
+            ..SourceObject::default()
+        };
+        let o = CopyOptions::default();
+        let express = "d--use1-az4--x-s3";
+        let plain = facts(&job(), &source, &o, false, false);
+        assert!(plain.etag_is_md5 && plain.source_etag_is_md5);
+        assert!(matches!(
+            checksum::plan(plain, o.checksums).proof,
+            Proof::Etag(_)
+        ));
+        for (src, dst, source_md5) in [("a", express, true), (express, "b", false)] {
+            let job = CopyJob::new(&format!("s3://{src}/k"), &format!("s3://{dst}/k")).unwrap();
+            for (multipart, same_parts) in [(false, false), (true, true)] {
+                let f = facts(&job, &source, &o, multipart, same_parts);
+                assert!(!f.etag_is_md5, "{job:?}");
+                assert_eq!(f.source_etag_is_md5, source_md5, "{job:?}");
+                let proof = checksum::plan(f, o.checksums).proof;
+                assert!(!matches!(proof, Proof::Etag(_)), "{job:?}: {proof:?}");
+            }
+            let crc = crate::checksum::Checksum::full_object(Algorithm::Crc32, "AAAAAA==".into());
+            let with_crc = SourceObject {
+                checksum: Some(crc.clone()),
+                ..source.clone()
+            };
+            let f = facts(&job, &with_crc, &o, false, false);
+            assert_eq!(checksum::plan(f, o.checksums).proof, Proof::Checksum(crc));
+        }
     }
 }

@@ -293,7 +293,7 @@ impl Engine<'_> {
             }
         };
         let source = SourceObject::from_head(&head);
-        let checks = checksum::plan(facts(&source, opts, false, false), opts.checksums);
+        let checks = checksum::plan(facts(job, &source, opts, false, false), opts.checksums);
         match &checks.proof {
             Proof::Checksum(c) => {
                 if copied.checksum.is_none() {

@@ -8,9 +8,10 @@ use crate::checksum::Ask;
 
 use crate::error::{S3Error, messages};
 use crate::job::CopyJob;
-use crate::options::{Acl, CopyOptions};
+use crate::options::{Acl, CopyOptions, TaggingDirective};
 use crate::plan::Method;
 use crate::request::{self, SourceObject};
+use crate::uri::is_directory_bucket;
 
 /// `started`: when the copy started, by this machine's clock; `checksum`
 /// what S3 is asked to compute. Also returns whether the destination is
@@ -24,6 +25,14 @@ pub(super) async fn copy(
     checksum: Ask,
     started: SystemTime,
 ) -> anyhow::Result<(Copied, bool)> {
+    // Into a directory bucket the tags are dropped (REPLACE with none):
+    // read only to name them, when the HEAD says there are some.
+    if is_directory_bucket(&job.dst.bucket)
+        && opts.tagging.directive == TaggingDirective::Copy
+        && source.tag_count.unwrap_or(0) > 0
+    {
+        engine.drop_tags(job, source, opts).await;
+    }
     // CopyObject goes to the destination's region. Its attempts are
     // counted only where a resend changes what an answer means (a
     // conditional write meeting its own first attempt): a per-request
@@ -72,7 +81,7 @@ pub(super) async fn copy(
     if conditional && e.status == Some(412) && resent {
         let own = OwnWrite {
             size: source.size,
-            etag: copied_etag(source, opts),
+            etag: copied_etag(job, source, opts),
             since: started,
         };
         if let Some(written) = engine.own_write(job, opts, &own).await {
@@ -96,8 +105,8 @@ pub(super) async fn copy(
 
 /// The ETag a CopyObject gives the destination, where it is known: the
 /// source's, when that is the MD5 of the bytes on both sides.
-fn copied_etag(source: &SourceObject, opts: &CopyOptions) -> EtagCheck {
-    if super::prepare::facts(source, opts, false, false).etag_is_md5 {
+fn copied_etag(job: &CopyJob, source: &SourceObject, opts: &CopyOptions) -> EtagCheck {
+    if super::prepare::facts(job, source, opts, false, false).etag_is_md5 {
         EtagCheck::Equals(source.etag.clone())
     } else {
         EtagCheck::Any

@@ -196,12 +196,12 @@ impl Engine<'_> {
                     uncompared: false,
                 });
             }
-            Existing::Listed { size, etag } => Side::listed(*size, etag),
+            Existing::Listed { size, etag } => Side::listed(*size, etag).in_bucket(&job.dst.bucket),
             Existing::Unknown => {
                 requests += 1;
                 match self.head_destination(job, opts, skip).await? {
                     Some(object) => {
-                        let side = Side::from(&object);
+                        let side = Side::from(&object).in_bucket(&job.dst.bucket);
                         dst_headed = Some(object);
                         side
                     }
@@ -220,11 +220,11 @@ impl Engine<'_> {
         let mut src = match (skip, listed) {
             // The source does not matter.
             (Skip::Existing, _) => Side::default(),
-            (Skip::Same, Some(l)) => Side::listed(l.size, &l.etag),
+            (Skip::Same, Some(l)) => Side::listed(l.size, &l.etag).in_bucket(&job.src.bucket),
             (Skip::Same, None) => {
                 requests += 1;
                 let object = self.head_source(job, opts).await?;
-                let side = Side::from(&object);
+                let side = Side::from(&object).in_bucket(&job.src.bucket);
                 headed = Some(object);
                 side
             }
@@ -295,14 +295,14 @@ impl Engine<'_> {
                     if !src.headed {
                         requests += 1;
                         let object = self.head_source(job, opts).await?;
-                        src = Side::from(&object);
+                        src = Side::from(&object).in_bucket(&job.src.bucket);
                         headed = Some(object);
                     }
                     if !dst.headed {
                         requests += 1;
                         match self.head_destination(job, opts, skip).await? {
                             Some(object) => {
-                                dst = Side::from(&object);
+                                dst = Side::from(&object).in_bucket(&job.dst.bucket);
                                 dst_headed = Some(object);
                             }
                             // Deleted since it was listed.
@@ -602,6 +602,7 @@ impl From<&SourceObject> for Side {
             checksum: object.checksum.clone(),
             keyed: object.keyed,
             headed: true,
+            express: false,
         }
     }
 }

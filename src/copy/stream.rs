@@ -41,6 +41,7 @@ use crate::options::{Acl, CopyOptions};
 use crate::plan::{Limits, Method, Part};
 use crate::progress::Progress;
 use crate::request::{self, SourceObject};
+use crate::uri::is_directory_bucket;
 
 const KIB: u64 = 1024;
 
@@ -393,7 +394,9 @@ impl Engine<'_> {
     }
 
     /// The tags a write carries: the source's (COPY) or those given
-    /// (REPLACE).
+    /// (REPLACE). Into a directory bucket, none: the source's are read
+    /// only to name them in a warning ([`Engine::drop_tags`]); out of
+    /// one, none (it keeps none).
     pub(super) async fn tags_to_write(
         &self,
         job: &CopyJob,
@@ -401,8 +404,43 @@ impl Engine<'_> {
         opts: &CopyOptions,
     ) -> anyhow::Result<Vec<(String, String)>> {
         match opts.tagging.directive {
+            crate::options::TaggingDirective::Copy if is_directory_bucket(&job.dst.bucket) => {
+                self.drop_tags(job, source, opts).await;
+                Ok(Vec::new())
+            }
+            // A directory bucket keeps no tags: nothing to read.
+            crate::options::TaggingDirective::Copy if is_directory_bucket(&job.src.bucket) => {
+                Ok(Vec::new())
+            }
             crate::options::TaggingDirective::Copy => self.source_tags(job, source, opts).await,
             crate::options::TaggingDirective::Replace => Ok(opts.tagging.tags.clone()),
+        }
+    }
+
+    /// A copy into a directory bucket, which keeps no tags, under COPY:
+    /// the source's tags (read with GetObjectTagging; a source in a
+    /// directory bucket has none, and is not asked) are named in a
+    /// warning, since the destination will not have them. A failed read
+    /// says so and does not fail the copy: nothing of it is written.
+    pub(super) async fn drop_tags(&self, job: &CopyJob, source: &SourceObject, opts: &CopyOptions) {
+        if is_directory_bucket(&job.src.bucket) {
+            return;
+        }
+        match self.source_tags(job, source, opts).await {
+            Ok(tags) if tags.is_empty() => {}
+            Ok(tags) => tracing::warn!(
+                "{}: {} is a directory bucket, which keeps no tags: the source's tags {} are \
+                 not copied",
+                job.dst,
+                job.dst.bucket,
+                request::tagging_header(&tags)
+            ),
+            Err(e) => tracing::warn!(
+                "{}: {} is a directory bucket, which keeps no tags: the source's tags are not \
+                 copied ({e:#})",
+                job.dst,
+                job.dst.bucket
+            ),
         }
     }
 }

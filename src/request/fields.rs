@@ -109,9 +109,15 @@ pub(super) struct Destination {
 
 impl Destination {
     /// `acl` is the resolved ACL (`--copy-acl` already read into grants);
-    /// `checksum` what [`crate::checksum::plan`] decided to ask.
-    pub(super) fn new(opts: &CopyOptions, acl: &Acl, checksum: Ask) -> Self {
+    /// `checksum` what [`crate::checksum::plan`] decided to ask. Into a
+    /// directory bucket (`dst_bucket`), no ACL is ever sent (it has none:
+    /// config refuses the flags, this keeps any other path from sending
+    /// one) and the storage class is EXPRESS_ONEZONE unless one was given
+    /// ([`crate::options::directory`]).
+    pub(super) fn new(dst_bucket: &str, opts: &CopyOptions, acl: &Acl, checksum: Ask) -> Self {
+        let directory = crate::uri::is_directory_bucket(dst_bucket);
         let (canned_acl, grants) = match acl {
+            _ if directory => (None, Grants::default()),
             Acl::Canned(c) => (Some(c.clone()), Grants::default()),
             Acl::Grants(g) => (None, g.clone()),
             Acl::Default | Acl::CopySource => (None, Grants::default()),
@@ -121,7 +127,7 @@ impl Destination {
             canned_acl,
             grants,
             encryption: opts.encryption.clone(),
-            storage_class: opts.storage_class.clone(),
+            storage_class: crate::options::directory::storage_class(dst_bucket, opts),
             object_lock: opts.object_lock.clone(),
             website_redirect: opts.website_redirect.clone(),
             checksum,

@@ -81,6 +81,10 @@ pub struct SourceObject {
     /// Encrypted with SSE-KMS or a customer key: its ETag is not the MD5
     /// of its bytes.
     pub keyed: bool,
+    /// How many tags it has, as its HEAD says (`x-amz-tagging-count`,
+    /// absent without tags); `None` when it was not HEADed (a listing
+    /// does not tell).
+    pub tag_count: Option<u32>,
 }
 
 impl SourceObject {
@@ -119,6 +123,7 @@ impl SourceObject {
             archive_status: head.archive_status().map(|a| a.as_str().to_owned()),
             checksum: object_checksum(head),
             keyed: keyed(head.server_side_encryption(), head.sse_customer_algorithm()),
+            tag_count: Some(head.tag_count().unwrap_or(0).max(0) as u32),
         }
     }
 }
@@ -440,7 +445,7 @@ pub fn copy_object(
         .copy_source(job.src.copy_source(source.version_id.as_deref()))
         .bucket(&job.dst.bucket)
         .key(literal_key(&job.dst.key))
-        .destination(Destination::new(opts, acl, checksum));
+        .destination(Destination::new(&job.dst.bucket, opts, acl, checksum));
     let req = match opts.metadata.directive {
         MetadataDirective::Copy if opts.metadata.explicit => {
             req.metadata_directive(SdkMetadataDirective::Copy)
@@ -450,7 +455,13 @@ pub fn copy_object(
             .metadata_directive(SdkMetadataDirective::Replace)
             .object_metadata(opts.metadata.resolve(&source.meta)),
     };
+    // A directory bucket keeps no tags: REPLACE with none is the one
+    // tagging S3 takes there whatever the source has (a COPY of a tagged
+    // source answers 501; crate::options::directory).
     let req = match opts.tagging.directive {
+        _ if crate::uri::is_directory_bucket(&job.dst.bucket) => {
+            req.tagging_directive(SdkTaggingDirective::Replace)
+        }
         TaggingDirective::Copy if opts.tagging.explicit => {
             req.tagging_directive(SdkTaggingDirective::Copy)
         }
@@ -498,7 +509,7 @@ pub fn create_multipart_upload(
         .create_multipart_upload()
         .bucket(&job.dst.bucket)
         .key(literal_key(&job.dst.key))
-        .destination(Destination::new(opts, acl, checksum))
+        .destination(Destination::new(&job.dst.bucket, opts, acl, checksum))
         .object_metadata(opts.metadata.resolve(&source.meta))
         .set_tagging(Some(tagging_header(tags)).filter(|t| !t.is_empty()))
 }
@@ -601,7 +612,7 @@ pub fn put_object(
         .put_object()
         .bucket(&job.dst.bucket)
         .key(literal_key(&job.dst.key))
-        .destination(Destination::new(opts, acl, checksum))
+        .destination(Destination::new(&job.dst.bucket, opts, acl, checksum))
         .object_metadata(opts.metadata.resolve(&source.meta))
         .set_tagging(Some(tagging_header(tags)).filter(|t| !t.is_empty()))
         .set_if_match(opts.destination_if_match.clone())
@@ -701,13 +712,20 @@ pub fn list_parts(
 }
 
 /// The incomplete uploads to (keys beginning with) the destination key:
-/// [`list_uploads`] with the copy's payer and owner.
+/// [`list_uploads`] with the copy's payer and owner. In a directory
+/// bucket, which lists only under a prefix ending in '/'
+/// (ListMultipartUploads' API reference), those of the key's folder (the
+/// caller keeps the key's own).
 pub fn list_destination_uploads(
     client: &Client,
     job: &CopyJob,
     opts: &CopyOptions,
 ) -> ListMultipartUploadsFluentBuilder {
-    list_uploads(client, &job.dst, None, None)
+    let mut at = job.dst.clone();
+    if crate::uri::is_directory_bucket(&at.bucket) {
+        at.key.truncate(at.key.rfind('/').map_or(0, |i| i + 1));
+    }
+    list_uploads(client, &at, None, None)
         .set_request_payer(opts.request_payer.clone())
         .set_expected_bucket_owner(opts.expected_bucket_owner.clone())
 }

@@ -61,6 +61,7 @@ fn source() -> SourceObject {
         archive_status: None,
         checksum: None,
         keyed: false,
+        tag_count: None,
     }
 }
 
@@ -743,6 +744,15 @@ fn destination_reads_carry_the_key_payer_and_owner() {
     let i = ups.as_input();
     assert_eq!(i.get_prefix().as_deref(), Some("out/x.txt"));
     assert_eq!(i.get_request_payer(), &Some(RequestPayer::Requester));
+    // A directory bucket lists only under a prefix ending in '/'.
+    for (key, prefix) in [("out/x.txt", "out/"), ("x.txt", "")] {
+        let job = CopyJob {
+            src: job().src,
+            dst: S3Uri::parse_destination(&format!("s3://d--use1-az4--x-s3/{key}")).unwrap(),
+        };
+        let ups = list_destination_uploads(&c, &job, &o);
+        assert_eq!(ups.as_input().get_prefix().as_deref(), Some(prefix));
+    }
 }
 
 #[test]
@@ -1166,4 +1176,65 @@ fn annotations_are_read_from_the_copied_version_and_written_on_the_made_object()
     );
     let probe = list_destination_annotations(&c, &j, Some("d1"), &o);
     assert_eq!(probe.as_input().get_max_annotation_results(), &Some(1));
+}
+
+/// Into a directory bucket every write names EXPRESS_ONEZONE (unless a
+/// class was given), carries no ACL however one was resolved, and a
+/// CopyObject asks for REPLACE with no tags, the one tagging S3 takes
+/// there whatever the source has; out of one, S3's defaults.
+#[test]
+fn a_write_into_a_directory_bucket_names_express_one_zone_no_acl_and_no_tags() {
+    let (c, s) = (client(), source());
+    let into = CopyJob {
+        src: S3Uri::parse_source("s3://src/a").unwrap(),
+        dst: S3Uri::parse_destination("s3://d--use1-az4--x-s3/out/a").unwrap(),
+    };
+    let acl = Acl::Canned(ObjectCannedAcl::PublicRead);
+    let o = CopyOptions::default();
+    let copy = copy_object(&c, &into, &s, &o, &acl, ask());
+    let i = copy.as_input();
+    assert_eq!(i.get_storage_class(), &Some(StorageClass::ExpressOnezone));
+    assert_eq!(i.get_acl(), &None);
+    assert_eq!(
+        i.get_tagging_directive(),
+        &Some(SdkTaggingDirective::Replace)
+    );
+    assert_eq!(i.get_tagging(), &None);
+    let tags = [("k".to_owned(), "v".to_owned())];
+    let create = create_multipart_upload(&c, &into, &s, &o, &acl, &[], ask());
+    let m = create.as_input();
+    assert_eq!(m.get_storage_class(), &Some(StorageClass::ExpressOnezone));
+    assert_eq!(m.get_acl(), &None);
+    assert_eq!(m.get_tagging(), &None);
+    let body = bytes::Bytes::from_static(b"x");
+    let grants = Acl::Grants(crate::options::Grants {
+        read: Some("id=\"a\"".into()),
+        ..Default::default()
+    });
+    let put = put_object(&c, &into, &s, &o, &grants, &[], ask(), None, body);
+    let p = put.as_input();
+    assert_eq!(p.get_storage_class(), &Some(StorageClass::ExpressOnezone));
+    assert_eq!(p.get_grant_read(), &None);
+    // A class given is the one named.
+    let given = CopyOptions {
+        storage_class: Some(StorageClass::OnezoneIa),
+        ..Default::default()
+    };
+    let copy = copy_object(&c, &into, &s, &given, &Acl::Default, ask());
+    assert_eq!(
+        copy.as_input().get_storage_class(),
+        &Some(StorageClass::OnezoneIa)
+    );
+    // Out of a directory bucket: S3's defaults, the tags as asked.
+    let out = CopyJob {
+        src: S3Uri::parse_source("s3://d--use1-az4--x-s3/a").unwrap(),
+        dst: S3Uri::parse_destination("s3://dst/a").unwrap(),
+    };
+    let copy = copy_object(&c, &out, &s, &o, &acl, ask());
+    let i = copy.as_input();
+    assert_eq!(i.get_storage_class(), &None);
+    assert_eq!(i.get_acl(), &Some(ObjectCannedAcl::PublicRead));
+    assert_eq!(i.get_tagging_directive(), &None);
+    let create = create_multipart_upload(&c, &out, &s, &o, &acl, &tags, ask());
+    assert_eq!(create.as_input().get_tagging().as_deref(), Some("k=v"));
 }

@@ -22,6 +22,11 @@ pub enum Edit {
     /// Sets header `name` to `value`, replacing any header of that name
     /// (any case), adding it when there is none.
     SetHeader { name: String, value: String },
+    /// Puts the `<Contents>` elements of a ListObjectsV2 answer in another
+    /// order, drawn from `seed` (never the order sent, when there are two
+    /// or more): a directory bucket's listing, which S3 does not sort.
+    /// The record's `was` is the keys as sent, one a line.
+    ShuffleContents { seed: u64 },
 }
 
 impl Edit {
@@ -87,6 +92,7 @@ pub fn rewrite(raw: Vec<u8>, request: &Request, edits: &[Edit]) -> (Vec<u8>, Vec
             // An answer with no body (HEAD) has no element to set.
             Edit::SetXmlElement { .. } if parsed.body.is_empty() => continue,
             Edit::SetXmlElement { name, value } => parsed.set_xml_element(name, value),
+            Edit::ShuffleContents { seed } => parsed.shuffle_contents(*seed),
         };
         match was {
             Ok(was) => changed.push(Rewritten {
@@ -212,6 +218,39 @@ impl Parsed {
         let (body, was) = set_xml_element(body, name, value)?;
         self.body = body.into_bytes();
         Ok(was)
+    }
+
+    /// [`Edit::ShuffleContents`]: the keys as they were, one a line.
+    pub fn shuffle_contents(&mut self, seed: u64) -> Result<Option<String>, String> {
+        use rand::SeedableRng;
+        use rand::seq::SliceRandom;
+        let body = std::str::from_utf8(&self.body)
+            .map_err(|_| "the answer's body is not UTF-8 text".to_owned())?;
+        let (open, close) = ("<Contents>", "</Contents>");
+        let (Some(first), Some(last)) = (body.find(open), body.rfind(close)) else {
+            return Ok(None);
+        };
+        let end = last + close.len();
+        let mut elements: Vec<&str> = body[first..end]
+            .split_inclusive(close)
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .collect();
+        if elements.iter().any(|e| !e.starts_with(open)) {
+            return Err("the <Contents> elements are not together".to_owned());
+        }
+        let was: Vec<String> = elements
+            .iter()
+            .map(|e| set_xml_element(e, "Key", "").map(|(_, k)| k.unwrap_or_default()))
+            .collect::<Result<_, _>>()?;
+        let sent = elements.clone();
+        elements.shuffle(&mut rand::rngs::StdRng::seed_from_u64(seed));
+        if elements == sent {
+            elements.reverse();
+        }
+        let shuffled = format!("{}{}{}", &body[..first], elements.concat(), &body[end..]);
+        self.body = shuffled.into_bytes();
+        Ok(Some(was.join("\n")))
     }
 
     /// The answer as it goes to the client: a body with its own
