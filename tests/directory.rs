@@ -448,3 +448,44 @@ async fn a_directory_buckets_etags_neither_skip_nor_prove() {
         assert_eq!(line["verified_by"], "checksum", "{line}");
     }
 }
+
+/// `-r` into a directory bucket: a listed source is HEADed there (its tag
+/// count), so the tags a copy drops are named for a tagged object too, and
+/// read only for it.
+#[tokio::test]
+async fn a_recursive_copy_into_a_directory_bucket_names_the_tags_it_drops() {
+    let (m, client, bucket, proxy) = setup().await;
+    let p = unique("dir-r");
+    put_tagged(
+        &client,
+        SRC_BUCKET,
+        &format!("{p}src/tagged"),
+        random_bytes(100),
+    )
+    .await;
+    client
+        .put_object()
+        .bucket(SRC_BUCKET)
+        .key(format!("{p}src/plain"))
+        .body(ByteStream::from(random_bytes(100)))
+        .send()
+        .await
+        .expect("put the untagged source");
+    let r = m
+        .via(&proxy)
+        .s3cp(&[
+            "-r",
+            &s3(SRC_BUCKET, &format!("{p}src/")),
+            &s3(&bucket, &format!("{p}out/")),
+        ])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    assert_eq!(proxy.of("CopyObject").len(), 2, "{r}");
+    assert_eq!(proxy.of("HeadObject").len(), 2, "{r}");
+    assert_eq!(proxy.of("GetObjectTagging").len(), 1, "{r}");
+    assert!(
+        r.stderr.contains("keeps no tags") && r.stderr.contains("a=1&b=2"),
+        "{r}"
+    );
+    assert!(r.stderr.contains("tagged"), "{r}");
+}

@@ -21,7 +21,11 @@ fn sources() -> Vec<(String, PathBuf)> {
             let path = entry.expect("entry").path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
+            } else if path.extension().is_some_and(|e| e == "rs")
+                // A test module kept in its own file (`#[path = "x_tests.rs"]`,
+                // `x/tests.rs`): tests may reach anywhere, as in `code`.
+                && !path.file_stem().is_some_and(|n| n.to_string_lossy().ends_with("tests"))
+            {
                 let rel = path.strip_prefix(&root).expect("under src");
                 let first = rel.components().next().expect("a component");
                 let name = first.as_os_str().to_string_lossy();

@@ -53,6 +53,12 @@ pub enum MappingError {
     )]
     AccessPoint { what: String, uri: String },
     #[error(
+        "--batch cannot {what} {uri}: it is a directory bucket (S3 Express One Zone), and a \
+         job's copies carry the tags, ACL and storage class of a general purpose bucket, \
+         which a directory bucket refuses; copy without --batch"
+    )]
+    DirectoryBucket { what: String, uri: String },
+    #[error(
         "--batch cannot copy line {line} ({src} to {dst}): a job writes each object to its \
          target prefix, a '/', then its full source key, and {dst} is neither {src_key_alone} \
          nor that key under a prefix; copy that line without --batch, or give it such a \
@@ -181,9 +187,15 @@ pub fn for_prefix(src: &S3Uri, dst: &S3Uri) -> Result<Target, MappingError> {
     })
 }
 
-/// An access point (ARN) where a job needs a bucket: refused, `what`
-/// saying which end it is.
+/// An access point (ARN), or a directory bucket, where a job needs a
+/// general purpose bucket: refused, `what` saying which end it is.
 pub fn no_access_point(what: &str, uri: &S3Uri) -> Result<(), MappingError> {
+    if crate::uri::is_directory_bucket(&uri.bucket) {
+        return Err(MappingError::DirectoryBucket {
+            what: what.to_owned(),
+            uri: uri.to_string(),
+        });
+    }
     match crate::uri::arn::is_arn(&uri.bucket) {
         true => Err(MappingError::AccessPoint {
             what: what.to_owned(),
@@ -475,6 +487,27 @@ mod tests {
             .to_string();
         assert!(e.contains("copy line 3: it reads"), "{e}");
         assert_eq!(rule.target(), None, "a refused line sets no rule");
+    }
+
+    #[test]
+    fn a_directory_bucket_at_either_end_is_refused() {
+        let p = |s: &str| S3Uri::parse_destination(s).unwrap();
+        let (bucket, dir) = (p("s3://b/p/"), p("s3://d--use1-az4--x-s3/p/"));
+        for (src, dst, what) in [(&dir, &bucket, "read"), (&bucket, &dir, "write to")] {
+            let e = for_prefix(src, dst).unwrap_err().to_string();
+            assert!(
+                e.contains(&format!("--batch cannot {what} s3://d--use1-az4--x-s3/p/"))
+                    && e.contains("directory bucket")
+                    && e.contains("copy without --batch"),
+                "{e}"
+            );
+        }
+        let mut rule = ManifestRule::default();
+        let e = rule
+            .check(2, &line("s3://b/k", "s3://d--use1-az4--x-s3/k"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("copy line 2: it writes to"), "{e}");
     }
 
     fn line(src: &str, dst: &str) -> CopyJob {

@@ -47,6 +47,9 @@ impl Engine<'_> {
         // An interrupted copy of it is compared with its HEAD (the version
         // id, which a listing does not give).
         let listed = listed.filter(|_| !in_place_replace && !self.journals.exists(job));
+        // Into a directory bucket, which keeps no tags, the source's HEAD
+        // says whether it has tags to drop (and name in a warning).
+        let listed = listed.filter(|_| !crate::uri::is_directory_bucket(&job.dst.bucket));
         let listed = listed.filter(|l| {
             !streamed
                 && l.size <= self.limits.threshold

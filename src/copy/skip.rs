@@ -352,12 +352,17 @@ impl Engine<'_> {
                 0,
             );
         }
-        let expected = Made::by_copy(opts, source);
+        let expected = Made::by_copy(opts, source, &job.dst.bucket);
         let actual = Made::found(destination);
         if let Some(why) = expected.differs_from(&actual) {
             return (Some(why), 0);
         }
         let mut requests = 1;
+        // A directory bucket keeps no tags: a copy there writes none, and
+        // there are none to read.
+        if crate::uri::is_directory_bucket(&job.dst.bucket) {
+            return (None, requests);
+        }
         let source_tags = match opts.tagging.directive {
             TaggingDirective::Replace => Ok(opts.tagging.tags.clone()),
             TaggingDirective::Copy => {
@@ -502,13 +507,15 @@ struct Made {
 }
 
 impl Made {
-    /// What a copy of `source` makes under `opts`: the metadata directive
-    /// applied; the storage class given, else STANDARD (a copy does not
-    /// keep the source's).
-    fn by_copy(opts: &CopyOptions, source: &SourceObject) -> Self {
+    /// What a copy of `source` into `dst_bucket` makes under `opts`: the
+    /// metadata directive applied; the storage class given, else the one
+    /// a write there names (EXPRESS_ONEZONE in a directory bucket), else
+    /// STANDARD (a copy does not keep the source's).
+    fn by_copy(opts: &CopyOptions, source: &SourceObject, dst_bucket: &str) -> Self {
         Made {
             meta: opts.metadata.resolve(&source.meta),
-            storage_class: opts.storage_class.clone().unwrap_or(StorageClass::Standard),
+            storage_class: crate::options::directory::storage_class(dst_bucket, opts)
+                .unwrap_or(StorageClass::Standard),
         }
     }
 
@@ -632,7 +639,7 @@ mod tests {
         let mut destination = object();
         destination.storage_class = Some(StorageClass::Standard);
         assert_eq!(
-            Made::by_copy(&opts, &object()).differs_from(&Made::found(&destination)),
+            Made::by_copy(&opts, &object(), "dst").differs_from(&Made::found(&destination)),
             None
         );
     }
@@ -647,7 +654,7 @@ mod tests {
             .metadata
             .insert("extra".to_owned(), "x".to_owned());
         destination.storage_class = Some(StorageClass::StandardIa);
-        let why = Made::by_copy(&opts, &object())
+        let why = Made::by_copy(&opts, &object(), "dst")
             .differs_from(&Made::found(&destination))
             .unwrap();
         assert_eq!(
@@ -660,7 +667,7 @@ mod tests {
             .metadata
             .insert("owner".to_owned(), "red".to_owned());
         assert!(
-            Made::by_copy(&opts, &object())
+            Made::by_copy(&opts, &object(), "dst")
                 .differs_from(&Made::found(&destination))
                 .unwrap()
                 .ends_with("metadata owner differs from what the copy makes")
@@ -675,7 +682,7 @@ mod tests {
         opts.metadata.directive = MetadataDirective::Replace;
         opts.metadata.headers.content_type = Some("x/y".to_owned());
         opts.storage_class = Some(StorageClass::StandardIa);
-        let expected = Made::by_copy(&opts, &object());
+        let expected = Made::by_copy(&opts, &object(), "dst");
         assert!(expected.differs_from(&Made::found(&object())).is_some());
         let mut made = SourceObject::default();
         made.meta.headers.content_type = Some("x/y".to_owned());

@@ -125,6 +125,22 @@ pub fn refusal(src_bucket: &str, dst_bucket: &str, opts: &CopyOptions) -> Option
         if opts.website_redirect.is_some() {
             return Some(dst("serves no website redirects", "--website-redirect"));
         }
+        // Said for a manifest's lines too (a single copy and -r are
+        // refused in config before this).
+        if opts.annotations.explicit
+            && opts.annotations.directive == crate::options::AnnotationDirective::Copy
+        {
+            return Some(dst(
+                "keeps no annotations (S3 answers 501 to a copy that asks for them)",
+                "--annotation-directive COPY",
+            ));
+        }
+    }
+    if from && opts.acl == Acl::CopySource {
+        return Some(format!(
+            "--copy-acl: {src_bucket} is a directory bucket (S3 Express One Zone), which has \
+             no object ACLs to copy; leave --copy-acl out (or give --acl)"
+        ));
     }
     if from && opts.sse_c_source.is_some() {
         return Some(format!(
@@ -236,14 +252,24 @@ mod tests {
             let e = refused(GP, DIR, edit);
             assert!(e.starts_with(&format!("{flag}:")), "{flag}: {e}");
             assert!(e.contains(DIR) && e.contains("directory bucket"), "{e}");
-            // Into a general purpose bucket, none of them is refused.
+            // Into a general purpose bucket, none of them is refused but
+            // those that ask the source for what it cannot have.
             let mut o = CopyOptions::default();
             edit(&mut o);
             assert_eq!(
-                refusal(DIR, GP, &o).filter(|_| *flag != "--request-payer"),
+                refusal(DIR, GP, &o).filter(|_| !["--request-payer", "--copy-acl"].contains(flag)),
                 None
             );
         }
+        // --copy-acl out of one: it has no ACLs to copy.
+        let copy_acl = |o: &mut CopyOptions| o.acl = Acl::CopySource;
+        assert!(refused(DIR, GP, copy_acl).starts_with("--copy-acl:"));
+        // --annotation-directive COPY into one, for a manifest's lines too.
+        let e = refused(GP, DIR, |o| {
+            o.annotations.explicit = true;
+            o.annotations.directive = crate::options::AnnotationDirective::Copy;
+        });
+        assert!(e.starts_with("--annotation-directive COPY:"), "{e}");
     }
 
     #[test]

@@ -118,6 +118,12 @@ fn parse_arn(text: &str) -> Result<(AccessPoint, &str), Problem> {
                 "an S3 on Outposts bucket or access point: s3cp copies in S3 regions only",
             ));
         }
+        "s3express" => {
+            return Err(Problem::Unsupported(
+                "an S3 Express One Zone (directory bucket) ARN: name the directory bucket \
+                 itself (s3://NAME--AZID--x-s3/KEY)",
+            ));
+        }
         other => {
             return Err(Problem::Malformed(format!(
                 "its service is '{other}', not s3"
@@ -250,6 +256,10 @@ mod tests {
             (
                 "arn:aws:s3-outposts:us-west-2:123456789012:outpost/op-01ac5d28a6a232904/accesspoint/ap",
                 "S3 on Outposts",
+            ),
+            (
+                "arn:aws:s3express:us-east-1:123456789012:bucket/data--use1-az4--x-s3",
+                "S3 Express One Zone",
             ),
         ] {
             let err = S3Uri::parse_source(&format!("s3://{arn}/k")).unwrap_err();
