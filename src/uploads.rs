@@ -91,10 +91,23 @@ pub async fn run(
         dry_run: chosen && dry_run,
         ..Default::default()
     };
+    // --upload-id in a directory bucket, which lists only under prefixes
+    // ending in '/': the key's folder is listed, and `only` keeps the key.
+    let listing = match (one, crate::uri::is_directory_bucket(&at.bucket)) {
+        (Some(_), true) => {
+            let mut folder = at.clone();
+            folder.key = match at.key.rfind('/') {
+                Some(i) => at.key[..=i].to_owned(),
+                None => String::new(),
+            };
+            folder
+        }
+        _ => at.clone(),
+    };
     let listed = tokio::select! {
         biased;
         () = cancel.cancelled() => None,
-        listed = list(client, at, endpoint) => Some(listed),
+        listed = list(client, &listing, endpoint) => Some(listed),
     };
     // --upload-id: that upload of exactly that key, or an error (the
     // listing's prefix matches longer keys too).

@@ -489,3 +489,44 @@ async fn a_recursive_copy_into_a_directory_bucket_names_the_tags_it_drops() {
     );
     assert!(r.stderr.contains("tagged"), "{r}");
 }
+
+/// `s3cp uploads abort --upload-id` in a directory bucket lists the key's
+/// folder (a directory bucket lists only under prefixes ending in '/'),
+/// not the key, and aborts exactly that upload.
+#[tokio::test]
+async fn an_upload_id_in_a_directory_bucket_is_found_under_its_folder() {
+    let (m, client, bucket, proxy) = setup().await;
+    let key = format!("{}dir/big.bin", unique("dir-abort"));
+    let created = client
+        .create_multipart_upload()
+        .bucket(&bucket)
+        .key(&key)
+        .send()
+        .await
+        .expect("an upload");
+    let id = created.upload_id().expect("its id").to_owned();
+    let r = m
+        .via(&proxy)
+        .s3cp(&["uploads", "abort", &s3(&bucket, &key), "--upload-id", &id])
+        .await;
+    assert_eq!(r.code, 0, "{r}");
+    let listed = &proxy.of("ListMultipartUploads")[0];
+    let prefix = listed.query("prefix").unwrap_or_default();
+    assert!(
+        prefix.ends_with('/') && key.starts_with(&prefix),
+        "{prefix}"
+    );
+    assert_eq!(proxy.of("AbortMultipartUpload").len(), 1, "{r}");
+    let left = client
+        .list_multipart_uploads()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("uploads");
+    assert!(
+        left.uploads()
+            .iter()
+            .all(|u| u.upload_id() != Some(id.as_str())),
+        "{left:?}"
+    );
+}
