@@ -295,37 +295,20 @@ async fn copy_run(config: &Config, printer: Printer, shutdown: impl Future<Outpu
                 };
                 let items =
                     listing.stream(source, &budget, &config.options, &source_endpoint, &stop);
-                // --skip-existing / --skip-same: the destination's listing
-                // beside the source's, with the destination's client.
-                let existing = || {
-                    merge::destination_pages(
-                        &regions,
-                        &budget,
-                        dst.clone(),
-                        &config.options,
-                        &endpoint,
-                    )
-                };
-                // A directory bucket at either end lists in no order: the
-                // destination's listing is collected before deciding.
-                let unordered = [src, dst]
-                    .into_iter()
-                    .find(|u| uri::is_directory_bucket(&u.bucket));
-                let items = match (config.options.skip, unordered) {
-                    (Some(_), Some(at)) => {
-                        tracing::info!(
-                            "{} is a directory bucket, whose listings are in no key order: \
-                             the destination's listing is read whole into memory before \
-                             --skip-existing / --skip-same decide (not walked beside the \
-                             source's)",
-                            at.bucket
+                // --skip-existing / --skip-same: what the destination's
+                // listing says of each, with the destination's client.
+                let items = match config.options.skip {
+                    Some(_) => {
+                        let existing = merge::destination_pages(
+                            &regions,
+                            &budget,
+                            dst.clone(),
+                            &config.options,
+                            &endpoint,
                         );
-                        merge::collected(items, existing())
-                            .left_stream()
-                            .left_stream()
+                        merge::beside(items, existing, src, dst).left_stream()
                     }
-                    (Some(_), None) => merge::merge(items, existing()).right_stream().left_stream(),
-                    (None, _) => items.right_stream(),
+                    None => items.right_stream(),
                 };
                 let nothing = nothing_listed(src, filters, config.bulk.shard);
                 bulk.run(items, &cancel, nothing).await

@@ -41,6 +41,33 @@ pub struct Entry {
 /// One page of the destination listing, or why it could not be read.
 pub type Entries = Result<Vec<Entry>, BadItem>;
 
+/// `-r`'s items with what the destination listing says of each
+/// (`--skip-*`): walked beside the source's ([`merge`]), or, with a
+/// directory bucket at either end, whose listings are in no key order,
+/// the destination's collected first ([`collected`]).
+pub fn beside<'a>(
+    items: impl Stream<Item = Selected> + 'a,
+    destination: impl Stream<Item = Entries> + 'a,
+    src: &S3Uri,
+    dst: &S3Uri,
+) -> impl Stream<Item = Selected> + 'a {
+    let unordered = [src, dst]
+        .into_iter()
+        .find(|u| crate::uri::is_directory_bucket(&u.bucket));
+    match unordered {
+        Some(at) => {
+            tracing::info!(
+                "{} is a directory bucket, whose listings are in no key order: the \
+                 destination's listing is read whole into memory before --skip-existing / \
+                 --skip-same decide (not walked beside the source's)",
+                at.bucket
+            );
+            collected(items, destination).left_stream()
+        }
+        None => merge(items, destination).right_stream(),
+    }
+}
+
 /// Marks each copy of `items` (in listing order) with what `destination`
 /// (the destination prefix's listing, in order) has at its destination
 /// key. A destination listing that fails ends the items, as a failed source

@@ -91,19 +91,7 @@ pub async fn run(
         dry_run: chosen && dry_run,
         ..Default::default()
     };
-    // --upload-id in a directory bucket, which lists only under prefixes
-    // ending in '/': the key's folder is listed, and `only` keeps the key.
-    let listing = match (one, crate::uri::is_directory_bucket(&at.bucket)) {
-        (Some(_), true) => {
-            let mut folder = at.clone();
-            folder.key = match at.key.rfind('/') {
-                Some(i) => at.key[..=i].to_owned(),
-                None => String::new(),
-            };
-            folder
-        }
-        _ => at.clone(),
-    };
+    let listing = listed_at(at, one.is_some());
     let listed = tokio::select! {
         biased;
         () = cancel.cancelled() => None,
@@ -266,6 +254,20 @@ fn only(listed: Vec<Upload>, at: &S3Uri, upload_id: &str) -> anyhow::Result<Vec<
         );
     }
     Ok(found)
+}
+
+/// Where the uploads are listed: `at`; for `--upload-id` (`one`) in a
+/// directory bucket, which lists only under prefixes ending in '/', the
+/// key's folder ([`only`] then keeps the key).
+fn listed_at(at: &S3Uri, one: bool) -> S3Uri {
+    let mut listing = at.clone();
+    if one && crate::uri::is_directory_bucket(&at.bucket) {
+        listing.key = match at.key.rfind('/') {
+            Some(i) => at.key[..=i].to_owned(),
+            None => String::new(),
+        };
+    }
+    listing
 }
 
 /// Every incomplete upload under the bucket and prefix, page by page.
