@@ -279,7 +279,8 @@ fn skip_case() -> (Objects, Objects, BTreeSet<String>) {
     (src, dst, same.iter().map(|k| k.to_string()).collect())
 }
 
-/// `s3cp -r --skip-same --dry-run` from `src` to `dst` through `proxy`,
+/// `s3cp -r --skip-same --dry-run` from `src` to `dst` through `proxy` (its
+/// HTTPS proxy: the SDK's real endpoint rules, AWS's hosts),
 /// each listing of `shuffled` answered in another order than moto's
 /// (sorted) when asked: the keys by status, and the run.
 async fn skip_same(
@@ -298,10 +299,32 @@ async fn skip_same(
             Edit::ShuffleContents { seed: 23 },
         );
     }
-    let r = m
-        .via(proxy)
-        .s3cp(&["-r", "--skip-same", "--dry-run", "--json", "-v", src, dst])
-        .await;
+    // Through the proxy as s3cp's HTTPS proxy: the directory bucket at
+    // its zonal endpoint, as on AWS.
+    let args = [
+        "--region",
+        "us-east-1",
+        "-r",
+        "--skip-same",
+        "--dry-run",
+        "--json",
+        "-v",
+    ];
+    let r = m.s3cp_aws(proxy, &[&args[..], &[src, dst]].concat()).await;
+    let zonal = proxy
+        .requests()
+        .iter()
+        .filter(|q| {
+            q.url
+                .as_deref()
+                .is_some_and(|u| u.contains(".s3express-use1-az4.us-east-1.amazonaws.com/"))
+        })
+        .count();
+    assert!(
+        zonal > 0,
+        "nothing sent to the zonal endpoint: {:?}",
+        proxy.requests()
+    );
     assert_eq!(r.code, 0, "{r}");
     if shuffled.is_some() {
         let changed = proxy.rewritten();

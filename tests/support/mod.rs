@@ -200,6 +200,16 @@ impl Server {
             .await
     }
 
+    /// Runs s3cp with exactly `args` through `proxy` as its HTTPS proxy
+    /// ([`proxy::Proxy::https_env`]): with no `--endpoint-url`, its
+    /// requests go to AWS's hosts as the SDK's endpoint rules name them,
+    /// and the proxy plays them with this server.
+    pub async fn s3cp_aws(&self, proxy: &proxy::Proxy, args: &[&str]) -> Run {
+        let env = proxy.https_env();
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.s3cp_env(args, &env).await
+    }
+
     /// `--endpoint-url .. --path-style` and then `args`.
     fn endpoint_args<'a>(&'a self, args: &[&'a str]) -> Vec<&'a str> {
         let mut all = vec!["--endpoint-url", self.endpoint.as_str(), "--path-style"];

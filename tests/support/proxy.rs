@@ -82,6 +82,7 @@ pub mod answer;
 mod handler;
 mod request;
 pub mod sums;
+pub mod tls;
 
 pub use answer::{Edit, Rewritten};
 pub use handler::{Handled, error_answer};
@@ -94,7 +95,7 @@ use std::time::Duration;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio_util::sync::{CancellationToken, DropGuard};
@@ -428,7 +429,7 @@ impl Proxy {
             while let Ok((client, _)) = listener.accept().await {
                 let (inner, upstream) = (serving.clone(), upstream.clone());
                 tokio::spawn(async move {
-                    let _ = inner.serve(client, &upstream).await;
+                    let _ = inner.accept(client, &upstream).await;
                 });
             }
         });
@@ -619,20 +620,38 @@ impl Proxy {
     /// `ARN/object/KEY` as `BUCKET/KEY`. The recording keeps what s3cp sent
     /// ([`Request::url`], the `host` and `x-amz-copy-source` headers), with
     /// the path-style target the upstream got (for [`Request::bucket`]).
+    ///
+    /// A Multi-Region Access Point (`arn:aws:s3::ACCOUNT:accesspoint/ALIAS.mrap`)
+    /// is played the same way, at its host `ALIAS.mrap.accesspoint.s3-global...`.
     pub fn access_point(&self, arn: &str, bucket: &str) {
         let (_, rest) = arn
             .split_once(":accesspoint/")
             .expect("an access point ARN");
         let account = arn.split(':').nth(4).expect("an ARN");
+        let label = match rest.strip_suffix(".mrap") {
+            Some(alias) => alias.to_owned(),
+            None => format!("{rest}-{account}"),
+        };
         self.inner
             .access_points
             .lock()
             .unwrap()
             .push(AccessPointRoute {
-                label: format!("{rest}-{account}"),
+                label,
                 arn: arn.to_owned(),
                 bucket: bucket.to_owned(),
             });
+    }
+
+    /// The environment that makes this proxy s3cp's HTTPS proxy
+    /// (`HTTPS_PROXY`), trusted as AWS's hosts (`SSL_CERT_FILE`: the test
+    /// CA, [`tls`]): with no `--endpoint-url`, s3cp's requests go where
+    /// the SDK's endpoint rules send them on AWS, and reach this proxy.
+    pub fn https_env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("HTTPS_PROXY", self.endpoint.clone()),
+            ("SSL_CERT_FILE", tls::ca().file().display().to_string()),
+        ]
     }
 
     /// The requests answered as signed for the wrong region so far, in
@@ -756,7 +775,7 @@ impl Inner {
         &self,
         gates: &[Arc<GateState>],
         request: &Request,
-        client: &mut TcpStream,
+        client: &mut impl ClientStream,
         buf: &mut Vec<u8>,
     ) -> bool {
         for gate in gates {
@@ -884,25 +903,53 @@ impl Inner {
         None
     }
 
-    async fn serve(&self, mut client: TcpStream, upstream: &str) -> std::io::Result<()> {
-        // Read the request head.
-        let mut buf = Vec::new();
-        let head_end = loop {
-            let mut chunk = [0u8; 8192];
-            let n = client.read(&mut chunk).await?;
-            if n == 0 {
-                return Ok(());
-            }
-            buf.extend_from_slice(&chunk[..n]);
-            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                break i + 4;
-            }
+    /// Serves one connection: its request, or, for a `CONNECT` (the
+    /// proxy as s3cp's HTTPS proxy), the request inside the tunnel, with
+    /// the TLS ended here ([`tls`]).
+    async fn accept(&self, mut client: TcpStream, upstream: &str) -> std::io::Result<()> {
+        let Some((buf, head_end)) = read_head(&mut client).await? else {
+            return Ok(());
         };
+        let Some(authority) = buf
+            .strip_prefix(b"CONNECT ")
+            .and_then(|rest| rest.split(|&b| b == b' ').next())
+        else {
+            return self.serve(client, buf, head_end, upstream, None).await;
+        };
+        let authority = String::from_utf8_lossy(authority).into_owned();
+        let host = authority
+            .rsplit_once(':')
+            .map_or(authority.as_str(), |(h, _)| h);
+        client
+            .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            .await?;
+        let mut tls = tls::ca().acceptor(host).accept(client).await?;
+        let Some((buf, head_end)) = read_head(&mut tls).await? else {
+            return Ok(());
+        };
+        self.serve(tls, buf, head_end, upstream, Some(host)).await
+    }
+
+    /// Serves one request whose head is `buf[..head_end]` (with what
+    /// followed it), from `client`; `tunnel` is the host of the TLS tunnel
+    /// it came through, if any (its target is then `https://HOST` + path).
+    async fn serve(
+        &self,
+        mut client: impl ClientStream,
+        mut buf: Vec<u8>,
+        head_end: usize,
+        upstream: &str,
+        tunnel: Option<&str>,
+    ) -> std::io::Result<()> {
         let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
         let mut lines = head.split("\r\n");
         let mut start = lines.next().unwrap_or("").split(' ');
         let method = start.next().unwrap_or("").to_owned();
         let url = start.next().unwrap_or("").to_owned();
+        let url = match tunnel {
+            Some(host) => format!("https://{host}{url}"),
+            None => url,
+        };
         // As s3cp's HTTP proxy: an access point's absolute URL.
         let routes = self.access_points.lock().unwrap().clone();
         let (target, routed) = route(&url, &routes);
@@ -1204,7 +1251,7 @@ impl Inner {
     /// answer, then resets the connection.
     async fn reset_mid_response(
         &self,
-        mut client: TcpStream,
+        mut client: impl ClientStream,
         upstream: &str,
         head: &str,
         body_start: &[u8],
@@ -1214,20 +1261,19 @@ impl Inner {
         server.write_all(head.as_bytes()).await?;
         server.write_all(body_start).await?;
         // The rest of the request body, if any, then the start of the answer.
-        let (mut from_client, mut to_server) = (client.split().0, server.split().1);
-        let forward = tokio::io::copy(&mut from_client, &mut to_server);
-        let _ = tokio::time::timeout(Duration::from_millis(50), forward).await;
+        {
+            let (mut from_client, _) = tokio::io::split(&mut client);
+            let mut to_server = server.split().1;
+            let forward = tokio::io::copy(&mut from_client, &mut to_server);
+            let _ = tokio::time::timeout(Duration::from_millis(50), forward).await;
+        }
         let mut answer = [0u8; 4096];
         let n = tokio::time::timeout(Duration::from_secs(30), server.read(&mut answer))
             .await
             .unwrap_or(Ok(0))?;
         self.pause(held_answer, request).await;
         client.write_all(&answer[..n / 2]).await?;
-        // SO_LINGER 0: close with a reset, at once (no blocking at 0).
-        #[allow(deprecated)]
-        client.set_linger(Some(Duration::ZERO))?;
-        drop(client);
-        Ok(())
+        client.reset()
     }
 }
 
@@ -1237,7 +1283,7 @@ impl Inner {
     /// the connection.
     async fn cut_body(
         &self,
-        mut client: TcpStream,
+        mut client: impl ClientStream,
         upstream: &str,
         head: &str,
         body_start: &[u8],
@@ -1272,11 +1318,48 @@ impl Inner {
             .map_err(|_| std::io::Error::other("the server's answer did not come"))??;
         self.pause(held_answer, request).await;
         client.write_all(&answer).await?;
+        client.reset()
+    }
+}
+
+/// A connection from s3cp: plain TCP, or TLS ended by the proxy.
+trait ClientStream: AsyncRead + AsyncWrite + Unpin + Send {
+    /// Closes the connection with a reset, at once.
+    fn reset(self) -> std::io::Result<()>;
+}
+
+impl ClientStream for TcpStream {
+    fn reset(self) -> std::io::Result<()> {
         // SO_LINGER 0: close with a reset, at once (no blocking at 0).
         #[allow(deprecated)]
-        client.set_linger(Some(Duration::ZERO))?;
-        drop(client);
+        self.set_linger(Some(Duration::ZERO))?;
+        drop(self);
         Ok(())
+    }
+}
+
+impl ClientStream for tokio_rustls::server::TlsStream<TcpStream> {
+    fn reset(self) -> std::io::Result<()> {
+        self.into_inner().0.reset()
+    }
+}
+
+/// The bytes of a request's head and what came with it, and where the
+/// head ends; `None` when the client hung up first.
+async fn read_head(
+    client: &mut (impl AsyncRead + Unpin),
+) -> std::io::Result<Option<(Vec<u8>, usize)>> {
+    let mut buf = Vec::new();
+    loop {
+        let mut chunk = [0u8; 8192];
+        let n = client.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            return Ok(Some((buf, i + 4)));
+        }
     }
 }
 
@@ -1298,22 +1381,30 @@ fn request_length(head: &str) -> usize {
         .unwrap_or(0)
 }
 
-/// S3's `<Error>` document, as the proxy and the doubles answer it.
 /// The path-style target for `url` (a request line's target), and
-/// whether it was an absolute URL (the proxy is s3cp's HTTP proxy): an
-/// access point's (`http://NAME-ACCOUNT.HOST/KEY?QUERY`) becomes
-/// `/BUCKET/KEY?QUERY` of the bucket that plays it; a virtual-hosted
-/// bucket's (`http://BUCKET.s3.test/KEY`) `/BUCKET/KEY`; a path-style one
-/// (`http://s3.test/BUCKET/KEY`) its path. Any other target stays as it is.
+/// whether it was an absolute URL (the proxy is s3cp's HTTP proxy, or the
+/// request came through its HTTPS tunnel): an access point's
+/// (`http://NAME-ACCOUNT.HOST/KEY?QUERY`, on AWS
+/// `https://NAME-ACCOUNT.s3-accesspoint.REGION.amazonaws.com/...`) or a
+/// Multi-Region Access Point's (`https://ALIAS.mrap.accesspoint.s3-global.amazonaws.com/...`)
+/// becomes `/BUCKET/KEY?QUERY` of the bucket that plays it; a
+/// virtual-hosted bucket's (`http://BUCKET.s3.test/KEY`, a directory
+/// bucket's `https://BUCKET.s3express-ZONE.REGION.amazonaws.com/KEY`)
+/// `/BUCKET/KEY`; a path-style one (`http://s3.test/BUCKET/KEY`,
+/// `https://s3.REGION.amazonaws.com/BUCKET/KEY`) its path. Any other
+/// target stays as it is.
 fn route(url: &str, routes: &[AccessPointRoute]) -> (String, bool) {
-    let Some(rest) = url.strip_prefix("http://") else {
+    let Some(rest) = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+    else {
         return (url.to_owned(), false);
     };
     let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
     let label = authority.split('.').next().unwrap_or("");
     let bucket = match routes.iter().find(|r| r.label == label) {
         Some(r) => r.bucket.as_str(),
-        None if authority.starts_with("s3.test") => return (path.to_owned(), true),
+        None if label == "s3" => return (path.to_owned(), true),
         None => label,
     };
     let path = path.strip_prefix('/').unwrap_or(path);
@@ -1328,6 +1419,12 @@ fn route(url: &str, routes: &[AccessPointRoute]) -> (String, bool) {
 /// An access point's copy source (`ARN/object/KEY`) as the bucket that
 /// plays it names it (`BUCKET/KEY`); any other stays as it is.
 fn copy_source(value: &str, routes: &[AccessPointRoute]) -> String {
+    // S3 takes the copy source URL-encoded or not.
+    let decoded = percent_encoding::percent_decode_str(value).decode_utf8_lossy();
+    let value = match decoded.starts_with("arn:") {
+        true => decoded.as_ref(),
+        false => value,
+    };
     for r in routes {
         if let Some(key) = value.strip_prefix(&format!("{}/object/", r.arn)) {
             return format!("{}/{key}", r.bucket);
@@ -1336,6 +1433,7 @@ fn copy_source(value: &str, routes: &[AccessPointRoute]) -> String {
     value.to_owned()
 }
 
+/// S3's `<Error>` document, as the proxy and the doubles answer it.
 pub fn error_xml(code: &str, message: &str) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message><RequestId>PROXY</RequestId></Error>"

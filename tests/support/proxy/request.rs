@@ -86,7 +86,28 @@ impl Request {
                 .to_owned(),
             None => self.query("X-Amz-Credential")?,
         };
-        credential.split('/').nth(2).map(str::to_owned)
+        // SigV4a's scope names no region (AKID/DATE/SERVICE/aws4_request;
+        // the regions are in `x-amz-region-set`).
+        let fields: Vec<&str> = credential.split('/').collect();
+        (fields.len() == 5).then(|| fields[2].to_owned())
+    }
+
+    /// The signing algorithm of the Authorization header:
+    /// `AWS4-HMAC-SHA256` (SigV4) or `AWS4-ECDSA-P256-SHA256` (SigV4a);
+    /// `None` for an unsigned request.
+    pub fn signing_algorithm(&self) -> Option<&str> {
+        self.header("authorization")?.split_whitespace().next()
+    }
+
+    /// The service of the credential scope (`s3`, `s3express`).
+    pub fn signed_service(&self) -> Option<String> {
+        let auth = self.header("authorization")?;
+        let credential = auth.split("Credential=").nth(1)?.split([',', ' ']).next()?;
+        // SigV4: AKID/DATE/REGION/SERVICE/aws4_request; SigV4a: AKID/DATE/SERVICE/aws4_request.
+        let fields: Vec<&str> = credential.split('/').collect();
+        fields
+            .get(fields.len().checked_sub(2)?)
+            .map(|s| (*s).to_owned())
     }
 
     fn query_has(&self, param: &str) -> bool {
