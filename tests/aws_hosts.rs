@@ -165,6 +165,55 @@ async fn an_access_point_arn_goes_to_its_own_host_signed_for_its_region() {
     }
 }
 
+/// An access point alias is a bucket name: addressed as one
+/// (virtual-hosted, in the access point's region, given), and named as one
+/// in the copy source.
+#[tokio::test]
+async fn an_access_point_alias_is_addressed_as_a_bucket() {
+    const ALIAS: &str = "team-ap-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias";
+    let m = moto().await;
+    let client = m.client();
+    let p = unique("aws-alias");
+    let body = random_bytes(1000);
+    put(&client, SRC_BUCKET, &format!("{p}in/k"), body.clone()).await;
+    let proxy = Proxy::start(&m.endpoint).await;
+    proxy.bucket_alias(ALIAS, SRC_BUCKET);
+    let from = format!("s3://{ALIAS}/{p}in/");
+    let to = format!("s3://{DST_BUCKET}/{p}out/");
+    let r = s3cp(
+        &m,
+        &proxy,
+        &[
+            "--source-region",
+            "us-west-2",
+            "--region",
+            "us-east-1",
+            "-r",
+            &from,
+            &to,
+        ],
+    )
+    .await;
+    assert_eq!(r.code, 0, "{r}");
+    assert_eq!(
+        get_bytes(&client, DST_BUCKET, &format!("{p}out/k")).await,
+        body
+    );
+    all_over_https(&proxy);
+    let listing = &proxy.of("ListObjectsV2")[0];
+    assert_eq!(
+        listing.header("host"),
+        Some(format!("{ALIAS}.s3.us-west-2.amazonaws.com").as_str())
+    );
+    assert_eq!(listing.signed_region().as_deref(), Some("us-west-2"));
+    let copy = &proxy.of("CopyObject")[0];
+    assert_eq!(
+        copy.header("x-amz-copy-source"),
+        Some(format!("{ALIAS}/{p}in/k").as_str())
+    );
+    assert_eq!(copy.signed_region().as_deref(), Some("us-east-1"));
+}
+
 #[tokio::test]
 async fn a_multi_region_access_point_is_signed_with_sigv4a_and_its_source_streamed() {
     let m = moto().await;

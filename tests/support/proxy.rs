@@ -277,7 +277,8 @@ struct Inner {
 struct AccessPointRoute {
     /// The first label of its host, `NAME-ACCOUNT`.
     label: String,
-    /// Its ARN, as a copy source names it (`ARN/object/KEY`).
+    /// Its ARN, as a copy source names it (`ARN/object/KEY`); empty for
+    /// an alias, named as a bucket (`ALIAS/KEY`).
     arn: String,
     bucket: String,
 }
@@ -652,6 +653,22 @@ impl Proxy {
             ("HTTPS_PROXY", self.endpoint.clone()),
             ("SSL_CERT_FILE", tls::ca().file().display().to_string()),
         ]
+    }
+
+    /// Plays the access point alias `alias` (a bucket name to S3 and to
+    /// the SDK: `NAME-...-s3alias`) with `bucket` of the upstream: its
+    /// virtual-hosted requests and copy sources (`ALIAS/KEY`) go to
+    /// `bucket`.
+    pub fn bucket_alias(&self, alias: &str, bucket: &str) {
+        self.inner
+            .access_points
+            .lock()
+            .unwrap()
+            .push(AccessPointRoute {
+                label: alias.to_owned(),
+                arn: String::new(),
+                bucket: bucket.to_owned(),
+            });
     }
 
     /// The requests answered as signed for the wrong region so far, in
@@ -1426,7 +1443,11 @@ fn copy_source(value: &str, routes: &[AccessPointRoute]) -> String {
         false => value,
     };
     for r in routes {
-        if let Some(key) = value.strip_prefix(&format!("{}/object/", r.arn)) {
+        let named = match r.arn.is_empty() {
+            true => format!("{}/", r.label),
+            false => format!("{}/object/", r.arn),
+        };
+        if let Some(key) = value.strip_prefix(&named) {
             return format!("{}/{key}", r.bucket);
         }
     }
