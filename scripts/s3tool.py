@@ -68,8 +68,10 @@ def put_many(a):
     s3 = client()
     body = b"x" * a.size
 
+    extra = {"ChecksumAlgorithm": a.checksum} if a.checksum else {}
+
     def put(i):
-        s3.put_object(Bucket=a.bucket, Key=f"{a.prefix}{i:06d}", Body=body)
+        s3.put_object(Bucket=a.bucket, Key=f"{a.prefix}{i:06d}", Body=body, **extra)
 
     with concurrent.futures.ThreadPoolExecutor(32) as pool:
         list(pool.map(put, range(a.count)))
@@ -126,6 +128,7 @@ s.add_argument("--checksum")
 s.set_defaults(f=assemble)
 s = sub.add_parser("put-many")
 s.add_argument("bucket"); s.add_argument("prefix"); s.add_argument("count", type=int); s.add_argument("size", type=int)
+s.add_argument("--checksum")
 s.set_defaults(f=put_many)
 s = sub.add_parser("delete")
 s.add_argument("bucket"); s.add_argument("key")
