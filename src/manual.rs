@@ -40,6 +40,10 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
         "Proxies for the requests (lower-case names too), as the AWS SDK reads them.",
     ),
     (
+        "SSL_CERT_FILE, SSL_CERT_DIR",
+        "The CA certificates (PEM) to trust instead of the system's: a TLS-inspecting proxy's, say.",
+    ),
+    (
         "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN",
         "Credentials; not used when --profile is given (the profile's are).",
     ),

@@ -320,12 +320,12 @@ async fn skip_same(
                 .is_some_and(|u| u.contains(".s3express-use1-az4.us-east-1.amazonaws.com/"))
         })
         .count();
+    assert_eq!(r.code, 0, "{r}");
     assert!(
         zonal > 0,
         "nothing sent to the zonal endpoint: {:?}",
         proxy.requests()
     );
-    assert_eq!(r.code, 0, "{r}");
     if shuffled.is_some() {
         let changed = proxy.rewritten();
         assert!(!changed.is_empty(), "no listing was shuffled: {r}");

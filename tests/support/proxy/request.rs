@@ -75,7 +75,8 @@ impl Request {
     /// The region the request is signed for: the third field of the
     /// credential scope (`Credential=AKID/DATE/REGION/s3/aws4_request`) in
     /// the Authorization header, or in `X-Amz-Credential` of a presigned
-    /// URL; `None` for an unsigned request.
+    /// URL; `None` for an unsigned request, and for a SigV4a one (signed
+    /// for the region set in `x-amz-region-set`).
     pub fn signed_region(&self) -> Option<String> {
         let credential = match self.header("authorization") {
             Some(auth) => auth
