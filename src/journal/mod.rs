@@ -417,10 +417,17 @@ impl Stores {
 }
 
 /// The journals of a run's copies: in [`dir`], keyed by the run's stores.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Journals {
     dir: PathBuf,
     stores: Stores,
+    /// The names of the journal files in `dir`: read once, when the first
+    /// copy asks ([`Journals::exists`] is asked for every object of a run:
+    /// two `stat`s each were 5% of a bulk run's CPU), then kept up to date
+    /// with what this run writes and removes. A journal another process
+    /// writes meanwhile is not seen: those of earlier runs are what a run
+    /// continues, and a run copying the same object now holds its lock.
+    known: std::sync::Mutex<Option<std::collections::HashSet<String>>>,
 }
 
 /// Another run holds the lock of a copy: it is writing that copy now.
@@ -431,7 +438,45 @@ pub struct Busy(pub PathBuf);
 impl Journals {
     /// The journals in the state directory ([`dir`]).
     pub fn new(stores: Stores) -> Self {
-        Journals { dir: dir(), stores }
+        Journals::at(dir(), stores)
+    }
+
+    /// The journals in `dir`.
+    fn at(dir: PathBuf, stores: Stores) -> Self {
+        Journals {
+            dir,
+            stores,
+            known: std::sync::Mutex::default(),
+        }
+    }
+
+    /// Whether a file named `name` is in the directory (as far as this
+    /// run knows: [`Journals::known`]); `name` is asked only when there is
+    /// a journal at all.
+    fn known(&self, name: impl FnOnce() -> Vec<String>) -> bool {
+        let mut known = self.known.lock().unwrap_or_else(|e| e.into_inner());
+        let known = known.get_or_insert_with(|| {
+            std::fs::read_dir(&self.dir)
+                .map(|dir| {
+                    dir.filter_map(Result::ok)
+                        .filter_map(|e| e.file_name().into_string().ok())
+                        .filter(|n| n.ends_with(".json"))
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        !known.is_empty() && name().iter().any(|n| known.contains(n))
+    }
+
+    /// Records that this run wrote (`true`) or removed the file `name`.
+    fn note(&self, name: String, there: bool) {
+        let mut known = self.known.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(known) = known.as_mut() {
+            match there {
+                true => known.insert(name),
+                false => known.remove(&name),
+            };
+        }
     }
 
     pub fn stores(&self) -> &Stores {
@@ -442,7 +487,11 @@ impl Journals {
     /// source and its destination, so the same copy finds it again (and
     /// the same names on other stores do not).
     pub fn path(&self, job: &CopyJob) -> PathBuf {
-        self.dir.join(format!("{}.json", self.name(job)))
+        self.dir.join(self.file_name(job))
+    }
+
+    fn file_name(&self, job: &CopyJob) -> String {
+        format!("{}.json", self.name(job))
     }
 
     fn name(&self, job: &CopyJob) -> String {
@@ -460,14 +509,19 @@ impl Journals {
     /// looked at so that an interrupted copy of an older s3cp is said, not
     /// passed over with its upload left billed.
     fn legacy_path(&self, job: &CopyJob) -> PathBuf {
-        let digest = Md5::digest(format!("{}\n{}", job.src, job.dst).as_bytes());
-        let name: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        self.dir.join(format!("{name}.json"))
+        self.dir.join(Self::legacy_file_name(job))
     }
 
-    /// Whether `job` has a journal file (readable or not, of any version).
+    fn legacy_file_name(job: &CopyJob) -> String {
+        let digest = Md5::digest(format!("{}\n{}", job.src, job.dst).as_bytes());
+        let name: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        format!("{name}.json")
+    }
+
+    /// Whether `job` has a journal file (readable or not, of any version):
+    /// one there when this run first looked, or written by this run since.
     pub fn exists(&self, job: &CopyJob) -> bool {
-        self.path(job).exists() || self.legacy_path(job).exists()
+        self.known(|| vec![self.file_name(job), Self::legacy_file_name(job)])
     }
 
     /// The lock of `job`'s copy, held until dropped: `Ok(None)` when it
@@ -500,6 +554,7 @@ impl Journals {
         let mut file = tempfile::NamedTempFile::new_in(&self.dir)?;
         file.write_all(&serde_json::to_vec_pretty(entry)?)?;
         file.persist(self.path(job)).map_err(|e| e.error)?;
+        self.note(self.file_name(job), true);
         Ok(())
     }
 
@@ -527,6 +582,7 @@ impl Journals {
 
     pub fn remove(&self, job: &CopyJob) {
         let _ = std::fs::remove_file(self.path(job));
+        self.note(self.file_name(job), false);
     }
 
     /// Whether any journal of these stores names a copy that `wanted`
@@ -639,15 +695,9 @@ mod tests {
 
     #[test]
     fn journals_are_keyed_by_both_stores_and_both_ends() {
-        let here = Journals {
-            dir: PathBuf::from("/state"),
-            stores: stores(),
-        };
+        let here = Journals::at(PathBuf::from("/state"), stores());
         let names = |stores: Stores, src: &str, dst: &str| {
-            let j = Journals {
-                dir: PathBuf::from("/state"),
-                stores,
-            };
+            let j = Journals::at(PathBuf::from("/state"), stores);
             j.path(&CopyJob::new(src, dst).unwrap())
         };
         let path = here.path(&job());
@@ -678,10 +728,7 @@ mod tests {
     #[test]
     fn a_journal_of_an_older_s3cp_under_its_old_name_is_found_and_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let journals = Journals {
-            dir: dir.path().to_owned(),
-            stores: stores(),
-        };
+        let journals = Journals::at(dir.path().to_owned(), stores());
         assert!(!journals.exists(&job()));
         let mut old = serde_json::to_value(entry()).unwrap();
         old["version"] = 2.into();
@@ -690,6 +737,11 @@ mod tests {
             serde_json::to_vec(&old).unwrap(),
         )
         .unwrap();
+        // Written by another process after this run looked: this run does
+        // not see it (a run copying that object now holds its lock); the
+        // next run does.
+        assert!(!journals.exists(&job()));
+        let journals = Journals::at(dir.path().to_owned(), stores());
         assert!(journals.exists(&job()));
         let e = journals.read(&job()).unwrap_err();
         assert!(e.contains("(journal version 2)"), "{e}");
@@ -697,6 +749,21 @@ mod tests {
         // Removing this version's journal leaves the older one.
         journals.remove(&job());
         assert!(journals.exists(&job()));
+    }
+
+    /// The directory is read once; what this run writes and removes is
+    /// known without reading it again.
+    #[test]
+    fn a_run_knows_the_journals_it_writes_and_removes() {
+        let dir = tempfile::tempdir().unwrap();
+        let journals = Journals::at(dir.path().join("state"), stores());
+        assert!(!journals.exists(&job()));
+        journals.write(&job(), &entry()).unwrap();
+        assert!(journals.exists(&job()));
+        assert!(journals.path(&job()).exists());
+        journals.remove(&job());
+        assert!(!journals.exists(&job()));
+        assert!(!journals.path(&job()).exists());
     }
 
     #[test]
