@@ -165,6 +165,15 @@ pub enum Command {
     Batch(Box<BatchJob>),
 }
 
+/// The command of the command line `s3cp ARGS`, for the tests of config's
+/// modules (which take no clap type themselves).
+#[cfg(test)]
+pub(crate) fn command_of(args: &[&str]) -> anyhow::Result<Command> {
+    let mut argv = vec!["s3cp"];
+    argv.extend_from_slice(args);
+    Command::from_cli(&Cli::parse_args(argv)?)
+}
+
 impl Command {
     pub fn from_cli(cli: &Cli) -> anyhow::Result<Self> {
         Ok(match &cli.command {
@@ -181,8 +190,15 @@ impl Command {
                 )?))
             }
             Some(crate::cli::Command::Batch(command)) => {
-                Command::Batch(Box::new(BatchJob::from_cli(
-                    command,
+                use crate::cli::BatchCommand;
+                let (action, job_id) = match command {
+                    BatchCommand::Status { job_id } => (BatchAction::Status, job_id),
+                    BatchCommand::Wait { job_id } => (BatchAction::Wait, job_id),
+                    BatchCommand::Cancel { job_id } => (BatchAction::Cancel, job_id),
+                };
+                Command::Batch(Box::new(BatchJob::new(
+                    action,
+                    job_id,
                     Connection::from_args(&cli.connection, &cli.copy.source)?,
                 )?))
             }
@@ -456,7 +472,14 @@ impl Config {
         let connection = Connection::from_args(&cli.connection, &args.source)?;
         access_points::check_copy(&mode, &connection)?;
         let rerun = rerun_command(&cli.argv, &connection, &|name| std::env::var(name).ok());
-        let batch = batch::batch_run(&args.batch, &mode, &options, &connection)?;
+        let flags = batch::BatchFlags {
+            batch: args.batch.batch,
+            role: args.batch.batch_role.as_deref(),
+            reports: args.batch.batch_reports.as_deref(),
+            confirm: args.batch.batch_confirm,
+            no_wait: args.batch.no_wait,
+        };
+        let batch = batch::batch_run(flags, &mode, &options, &connection)?;
         // The same names on two stores are two objects: whether they are
         // one store is known once the clients are built (a profile may name
         // an endpoint), and checked then.

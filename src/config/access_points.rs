@@ -82,20 +82,13 @@ pub(super) fn check(
 
 #[cfg(test)]
 mod tests {
-    use crate::cli::Cli;
-    use crate::config::{Command, Mode};
+    use crate::config::{Command, Mode, command_of};
 
     const AP: &str = "s3://arn:aws:s3:us-west-2:123456789012:accesspoint/my-ap";
     const MRAP: &str = "s3://arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap";
 
-    fn command(args: &[&str]) -> anyhow::Result<Command> {
-        let mut argv = vec!["s3cp"];
-        argv.extend_from_slice(args);
-        Command::from_cli(&Cli::parse_args(argv)?)
-    }
-
     fn refused(args: &[&str]) -> String {
-        match command(args) {
+        match command_of(args) {
             Ok(_) => panic!("{args:?} was taken"),
             Err(e) => format!("{e:#}"),
         }
@@ -131,21 +124,21 @@ mod tests {
             vec!["--region", "eu-west-1", &src, "s3://b/k"],
             vec!["--source-region", "eu-west-1", "s3://b/k", &src],
         ] {
-            let Command::Copy(c) = command(&args).unwrap() else {
+            let Command::Copy(c) = command_of(&args).unwrap() else {
                 panic!("a copy")
             };
             assert!(matches!(c.mode, Mode::One(_)), "{args:?}");
         }
         // A Multi-Region Access Point has no region to contradict.
         let mrap = format!("{MRAP}/k");
-        assert!(command(&["--region", "eu-west-1", "s3://b/k", &mrap]).is_ok());
+        assert!(command_of(&["--region", "eu-west-1", "s3://b/k", &mrap]).is_ok());
     }
 
     #[test]
     fn every_command_takes_an_access_point() {
         let arn = &AP["s3://".len()..];
         let src = format!("{AP}/in/k");
-        let Command::Copy(c) = command(&["mv", &src, "s3://b/out/"]).unwrap() else {
+        let Command::Copy(c) = command_of(&["mv", &src, "s3://b/out/"]).unwrap() else {
             panic!("a move")
         };
         let Mode::One(job) = &c.mode else {
@@ -158,7 +151,7 @@ mod tests {
         );
         assert_eq!(job.dst.key, "out/k");
         let (from, to) = (format!("{AP}/in/"), format!("{MRAP}/out/"));
-        let Command::Copy(c) = command(&["-r", "--skip-same", &from, &to]).unwrap() else {
+        let Command::Copy(c) = command_of(&["-r", "--skip-same", &from, &to]).unwrap() else {
             panic!("a copy")
         };
         let Mode::Recursive { src, dst, .. } = &c.mode else {
@@ -171,7 +164,7 @@ mod tests {
             vec!["uploads", "list", &from],
             vec!["uploads", "abort", &from, "--older-than", "2h"],
         ] {
-            let Command::Uploads(u) = command(&args).unwrap() else {
+            let Command::Uploads(u) = command_of(&args).unwrap() else {
                 panic!("uploads")
             };
             assert_eq!((u.at.bucket.as_str(), u.at.key.as_str()), (arn, "in/"));

@@ -11,7 +11,6 @@ use anyhow::bail;
 use super::{Connection, Mode};
 use crate::batchops::mapping::{self, Target};
 use crate::batchops::refusals::{self, RunFacts};
-use crate::cli::{BatchArgs, BatchCommand};
 use crate::options::CopyOptions;
 use crate::uri::S3Uri;
 
@@ -49,19 +48,35 @@ pub enum BatchAction {
 }
 
 impl BatchJob {
-    pub(super) fn from_cli(command: &BatchCommand, connection: Connection) -> anyhow::Result<Self> {
-        let (action, job_id) = match command {
-            BatchCommand::Status { job_id } => (BatchAction::Status, job_id),
-            BatchCommand::Wait { job_id } => (BatchAction::Wait, job_id),
-            BatchCommand::Cancel { job_id } => (BatchAction::Cancel, job_id),
-        };
+    /// `action` on the job `job_id`, once the id is checked.
+    pub(super) fn new(
+        action: BatchAction,
+        job_id: &str,
+        connection: Connection,
+    ) -> anyhow::Result<Self> {
         check_job_id(job_id)?;
         Ok(Self {
             action,
-            job_id: job_id.clone(),
+            job_id: job_id.to_owned(),
             connection,
         })
     }
+}
+
+/// The `--batch` flags as given (config.rs takes them off the command
+/// line).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct BatchFlags<'a> {
+    /// `--batch`.
+    pub batch: bool,
+    /// `--batch-role`.
+    pub role: Option<&'a str>,
+    /// `--batch-reports`.
+    pub reports: Option<&'a str>,
+    /// `--batch-confirm`.
+    pub confirm: bool,
+    /// `--no-wait`.
+    pub no_wait: bool,
 }
 
 /// A job id as S3 Control makes them (and its API takes: 5 to 36 of
@@ -111,7 +126,7 @@ fn check_role(arn: &str) -> anyhow::Result<()> {
 /// The `--batch` flags, checked against the run they go with; `None`
 /// without `--batch`.
 pub(super) fn batch_run(
-    args: &BatchArgs,
+    args: BatchFlags<'_>,
     mode: &Mode,
     options: &CopyOptions,
     connection: &Connection,
@@ -126,7 +141,7 @@ pub(super) fn batch_run(
     if let Some(message) = refusals::message(&refusals::refusals(options, facts)) {
         bail!("{message}");
     }
-    let (Some(role), Some(reports)) = (&args.batch_role, &args.batch_reports) else {
+    let (Some(role), Some(reports)) = (args.role, args.reports) else {
         bail!("--batch needs --batch-role ROLE_ARN and --batch-reports s3://BUCKET/PREFIX/");
     };
     check_role(role)?;
@@ -143,10 +158,10 @@ pub(super) fn batch_run(
         _ => None,
     };
     Ok(Some(BatchRun {
-        role_arn: role.clone(),
+        role_arn: role.to_owned(),
         reports,
-        confirm: args.batch_confirm,
-        wait: !args.no_wait && !args.batch_confirm,
+        confirm: args.confirm,
+        wait: !args.no_wait && !args.confirm,
         target,
     }))
 }
