@@ -765,6 +765,17 @@ impl Printer {
         }
     }
 
+    /// This printer, heard even under `--quiet` and `--only-show-errors`:
+    /// for what a run must say (a dry run's plan, the id of a job that
+    /// runs on without s3cp).
+    pub fn loud(self) -> Self {
+        Printer {
+            quiet: false,
+            only_errors: false,
+            ..self
+        }
+    }
+
     /// A note on stderr (`s3cp: note: ...`), unless `--quiet`: what to do
     /// next, with `--json` too.
     pub fn note(&self, text: &str) {

@@ -138,13 +138,12 @@ impl HandOff<'_> {
             Err(exit) => return exit,
         };
         if cancel.is_cancelled() {
-            return self.interrupted(printer, listed.summary, started).await;
+            return self.interrupted(printer, listed.summary, started);
         }
         if let Some(cause) = self.engine.stop.cause() {
             printer.stop_line(cause, 0, self.engine.stop.unshown());
             let mut summary = listed.summary;
-            self.finish_summary(&mut summary, started);
-            printer.summary(&summary);
+            self.print_summary(printer, &mut summary, started);
             return Exit::CopyFailed;
         }
         self.after_listing(listed, printer, started, cancel).await
@@ -316,7 +315,7 @@ impl HandOff<'_> {
             Err(e) => return failed(printer, e),
         };
         if cancel.is_cancelled() {
-            return self.interrupted(printer, summary, started).await;
+            return self.interrupted(printer, summary, started);
         }
         let partition = job::partition(&region);
         let op = match job::operation(&self.config.options, &target, partition) {
@@ -352,19 +351,14 @@ impl HandOff<'_> {
                 .unwrap_or_else(|| "ACCOUNT_ID (from STS GetCallerIdentity)".to_owned());
             let request = job::request_json(&op, &params(account, "", None), None);
             // A dry run is its own output: shown even with --quiet.
-            let loud = Printer {
-                quiet: false,
-                only_errors: false,
-                ..printer
-            };
+            let loud = printer.loud();
             self.print_plan(loud, request, split);
             // The job's objects are planned too.
             summary.planned += split.job.objects;
             summary.bytes += split.job.bytes;
             let local_summary = self.copy_locally(local, printer, cancel).await;
             merge(&mut summary, &local_summary);
-            self.finish_summary(&mut summary, started);
-            printer.summary(&summary);
+            self.print_summary(printer, &mut summary, started);
             return exit_of(&summary, None);
         }
         // The manifest up, then the job: nothing is left of a job not made.
@@ -376,7 +370,7 @@ impl HandOff<'_> {
             Err(Created::Failed(e)) => return failed(printer, e),
             Err(Created::Refused(e)) => return usage(printer, e),
             Err(Created::Interrupted) => {
-                return self.interrupted(printer, summary, started).await;
+                return self.interrupted(printer, summary, started);
             }
         };
         let manifest_uri = format!("s3://{}/{manifest_key}", reports.bucket);
@@ -386,11 +380,7 @@ impl HandOff<'_> {
         };
         // Said even with --quiet: the job's id is what every later command
         // needs.
-        let loud = Printer {
-            quiet: false,
-            only_errors: false,
-            ..printer
-        };
+        let loud = printer.loud();
         self.print_job(loud, &job_id, status, split.job, &region, &manifest_uri);
         let again = self.again(&job_id, &region, &clients.account_id);
         if self.batch.confirm {
@@ -429,8 +419,7 @@ impl HandOff<'_> {
                 ))),
                 false => printer.warning(&format!("{}: no job was created", self.nothing)),
             }
-            self.finish_summary(&mut summary, started);
-            printer.summary(&summary);
+            self.print_summary(printer, &mut summary, started);
             return match required {
                 true => Exit::CopyFailed,
                 false => Exit::Copied,
@@ -443,8 +432,7 @@ impl HandOff<'_> {
         }
         let local_summary = self.copy_locally(local, printer, cancel).await;
         merge(&mut summary, &local_summary);
-        self.finish_summary(&mut summary, started);
-        printer.summary(&summary);
+        self.print_summary(printer, &mut summary, started);
         exit_of(&summary, None)
     }
 
@@ -527,11 +515,10 @@ impl HandOff<'_> {
 
     /// Ctrl-C before a job was made: nothing uploaded is left; the
     /// summary, exit 130.
-    async fn interrupted(&self, printer: Printer, mut summary: Summary, started: Instant) -> Exit {
+    fn interrupted(&self, printer: Printer, mut summary: Summary, started: Instant) -> Exit {
         printer.warning("interrupted: no job was created, and nothing uploaded is left");
         summary.interrupted = true;
-        self.finish_summary(&mut summary, started);
-        printer.summary(&summary);
+        self.print_summary(printer, &mut summary, started);
         Exit::Interrupted
     }
 
@@ -625,10 +612,12 @@ impl HandOff<'_> {
     }
 
     /// The run's requests, in-flight limit and duration.
-    fn finish_summary(&self, summary: &mut Summary, started: Instant) {
+    /// The summary's run-wide counts filled in, and printed.
+    fn print_summary(&self, printer: Printer, summary: &mut Summary, started: Instant) {
         (summary.requests, summary.retries) = self.counter.counts();
         summary.concurrency = self.engine.budget.limit();
         summary.duration_ms = started.elapsed().as_millis() as u64;
+        printer.summary(summary);
     }
 
     /// Uploads the manifest file, in its bucket's region; its ETag and
@@ -782,16 +771,12 @@ impl HandOff<'_> {
             ));
         } else if !self.batch.wait && !self.batch.confirm {
             // Said even with --quiet: the way back to the job.
-            let loud = Printer {
-                quiet: false,
-                ..printer
-            };
+            let loud = printer.loud();
             loud.note(&format!("job {} runs without s3cp: {again}", job.job_id));
         }
         summary.job_id = Some(job.job_id.to_owned());
         summary.job_status = Some(status.clone()).filter(|s| !s.is_empty());
-        self.finish_summary(&mut summary, started);
-        printer.summary(&summary);
+        self.print_summary(printer, &mut summary, started);
         exit_of(&summary, Some(&status))
     }
 }
