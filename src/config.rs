@@ -112,6 +112,16 @@ pub enum Mode {
 }
 
 impl Mode {
+    /// The source and destination of one copy or a prefix; `None` for a
+    /// manifest, whose lines name their own.
+    pub fn ends(&self) -> Option<(&S3Uri, &S3Uri)> {
+        match self {
+            Mode::One(job) => Some((&job.src, &job.dst)),
+            Mode::Recursive { src, dst, .. } => Some((src, dst)),
+            Mode::Manifest(_) => None,
+        }
+    }
+
     /// A copy onto itself (a prefix onto itself) must change something; a
     /// manifest's lines are checked one by one as they are copied. Only
     /// meaningful when one store holds both ends.
@@ -527,10 +537,8 @@ impl Config {
 /// rather than a copy that cannot do what was asked. Left out, COPY is
 /// only S3's default, and the copy goes on without them.
 fn check_annotations(mode: &Mode, opts: &CopyOptions) -> anyhow::Result<()> {
-    let dst = match mode {
-        Mode::One(job) => &job.dst,
-        Mode::Recursive { dst, .. } => dst,
-        Mode::Manifest(_) => return Ok(()),
+    let Some((_, dst)) = mode.ends() else {
+        return Ok(());
     };
     let asked = opts.annotations.explicit
         && opts.annotations.directive == crate::options::AnnotationDirective::Copy;
@@ -549,10 +557,8 @@ fn check_annotations(mode: &Mode, opts: &CopyOptions) -> anyhow::Result<()> {
 /// any request ([`crate::options::directory::refusal`]). A manifest's
 /// lines are checked one by one as they are copied.
 fn check_directory_buckets(mode: &Mode, opts: &CopyOptions) -> anyhow::Result<()> {
-    let (src, dst) = match mode {
-        Mode::One(job) => (&job.src, &job.dst),
-        Mode::Recursive { src, dst, .. } => (src, dst),
-        Mode::Manifest(_) => return Ok(()),
+    let Some((src, dst)) = mode.ends() else {
+        return Ok(());
     };
     match crate::options::directory::refusal(&src.bucket, &dst.bucket, opts) {
         Some(why) => Err(anyhow!("{why}")),

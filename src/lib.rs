@@ -203,11 +203,10 @@ async fn copy_run(config: &Config, printer: Printer, shutdown: impl Future<Outpu
     }
     // --copy-mode server between two stores, or out of a Multi-Region
     // Access Point: refused before any request.
-    let src_bucket = match &config.mode {
-        Mode::One(job) => job.src.bucket.as_str(),
-        Mode::Recursive { src, .. } => src.bucket.as_str(),
-        Mode::Manifest(_) => "",
-    };
+    let src_bucket = config
+        .mode
+        .ends()
+        .map_or("", |(src, _)| src.bucket.as_str());
     if let Err(e) = config.copy_mode.streams_from(same_store, src_bucket) {
         return usage(printer, anyhow::anyhow!(e));
     }
@@ -230,11 +229,9 @@ async fn copy_run(config: &Config, printer: Printer, shutdown: impl Future<Outpu
     let regions = region::Regions::new(store.client.clone());
     let source_regions = source_store.map(|s| region::Regions::new(s.client));
     let source = source_regions.as_ref().unwrap_or(&regions);
-    let (src_bucket, dst_bucket) = match &config.mode {
-        Mode::One(job) => (Some(&job.src.bucket), Some(&job.dst.bucket)),
-        Mode::Recursive { src, dst, .. } => (Some(&src.bucket), Some(&dst.bucket)),
-        Mode::Manifest(_) => (None, None),
-    };
+    let (src_bucket, dst_bucket) = config.mode.ends().map_or((None, None), |(src, dst)| {
+        (Some(&src.bucket), Some(&dst.bucket))
+    });
     if let (Some(bucket), Some(r)) = (dst_bucket, &config.connection.region) {
         regions.give(bucket, r);
     }

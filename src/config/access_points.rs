@@ -31,10 +31,8 @@ impl End {
 /// Both ends of a copy (a manifest's lines are checked as they are read:
 /// their ARNs' regions win over the flags, which name no line's bucket).
 pub(super) fn check_copy(mode: &Mode, connection: &Connection) -> anyhow::Result<()> {
-    let (src, dst) = match mode {
-        Mode::One(job) => (&job.src, &job.dst),
-        Mode::Recursive { src, dst, .. } => (src, dst),
-        Mode::Manifest(_) => return Ok(()),
+    let Some((src, dst)) = mode.ends() else {
+        return Ok(());
     };
     check(
         src,
