@@ -635,8 +635,7 @@ impl HandOff<'_> {
             client: &client,
             bucket,
             key,
-            threshold: self.config.limits.threshold,
-            part_size: self.config.limits.part_size,
+            limits: self.config.limits,
             cancel,
         }
         .send(path)

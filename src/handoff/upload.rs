@@ -13,7 +13,8 @@ use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use tokio_util::sync::CancellationToken;
 
 use crate::error::S3Error;
-use crate::plan::{MAX_PARTS, MIN_PART_SIZE};
+use crate::plan::{self, Limits, Method};
+use crate::request;
 
 /// Where the manifest goes, and how it is cut.
 #[derive(Debug, Clone, Copy)]
@@ -21,10 +22,10 @@ pub struct Upload<'a> {
     pub client: &'a Client,
     pub bucket: &'a str,
     pub key: &'a str,
-    /// Above this many bytes, a multipart upload.
-    pub threshold: u64,
-    /// Its parts' size (raised so that 10,000 parts hold the file).
-    pub part_size: u64,
+    /// The run's threshold and part size, planned as a copy's: one
+    /// PutObject up to the threshold, else parts (raised so that 10,000
+    /// parts hold the file).
+    pub limits: Limits,
     /// Ctrl-C: no part more is sent (the upload is aborted).
     pub cancel: &'a CancellationToken,
 }
@@ -45,9 +46,9 @@ impl Upload<'_> {
         let size = std::fs::metadata(path)
             .map_err(|e| anyhow::anyhow!("reading the manifest file: {e}"))?
             .len();
-        match size > self.threshold {
-            true => self.multipart(path, size).await,
-            false => self.single(path).await,
+        match plan::plan(size, self.limits)? {
+            Method::Single => self.single(path).await,
+            Method::Multipart { part_size, .. } => self.multipart(path, size, part_size).await,
         }
     }
 
@@ -86,11 +87,7 @@ impl Upload<'_> {
         Ok((etag.to_owned(), version(out.version_id())))
     }
 
-    async fn multipart(&self, path: &Path, size: u64) -> anyhow::Result<Uploaded> {
-        let part_size = self
-            .part_size
-            .max(MIN_PART_SIZE)
-            .max(size.div_ceil(MAX_PARTS));
+    async fn multipart(&self, path: &Path, size: u64, part_size: u64) -> anyhow::Result<Uploaded> {
         let created = self
             .client
             .create_multipart_upload()
@@ -108,14 +105,10 @@ impl Upload<'_> {
             Ok(done) => Ok(done),
             Err(e) => {
                 // Ours: never left behind.
-                if let Err(abort) = self
-                    .client
-                    .abort_multipart_upload()
-                    .bucket(self.bucket)
-                    .key(self.key)
-                    .upload_id(&upload_id)
-                    .send()
-                    .await
+                if let Err(abort) =
+                    request::abort_upload(self.client, self.bucket, self.key, &upload_id)
+                        .send()
+                        .await
                 {
                     tracing::warn!(
                         "could not abort the manifest's upload {upload_id} of s3://{}/{}: {} \
@@ -140,17 +133,14 @@ impl Upload<'_> {
         upload_id: &str,
     ) -> anyhow::Result<Uploaded> {
         let mut parts = Vec::new();
-        let mut offset = 0;
-        let mut number = 1;
-        while offset < size {
+        for part in plan::parts(size, part_size) {
             if self.cancel.is_cancelled() {
                 anyhow::bail!("interrupted while uploading the manifest");
             }
-            let length = part_size.min(size - offset);
             let body = ByteStream::read_from()
                 .path(path)
-                .offset(offset)
-                .length(aws_smithy_types::byte_stream::Length::Exact(length))
+                .offset(part.first)
+                .length(aws_smithy_types::byte_stream::Length::Exact(part.bytes()))
                 .build()
                 .await
                 .map_err(|e| anyhow::anyhow!("reading the manifest file: {e}"))?;
@@ -160,19 +150,17 @@ impl Upload<'_> {
                 .bucket(self.bucket)
                 .key(self.key)
                 .upload_id(upload_id)
-                .part_number(number)
+                .part_number(part.number)
                 .body(body)
                 .send()
                 .await
                 .map_err(|e| self.failed("UploadPart", &e))?;
             parts.push(
                 CompletedPart::builder()
-                    .part_number(number)
+                    .part_number(part.number)
                     .set_e_tag(out.e_tag().map(str::to_owned))
                     .build(),
             );
-            offset += length;
-            number += 1;
         }
         let out = self
             .client
