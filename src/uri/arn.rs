@@ -39,6 +39,10 @@ impl AccessPoint {
     /// The access point a bucket name stands for, when it is an ARN (one
     /// that [`split`] accepted: every bucket of a parsed URI is).
     pub fn parse(bucket: &str) -> Option<AccessPoint> {
+        // Asked for every request's bucket: a plain name costs nothing.
+        if !is_arn(bucket) {
+            return None;
+        }
         match parse_arn(bucket) {
             Ok((ap, "")) => Some(ap),
             _ => None,
