@@ -92,7 +92,7 @@ bench_setup() {
   install_garage
   install_moto
   cargo build --release --locked -q
-  S3CP="$PWD/target/release/s3cp"
+  S3CP="${S3CP_BIN:-$PWD/target/release/s3cp}" # S3CP_BIN: measure another build
   BENCH_STATE=$(mktemp -d "${TMPDIR:-/tmp}/s3cp-bench.XXXXXX")
   BENCH_CLEANUP='"$here/servers.sh" stop "$BENCH_STATE"; rm -rf "$BENCH_STATE"'
   trap "$BENCH_CLEANUP" EXIT
@@ -150,7 +150,7 @@ bench_two_garages() {
   install_garage
   install_moto
   cargo build --release --locked -q
-  s3cp="$PWD/target/release/s3cp"
+  s3cp="${S3CP_BIN:-$PWD/target/release/s3cp}" # S3CP_BIN: measure another build
   state=$(mktemp -d "${TMPDIR:-/tmp}/s3cp-$1.XXXXXX")
   trap '"$here/servers.sh" stop "$state/g1"; "$here/servers.sh" stop "$state/g2"; rm -rf "$state"' EXIT
   "$here/servers.sh" start "$state/g1" garage

@@ -13,7 +13,14 @@ fn main() -> ExitCode {
         Err(e) => return usage_error(e),
     };
     init_logging(cli.output.verbose, cli.output.quiet);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    // One thread: a run's futures are polled by the thread in `block_on`
+    // (they are not `Send`), so with worker threads every answer crossed
+    // from hyper's connection task on a worker to the main thread and back
+    // (futex wakes, cache misses). On one thread a small object's copy
+    // costs 0.08 ms of CPU instead of 0.13 (BENCHMARKS.md, issue 24); a
+    // streamed copy, whose bytes are hashed on the main thread either way,
+    // spends no more (1.2-1.4 s per 2 GiB against 1.5-1.9).
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
