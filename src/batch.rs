@@ -167,7 +167,7 @@ impl Batch<'_> {
             .buffer_unordered(
                 self.bulk
                     .jobs
-                    .unwrap_or(crate::budget::OBJECTS_PER_REQUEST * budget.max()),
+                    .unwrap_or(crate::budget::objects_for(budget.max())),
             )
             .for_each(|()| std::future::ready(()))
             .await;

@@ -2,7 +2,8 @@
 //! listing's pages, every object's and part's requests). Fixed by
 //! `--concurrency N`; else adaptive ([`Control`]): it starts from a
 //! measured value, grows while the rate of finished requests grows with it,
-//! settles where more in flight no longer helps, and backs off when S3
+//! settles where more in flight no longer helps or where requests begin to
+//! take longer than they need (they wait), and backs off when S3
 //! answers 503 SlowDown (a prefix's request-rate limit), probing upwards
 //! again a step at a time.
 //!
@@ -40,11 +41,33 @@ const EPOCH_MAX: Duration = Duration::from_secs(3);
 /// A rate this much above the best seen is growth worth growing for.
 const GAIN: f64 = 1.10;
 
+/// Requests taking this much longer than the least mean time in flight
+/// seen have begun to wait (in the client's one thread or at the server):
+/// the limit settles there, and is not probed above while they do. More in
+/// flight would only wait longer, each holding a connection and its
+/// memory. Through s3emu at 20 ms (issue 24): 22.5 ms each at 64 in flight,
+/// 24 at 128, 26.7 at 256 (9,000 requests/s), 50 at 512 for no more.
+const CLOSE: f64 = 1.10;
+
+/// The share of one core the client's thread may be busy: the limit grows
+/// by what the rate can still gain within it (a doubling at most), and
+/// settles once less than a sixteenth is left. s3cp polls every request on
+/// one thread: through s3emu at 20 ms it spent 40% of a core at 128 in
+/// flight and about 80% at 256, where 512 gained a fifth more for twice the
+/// connections (issue 24).
+const BUSY: f64 = 0.9;
+
 /// Epochs spent at a settled limit before probing above it again.
 const HOLD_EPOCHS: u32 = 10;
 
-/// Objects in flight per request in flight, when `--jobs` is not given.
-pub const OBJECTS_PER_REQUEST: usize = 2;
+/// Objects in flight for `requests` requests in flight, when `--jobs` is
+/// not given: a quarter more, so that some wait for a request's place (the
+/// budget grows only when its places are all taken) and one is ready as a
+/// place comes back. Each waiting object holds its future (9 KB, issue
+/// 24); twice as many, as before, held 2.3 MB more at 256 in flight.
+pub fn objects_for(requests: usize) -> usize {
+    requests + requests.div_ceil(4)
+}
 
 /// What a SlowDown does to the limit.
 const BACKOFF: f64 = 0.7;
@@ -63,6 +86,13 @@ pub struct Control {
     max: usize,
     epoch_start: Instant,
     done: u64,
+    /// The time the epoch's finished requests spent in flight, in all.
+    busy: Duration,
+    /// The least mean time in flight of an epoch (seconds): a request's
+    /// own time, with no waiting.
+    base: Option<f64>,
+    /// The client thread's CPU time when the epoch began.
+    epoch_cpu: Option<Duration>,
     /// Some request waited for a permit in this epoch: the limit, not the
     /// work, bounded the rate.
     saturated: bool,
@@ -99,6 +129,9 @@ impl Control {
             max,
             epoch_start: now,
             done: 0,
+            busy: Duration::ZERO,
+            base: None,
+            epoch_cpu: None,
             saturated: false,
             best: None,
             doubt: false,
@@ -116,11 +149,19 @@ impl Control {
         self.saturated = true;
     }
 
-    /// A request finished (every one, throttled on the way or not: each
-    /// runs down the quiet after a backoff). Returns the new limit when an
-    /// epoch ended and it changed.
-    pub fn finished(&mut self, now: Instant) -> Option<usize> {
+    /// A request finished after holding its place for `took` (every one,
+    /// throttled on the way or not: each runs down the quiet after a
+    /// backoff). Returns the new limit when an epoch ended and it changed.
+    /// `cpu` is read once an epoch ends: the CPU time the client's thread
+    /// has spent so far, if known.
+    pub fn finished(
+        &mut self,
+        now: Instant,
+        took: Duration,
+        cpu: impl FnOnce() -> Option<Duration>,
+    ) -> Option<usize> {
         self.done += 1;
+        self.busy += took;
         self.quiet = self.quiet.saturating_sub(1);
         let elapsed = now.saturating_duration_since(self.epoch_start);
         let enough = elapsed >= EPOCH && self.done >= self.limit as u64 || elapsed >= EPOCH_MAX;
@@ -128,6 +169,29 @@ impl Control {
             return None;
         }
         let rate = self.done as f64 / elapsed.as_secs_f64();
+        // The mean time a request spent in flight (its place held).
+        let took = self.busy.as_secs_f64() / self.done as f64;
+        // The share of one core the client's thread spent in the epoch.
+        let cpu = cpu();
+        let share = match (cpu, self.epoch_cpu) {
+            (Some(now), Some(then)) => {
+                Some(now.saturating_sub(then).as_secs_f64() / elapsed.as_secs_f64())
+            }
+            _ => None,
+        };
+        self.epoch_cpu = cpu;
+        tracing::debug!(
+            "{} in flight: {rate:.0} requests/s, {:.1} ms each, {:.0}% of a core{}",
+            self.limit,
+            took * 1000.0,
+            share.unwrap_or(0.0) * 100.0,
+            if self.saturated {
+                ""
+            } else {
+                " (not all places used)"
+            }
+        );
+        self.busy = Duration::ZERO;
         let saturated = self.saturated;
         self.epoch_start = now;
         self.done = 0;
@@ -136,6 +200,13 @@ impl Control {
             // The work, not the limit, set the pace: nothing learned.
             return None;
         }
+        let base = self.base.map_or(took, |base| base.min(took));
+        self.base = Some(base);
+        let waiting = took > base * CLOSE;
+        // How far the rate can still grow before the thread is busy: a
+        // limit grown past that only waits for the thread.
+        let room = share.map_or(2.0, |share| (BUSY / share).min(2.0));
+        let settled = waiting || room < 1.0 + 1.0 / 16.0;
         let before = self.limit;
         match self.phase {
             Phase::Grow => match self.best {
@@ -154,16 +225,20 @@ impl Control {
                     if self.best.is_none_or(|(best, _)| rate > best) {
                         self.best = Some((rate, self.limit));
                     }
-                    self.limit = (self.limit * 2).min(self.max);
+                    match settled {
+                        true => self.phase = Phase::Hold(HOLD_EPOCHS),
+                        false => self.limit = grown(self.limit, room).min(self.max),
+                    }
                 }
             },
+            // Requests already wait, or the thread is busy: a probe above
+            // would only wait longer.
+            Phase::Hold(0) if settled => self.phase = Phase::Hold(HOLD_EPOCHS),
             Phase::Hold(0) => {
                 // Probe above the settled limit: has the work changed?
                 self.best = Some((rate, self.limit));
                 self.phase = Phase::Grow;
-                self.limit = (self.limit + self.limit / 4)
-                    .max(self.limit + 1)
-                    .min(self.max);
+                self.limit = grown(self.limit, room.min(1.25)).min(self.max);
             }
             Phase::Hold(n) => self.phase = Phase::Hold(n - 1),
             Phase::Probe(n) if n + 1 >= PROBE_EPOCHS => {
@@ -197,6 +272,30 @@ impl Control {
         self.saturated = false;
         (self.limit != before).then_some(self.limit)
     }
+}
+
+/// `limit` grown by `factor` (above 1), by one at least.
+fn grown(limit: usize, factor: f64) -> usize {
+    ((limit as f64 * factor) as usize).max(limit + 1)
+}
+
+/// The CPU time the calling thread has spent: the client's, where the
+/// run's futures are all polled (a current-thread runtime, as in s3cp's
+/// binary). `None` where the platform does not say.
+#[cfg(unix)]
+fn thread_cpu() -> Option<Duration> {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec, which `t` is.
+    let ok = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) } == 0;
+    ok.then(|| Duration::new(t.tv_sec as u64, t.tv_nsec as u32))
+}
+
+#[cfg(not(unix))]
+fn thread_cpu() -> Option<Duration> {
+    None
 }
 
 /// The run's budget of requests in flight.
@@ -234,6 +333,8 @@ struct State {
 pub struct Permit<'a> {
     budget: &'a Budget,
     permit: Option<SemaphorePermit<'a>>,
+    /// When the request had its place.
+    since: Instant,
 }
 
 impl Budget {
@@ -241,7 +342,7 @@ impl Budget {
     pub fn fixed(n: usize, throttles: Arc<AtomicU64>) -> Self {
         Budget {
             permits: Semaphore::new(n.max(1)),
-            objects: Semaphore::new(OBJECTS_PER_REQUEST * n.max(1)),
+            objects: Semaphore::new(objects_for(n.max(1))),
             control: None,
             max: n.max(1),
             throttles,
@@ -254,7 +355,7 @@ impl Budget {
         let control = Control::new(START, MIN, MAX, Instant::now());
         Budget {
             permits: Semaphore::new(control.limit()),
-            objects: Semaphore::new(OBJECTS_PER_REQUEST * control.limit()),
+            objects: Semaphore::new(objects_for(control.limit())),
             control: Some(Mutex::new(State {
                 peak: control.limit(),
                 control,
@@ -310,11 +411,12 @@ impl Budget {
         Permit {
             budget: self,
             permit: Some(permit),
+            since: Instant::now(),
         }
     }
 
     /// A request finished: feed the controller, apply its limit.
-    fn release(&self, permit: SemaphorePermit<'_>) {
+    fn release(&self, permit: SemaphorePermit<'_>, since: Instant) {
         let Some(state) = &self.control else {
             drop(permit);
             return;
@@ -328,7 +430,8 @@ impl Budget {
         // (Counted only when none had come, in a storm, where nearly every
         // release sees a new one, the quiet never ran out and the budget
         // backed off once.)
-        s.control.finished(now);
+        s.control
+            .finished(now, now.saturating_duration_since(since), thread_cpu);
         self.apply(&mut s, before);
         if s.owed > 0 {
             s.owed -= 1;
@@ -386,12 +489,12 @@ impl Budget {
             grow(
                 &self.objects,
                 &mut s.objects_owed,
-                OBJECTS_PER_REQUEST * more,
+                objects_for(after) - objects_for(before),
             );
         } else if after < before {
             let cut = before - after;
             s.owed += cut - self.permits.forget_permits(cut);
-            let cut = OBJECTS_PER_REQUEST * cut;
+            let cut = objects_for(before) - objects_for(after);
             s.objects_owed += cut - self.objects.forget_permits(cut);
         }
         if after != before {
@@ -440,7 +543,7 @@ impl Drop for ObjectSlot<'_> {
 impl Drop for Permit<'_> {
     fn drop(&mut self) {
         if let Some(p) = self.permit.take() {
-            self.budget.release(p);
+            self.budget.release(p, self.since);
         }
     }
 }
@@ -460,11 +563,89 @@ mod tests {
             c.waited();
             while c.epoch_start == epoch {
                 now += step;
-                c.finished(now);
+                c.finished(now, Duration::ZERO, || None);
             }
             limits.push(c.limit());
         }
         limits
+    }
+
+    /// Runs `epochs` epochs of a server that answers in `base` with room
+    /// for `capacity(epoch)` requests/s, from a client whose thread spends
+    /// `cost` seconds of CPU on each (0: not measured): each request takes
+    /// `base`, or as long as Little's law says once more are in flight
+    /// than either has room for (they wait). Returns the limits after each
+    /// epoch.
+    fn run_waiting(
+        c: &mut Control,
+        epochs: usize,
+        base: f64,
+        cost: f64,
+        capacity: impl Fn(usize) -> f64,
+    ) -> Vec<usize> {
+        let mut now = c.epoch_start;
+        let mut cpu = Duration::ZERO;
+        let mut limits = Vec::new();
+        for epoch in 0..epochs {
+            let limit = c.limit() as f64;
+            let thread = if cost > 0.0 {
+                1.0 / cost
+            } else {
+                f64::INFINITY
+            };
+            let rate = (limit / base).min(capacity(epoch)).min(thread);
+            let took = Duration::from_secs_f64(limit / rate);
+            let step = Duration::from_secs_f64(1.0 / rate);
+            let start = c.epoch_start;
+            c.waited();
+            while c.epoch_start == start {
+                now += step;
+                cpu += Duration::from_secs_f64(cost);
+                c.finished(now, took, || (cost > 0.0).then_some(cpu));
+            }
+            limits.push(c.limit());
+        }
+        limits
+    }
+
+    /// Through s3emu at 20 ms the client's one thread is the limit near
+    /// 10,000 requests/s: 256 in flight got there (25.6 ms each), 512 got
+    /// no more and held twice the connections. The limit stops where
+    /// requests begin to wait, and no probe goes above it while they do.
+    #[test]
+    fn it_settles_where_requests_begin_to_wait() {
+        let mut c = Control::new(32, MIN, MAX, Instant::now());
+        let limits = run_waiting(&mut c, 40, 0.020, 0.0, |_| 10_000.0);
+        assert_eq!(&limits[..3], &[64, 128, 256], "{limits:?}");
+        assert!(limits[3..].iter().all(|&l| l == 256), "{limits:?}");
+    }
+
+    /// Once the requests no longer wait (the server got faster), the
+    /// settled limit is probed again and grows.
+    #[test]
+    fn it_probes_again_once_requests_stop_waiting() {
+        let mut c = Control::new(32, MIN, MAX, Instant::now());
+        let limits = run_waiting(&mut c, 40, 0.020, 0.0, |epoch| match epoch {
+            0..20 => 10_000.0,
+            _ => 40_000.0,
+        });
+        assert!(limits[..20].iter().all(|&l| l <= 256), "{limits:?}");
+        assert!(limits[20..].iter().any(|&l| l > 256), "{limits:?}");
+    }
+
+    /// A client whose thread spends 75 us on a request cannot pass 13,333
+    /// requests/s: the limit grows by what the thread has room for (within
+    /// 80% of it), not by doubling past it, and holds there.
+    #[test]
+    fn it_grows_no_further_than_the_thread_has_room_for() {
+        let mut c = Control::new(32, MIN, MAX, Instant::now());
+        let limits = run_waiting(&mut c, 40, 0.020, 0.000_075, |_| f64::INFINITY);
+        assert_eq!(&limits[..2], &[64, 128], "{limits:?}");
+        let settled = *limits.last().unwrap();
+        // 80% of 13,333 requests/s at 20 ms each is 213 in flight.
+        assert!((200..=230).contains(&settled), "{limits:?}");
+        assert!(limits.iter().all(|&l| l <= settled), "{limits:?}");
+        assert!(limits[10..].iter().all(|&l| l == settled), "{limits:?}");
     }
 
     #[test]
@@ -515,11 +696,11 @@ mod tests {
         // the same backoff, until a round of requests (100) has finished.
         assert_eq!(c.throttled(now + Duration::from_millis(50)), None);
         for _ in 0..99 {
-            c.finished(now);
+            c.finished(now, Duration::ZERO, || None);
         }
         assert_eq!(c.throttled(now + Duration::from_secs(2)), None);
         assert_eq!(c.limit(), 70);
-        c.finished(now);
+        c.finished(now, Duration::ZERO, || None);
         assert_eq!(c.throttled(now + Duration::from_secs(2)), Some(49));
         let limits = run(&mut c, 3, |l| l as f64 / 0.020);
         assert_eq!(limits, vec![53, 58, 63]);
@@ -540,7 +721,7 @@ mod tests {
         let mut c = Control::new(32, MIN, MAX, now);
         for _ in 0..1000 {
             now += Duration::from_millis(1);
-            assert_eq!(c.finished(now), None);
+            assert_eq!(c.finished(now, Duration::ZERO, || None), None);
         }
         assert_eq!(c.limit(), 32);
     }
@@ -557,10 +738,7 @@ mod tests {
         assert_eq!(limit, (START as f64 * BACKOFF) as usize);
         assert_eq!(budget.permits.available_permits(), limit);
         // Object places follow: the free ones go at once.
-        assert_eq!(
-            budget.objects.available_permits(),
-            OBJECTS_PER_REQUEST * limit
-        );
+        assert_eq!(budget.objects.available_permits(), objects_for(limit));
         let fixed = Budget::fixed(3, Arc::default());
         assert!(!fixed.is_adaptive());
         assert_eq!(fixed.limit(), 3);

@@ -651,7 +651,7 @@ pub struct BulkArgs {
     pub from_file: Option<String>,
 
     /// Objects copied at once in a bulk run (all their requests share
-    /// --concurrency) [default: twice the requests in flight].
+    /// --concurrency) [default: a quarter more than the requests in flight].
     #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u16).range(1..=4096).map(usize::from))]
     pub jobs: Option<usize>,
@@ -1088,9 +1088,9 @@ mod tests {
             .find(|a| a.get_id() == "jobs")
             .expect("--jobs");
         let help = jobs.get_help().expect("help").to_string();
-        assert_eq!(crate::budget::OBJECTS_PER_REQUEST, 2);
+        assert_eq!(crate::budget::objects_for(256), 320);
         assert!(
-            help.contains("[default: twice the requests in flight]"),
+            help.contains("[default: a quarter more than the requests in flight]"),
             "{help}"
         );
     }

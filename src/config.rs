@@ -155,7 +155,7 @@ impl Mode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bulk {
     /// Objects in flight.
-    /// Objects in flight: `--jobs`; `None`: twice the requests in flight
+    /// Objects in flight: `--jobs`; `None`: a quarter more than the requests in flight
     /// (`--concurrency`, or the adaptive budget's as it moves).
     pub jobs: Option<usize>,
     pub shard: Option<Shard>,

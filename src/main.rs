@@ -1,4 +1,6 @@
 //! The `s3cp` binary: parse, set up logging, run the library, exit.
+// The layout of the run's future nests deeper than the default 128 queries.
+#![recursion_limit = "256"]
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

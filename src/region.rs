@@ -289,7 +289,7 @@ impl<'a> Router<'a> {
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         if let (Some(w), Err(e)) = (self.watch, out) {
-            w.stop.judge(e, bucket, w.end, w.endpoint, client).await;
+            Box::pin(w.stop.judge(e, bucket, w.end, w.endpoint, client)).await;
         }
     }
 
@@ -333,7 +333,7 @@ impl<'a> Router<'a> {
         let signed = regions.region_of(bucket);
         let client = regions.client_in(&signed);
         let out = match first.take() {
-            None => self.send_unless_stopped(request(&client)).await,
+            None => self.send_unless_stopped(Box::pin(request(&client))).await,
             Some(mut guard) => {
                 // The wait for its answer starts once the request goes,
                 // with its permit: a first request queued behind a full
@@ -342,8 +342,7 @@ impl<'a> Router<'a> {
                 if self.stopped() {
                     return Err(SdkError::construction_failure(Stopped));
                 }
-                let sent = request(&client);
-                tokio::pin!(sent);
+                let mut sent = Box::pin(request(&client));
                 tokio::select! {
                     out = &mut sent => {
                         first = Some(guard);
@@ -387,7 +386,7 @@ impl<'a> Router<'a> {
         }
         drop(first);
         let client = regions.client_in(&region);
-        let out = self.send_unless_stopped(request(&client)).await;
+        let out = self.send_unless_stopped(Box::pin(request(&client))).await;
         self.judge(&out, bucket, &client).await;
         if out
             .as_ref()

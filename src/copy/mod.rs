@@ -207,7 +207,7 @@ impl Engine<'_> {
     /// (see [`crate::client`]): s3cp never sends a request again itself.
     pub(crate) async fn send<T>(&self, request: impl Future<Output = T>) -> T {
         let _permit = self.budget.acquire().await;
-        request.await
+        Box::pin(request).await
     }
 
     /// The copy writes over its own source: the same key on one store (on
@@ -409,9 +409,13 @@ impl Engine<'_> {
         let md5 = matches!(plan.checks.proof, Proof::Md5(_));
         match plan.method {
             Method::Single if plan.streamed => {
-                let (copied, keyed, transfer) = self
-                    .put_streamed(job, source, opts, acl, ask, md5, started, progress, cancel)
-                    .await?;
+                // Boxed, as a multipart copy is: a bulk run holds every
+                // object in flight in the size of its largest path, where
+                // most take the single CopyObject (issue 24).
+                let (copied, keyed, transfer) = Box::pin(
+                    self.put_streamed(job, source, opts, acl, ask, md5, started, progress, cancel),
+                )
+                .await?;
                 Ok((copied, keyed, Some(transfer)))
             }
             Method::Single => {
@@ -434,7 +438,7 @@ impl Engine<'_> {
                     streamed: plan.streamed,
                     md5,
                 };
-                task.run(progress, cancel).await
+                Box::pin(task.run(progress, cancel)).await
             }
         }
     }
