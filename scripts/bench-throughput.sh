@@ -185,7 +185,7 @@ print(json.dumps({"loop_objects": int(loop), "loop_runs": int(loop_runs),
                   "single_runs": int(single)}))
 PY
 )
-printf '\nIssue 11 benchmarks, %s, %s cores shared by client, s3emu and Garage %s; s5cmd %s, %s, %s\n\n' \
+printf '\nIssues 11 and 24 benchmarks, %s, %s cores shared by client, s3emu and Garage %s; s5cmd %s, %s, %s\n\n' \
   "$(date -u +%Y-%m-%d)" "$(nproc)" "$GARAGE_VERSION" "$("$S5CMD" version)" \
   "$("$AWS" --version 2>&1 | cut -d' ' -f1)" "$(curl --version | head -1 | cut -d' ' -f1-2)"
 "$PYTHON" "$here/bench-throughput.py" table "$results" "$settings"

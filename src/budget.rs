@@ -46,15 +46,16 @@ const GAIN: f64 = 1.10;
 /// the limit settles there, and is not probed above while they do. More in
 /// flight would only wait longer, each holding a connection and its
 /// memory. Through s3emu at 20 ms (issue 24): 22.5 ms each at 64 in flight,
-/// 24 at 128, 26.7 at 256 (9,000 requests/s), 50 at 512 for no more.
+/// 22.5-24 at 128, 24-27 at 256 (9,000-11,000 requests/s), 35-50 at 512,
+/// which held twice the connections for at most a fifth more.
 const CLOSE: f64 = 1.10;
 
 /// The share of one core the client's thread may be busy: the limit grows
 /// by what the rate can still gain within it (a doubling at most), and
 /// settles once less than a sixteenth is left. s3cp polls every request on
-/// one thread: through s3emu at 20 ms it spent 40% of a core at 128 in
-/// flight and about 80% at 256, where 512 gained a fifth more for twice the
-/// connections (issue 24).
+/// one thread: through s3emu at 20 ms it spent 55-70% of a core at 128 in
+/// flight and 75-90% at 200-250 (issue 24). At 80% the run settled near
+/// 200 and missed 8,000 objects/s; at 90%, near 250.
 const BUSY: f64 = 0.9;
 
 /// Epochs spent at a settled limit before probing above it again.
