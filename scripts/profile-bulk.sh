@@ -8,8 +8,8 @@
 # Without S3CP_BINARY it builds s3cp (release profile, frame pointers, line
 # tables) in $PROFILE_TARGET (default /tmp/s3cp-profile-target, outside the
 # tree). Needs perf (Debian: linux-perf; `perf stat -e cpu-clock true` must
-# work) and inferno (`cargo install inferno`). Prints the folded stacks'
-# total and the top frames by self time after the SVG is written.
+# work) and inferno (`cargo install inferno`). Prints the CPU sampled and
+# the top frames by self time after the SVG is written.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -40,9 +40,15 @@ emu_start --null-copy --latency-ms 20 --jitter-ms 5 --write-rate 0
 data=$BENCH_STATE/perf.data
 log "profiling: s3cp -r of $objects objects through s3emu ($EMU)"
 timeout 300 perf record -q -e cpu-clock -F 1999 --call-graph fp -o "$data" -- \
-  "$bin" --endpoint-url "$EMU" --path-style -r -q s3://s3cp-src/prof/ s3://s3cp-dst/prof/ \
-  >/dev/null
-bench_check s3cp-dst prof/ "$objects" 8192
+  "$bin" --endpoint-url "$EMU" --path-style -r --json s3://s3cp-src/prof/ s3://s3cp-dst/prof/ \
+  >"$BENCH_STATE/out.jsonl"
+# The emulator answers the copies (null copy): s3cp's summary must count
+# every object copied.
+"$PYTHON" - "$BENCH_STATE/out.jsonl" "$objects" <<'PY' || die "the profiled run did not copy every object"
+import json, sys
+summary = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+sys.exit(summary.get("copied") != int(sys.argv[2]) or summary.get("failed") != 0)
+PY
 perf script -i "$data" 2>/dev/null | inferno-collapse-perf >"$BENCH_STATE/folded"
 inferno-flamegraph --title "s3cp -r, $objects x 8 KiB, s3emu 20 ms" <"$BENCH_STATE/folded" >"$out"
 log "wrote $out"
@@ -54,7 +60,8 @@ for line in open(sys.argv[1]):
     stack, _, n = line.rstrip().rpartition(" ")
     total += int(n)
     top[stack.split(";")[-1]] += int(n)
-print(f"{total} samples; by self time:")
+# cpu-clock samples carry their period: the weights are nanoseconds of CPU.
+print(f"{total / 1e9:.2f} s of CPU sampled; by self time:")
 for frame, n in top.most_common(15):
     print(f"  {100 * n / total:5.1f}%  {frame[:110]}")
 PY
