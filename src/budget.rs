@@ -50,6 +50,10 @@ const GAIN: f64 = 1.10;
 /// which held twice the connections for at most a fifth more.
 const CLOSE: f64 = 1.10;
 
+/// Epochs (of at least [`EPOCH`]) a least mean time in flight is kept
+/// before an epoch's own replaces it: about ten seconds.
+const BASE_EPOCHS: u32 = 50;
+
 /// The share of one core the client's thread may be busy: the limit grows
 /// by what the rate can still gain within it (a doubling at most), and
 /// settles once less than a sixteenth is left. s3cp polls every request on
@@ -90,8 +94,10 @@ pub struct Control {
     /// The time the epoch's finished requests spent in flight, in all.
     busy: Duration,
     /// The least mean time in flight of an epoch (seconds): a request's
-    /// own time, with no waiting.
-    base: Option<f64>,
+    /// own time, with no waiting; and the epochs since it was seen.
+    base: Option<(f64, u32)>,
+    /// The last epoch's requests took over [`CLOSE`] times `base`.
+    waited_last: bool,
     /// The client thread's CPU time when the epoch began.
     epoch_cpu: Option<Duration>,
     /// Some request waited for a permit in this epoch: the limit, not the
@@ -132,6 +138,7 @@ impl Control {
             done: 0,
             busy: Duration::ZERO,
             base: None,
+            waited_last: false,
             epoch_cpu: None,
             saturated: false,
             best: None,
@@ -201,13 +208,28 @@ impl Control {
             // The work, not the limit, set the pace: nothing learned.
             return None;
         }
-        let base = self.base.map_or(took, |base| base.min(took));
-        self.base = Some(base);
-        let waiting = took > base * CLOSE;
+        // The least mean seen, for BASE_EPOCHS at most: requests that got
+        // slower for good (larger objects) are not waiting, and the limit
+        // may grow for them again.
+        let base = match self.base {
+            Some((base, age)) if took >= base && age < BASE_EPOCHS => {
+                self.base = Some((base, age + 1));
+                base
+            }
+            _ => {
+                self.base = Some((took, 0));
+                took
+            }
+        };
+        // Waiting in two epochs running: one noisy epoch is not enough.
+        let waiting_now = took > base * CLOSE;
+        let waiting = waiting_now && self.waited_last;
+        self.waited_last = waiting_now;
         // How far the rate can still grow before the thread is busy: a
         // limit grown past that only waits for the thread.
         let room = share.map_or(2.0, |share| (BUSY / share).min(2.0));
-        let settled = waiting || room < 1.0 + 1.0 / 16.0;
+        let busy = room < 1.0 + 1.0 / 16.0;
+        let settled = waiting || busy;
         let before = self.limit;
         match self.phase {
             Phase::Grow => match self.best {
@@ -226,9 +248,11 @@ impl Control {
                     if self.best.is_none_or(|(best, _)| rate > best) {
                         self.best = Some((rate, self.limit));
                     }
-                    match settled {
-                        true => self.phase = Phase::Hold(HOLD_EPOCHS),
-                        false => self.limit = grown(self.limit, room).min(self.max),
+                    if settled {
+                        self.phase = Phase::Hold(HOLD_EPOCHS);
+                    } else if !waiting_now {
+                        // (Waiting in this epoch only: the next decides.)
+                        self.limit = grown(self.limit, room).min(self.max);
                     }
                 }
             },
@@ -246,9 +270,14 @@ impl Control {
                 self.phase = Phase::Grow;
                 self.best = None;
             }
+            // Climbing back after a SlowDown, within the thread's room
+            // (requests that wait are expected here: the SDK's backoff is
+            // part of their time).
             Phase::Probe(n) => {
                 self.phase = Phase::Probe(n + 1);
-                self.limit = (self.limit + (self.limit / 10).max(1)).min(self.max);
+                if !busy {
+                    self.limit = grown(self.limit, room.min(1.1)).min(self.max);
+                }
             }
         }
         (self.limit != before).then_some(self.limit)
@@ -270,6 +299,9 @@ impl Control {
         self.doubt = false;
         self.epoch_start = now;
         self.done = 0;
+        self.busy = Duration::ZERO;
+        self.epoch_cpu = None;
+        self.waited_last = false;
         self.saturated = false;
         (self.limit != before).then_some(self.limit)
     }
@@ -303,9 +335,9 @@ fn thread_cpu() -> Option<Duration> {
 #[derive(Debug)]
 pub struct Budget {
     permits: Semaphore,
-    /// Objects a bulk run has in flight when `--jobs` is not given: twice
-    /// the limit, following it (an object waiting for its next request is
-    /// ready when a place frees).
+    /// Objects a bulk run has in flight when `--jobs` is not given:
+    /// [`objects_for`] the limit, following it (an object waiting for its
+    /// next request is ready when a place frees).
     objects: Semaphore,
     /// `None`: fixed (`--concurrency`).
     control: Option<Mutex<State>>,
@@ -571,30 +603,30 @@ mod tests {
         limits
     }
 
-    /// Runs `epochs` epochs of a server that answers in `base` with room
-    /// for `capacity(epoch)` requests/s, from a client whose thread spends
-    /// `cost` seconds of CPU on each (0: not measured): each request takes
-    /// `base`, or as long as Little's law says once more are in flight
-    /// than either has room for (they wait). Returns the limits after each
-    /// epoch.
+    /// Runs `epochs` epochs of a server that answers in `server(epoch).0`
+    /// seconds with room for `server(epoch).1` requests/s, from a client
+    /// whose thread spends `cost` seconds of CPU on each (0: not measured):
+    /// each request takes the server's time, or as long as Little's law
+    /// says once more are in flight than either has room for (they wait).
+    /// Returns the limits after each epoch.
     fn run_waiting(
         c: &mut Control,
         epochs: usize,
-        base: f64,
         cost: f64,
-        capacity: impl Fn(usize) -> f64,
+        server: impl Fn(usize) -> (f64, f64),
     ) -> Vec<usize> {
         let mut now = c.epoch_start;
         let mut cpu = Duration::ZERO;
         let mut limits = Vec::new();
         for epoch in 0..epochs {
+            let (base, capacity) = server(epoch);
             let limit = c.limit() as f64;
             let thread = if cost > 0.0 {
                 1.0 / cost
             } else {
                 f64::INFINITY
             };
-            let rate = (limit / base).min(capacity(epoch)).min(thread);
+            let rate = (limit / base).min(capacity).min(thread);
             let took = Duration::from_secs_f64(limit / rate);
             let step = Duration::from_secs_f64(1.0 / rate);
             let start = c.epoch_start;
@@ -609,6 +641,37 @@ mod tests {
         limits
     }
 
+    /// Requests that got slower for good (larger objects later in a
+    /// listing) are not waiting: once the least time seen has aged out, the
+    /// limit grows for them again.
+    #[test]
+    fn slower_work_is_not_taken_for_waiting_for_long() {
+        let mut c = Control::new(32, MIN, MAX, Instant::now());
+        let limits = run_waiting(&mut c, 120, 0.0, |epoch| match epoch {
+            0..2 => (0.020, f64::INFINITY),
+            _ => (0.200, f64::INFINITY),
+        });
+        let early = limits[..10].iter().copied().max().unwrap();
+        assert!(limits.iter().any(|&l| l >= 4 * early), "{limits:?}");
+    }
+
+    /// After a SlowDown the limit climbs back within the thread's room, and
+    /// stays there (it climbed to the maximum and held it).
+    #[test]
+    fn after_a_slowdown_it_climbs_back_within_the_threads_room() {
+        let mut c = Control::new(32, MIN, MAX, Instant::now());
+        let before = run_waiting(&mut c, 15, 0.000_075, |_| (0.020, f64::INFINITY));
+        let settled = *before.last().unwrap();
+        c.throttled(c.epoch_start);
+        assert!(c.limit() < settled);
+        let after = run_waiting(&mut c, 60, 0.000_075, |_| (0.020, f64::INFINITY));
+        assert!(
+            after.iter().all(|&l| l <= settled + settled / 8),
+            "{after:?}"
+        );
+        assert!(*after.last().unwrap() >= settled - settled / 8, "{after:?}");
+    }
+
     /// Through s3emu at 20 ms the client's one thread is the limit near
     /// 10,000 requests/s: 256 in flight got there (25.6 ms each), 512 got
     /// no more and held twice the connections. The limit stops where
@@ -616,7 +679,7 @@ mod tests {
     #[test]
     fn it_settles_where_requests_begin_to_wait() {
         let mut c = Control::new(32, MIN, MAX, Instant::now());
-        let limits = run_waiting(&mut c, 40, 0.020, 0.0, |_| 10_000.0);
+        let limits = run_waiting(&mut c, 40, 0.0, |_| (0.020, 10_000.0));
         assert_eq!(&limits[..3], &[64, 128, 256], "{limits:?}");
         assert!(limits[3..].iter().all(|&l| l == 256), "{limits:?}");
     }
@@ -626,9 +689,9 @@ mod tests {
     #[test]
     fn it_probes_again_once_requests_stop_waiting() {
         let mut c = Control::new(32, MIN, MAX, Instant::now());
-        let limits = run_waiting(&mut c, 40, 0.020, 0.0, |epoch| match epoch {
-            0..20 => 10_000.0,
-            _ => 40_000.0,
+        let limits = run_waiting(&mut c, 40, 0.0, |epoch| match epoch {
+            0..20 => (0.020, 10_000.0),
+            _ => (0.020, 40_000.0),
         });
         assert!(limits[..20].iter().all(|&l| l <= 256), "{limits:?}");
         assert!(limits[20..].iter().any(|&l| l > 256), "{limits:?}");
@@ -640,7 +703,7 @@ mod tests {
     #[test]
     fn it_grows_no_further_than_the_thread_has_room_for() {
         let mut c = Control::new(32, MIN, MAX, Instant::now());
-        let limits = run_waiting(&mut c, 40, 0.020, 0.000_075, |_| f64::INFINITY);
+        let limits = run_waiting(&mut c, 40, 0.000_075, |_| (0.020, f64::INFINITY));
         assert_eq!(&limits[..2], &[64, 128], "{limits:?}");
         let settled = *limits.last().unwrap();
         // BUSY of 13,333 requests/s at 20 ms each (240 in flight at 90%),

@@ -175,25 +175,45 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// Resolves on the first SIGINT; a second one exits at once with 130. The
 /// handler is installed when this is called, before any request, so a
 /// Ctrl-C during CreateMultipartUpload is seen too (the upload is then
-/// aborted). If it cannot be installed, never resolves: Ctrl-C then ends the
-/// process as it would without s3cp's handling.
+/// aborted). The signals are watched on a thread of their own: the run has
+/// one thread, and a second Ctrl-C must end the process even while that
+/// thread is held (a write to a stderr pipe nobody reads). If the handler
+/// cannot be installed, never resolves: Ctrl-C then ends the process as it
+/// would without s3cp's handling.
 #[cfg(unix)]
 fn ctrl_c() -> impl std::future::Future<Output = ()> {
     use tokio::signal::unix::{SignalKind, signal};
-    let sigint = signal(SignalKind::interrupt());
+    let (first, first_seen) = tokio::sync::oneshot::channel::<()>();
+    let (ready, installed) = std::sync::mpsc::channel::<bool>();
+    let watcher = std::thread::Builder::new()
+        .name("s3cp-signals".into())
+        .spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_io()
+                .build();
+            let Ok(runtime) = runtime else {
+                let _ = ready.send(false);
+                return;
+            };
+            runtime.block_on(async move {
+                let Ok(mut sigint) = signal(SignalKind::interrupt()) else {
+                    let _ = ready.send(false);
+                    return;
+                };
+                let _ = ready.send(true);
+                sigint.recv().await;
+                // The first Ctrl-C lets s3cp abort what it started; a
+                // second one ends the process at once.
+                let _ = first.send(());
+                sigint.recv().await;
+                eprintln!("s3cp: interrupted twice; exiting now");
+                std::process::exit(130);
+            });
+        });
+    let watching = watcher.is_ok() && installed.recv().unwrap_or(false);
     async move {
-        match sigint {
-            Ok(mut s) => {
-                s.recv().await;
-                // The first Ctrl-C lets s3cp abort what it started; a second
-                // one ends the process at once.
-                tokio::spawn(async move {
-                    s.recv().await;
-                    eprintln!("s3cp: interrupted twice; exiting now");
-                    std::process::exit(130);
-                });
-            }
-            Err(_) => std::future::pending::<()>().await,
+        if !watching || first_seen.await.is_err() {
+            std::future::pending::<()>().await;
         }
     }
 }
