@@ -109,7 +109,7 @@ impl Engine<'_> {
                 .check(&source.etag, source.last_modified.as_ref())?;
         }
         let rerun = match dry_run {
-            false => Box::pin(self.rerun_of(job, &source, opts, limits)).await?,
+            false => self.rerun_of(job, &source, opts, limits).await?,
             true => Default::default(),
         };
         let resumed = rerun.point;

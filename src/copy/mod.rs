@@ -207,7 +207,7 @@ impl Engine<'_> {
     /// (see [`crate::client`]): s3cp never sends a request again itself.
     pub(crate) async fn send<T>(&self, request: impl Future<Output = T>) -> T {
         let _permit = self.budget.acquire().await;
-        Box::pin(request).await
+        request.await
     }
 
     /// The copy writes over its own source: the same key on one store (on

@@ -70,6 +70,20 @@ impl Engine<'_> {
         if !there && !multipart {
             return Ok(Rerun::default());
         }
+        // Boxed: most copies end above, and a bulk run holds every object
+        // in flight in the size of its largest path (issue 24).
+        Box::pin(self.journaled(job, source, opts)).await
+    }
+
+    /// [`Engine::rerun_of`] for a copy that may write a multipart upload,
+    /// or has a journal: its lock, and the interrupted copy it continues.
+    async fn journaled(
+        &self,
+        job: &CopyJob,
+        source: &SourceObject,
+        opts: &CopyOptions,
+    ) -> anyhow::Result<Rerun> {
+        let journals = self.journals;
         let lock = journals.lock(job).map_err(|busy: Busy| {
             anyhow::anyhow!(
                 "another s3cp run is copying {} to {} now ({busy}): this run leaves that copy \
