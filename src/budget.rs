@@ -93,7 +93,7 @@ pub struct Control {
     epoch_start: Instant,
     done: u64,
     /// The time the epoch's finished requests spent in flight, in all.
-    busy: Duration,
+    in_flight: Duration,
     /// The least mean time in flight of an epoch (seconds): a request's
     /// own time, with no waiting; and the epochs since it was seen.
     base: Option<(f64, u32)>,
@@ -137,7 +137,7 @@ impl Control {
             max,
             epoch_start: now,
             done: 0,
-            busy: Duration::ZERO,
+            in_flight: Duration::ZERO,
             base: None,
             waited_last: false,
             epoch_cpu: None,
@@ -170,17 +170,25 @@ impl Control {
         cpu: impl FnOnce() -> Option<Duration>,
     ) -> Option<usize> {
         self.done += 1;
-        self.busy += took;
+        self.in_flight += took;
         self.quiet = self.quiet.saturating_sub(1);
+        let epoch = self.end_epoch(now, cpu)?;
+        let before = self.limit;
+        self.decide(epoch);
+        (self.limit != before).then_some(self.limit)
+    }
+
+    /// The epoch's figures once it has lasted long enough, and a new epoch
+    /// begun; `None` before that, or when the limit did not bound it (the
+    /// work, not the limit, set the pace: nothing learned).
+    fn end_epoch(&mut self, now: Instant, cpu: impl FnOnce() -> Option<Duration>) -> Option<Epoch> {
         let elapsed = now.saturating_duration_since(self.epoch_start);
         let enough = elapsed >= EPOCH && self.done >= self.limit as u64 || elapsed >= EPOCH_MAX;
         if !enough {
             return None;
         }
         let rate = self.done as f64 / elapsed.as_secs_f64();
-        // The mean time a request spent in flight (its place held).
-        let took = self.busy.as_secs_f64() / self.done as f64;
-        // The share of one core the client's thread spent in the epoch.
+        let took = self.in_flight.as_secs_f64() / self.done as f64;
         let cpu = cpu();
         let share = match (cpu, self.epoch_cpu) {
             (Some(now), Some(then)) => {
@@ -188,7 +196,6 @@ impl Control {
             }
             _ => None,
         };
-        self.epoch_cpu = cpu;
         tracing::debug!(
             "{} in flight: {rate:.0} requests/s, {:.1} ms each, {:.0}% of a core{}",
             self.limit,
@@ -200,15 +207,17 @@ impl Control {
                 " (not all places used)"
             }
         );
-        self.busy = Duration::ZERO;
         let saturated = self.saturated;
         self.epoch_start = now;
+        self.epoch_cpu = cpu;
         self.done = 0;
+        self.in_flight = Duration::ZERO;
         self.saturated = false;
-        if !saturated {
-            // The work, not the limit, set the pace: nothing learned.
-            return None;
-        }
+        saturated.then_some(Epoch { rate, took, share })
+    }
+
+    /// The limit after a saturated epoch.
+    fn decide(&mut self, Epoch { rate, took, share }: Epoch) {
         // The least mean seen, for BASE_EPOCHS at most: requests that got
         // slower for good (larger objects) are not waiting, and the limit
         // may grow for them again.
@@ -222,21 +231,21 @@ impl Control {
                 took
             }
         };
-        // Waiting in two epochs running: one noisy epoch is not enough.
+        // Waiting counts in two epochs running: one noisy epoch is not
+        // enough.
         let waiting_now = took > base * CLOSE;
+        let waiting = waiting_now && self.waited_last;
+        self.waited_last = waiting_now;
         // The rate still grew by a fifth: the epoch may be filling new
         // places (their first requests queue behind one another).
         let filling = self
             .best
             .is_some_and(|(best, _)| rate >= best * GAIN * GAIN);
-        let waiting = waiting_now && self.waited_last;
-        self.waited_last = waiting_now;
         // How far the rate can still grow before the thread is busy: a
         // limit grown past that only waits for the thread.
         let room = share.map_or(2.0, |share| (BUSY / share).min(2.0));
         let busy = room < 1.0 + 1.0 / 16.0;
         let settled = waiting || busy;
-        let before = self.limit;
         match self.phase {
             Phase::Grow => match self.best {
                 Some((best, at)) if rate < best * GAIN && self.limit > at => {
@@ -289,7 +298,6 @@ impl Control {
                 }
             }
         }
-        (self.limit != before).then_some(self.limit)
     }
 
     /// S3 answered 503 SlowDown: back off (once per round of requests),
@@ -308,12 +316,22 @@ impl Control {
         self.doubt = false;
         self.epoch_start = now;
         self.done = 0;
-        self.busy = Duration::ZERO;
+        self.in_flight = Duration::ZERO;
         self.epoch_cpu = None;
         self.waited_last = false;
         self.saturated = false;
         (self.limit != before).then_some(self.limit)
     }
+}
+
+/// What an epoch measured: requests finished per second, their mean time
+/// in flight (seconds), and the share of a core the client's thread spent
+/// (if known).
+#[derive(Debug, Clone, Copy)]
+struct Epoch {
+    rate: f64,
+    took: f64,
+    share: Option<f64>,
 }
 
 /// `limit` grown by `factor` (above 1), by one at least.
