@@ -154,9 +154,9 @@ impl Mode {
 /// Settings of bulk runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bulk {
-    /// Objects in flight.
-    /// Objects in flight: `--jobs`; `None`: a quarter more than the requests in flight
-    /// (`--concurrency`, or the adaptive budget's as it moves).
+    /// Objects in flight: `--jobs`; `None`: a quarter more than the
+    /// requests in flight (`--concurrency`, or the adaptive budget's as it
+    /// moves).
     pub jobs: Option<usize>,
     pub shard: Option<Shard>,
     pub fail_fast: bool,

@@ -611,8 +611,8 @@ impl HandOff<'_> {
         .await
     }
 
-    /// The run's requests, in-flight limit and duration.
-    /// The summary's run-wide counts filled in, and printed.
+    /// The summary with the run's requests, in-flight limit and duration
+    /// filled in, printed.
     fn print_summary(&self, printer: Printer, summary: &mut Summary, started: Instant) {
         (summary.requests, summary.retries) = self.counter.counts();
         summary.concurrency = self.engine.budget.limit();
