@@ -3,32 +3,31 @@
 # objects listed from Garage, copies answered by s3emu's null copy at 20 ms,
 # sampled by perf (cpu-clock, frame pointers) and drawn by inferno.
 #
-#   scripts/profile-bulk.sh OUT.svg [S3CP_BINARY]
+#   scripts/profile-bulk.sh OUT.svg
 #
-# Without S3CP_BINARY it builds s3cp (release profile, frame pointers, line
-# tables) in $PROFILE_TARGET (default /tmp/s3cp-profile-target, outside the
-# tree). Needs perf (Debian: linux-perf; `perf stat -e cpu-clock true` must
-# work) and inferno (`cargo install inferno`). Prints the CPU sampled and
-# the top frames by self time after the SVG is written.
+# The binary is S3CP_BIN, as in the other benchmarks; without it, s3cp is
+# built (release profile, frame pointers, line tables) in $PROFILE_TARGET
+# (default /tmp/s3cp-profile-target, outside the tree). Needs perf
+# (Debian: linux-perf; `perf stat -e cpu-clock true` must work) and inferno
+# (`cargo install inferno`). Prints the CPU sampled and the top frames by
+# self time after the SVG is written.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 . "$here/lib.sh"
 cd "$root"
 
-out=${1:?usage: scripts/profile-bulk.sh OUT.svg [S3CP_BINARY]}
+out=${1:?usage: [S3CP_BIN=BINARY] scripts/profile-bulk.sh OUT.svg}
 objects=${OBJECTS:-20000}
 for tool in perf inferno-collapse-perf inferno-flamegraph; do
   command -v "$tool" >/dev/null || die "$tool is not installed (see the head of this script)"
 done
-if [ -n "${2:-}" ]; then
-  bin=$2
-else
+if [ -z "${S3CP_BIN:-}" ]; then
   target=${PROFILE_TARGET:-/tmp/s3cp-profile-target}
   log "building s3cp with frame pointers in $target"
   RUSTFLAGS="-C force-frame-pointers=yes" CARGO_PROFILE_RELEASE_DEBUG=line-tables-only \
     CARGO_TARGET_DIR=$target timeout 3600 cargo build --release --locked -q --bin s3cp
-  bin=$target/release/s3cp
+  export S3CP_BIN=$target/release/s3cp
 fi
 
 bench_setup
@@ -40,7 +39,7 @@ emu_start --null-copy --latency-ms 20 --jitter-ms 5 --write-rate 0
 data=$BENCH_STATE/perf.data
 log "profiling: s3cp -r of $objects objects through s3emu ($EMU)"
 timeout 300 perf record -q -e cpu-clock -F 1999 --call-graph fp -o "$data" -- \
-  "$bin" --endpoint-url "$EMU" --path-style -r --json s3://s3cp-src/prof/ s3://s3cp-dst/prof/ \
+  "$S3CP" --endpoint-url "$EMU" --path-style -r --json s3://s3cp-src/prof/ s3://s3cp-dst/prof/ \
   >"$BENCH_STATE/out.jsonl"
 # The emulator answers the copies (null copy): s3cp's summary must count
 # every object copied.
