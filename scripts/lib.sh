@@ -69,6 +69,17 @@ install_s5cmd() {
   printf '%s\n' "$bin"
 }
 
+# Fails at once when the disk that holds $1 has less than $2 GiB free: the
+# test build and the servers' data need that much, and a disk that fills up
+# mid-run makes the servers answer 500 or stall, and the run hang.
+need_disk() {
+  local free_kib
+  free_kib=$(df -Pk "$1" | awk 'NR == 2 { print $4 }')
+  if [ "$free_kib" -lt $(( $2 * 1024 * 1024 )) ]; then
+    die "only $(( free_kib / 1024 / 1024 )) GiB free on the disk that holds $1; the tests need $2 GiB (a build, and the servers' data). Free some: 'cargo clean' in other checkouts of s3cp, for one"
+  fi
+}
+
 # Prints a free TCP port on 127.0.0.1.
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'

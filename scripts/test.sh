@@ -9,6 +9,9 @@ root=$(dirname "$here")
 cd "$root"
 
 started=$(date +%s)
+# A clean build is about 4 GiB and the servers' data a few more.
+need_disk "$root" 12
+need_disk "${TMPDIR:-/tmp}" 12
 install_garage
 install_moto
 

@@ -21,6 +21,7 @@ use std::process::{ExitStatus, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use aws_sdk_s3::Client;
+use aws_sdk_s3::config::timeout::TimeoutConfig;
 use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region, RequestChecksumCalculation};
 use aws_sdk_s3::operation::complete_multipart_upload::CompleteMultipartUploadOutput;
 use aws_sdk_s3::operation::head_object::HeadObjectOutput;
@@ -142,6 +143,13 @@ impl Server {
             .region(Region::new("us-east-1"))
             .endpoint_url(&self.endpoint)
             .force_path_style(true)
+            // A server that stops answering fails the test, as an s3cp
+            // run that does not end does, rather than hanging it.
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .operation_timeout(S3CP_TIMEOUT)
+                    .build(),
+            )
             .credentials_provider(Credentials::new(
                 &self.access_key,
                 &self.secret_key,
