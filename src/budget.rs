@@ -208,12 +208,17 @@ impl Control {
             }
         );
         let saturated = self.saturated;
+        self.begin_epoch(now, cpu);
+        saturated.then_some(Epoch { rate, took, share })
+    }
+
+    /// A new epoch from `now`, the thread's CPU time then (if known).
+    fn begin_epoch(&mut self, now: Instant, cpu: Option<Duration>) {
         self.epoch_start = now;
         self.epoch_cpu = cpu;
         self.done = 0;
         self.in_flight = Duration::ZERO;
         self.saturated = false;
-        saturated.then_some(Epoch { rate, took, share })
     }
 
     /// The limit after a saturated epoch.
@@ -314,12 +319,8 @@ impl Control {
         self.phase = Phase::Probe(0);
         self.best = None;
         self.doubt = false;
-        self.epoch_start = now;
-        self.done = 0;
-        self.in_flight = Duration::ZERO;
-        self.epoch_cpu = None;
         self.waited_last = false;
-        self.saturated = false;
+        self.begin_epoch(now, None);
         (self.limit != before).then_some(self.limit)
     }
 }
