@@ -16,6 +16,10 @@
       --moved-from (a move, copies forwarded to the store), the destination
       is counted on the store (--dst) even through the emulator, and the
       source prefix must be left empty.
+  bench-throughput.py emu-check STATS_URL COUNT SIZE
+      Exits non-zero unless the emulator (--null-copy) answered COUNT
+      copies of SIZE bytes, as --expect with --stats does (for a run that
+      `run` did not start: scripts/profile-bulk.sh's, under perf).
   bench-throughput.py table RESULTS SETTINGS_JSON
       Prints the markdown table of issue 11's benchmarks from RESULTS.
   bench-throughput.py concurrency-table RESULTS SETTINGS_JSON
@@ -177,6 +181,13 @@ def check(key, tool, expect, dst, emu, moved_from=None):
             sys.exit(f"{key} {tool}: the destination does not hold what was copied")
     else:
         sys.exit("--expect needs --stats (the emulator) or --dst")
+
+
+def emu_check(argv):
+    url, count, size = argv[0], int(argv[1]), int(argv[2])
+    with urllib.request.urlopen(url, timeout=10) as r:
+        emu = json.load(r)
+    check("emu-check", "s3cp", (count, size), None, emu)
 
 
 # --- table -----------------------------------------------------------------
@@ -385,5 +396,5 @@ def concurrency_table(argv):
 
 
 if __name__ == "__main__":
-    {"run": run, "table": table,
+    {"run": run, "emu-check": emu_check, "table": table,
      "concurrency-table": concurrency_table}[sys.argv[1]](sys.argv[2:])
